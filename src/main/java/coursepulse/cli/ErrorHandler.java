@@ -1,0 +1,27 @@
+package coursepulse.cli;
+
+import coursepulse.engine.log.LogException;
+import picocli.CommandLine;
+
+/**
+ * Turns failures into one clear line on stderr and a non-zero exit code; the stack trace only with
+ * {@code --verbose}.
+ */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+
+  static final int EXIT_LOG_ERROR = 2;
+  static final int EXIT_FAILURE = 1;
+
+  @Override
+  public int handleExecutionException(
+      Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    boolean verbose = parseResult.hasMatchedOption("--verbose")
+        || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
+    String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+    commandLine.getErr().println("coursepulse: " + Secrets.mask(message));
+    if (verbose) {
+      ex.printStackTrace(commandLine.getErr());
+    }
+    return ex instanceof LogException ? EXIT_LOG_ERROR : EXIT_FAILURE;
+  }
+}

@@ -1,0 +1,35 @@
+package coursepulse.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code coursepulse} command line: one subcommand per job. */
+@Command(
+    name = "coursepulse",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Early alerts for students falling behind, from LMS activity on RabbitMQ Streams.",
+    subcommands = {
+      CommandLine.HelpCommand.class,
+    })
+public final class Main {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code (tests call this instead of main). */
+  public static int run(String... args) {
+    return new CommandLine(new Main())
+        .setExecutionExceptionHandler(new ErrorHandler())
+        .execute(args);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"coursepulse " + (v == null ? "dev" : v)};
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package coursepulse.lms.event;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/**
+ * Encodes events to their JSON form (compact, fixed field order, so the same event always gives
+ * the same bytes) and decodes and validates bytes from a stream. Thread-safe.
+ */
+public final class EventCodec {
+
+  /** Larger messages are refused before parsing: no LMS event comes near this size. */
+  public static final int MAX_EVENT_BYTES = 64 * 1024;
+
+  /** Event times before this are refused (the schema covers LMS activity, not history). */
+  static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+
+  /** Event times after this are refused: they would move stream time past every real event. */
+  static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
+
+  private static final ObjectMapper MAPPER = newMapper();
+
+  private EventCodec() {}
+
+  /** A mapper configured like the codec's: ISO-8601 instants, no unknown-field failures. */
+  public static ObjectMapper newMapper() {
+    return new ObjectMapper()
+        .registerModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+  }
+
+  /** The event as compact UTF-8 JSON. */
+  public static byte[] encode(LmsEvent event) {
+    try {
+      return MAPPER.writeValueAsBytes(event);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Decodes and validates one event.
+   *
+   * @throws MalformedEventException with the reason when the bytes are not a valid event
+   */
+  public static LmsEvent decode(byte[] bytes) {
+    if (bytes == null || bytes.length == 0) {
+      throw new MalformedEventException(MalformedEventException.Reason.EMPTY, "empty message");
+    }
+    if (bytes.length > MAX_EVENT_BYTES) {
+      throw new MalformedEventException(
+          MalformedEventException.Reason.TOO_LARGE,
+          bytes.length + " bytes, limit " + MAX_EVENT_BYTES);
+    }
+    JsonNode tree;
+    try {
+      tree = MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      throw new MalformedEventException(MalformedEventException.Reason.NOT_JSON, firstLine(e));
+    }
+    if (tree == null || !tree.isObject()) {
+      throw new MalformedEventException(
+          MalformedEventException.Reason.NOT_JSON, "not a JSON object");
+    }
+    JsonNode version = tree.get("schemaVersion");
+    if (version == null || version.isNull()) {
+      throw new MalformedEventException(
+          MalformedEventException.Reason.MISSING_FIELD, "schemaVersion");
+    }
+    if (!version.isIntegralNumber()) {
+      throw new MalformedEventException(
+          MalformedEventException.Reason.WRONG_TYPE, "schemaVersion is not an integer");
+    }
+    if (version.asInt() != LmsEvent.SCHEMA_VERSION) {
+      throw new MalformedEventException(
+          MalformedEventException.Reason.UNSUPPORTED_SCHEMA_VERSION,
+          "schemaVersion " + version.asText() + ", this version reads " + LmsEvent.SCHEMA_VERSION);
+    }
+    JsonNode type = tree.get("type");
+    if (type == null || !type.isTextual()) {
+      throw new MalformedEventException(MalformedEventException.Reason.MISSING_FIELD, "type");
+    }
+    LmsEvent event;
+    try {
+      event = MAPPER.treeToValue(tree, LmsEvent.class);
+    } catch (InvalidTypeIdException e) {
+      throw new MalformedEventException(
+          MalformedEventException.Reason.UNKNOWN_TYPE, "type '" + type.asText() + "'");
+    } catch (MismatchedInputException e) {
+      if (e.getCause() instanceof DateTimeParseException) {
+        throw new MalformedEventException(MalformedEventException.Reason.BAD_TIMESTAMP, path(e));
+      }
+      String message = String.valueOf(e.getOriginalMessage());
+      if (message.startsWith("Missing required creator property")
+          || message.startsWith("Cannot map `null`")) {
+        throw new MalformedEventException(MalformedEventException.Reason.MISSING_FIELD, path(e));
+      }
+      throw new MalformedEventException(MalformedEventException.Reason.WRONG_TYPE, path(e));
+    } catch (IOException e) {
+      if (e.getCause() instanceof DateTimeParseException) {
+        throw new MalformedEventException(MalformedEventException.Reason.BAD_TIMESTAMP, firstLine(e));
+      }
+      throw new MalformedEventException(MalformedEventException.Reason.WRONG_TYPE, firstLine(e));
+    }
+    validate(event);
+    return event;
+  }
+
+  private static void validate(LmsEvent event) {
+    requireText("eventId", event.eventId());
+    requireTime("occurredAt", event.occurredAt());
+    if (event instanceof EnrollmentCreated e) {
+      requireText("studentId", e.studentId());
+      requireText("courseId", e.courseId());
+      requireTime("courseStart", e.courseStart());
+      requireTime("courseEnd", e.courseEnd());
+    } else if (event instanceof EnrollmentDropped e) {
+      requireText("studentId", e.studentId());
+      requireText("courseId", e.courseId());
+    } else if (event instanceof LoggedIn e) {
+      requireText("studentId", e.studentId());
+    } else if (event instanceof LoggedOut e) {
+      requireText("studentId", e.studentId());
+    } else if (event instanceof AssignmentCreated e) {
+      requireText("courseId", e.courseId());
+      requireText("assignmentId", e.assignmentId());
+      requireTime("dueAt", e.dueAt());
+    } else if (event instanceof SubmissionCreated e) {
+      requireText("studentId", e.studentId());
+      requireText("courseId", e.courseId());
+      requireText("assignmentId", e.assignmentId());
+    } else if (event instanceof AssetAccessed e) {
+      requireText("studentId", e.studentId());
+      requireText("courseId", e.courseId());
+    }
+  }
+
+  private static void requireText(String field, String value) {
+    if (value == null || value.isBlank()) {
+      throw new MalformedEventException(MalformedEventException.Reason.MISSING_FIELD, field);
+    }
+  }
+
+  private static void requireTime(String field, Instant value) {
+    if (value == null) {
+      throw new MalformedEventException(MalformedEventException.Reason.MISSING_FIELD, field);
+    }
+    if (value.isBefore(EARLIEST) || !value.isBefore(LATEST)) {
+      throw new MalformedEventException(
+          MalformedEventException.Reason.BAD_TIMESTAMP, field + " " + value + " out of range");
+    }
+  }
+
+  private static String path(MismatchedInputException e) {
+    List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path = e.getPath();
+    if (path.isEmpty()) {
+      return firstLine(e);
+    }
+    String field = path.get(path.size() - 1).getFieldName();
+    return field == null ? firstLine(e) : field;
+  }
+
+  private static String firstLine(Exception e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+}

@@ -1,0 +1,24 @@
+package coursepulse.lms.event;
+
+import java.util.List;
+
+/** The product's stream names, kept as users of the original queue-based system know them. */
+public final class StreamNames {
+  public static final String ENROLLMENT = "01-Enrollment";
+  public static final String LOGIN = "02-Login";
+  public static final String ACTIVITY = "03-Activity";
+  public static final String ALERTS = "04-Alerts";
+
+  /** The three input streams, in the order the producer and the processor list them. */
+  public static final List<String> INPUTS = List.of(ENROLLMENT, LOGIN, ACTIVITY);
+
+  /** Every stream {@code coursepulse streams --create} declares. */
+  public static final List<String> ALL = List.of(ENROLLMENT, LOGIN, ACTIVITY, ALERTS);
+
+  private StreamNames() {}
+
+  /** The dead-letter stream of an application. */
+  public static String deadLetters(String applicationId) {
+    return applicationId + "-dlq";
+  }
+}
