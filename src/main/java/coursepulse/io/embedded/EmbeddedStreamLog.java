@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * even when the clock goes back; {@link OffsetSpec#timestamp} is a binary search over them. Every
  * message is its own chunk, so {@link OffsetSpec#last()} starts at the newest message and {@link
  * StreamStats#lastOffset()} is exact. An absolute offset below the retained range starts at the
- * oldest message; one beyond the end waits for the next message. Appends are synchronous: a
- * message is stored, or dropped as a duplicate, when {@link LogWriter#append} returns.
+ * oldest message; one beyond the end waits for the next message. Appends are synchronous: a message
+ * is stored, or dropped as a duplicate, when {@link LogWriter#append} returns.
  *
  * <p><b>Retention.</b> {@link Retention#maxAge()} drops messages older than that by their
  * timestamp; {@link Retention#maxLengthBytes()} drops the oldest messages while the sum of the
@@ -59,12 +59,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Files.</b> {@link #open(Path)} keeps each stream in append-only segment files (see {@code
  * SegmentLog} for the format: length-prefixed, CRC-32C-checked frames), including producer
- * deduplication state and consumer offsets, and reads them back on the next open. A torn last
- * write (an incomplete or corrupt tail of the newest segment) is truncated with a warning. A
- * reader sees a message only once it has been handed to the operating system, so nothing a
- * reader processed can vanish in a JVM crash. Durability against power loss follows the {@link
- * FsyncPolicy}: by default {@link LogWriter#flush} fsyncs. One process at a time may open a
- * directory.
+ * deduplication state and consumer offsets, and reads them back on the next open. A torn last write
+ * (an incomplete or corrupt tail of the newest segment) is truncated with a warning. A reader sees
+ * a message only once it has been handed to the operating system, so nothing a reader processed can
+ * vanish in a JVM crash. Durability against power loss follows the {@link FsyncPolicy}: by default
+ * {@link LogWriter#flush} fsyncs. One process at a time may open a directory.
  *
  * <p><b>Threading.</b> Thread-safe: each stream has its own lock, and a reader waiting for data
  * sleeps on a condition that appends signal. Writers and readers, as the port says, belong to one
@@ -81,7 +80,9 @@ public final class EmbeddedStreamLog implements StreamLog {
   public enum FsyncPolicy {
     /**
      * {@link LogWriter#flush}, segment roll-over and {@link #close()} fsync; the default. Data a
-     * flush returned for survives power loss.
+     * flush returned for survives power loss. Stored consumer offsets reach the operating system at
+     * once and the disk with the next fsync: after a power loss a consumer may re-process a little,
+     * never skip.
      */
     ON_FLUSH,
     /**
@@ -153,7 +154,13 @@ public final class EmbeddedStreamLog implements StreamLog {
                   clock.millis());
         } catch (IOException e) {
           throw new LogException(
-              "embedded log: cannot create stream '" + stream + "' in " + directory.root() + " (" + e + ")",
+              "embedded log: cannot create stream '"
+                  + stream
+                  + "' in "
+                  + directory.root()
+                  + " ("
+                  + e
+                  + ")",
               e);
         }
       }
@@ -177,7 +184,11 @@ public final class EmbeddedStreamLog implements StreamLog {
         }
       } catch (IOException e) {
         throw new LogException(
-            "embedded log: stream '" + stream + "' is gone but its files could not be removed (" + e + ")",
+            "embedded log: stream '"
+                + stream
+                + "' is gone but its files could not be removed ("
+                + e
+                + ")",
             e);
       }
     }
@@ -327,7 +338,11 @@ public final class EmbeddedStreamLog implements StreamLog {
     Objects.requireNonNull(stream, "stream");
     if (stream.isBlank() || stream.length() > MAX_STREAM_NAME_LENGTH) {
       throw new IllegalArgumentException(
-          "stream name must be 1 to " + MAX_STREAM_NAME_LENGTH + " characters, was '" + stream + "'");
+          "stream name must be 1 to "
+              + MAX_STREAM_NAME_LENGTH
+              + " characters, was '"
+              + stream
+              + "'");
     }
   }
 
@@ -347,8 +362,7 @@ public final class EmbeddedStreamLog implements StreamLog {
             recovered.store().firstOffset());
       }
     } catch (IOException e) {
-      throw new LogException(
-          "embedded log: cannot read " + directory.root() + " (" + e + ")", e);
+      throw new LogException("embedded log: cannot read " + directory.root() + " (" + e + ")", e);
     }
   }
 
@@ -365,7 +379,9 @@ public final class EmbeddedStreamLog implements StreamLog {
 
     private Builder() {}
 
-    /** The clock that stamps messages and drives age retention. Default {@link Clock#systemUTC()}. */
+    /**
+     * The clock that stamps messages and drives age retention. Default {@link Clock#systemUTC()}.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

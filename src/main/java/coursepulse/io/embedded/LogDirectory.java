@@ -157,22 +157,31 @@ final class LogDirectory implements AutoCloseable {
         new Retention(
             maxAge > 0 ? Duration.ofMillis(maxAge) : null,
             Long.parseLong(p.getProperty("maxLengthBytes", "0")));
-    return new StoredStream(p.getProperty("name"), retention, directory);
+    String name = p.getProperty("name");
+    if (name == null || name.isEmpty()) {
+      throw new LogException("embedded log: " + directory.resolve(PROPERTIES) + " names no stream");
+    }
+    return new StoredStream(name, retention, directory);
   }
 
   /**
    * A file-name-safe, injective encoding: {@code [A-Za-z0-9_-]} stay, every other UTF-8 byte
-   * becomes {@code %XX}. Very long results are shortened with a hash; the real name lives in
-   * {@code stream.properties}.
+   * becomes {@code %XX}. Very long results are shortened with a hash; the real name lives in {@code
+   * stream.properties}.
    */
   static String encode(String name) {
     StringBuilder sb = new StringBuilder();
     for (byte b : name.getBytes(UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-') {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '_'
+          || c == '-') {
         sb.append(c);
       } else {
-        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+        sb.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
       }
     }

@@ -456,7 +456,8 @@ final class SegmentLog implements AutoCloseable {
       }
     }
 
-    private void applySnapshot(Path file, long baseOffset, ByteBuffer p, Map<Integer, String> indexes) {
+    private void applySnapshot(
+        Path file, long baseOffset, ByteBuffer p, Map<Integer, String> indexes) {
       long nextOffset = p.getLong();
       long lastTimestamp = p.getLong();
       if (nextOffset != baseOffset) {
@@ -484,7 +485,8 @@ final class SegmentLog implements AutoCloseable {
       }
     }
 
-    private void applyMessage(Path file, long position, ByteBuffer p, Map<Integer, String> indexes) {
+    private void applyMessage(
+        Path file, long position, ByteBuffer p, Map<Integer, String> indexes) {
       long offset = p.getLong();
       long timestamp = p.getLong();
       int producerIndex = p.getInt();
@@ -492,7 +494,8 @@ final class SegmentLog implements AutoCloseable {
       byte[] body = new byte[p.remaining()];
       p.get(body);
       if (offset != store.nextOffset()) {
-        throw corrupt(file, position, "expected offset " + store.nextOffset() + ", found " + offset);
+        throw corrupt(
+            file, position, "expected offset " + store.nextOffset() + ", found " + offset);
       }
       store.append(timestamp, body);
       if (producerIndex >= 0) {

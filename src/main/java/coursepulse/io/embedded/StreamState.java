@@ -24,8 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * without spinning. Readers see offsets below {@code committedOffset}: in memory that is every
  * appended message; file-backed it is every message handed to the operating system, so a reader
  * never acts on a message that a JVM crash could take back (and whose offset a later message would
- * then reuse). A reader that catches up with the committed offset while messages are still
- * buffered spills the buffer itself, so a producer that never flushes still gets read.
+ * then reuse). A reader that catches up with the committed offset while messages are still buffered
+ * spills the buffer itself, so a producer that never flushes still gets read.
  *
  * <p>An I/O error fails the stream for good: later calls rethrow it rather than risk a gap.
  */
@@ -76,7 +76,9 @@ final class StreamState {
       String name, Retention retention, Path directory, SegmentLog.Recovered recovered, long now) {
     StreamState state =
         new StreamState(name, retention, recovered.store(), recovered.log(), directory);
-    recovered.producers().forEach((producer, id) -> state.producer0(producer).lastPublishingId = id);
+    recovered
+        .producers()
+        .forEach((producer, id) -> state.producer0(producer).lastPublishingId = id);
     state.consumerOffsets.putAll(recovered.consumers());
     state.lock.lock();
     try {
@@ -205,8 +207,8 @@ final class StreamState {
   }
 
   /**
-   * Copies up to {@code into.length} messages from {@code cursor.position} on, waiting up to
-   * {@code timeoutNanos} for the first one. Advances the cursor.
+   * Copies up to {@code into.length} messages from {@code cursor.position} on, waiting up to {@code
+   * timeoutNanos} for the first one. Advances the cursor.
    *
    * @return the number of messages copied, 0 on timeout
    */
@@ -343,8 +345,8 @@ final class StreamState {
   }
 
   /**
-   * Moves the first offset past what retention no longer keeps. The newest message always stays,
-   * as RabbitMQ never deletes the segment it writes to, so a non-empty stream stays non-empty.
+   * Moves the first offset past what retention no longer keeps. The newest message always stays, as
+   * RabbitMQ never deletes the segment it writes to, so a non-empty stream stays non-empty.
    */
   private void applyRetention(long now) {
     if (store.isEmpty() || (maxAgeMillis == 0 && maxLengthBytes == 0)) {

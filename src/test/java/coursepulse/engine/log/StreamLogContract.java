@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * The behaviour every {@link StreamLog} must show, written once and run against each
- * implementation (in the manner of Micrometer's {@code MeterRegistryCompatibilityKit}).
+ * The behaviour every {@link StreamLog} must show, written once and run against each implementation
+ * (in the manner of Micrometer's {@code MeterRegistryCompatibilityKit}).
  *
  * <p>A subclass supplies the log under test through {@link #newLog()}, which is called once per
  * test; the subclass isolates tests from each other and from other users of the same broker (a
@@ -47,8 +47,8 @@ public abstract class StreamLogContract {
   private String methodName = "test";
 
   /**
-   * A fresh log for one test, isolated from every other test. Called once per test, before it
-   * runs; the contract closes it after the test.
+   * A fresh log for one test, isolated from every other test. Called once per test, before it runs;
+   * the contract closes it after the test.
    */
   protected abstract StreamLog newLog();
 
@@ -64,8 +64,8 @@ public abstract class StreamLogContract {
 
   /**
    * Returns once a message appended from now on gets a timestamp strictly greater than {@code
-   * epochMillis}. The default polls the system clock (RabbitMQ stamps chunks with the broker's
-   * wall clock, which on a local node is this machine's clock); an implementation with an injected
+   * epochMillis}. The default polls the system clock (RabbitMQ stamps chunks with the broker's wall
+   * clock, which on a local node is this machine's clock); an implementation with an injected
    * manual clock advances that clock instead.
    */
   protected void awaitLogClockPast(long epochMillis) {
@@ -144,7 +144,9 @@ public abstract class StreamLogContract {
       LogMessage m = all.get(i);
       assertThat(m.offset()).isEqualTo(i);
       assertThat(text(m)).isEqualTo(payload(i));
-      assertThat(m.timestamp()).as("timestamps never go back").isGreaterThanOrEqualTo(previousTimestamp);
+      assertThat(m.timestamp())
+          .as("timestamps never go back")
+          .isGreaterThanOrEqualTo(previousTimestamp);
       previousTimestamp = m.timestamp();
     }
 
@@ -179,7 +181,8 @@ public abstract class StreamLogContract {
     String stream = newStream();
     appendAndFlush(stream, null, 0, 5);
 
-    assertThat(offsets(readExactly(stream, OffsetSpec.first(), 5))).containsExactly(0L, 1L, 2L, 3L, 4L);
+    assertThat(offsets(readExactly(stream, OffsetSpec.first(), 5)))
+        .containsExactly(0L, 1L, 2L, 3L, 4L);
   }
 
   @Test
@@ -289,7 +292,8 @@ public abstract class StreamLogContract {
 
     List<LogMessage> fromBoundary = readExactly(stream, OffsetSpec.timestamp(boundary), 5);
     assertThat(offsets(fromBoundary)).containsExactly(5L, 6L, 7L, 8L, 9L);
-    assertThat(fromBoundary).allSatisfy(m -> assertThat(m.timestamp()).isGreaterThanOrEqualTo(boundary));
+    assertThat(fromBoundary)
+        .allSatisfy(m -> assertThat(m.timestamp()).isGreaterThanOrEqualTo(boundary));
 
     // a time before everything starts at the oldest message
     assertThat(readExactly(stream, OffsetSpec.timestamp(0), 10).get(0).offset()).isZero();
@@ -380,7 +384,8 @@ public abstract class StreamLogContract {
       another.flush(timeout());
     }
 
-    assertThat(texts(readExactly(stream, OffsetSpec.first(), 4))).containsExactlyElementsOf(payloads(0, 4));
+    assertThat(texts(readExactly(stream, OffsetSpec.first(), 4)))
+        .containsExactlyElementsOf(payloads(0, 4));
   }
 
   // ---------------------------------------------------------------- consumer offsets
@@ -481,7 +486,8 @@ public abstract class StreamLogContract {
     log.createStream(stream, Retention.unlimited());
 
     assertThat(log.streamExists(stream)).isTrue();
-    assertThat(texts(readExactly(stream, OffsetSpec.first(), 3))).containsExactlyElementsOf(payloads(0, 3));
+    assertThat(texts(readExactly(stream, OffsetSpec.first(), 3)))
+        .containsExactlyElementsOf(payloads(0, 3));
     assertThat(awaitStats(stream, s -> true).firstOffset()).isZero();
   }
 
@@ -515,7 +521,10 @@ public abstract class StreamLogContract {
 
   @Test
   void shouldDescribeItselfWithoutCredentials() {
-    assertThat(log.describe()).isNotBlank().doesNotContain("guest:guest").doesNotContainIgnoringCase("password");
+    assertThat(log.describe())
+        .isNotBlank()
+        .doesNotContain("guest:guest")
+        .doesNotContainIgnoringCase("password");
   }
 
   // ================================================================ helpers for subclasses too
@@ -584,7 +593,8 @@ public abstract class StreamLogContract {
             messages.size(),
             messages.isEmpty() ? "-" : messages.get(messages.size() - 1).offset());
       }
-      LogMessage m = reader.poll(Duration.ofNanos(Math.min(left, Duration.ofMillis(100).toNanos())));
+      LogMessage m =
+          reader.poll(Duration.ofNanos(Math.min(left, Duration.ofMillis(100).toNanos())));
       if (m != null) {
         messages.add(m);
       }
@@ -603,7 +613,9 @@ public abstract class StreamLogContract {
     assertThat(m).as("no message expected, got %s", m == null ? null : describe(m)).isNull();
   }
 
-  /** Asserts that reading the stream from the start yields nothing beyond {@code count} messages. */
+  /**
+   * Asserts that reading the stream from the start yields nothing beyond {@code count} messages.
+   */
   protected void assertNothingMoreThan(String stream, int count) {
     if (count == 0) {
       try (LogReader reader = log.reader(stream, OffsetSpec.first())) {

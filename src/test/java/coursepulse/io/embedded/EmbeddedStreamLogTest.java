@@ -47,7 +47,9 @@ class EmbeddedStreamLogTest extends StreamLogContract {
       append(log, "s", 3, 5);
 
       List<LogMessage> all = read(log, "s", OffsetSpec.first(), 5);
-      assertThat(all).extracting(LogMessage::timestamp).containsExactly(T0, T0, T0, T0 + 60_000, T0 + 60_000);
+      assertThat(all)
+          .extracting(LogMessage::timestamp)
+          .containsExactly(T0, T0, T0, T0 + 60_000, T0 + 60_000);
       assertThat(read(log, "s", OffsetSpec.timestamp(T0 + 1), 2))
           .extracting(LogMessage::offset)
           .containsExactly(3L, 4L);
@@ -203,8 +205,10 @@ class EmbeddedStreamLogTest extends StreamLogContract {
 
       log.deleteStream("s");
 
-      assertThatThrownBy(() -> reader.poll(Duration.ZERO)).isInstanceOf(StreamNotFoundException.class);
-      assertThatThrownBy(() -> writer.append(0, new byte[1])).isInstanceOf(StreamNotFoundException.class);
+      assertThatThrownBy(() -> reader.poll(Duration.ZERO))
+          .isInstanceOf(StreamNotFoundException.class);
+      assertThatThrownBy(() -> writer.append(0, new byte[1]))
+          .isInstanceOf(StreamNotFoundException.class);
       writer.close();
       reader.close();
     }
@@ -220,8 +224,10 @@ class EmbeddedStreamLogTest extends StreamLogContract {
       writer.close();
       writer.close(); // idempotent
 
-      assertThatThrownBy(() -> reader.poll(Duration.ZERO)).isInstanceOf(IllegalStateException.class);
-      assertThatThrownBy(() -> writer.append(0, new byte[1])).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> reader.poll(Duration.ZERO))
+          .isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> writer.append(0, new byte[1]))
+          .isInstanceOf(IllegalStateException.class);
     }
   }
 
@@ -246,7 +252,8 @@ class EmbeddedStreamLogTest extends StreamLogContract {
       assertThatThrownBy(() -> log.createStream("x".repeat(256), Retention.unlimited()))
           .isInstanceOf(IllegalArgumentException.class);
       log.createStream("s", Retention.unlimited());
-      assertThatThrownBy(() -> log.storeOffset("c", "s", -1)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> log.storeOffset("c", "s", -1))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 

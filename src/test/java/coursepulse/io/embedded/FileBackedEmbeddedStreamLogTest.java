@@ -121,7 +121,9 @@ class FileBackedEmbeddedStreamLogTest extends StreamLogContract {
     try (StreamLog log = EmbeddedStreamLog.open(dir)) {
       assertThat(log.stats("s")).hasValue(new StreamStats(0, 8));
       try (LogWriter writer = log.writer("s", "p")) {
-        assertThat(writer.lastPublishingId()).as("the lost message's id is free again").isEqualTo(8);
+        assertThat(writer.lastPublishingId())
+            .as("the lost message's id is free again")
+            .isEqualTo(8);
         writer.append(9, "again".getBytes(UTF_8));
         writer.append(10, "after".getBytes(UTF_8));
       }
