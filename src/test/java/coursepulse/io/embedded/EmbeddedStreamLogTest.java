@@ -260,7 +260,7 @@ class EmbeddedStreamLogTest extends StreamLogContract {
   @Test
   void shouldDeliverEveryMessageOnceAndInOrderWithConcurrentWritersAndReaders() throws Exception {
     int writers = 4;
-    int perWriter = 25_000;
+    int perWriter = 10_000;
     int total = writers * perWriter;
     ExecutorService pool = Executors.newFixedThreadPool(writers + 2);
     try (StreamLog log = EmbeddedStreamLog.builder().readerBufferSize(64).build()) {
