@@ -11,11 +11,8 @@ import picocli.CommandLine.Command;
     description = "Early alerts for students falling behind, from LMS activity on RabbitMQ Streams.",
     subcommands = {
       CommandLine.HelpCommand.class,
-<<<<<<< HEAD
       StreamsCommand.class,
-=======
       BenchCommand.class,
->>>>>>> rabbit
     })
 public final class Main {
 
