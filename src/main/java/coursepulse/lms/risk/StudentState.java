@@ -1,0 +1,88 @@
+package coursepulse.lms.risk;
+
+/**
+ * Per-student state: login history and the student-level alert slots. Mutable; owned by the
+ * processor's task thread and written back to its store after every change.
+ */
+final class StudentState {
+  static final long NONE = -1L;
+
+  long lastLoginMs = NONE;
+  int loginDay = Integer.MIN_VALUE;
+  int dayLogins;
+  final WeeklyCounts weeklyLogins;
+  /** Enrolments in the roster (active or dropped) and the active ones among them. */
+  int enrollments;
+  int activeEnrollments;
+  /** Alerts open for this student across all rules and courses: drives severity. */
+  int openAlerts;
+  /** Due time of the pending LOGIN_INACTIVE check, so it can be moved on each login. */
+  long loginTimerAt = NONE;
+
+  long loginOpenedAt = NONE;
+  long loginResolvedAt = NONE;
+  byte loginSeverity;
+
+  /** ACTIVITY_DROP on the logins basis. */
+  long dropOpenedAt = NONE;
+  long dropResolvedAt = NONE;
+  byte dropSeverity;
+  int dropBaselineX100;
+
+  StudentState(int weeksKept) {
+    this.weeklyLogins = new WeeklyCounts(weeksKept);
+  }
+
+  StudentState(WeeklyCounts weeklyLogins) {
+    this.weeklyLogins = weeklyLogins;
+  }
+
+  void recordLogin(long timeMs) {
+    lastLoginMs = Math.max(lastLoginMs, timeMs);
+    int day = Weeks.dayIndex(timeMs);
+    if (day > loginDay) {
+      loginDay = day;
+      dayLogins = 0;
+    }
+    if (day == loginDay) {
+      dayLogins++;
+    }
+    weeklyLogins.increment(timeMs);
+  }
+
+  /** Logins in the day of {@code timeMs}, if that is the latest day seen. */
+  int loginsOnDay(long timeMs) {
+    return Weeks.dayIndex(timeMs) == loginDay ? dayLogins : 0;
+  }
+  long opened(Rule rule) {
+    return rule == Rule.LOGIN_INACTIVE ? loginOpenedAt : dropOpenedAt;
+  }
+
+  long resolved(Rule rule) {
+    return rule == Rule.LOGIN_INACTIVE ? loginResolvedAt : dropResolvedAt;
+  }
+
+  byte severity(Rule rule) {
+    return rule == Rule.LOGIN_INACTIVE ? loginSeverity : dropSeverity;
+  }
+
+  void markOpened(Rule rule, long at, Severity severity) {
+    if (rule == Rule.LOGIN_INACTIVE) {
+      loginOpenedAt = at;
+      loginSeverity = (byte) severity.ordinal();
+    } else {
+      dropOpenedAt = at;
+      dropSeverity = (byte) severity.ordinal();
+    }
+  }
+
+  void markResolved(Rule rule, long at) {
+    if (rule == Rule.LOGIN_INACTIVE) {
+      loginOpenedAt = NONE;
+      loginResolvedAt = at;
+    } else {
+      dropOpenedAt = NONE;
+      dropResolvedAt = at;
+    }
+  }
+}
