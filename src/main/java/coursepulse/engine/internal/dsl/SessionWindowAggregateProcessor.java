@@ -53,6 +53,7 @@ final class SessionWindowAggregateProcessor<K, V, VA>
   @Override
   public void init(ProcessorContext<Windowed<K>, Change<VA>> context) {
     this.context = context;
+    dropped.bind(context);
     this.store = context.getStateStore(storeName);
   }
 

@@ -35,6 +35,7 @@ final class StreamAggregateProcessor<K, V, VA> implements Processor<K, V, K, Cha
   @Override
   public void init(ProcessorContext<K, Change<VA>> context) {
     this.context = context;
+    dropped.bind(context);
     this.store = context.getStateStore(storeName);
   }
 

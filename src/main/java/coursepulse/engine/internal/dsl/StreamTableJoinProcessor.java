@@ -35,6 +35,7 @@ final class StreamTableJoinProcessor<K, V, VT, VR> implements Processor<K, V, K,
   @Override
   public void init(ProcessorContext<K, VR> context) {
     this.context = context;
+    dropped.bind(context);
     this.table = context.getStateStore(tableStoreName);
   }
 

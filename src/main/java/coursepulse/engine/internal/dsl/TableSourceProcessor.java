@@ -26,6 +26,7 @@ final class TableSourceProcessor<K, V> implements Processor<K, V, K, Change<V>> 
   @Override
   public void init(ProcessorContext<K, Change<V>> context) {
     this.context = context;
+    dropped.bind(context);
     this.store = context.getStateStore(storeName);
   }
 

@@ -45,6 +45,7 @@ final class TimeWindowAggregateProcessor<K, V, VA> implements Processor<K, V, Wi
   @Override
   public void init(ProcessorContext<Windowed<K>, Change<VA>> context) {
     this.context = context;
+    dropped.bind(context);
     this.store = context.getStateStore(storeName);
   }
 
