@@ -74,8 +74,10 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
   private boolean countersLoaded;
 
   /**
-   * @param alertsChild the child that receives alerts
-   * @param deadLettersChild the child that receives dead letters; {@code null} to count them only
+   * @param alertsChild the child that receives alerts; {@code null} to send alerts and dead
+   *     letters to every child (the DSL splits them by type)
+   * @param deadLettersChild the child that receives dead letters when {@code alertsChild} is set;
+   *     {@code null} to count them only
    */
   RiskProcessor(
       RulesConfig rules,
@@ -185,7 +187,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
       en = new EnrollmentState(weeksKept);
       en.activeFrom = activeFrom;
       en.courseEnd = courseEnd;
-      st.enrollments++;
+      st.addCourse(course);
       members.put(TimerKeys.pair(course, student), MARK);
       activated = true;
     } else if (en.dropped()) {
@@ -202,12 +204,12 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     if (activated) {
       st.activeEnrollments++;
       schedule(en.activeFrom + noSubMs, TimerKeys.NO_SUBMISSIONS, student, course);
-      schedule(Weeks.weekEnd(Weeks.weekIndex(en.activeFrom)), TimerKeys.WEEK, student, course);
+      schedule(Weeks.weekEnd(Weeks.weekIndex(en.activeFrom)), TimerKeys.WEEK, course, null);
       if (st.activeEnrollments == 1) {
         schedule(Weeks.weekEnd(Weeks.weekIndex(en.activeFrom)), TimerKeys.WEEK_LOGINS, student, null);
       }
     }
-    schedule(en.courseEnd, TimerKeys.COURSE_END, student, course);
+    schedule(en.courseEnd, TimerKeys.COURSE_END, course, null);
     enrollments.put(key, en);
     checkLogin(student, st, context.currentStreamTimeMs() < 0 ? t : Math.max(t, context.currentStreamTimeMs()));
     students.put(student, st);
@@ -438,7 +440,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     if (rules.enabled(Rule.LOGIN_INACTIVE) && st.activeEnrollments > 0
         && st.loginOpenedAt == StudentState.NONE) {
       List<EnrollmentState> active = new ArrayList<>();
-      for (KeyValue<String, EnrollmentState> kv : studentEnrollments(student)) {
+      for (KeyValue<String, EnrollmentState> kv : studentEnrollments(student, st)) {
         if (!kv.value().dropped()) {
           active.add(kv.value());
         }
@@ -536,12 +538,16 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
       schedule(due, TimerKeys.NO_SUBMISSIONS, student, course);
       return;
     }
+    // Only work still owed counts: an assignment handed in early makes silence unremarkable.
     CourseAssignments ca = courseAssignments(course);
     long firstDue = Long.MAX_VALUE;
+    long owed = 0;
     for (int i = 0; i < ca.size(); i++) {
       long d = ca.due(i);
-      if (d > since && d <= now) {
+      boolean handedIn = i < MAX_TRACKED_ASSIGNMENTS && (en.submittedByGrace & (1L << i)) != 0;
+      if (d > since && d <= now && !handedIn) {
         firstDue = Math.min(firstDue, d);
+        owed++;
       }
     }
     if (firstDue == Long.MAX_VALUE) {
@@ -561,7 +567,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     Map<String, Object> ev = new LinkedHashMap<>();
     ev.put("daysWithoutSubmission", days(openAt - since));
     ev.put("thresholdDays", Alert.ratio(rules.noSubmissions().days()));
-    ev.put("assignmentsDue", (long) ca.dueBetween(since, openAt));
+    ev.put("assignmentsDue", owed);
     ev.put("lastSubmissionAt", en.lastSubmissionMs == EnrollmentState.NONE ? null : iso(en.lastSubmissionMs));
     open(Rule.NO_SUBMISSIONS, student, course, st, en, openAt, ev);
   }
@@ -575,13 +581,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     }
     long due = ca.due(index);
     long deadline = due + graceMs;
-    List<String> studentsOfCourse = new ArrayList<>();
-    for (Iterator<KeyValue<String, byte[]>> it =
-            members.range(TimerKeys.prefixStart(course), TimerKeys.prefixEnd(course));
-        it.hasNext(); ) {
-      studentsOfCourse.add(TimerKeys.second(it.next().key()));
-    }
-    for (String student : studentsOfCourse) {
+    for (String student : courseMembers(course)) {
       String key = TimerKeys.pair(student, course);
       EnrollmentState en = enrollments.get(key);
       if (en == null || !en.activeAt(deadline)) {
@@ -611,23 +611,31 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     }
   }
 
+  /** End of a week for a course: ACTIVITY_DROP of each enrolment, then the next week's timer. */
   private void onWeekEnd(TimerKeys.Timer timer, long now) {
-    String key = TimerKeys.pair(timer.a(), timer.b());
-    EnrollmentState en = enrollments.get(key);
-    if (en == null || en.dropped()) {
-      return; // the chain ends with the enrolment
-    }
+    String course = timer.a();
     int week = Weeks.weekIndex(timer.due()) - 1;
-    StudentState st = students.get(timer.a());
-    if (rules.enabled(Rule.ACTIVITY_DROP) && rules.activityDrop().perCourse()) {
-      evaluateDrop(timer.a(), timer.b(), st, en, en.activity, week, en.activeFrom, en.courseEnd);
-    }
     long next = Weeks.weekEnd(week + 1);
-    if (next <= en.courseEnd) {
-      schedule(next, TimerKeys.WEEK, timer.a(), timer.b());
+    boolean more = false;
+    boolean evaluate = rules.enabled(Rule.ACTIVITY_DROP) && rules.activityDrop().perCourse();
+    for (String student : courseMembers(course)) {
+      String key = TimerKeys.pair(student, course);
+      EnrollmentState en = enrollments.get(key);
+      if (en == null || en.dropped()) {
+        continue;
+      }
+      more |= next <= en.courseEnd;
+      if (evaluate) {
+        StudentState st = students.get(student);
+        if (evaluateDrop(student, course, st, en, en.activity, week, en.activeFrom, en.courseEnd)) {
+          enrollments.put(key, en);
+          students.put(student, st);
+        }
+      }
     }
-    enrollments.put(key, en);
-    students.put(timer.a(), st);
+    if (more) {
+      schedule(next, TimerKeys.WEEK, course, null);
+    }
   }
 
   private void onLoginWeekEnd(TimerKeys.Timer timer, long now) {
@@ -638,7 +646,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     int week = Weeks.weekIndex(timer.due()) - 1;
     long from = Long.MAX_VALUE;
     long end = Long.MIN_VALUE;
-    for (KeyValue<String, EnrollmentState> kv : studentEnrollments(timer.a())) {
+    for (KeyValue<String, EnrollmentState> kv : studentEnrollments(timer.a(), st)) {
       if (!kv.value().dropped()) {
         from = Math.min(from, kv.value().activeFrom);
         end = Math.max(end, kv.value().courseEnd);
@@ -659,7 +667,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
    * before it. Weeks before the enrolment's first full week never count as baseline, so a new
    * student is never compared with weeks they were not there.
    */
-  private void evaluateDrop(
+  private boolean evaluateDrop(
       String student,
       String course,
       StudentState st,
@@ -670,36 +678,36 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
       long end) {
     long openedAt = en != null ? en.dropOpenedAt : st.dropOpenedAt;
     if (openedAt != StudentState.NONE) {
-      return;
+      return false;
     }
     RulesConfig.ActivityDrop cfg = rules.activityDrop();
     int b = cfg.baselineWeeks();
     if (week - b < Weeks.firstFullWeek(activeFrom) || Weeks.weekEnd(week) > end) {
-      return;
+      return false;
     }
     long sum = 0;
     for (int w = week - b; w < week; w++) {
       int c = counts.count(w);
       if (c < 0) {
-        return; // the ring moved on: cannot happen with hourly punctuation
+        return false; // the ring moved on: cannot happen with hourly punctuation
       }
       sum += c;
     }
     int current = counts.count(week);
     if (current < 0) {
-      return;
+      return false;
     }
     double baseline = (double) sum / b;
     if (baseline < cfg.minBaseline() || current >= cfg.ratio() * baseline) {
-      return;
+      return false;
     }
     long at = Weeks.weekEnd(week);
     long resolvedAt = en != null ? en.dropResolvedAt : st.dropResolvedAt;
     if (resolvedAt != StudentState.NONE && at < resolvedAt + cooldownMs) {
-      return;
+      return false;
     }
     if (en != null && !en.activeAt(at - 1)) {
-      return;
+      return false;
     }
     int baselineX100 = (int) Math.round(baseline * 100);
     if (en != null) {
@@ -715,6 +723,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     ev.put("ratio", Alert.ratio(current / baseline));
     ev.put("thresholdRatio", Alert.ratio(cfg.ratio()));
     open(Rule.ACTIVITY_DROP, student, course, st, en, at, ev);
+    return true;
   }
 
   /** Resolves an open ACTIVITY_DROP once the running week is back above the ratio of its baseline. */
@@ -731,35 +740,37 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     }
   }
 
+  /** A course ended: close the alerts and remove the state of its enrolments that end now. */
   private void onCourseEnd(TimerKeys.Timer timer, long now) {
-    String student = timer.a();
-    String course = timer.b();
-    String key = TimerKeys.pair(student, course);
-    EnrollmentState en = enrollments.get(key);
-    if (en == null || en.courseEnd != timer.due()) {
-      return; // a repeated enrolment moved the end
-    }
-    StudentState st = students.get(student);
+    String course = timer.a();
     long at = timer.due();
-    resolveCourseAlerts(student, course, st, en, at, "course_ended");
-    enrollments.delete(key);
-    members.delete(TimerKeys.pair(course, student));
-    st.enrollments--;
-    if (!en.dropped()) {
-      st.activeEnrollments--;
-      if (st.activeEnrollments == 0) {
-        resolveStudentAlerts(student, st, at, "course_ended");
+    for (String student : courseMembers(course)) {
+      String key = TimerKeys.pair(student, course);
+      EnrollmentState en = enrollments.get(key);
+      if (en == null || en.courseEnd != at) {
+        continue; // ends at another time, with its own timer
       }
-    }
-    if (st.enrollments == 0) {
-      if (st.loginTimerAt != StudentState.NONE) {
-        timers.delete(TimerKeys.key(st.loginTimerAt, TimerKeys.LOGIN, student, null));
+      StudentState st = students.get(student);
+      resolveCourseAlerts(student, course, st, en, at, "course_ended");
+      enrollments.delete(key);
+      members.delete(TimerKeys.pair(course, student));
+      st.removeCourse(course);
+      if (!en.dropped()) {
+        st.activeEnrollments--;
+        if (st.activeEnrollments == 0) {
+          resolveStudentAlerts(student, st, at, "course_ended");
+        }
       }
-      students.delete(student);
-      setStudentsTracked(count(META_STUDENTS) - 1);
-    } else {
-      checkLogin(student, st, now);
-      students.put(student, st);
+      if (st.enrollments() == 0) {
+        if (st.loginTimerAt != StudentState.NONE) {
+          timers.delete(TimerKeys.key(st.loginTimerAt, TimerKeys.LOGIN, student, null));
+        }
+        students.delete(student);
+        setStudentsTracked(count(META_STUDENTS) - 1);
+      } else {
+        checkLogin(student, st, now);
+        students.put(student, st);
+      }
     }
   }
 
@@ -794,7 +805,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
             rules.version());
     setOpen(rule, count(openKey(rule)) + 1);
     metrics.raised(alert);
-    context.forward(new StreamRecord<>(student, alert, at), alertsChild);
+    emit(new StreamRecord<>(student, alert, at), alertsChild);
   }
 
   private void resolve(
@@ -828,7 +839,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
             rules.version());
     setOpen(rule, count(openKey(rule)) - 1);
     metrics.resolved(alert);
-    context.forward(new StreamRecord<>(student, alert, resolvedAt), alertsChild);
+    emit(new StreamRecord<>(student, alert, resolvedAt), alertsChild);
   }
 
   private void resolveCourseAlerts(
@@ -854,7 +865,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     Optional<RecordMetadata> origin = context.recordMetadata();
     String stream = origin.map(RecordMetadata::stream).orElse(e.stream());
     metrics.deadLettered(stream, reason);
-    if (deadLettersChild == null) {
+    if (alertsChild != null && deadLettersChild == null) {
       return;
     }
     DeadLetter dl =
@@ -867,16 +878,35 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
             student,
             course,
             e.occurredAt());
-    context.forward(
-        new StreamRecord<>(e.key(), dl, e.occurredAt().toEpochMilli()), deadLettersChild);
+    emit(new StreamRecord<>(e.key(), dl, e.occurredAt().toEpochMilli()), deadLettersChild);
   }
 
-  private List<KeyValue<String, EnrollmentState>> studentEnrollments(String student) {
-    List<KeyValue<String, EnrollmentState>> out = new ArrayList<>(4);
-    for (Iterator<KeyValue<String, EnrollmentState>> it =
-            enrollments.range(TimerKeys.prefixStart(student), TimerKeys.prefixEnd(student));
+  private void emit(StreamRecord<String, Object> record, String child) {
+    if (alertsChild == null) {
+      context.forward(record);
+    } else {
+      context.forward(record, child);
+    }
+  }
+
+  private List<KeyValue<String, EnrollmentState>> studentEnrollments(
+      String student, StudentState st) {
+    List<KeyValue<String, EnrollmentState>> out = new ArrayList<>(st.courses.length);
+    for (String course : st.courses) {
+      EnrollmentState en = enrollments.get(TimerKeys.pair(student, course));
+      if (en != null) {
+        out.add(KeyValue.pair(course, en));
+      }
+    }
+    return out;
+  }
+
+  private List<String> courseMembers(String course) {
+    List<String> out = new ArrayList<>();
+    for (Iterator<KeyValue<String, byte[]>> it =
+            members.range(TimerKeys.prefixStart(course), TimerKeys.prefixEnd(course));
         it.hasNext(); ) {
-      out.add(it.next());
+      out.add(TimerKeys.second(it.next().key()));
     }
     return out;
   }

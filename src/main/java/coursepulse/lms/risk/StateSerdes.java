@@ -65,7 +65,10 @@ final class StateSerdes {
         o.varlong(s.loginDay);
         o.varlong(s.dayLogins);
         o.weekly(s.weeklyLogins);
-        o.varlong(s.enrollments);
+        o.varlong(s.courses.length);
+        for (String c : s.courses) {
+          o.string(c);
+        }
         o.varlong(s.activeEnrollments);
         o.varlong(s.openAlerts);
         o.varlong(s.loginTimerAt);
@@ -90,7 +93,11 @@ final class StateSerdes {
         s.lastLoginMs = lastLogin;
         s.loginDay = day;
         s.dayLogins = dayLogins;
-        s.enrollments = (int) in.varlong();
+        String[] courses = new String[(int) in.varlong()];
+        for (int i = 0; i < courses.length; i++) {
+          courses[i] = in.string();
+        }
+        s.courses = courses;
         s.activeEnrollments = (int) in.varlong();
         s.openAlerts = (int) in.varlong();
         s.loginTimerAt = in.varlong();

@@ -11,8 +11,11 @@ final class StudentState {
   int loginDay = Integer.MIN_VALUE;
   int dayLogins;
   final WeeklyCounts weeklyLogins;
-  /** Enrolments in the roster (active or dropped) and the active ones among them. */
-  int enrollments;
+  /**
+   * Courses of this student's enrolments in the roster (active or dropped), sorted: the
+   * enrolment store is reached by point lookups, never by a scan.
+   */
+  String[] courses = new String[0];
   int activeEnrollments;
   /** Alerts open for this student across all rules and courses: drives severity. */
   int openAlerts;
@@ -35,6 +38,32 @@ final class StudentState {
 
   StudentState(WeeklyCounts weeklyLogins) {
     this.weeklyLogins = weeklyLogins;
+  }
+
+  int enrollments() {
+    return courses.length;
+  }
+
+  void addCourse(String course) {
+    int i = java.util.Arrays.binarySearch(courses, course);
+    if (i < 0) {
+      int at = -i - 1;
+      String[] c = new String[courses.length + 1];
+      System.arraycopy(courses, 0, c, 0, at);
+      c[at] = course;
+      System.arraycopy(courses, at, c, at + 1, courses.length - at);
+      courses = c;
+    }
+  }
+
+  void removeCourse(String course) {
+    int i = java.util.Arrays.binarySearch(courses, course);
+    if (i >= 0) {
+      String[] c = new String[courses.length - 1];
+      System.arraycopy(courses, 0, c, 0, i);
+      System.arraycopy(courses, i + 1, c, i, courses.length - i - 1);
+      courses = c;
+    }
   }
 
   void recordLogin(long timeMs) {
