@@ -193,8 +193,11 @@ public record RulesConfig(
    */
   public static RulesConfig fromYaml(InputStream in) {
     try {
-      RulesConfig c = YAML.readValue(in, RulesConfig.class);
-      return c == null ? DEFAULTS : c;
+      com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(in);
+      if (tree == null || tree.isMissingNode() || tree.isNull()) {
+        return DEFAULTS; // an empty file means every default
+      }
+      return YAML.treeToValue(tree, RulesConfig.class);
     } catch (IOException e) {
       Throwable root = e;
       while (root.getCause() != null && root.getCause() != root) {
