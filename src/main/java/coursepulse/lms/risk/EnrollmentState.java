@@ -19,7 +19,7 @@ final class EnrollmentState {
   long submittedByGrace;
   /** Deadlines (due + grace) missed in a row; reset by any submission or an assignment made. */
   int consecutiveMissed;
-  /** Weekly activity (submissions and assets) and weekly submissions share one ring index. */
+  /** Days with activity (submissions or assets) per week, and submissions per week. */
   final WeeklyCounts activity;
   final WeeklyCounts submissions;
 

@@ -289,8 +289,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     StudentState st = students.get(student);
     long oldNoSubDue = noSubDue(en);
     en.lastSubmissionMs = Math.max(en.lastSubmissionMs, t);
-    en.lastActivityMs = Math.max(en.lastActivityMs, t);
-    en.activity.increment(t);
+    recordActivity(en, t);
     en.submissions.increment(t);
     CourseAssignments ca = courseAssignments(course);
     int index = ca.indexOf(e.assignmentId());
@@ -334,14 +333,25 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     if (en == null) {
       return;
     }
-    en.lastActivityMs = Math.max(en.lastActivityMs, t);
-    en.activity.increment(t);
+    recordActivity(en, t);
     if (rules.activityDrop().perCourse() && en.dropOpenedAt != EnrollmentState.NONE) {
       StudentState st = students.get(e.studentId());
       maybeResolveDrop(e.studentId(), e.courseId(), st, en, en.activity, t);
       students.put(e.studentId(), st);
     }
     enrollments.put(key, en);
+  }
+
+  /**
+   * Counts active days, not events: activity comes in sessions of many clicks, so event counts
+   * swing with session length, while the number of days a student shows up is a steadier signal.
+   */
+  private static void recordActivity(EnrollmentState en, long t) {
+    if (en.lastActivityMs == EnrollmentState.NONE
+        || Weeks.dayIndex(t) > Weeks.dayIndex(en.lastActivityMs)) {
+      en.activity.increment(t);
+    }
+    en.lastActivityMs = Math.max(en.lastActivityMs, t);
   }
 
   private EnrollmentState usableEnrollment(LmsEvent e, String student, String course, String key) {

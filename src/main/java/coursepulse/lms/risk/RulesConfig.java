@@ -99,10 +99,11 @@ public record RulesConfig(
   }
 
   /**
-   * {@link Rule#ACTIVITY_DROP}: a completed week's count below {@code ratio} (default 0.4) of the
-   * mean of the {@code baselineWeeks} (default 3) complete weeks before it, provided that mean is
-   * at least {@code minBaseline} (default 3 per week). {@code basis} is {@code activity} (default:
-   * submissions and material accessed, per course) or {@code logins} (per student, no course).
+   * {@link Rule#ACTIVITY_DROP}: a completed week's active days below {@code ratio} (default 0.4)
+   * of the mean of the {@code baselineWeeks} (default 3) complete weeks before it, provided that
+   * mean is at least {@code minBaseline} (default 2 days per week). {@code basis} is {@code
+   * logins} (default: days with a login, per student, no course) or {@code activity} (days with a
+   * submission or material accessed, per course: noisier, see {@code docs/rules.md}).
    */
   public record ActivityDrop(
       boolean enabled, double ratio, int baselineWeeks, double minBaseline, Basis basis) {
@@ -118,8 +119,8 @@ public record RulesConfig(
           enabled == null || enabled,
           ratio == null ? 0.4 : requireRatio(ratio),
           baselineWeeks == null ? 3 : requireWeeks(baselineWeeks),
-          minBaseline == null ? 3 : requireNonNegative("activityDrop.minBaseline", minBaseline),
-          basis == null ? Basis.ACTIVITY : parseBasis(basis));
+          minBaseline == null ? 2 : requireNonNegative("activityDrop.minBaseline", minBaseline),
+          basis == null ? Basis.LOGINS : parseBasis(basis));
     }
 
     /** True for the per-course activity basis. */

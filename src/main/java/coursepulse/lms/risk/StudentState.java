@@ -10,6 +10,7 @@ final class StudentState {
   long lastLoginMs = NONE;
   int loginDay = Integer.MIN_VALUE;
   int dayLogins;
+  /** Days with at least one login, per week. */
   final WeeklyCounts weeklyLogins;
   /**
    * Courses of this student's enrolments in the roster (active or dropped), sorted: the
@@ -72,11 +73,12 @@ final class StudentState {
     if (day > loginDay) {
       loginDay = day;
       dayLogins = 0;
+      // Weekly counts are login days: a day with five logins is one day present.
+      weeklyLogins.increment(timeMs);
     }
     if (day == loginDay) {
       dayLogins++;
     }
-    weeklyLogins.increment(timeMs);
   }
 
   /** Logins in the day of {@code timeMs}, if that is the latest day seen. */

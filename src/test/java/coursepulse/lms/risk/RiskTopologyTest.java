@@ -11,13 +11,17 @@ import org.junit.jupiter.api.Test;
 class RiskTopologyTest {
 
   private static RulesConfig only(Rule rule) {
+    return only(rule, "logins");
+  }
+
+  private static RulesConfig only(Rule rule, String dropBasis) {
     return RulesConfig.of(
         "test-1",
         null,
         RulesConfig.LoginInactive.of(rule == Rule.LOGIN_INACTIVE, null),
         RulesConfig.NoSubmissions.of(rule == Rule.NO_SUBMISSIONS, null),
         RulesConfig.MissedDeadlines.of(rule == Rule.MISSED_DEADLINES, null, null),
-        RulesConfig.ActivityDrop.of(rule == Rule.ACTIVITY_DROP, null, null, null, null));
+        RulesConfig.ActivityDrop.of(rule == Rule.ACTIVITY_DROP, null, null, null, dropBasis));
   }
 
   @Test
@@ -182,40 +186,57 @@ class RiskTopologyTest {
   }
 
   @Test
-  void shouldRaiseActivityDropAgainstTheStudentsOwnBaseline() {
+  void shouldRaiseActivityDropOnLoginDaysAgainstTheStudentsOwnBaseline() {
     try (RiskFixture f = new RiskFixture(only(Rule.ACTIVITY_DROP))) {
       f.enroll("s1", day(-2)).enroll("quiet", day(-2));
       for (int week = 0; week < 3; week++) {
-        for (int i = 0; i < 10; i++) {
-          f.access("s1", COURSE, day(week * 7 + 0.5 + i * 0.5));
+        for (int d = 0; d < 5; d++) {
+          f.login("s1", day(week * 7 + d + 0.3)).login("s1", day(week * 7 + d + 0.6));
         }
-        f.access("quiet", COURSE, day(week * 7 + 1)); // baseline 1/week: below the minimum
+        f.login("quiet", day(week * 7 + 1)); // one day a week: below the minimum baseline
       }
-      f.access("s1", COURSE, day(22)).access("s1", COURSE, day(23)); // week 3: 2 of 10
+      f.login("s1", day(22)); // week 3: 1 day of 5
       f.advanceTo(day(28.1));
 
       assertThat(f.alerts("quiet")).isEmpty();
       assertThat(f.alerts("s1")).singleElement().satisfies(a -> {
         assertThat(a.rule()).isEqualTo(Rule.ACTIVITY_DROP);
-        assertThat(a.courseId()).isEqualTo(COURSE);
+        assertThat(a.courseId()).isNull();
         assertThat(a.openedAt()).isEqualTo(day(28));
-        assertThat(a.evidence()).containsEntry("weekCount", 2L)
-            .containsEntry("baselineMean", Alert.ratio(10))
-            .containsEntry("ratio", Alert.ratio(0.2));
+        assertThat(a.evidence()).containsEntry("basis", "logins").containsEntry("weekCount", 1L)
+            .containsEntry("baselineMean", Alert.ratio(5)).containsEntry("ratio", Alert.ratio(0.2));
       });
 
-      for (int i = 0; i < 4; i++) {
-        f.access("s1", COURSE, day(29 + i * 0.1));
-      }
+      f.login("s1", day(29)).login("s1", day(29.5)).login("s1", day(30));
       List<Alert> s1 = f.alerts("s1");
       assertThat(s1).extracting(Alert::type).containsExactly(Alert.Type.OPENED, Alert.Type.RESOLVED);
-      assertThat(s1.get(1).resolvedAt()).isEqualTo(day(29.3)); // the 4th event reaches 0.4 x 10
+      assertThat(s1.get(1).resolvedAt()).isEqualTo(day(30)); // 2nd login day reaches 0.4 x 5
+    }
+  }
+
+  @Test
+  void shouldRaiseActivityDropPerCourseOnTheActivityBasis() {
+    try (RiskFixture f = new RiskFixture(only(Rule.ACTIVITY_DROP, "activity"))) {
+      f.enroll("s1", day(-2)).enroll("quiet", day(-2));
+      for (int week = 0; week < 3; week++) {
+        for (int d = 0; d < 4; d++) {
+          f.access("s1", COURSE, day(week * 7 + d + 0.2)).access("s1", COURSE, day(week * 7 + d + 0.4));
+        }
+        f.access("quiet", COURSE, day(week * 7 + 1)).access("quiet", COURSE, day(week * 7 + 1.1));
+      }
+      f.advanceTo(day(28.1)); // week 3: no activity at all
+      assertThat(f.alerts("quiet")).isEmpty();
+      assertThat(f.alerts("s1")).singleElement().satisfies(a -> {
+        assertThat(a.courseId()).isEqualTo(COURSE);
+        assertThat(a.evidence()).containsEntry("basis", "activity").containsEntry("weekCount", 0L)
+            .containsEntry("baselineMean", Alert.ratio(4));
+      });
     }
   }
 
   @Test
   void shouldNotCompareANewStudentWithWeeksBeforeTheyEnrolled() {
-    try (RiskFixture f = new RiskFixture(only(Rule.ACTIVITY_DROP))) {
+    try (RiskFixture f = new RiskFixture(only(Rule.ACTIVITY_DROP, "activity"))) {
       f.enroll("late", day(15));
       for (int i = 0; i < 10; i++) {
         f.access("late", COURSE, day(16 + i * 0.1));

@@ -24,8 +24,8 @@ class RulesConfigTest {
     assertThat(c.missedDeadlines().graceHours()).isEqualTo(24);
     assertThat(c.activityDrop().ratio()).isEqualTo(0.4);
     assertThat(c.activityDrop().baselineWeeks()).isEqualTo(3);
-    assertThat(c.activityDrop().minBaseline()).isEqualTo(3);
-    assertThat(c.activityDrop().basis()).isEqualTo(RulesConfig.Basis.ACTIVITY);
+    assertThat(c.activityDrop().minBaseline()).isEqualTo(2);
+    assertThat(c.activityDrop().basis()).isEqualTo(RulesConfig.Basis.LOGINS);
     for (Rule r : Rule.values()) {
       assertThat(c.enabled(r)).isTrue();
     }
@@ -41,7 +41,7 @@ class RulesConfigTest {
           enabled: false
         activityDrop:
           ratio: 0.3
-          basis: logins
+          basis: activity
         """);
     assertThat(c.version()).isEqualTo("2026-spring");
     assertThat(c.loginInactive().days()).isEqualTo(10);
@@ -50,7 +50,7 @@ class RulesConfigTest {
     assertThat(c.missedDeadlines().consecutive()).isEqualTo(2);
     assertThat(c.activityDrop().ratio()).isEqualTo(0.3);
     assertThat(c.activityDrop().baselineWeeks()).isEqualTo(3);
-    assertThat(c.studentLevel(Rule.ACTIVITY_DROP)).isTrue();
+    assertThat(c.studentLevel(Rule.ACTIVITY_DROP)).isFalse();
     assertThat(c.noSubmissions().days()).isEqualTo(14);
   }
 
