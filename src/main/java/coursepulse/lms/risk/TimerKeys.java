@@ -14,11 +14,11 @@ final class TimerKeys {
   static final char NO_SUBMISSIONS = 'N';
   /** End of an assignment's grace period: course id and assignment index. */
   static final char DEADLINE = 'D';
-  /** End of a week for ACTIVITY_DROP, per student-course (activity basis). */
+  /** End of a week for ACTIVITY_DROP on the activity basis: per course, for its enrolments. */
   static final char WEEK = 'W';
   /** End of a week for ACTIVITY_DROP, per student (logins basis). */
   static final char WEEK_LOGINS = 'w';
-  /** Course end of an enrolment: its state is closed and removed. */
+  /** Course end: per course; the enrolments ending then are closed and removed. */
   static final char COURSE_END = 'E';
 
   private TimerKeys() {}
