@@ -120,6 +120,9 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
   public void process(StreamRecord<String, LmsEvent> record) {
     loadCounters();
     LmsEvent event = record.value();
+    if (event == null) {
+      return;
+    }
     metrics.processed(event.stream());
     long t = event.occurredAt().toEpochMilli();
     if (event instanceof LoggedIn e) {
@@ -205,9 +208,9 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
       st.activeEnrollments++;
       schedule(en.activeFrom + noSubMs, TimerKeys.NO_SUBMISSIONS, student, course);
       schedule(Weeks.weekEnd(Weeks.weekIndex(en.activeFrom)), TimerKeys.WEEK, course, null);
-      if (st.activeEnrollments == 1) {
-        schedule(Weeks.weekEnd(Weeks.weekIndex(en.activeFrom)), TimerKeys.WEEK_LOGINS, student, null);
-      }
+      // Chains of weekly timers that meet on the same week collapse into one key, so starting one
+      // per activation never evaluates a week twice, and a later course extends the chain.
+      schedule(Weeks.weekEnd(Weeks.weekIndex(en.activeFrom)), TimerKeys.WEEK_LOGINS, student, null);
     }
     schedule(en.courseEnd, TimerKeys.COURSE_END, course, null);
     enrollments.put(key, en);

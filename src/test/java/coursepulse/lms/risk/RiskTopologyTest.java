@@ -88,6 +88,11 @@ class RiskTopologyTest {
       }
       assertThat(f.alerts("s1")).filteredOn(a -> a.rule() == Rule.LOGIN_INACTIVE).hasSize(1);
       assertThat(f.metrics.open(Rule.LOGIN_INACTIVE)).isEqualTo(1);
+      assertThat(f.registry.get("coursepulse.lms.alerts.open").tag("rule", "LOGIN_INACTIVE")
+          .gauge().value()).isEqualTo(1.0);
+      assertThat(f.registry.get("coursepulse.lms.alerts.raised").tag("rule", "LOGIN_INACTIVE")
+          .tag("severity", "low").counter().count()).isEqualTo(1.0);
+      assertThat(f.registry.get("coursepulse.lms.students.tracked").gauge().value()).isEqualTo(2.0);
     }
   }
 
@@ -266,6 +271,10 @@ class RiskTopologyTest {
           .tag("reason", "not_enrolled").counters()).hasSize(2);
       assertThat(f.registry.get("coursepulse.lms.events.processed").tag("stream", "02-Login")
           .counter().count()).isEqualTo(1.0);
+      assertThat(f.registry.getMeters())
+          .flatExtracting(m -> m.getId().getTags())
+          .extracting(io.micrometer.core.instrument.Tag::getValue)
+          .doesNotContain("s1", "stranger", RiskFixture.BYSTANDER, COURSE);
     }
   }
 
