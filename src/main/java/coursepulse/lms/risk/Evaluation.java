@@ -137,6 +137,15 @@ public final class Evaluation {
     return out;
   }
 
+  /**
+   * The {@code evaluate} command's core: decodes the records of {@code 04-Alerts} (read from the
+   * first offset) and scores them against the ground-truth file.
+   */
+  public static Report evaluate(Iterable<byte[]> alertRecords, java.nio.file.Path groundTruth)
+      throws java.io.IOException {
+    return evaluate(decodeAll(alertRecords), GroundTruth.read(groundTruth));
+  }
+
   /** Scores {@code alerts} against {@code truth}. */
   public static Report evaluate(Iterable<Alert> alerts, List<GroundTruth> truth) {
     Map<String, List<GroundTruth>> pairsByStudent = new HashMap<>();

@@ -79,22 +79,27 @@ public final class RiskTopology {
           Duration.ofHours(1));
     }
 
+    /** The rule thresholds. */
     public Options withRules(RulesConfig rules) {
       return new Options(rules, metrics, alertListener, deadLetterStream, punctuationInterval);
     }
 
+    /** Where meters go. */
     public Options withMetrics(RiskMetrics metrics) {
       return new Options(rules, metrics, alertListener, deadLetterStream, punctuationInterval);
     }
 
+    /** Called with every alert record as it is emitted, on the task thread: keep it fast. */
     public Options withAlertListener(Consumer<Alert> alertListener) {
       return new Options(rules, metrics, alertListener, deadLetterStream, punctuationInterval);
     }
 
+    /** Where refused events go; {@code null} counts them only. */
     public Options withDeadLetterStream(String deadLetterStream) {
       return new Options(rules, metrics, alertListener, deadLetterStream, punctuationInterval);
     }
 
+    /** How often, in stream time, due timers are drained; alerts still carry exact times. */
     public Options withPunctuationInterval(Duration punctuationInterval) {
       return new Options(rules, metrics, alertListener, deadLetterStream, punctuationInterval);
     }
