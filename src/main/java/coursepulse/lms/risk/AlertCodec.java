@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import coursepulse.engine.Serde;
 import java.io.ByteArrayOutputStream;
@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,7 +28,8 @@ public final class AlertCodec {
   private static final ObjectMapper MAPPER =
       new ObjectMapper()
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+          // keep 7.00 as written: evidence decimals round-trip to equal values
+          .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
   private static final Serde<Alert> SERDE =
       new Serde<>() {
         @Override
@@ -113,8 +113,7 @@ public final class AlertCodec {
       Map<String, Object> evidence = new LinkedHashMap<>();
       JsonNode ev = n.get("evidence");
       if (ev != null && ev.isObject()) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = ev.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : ev.properties()) {
           JsonNode v = f.getValue();
           if (v.isIntegralNumber()) {
             evidence.put(f.getKey(), v.asLong());

@@ -46,15 +46,4 @@ final class CourseAssignments {
     d2[ids.length] = due;
     return new CourseAssignments(i2, d2);
   }
-
-  /** Assignments due in {@code (fromMs, toMs]}. */
-  int dueBetween(long fromMs, long toMs) {
-    int n = 0;
-    for (long d : dueMs) {
-      if (d > fromMs && d <= toMs) {
-        n++;
-      }
-    }
-    return n;
-  }
 }
