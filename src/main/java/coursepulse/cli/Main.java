@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       StreamsCommand.class,
       BenchCommand.class,
+      ProduceCommand.class,
     })
 public final class Main {
 

@@ -1,0 +1,45 @@
+package coursepulse.lms.simulator;
+
+/**
+ * Figures from the Open University Learning Analytics Dataset (OULAD: Kuzilek, Hlosta and Zdrahal,
+ * "Open University Learning Analytics dataset", Scientific Data 4, 170171, 2017; CC BY 4.0),
+ * computed from its {@code studentInfo}, {@code studentRegistration}, {@code courses} and {@code
+ * assessments} tables (32,593 registrations, 22 presentations of 234 to 269 days). They are the
+ * simulator's defaults, scaled to the simulated term; {@code docs/simulator.md} explains the use
+ * of each.
+ */
+public final class Oulad {
+
+  /** Final result shares of registrations. */
+  public static final double PASS = 0.379;
+
+  public static final double WITHDRAWN = 0.312;
+  public static final double FAIL = 0.216;
+  public static final double DISTINCTION = 0.093;
+
+  /** Share of dated withdrawals that happen before the module starts. */
+  public static final double WITHDRAWN_BEFORE_START = 0.266;
+
+  /**
+   * Withdrawals after the start by decile of the module's length elapsed (0-10 %, ..., 90-100 %),
+   * in percent of the 7,387 such withdrawals.
+   */
+  static final double[] WITHDRAWAL_DECILES = {28.8, 14.4, 11.1, 9.0, 8.5, 9.0, 7.6, 4.8, 4.9, 1.9};
+
+  /** Typical presentation length in days (the data has 234 to 269); used to scale lead times. */
+  static final double PRESENTATION_DAYS = 252.0;
+
+  /**
+   * Registration lead time in days before the start, as (lead, cumulative share registered at
+   * most that long before). 0.7 % register after the start; quartiles 29 / 57 / 100 days. The
+   * 200-day end of the tail is our assumption: the data's tail is long and thin.
+   */
+  static final double[] REGISTRATION_LEAD_DAYS = {0, 29, 57, 100, 200};
+
+  static final double[] REGISTRATION_LEAD_CDF = {0.007, 0.25, 0.50, 0.75, 1.0};
+
+  /** Late registrations land within this many (unscaled) days after the start: our assumption. */
+  static final double LATE_REGISTRATION_DAYS = 14;
+
+  private Oulad() {}
+}

@@ -1,0 +1,272 @@
+package coursepulse.lms.simulator;
+
+import static coursepulse.lms.simulator.StudentCursor.ASSET;
+import static coursepulse.lms.simulator.StudentCursor.DROP;
+import static coursepulse.lms.simulator.StudentCursor.ENROLL;
+import static coursepulse.lms.simulator.StudentCursor.LOGIN;
+import static coursepulse.lms.simulator.StudentCursor.LOGOUT;
+import static coursepulse.lms.simulator.StudentCursor.NONE;
+import static coursepulse.lms.simulator.StudentCursor.SUBMIT;
+
+/**
+ * Draws one student's planning day (04:00 to 04:00 UTC) into a reused buffer: enrolments and
+ * drops that fall in it, a session around each submission due to happen that day, and free study
+ * sessions whose number follows the persona's activity level, the weekday and nearby due times.
+ * Single-threaded; one per simulation run.
+ */
+final class Planner {
+  private static final int HOUR = 3_600;
+  /** Free sessions start by 22:00 into the planning day (02:00 UTC) and last under two hours. */
+  private static final int LATEST_FREE_START = 22 * HOUR;
+
+  private final Term term;
+  private final Rng rng = new Rng(0);
+  private final Rng subRng = new Rng(0);
+  private long[] buf = new long[64];
+  private int n;
+  private final long[] busy = new long[32];
+  private int busyCount;
+  private final int[] activeSlots = new int[8];
+  private final long[] subTimes = new long[32];
+  private final long[] gaps = new long[12];
+
+  Planner(Term term) {
+    this.term = term;
+  }
+
+  long[] buffer() {
+    return buf;
+  }
+
+  int plan(StudentCursor s, int day) {
+    n = 0;
+    busyCount = 0;
+    long dayRel = Term.planDayStart(day);
+    long dayEnd = dayRel + Term.DAY;
+    int k = s.courses.length;
+    for (int i = 0; i < k; i++) {
+      if (Term.planDay(s.registeredAt[i]) == day) {
+        add(s.registeredAt[i] - dayRel, ENROLL, i, 0);
+      }
+      if (s.droppedAt[i] != NONE && Term.planDay(s.droppedAt[i]) == day) {
+        add(s.droppedAt[i] - dayRel, DROP, i, 0);
+      }
+    }
+    if (day < 0 || dayRel >= term.termSeconds) {
+      return n;
+    }
+    int active = 0;
+    for (int i = 0; i < k; i++) {
+      // the day after registration, and until the formal drop
+      if (Term.planDay(Math.max(0, s.registeredAt[i])) < day && s.droppedAt[i] > dayRel) {
+        activeSlots[active++] = i;
+      }
+    }
+    if (active == 0) {
+      return n;
+    }
+
+    planSubmissions(s, dayRel, dayEnd, active);
+
+    Rng r = rng.reseed(StudentCursor.daySeed(term.seed, s.index, day));
+    int sessions = 0;
+    if (s.persona == Persona.GHOST) {
+      sessions = day == s.ghostVisitDay ? 1 : 0;
+    } else {
+      double level = s.level(dayRel + Term.DAY / 2);
+      double p = s.base * s.weekdayFactor(day) * level;
+      long nextDue = nextDue(s, dayRel, active);
+      if (s.persona == Persona.CRAMMER) {
+        if (nextDue - dayRel <= 36L * HOUR) {
+          p = Math.max(p, 0.9);
+        }
+      } else if (nextDue - dayRel <= 48L * HOUR) {
+        p += 0.1 * level;
+      }
+      if (r.chance(Math.min(0.97, p))) {
+        sessions = 1 + (r.chance(0.35) ? 1 : 0) + (r.chance(0.12) ? 1 : 0);
+        if (s.persona == Persona.CRAMMER && nextDue - dayRel <= 36L * HOUR) {
+          sessions++;
+        }
+      }
+    }
+    for (int x = 0; x < sessions; x++) {
+      freeSession(s, r, dayRel, active);
+    }
+    return n;
+  }
+
+  private long nextDue(StudentCursor s, long dayRel, int active) {
+    long best = Long.MAX_VALUE;
+    for (int a = 0; a < active; a++) {
+      int c = s.courses[activeSlots[a]];
+      int j = term.lastDueAtOrBefore(c, dayRel) + 1;
+      if (j >= 0 && j < term.weeks) {
+        best = Math.min(best, term.dueRel(c, j));
+      }
+    }
+    return best;
+  }
+
+  private void planSubmissions(StudentCursor s, long dayRel, long dayEnd, int active) {
+    int count = 0;
+    for (int a = 0; a < active; a++) {
+      int slot = activeSlots[a];
+      int c = s.courses[slot];
+      int jc = term.lastDueAtOrBefore(c, dayRel);
+      for (int j = Math.max(0, jc - 1); j <= Math.min(term.weeks - 1, jc + 2); j++) {
+        long t = submissionTime(s, slot, c, j);
+        // leave room for the session's logout before the planning day ends
+        if (t >= dayRel && t < dayEnd - HOUR && count < subTimes.length) {
+          subTimes[count++] = t << 16 | (long) slot << 8 | j;
+        }
+      }
+    }
+    java.util.Arrays.sort(subTimes, 0, count);
+    long lastEnd = Long.MIN_VALUE;
+    for (int x = 0; x < count; x++) {
+      long t = subTimes[x] >>> 16;
+      int slot = (int) (subTimes[x] >>> 8) & 0xFF;
+      int j = (int) subTimes[x] & 0xFF;
+      Rng r = subRng.reseed(StudentCursor.submissionSeed(term.seed, s.index, s.courses[slot], j) + 1);
+      long start = t - (long) r.uniform(180, 1_200);
+      if (start < lastEnd + 60) {
+        start = lastEnd + 60;
+        t = Math.max(t, start + 120);
+      }
+      if (t >= dayEnd - 900) {
+        // pushed behind earlier sessions into the next planning day: that day owns its own times
+        continue;
+      }
+      long due = term.dueRel(s.courses[slot], j);
+      add(start - dayRel, LOGIN, 0, loginDevice(s, r));
+      int assets = 1 + r.nextInt(2);
+      for (int i = 1; i <= assets; i++) {
+        add(start + (t - start) * i / (assets + 1) - dayRel, ASSET, slot, r.nextDouble() < 0.6 ? 0 : 1);
+      }
+      add(t - dayRel, SUBMIT, slot, j | (t > due ? 0x100 : 0));
+      long end = t;
+      if (r.chance(0.75)) {
+        end = t + (long) r.uniform(30, 600);
+        add(end - dayRel, LOGOUT, 0, 0);
+      }
+      markBusy(start, end);
+      lastEnd = end;
+    }
+  }
+
+  /** When the student submits assignment {@code j} of course {@code c}, or -1 for never. */
+  long submissionTime(StudentCursor s, int slot, int c, int j) {
+    Rng r = subRng.reseed(StudentCursor.submissionSeed(term.seed, s.index, c, j));
+    long due = term.dueRel(c, j);
+    double skip = r.nextDouble();
+    long t;
+    switch (s.persona) {
+      case ENGAGED:
+        if (skip < 0.03) {
+          return -1;
+        }
+        t = due - (long) (r.uniform(6, 96) * HOUR);
+        break;
+      case LATE_SUBMITTER:
+        if (skip < 0.08) {
+          return -1;
+        }
+        t = r.chance(0.55) ? due + (long) (r.uniform(1, 72) * HOUR) : due - (long) (r.uniform(1, 30) * HOUR);
+        break;
+      case CRAMMER:
+        if (skip < 0.10) {
+          return -1;
+        }
+        t = r.chance(0.1) ? due + (long) (r.uniform(0.1, 6) * HOUR) : due - (long) (r.uniform(0.2, 10) * HOUR);
+        break;
+      case FADING:
+        t = due - (long) (r.uniform(4, 72) * HOUR);
+        if (skip < 0.05 + (1 - s.level(t))) {
+          return -1;
+        }
+        break;
+      case RETURNING:
+        t = due - (long) (r.uniform(4, 72) * HOUR);
+        if (skip < 0.08 || s.level(t) == 0.0) {
+          return -1;
+        }
+        break;
+      case DROPOUT:
+        t = due - (long) (r.uniform(4, 72) * HOUR);
+        if (skip < 0.10 || t >= s.onset) {
+          return -1;
+        }
+        break;
+      case GHOST:
+      default:
+        return -1;
+    }
+    t = Math.max(t, term.publishRel(c, j) + HOUR);
+    long activeFrom = Term.planDayStart(Term.planDay(Math.max(0, s.registeredAt[slot])) + 1);
+    if (t < activeFrom || t >= s.droppedAt[slot] || t >= term.termSeconds) {
+      return -1;
+    }
+    return t;
+  }
+
+  private void freeSession(StudentCursor s, Rng r, long dayRel, int active) {
+    double hour =
+        r.chance(0.25) ? r.uniform(7, 24) : s.peakHour + 2.5 * r.normal();
+    long off = (long) ((hour - 4) * HOUR);
+    off = Math.max(HOUR / 2, Math.min(LATEST_FREE_START, off));
+    long start = dayRel + off;
+    int slot = activeSlots[r.nextInt(active)];
+    int assets = s.persona == Persona.GHOST ? 1 + r.nextInt(2) : 1 + (int) (s.assetsPerSession * r.uniform(0.3, 1.7));
+    assets = Math.min(assets, 12);
+    int device = loginDevice(s, r);
+    long t = start;
+    long[] gaps = this.gaps;
+    for (int i = 0; i < assets; i++) {
+      gaps[i] = (long) r.uniform(20, 480);
+      t += gaps[i];
+    }
+    boolean logout = r.chance(0.7);
+    long end = logout ? t + (long) r.uniform(30, 900) : t;
+    if (overlaps(start - 60, end + 60)) {
+      return;
+    }
+    add(start - dayRel, LOGIN, 0, device);
+    t = start;
+    for (int i = 0; i < assets; i++) {
+      t += gaps[i];
+      add(t - dayRel, ASSET, slot, r.pick(StudentCursor.ASSET_KINDS_CUM));
+    }
+    if (logout) {
+      add(end - dayRel, LOGOUT, 0, 0);
+    }
+    markBusy(start, end);
+  }
+
+  private int loginDevice(StudentCursor s, Rng r) {
+    return r.chance(0.8) ? s.device : r.pick(StudentCursor.DEVICE_CUM);
+  }
+
+  private boolean overlaps(long from, long to) {
+    for (int i = 0; i < busyCount; i += 2) {
+      if (from < busy[i + 1] && busy[i] < to) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void markBusy(long from, long to) {
+    if (busyCount + 2 <= busy.length) {
+      busy[busyCount++] = from;
+      busy[busyCount++] = to;
+    }
+  }
+
+  private void add(long offset, int kind, int slot, int payload) {
+    if (n == buf.length) {
+      buf = java.util.Arrays.copyOf(buf, n * 2);
+    }
+    buf[n++] = offset << 32 | (long) kind << 24 | (long) slot << 16 | payload;
+  }
+}

@@ -1,0 +1,150 @@
+package coursepulse.lms.simulator;
+
+import coursepulse.engine.log.LogWriter;
+import coursepulse.engine.log.Retention;
+import coursepulse.engine.log.StreamLog;
+import coursepulse.lms.event.StreamNames;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Sends a simulation to the product's input streams, or to NDJSON.
+ *
+ * <p>Resumption: every stream is written under the configuration's {@link
+ * SimulationConfig#producerName() producer name} with the event's {@link SimEvent#sequence()} as
+ * publishing id. On start the publisher asks each writer for the last publishing id the log
+ * stored, regenerates the run from the beginning and sends only the events after it; events the
+ * log has already are not even encoded. A producer killed at any point and restarted with the same
+ * options therefore adds no duplicate and leaves no gap (and a duplicate that slips through a
+ * resend is dropped by the log).
+ *
+ * <p>Progress goes to the listener at most once a second, and once at the end.
+ */
+public final class SimulationPublisher {
+
+  /** How long the final flush may wait for the log to confirm everything. */
+  static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final long PROGRESS_NANOS = 1_000_000_000L;
+
+  private final Pacer pacer;
+  private final Consumer<Progress> progress;
+
+  /**
+   * @param pacer holds events back to the simulated speed
+   * @param progress receives a snapshot at most once a second and a final one
+   */
+  public SimulationPublisher(Pacer pacer, Consumer<Progress> progress) {
+    this.pacer = pacer;
+    this.progress = progress;
+  }
+
+  /**
+   * Publishes every event of the simulation that the log does not have yet, creating the three
+   * input streams when they are missing.
+   *
+   * @return the final progress snapshot
+   * @throws coursepulse.engine.log.LogException when the log refuses or cannot be reached
+   */
+  public Progress publish(Simulation simulation, StreamLog log) {
+    String producer = simulation.config().producerName();
+    List<String> streams = StreamNames.INPUTS;
+    LogWriter[] writers = new LogWriter[streams.size()];
+    long[] last = new long[streams.size()];
+    try {
+      for (int s = 0; s < writers.length; s++) {
+        log.createStream(streams.get(s), Retention.unlimited());
+        writers[s] = log.writer(streams.get(s), producer);
+        last[s] = writers[s].lastPublishingId();
+      }
+      Meter meter = new Meter();
+      SimulationRun run = simulation.run();
+      for (SimEvent e = run.next(); e != null; e = run.next()) {
+        int s = e.streamIndex();
+        if (e.sequence() <= last[s]) {
+          meter.skipped++;
+        } else {
+          pacer.await(e.epochSecond());
+          writers[s].append(e.sequence(), e.toJson());
+          meter.sent[s]++;
+        }
+        meter.tick(e);
+      }
+      for (LogWriter w : writers) {
+        w.flush(FLUSH_TIMEOUT);
+      }
+      return meter.finish();
+    } finally {
+      for (LogWriter w : writers) {
+        if (w != null) {
+          w.close();
+        }
+      }
+    }
+  }
+
+  /** Writes every event as one JSON line, in the run's global order. */
+  public Progress writeNdjson(Simulation simulation, OutputStream out) {
+    try {
+      Meter meter = new Meter();
+      SimulationRun run = simulation.run();
+      for (SimEvent e = run.next(); e != null; e = run.next()) {
+        pacer.await(e.epochSecond());
+        e.writeLine(out);
+        meter.sent[e.streamIndex()]++;
+        meter.tick(e);
+      }
+      out.flush();
+      return meter.finish();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write events: " + e.getMessage(), e);
+    }
+  }
+
+  private final class Meter {
+    final long[] sent = new long[3];
+    long skipped;
+    long lastEpochSecond = Long.MIN_VALUE;
+    long lastReport = System.nanoTime();
+    long lastTotal;
+    final long started = System.nanoTime();
+    int sinceCheck;
+
+    void tick(SimEvent e) {
+      lastEpochSecond = e.epochSecond();
+      // reading the clock per event would cost more than generating it
+      if (++sinceCheck < 4096 && pacer.isUnlimited()) {
+        return;
+      }
+      sinceCheck = 0;
+      long now = System.nanoTime();
+      if (now - lastReport >= PROGRESS_NANOS) {
+        long total = total();
+        progress.accept(snapshot((total - lastTotal) * 1e9 / (now - lastReport), false));
+        lastReport = now;
+        lastTotal = total;
+      }
+    }
+
+    long total() {
+      return sent[0] + sent[1] + sent[2];
+    }
+
+    Progress finish() {
+      long elapsed = Math.max(1, System.nanoTime() - started);
+      Progress p = snapshot(total() * 1e9 / elapsed, true);
+      progress.accept(p);
+      return p;
+    }
+
+    Progress snapshot(double rate, boolean done) {
+      Instant at = lastEpochSecond == Long.MIN_VALUE ? null : Instant.ofEpochSecond(lastEpochSecond);
+      return new Progress(at, sent.clone(), skipped, rate, done);
+    }
+  }
+}
