@@ -14,12 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * The alerting application's meters, on the Micrometer API only (the CLI picks the registry):
  *
  * <ul>
- *   <li>{@code coursepulse.lms.alerts.raised} (tags {@code rule}, {@code severity})
- *   <li>{@code coursepulse.lms.alerts.resolved} (tag {@code rule})
- *   <li>{@code coursepulse.lms.alerts.open} gauge (tag {@code rule})
- *   <li>{@code coursepulse.lms.students.tracked} gauge
- *   <li>{@code coursepulse.lms.events.processed} (tag {@code stream})
- *   <li>{@code coursepulse.lms.events.deadlettered} (tags {@code stream}, {@code reason})
+ *   <li>{@code coursepulse.alerts} (tags {@code rule}, {@code severity})
+ *   <li>{@code coursepulse.alerts.resolved} (tag {@code rule})
+ *   <li>{@code coursepulse.alerts.open} gauge (tag {@code rule})
+ *   <li>{@code coursepulse.students.tracked} gauge
+ *   <li>{@code coursepulse.events.processed} (tag {@code stream})
+ *   <li>{@code coursepulse.dead.letters} (tags {@code stream}, {@code reason})
  * </ul>
  *
  * Tag values are bounded: never a student id; a {@code course} tag on the alert counters only when
@@ -42,12 +42,12 @@ public final class RiskMetrics {
     for (Rule rule : Rule.values()) {
       AtomicLong n = new AtomicLong();
       open.put(rule, n);
-      Gauge.builder("coursepulse.lms.alerts.open", n, AtomicLong::get)
+      Gauge.builder("coursepulse.alerts.open", n, AtomicLong::get)
           .description("Alerts currently open")
           .tag("rule", rule.name())
           .register(this.registry);
     }
-    Gauge.builder("coursepulse.lms.students.tracked", studentsTracked, AtomicLong::get)
+    Gauge.builder("coursepulse.students.tracked", studentsTracked, AtomicLong::get)
         .description("Students with at least one enrolment in the roster")
         .register(this.registry);
   }
@@ -59,12 +59,12 @@ public final class RiskMetrics {
 
   void raised(Alert alert) {
     Tags tags = Tags.of("rule", alert.rule().name(), "severity", alert.severity().code());
-    registry.counter("coursepulse.lms.alerts.raised", withCourse(tags, alert)).increment();
+    registry.counter("coursepulse.alerts", withCourse(tags, alert)).increment();
   }
 
   void resolved(Alert alert) {
     registry
-        .counter("coursepulse.lms.alerts.resolved", withCourse(Tags.of("rule", alert.rule().name()), alert))
+        .counter("coursepulse.alerts.resolved", withCourse(Tags.of("rule", alert.rule().name()), alert))
         .increment();
   }
 
@@ -72,14 +72,14 @@ public final class RiskMetrics {
     processed
         .computeIfAbsent(
             stream == null ? "unknown" : stream,
-            s -> registry.counter("coursepulse.lms.events.processed", "stream", s))
+            s -> registry.counter("coursepulse.events.processed", "stream", s))
         .increment();
   }
 
   void deadLettered(String stream, String reason) {
     registry
         .counter(
-            "coursepulse.lms.events.deadlettered",
+            "coursepulse.dead.letters",
             "stream",
             stream == null ? "unknown" : stream,
             "reason",

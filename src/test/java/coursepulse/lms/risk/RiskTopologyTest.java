@@ -74,7 +74,7 @@ class RiskTopologyTest {
       assertThat(resolved.resolvedAt()).isEqualTo(day(9));
       assertThat(resolved.evidence()).containsEntry("reason", "login");
       assertThat(f.metrics.open(Rule.LOGIN_INACTIVE)).isZero();
-      assertThat(f.registry.get("coursepulse.lms.alerts.resolved").tag("rule", "LOGIN_INACTIVE")
+      assertThat(f.registry.get("coursepulse.alerts.resolved").tag("rule", "LOGIN_INACTIVE")
           .counter().count()).isEqualTo(1.0);
     }
   }
@@ -88,11 +88,11 @@ class RiskTopologyTest {
       }
       assertThat(f.alerts("s1")).filteredOn(a -> a.rule() == Rule.LOGIN_INACTIVE).hasSize(1);
       assertThat(f.metrics.open(Rule.LOGIN_INACTIVE)).isEqualTo(1);
-      assertThat(f.registry.get("coursepulse.lms.alerts.open").tag("rule", "LOGIN_INACTIVE")
+      assertThat(f.registry.get("coursepulse.alerts.open").tag("rule", "LOGIN_INACTIVE")
           .gauge().value()).isEqualTo(1.0);
-      assertThat(f.registry.get("coursepulse.lms.alerts.raised").tag("rule", "LOGIN_INACTIVE")
+      assertThat(f.registry.get("coursepulse.alerts").tag("rule", "LOGIN_INACTIVE")
           .tag("severity", "low").counter().count()).isEqualTo(1.0);
-      assertThat(f.registry.get("coursepulse.lms.students.tracked").gauge().value()).isEqualTo(2.0);
+      assertThat(f.registry.get("coursepulse.students.tracked").gauge().value()).isEqualTo(2.0);
     }
   }
 
@@ -267,9 +267,9 @@ class RiskTopologyTest {
               "not_enrolled logged_in stranger 02-Login",
               "not_enrolled asset_accessed s1 03-Activity",
               "enrollment_dropped submission_created s1 03-Activity");
-      assertThat(f.registry.get("coursepulse.lms.events.deadlettered")
+      assertThat(f.registry.get("coursepulse.dead.letters")
           .tag("reason", "not_enrolled").counters()).hasSize(2);
-      assertThat(f.registry.get("coursepulse.lms.events.processed").tag("stream", "02-Login")
+      assertThat(f.registry.get("coursepulse.events.processed").tag("stream", "02-Login")
           .counter().count()).isEqualTo(1.0);
       assertThat(f.registry.getMeters())
           .flatExtracting(m -> m.getId().getTags())
