@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Early alerts for students falling behind, from LMS activity on RabbitMQ Streams.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      BenchCommand.class,
     })
 public final class Main {
 

@@ -123,7 +123,8 @@ public final class RabbitMqExtension
       return vhost;
     }
     RabbitStreamLog log = vhost.openLog();
-    context.getStore(NS).put(UUID.randomUUID(), (ExtensionContext.Store.CloseableResource) log::close);
+    // JUnit closes AutoCloseable store values when the scope that resolved the parameter ends.
+    context.getStore(NS).put(UUID.randomUUID(), log);
     return log;
   }
 

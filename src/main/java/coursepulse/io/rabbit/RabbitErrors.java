@@ -32,7 +32,9 @@ final class RabbitErrors {
           "RabbitMQ at " + uri.endpoint() + " refused the credentials of user '" + uri.username()
               + "' (authentication failure): check the user name and password in the URI", e);
     }
-    if (code(e) == Constants.RESPONSE_CODE_VIRTUAL_HOST_ACCESS_FAILURE) {
+    // stream-client 1.11 reports this one in the message only, without the response code.
+    if (code(e) == Constants.RESPONSE_CODE_VIRTUAL_HOST_ACCESS_FAILURE
+        || String.valueOf(e.getMessage()).contains("VIRTUAL_HOST_ACCESS_FAILURE")) {
       String vh = uri.virtualHost();
       return new LogUnavailableException(
           "virtual host '" + vh + "' does not exist on " + uri.endpoint() + " or user '"

@@ -136,7 +136,7 @@ public final class RabbitSettings {
     private int maxUnconfirmedMessages = 20_000;
     private Duration enqueueTimeout = Duration.ofSeconds(30);
     private int readerInitialCredits = 4;
-    private Duration statsProbeTimeout = Duration.ofSeconds(2);
+    private Duration statsProbeTimeout = Duration.ofSeconds(1);
 
     private Builder(String uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
@@ -216,7 +216,8 @@ public final class RabbitSettings {
 
     /**
      * On RabbitMQ 3.10, which cannot report stream offsets, how long {@code stats} waits for the
-     * first chunk of a stream before calling it empty. Default: 2 s.
+     * first chunk of a stream before calling it empty (an existing chunk arrives within
+     * milliseconds; only an empty stream costs the whole wait). Default: 1 s.
      */
     public Builder statsProbeTimeout(Duration timeout) {
       this.statsProbeTimeout = positive(timeout, "statsProbeTimeout");

@@ -20,6 +20,9 @@ import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamStats;
 import coursepulse.engine.log.UnsupportedByLogException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
@@ -109,6 +112,9 @@ public final class RabbitStreamLog implements StreamLog {
   private final RabbitSettings settings;
   private final RabbitUri uri;
   private final SslContext sslContext;
+  // One I/O thread pool for the Environment and our own connections: the client would otherwise
+  // start one per connection and spend a second of "quiet period" shutting each one down.
+  private final EventLoopGroup eventLoopGroup;
   private final BrokerVersion brokerVersion;
   private final Environment environment;
   private final Object adminLock = new Object();
@@ -121,13 +127,19 @@ public final class RabbitStreamLog implements StreamLog {
     this.settings = settings;
     this.uri = settings.uri();
     this.sslContext = uri.tls() ? sslContext(settings) : null;
-    this.admin = openAdminClient();
-    this.brokerVersion = BrokerVersion.parse(admin.brokerVersion());
+    this.eventLoopGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     try {
-      this.environment = buildEnvironment();
+      this.admin = openAdminClient();
+      this.brokerVersion = BrokerVersion.parse(admin.brokerVersion());
+      try {
+        this.environment = buildEnvironment();
+      } catch (RuntimeException e) {
+        admin.close();
+        throw RabbitErrors.connecting(e, uri);
+      }
     } catch (RuntimeException e) {
-      admin.close();
-      throw RabbitErrors.connecting(e, uri);
+      shutdown(eventLoopGroup);
+      throw e;
     }
     LOG.debug("Connected to RabbitMQ {} at {}", brokerVersion, uri.redacted());
   }
@@ -166,8 +178,8 @@ public final class RabbitStreamLog implements StreamLog {
   public void requireFeature(Feature feature) {
     if (!supports(feature)) {
       throw new UnsupportedByLogException(
-          feature.label + " needs RabbitMQ " + feature.since() + " or newer; the broker at "
-              + uri.endpoint() + " runs " + brokerVersion
+          "RabbitMQ " + feature.since() + " or newer is needed for " + feature.label
+              + "; the broker at " + uri.endpoint() + " runs " + brokerVersion
               + " (the official rabbitmq:4-management image has it)");
     }
   }
@@ -421,7 +433,19 @@ public final class RabbitStreamLog implements StreamLog {
           admin.close();
         }
       }
+      shutdown(eventLoopGroup);
     }
+  }
+
+  private static void shutdown(EventLoopGroup group) {
+    // Connections are closed already; a short quiet period lets their last close tasks run
+    // instead of the client's one second per connection.
+    group.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+
+  /** The underlying environment, for {@link RabbitBench}'s raw-client baseline. */
+  Environment environment() {
+    return environment;
   }
 
   void forget(RabbitLogWriter writer) {
@@ -461,7 +485,7 @@ public final class RabbitStreamLog implements StreamLog {
   }
 
   private Client.ClientParameters clientParameters() {
-    Client.ClientParameters p = new Client.ClientParameters();
+    Client.ClientParameters p = new Client.ClientParameters().eventLoopGroup(eventLoopGroup);
     if (sslContext != null) {
       p.sslContext(sslContext); // before port(): it resets the default port to the TLS one
     }
@@ -485,6 +509,9 @@ public final class RabbitStreamLog implements StreamLog {
             .password(uri.password())
             .virtualHost(uri.virtualHost())
             .rpcTimeout(settings.rpcTimeout())
+            .netty()
+            .eventLoopGroup(eventLoopGroup)
+            .environmentBuilder()
             // Ignore the host the broker advertises (often a container or machine name the
             // client cannot resolve): every connection goes where the URI says.
             .addressResolver(address -> fixed);
