@@ -349,6 +349,9 @@ public final class EngineRuntime {
         fetched |= accept(i, m);
       }
     }
+    if (fetched) {
+      publishPositions();
+    }
     int processed = 0;
     while (processed < MAX_RECORDS_PER_LOOP && mayProcess()) {
       task.process();

@@ -141,6 +141,7 @@ public final class TaskMetrics {
                 return s == null ? Double.NaN : (double) s.approximateNumEntries();
               })
           .description("Entries in a state store")
+          .strongReference(true)
           .tag("store", name)
           .register(registry);
     }
@@ -151,6 +152,7 @@ public final class TaskMetrics {
     if (registry != null) {
       Gauge.builder(PREFIX + "records.buffered", count, c -> c.get().doubleValue())
           .description("Records read from a source stream and waiting to be processed")
+          .strongReference(true)
           .tag("source", stream)
           .register(registry);
     }
@@ -170,6 +172,7 @@ public final class TaskMetrics {
     if (registry != null) {
       Gauge.builder(PREFIX + "input.lag", lag, l -> l.get().doubleValue())
           .description("Messages stored in a source stream that the engine has not processed yet")
+          .strongReference(true)
           .tag("source", stream)
           .register(registry);
     }
