@@ -40,18 +40,26 @@ public final class EngineRabbitBenchmark {
       memory = EngineBenchmark.engine(n);
     }
     double rabbit = 0;
+    double rabbitNoSink = 0;
     for (int round = 0; round < 2; round++) {
-      rabbit = Math.max(rabbit, rabbit(n, uri));
+      rabbit = Math.max(rabbit, rabbit(n, uri, true));
+      rabbitNoSink = Math.max(rabbitNoSink, rabbit(n, uri, false));
     }
     RabbitBench.Result raw =
         new RabbitBench(RabbitSettings.of(uri), n, size, System.out).run(1);
     System.out.printf(
         "%nSUMMARY %,d records (~%d bytes): test driver %,.0f/s | in-memory engine %,.0f/s |"
-            + " engine on RabbitMQ %,.0f/s | raw stream-client consume %,.0f/s | engine/raw %.2f%n",
-        n, size, driver, memory, rabbit, raw.rawConsume(), rabbit / raw.rawConsume());
+            + " engine on RabbitMQ %,.0f/s (without sink %,.0f/s) | raw stream-client consume"
+            + " %,.0f/s, publish %,.0f/s | engine/raw consume %.2f (without sink %.2f)%n",
+        n, size, driver, memory, rabbit, rabbitNoSink, raw.rawConsume(), raw.rawPublish(),
+        rabbit / raw.rawConsume(), rabbitNoSink / raw.rawConsume());
   }
 
-  static double rabbit(int n, String uri) throws Exception {
+  /**
+   * @param sink whether every window update is written to an output stream (then the rate is
+   *     bounded by publishing as well as consuming)
+   */
+  static double rabbit(int n, String uri, boolean sink) throws Exception {
     String prefix = "cp-enginebench-" + UUID.randomUUID().toString().substring(0, 8);
     String in = prefix + "-in";
     String out = prefix + "-out";
@@ -70,7 +78,8 @@ public final class EngineRabbitBenchmark {
         try (StreamEngine e =
             StreamEngine.builder()
                 .applicationId(prefix)
-                .topology(EngineBenchmark.topology(in, out))
+                .topology(
+                    sink ? EngineBenchmark.topology(in, out) : EngineBenchmark.countTopology(in))
                 .log(log)
                 .stateDir(dir)
                 .checkpointInterval(Duration.ofHours(1))
@@ -81,7 +90,7 @@ public final class EngineRabbitBenchmark {
             throw new IllegalStateException("engine did not finish: " + e.state());
           }
           return EngineBenchmark.report(
-              "StreamEngine on RabbitMQ (" + log.describe() + ")", n, System.nanoTime() - t0);
+              "StreamEngine on RabbitMQ" + (sink ? "" : " without sink") + " (" + log.describe() + ")", n, System.nanoTime() - t0);
         }
       } finally {
         log.deleteStream(in);
