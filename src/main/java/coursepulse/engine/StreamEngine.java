@@ -38,7 +38,8 @@ import java.util.Optional;
  *
  * <pre>
  * CREATED --start()--&gt; RESTORING --&gt; RUNNING --close()--&gt; PENDING_SHUTDOWN --&gt; STOPPED
- *    |                     |             |                                      ^
+ *    |                     |  ^          |                                      ^
+ *    |                     |  +-log------+ (log failure: rebuild from the last checkpoint)
  *    +----close()----------|-------------|--------------------------------------+
  *                          +-------------+--failure--&gt; ERROR --close()--&gt; (stays ERROR)
  * </pre>
@@ -51,7 +52,10 @@ public final class StreamEngine implements AutoCloseable {
   public enum State {
     /** Built, not started. */
     CREATED,
-    /** Loading the checkpoint and opening readers and writers. */
+    /**
+     * Loading the checkpoint and opening readers and writers; also while recovering from a log
+     * failure (the task is rebuilt from the last checkpoint).
+     */
     RESTORING,
     /** Processing. */
     RUNNING,
@@ -70,7 +74,7 @@ public final class StreamEngine implements AutoCloseable {
         case RESTORING:
           return next == RUNNING || next == PENDING_SHUTDOWN || next == ERROR;
         case RUNNING:
-          return next == PENDING_SHUTDOWN || next == ERROR;
+          return next == RESTORING || next == PENDING_SHUTDOWN || next == ERROR;
         case PENDING_SHUTDOWN:
           return next == STOPPED || next == ERROR;
         default:
@@ -165,6 +169,7 @@ public final class StreamEngine implements AutoCloseable {
     private DeserializationExceptionHandler deserializationExceptionHandler =
         DeserializationExceptionHandler.logAndContinue();
     private StateListener stateListener = (n, o) -> {};
+    private Duration logRecoveryTimeout = Duration.ofMinutes(10);
 
     private Builder() {}
 
@@ -250,6 +255,17 @@ public final class StreamEngine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * How long to keep trying to recover from a log failure (broker restart, connection loss,
+     * refused append) before going to ERROR; default 10 minutes. While recovering the engine is
+     * in state RESTORING: it rebuilds its task from the last checkpoint and replays from there,
+     * so no output is lost or doubled.
+     */
+    public Builder logRecoveryTimeout(Duration timeout) {
+      this.logRecoveryTimeout = requireNotNegative(timeout, "logRecoveryTimeout");
+      return this;
+    }
+
     /** Listener for state changes; default none. */
     public Builder stateListener(StateListener listener) {
       this.stateListener = Objects.requireNonNull(listener, "listener");
@@ -283,7 +299,8 @@ public final class StreamEngine implements AutoCloseable {
               checkpointInterval,
               maxBufferedRecordsPerSource,
               pollTimeout,
-              deserializationExceptionHandler);
+              deserializationExceptionHandler,
+              logRecoveryTimeout);
       return new StreamEngine(new EngineRuntime(settings, stateListener));
     }
 

@@ -48,9 +48,18 @@ public final class EngineBenchmark {
   }
 
   static Topology topology() {
+    return topology("events", "counts-out");
+  }
+
+  static Topology topology(String input, String output) {
+    return countTopology(input).addSink("out", output, Produced.with(Serdes.String()), "count");
+  }
+
+  /** The windowed count without a sink: updates stay in the store. */
+  static Topology countTopology(String input) {
     return new Topology()
         .addSource(
-            "src", "events",
+            "src", input,
             Consumed.<String, String>with(Serdes.String())
                 .withKeyExtractor(v -> v.substring(0, v.indexOf('@')))
                 .withTimestampExtractor(
@@ -59,8 +68,7 @@ public final class EngineBenchmark {
         .addStateStore(
             Stores.windowStoreBuilder(
                 "counts", Duration.ofDays(2), Duration.ofDays(1), Serdes.String(), Serdes.Long()),
-            "count")
-        .addSink("out", "counts-out", Produced.with(Serdes.String()), "count");
+            "count");
   }
 
   static String event(int i) {
@@ -78,7 +86,7 @@ public final class EngineBenchmark {
     heapPerKey(1_000_000);
   }
 
-  static void driver(int n) {
+  static double driver(int n) {
     byte[][] bodies = bodies(n);
     try (TestDriver d = new TestDriver(topology())) {
       TestInputStream<byte[]> in = d.createInputStream("events", Serdes.ByteArray());
@@ -90,11 +98,11 @@ public final class EngineBenchmark {
           out.readRecordsToList(); // keep captured output from piling up
         }
       }
-      report("test driver", n, System.nanoTime() - t0);
+      return report("test driver", n, System.nanoTime() - t0);
     }
   }
 
-  static void engine(int n) throws Exception {
+  static double engine(int n) throws Exception {
     InMemoryStreamLog log = new InMemoryStreamLog(Clock.systemUTC());
     log.createStream("events", Retention.unlimited());
     log.createStream("counts-out", Retention.unlimited());
@@ -116,7 +124,7 @@ public final class EngineBenchmark {
       if (!e.awaitIdle(Duration.ofMinutes(10))) {
         throw new IllegalStateException("engine did not finish: " + e.state());
       }
-      report("StreamEngine on in-memory log", n, System.nanoTime() - t0);
+      return report("StreamEngine on in-memory log", n, System.nanoTime() - t0);
     }
   }
 
@@ -145,7 +153,7 @@ public final class EngineBenchmark {
     return mem.getHeapMemoryUsage().getUsed();
   }
 
-  private static byte[][] bodies(int n) {
+  static byte[][] bodies(int n) {
     byte[][] b = new byte[n][];
     for (int i = 0; i < n; i++) {
       b[i] = event(i).getBytes(StandardCharsets.UTF_8);
@@ -153,8 +161,9 @@ public final class EngineBenchmark {
     return b;
   }
 
-  private static void report(String what, int n, long nanos) {
+  static double report(String what, int n, long nanos) {
     System.out.printf("%s: %d records in %.2f s = %.0f records/s%n", what, n, nanos / 1e9,
         n / (nanos / 1e9));
+    return n / (nanos / 1e9);
   }
 }

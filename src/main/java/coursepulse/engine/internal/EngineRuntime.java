@@ -3,6 +3,7 @@ package coursepulse.engine.internal;
 import coursepulse.engine.StateStore;
 import coursepulse.engine.StreamEngine;
 import coursepulse.engine.StreamEngine.State;
+import coursepulse.engine.log.LogException;
 import coursepulse.engine.log.LogMessage;
 import coursepulse.engine.log.LogReader;
 import coursepulse.engine.log.LogWriter;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +44,9 @@ public final class EngineRuntime {
 
   private static final Logger LOG = LoggerFactory.getLogger(EngineRuntime.class);
   private static final int MAX_RECORDS_PER_LOOP = 1_000;
-  private static final long STATS_REFRESH_MS = 50;
+  private static final long NOT_AT_END = Long.MIN_VALUE;
+  private static final long MIN_RECOVERY_BACKOFF_MS = 100;
+  private static final long MAX_RECOVERY_BACKOFF_MS = 2_000;
 
   private final EngineSettings settings;
   private final StreamEngine.StateListener listener;
@@ -57,8 +61,16 @@ public final class EngineRuntime {
   // Owned by the processing thread.
   private StreamTask task;
   private LogReader[] readers;
-  private long[] knownEnd;
-  private long[] statsCheckedAt;
+  // Per source: the read position at which a timed poll came back empty while the log's last
+  // offset was below that position (the input is at its end there), else NOT_AT_END.
+  private long[] endConfirmedAt;
+  // Per source: the offset of the last message taken from the reader, -1 before any; guards the
+  // task against messages a recovering subscription delivers twice or skips.
+  private long[] lastRead;
+  private boolean[] readSinceSubscribe;
+  // Read by meter gauges on other threads.
+  private final AtomicLongArray position;
+  private final AtomicLongArray buffered;
   private final Map<String, LogWriter> writers = new LinkedHashMap<>();
   private final Map<String, Long> nextPublishingId = new LinkedHashMap<>();
   private final Map<String, LogWriter> deadLetterWriters = new HashMap<>();
@@ -70,6 +82,17 @@ public final class EngineRuntime {
     this.settings = settings;
     this.listener = listener;
     this.metrics = new TaskMetrics(settings.meterRegistry(), settings.graph().sourceStreams());
+    List<String> sources = settings.graph().sourceStreams();
+    this.position = new AtomicLongArray(sources.size());
+    this.buffered = new AtomicLongArray(sources.size());
+    for (int i = 0; i < sources.size(); i++) {
+      position.set(i, -1);
+      final int idx = i;
+      metrics.registerInputLag(sources.get(i), () -> inputLag(idx));
+      metrics.registerBuffered(sources.get(i), () -> buffered.get(idx));
+    }
+    metrics.registerStores(
+        settings.graph().stores().stream().map(d -> d.builder().name()).toList(), this::store);
   }
 
   public String applicationId() {
@@ -196,6 +219,11 @@ public final class EngineRuntime {
     return settings.stateDir().resolve(settings.applicationId());
   }
 
+  /**
+   * Builds a fresh task from the latest checkpoint (or from {@code startFrom} without one) and
+   * opens readers and writers. Used at start and again to recover from a log failure, so it
+   * assumes nothing of an earlier task.
+   */
   private void restore() throws IOException {
     StreamLog log = settings.log();
     TopologyGraph graph = settings.graph();
@@ -203,7 +231,6 @@ public final class EngineRuntime {
         new StreamTask(
             graph, settings.applicationId(), settings.clock()::millis, new LogCollector(),
             settings.deserializationHandler(), metrics);
-    metrics.registerStores(task.stores().values());
 
     Checkpoint cp = Checkpoint.loadLatest(checkpointDir());
     if (cp == null) {
@@ -229,22 +256,24 @@ public final class EngineRuntime {
 
     int n = task.sourceCount();
     readers = new LogReader[n];
-    knownEnd = new long[n];
-    statsCheckedAt = new long[n];
+    endConfirmedAt = new long[n];
+    lastRead = new long[n];
+    readSinceSubscribe = new boolean[n];
     for (int i = 0; i < n; i++) {
       String stream = task.sourceStream(i);
       Long next = cp == null ? null : cp.nextOffsets().get(stream);
       OffsetSpec from = settings.startFrom();
+      lastRead[i] = -1;
       if (next != null && next >= 0) {
         from = OffsetSpec.offset(next);
         task.setReadPosition(i, next);
+        lastRead[i] = next - 1;
       }
+      endConfirmedAt[i] = NOT_AT_END;
+      position.set(i, task.nextOffset(i));
+      buffered.set(i, 0);
       LOG.info("engine {}: reading '{}' from {}", settings.applicationId(), stream, from);
       readers[i] = log.reader(stream, from);
-      knownEnd[i] = -1;
-      statsCheckedAt[i] = Long.MIN_VALUE;
-      final int idx = i;
-      metrics.registerInputLag(stream, () -> inputLag(idx));
     }
     for (String stream : graph.sinkStreams()) {
       LogWriter w = log.writer(stream, producerName(stream));
@@ -259,57 +288,128 @@ public final class EngineRuntime {
       nextPublishingId.put(stream, id);
     }
     lastCheckpointAt = settings.clock().millis();
+    idleSince = -1;
+  }
+
+  private StateStore store(String name) {
+    StreamTask t = task;
+    return t == null ? null : t.stores().get(name);
   }
 
   private long inputLag(int i) {
-    long[] end = knownEnd;
-    if (end == null || task == null) {
-      return 0;
+    long next = position.get(i);
+    try {
+      Optional<StreamStats> stats = settings.log().stats(settings.graph().sourceStreams().get(i));
+      if (stats.isEmpty()) {
+        return 0;
+      }
+      // Before anything was read the whole retained stream is ahead (for a start from 'first').
+      long from = next < 0 ? stats.get().firstOffset() : next;
+      return Math.max(0, stats.get().lastOffset() + 1 - from);
+    } catch (RuntimeException e) {
+      LOG.debug("input lag of source {} unavailable: {}", i, e.toString());
+      return -1;
     }
-    long next = task.nextOffset(i);
-    return Math.max(0, end[i] + 1 - Math.max(0, next));
   }
 
   private String producerName(String stream) {
     return settings.applicationId() + "-" + stream;
   }
 
+  /**
+   * Processes until asked to stop. A log failure (connection lost for good, refused append, flush
+   * timeout, a subscription that skipped messages) does not end the engine: it throws the task
+   * away and rebuilds it from the last checkpoint, retrying until {@code logRecoveryTimeout}.
+   * Replaying from the checkpoint re-emits outputs with their original publishing ids, so the log
+   * keeps each output once whichever of them it had stored before the failure.
+   */
   private void loop() throws IOException {
+    while (!stopRequested) {
+      try {
+        runOnce();
+      } catch (LogException e) {
+        if (stopRequested) {
+          throw e;
+        }
+        recover(e);
+      }
+    }
+  }
+
+  private void runOnce() throws IOException {
     int n = readers.length;
     int capacity = settings.maxBufferedRecordsPerSource();
-    while (!stopRequested) {
-      boolean fetched = false;
-      for (int i = 0; i < n; i++) {
-        while (task.buffered(i) < capacity) {
-          LogMessage m = readers[i].poll(Duration.ZERO);
-          if (m == null) {
-            break;
-          }
-          task.addRecord(i, m.offset(), m.timestamp(), m.body());
-          fetched = true;
+    boolean fetched = false;
+    for (int i = 0; i < n; i++) {
+      while (task.buffered(i) < capacity) {
+        LogMessage m = readers[i].poll(Duration.ZERO);
+        if (m == null) {
+          break;
         }
+        fetched |= accept(i, m);
       }
-      int processed = 0;
-      while (processed < MAX_RECORDS_PER_LOOP && mayProcess()) {
-        task.process();
-        processed++;
+    }
+    if (fetched) {
+      publishPositions();
+    }
+    int processed = 0;
+    while (processed < MAX_RECORDS_PER_LOOP && mayProcess()) {
+      task.process();
+      processed++;
+    }
+    publishPositions();
+    long now = settings.clock().millis();
+    task.maybePunctuateWallClock(now);
+    if (!settings.checkpointInterval().isZero()
+        && now - lastCheckpointAt >= settings.checkpointInterval().toMillis()) {
+      checkpoint();
+    }
+    if (processed == 0 && !fetched && !waitForInput() && !task.anyBuffered() && allAtEnd()) {
+      flushAll();
+      synchronized (lock) {
+        idleEpoch++;
+        lock.notifyAll();
       }
-      long now = settings.clock().millis();
-      task.maybePunctuateWallClock(now);
-      if (!settings.checkpointInterval().isZero()
-          && now - lastCheckpointAt >= settings.checkpointInterval().toMillis()) {
-        checkpoint();
+    }
+  }
+
+  /**
+   * Hands a message to the task unless a recovering subscription delivered it before.
+   *
+   * @return whether the task took it
+   * @throws LogException when the subscription skipped messages after its first one (the task
+   *     would silently miss input otherwise)
+   */
+  private boolean accept(int i, LogMessage m) {
+    long offset = m.offset();
+    long last = lastRead[i];
+    if (last >= 0 && offset <= last) {
+      return false;
+    }
+    if (last >= 0 && offset > last + 1) {
+      if (readSinceSubscribe[i]) {
+        throw new LogException(
+            "the reader of '" + task.sourceStream(i) + "' jumped from offset " + last + " to "
+                + offset + "; re-reading from the last checkpoint");
       }
-      if (processed == 0 && !fetched) {
-        if (!task.anyBuffered() && caughtUp()) {
-          flushAll();
-          synchronized (lock) {
-            idleEpoch++;
-            lock.notifyAll();
-          }
-        }
-        waitForInput();
-      }
+      // The first message after subscribing may lie beyond the requested offset when retention
+      // removed older data: those records are gone for every reader.
+      LOG.warn(
+          "engine {}: '{}' resumes at offset {} instead of {}: older messages were removed by"
+              + " retention and are not processed",
+          settings.applicationId(), task.sourceStream(i), offset, last + 1);
+    }
+    lastRead[i] = offset;
+    readSinceSubscribe[i] = true;
+    endConfirmedAt[i] = NOT_AT_END;
+    task.addRecord(i, offset, m.timestamp(), m.body());
+    return true;
+  }
+
+  private void publishPositions() {
+    for (int i = 0; i < readers.length; i++) {
+      position.lazySet(i, task.nextOffset(i));
+      buffered.lazySet(i, task.buffered(i));
     }
   }
 
@@ -323,8 +423,9 @@ public final class EngineRuntime {
       return false;
     }
     for (int i = 0; i < readers.length; i++) {
-      if (task.buffered(i) == 0 && moreInLog(i)) {
-        return false; // the record we need is in the log already: wait for it, for determinism
+      if (task.buffered(i) == 0 && !atEnd(i)) {
+        // The record this input needs may be in the log already: wait for it, for determinism.
+        return false;
       }
     }
     long now = settings.clock().millis();
@@ -334,49 +435,146 @@ public final class EngineRuntime {
     return now - idleSince >= settings.maxTaskIdle().toMillis();
   }
 
-  private boolean moreInLog(int i) {
-    long next = task.nextOffset(i);
-    if (next >= 0 && next <= knownEnd[i]) {
-      return true;
+  /** Whether source {@code i} (with an empty queue) is known to have nothing more in the log. */
+  private boolean atEnd(int i) {
+    return endConfirmedAt[i] != NOT_AT_END && endConfirmedAt[i] == task.nextOffset(i);
+  }
+
+  /**
+   * Polls each empty input with a timeout; when none delivers, checks which of them are at the end
+   * of their stream.
+   *
+   * <p>An input is at its end when a timed poll came back empty <em>and</em> the log's last offset
+   * is below the read position. On RabbitMQ 3.11 to 3.13 the reported last offset is the first
+   * offset of the newest chunk, which is below the true end; but a reader past that offset has
+   * received that whole chunk (the broker delivers chunks whole), and the timed poll gave the
+   * client time to hand its remaining messages over. So the rule holds for exact and for
+   * chunk-start last offsets.
+   *
+   * @return true when a message arrived
+   */
+  private boolean waitForInput() {
+    long timeoutMs = Math.max(1, settings.pollTimeout().toMillis() / readers.length);
+    boolean anyEmpty = false;
+    for (int i = 0; i < readers.length && !stopRequested; i++) {
+      if (task.buffered(i) == 0) {
+        anyEmpty = true;
+        LogMessage m = readers[i].poll(Duration.ofMillis(timeoutMs));
+        if (m != null) {
+          accept(i, m);
+          return true;
+        }
+      }
     }
-    long now = settings.clock().millis();
-    if (statsCheckedAt[i] != Long.MIN_VALUE && now - statsCheckedAt[i] < STATS_REFRESH_MS) {
+    if (!anyEmpty || stopRequested) {
       return false;
     }
-    statsCheckedAt[i] = now;
-    Optional<StreamStats> stats = settings.log().stats(task.sourceStream(i));
-    knownEnd[i] = stats.map(StreamStats::lastOffset).orElse(-1L);
-    return next >= 0 ? next <= knownEnd[i] : knownEnd[i] >= 0 && task.buffered(i) == 0
-        && readerMayHaveMore(i);
-  }
-
-  private boolean readerMayHaveMore(int i) {
-    // Nothing read yet: with 'first' every stored message is ahead of us.
-    return settings.startFrom() instanceof OffsetSpec.First;
-  }
-
-  private boolean caughtUp() {
     for (int i = 0; i < readers.length; i++) {
-      statsCheckedAt[i] = Long.MIN_VALUE; // force a fresh look
-      if (moreInLog(i)) {
+      if (task.buffered(i) == 0) {
+        endConfirmedAt[i] = lastOffsetBelowPosition(i) ? task.nextOffset(i) : NOT_AT_END;
+      }
+    }
+    return false;
+  }
+
+  private boolean lastOffsetBelowPosition(int i) {
+    Optional<StreamStats> stats = settings.log().stats(task.sourceStream(i));
+    if (stats.isEmpty()) {
+      return true;
+    }
+    long last = stats.get().lastOffset();
+    long next = task.nextOffset(i);
+    if (next >= 0) {
+      return last < next;
+    }
+    // Nothing read since a start without checkpoint.
+    OffsetSpec from = settings.startFrom();
+    if (from instanceof OffsetSpec.First) {
+      return false; // the stream holds messages, all ahead of us
+    }
+    if (from instanceof OffsetSpec.Absolute a) {
+      return last < a.offset();
+    }
+    return true; // next, last, timestamp: the empty timed poll is all we can go by
+  }
+
+  private boolean allAtEnd() {
+    for (int i = 0; i < readers.length; i++) {
+      if (!atEnd(i)) {
         return false;
       }
     }
     return true;
   }
 
-  private void waitForInput() {
-    // Block on one empty reader for a short while so an idle engine does not spin.
-    long timeoutMs = Math.max(1, settings.pollTimeout().toMillis() / readers.length);
-    for (int i = 0; i < readers.length && !stopRequested; i++) {
-      if (task.buffered(i) == 0) {
-        LogMessage m = readers[i].poll(Duration.ofMillis(timeoutMs));
-        if (m != null) {
-          task.addRecord(i, m.offset(), m.timestamp(), m.body());
-          return;
+  /**
+   * Rebuilds the task from the last checkpoint after a log failure, retrying with backoff while
+   * the log is unreachable.
+   *
+   * @throws LogException when the log stays unusable for {@code logRecoveryTimeout}
+   */
+  private void recover(LogException cause) throws IOException {
+    long startNanos = System.nanoTime();
+    long deadline = startNanos + settings.logRecoveryTimeout().toNanos();
+    LOG.warn(
+        "engine {}: log failure, rebuilding the task from the last checkpoint: {}",
+        settings.applicationId(), cause.getMessage());
+    transition(State.RESTORING);
+    metrics.recoveryStarted();
+    long backoffMs = MIN_RECOVERY_BACKOFF_MS;
+    LogException last = cause;
+    while (!stopRequested) {
+      discardTask();
+      try {
+        restore();
+        synchronized (lock) {
+          if (!stopRequested) {
+            transition(State.RUNNING);
+          }
         }
+        LOG.warn(
+            "engine {}: recovered from the log failure in {} ms", settings.applicationId(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+        return;
+      } catch (LogException e) {
+        last = e;
+        if (System.nanoTime() - deadline > 0) {
+          last.addSuppressed(cause);
+          throw last;
+        }
+        LOG.info(
+            "engine {}: log still unusable ({}), retrying in {} ms", settings.applicationId(),
+            e.getMessage(), backoffMs);
+        synchronized (lock) {
+          if (!stopRequested) {
+            try {
+              lock.wait(backoffMs);
+            } catch (InterruptedException ie) {
+              Thread.currentThread().interrupt();
+              throw last;
+            }
+          }
+        }
+        backoffMs = Math.min(backoffMs * 2, MAX_RECOVERY_BACKOFF_MS);
       }
     }
+    throw last; // asked to stop while the log was down: no checkpoint can be trusted now
+  }
+
+  /** Drops the task, its readers and writers, without a checkpoint (its state is suspect). */
+  private void discardTask() {
+    if (task != null) {
+      try {
+        task.close();
+      } catch (RuntimeException e) {
+        LOG.debug("closing processors of a discarded task failed", e);
+      }
+    }
+    closeQuietly();
+    readers = new LogReader[0];
+    writers.clear();
+    deadLetterWriters.clear();
+    nextPublishingId.clear();
   }
 
   private void flushAll() {

@@ -21,4 +21,5 @@ public record EngineSettings(
     Duration checkpointInterval,
     int maxBufferedRecordsPerSource,
     Duration pollTimeout,
-    DeserializationExceptionHandler deserializationHandler) {}
+    DeserializationExceptionHandler deserializationHandler,
+    Duration logRecoveryTimeout) {}

@@ -80,7 +80,15 @@ public final class InMemoryWindowStore<K, V> implements WindowStore<K, V>, Check
       }
       return;
     }
-    HashMap<Bytes, byte[]> seg = segments.computeIfAbsent(windowStartMs, s -> new HashMap<>());
+    HashMap<Bytes, byte[]> seg = segments.get(windowStartMs);
+    if (seg == null) {
+      // Consecutive windows usually hold about as many keys: size the new one like the newest
+      // existing one, instead of growing it through a dozen rehashes.
+      Map.Entry<Long, HashMap<Bytes, byte[]>> newest = segments.lastEntry();
+      int expected = newest == null ? 16 : newest.getValue().size();
+      seg = new HashMap<>(Math.max(16, (int) (expected / 0.75f) + 1));
+      segments.put(windowStartMs, seg);
+    }
     if (seg.put(k, valueSerde.serialize(value)) == null) {
       entries++;
     }

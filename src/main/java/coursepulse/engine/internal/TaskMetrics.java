@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +35,7 @@ public final class TaskMetrics {
   private final Counter wallPunctuations;
   private Timer checkpointDuration;
   private volatile long lastCheckpointBytes;
+  private volatile long recoveries;
 
   /**
    * @param registry where to register; {@code null} disables metrics
@@ -61,6 +63,9 @@ public final class TaskMetrics {
           .tag("source", sources.get(i))
           .register(registry);
     }
+    FunctionCounter.builder(PREFIX + "recoveries", this, m -> m.recoveries)
+        .description("Times the task was rebuilt from its checkpoint after a log failure")
+        .register(registry);
     processLatency =
         Timer.builder(PREFIX + "process.latency")
             .description("Time to process one source record through the topology")
@@ -119,24 +124,55 @@ public final class TaskMetrics {
     }
   }
 
-  /** Registers an entry-count gauge per store. */
-  public void registerStores(Collection<StateStore> stores) {
+  /**
+   * Registers an entry-count gauge per store. The gauge looks the store up on every read, because
+   * recovering from a log failure replaces the task and its stores.
+   */
+  public void registerStores(Collection<String> names, Function<String, StateStore> lookup) {
     if (registry == null) {
       return;
     }
-    for (StateStore s : stores) {
-      Gauge.builder(PREFIX + "store.entries", s, st -> (double) st.approximateNumEntries())
+    for (String name : names) {
+      Gauge.builder(
+              PREFIX + "store.entries",
+              lookup,
+              l -> {
+                StateStore s = l.apply(name);
+                return s == null ? Double.NaN : (double) s.approximateNumEntries();
+              })
           .description("Entries in a state store")
-          .tag("store", s.name())
+          .strongReference(true)
+          .tag("store", name)
           .register(registry);
     }
   }
 
-  /** Registers the input lag gauge of a source: messages in the log not yet processed. */
+  /** Registers the gauge of records read from a source and waiting in the engine's queue. */
+  public void registerBuffered(String stream, Supplier<Number> count) {
+    if (registry != null) {
+      Gauge.builder(PREFIX + "records.buffered", count, c -> c.get().doubleValue())
+          .description("Records read from a source stream and waiting to be processed")
+          .strongReference(true)
+          .tag("source", stream)
+          .register(registry);
+    }
+  }
+
+  /** Counts one rebuild of the task after a log failure. */
+  void recoveryStarted() {
+    recoveries++;
+  }
+
+  /**
+   * Registers the input lag gauge of a source: messages in the log not yet processed (Kafka
+   * Streams' {@code records-lag}). The supplier asks the log when the gauge is read, -1 when the
+   * log cannot answer.
+   */
   public void registerInputLag(String stream, Supplier<Number> lag) {
     if (registry != null) {
       Gauge.builder(PREFIX + "input.lag", lag, l -> l.get().doubleValue())
           .description("Messages stored in a source stream that the engine has not processed yet")
+          .strongReference(true)
           .tag("source", stream)
           .register(registry);
     }
