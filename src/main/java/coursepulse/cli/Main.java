@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
       StreamsCommand.class,
       BenchCommand.class,
       ProduceCommand.class,
+      ProcessCommand.class,
+      EvaluateCommand.class,
     })
 public final class Main {
 

@@ -90,6 +90,8 @@ public final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
+  @picocli.CommandLine.Mixin LogOptions log;
+
   private final Supplier<StreamLog> logSupplier;
 
   /** Used by picocli: the log comes from the log options. */
@@ -152,8 +154,7 @@ public final class ProduceCommand implements Callable<Integer> {
     if (logSupplier != null) {
       return logSupplier.get();
     }
-    throw new IllegalStateException(
-        "no log configured: this build has no --uri/--broker options yet; use --dry-run");
+    return log.open(LogOptions.Broker.RABBITMQ);
   }
 
   private static void writeGroundTruth(Simulation simulation, Path file) throws IOException {

@@ -1,0 +1,155 @@
+package coursepulse.cli;
+
+import coursepulse.engine.StreamEngine;
+import coursepulse.engine.log.OffsetSpec;
+import coursepulse.engine.log.Retention;
+import coursepulse.engine.log.StreamLog;
+import coursepulse.engine.log.StreamNotFoundException;
+import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.risk.Alert;
+import coursepulse.lms.risk.AlertFormatter;
+import coursepulse.lms.risk.RiskMetrics;
+import coursepulse.lms.risk.RiskTopology;
+import coursepulse.lms.risk.RulesConfig;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The alerting application wired for a run: streams checked, topology built from the rules,
+ * engine started with its meters, alerts printed as they happen. Shared by {@code process},
+ * {@code demo} and {@code replay}.
+ */
+final class AlertingApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AlertingApp.class);
+
+  private final StreamEngine engine;
+  private final MeterRegistry registry;
+
+  private AlertingApp(StreamEngine engine, MeterRegistry registry) {
+    this.engine = engine;
+    this.registry = registry;
+  }
+
+  /** What a run needs beyond the log. */
+  record Settings(
+      String applicationId,
+      Path stateDir,
+      RulesConfig rules,
+      OffsetSpec startFrom,
+      Duration checkpointInterval,
+      boolean courseTag,
+      String alertsStream) {}
+
+  /**
+   * Checks the inputs exist, declares the outputs and starts the engine.
+   *
+   * @param alertSink called with each alert as it is emitted (on the engine's thread)
+   */
+  static AlertingApp start(
+      StreamLog log, Settings settings, MeterRegistry registry, Consumer<Alert> alertSink) {
+    for (String input : StreamNames.INPUTS) {
+      if (!log.streamExists(input)) {
+        throw new StreamNotFoundException(input);
+      }
+    }
+    RiskTopology.Options options =
+        RiskTopology.Options.forApplication(settings.applicationId())
+            .withRules(settings.rules())
+            .withMetrics(new RiskMetrics(registry, settings.courseTag()))
+            .withAlertListener(alertSink);
+    for (String output :
+        new String[] {
+          settings.alertsStream(),
+          options.deadLetterStream(),
+          StreamNames.deadLetters(settings.applicationId())
+        }) {
+      log.createStream(output, Retention.unlimited());
+    }
+    StreamEngine engine =
+        StreamEngine.builder()
+            .applicationId(settings.applicationId())
+            .topology(RiskTopology.build(options))
+            .log(log)
+            .stateDir(settings.stateDir())
+            .meterRegistry(registry)
+            .startFrom(settings.startFrom())
+            .checkpointInterval(settings.checkpointInterval())
+            .build();
+    engine.start();
+    LOG.info(
+        "application '{}' processing {} on {} (state in {})",
+        settings.applicationId(),
+        StreamNames.INPUTS,
+        log.describe(),
+        settings.stateDir());
+    return new AlertingApp(engine, registry);
+  }
+
+  /** Prints one readable line per alert (ids only, never names). */
+  static Consumer<Alert> printer(PrintWriter out) {
+    return alert -> {
+      out.println(AlertFormatter.line(alert));
+      out.flush();
+    };
+  }
+
+  StreamEngine engine() {
+    return engine;
+  }
+
+  /**
+   * Returns once every input is caught up and nothing new has arrived for {@code quiet}, or when
+   * the engine stops or fails.
+   */
+  void awaitQuiet(Duration quiet) throws InterruptedException {
+    long quietNanos = quiet.toNanos();
+    double lastProcessed = -1;
+    long idleSince = 0;
+    while (engine.state() != StreamEngine.State.ERROR
+        && engine.state() != StreamEngine.State.STOPPED) {
+      boolean idle = engine.awaitIdle(Duration.ofMillis(500));
+      double processed = processed();
+      long now = System.nanoTime();
+      if (!idle || processed != lastProcessed) {
+        idleSince = idle ? now : 0;
+        lastProcessed = processed;
+        continue;
+      }
+      if (idleSince == 0) {
+        idleSince = now;
+      }
+      if (now - idleSince >= quietNanos) {
+        return;
+      }
+      Thread.sleep(Math.min(200, Math.max(1, quiet.toMillis() / 10)));
+    }
+  }
+
+  private double processed() {
+    return registry.find("coursepulse.engine.records.processed").functionCounters().stream()
+        .mapToDouble(FunctionCounter::count)
+        .sum();
+  }
+
+  /** Final checkpoint and close; fails with the engine's error when it failed. */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  /** The engine's failure as an exception for the command's exit code, if it failed. */
+  void throwIfFailed() throws IOException {
+    if (engine.state() == StreamEngine.State.ERROR) {
+      Throwable t = engine.failure().orElse(null);
+      throw new IOException(
+          "processing failed: " + (t == null ? "unknown error" : t.getMessage()), t);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package coursepulse.cli;
+
+import coursepulse.engine.log.OffsetSpec;
+import coursepulse.engine.log.StreamLog;
+import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.risk.RulesConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code coursepulse process}: runs the alerting application until stopped. */
+@Command(
+    name = "process",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Runs the student-activity alerting application over 01-Enrollment, 02-Login and"
+          + " 03-Activity and writes alerts and resolutions to 04-Alerts.",
+      "State is checkpointed to --state-dir; a restart resumes from the last checkpoint and"
+          + " replays what followed without doubling any alert. Stops on SIGTERM (final"
+          + " checkpoint) or, with --stop-when-idle, once caught up and quiet.",
+      ""
+    })
+final class ProcessCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin LogOptions log;
+
+  @Mixin MetricsOptions metrics;
+
+  @Option(
+      names = {"--application-id", "-a"},
+      defaultValue = "coursepulse",
+      paramLabel = "ID",
+      description =
+          "Names the consumer offsets, producer names, checkpoints and dead-letter stream"
+              + " (default: ${DEFAULT-VALUE}).")
+  String applicationId;
+
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description = "Checkpoint directory (default: coursepulse-data/state).")
+  Path stateDir;
+
+  @Option(
+      names = "--rules",
+      paramLabel = "FILE",
+      description = "YAML rule thresholds (see docs/rules.md); default: the built-in defaults.")
+  Path rules;
+
+  @Option(
+      names = "--stop-when-idle",
+      paramLabel = "SECONDS",
+      description =
+          "Exit 0 (after a final checkpoint) once every input is caught up and nothing new"
+              + " arrived for this long; default: run until SIGTERM.")
+  Double stopWhenIdleSeconds;
+
+  @Option(
+      names = "--from",
+      defaultValue = "first",
+      paramLabel = "OFFSET",
+      description =
+          "Where to start when there is no checkpoint: first, last, next, offset:N or"
+              + " timestamp:ISO (default: ${DEFAULT-VALUE}).")
+  String from;
+
+  @Option(
+      names = "--checkpoint-interval",
+      defaultValue = "30s",
+      converter = Sizes.DurationConverter.class,
+      paramLabel = "DURATION",
+      description = "How often to checkpoint (default: ${DEFAULT-VALUE}).")
+  Duration checkpointInterval;
+
+  @Option(
+      names = "--course-label",
+      description =
+          "Add a course label to alert meters (bounded by the number of courses; off by default).")
+  boolean courseLabel;
+
+  @Option(names = "--quiet", description = "Do not print a line per alert.")
+  boolean quiet;
+
+  @Option(names = "--verbose", description = "Print stack traces of errors.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    RulesConfig rulesConfig = rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromYaml(rules);
+    Path dir = stateDir != null ? stateDir : Path.of("coursepulse-data", "state");
+    PrometheusMeterRegistry registry = MetricsServer.newRegistry(applicationId);
+    AlertingApp.Settings settings =
+        new AlertingApp.Settings(
+            applicationId,
+            dir,
+            rulesConfig,
+            OffsetSpec.parse(from),
+            checkpointInterval,
+            courseLabel,
+            StreamNames.ALERTS);
+    var out = spec.commandLine().getOut();
+    try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ)) {
+      AlertingApp app =
+          AlertingApp.start(
+              streams, settings, registry, quiet ? a -> {} : AlertingApp.printer(out));
+      int port = metrics.portOr(9464);
+      try (MetricsServer server =
+          port == 0
+              ? null
+              : MetricsServer.start(registry, metrics.bind, port, () -> app.engine().state().name())) {
+        if (server != null) {
+          spec.commandLine()
+              .getErr()
+              .println("metrics on http://" + metrics.bind + ":" + server.port() + "/metrics");
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook =
+            new Thread(
+                () -> {
+                  app.close();
+                  stopped.countDown();
+                },
+                "coursepulse-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        if (stopWhenIdleSeconds != null) {
+          app.awaitQuiet(Duration.ofMillis((long) (stopWhenIdleSeconds * 1000)));
+          Runtime.getRuntime().removeShutdownHook(hook);
+          app.close();
+        } else {
+          stopped.await();
+        }
+        app.throwIfFailed();
+      }
+    } catch (IOException e) {
+      throw e;
+    }
+    return 0;
+  }
+}
