@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ProduceCommand.class,
       ProcessCommand.class,
       EvaluateCommand.class,
+      DemoCommand.class,
     })
 public final class Main {
 

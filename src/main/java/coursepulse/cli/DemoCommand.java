@@ -1,0 +1,164 @@
+package coursepulse.cli;
+
+import coursepulse.engine.log.OffsetSpec;
+import coursepulse.engine.log.Retention;
+import coursepulse.engine.log.StreamLog;
+import coursepulse.io.embedded.EmbeddedStreamLog;
+import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.risk.Evaluation;
+import coursepulse.lms.risk.RulesConfig;
+import coursepulse.lms.simulator.Pacer;
+import coursepulse.lms.simulator.PersonaMix;
+import coursepulse.lms.simulator.Progress;
+import coursepulse.lms.simulator.Simulation;
+import coursepulse.lms.simulator.SimulationConfig;
+import coursepulse.lms.simulator.SimulationPublisher;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.BufferedWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code coursepulse demo}: the whole product in one process — a simulated semester at an
+ * accelerated clock, the alerting application printing alerts as they happen, {@code /metrics},
+ * and the alert quality against the simulator's ground truth at the end.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Simulates a semester of students at an accelerated clock, runs the alerting application on"
+          + " it live, prints alerts as they happen, serves /metrics, and ends with the alerts'"
+          + " precision and recall against what the simulated students really did.",
+      "Runs on an in-process log unless a RabbitMQ broker is configured (--uri,"
+          + " COURSEPULSE_RABBITMQ_URI or --broker rabbitmq).",
+      ""
+    })
+final class DemoCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin LogOptions log;
+
+  @Mixin MetricsOptions metrics;
+
+  @Option(names = "--students", defaultValue = "400", paramLabel = "N", description = "Simulated students (default: ${DEFAULT-VALUE}).")
+  int students;
+
+  @Option(names = "--courses", defaultValue = "8", paramLabel = "N", description = "Courses (default: ${DEFAULT-VALUE}).")
+  int courses;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed of the simulation (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--speed",
+      defaultValue = "250000",
+      paramLabel = "X",
+      description =
+          "Simulated seconds per wall-clock second, or max (default: ${DEFAULT-VALUE}: a"
+              + " 15-week term in about 40 seconds).")
+  String speed;
+
+  @Option(names = "--rules", paramLabel = "FILE", description = "YAML rule thresholds (docs/rules.md).")
+  Path rules;
+
+  @Option(
+      names = "--keep-data",
+      description =
+          "Keep the embedded log and state in --embedded-dir and coursepulse-data/demo-state"
+              + " (default: in memory, gone at exit).")
+  boolean keepData;
+
+  @Option(names = "--quiet", description = "Do not print a line per alert.")
+  boolean quiet;
+
+  @Option(names = "--verbose", description = "Print stack traces of errors.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    SimulationConfig config =
+        SimulationConfig.defaults()
+            .withSeed(seed)
+            .withStudents(students)
+            .withCourses(courses);
+    Simulation simulation = new Simulation(config);
+    Path work = Files.createTempDirectory("coursepulse-demo");
+    Path groundTruth = work.resolve("ground-truth.csv");
+    try (BufferedWriter w = Files.newBufferedWriter(groundTruth, StandardCharsets.UTF_8)) {
+      simulation.writeGroundTruth(w);
+    }
+    Path stateDir = keepData ? Path.of("coursepulse-data", "demo-state") : work.resolve("state");
+    String applicationId = "coursepulse-demo";
+    PrometheusMeterRegistry registry = MetricsServer.newRegistry(applicationId);
+    try (StreamLog streams = openLog()) {
+      for (String stream : StreamNames.INPUTS) {
+        streams.createStream(stream, Retention.unlimited());
+      }
+      err.println(
+          "demo: " + students + " students in " + courses + " courses, term of "
+              + config.days() + " days at speed " + speed + " on " + streams.describe());
+      AlertingApp.Settings settings =
+          new AlertingApp.Settings(
+              applicationId,
+              stateDir,
+              rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromYaml(rules),
+              OffsetSpec.first(),
+              Duration.ofSeconds(10),
+              false,
+              StreamNames.ALERTS);
+      try (AlertingApp app =
+              AlertingApp.start(streams, settings, registry, quiet ? a -> {} : AlertingApp.printer(out));
+          MetricsServer server = startMetrics(registry, app, err)) {
+        SimulationPublisher publisher =
+            new SimulationPublisher(Pacer.parse(speed), p -> progress(err, p));
+        publisher.publish(simulation, streams);
+        app.awaitQuiet(Duration.ofSeconds(2));
+        app.close();
+        app.throwIfFailed();
+        Evaluation.Report report =
+            Evaluation.evaluate(StreamDump.bodies(streams, StreamNames.ALERTS), groundTruth);
+        out.println();
+        out.println(report.format());
+        out.flush();
+      }
+    }
+    return 0;
+  }
+
+  private StreamLog openLog() {
+    if (log.resolve(LogOptions.Broker.AUTO) == LogOptions.Broker.EMBEDDED && !keepData) {
+      return EmbeddedStreamLog.inMemory();
+    }
+    return log.open(LogOptions.Broker.AUTO);
+  }
+
+  private MetricsServer startMetrics(
+      PrometheusMeterRegistry registry, AlertingApp app, PrintWriter err) throws java.io.IOException {
+    int port = metrics.portOr(9464);
+    if (port == 0) {
+      return null;
+    }
+    MetricsServer server =
+        MetricsServer.start(registry, metrics.bind, port, () -> app.engine().state().name());
+    err.println("demo: metrics on http://" + metrics.bind + ":" + server.port() + "/metrics");
+    return server;
+  }
+
+  private static void progress(PrintWriter err, Progress p) {
+    err.println("demo: " + p.line());
+    err.flush();
+  }
+}
