@@ -10,17 +10,19 @@ import net.datafaker.service.RandomService;
  * Names and emails for enrolment events. datafaker fills a pool of first and last names once per
  * run (seeded, so the pool is the same for the same seed); each student then draws from the pool
  * with its own seed, so a student has the same name in every course and every run. A datafaker
- * call costs about a millisecond, too slow for a million students; 1,000 x 1,000 combinations
- * keep names varied. Emails use the reserved {@code example.edu} domain.
+ * call costs about a millisecond, too slow for a million students; 500 x 500 combinations and a
+ * two-digit suffix keep names and emails varied. Emails use the reserved {@code example.edu} domain.
  */
 final class Names {
   private static final long TAG_NAME = 0x4E414D45L;
-  private static final int POOL = 1_000;
+  private static final int POOL = 500;
 
   private final long seed;
   private final Rng rng = new Rng(0);
   private String[] first;
   private String[] last;
+  private String[] firstLocal;
+  private String[] lastLocal;
 
   Names(long seed) {
     this.seed = seed;
@@ -36,6 +38,12 @@ final class Names {
       first[i] = faker.name().firstName();
       last[i] = faker.name().lastName();
     }
+    firstLocal = new String[POOL];
+    lastLocal = new String[POOL];
+    for (int i = 0; i < POOL; i++) {
+      firstLocal[i] = local(first[i]);
+      lastLocal[i] = local(last[i]);
+    }
   }
 
   /** {@code [name, email]} of a student. */
@@ -44,10 +52,10 @@ final class Names {
       fill();
     }
     rng.reseed(Rng.hash(seed, TAG_NAME, student));
-    String f = first[rng.nextInt(POOL)];
-    String l = last[rng.nextInt(POOL)];
-    String email = local(f) + "." + local(l) + rng.nextInt(100) + "@students.example.edu";
-    return new String[] {f + " " + l, email};
+    int f = rng.nextInt(POOL);
+    int l = rng.nextInt(POOL);
+    String email = firstLocal[f] + "." + lastLocal[l] + rng.nextInt(100) + "@students.example.edu";
+    return new String[] {first[f] + " " + last[l], email};
   }
 
   private static String local(String s) {

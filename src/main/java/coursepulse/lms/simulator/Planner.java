@@ -129,7 +129,10 @@ final class Planner {
       int slot = (int) (subTimes[x] >>> 8) & 0xFF;
       int j = (int) subTimes[x] & 0xFF;
       Rng r = subRng.reseed(StudentCursor.submissionSeed(term.seed, s.index, s.courses[slot], j) + 1);
-      long start = t - (long) r.uniform(180, 1_200);
+      long start = Math.max(dayRel, t - (long) r.uniform(180, 1_200));
+      if (t < start + 120) {
+        t = start + 120;
+      }
       if (start < lastEnd + 60) {
         start = lastEnd + 60;
         t = Math.max(t, start + 120);
@@ -264,6 +267,9 @@ final class Planner {
   }
 
   private void add(long offset, int kind, int slot, int payload) {
+    if (offset < 0 || offset >= Term.DAY) {
+      throw new IllegalStateException("event outside its planning day: offset " + offset);
+    }
     if (n == buf.length) {
       buf = java.util.Arrays.copyOf(buf, n * 2);
     }
