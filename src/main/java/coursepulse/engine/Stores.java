@@ -1,0 +1,80 @@
+package coursepulse.engine;
+
+import coursepulse.engine.internal.InMemoryKeyValueStore;
+import coursepulse.engine.internal.InMemoryWindowStore;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Factories for the engine's in-memory state stores. Their content is checkpointed with their
+ * serdes, so serdes must round-trip every value they see.
+ */
+public final class Stores {
+
+  private Stores() {}
+
+  /**
+   * A key-value store held in memory; iteration is in serialized key order.
+   *
+   * @param name store name, unique in the topology
+   */
+  public static <K, V> StoreBuilder<KeyValueStore<K, V>> keyValueStoreBuilder(
+      String name, Serde<K> keySerde, Serde<V> valueSerde) {
+    requireName(name);
+    Objects.requireNonNull(keySerde, "keySerde");
+    Objects.requireNonNull(valueSerde, "valueSerde");
+    return new StoreBuilder<>() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public KeyValueStore<K, V> build() {
+        return new InMemoryKeyValueStore<>(name, keySerde, valueSerde);
+      }
+    };
+  }
+
+  /**
+   * A window store held in memory.
+   *
+   * @param retention how long (in stream time) a window is kept after its start; at least the
+   *     window size, usually window size + grace
+   * @param windowSize size of every window in the store
+   * @throws IllegalArgumentException when {@code retention < windowSize} or either is not positive
+   */
+  public static <K, V> StoreBuilder<WindowStore<K, V>> windowStoreBuilder(
+      String name, Duration retention, Duration windowSize, Serde<K> keySerde, Serde<V> valueSerde) {
+    requireName(name);
+    long retentionMs = retention.toMillis();
+    long sizeMs = windowSize.toMillis();
+    if (sizeMs <= 0) {
+      throw new IllegalArgumentException("window size must be positive, was " + windowSize);
+    }
+    if (retentionMs < sizeMs) {
+      throw new IllegalArgumentException(
+          "retention " + retention + " of store '" + name + "' must be at least the window size "
+              + windowSize);
+    }
+    Objects.requireNonNull(keySerde, "keySerde");
+    Objects.requireNonNull(valueSerde, "valueSerde");
+    return new StoreBuilder<>() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public WindowStore<K, V> build() {
+        return new InMemoryWindowStore<>(name, retentionMs, sizeMs, keySerde, valueSerde);
+      }
+    };
+  }
+
+  private static void requireName(String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("store name must not be blank");
+    }
+  }
+}

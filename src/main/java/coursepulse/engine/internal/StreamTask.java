@@ -1,0 +1,557 @@
+package coursepulse.engine.internal;
+
+import coursepulse.engine.Cancellable;
+import coursepulse.engine.DeserializationExceptionHandler;
+import coursepulse.engine.Processor;
+import coursepulse.engine.PunctuationType;
+import coursepulse.engine.Punctuator;
+import coursepulse.engine.RecordMetadata;
+import coursepulse.engine.StateStore;
+import coursepulse.engine.StreamRecord;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * The single task that runs a topology: one queue per source, a timestamp-ordered merge across
+ * them, stream time, depth-first forwarding, state stores and punctuation. Single-threaded: every
+ * method runs on the thread that owns the task, as do processors and punctuators.
+ *
+ * <p>Records are deserialized when they enter their queue, because ordering needs their event
+ * time; unreadable ones go to the dead-letter collector right there. {@link #process()} takes the
+ * record with the smallest timestamp among the queue heads; ties go to the source added first.
+ * Whether to process while some queue is empty ({@code maxTaskIdle}) is the caller's decision.
+ */
+public final class StreamTask {
+
+  private final String applicationId;
+  private final LongSupplier wallClock;
+  private final RecordCollector collector;
+  private final DeserializationExceptionHandler deserializationHandler;
+  private final TaskMetrics metrics;
+  private final SourceRuntime[] sources;
+  private final Map<String, Integer> sourceIndex = new HashMap<>();
+  private final Map<String, StateStore> stores = new LinkedHashMap<>();
+  private final List<CheckpointableStore> timeAwareStores = new ArrayList<>();
+  private final List<ProcessorRuntime> processors = new ArrayList<>();
+  private final PunctuationQueue streamTimeSchedules = new PunctuationQueue();
+  private final PunctuationQueue wallClockSchedules = new PunctuationQueue();
+  private long streamTime = -1;
+  private RecordMetadata currentMetadata;
+  private String currentNode;
+  private boolean initialized;
+  private boolean closed;
+
+  /**
+   * Builds processors and stores for {@code graph}; call {@link #init()} before processing.
+   *
+   * @param wallClock the engine clock, in epoch milliseconds
+   */
+  public StreamTask(
+      TopologyGraph graph,
+      String applicationId,
+      LongSupplier wallClock,
+      RecordCollector collector,
+      DeserializationExceptionHandler deserializationHandler,
+      TaskMetrics metrics) {
+    this.applicationId = applicationId;
+    this.wallClock = wallClock;
+    this.collector = collector;
+    this.deserializationHandler = deserializationHandler;
+    this.metrics = metrics;
+
+    for (TopologyGraph.StoreDef def : graph.stores()) {
+      StateStore store = Objects.requireNonNull(def.builder().build(), "store builder returned null");
+      if (!store.name().equals(def.builder().name())) {
+        throw new IllegalStateException(
+            "store builder '" + def.builder().name() + "' built a store named '" + store.name()
+                + "'");
+      }
+      stores.put(store.name(), store);
+      if (store instanceof CheckpointableStore cs) {
+        timeAwareStores.add(cs);
+      }
+    }
+
+    Map<String, Node> nodes = new HashMap<>();
+    for (TopologyGraph.Sink s : graph.sinks()) {
+      nodes.put(s.name(), new SinkRuntime(s));
+    }
+    // Children come after parents in addition order, so build processors from the last one back.
+    List<TopologyGraph.ProcessorDef> defs = new ArrayList<>(graph.processors());
+    Collections.reverse(defs);
+    for (TopologyGraph.ProcessorDef def : defs) {
+      Processor<Object, Object, Object, Object> p = def.supplier().get();
+      if (p == null) {
+        throw new IllegalStateException("supplier of processor '" + def.name() + "' returned null");
+      }
+      ProcessorRuntime pr = new ProcessorRuntime(def, p, children(def.children(), nodes));
+      nodes.put(def.name(), pr);
+      processors.add(pr);
+    }
+    Collections.reverse(processors);
+    sources = new SourceRuntime[graph.sources().size()];
+    for (int i = 0; i < sources.length; i++) {
+      TopologyGraph.Source s = graph.sources().get(i);
+      sources[i] = new SourceRuntime(i, s, children(s.children(), nodes));
+      sourceIndex.put(s.stream(), i);
+    }
+  }
+
+  private static List<Node> children(List<String> names, Map<String, Node> nodes) {
+    List<Node> out = new ArrayList<>(names.size());
+    for (String n : names) {
+      out.add(Objects.requireNonNull(nodes.get(n), n));
+    }
+    return out;
+  }
+
+  /** Calls every processor's {@code init}, parents first. */
+  public void init() {
+    if (initialized) {
+      return;
+    }
+    initialized = true;
+    for (ProcessorRuntime p : processors) {
+      String prev = currentNode;
+      currentNode = p.name;
+      try {
+        p.processor.init(p.context);
+      } finally {
+        currentNode = prev;
+      }
+    }
+  }
+
+  /** The index of the source reading {@code stream}, or -1. */
+  public int sourceIndex(String stream) {
+    Integer i = sourceIndex.get(stream);
+    return i == null ? -1 : i;
+  }
+
+  /** Number of sources. */
+  public int sourceCount() {
+    return sources.length;
+  }
+
+  /** The stream of source {@code i}. */
+  public String sourceStream(int i) {
+    return sources[i].def.stream();
+  }
+
+  /**
+   * Reads a log message into its source's queue, or dead-letters it when unreadable.
+   *
+   * @return true when queued, false when dead-lettered
+   * @throws DeserializationFailedException when the handler answers FAIL
+   */
+  public boolean addRecord(int source, long offset, long logTimestamp, byte[] body) {
+    SourceRuntime src = sources[source];
+    src.lastAddedOffset = offset;
+    Object value;
+    Object key;
+    long ts;
+    try {
+      value = src.def.valueSerde().deserialize(body);
+      if (value == null) {
+        throw new IllegalArgumentException("serde returned null");
+      }
+      key = src.def.keyExtractor().apply(value);
+      ts = src.def.timestampExtractor().extract(value, logTimestamp);
+      if (ts < 0) {
+        throw new IllegalArgumentException("invalid (negative) event time " + ts);
+      }
+    } catch (RuntimeException e) {
+      RecordMetadata origin = new RecordMetadata(src.def.stream(), offset);
+      String reason = DeadLetter.reason(e);
+      collector.sendDeadLetter(
+          src.def.stream(), offset, DeadLetter.encode(src.def.stream(), offset, reason, body),
+          logTimestamp);
+      metrics.deadLettered(source);
+      DeserializationExceptionHandler.Response r =
+          deserializationHandler.handle(origin, body, e);
+      if (r == DeserializationExceptionHandler.Response.FAIL) {
+        throw new DeserializationFailedException(
+            "record at " + src.def.stream() + "@" + offset + " is unreadable (" + reason
+                + ") and the deserialization handler chose FAIL",
+            e);
+      }
+      return false;
+    }
+    src.queue.add(new Queued(offset, key, value, ts));
+    return true;
+  }
+
+  /** Records buffered for source {@code i}. */
+  public int buffered(int i) {
+    return sources[i].queue.size();
+  }
+
+  /** Whether every source has a buffered record. */
+  public boolean allBuffered() {
+    for (SourceRuntime s : sources) {
+      if (s.queue.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether any source has a buffered record. */
+  public boolean anyBuffered() {
+    for (SourceRuntime s : sources) {
+      if (!s.queue.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The offset from which source {@code i} must be re-read to reproduce the task's state: the
+   * oldest buffered record's, else one past the last one read; -1 when nothing was read.
+   */
+  public long nextOffset(int i) {
+    SourceRuntime s = sources[i];
+    if (!s.queue.isEmpty()) {
+      return s.queue.peek().offset;
+    }
+    return s.lastAddedOffset < 0 ? -1 : s.lastAddedOffset + 1;
+  }
+
+  /** Forgets buffered records of every source (before re-reading from {@link #nextOffset}). */
+  public void setReadPosition(int i, long nextOffset) {
+    sources[i].queue.clear();
+    sources[i].lastAddedOffset = nextOffset - 1;
+  }
+
+  /**
+   * Processes the buffered record with the smallest timestamp (ties: lowest source index) through
+   * the topology, then fires due stream-time punctuators.
+   *
+   * @return false when nothing was buffered
+   */
+  public boolean process() {
+    int next = -1;
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < sources.length; i++) {
+      Queued head = sources[i].queue.peek();
+      if (head != null && (next < 0 || head.timestamp < best)) {
+        next = i;
+        best = head.timestamp;
+      }
+    }
+    if (next < 0) {
+      return false;
+    }
+    SourceRuntime src = sources[next];
+    Queued r = src.queue.poll();
+    long start = metrics.enabled() ? System.nanoTime() : 0L;
+    if (r.timestamp > streamTime) {
+      streamTime = r.timestamp;
+      for (CheckpointableStore s : timeAwareStores) {
+        s.observeStreamTime(streamTime);
+      }
+    }
+    currentMetadata = new RecordMetadata(src.def.stream(), r.offset);
+    try {
+      StreamRecord<Object, Object> rec = new StreamRecord<>(r.key, r.value, r.timestamp);
+      for (Node child : src.children) {
+        child.process(rec);
+      }
+    } finally {
+      currentMetadata = null;
+    }
+    if (metrics.enabled()) {
+      metrics.processed(next, System.nanoTime() - start, wallClock.getAsLong() - r.timestamp);
+    } else {
+      metrics.processed(next, 0, 0);
+    }
+    maybePunctuateStreamTime();
+    return true;
+  }
+
+  /** Fires stream-time punctuators due at the current stream time. */
+  public int maybePunctuateStreamTime() {
+    if (streamTime < 0) {
+      return 0;
+    }
+    int n = streamTimeSchedules.mayPunctuate(streamTime, this::punctuate);
+    metrics.punctuated(PunctuationType.STREAM_TIME, n);
+    return n;
+  }
+
+  /** Fires wall-clock punctuators due at {@code nowMs}. */
+  public int maybePunctuateWallClock(long nowMs) {
+    int n = wallClockSchedules.mayPunctuate(nowMs, this::punctuate);
+    metrics.punctuated(PunctuationType.WALL_CLOCK_TIME, n);
+    return n;
+  }
+
+  /** When the next wall-clock punctuation is due, or {@link Long#MAX_VALUE}. */
+  public long nextWallClockPunctuationMs() {
+    return wallClockSchedules.nextDueMs();
+  }
+
+  private void punctuate(PunctuationQueue.Schedule s, long timestamp) {
+    String prev = currentNode;
+    currentNode = s.nodeName();
+    try {
+      s.punctuator().punctuate(timestamp);
+    } finally {
+      currentNode = prev;
+    }
+  }
+
+  /** Stream time: the largest event time processed, -1 before any. */
+  public long streamTime() {
+    return streamTime;
+  }
+
+  /** Restores stream time from a checkpoint; before {@link #init()}. */
+  public void restoreStreamTime(long t) {
+    streamTime = t;
+  }
+
+  /** Stream-time schedules as (id, next fire time), for checkpoints. */
+  public Map<String, Long> streamTimeSchedule() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (PunctuationQueue.Schedule s : streamTimeSchedules.schedules()) {
+      out.put(s.id(), s.nextMs());
+    }
+    return out;
+  }
+
+  /**
+   * Applies a checkpointed stream-time schedule after {@link #init()} re-created the schedules;
+   * schedules not found (the topology changed) keep their fresh start.
+   */
+  public void restoreStreamTimeSchedule(Map<String, Long> nextById) {
+    for (PunctuationQueue.Schedule s : streamTimeSchedules.schedules()) {
+      Long next = nextById.get(s.id());
+      if (next != null) {
+        streamTimeSchedules.restoreNext(s, next);
+      }
+    }
+  }
+
+  /** Every store by name, in topology order. */
+  public Map<String, StateStore> stores() {
+    return Collections.unmodifiableMap(stores);
+  }
+
+  /** The node whose code runs now, for error messages. */
+  public String currentNode() {
+    return currentNode;
+  }
+
+  /** Closes every processor, parents first; stores stay readable. */
+  public void close() {
+    if (closed || !initialized) {
+      closed = true;
+      return;
+    }
+    closed = true;
+    RuntimeException first = null;
+    for (ProcessorRuntime p : processors) {
+      try {
+        p.processor.close();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /** The handler answered FAIL for an unreadable record. */
+  public static final class DeserializationFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    DeserializationFailedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private record Queued(long offset, Object key, Object value, long timestamp) {}
+
+  private static final class SourceRuntime {
+    final int index;
+    final TopologyGraph.Source def;
+    final List<Node> children;
+    final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    long lastAddedOffset = -1;
+
+    SourceRuntime(int index, TopologyGraph.Source def, List<Node> children) {
+      this.index = index;
+      this.def = def;
+      this.children = children;
+    }
+  }
+
+  private abstract static class Node {
+    abstract void process(StreamRecord<Object, Object> record);
+  }
+
+  private final class SinkRuntime extends Node {
+    final TopologyGraph.Sink def;
+
+    SinkRuntime(TopologyGraph.Sink def) {
+      this.def = def;
+    }
+
+    @Override
+    void process(StreamRecord<Object, Object> record) {
+      // A log message has no "delete" form: a null value (a table tombstone) is not written.
+      if (record.value() == null) {
+        return;
+      }
+      collector.send(
+          def.stream(), record.key(), def.valueSerde().serialize(record.value()),
+          record.timestamp());
+    }
+  }
+
+  private final class ProcessorRuntime extends Node {
+    final String name;
+    final Processor<Object, Object, Object, Object> processor;
+    final List<Node> children;
+    final Map<String, Node> childByName = new HashMap<>();
+    final Set<String> storeNames;
+    final Context context;
+
+    ProcessorRuntime(
+        TopologyGraph.ProcessorDef def,
+        Processor<Object, Object, Object, Object> processor,
+        List<Node> children) {
+      this.name = def.name();
+      this.processor = processor;
+      this.children = children;
+      for (int i = 0; i < children.size(); i++) {
+        childByName.put(def.children().get(i), children.get(i));
+      }
+      this.storeNames = Set.copyOf(def.stores());
+      this.context = new Context(this);
+    }
+
+    @Override
+    void process(StreamRecord<Object, Object> record) {
+      String prev = currentNode;
+      currentNode = name;
+      try {
+        processor.process(record);
+      } finally {
+        currentNode = prev;
+      }
+    }
+  }
+
+  private final class Context implements InternalProcessorContext<Object, Object> {
+    private final ProcessorRuntime node;
+    private int streamSchedules;
+    private int wallSchedules;
+
+    Context(ProcessorRuntime node) {
+      this.node = node;
+    }
+
+    @Override
+    public String applicationId() {
+      return applicationId;
+    }
+
+    @Override
+    public <K, V> void forward(StreamRecord<K, V> record) {
+      @SuppressWarnings("unchecked")
+      StreamRecord<Object, Object> r = (StreamRecord<Object, Object>) record;
+      Objects.requireNonNull(r, "record");
+      List<Node> children = node.children;
+      for (int i = 0, n = children.size(); i < n; i++) {
+        children.get(i).process(r);
+      }
+    }
+
+    @Override
+    public <K, V> void forward(StreamRecord<K, V> record, String childName) {
+      Node child = node.childByName.get(childName);
+      if (child == null) {
+        throw new IllegalArgumentException(
+            "processor '" + node.name + "' has no child '" + childName + "' (children: "
+                + node.childByName.keySet() + ")");
+      }
+      @SuppressWarnings("unchecked")
+      StreamRecord<Object, Object> r = (StreamRecord<Object, Object>) record;
+      child.process(Objects.requireNonNull(r, "record"));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <S extends coursepulse.engine.StateStore> S getStateStore(String name) {
+      if (!node.storeNames.contains(name)) {
+        throw new IllegalArgumentException(
+            "processor '" + node.name + "' is not connected to store '" + name
+                + "' (connected: " + node.storeNames
+                + "); connect it with Topology.addStateStore or connectProcessorAndStateStores");
+      }
+      return (S) stores.get(name);
+    }
+
+    @Override
+    public Cancellable schedule(Duration interval, PunctuationType type, Punctuator punctuator) {
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(punctuator, "punctuator");
+      long ms = interval.toMillis();
+      if (ms < 1) {
+        throw new IllegalArgumentException(
+            "punctuation interval of processor '" + node.name + "' must be at least 1 ms, was "
+                + interval);
+      }
+      if (type == PunctuationType.STREAM_TIME) {
+        // Aligned to epoch 0, as Kafka Streams does: the first record fires it, then every
+        // multiple of the interval that stream time reaches.
+        return streamTimeSchedules.schedule(
+            node.name, node.name + "/stream/" + streamSchedules++, ms, punctuator, 0L);
+      }
+      return wallClockSchedules.schedule(
+          node.name, node.name + "/wall/" + wallSchedules++, ms, punctuator,
+          wallClock.getAsLong() + ms);
+    }
+
+    @Override
+    public long currentStreamTimeMs() {
+      return streamTime;
+    }
+
+    @Override
+    public long currentSystemTimeMs() {
+      return wallClock.getAsLong();
+    }
+
+    @Override
+    public Optional<RecordMetadata> recordMetadata() {
+      return Optional.ofNullable(currentMetadata);
+    }
+
+    @Override
+    public String currentNodeName() {
+      return node.name;
+    }
+
+    @Override
+    public void recordDropped(String reason) {
+      metrics.dropped(reason);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package coursepulse.io.embedded;
+
+import coursepulse.engine.log.LogMessage;
+import coursepulse.engine.log.LogReader;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A {@link LogReader} of the {@link EmbeddedStreamLog}: a cursor into the stream's stored messages
+ * plus a small buffer. The buffer is refilled only when it is empty and the caller polls, so a
+ * reader that is not polled holds nothing, and a polled one at most {@code capacity} messages.
+ */
+final class EmbeddedReader implements LogReader {
+
+  private final EmbeddedStreamLog log;
+  private final StreamState stream;
+  private final LogMessage[] buffer;
+  private int head;
+  private int count;
+  private volatile boolean closed;
+
+  /** Offset of the next message to copy from the stream; guarded by the stream lock. */
+  long position;
+
+  EmbeddedReader(EmbeddedStreamLog log, StreamState stream, long position, int capacity) {
+    this.log = log;
+    this.stream = stream;
+    this.position = position;
+    this.buffer = new LogMessage[capacity];
+  }
+
+  @Override
+  public LogMessage poll(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    checkOpen();
+    if (count == 0) {
+      head = 0;
+      count = stream.read(this, buffer, Math.max(0, timeout.toNanos()));
+      if (count == 0) {
+        return null;
+      }
+    }
+    LogMessage next = buffer[head];
+    buffer[head] = null;
+    head++;
+    count--;
+    return next;
+  }
+
+  @Override
+  public String stream() {
+    return stream.name();
+  }
+
+  /** Messages held in this reader's buffer: for tests. */
+  int buffered() {
+    return count;
+  }
+
+  /** Buffer capacity: for tests. */
+  int capacity() {
+    return buffer.length;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    Arrays.fill(buffer, null);
+    count = 0;
+    log.forget(this);
+  }
+
+  /** Marks the reader closed: the log is closing it. */
+  void release() {
+    closed = true;
+  }
+
+  void checkOpen() {
+    log.checkOpen();
+    if (closed) {
+      throw new IllegalStateException("reader on stream '" + stream.name() + "' is closed");
+    }
+  }
+}

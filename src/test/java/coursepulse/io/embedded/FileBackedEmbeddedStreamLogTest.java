@@ -1,0 +1,306 @@
+package coursepulse.io.embedded;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import coursepulse.engine.log.LogException;
+import coursepulse.engine.log.LogMessage;
+import coursepulse.engine.log.LogReader;
+import coursepulse.engine.log.LogWriter;
+import coursepulse.engine.log.OffsetSpec;
+import coursepulse.engine.log.Retention;
+import coursepulse.engine.log.StreamLog;
+import coursepulse.engine.log.StreamLogContract;
+import coursepulse.engine.log.StreamStats;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@link StreamLogContract} against a file-backed {@link EmbeddedStreamLog} (small segments, so
+ * the bulk test rolls over several files), plus restart, recovery and retention on disk.
+ */
+class FileBackedEmbeddedStreamLogTest extends StreamLogContract {
+
+  private static final long T0 = 1_700_000_000_000L;
+
+  @TempDir Path directory;
+
+  @Override
+  protected StreamLog newLog() {
+    return EmbeddedStreamLog.builder()
+        .directory(directory.resolve("contract"))
+        .segmentBytes(64 << 10)
+        .build();
+  }
+
+  @Test
+  void shouldKeepMessagesOffsetsAndProducerStateAcrossRestart() {
+    Path dir = directory.resolve("restart");
+    try (StreamLog log = EmbeddedStreamLog.builder().directory(dir).segmentBytes(4096).build()) {
+      log.createStream("02-Login", Retention.unlimited());
+      append(log, "02-Login", "simulator", 0, 500);
+      log.storeOffset("risk", "02-Login", 199);
+      log.storeOffset("risk", "02-Login", 299);
+      log.storeOffset("audit", "02-Login", 9);
+    }
+
+    try (EmbeddedStreamLog log = EmbeddedStreamLog.open(dir)) {
+      assertThat(log.segmentCount("02-Login")).as("rolled over segments").isGreaterThan(3);
+      assertThat(log.stats("02-Login")).hasValue(new StreamStats(0, 499));
+      assertThat(log.queryOffset("risk", "02-Login")).hasValue(299);
+      assertThat(log.queryOffset("audit", "02-Login")).hasValue(9);
+      List<LogMessage> all = read(log, "02-Login", OffsetSpec.first(), 500);
+      for (int i = 0; i < 500; i++) {
+        assertThat(all.get(i).offset()).isEqualTo(i);
+        assertThat(text(all.get(i))).isEqualTo(payload(i));
+      }
+      try (LogWriter writer = log.writer("02-Login", "simulator")) {
+        assertThat(writer.lastPublishingId()).isEqualTo(499);
+        // the restarted producer replays from an earlier point: only the new ids are stored
+        for (int i = 490; i < 510; i++) {
+          writer.append(i, payload(i).getBytes(UTF_8));
+        }
+        writer.flush(Duration.ofSeconds(1));
+      }
+      assertThat(log.stats("02-Login")).hasValue(new StreamStats(0, 509));
+      assertThat(read(log, "02-Login", OffsetSpec.offset(500), 10).get(0).body())
+          .asString(UTF_8)
+          .isEqualTo(payload(500));
+    }
+
+    // and once more, to recover state that was written after the first recovery
+    try (StreamLog log = EmbeddedStreamLog.open(dir)) {
+      assertThat(log.stats("02-Login")).hasValue(new StreamStats(0, 509));
+      try (LogWriter writer = log.writer("02-Login", "simulator")) {
+        assertThat(writer.lastPublishingId()).isEqualTo(509);
+      }
+    }
+  }
+
+  @Test
+  void shouldKeepTimestampsNonDecreasingAcrossRestartWhenTheClockGoesBack() {
+    Path dir = directory.resolve("clock");
+    MutableClock clock = new MutableClock(T0);
+    try (StreamLog log = EmbeddedStreamLog.builder().directory(dir).clock(clock).build()) {
+      log.createStream("s", Retention.unlimited());
+      append(log, "s", null, 0, 2);
+    }
+    clock.set(T0 - 60_000);
+    try (StreamLog log = EmbeddedStreamLog.builder().directory(dir).clock(clock).build()) {
+      append(log, "s", null, 2, 3);
+      assertThat(read(log, "s", OffsetSpec.first(), 3))
+          .extracting(LogMessage::timestamp)
+          .containsExactly(T0, T0, T0);
+    }
+  }
+
+  @Test
+  void shouldTruncateATornLastWriteAndContinueAfterIt() throws IOException {
+    Path dir = directory.resolve("torn");
+    try (StreamLog log = EmbeddedStreamLog.open(dir)) {
+      log.createStream("s", Retention.unlimited());
+      append(log, "s", "p", 0, 10);
+    }
+    Path segment = newestSegment(dir);
+    long size = Files.size(segment);
+    // a crash half-way through the last frame
+    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+      ch.truncate(size - 5);
+    }
+
+    try (StreamLog log = EmbeddedStreamLog.open(dir)) {
+      assertThat(log.stats("s")).hasValue(new StreamStats(0, 8));
+      try (LogWriter writer = log.writer("s", "p")) {
+        assertThat(writer.lastPublishingId())
+            .as("the lost message's id is free again")
+            .isEqualTo(8);
+        writer.append(9, "again".getBytes(UTF_8));
+        writer.append(10, "after".getBytes(UTF_8));
+      }
+      List<LogMessage> tail = read(log, "s", OffsetSpec.offset(8), 3);
+      assertThat(tail).extracting(LogMessage::offset).containsExactly(8L, 9L, 10L);
+      assertThat(text(tail.get(1))).isEqualTo("again");
+    }
+    try (StreamLog log = EmbeddedStreamLog.open(dir)) {
+      assertThat(log.stats("s")).hasValue(new StreamStats(0, 10));
+    }
+  }
+
+  @Test
+  void shouldDropGarbageAndCorruptFramesAtTheEndOfTheNewestSegment() throws IOException {
+    Path dir = directory.resolve("garbage");
+    try (StreamLog log = EmbeddedStreamLog.open(dir)) {
+      log.createStream("s", Retention.unlimited());
+      append(log, "s", null, 0, 5);
+    }
+    Path segment = newestSegment(dir);
+    long size = Files.size(segment);
+    // flip a byte of the last message's body, then add zeros as a crashed file system may leave
+    try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {'X'}), size - 1);
+      ch.write(java.nio.ByteBuffer.allocate(4096), size);
+    }
+
+    try (StreamLog log = EmbeddedStreamLog.open(dir)) {
+      assertThat(log.stats("s")).hasValue(new StreamStats(0, 3));
+    }
+    assertThat(Files.size(segment)).isLessThan(size);
+  }
+
+  @Test
+  void shouldRefuseToOpenWhenAnOlderSegmentIsDamaged() throws IOException {
+    Path dir = directory.resolve("damaged");
+    try (StreamLog log = EmbeddedStreamLog.builder().directory(dir).segmentBytes(1024).build()) {
+      log.createStream("s", Retention.unlimited());
+      append(log, "s", null, 0, 200);
+    }
+    Path oldest = segments(dir).get(0);
+    try (FileChannel ch = FileChannel.open(oldest, StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {'X'}), Files.size(oldest) - 1);
+    }
+
+    assertThatThrownBy(() -> EmbeddedStreamLog.open(dir))
+        .isInstanceOf(LogException.class)
+        .hasMessageContaining(oldest.getFileName().toString())
+        .hasMessageContaining("damaged");
+    // the failed open released the directory
+    assertThatThrownBy(() -> EmbeddedStreamLog.open(dir)).hasMessageContaining("damaged");
+  }
+
+  @Test
+  void shouldDeleteSegmentFilesThatRetentionEmptiedAndKeepOffsetsAfterRestart() {
+    Path dir = directory.resolve("retention");
+    long firstBefore;
+    try (EmbeddedStreamLog log =
+        EmbeddedStreamLog.builder().directory(dir).segmentBytes(4096).build()) {
+      log.createStream("s", new Retention(null, 10_000));
+      try (LogWriter writer = log.writer("s", "p")) {
+        for (int i = 0; i < 2_000; i++) {
+          writer.append(i, new byte[100]);
+        }
+      }
+      StreamStats stats = log.stats("s").orElseThrow();
+      assertThat(stats.lastOffset()).isEqualTo(1_999);
+      assertThat(stats.count()).isEqualTo(100);
+      assertThat(log.segmentCount("s")).as("only segments holding kept messages").isLessThan(6);
+      firstBefore = stats.firstOffset();
+      log.storeOffset("c", "s", 1_500);
+    }
+
+    try (EmbeddedStreamLog log = EmbeddedStreamLog.open(dir)) {
+      StreamStats stats = log.stats("s").orElseThrow();
+      assertThat(stats.firstOffset()).isEqualTo(firstBefore);
+      assertThat(stats.lastOffset()).isEqualTo(1_999);
+      assertThat(log.queryOffset("c", "s")).hasValue(1_500);
+      try (LogWriter writer = log.writer("s", "p")) {
+        assertThat(writer.lastPublishingId()).isEqualTo(1_999);
+        writer.append(2_000, new byte[100]);
+      }
+      assertThat(log.stats("s").orElseThrow().lastOffset()).isEqualTo(2_000);
+    }
+  }
+
+  @Test
+  void shouldForgetADeletedStreamAfterRestart() {
+    Path dir = directory.resolve("deleted");
+    try (StreamLog log = EmbeddedStreamLog.open(dir)) {
+      log.createStream("gone", Retention.unlimited());
+      log.createStream("kept", Retention.unlimited());
+      append(log, "gone", null, 0, 3);
+      log.deleteStream("gone");
+    }
+
+    try (StreamLog log = EmbeddedStreamLog.open(dir)) {
+      assertThat(log.streamExists("gone")).isFalse();
+      assertThat(log.streamExists("kept")).isTrue();
+    }
+  }
+
+  @Test
+  void shouldStoreStreamsWhoseNamesAreNotFileNames() {
+    Path dir = directory.resolve("names");
+    List<String> names = List.of("a/b", "..", "Ünïcode stream", "x".repeat(255), "05-Risk.v2");
+    try (StreamLog log = EmbeddedStreamLog.open(dir)) {
+      for (String name : names) {
+        log.createStream(name, Retention.unlimited());
+        append(log, name, null, 0, 1);
+      }
+    }
+    try (StreamLog log = EmbeddedStreamLog.open(dir)) {
+      for (String name : names) {
+        assertThat(log.stats(name)).as(name).hasValue(new StreamStats(0, 0));
+      }
+    }
+  }
+
+  @Test
+  void shouldRefuseASecondLogOnTheSameDirectory() {
+    Path dir = directory.resolve("locked");
+    try (StreamLog log = EmbeddedStreamLog.open(dir)) {
+      assertThatThrownBy(() -> EmbeddedStreamLog.open(dir))
+          .isInstanceOf(LogException.class)
+          .hasMessageContaining("in use");
+    }
+    EmbeddedStreamLog.open(dir).close();
+  }
+
+  @Test
+  void shouldShowMessagesToReadersOfAProducerThatNeverFlushes() {
+    try (StreamLog log = EmbeddedStreamLog.open(directory.resolve("unflushed"))) {
+      log.createStream("s", Retention.unlimited());
+      LogWriter writer = log.writer("s", null);
+      writer.append(0, "one".getBytes(UTF_8));
+
+      try (LogReader reader = log.reader("s", OffsetSpec.first())) {
+        assertThat(reader.poll(Duration.ofSeconds(1))).isNotNull();
+        writer.append(1, "two".getBytes(UTF_8));
+        assertThat(text(reader.poll(Duration.ofSeconds(1)))).isEqualTo("two");
+      }
+    }
+  }
+
+  private static void append(StreamLog log, String stream, String producer, int from, int to) {
+    try (LogWriter writer = log.writer(stream, producer)) {
+      for (int i = from; i < to; i++) {
+        writer.append(i, payload(i).getBytes(UTF_8));
+      }
+      writer.flush(Duration.ofSeconds(1));
+    }
+  }
+
+  private static List<LogMessage> read(StreamLog log, String stream, OffsetSpec from, int count) {
+    List<LogMessage> out = new ArrayList<>();
+    try (LogReader reader = log.reader(stream, from)) {
+      for (int i = 0; i < count; i++) {
+        LogMessage m = reader.poll(Duration.ofSeconds(5));
+        assertThat(m).as("message %d of %d from %s", i, count, from).isNotNull();
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  private static List<Path> segments(Path logDir) throws IOException {
+    try (Stream<Path> files = Files.walk(logDir.resolve("streams"))) {
+      return files
+          .filter(p -> p.getFileName().toString().endsWith(SegmentLog.SEGMENT_SUFFIX))
+          .sorted()
+          .toList();
+    }
+  }
+
+  private static Path newestSegment(Path logDir) throws IOException {
+    List<Path> all = segments(logDir);
+    return all.get(all.size() - 1);
+  }
+}
