@@ -1,0 +1,187 @@
+package coursepulse.io.rabbit;
+
+import com.rabbitmq.stream.Consumer;
+import com.rabbitmq.stream.Environment;
+import com.rabbitmq.stream.Message;
+import com.rabbitmq.stream.MessageHandler;
+import com.rabbitmq.stream.OffsetSpecification;
+import com.rabbitmq.stream.ConsumerFlowStrategy;
+import com.rabbitmq.stream.Resource;
+import coursepulse.engine.log.LogException;
+import coursepulse.engine.log.LogMessage;
+import coursepulse.engine.log.LogReader;
+import coursepulse.engine.log.OffsetSpec;
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A {@link LogReader} over one stream-client {@link Consumer}.
+ *
+ * <p>Memory is bounded by credit-based flow control, not by the queue: the broker sends a chunk
+ * only against a credit, and the reader grants one more credit when the caller has taken half of
+ * a chunk's messages through {@link #poll}. So at most about {@code readerInitialCredits + 1}
+ * chunks sit in the hand-off queue however fast the stream grows and however slow the caller is.
+ * The client's dispatch thread never blocks on the queue (it is shared with other consumers of the
+ * same connection, which must not stall because this caller is slow).
+ *
+ * <p>The broker delivers whole chunks, so a subscription by offset or timestamp starts at the
+ * beginning of the chunk that holds it: messages below the requested offset, and messages whose
+ * chunk time is before the requested time, are dropped here (and credited as processed).
+ */
+final class RabbitLogReader implements LogReader {
+
+  private record Delivery(LogMessage message, MessageHandler.Context context) {}
+
+  private static final Delivery FAILED = new Delivery(null, null);
+
+  private final RabbitStreamLog log;
+  private final String stream;
+  private final long minOffset;
+  private final long minTimestamp;
+  private final LinkedBlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
+  private final AtomicInteger buffered = new AtomicInteger();
+  private volatile int highWatermark;
+  private volatile boolean filteringTimestamp;
+  private volatile boolean closed;
+  private volatile LogException failure;
+  private final Consumer consumer;
+
+  RabbitLogReader(
+      RabbitStreamLog log, Environment environment, String stream, OffsetSpec from, int credits) {
+    this.log = log;
+    this.stream = stream;
+    OffsetSpecification spec;
+    long minOff = -1;
+    long minTs = Long.MIN_VALUE;
+    if (from instanceof OffsetSpec.Absolute a) {
+      spec = OffsetSpecification.offset(a.offset());
+      minOff = a.offset();
+    } else if (from instanceof OffsetSpec.Timestamp t) {
+      spec = OffsetSpecification.timestamp(t.epochMillis());
+      minTs = t.epochMillis();
+    } else if (from == OffsetSpec.first()) {
+      spec = OffsetSpecification.first();
+    } else if (from == OffsetSpec.last()) {
+      spec = OffsetSpecification.last();
+    } else if (from == OffsetSpec.next()) {
+      spec = OffsetSpecification.next();
+    } else {
+      throw new IllegalArgumentException("unknown offset specification " + from);
+    }
+    this.minOffset = minOff;
+    this.minTimestamp = minTs;
+    this.filteringTimestamp = minTs != Long.MIN_VALUE;
+    try {
+      this.consumer =
+          environment.consumerBuilder()
+              .stream(stream)
+              .offset(spec)
+              .noTrackingStrategy()
+              .listeners(this::stateChanged)
+              .messageHandler(this::handle)
+              .flow()
+              .strategy(ConsumerFlowStrategy.creditWhenHalfMessagesProcessed(credits))
+              .builder()
+              .build();
+    } catch (RuntimeException e) {
+      throw RabbitErrors.onStream(e, stream, "read");
+    }
+  }
+
+  /** Runs on the client's dispatch thread, one message at a time for this consumer. */
+  private void handle(MessageHandler.Context context, Message message) {
+    long offset = context.offset();
+    if (offset < minOffset) {
+      context.processed();
+      return;
+    }
+    if (filteringTimestamp) {
+      if (context.timestamp() < minTimestamp) {
+        context.processed();
+        return;
+      }
+      // Chunk times follow the broker's wall clock and could step back; once the requested time
+      // is reached everything after it is delivered, as the port promises offset order.
+      filteringTimestamp = false;
+    }
+    byte[] body = message.getBodyAsBinary();
+    queue.add(new Delivery(new LogMessage(stream, offset, context.timestamp(), body), context));
+    int n = buffered.incrementAndGet();
+    if (n > highWatermark) {
+      highWatermark = n;
+    }
+  }
+
+  private void stateChanged(Resource.Context context) {
+    if (context.currentState() == Resource.State.CLOSED && !closed) {
+      failure =
+          new LogException(
+              "the subscription to stream '" + stream + "' was closed by RabbitMQ (stream deleted"
+                  + " or connection lost for good); open a new reader");
+      queue.add(FAILED);
+    }
+  }
+
+  @Override
+  public LogMessage poll(Duration timeout) {
+    if (closed) {
+      throw new IllegalStateException("reader of stream '" + stream + "' is closed");
+    }
+    Delivery d = queue.poll();
+    if (d == null) {
+      try {
+        d = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LogException("interrupted while reading stream '" + stream + "'", e);
+      }
+      if (d == null) {
+        return null;
+      }
+    }
+    if (d == FAILED) {
+      queue.add(FAILED);
+      throw failure;
+    }
+    buffered.decrementAndGet();
+    d.context().processed();
+    return d.message();
+  }
+
+  @Override
+  public String stream() {
+    return stream;
+  }
+
+  /** Messages received from the broker and not yet taken by {@link #poll}. */
+  int buffered() {
+    return buffered.get();
+  }
+
+  /** The most messages ever buffered at once: proof that flow control bounds memory. */
+  int highWatermark() {
+    return highWatermark;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      consumer.close();
+    } catch (RuntimeException e) {
+      // The connection may already be gone; nothing left to release on our side.
+    }
+    queue.clear();
+    log.forget(this);
+  }
+
+  @Override
+  public String toString() {
+    return "RabbitLogReader{stream=" + stream + "}";
+  }
+}

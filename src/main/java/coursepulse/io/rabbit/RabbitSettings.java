@@ -1,0 +1,250 @@
+package coursepulse.io.rabbit;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Immutable connection and tuning settings for {@link RabbitStreamLog}.
+ *
+ * <pre>{@code
+ * RabbitSettings settings = RabbitSettings.builder("rabbitmq-stream+tls://app:secret@mq:5551/lms")
+ *     .tlsTrustStore(Path.of("ca.p12"), "changeit")
+ *     .build();
+ * try (RabbitStreamLog log = RabbitStreamLog.connect(settings)) { ... }
+ * }</pre>
+ *
+ * <p>URI forms: {@code rabbitmq-stream://user:password@host:port/vhost} (plain, default port 5552)
+ * and {@code rabbitmq-stream+tls://...} (TLS, default port 5551). The virtual host is URL-encoded
+ * ({@code %2f} is the default virtual host {@code /}); an empty path also means {@code /}. User and
+ * password are URL-decoded. {@link #toString()} never shows the password.
+ *
+ * <p>TLS trust, in order of precedence: {@link Builder#tlsTrustEverything(boolean)} (tests only:
+ * no certificate check at all), {@link Builder#tlsTrustStore(Path, String)} (a PKCS12 or JKS file
+ * holding the CA certificates to trust), otherwise the JVM's default trust store ({@code
+ * javax.net.ssl.trustStore} and the JDK's {@code cacerts}). The server host name is verified
+ * against its certificate unless trust-everything is set.
+ */
+public final class RabbitSettings {
+
+  /** The URI used when none is given: the local broker with the default credentials. */
+  public static final String DEFAULT_URI = "rabbitmq-stream://guest:guest@localhost:5552/%2f";
+
+  private final RabbitUri uri;
+  private final Path tlsTrustStore;
+  private final String tlsTrustStorePassword;
+  private final boolean tlsTrustEverything;
+  private final Duration rpcTimeout;
+  private final int batchSize;
+  private final Duration batchPublishingDelay;
+  private final int maxUnconfirmedMessages;
+  private final Duration enqueueTimeout;
+  private final int readerInitialCredits;
+  private final Duration statsProbeTimeout;
+
+  private RabbitSettings(Builder b) {
+    this.uri = RabbitUri.parse(b.uri);
+    this.tlsTrustStore = b.tlsTrustStore;
+    this.tlsTrustStorePassword = b.tlsTrustStorePassword;
+    this.tlsTrustEverything = b.tlsTrustEverything;
+    this.rpcTimeout = b.rpcTimeout;
+    this.batchSize = b.batchSize;
+    this.batchPublishingDelay = b.batchPublishingDelay;
+    this.maxUnconfirmedMessages = b.maxUnconfirmedMessages;
+    this.enqueueTimeout = b.enqueueTimeout;
+    this.readerInitialCredits = b.readerInitialCredits;
+    this.statsProbeTimeout = b.statsProbeTimeout;
+  }
+
+  /**
+   * Settings with every default for {@code uri}.
+   *
+   * @throws IllegalArgumentException when the URI is malformed (the message hides the password)
+   */
+  public static RabbitSettings of(String uri) {
+    return builder(uri).build();
+  }
+
+  /** A builder starting from {@code uri}; see the class documentation for the accepted forms. */
+  public static Builder builder(String uri) {
+    return new Builder(uri);
+  }
+
+  /** The URI without its password, e.g. {@code rabbitmq-stream://guest@localhost:5552/%2f}. */
+  public String redactedUri() {
+    return uri.redacted();
+  }
+
+  RabbitUri uri() {
+    return uri;
+  }
+
+  Path tlsTrustStore() {
+    return tlsTrustStore;
+  }
+
+  String tlsTrustStorePassword() {
+    return tlsTrustStorePassword;
+  }
+
+  boolean tlsTrustEverything() {
+    return tlsTrustEverything;
+  }
+
+  Duration rpcTimeout() {
+    return rpcTimeout;
+  }
+
+  int batchSize() {
+    return batchSize;
+  }
+
+  Duration batchPublishingDelay() {
+    return batchPublishingDelay;
+  }
+
+  int maxUnconfirmedMessages() {
+    return maxUnconfirmedMessages;
+  }
+
+  Duration enqueueTimeout() {
+    return enqueueTimeout;
+  }
+
+  int readerInitialCredits() {
+    return readerInitialCredits;
+  }
+
+  Duration statsProbeTimeout() {
+    return statsProbeTimeout;
+  }
+
+  @Override
+  public String toString() {
+    return "RabbitSettings{" + uri.redacted() + "}";
+  }
+
+  /** Builds {@link RabbitSettings}; every setter documents its default. */
+  public static final class Builder {
+    private final String uri;
+    private Path tlsTrustStore;
+    private String tlsTrustStorePassword;
+    private boolean tlsTrustEverything;
+    private Duration rpcTimeout = Duration.ofSeconds(10);
+    private int batchSize = 500;
+    private Duration batchPublishingDelay = Duration.ofMillis(10);
+    private int maxUnconfirmedMessages = 20_000;
+    private Duration enqueueTimeout = Duration.ofSeconds(30);
+    private int readerInitialCredits = 4;
+    private Duration statsProbeTimeout = Duration.ofSeconds(1);
+
+    private Builder(String uri) {
+      this.uri = Objects.requireNonNull(uri, "uri");
+    }
+
+    /**
+     * A PKCS12 or JKS trust store with the CA certificates to trust for {@code +tls} URIs.
+     * Default: the JVM's default trust store.
+     */
+    public Builder tlsTrustStore(Path path, String password) {
+      this.tlsTrustStore = path;
+      this.tlsTrustStorePassword = password;
+      return this;
+    }
+
+    /**
+     * Accepts any server certificate and skips host name verification. For tests against
+     * self-signed brokers only. Default: {@code false}.
+     */
+    public Builder tlsTrustEverything(boolean trustEverything) {
+      this.tlsTrustEverything = trustEverything;
+      return this;
+    }
+
+    /** Timeout of each request/response exchange with the broker. Default: 10 s. */
+    public Builder rpcTimeout(Duration timeout) {
+      this.rpcTimeout = positive(timeout, "rpcTimeout");
+      return this;
+    }
+
+    /**
+     * Most messages a writer puts in one publish frame. Larger batches mean fewer frames and
+     * higher throughput; the client sends a partial batch as soon as the connection is free, so
+     * this does not add latency at low rates. Default: 500.
+     */
+    public Builder batchSize(int batchSize) {
+      this.batchSize = atLeastOne(batchSize, "batchSize");
+      return this;
+    }
+
+    /**
+     * Longest a message waits for its batch to fill; only used by the client when dynamic batching
+     * is off (it is on in stream-client 1.x). Default: 10 ms.
+     */
+    public Builder batchPublishingDelay(Duration delay) {
+      this.batchPublishingDelay = Objects.requireNonNull(delay, "batchPublishingDelay");
+      return this;
+    }
+
+    /**
+     * Most messages a writer keeps sent but not yet confirmed; {@code append} blocks beyond it, so
+     * a slow broker slows the writer instead of filling the heap. Default: 20,000.
+     */
+    public Builder maxUnconfirmedMessages(int max) {
+      this.maxUnconfirmedMessages = atLeastOne(max, "maxUnconfirmedMessages");
+      return this;
+    }
+
+    /**
+     * Longest {@code append} blocks waiting for room among the unconfirmed messages before the
+     * writer fails. Default: 30 s.
+     */
+    public Builder enqueueTimeout(Duration timeout) {
+      this.enqueueTimeout = positive(timeout, "enqueueTimeout");
+      return this;
+    }
+
+    /**
+     * Chunks a reader asks the broker for before its caller has taken any message. A reader holds
+     * at most about this many chunks plus one in memory (a chunk is one batch written by the
+     * broker, usually a few hundred to a few thousand messages). Default: 4.
+     */
+    public Builder readerInitialCredits(int credits) {
+      this.readerInitialCredits = atLeastOne(credits, "readerInitialCredits");
+      return this;
+    }
+
+    /**
+     * On RabbitMQ 3.10, which cannot report stream offsets, how long {@code stats} waits for the
+     * first chunk of a stream before calling it empty (an existing chunk arrives within
+     * milliseconds; only an empty stream costs the whole wait). Default: 1 s.
+     */
+    public Builder statsProbeTimeout(Duration timeout) {
+      this.statsProbeTimeout = positive(timeout, "statsProbeTimeout");
+      return this;
+    }
+
+    /**
+     * Builds the settings.
+     *
+     * @throws IllegalArgumentException when the URI is malformed
+     */
+    public RabbitSettings build() {
+      return new RabbitSettings(this);
+    }
+
+    private static int atLeastOne(int value, String name) {
+      if (value < 1) {
+        throw new IllegalArgumentException(name + " must be at least 1, was " + value);
+      }
+      return value;
+    }
+
+    private static Duration positive(Duration value, String name) {
+      if (value == null || value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,545 @@
+package coursepulse.io.rabbit;
+
+import com.rabbitmq.stream.Address;
+import com.rabbitmq.stream.ByteCapacity;
+import com.rabbitmq.stream.Constants;
+import com.rabbitmq.stream.Environment;
+import com.rabbitmq.stream.EnvironmentBuilder;
+import com.rabbitmq.stream.NoOffsetException;
+import com.rabbitmq.stream.OffsetSpecification;
+import com.rabbitmq.stream.Producer;
+import com.rabbitmq.stream.ProducerBuilder;
+import com.rabbitmq.stream.StreamCreator;
+import com.rabbitmq.stream.impl.Client;
+import coursepulse.engine.log.LogException;
+import coursepulse.engine.log.LogReader;
+import coursepulse.engine.log.LogUnavailableException;
+import coursepulse.engine.log.LogWriter;
+import coursepulse.engine.log.OffsetSpec;
+import coursepulse.engine.log.Retention;
+import coursepulse.engine.log.StreamLog;
+import coursepulse.engine.log.StreamStats;
+import coursepulse.engine.log.UnsupportedByLogException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.TrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link StreamLog} on RabbitMQ Streams (the {@code rabbitmq_stream} plugin, RabbitMQ 3.10 or
+ * newer), over {@code com.rabbitmq:stream-client}.
+ *
+ * <pre>{@code
+ * try (RabbitStreamLog log =
+ *     RabbitStreamLog.connect(RabbitSettings.of("rabbitmq-stream://guest:guest@localhost:5552/%2f"))) {
+ *   log.createStream("02-Login", Retention.unlimited());
+ *   try (LogWriter writer = log.writer("02-Login", "simulator")) {
+ *     writer.append(writer.lastPublishingId() + 1, body);
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p><b>Connections.</b> One stream-client {@code Environment} (producers, consumers, stream
+ * management) plus one small management connection (broker version, stored offsets). Every
+ * connection goes to the URI's host and port whatever host the broker advertises, so a single
+ * node behind a NAT, in a container or under a host name the client cannot resolve just works. In
+ * a cluster this means stream leaders are reached through that one node; point the URI at a load
+ * balancer, or give each client the node it should use.
+ *
+ * <p><b>Broker versions.</b> The broker version is read once at {@link #connect}. RabbitMQ 3.10
+ * lacks the stream statistics command: {@link #stats} then attaches two short-lived subscriptions
+ * (from {@code first} and from {@code last}) and reads the first chunk of each (offset and record
+ * count), which gives exact first and last offsets; a stream with no chunk after {@link
+ * RabbitSettings.Builder#statsProbeTimeout} is reported empty. On 3.11 or newer it uses the
+ * statistics command. Features that need a newer broker are listed in {@link Feature}; {@link
+ * #requireFeature} fails with a line naming the version needed.
+ *
+ * <p><b>Errors.</b> Failures become {@link LogUnavailableException} (cannot reach the port, bad
+ * credentials, missing virtual host), {@link coursepulse.engine.log.StreamNotFoundException} or
+ * {@link LogException}, each with one line for the user that never contains the password.
+ *
+ * <p>Thread-safe. {@link #close()} closes every writer and reader created from this log.
+ */
+public final class RabbitStreamLog implements StreamLog {
+
+  /** Broker features newer than RabbitMQ 3.10, with the version that brought them. */
+  public enum Feature {
+    /** First/last offset through the stream statistics command. */
+    STREAM_STATS("stream statistics", 3, 11),
+    /** Partitioned streams behind one name. */
+    SUPER_STREAMS("super streams", 3, 11),
+    /** One active consumer among several sharing a name. */
+    SINGLE_ACTIVE_CONSUMER("single active consumer", 3, 11),
+    /** Broker-side filtering of chunks by a filter value. */
+    FILTERING("stream filtering", 3, 13);
+
+    private final String label;
+    private final int major;
+    private final int minor;
+
+    Feature(String label, int major, int minor) {
+      this.label = label;
+      this.major = major;
+      this.minor = minor;
+    }
+
+    /** The first RabbitMQ version with this feature, e.g. {@code 3.11}. */
+    public String since() {
+      return major + "." + minor;
+    }
+  }
+
+  private static final Logger LOG = LoggerFactory.getLogger(RabbitStreamLog.class);
+
+  private final RabbitSettings settings;
+  private final RabbitUri uri;
+  private final SslContext sslContext;
+  // One I/O thread pool for the Environment and our own connections: the client would otherwise
+  // start one per connection and spend a second of "quiet period" shutting each one down.
+  private final EventLoopGroup eventLoopGroup;
+  private final BrokerVersion brokerVersion;
+  private final Environment environment;
+  private final Object adminLock = new Object();
+  private final Set<RabbitLogWriter> writers = ConcurrentHashMap.newKeySet();
+  private final Set<RabbitLogReader> readers = ConcurrentHashMap.newKeySet();
+  private Client admin;
+  private volatile boolean closed;
+
+  private RabbitStreamLog(RabbitSettings settings) {
+    this.settings = settings;
+    this.uri = settings.uri();
+    this.sslContext = uri.tls() ? sslContext(settings) : null;
+    this.eventLoopGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    try {
+      this.admin = openAdminClient();
+      this.brokerVersion = BrokerVersion.parse(admin.brokerVersion());
+      try {
+        this.environment = buildEnvironment();
+      } catch (RuntimeException e) {
+        admin.close();
+        throw RabbitErrors.connecting(e, uri);
+      }
+    } catch (RuntimeException e) {
+      shutdown(eventLoopGroup);
+      throw e;
+    }
+    LOG.debug("Connected to RabbitMQ {} at {}", brokerVersion, uri.redacted());
+  }
+
+  /**
+   * Connects to the broker named by {@code settings}.
+   *
+   * @throws LogUnavailableException when the broker cannot be reached or refuses the connection;
+   *     the message says what to check
+   */
+  public static RabbitStreamLog connect(RabbitSettings settings) {
+    return new RabbitStreamLog(Objects.requireNonNull(settings, "settings"));
+  }
+
+  /** Connects with default settings; see {@link RabbitSettings} for the URI forms. */
+  public static RabbitStreamLog connect(String uri) {
+    return connect(RabbitSettings.of(uri));
+  }
+
+  /** The version the broker reported when this log connected. */
+  public BrokerVersion brokerVersion() {
+    return brokerVersion;
+  }
+
+  /** Whether the connected broker has {@code feature}. */
+  public boolean supports(Feature feature) {
+    return brokerVersion.atLeast(feature.major, feature.minor);
+  }
+
+  /**
+   * Fails unless the connected broker has {@code feature}.
+   *
+   * @throws UnsupportedByLogException naming the feature, the version it needs and the version
+   *     found
+   */
+  public void requireFeature(Feature feature) {
+    if (!supports(feature)) {
+      throw new UnsupportedByLogException(
+          "RabbitMQ " + feature.since() + " or newer is needed for " + feature.label
+              + "; the broker at " + uri.endpoint() + " runs " + brokerVersion
+              + " (the official rabbitmq:4-management image has it)");
+    }
+  }
+
+  @Override
+  public void createStream(String stream, Retention retention) {
+    checkOpen();
+    StreamCreator creator = environment.streamCreator().name(stream);
+    if (retention != null) {
+      if (retention.maxAge() != null && !retention.maxAge().isZero()) {
+        creator.maxAge(retention.maxAge());
+      }
+      if (retention.maxLengthBytes() > 0) {
+        creator.maxLengthBytes(ByteCapacity.B(retention.maxLengthBytes()));
+      }
+    }
+    try {
+      creator.create();
+    } catch (RuntimeException e) {
+      if (RabbitErrors.code(e) == Constants.RESPONSE_CODE_PRECONDITION_FAILED) {
+        // The stream exists with other arguments: keep it, as "create" is idempotent, but say so.
+        LOG.warn(
+            "Stream '{}' exists with different retention settings; keeping the existing ones",
+            stream);
+        return;
+      }
+      throw RabbitErrors.onStream(e, stream, "create");
+    }
+  }
+
+  @Override
+  public void deleteStream(String stream) {
+    checkOpen();
+    try {
+      environment.deleteStream(stream);
+    } catch (RuntimeException e) {
+      if (RabbitErrors.code(e) != Constants.RESPONSE_CODE_STREAM_DOES_NOT_EXIST) {
+        throw RabbitErrors.onStream(e, stream, "delete");
+      }
+    }
+  }
+
+  @Override
+  public boolean streamExists(String stream) {
+    checkOpen();
+    try {
+      return environment.streamExists(stream);
+    } catch (RuntimeException e) {
+      throw RabbitErrors.onStream(e, stream, "look up");
+    }
+  }
+
+  @Override
+  public Optional<StreamStats> stats(String stream) {
+    checkOpen();
+    if (supports(Feature.STREAM_STATS)) {
+      return queryStats(stream);
+    }
+    return probeStats(stream);
+  }
+
+  private Optional<StreamStats> queryStats(String stream) {
+    com.rabbitmq.stream.StreamStats s;
+    long first;
+    try {
+      s = environment.queryStreamStats(stream);
+      first = s.firstOffset();
+    } catch (NoOffsetException e) {
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      throw RabbitErrors.onStream(e, stream, "read the offsets of");
+    }
+    long last;
+    try {
+      last = s.committedOffset(); // exact, RabbitMQ 4.0+
+    } catch (NoOffsetException e) {
+      last = s.committedChunkId(); // first offset of the last committed chunk, 3.11-3.13
+    }
+    return Optional.of(new StreamStats(first, Math.max(first, last)));
+  }
+
+  /**
+   * RabbitMQ 3.10: subscribes from {@code first} and from {@code last} with one credit each; the
+   * first chunk of each subscription gives the first offset, and the last chunk's first offset
+   * plus its record count gives the last offset.
+   */
+  private Optional<StreamStats> probeStats(String stream) {
+    CompletableFuture<Long> first = new CompletableFuture<>();
+    CompletableFuture<Long> last = new CompletableFuture<>();
+    Client.ClientParameters parameters =
+        clientParameters()
+            .chunkListener(
+                (client, subscriptionId, offset, messageCount, dataSize) -> {
+                  if (subscriptionId == 0) {
+                    first.complete(offset);
+                  } else {
+                    last.complete(offset + messageCount - 1);
+                  }
+                  return null;
+                })
+            .messageListener((sub, offset, ts, committed, chunkContext, message) -> {});
+    Client probe = openClient(parameters);
+    try {
+      Client.Response r = probe.subscribe((byte) 0, stream, OffsetSpecification.first(), 1);
+      if (!r.isOk()) {
+        throw RabbitErrors.responseCode(r.getResponseCode(), stream, "read the offsets of");
+      }
+      r = probe.subscribe((byte) 1, stream, OffsetSpecification.last(), 1);
+      if (!r.isOk()) {
+        throw RabbitErrors.responseCode(r.getResponseCode(), stream, "read the offsets of");
+      }
+      long timeoutMs = settings.statsProbeTimeout().toMillis();
+      long f;
+      try {
+        f = first.get(timeoutMs, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        return Optional.empty();
+      }
+      long l = last.get(timeoutMs, TimeUnit.MILLISECONDS);
+      return Optional.of(new StreamStats(f, Math.max(f, l)));
+    } catch (TimeoutException | ExecutionException e) {
+      throw new LogException(
+          "RabbitMQ delivered the first chunk of stream '" + stream + "' but not its last one", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LogException("interrupted while reading the offsets of stream '" + stream + "'");
+    } finally {
+      probe.close();
+    }
+  }
+
+  @Override
+  public LogWriter writer(String stream, String producerName) {
+    checkOpen();
+    ProducerBuilder builder =
+        environment.producerBuilder()
+            .stream(stream)
+            .batchSize(settings.batchSize())
+            .batchPublishingDelay(settings.batchPublishingDelay())
+            .maxUnconfirmedMessages(settings.maxUnconfirmedMessages())
+            .enqueueTimeout(settings.enqueueTimeout());
+    if (producerName != null) {
+      builder.name(producerName);
+    }
+    Producer producer;
+    try {
+      producer = builder.build();
+    } catch (RuntimeException e) {
+      throw RabbitErrors.onStream(e, stream, "write to");
+    }
+    RabbitLogWriter writer = new RabbitLogWriter(this, producer, stream, producerName);
+    writers.add(writer);
+    return writer;
+  }
+
+  @Override
+  public LogReader reader(String stream, OffsetSpec from) {
+    checkOpen();
+    RabbitLogReader reader =
+        new RabbitLogReader(
+            this, environment, stream, Objects.requireNonNull(from, "from"),
+            settings.readerInitialCredits());
+    readers.add(reader);
+    return reader;
+  }
+
+  @Override
+  public void storeOffset(String consumerName, String stream, long offset) {
+    checkOpen();
+    Client client = admin();
+    try {
+      client.storeOffset(consumerName, stream, offset);
+    } catch (RuntimeException e) {
+      throw RabbitErrors.onStream(e, stream, "store an offset on");
+    }
+    // The store command has no response; wait until a query sees it so that a later queryOffset
+    // (from any connection) reads what was stored.
+    long deadline = System.nanoTime() + settings.rpcTimeout().toNanos();
+    long backoffMs = 1;
+    while (true) {
+      OptionalLong stored = queryOffset(consumerName, stream);
+      if (stored.isPresent() && stored.getAsLong() == offset) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new LogException(
+            "RabbitMQ did not confirm the offset stored for a consumer on stream '" + stream
+                + "' within " + settings.rpcTimeout().toMillis() + " ms");
+      }
+      try {
+        Thread.sleep(backoffMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new LogException("interrupted while storing an offset on stream '" + stream + "'");
+      }
+      backoffMs = Math.min(backoffMs * 2, 50);
+    }
+  }
+
+  @Override
+  public OptionalLong queryOffset(String consumerName, String stream) {
+    checkOpen();
+    Client.QueryOffsetResponse response;
+    try {
+      response = admin().queryOffset(consumerName, stream);
+    } catch (RuntimeException e) {
+      throw RabbitErrors.onStream(e, stream, "query a stored offset on");
+    }
+    if (response.isOk()) {
+      return OptionalLong.of(response.getOffset());
+    }
+    if (response.getResponseCode() == Constants.RESPONSE_CODE_NO_OFFSET) {
+      return OptionalLong.empty();
+    }
+    throw RabbitErrors.responseCode(response.getResponseCode(), stream, "query a stored offset on");
+  }
+
+  @Override
+  public String describe() {
+    return "RabbitMQ " + brokerVersion + " at " + uri.redacted();
+  }
+
+  @Override
+  public String toString() {
+    return "RabbitStreamLog{" + describe() + "}";
+  }
+
+  /** Closes every writer (flushing briefly), every reader, then the connections. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (RabbitLogReader reader : readers) {
+      reader.close();
+    }
+    for (RabbitLogWriter writer : writers) {
+      try {
+        writer.flush(Duration.ofSeconds(5));
+      } catch (LogException e) {
+        LOG.warn("Closing a writer with unconfirmed messages: {}", e.getMessage());
+      }
+      writer.closeQuietly();
+    }
+    try {
+      environment.close();
+    } finally {
+      synchronized (adminLock) {
+        if (admin != null) {
+          admin.close();
+        }
+      }
+      shutdown(eventLoopGroup);
+    }
+  }
+
+  private static void shutdown(EventLoopGroup group) {
+    // Connections are closed already; a short quiet period lets their last close tasks run
+    // instead of the client's one second per connection.
+    group.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+
+  void forget(RabbitLogWriter writer) {
+    writers.remove(writer);
+  }
+
+  void forget(RabbitLogReader reader) {
+    readers.remove(reader);
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("this RabbitStreamLog is closed");
+    }
+  }
+
+  /** The management connection, reopened if the broker dropped it. */
+  private Client admin() {
+    synchronized (adminLock) {
+      if (admin == null || !admin.isOpen()) {
+        admin = openAdminClient();
+      }
+      return admin;
+    }
+  }
+
+  private Client openAdminClient() {
+    return openClient(clientParameters());
+  }
+
+  private Client openClient(Client.ClientParameters parameters) {
+    try {
+      return new Client(parameters);
+    } catch (RuntimeException e) {
+      throw RabbitErrors.connecting(e, uri);
+    }
+  }
+
+  private Client.ClientParameters clientParameters() {
+    Client.ClientParameters p = new Client.ClientParameters().eventLoopGroup(eventLoopGroup);
+    if (sslContext != null) {
+      p.sslContext(sslContext); // before port(): it resets the default port to the TLS one
+    }
+    return p.host(uri.host())
+        .port(uri.port())
+        .username(uri.username())
+        .password(uri.password())
+        .virtualHost(uri.virtualHost())
+        .rpcTimeout(settings.rpcTimeout())
+        .clientProperty("connection_name", "coursepulse-admin");
+  }
+
+  private Environment buildEnvironment() {
+    Address fixed = new Address(uri.host(), uri.port());
+    EnvironmentBuilder builder =
+        Environment.builder()
+            .id("coursepulse")
+            .host(uri.host())
+            .port(uri.port())
+            .username(uri.username())
+            .password(uri.password())
+            .virtualHost(uri.virtualHost())
+            .rpcTimeout(settings.rpcTimeout())
+            .netty()
+            .eventLoopGroup(eventLoopGroup)
+            .environmentBuilder()
+            // Ignore the host the broker advertises (often a container or machine name the
+            // client cannot resolve): every connection goes where the URI says.
+            .addressResolver(address -> fixed);
+    if (sslContext != null) {
+      builder = builder.tls().sslContext(sslContext).environmentBuilder();
+    }
+    return builder.build();
+  }
+
+  private static SslContext sslContext(RabbitSettings settings) {
+    try {
+      SslContextBuilder builder = SslContextBuilder.forClient();
+      if (settings.tlsTrustEverything()) {
+        builder.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+      } else {
+        if (settings.tlsTrustStore() != null) {
+          String password = settings.tlsTrustStorePassword();
+          KeyStore store =
+              KeyStore.getInstance(
+                  settings.tlsTrustStore().toFile(),
+                  password == null ? null : password.toCharArray());
+          TrustManagerFactory tmf =
+              TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+          tmf.init(store);
+          builder.trustManager(tmf);
+        }
+        builder.endpointIdentificationAlgorithm("HTTPS");
+      }
+      return builder.build();
+    } catch (IOException | GeneralSecurityException e) {
+      throw new LogUnavailableException(
+          "cannot set up TLS for RabbitMQ: cannot read trust store '" + settings.tlsTrustStore()
+              + "' (" + e.getMessage() + ")", e);
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package coursepulse.io.rabbit;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A parsed {@code rabbitmq-stream[+tls]://user:password@host:port/vhost} URI. Error messages and
+ * {@link #redacted()} never contain the password.
+ */
+record RabbitUri(
+    boolean tls, String username, String password, String host, int port, String virtualHost) {
+
+  static final String SCHEME = "rabbitmq-stream";
+  static final String TLS_SCHEME = "rabbitmq-stream+tls";
+
+  @Override
+  public String toString() {
+    return redacted();
+  }
+
+  static RabbitUri parse(String text) {
+    URI uri;
+    try {
+      uri = new URI(text.trim());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          "cannot read RabbitMQ URI '" + mask(text) + "': expected " + SCHEME
+              + "://user:password@host:5552/vhost (vhost URL-encoded, %2f for /)");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    boolean tls;
+    if (SCHEME.equals(scheme)) {
+      tls = false;
+    } else if (TLS_SCHEME.equals(scheme)) {
+      tls = true;
+    } else {
+      throw new IllegalArgumentException(
+          "RabbitMQ URI '" + mask(text) + "' must start with " + SCHEME + ":// or " + TLS_SCHEME
+              + "://");
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      throw new IllegalArgumentException("RabbitMQ URI '" + mask(text) + "' has no host");
+    }
+    String username = "guest";
+    String password = "guest";
+    String userInfo = uri.getRawUserInfo();
+    if (userInfo != null && !userInfo.isEmpty()) {
+      int colon = userInfo.indexOf(':');
+      username = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+      password = colon < 0 ? "" : decode(userInfo.substring(colon + 1));
+    }
+    int port = uri.getPort() > 0 ? uri.getPort() : (tls ? 5551 : 5552);
+    String path = uri.getRawPath();
+    String vhost;
+    if (path == null || path.isEmpty() || "/".equals(path)) {
+      vhost = "/";
+    } else {
+      vhost = decode(path.substring(1));
+    }
+    return new RabbitUri(tls, username, password, uri.getHost(), port, vhost);
+  }
+
+  /** {@code host:port}, as users type it. */
+  String endpoint() {
+    return host + ":" + port;
+  }
+
+  /** The URI with the password removed. */
+  String redacted() {
+    return (tls ? TLS_SCHEME : SCHEME) + "://" + encode(username) + "@" + endpoint() + "/"
+        + encode(virtualHost);
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String mask(String text) {
+    return text == null ? null : text.replaceAll("(://[^:/@\\s]+):([^@/\\s]*)@", "$1:***@");
+  }
+}
