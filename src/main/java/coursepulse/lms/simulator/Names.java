@@ -23,6 +23,12 @@ final class Names {
   private String[] last;
   private String[] firstLocal;
   private String[] lastLocal;
+  private byte[][] firstUtf8;
+  private byte[][] lastUtf8;
+  // the student last drawn by draw()
+  int drawnFirst;
+  int drawnLast;
+  int drawnSuffix;
 
   Names(long seed) {
     this.seed = seed;
@@ -35,8 +41,14 @@ final class Names {
     first = new String[POOL];
     last = new String[POOL];
     for (int i = 0; i < POOL; i++) {
-      first[i] = faker.name().firstName();
-      last[i] = faker.name().lastName();
+      first[i] = plain(faker.name()::firstName);
+      last[i] = plain(faker.name()::lastName);
+    }
+    firstUtf8 = new byte[POOL][];
+    lastUtf8 = new byte[POOL][];
+    for (int i = 0; i < POOL; i++) {
+      firstUtf8[i] = first[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      lastUtf8[i] = last[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
     firstLocal = new String[POOL];
     lastLocal = new String[POOL];
@@ -46,16 +58,52 @@ final class Names {
     }
   }
 
-  /** {@code [name, email]} of a student. */
-  String[] of(int student) {
+  /** Draws a student's name into {@link #drawnFirst}, {@link #drawnLast}, {@link #drawnSuffix}. */
+  void draw(int student) {
     if (first == null) {
       fill();
     }
     rng.reseed(Rng.hash(seed, TAG_NAME, student));
-    int f = rng.nextInt(POOL);
-    int l = rng.nextInt(POOL);
-    String email = firstLocal[f] + "." + lastLocal[l] + rng.nextInt(100) + "@students.example.edu";
+    drawnFirst = rng.nextInt(POOL);
+    drawnLast = rng.nextInt(POOL);
+    drawnSuffix = rng.nextInt(100);
+  }
+
+  /** {@code [name, email]} of a student. */
+  String[] of(int student) {
+    draw(student);
+    int f = drawnFirst;
+    int l = drawnLast;
+    String email = firstLocal[f] + "." + lastLocal[l] + drawnSuffix + "@students.example.edu";
     return new String[] {first[f] + " " + last[l], email};
+  }
+
+  /** Writes the drawn student's name and email as JSON string contents (no escaping needed). */
+  void writeDrawn(JsonOut o, byte[] betweenNameAndEmail) {
+    o.raw(firstUtf8[drawnFirst]).raw(' ').raw(lastUtf8[drawnLast]).raw(betweenNameAndEmail);
+    o.raw(ascii(firstLocal[drawnFirst])).raw('.').raw(ascii(lastLocal[drawnLast]));
+    o.padded(drawnSuffix, 1).raw(EMAIL_DOMAIN);
+  }
+
+  private static final byte[] EMAIL_DOMAIN = JsonOut.ascii("@students.example.edu");
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /** A name that needs no JSON escaping, so hand-written JSON equals Jackson's. */
+  private static String plain(java.util.function.Supplier<String> source) {
+    for (int attempt = 0; ; attempt++) {
+      String s = source.get();
+      boolean ok = !s.isEmpty();
+      for (int i = 0; i < s.length() && ok; i++) {
+        char c = s.charAt(i);
+        ok = c >= 0x20 && c != '"' && c != '\\';
+      }
+      if (ok || attempt > 20) {
+        return ok ? s : "Student";
+      }
+    }
   }
 
   private static String local(String s) {
