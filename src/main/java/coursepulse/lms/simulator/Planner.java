@@ -207,7 +207,12 @@ final class Planner {
     }
     t = Math.max(t, term.publishRel(c, j) + HOUR);
     long activeFrom = Term.planDayStart(Term.planDay(Math.max(0, s.registeredAt[slot])) + 1);
-    if (t < activeFrom || t >= s.droppedAt[slot] || t >= term.termSeconds) {
+    if (t < activeFrom) {
+      // work planned before the student could start: done on the first days instead, at a
+      // daytime hour rather than all at the first minute
+      t = activeFrom + (long) (r.uniform(5, 17) * HOUR);
+    }
+    if (t >= s.droppedAt[slot] || t >= term.termSeconds || (s.persona == Persona.DROPOUT && t >= s.onset)) {
       return -1;
     }
     return t;
