@@ -205,6 +205,11 @@ final class Planner {
       default:
         return -1;
     }
+    int hour = (int) Math.floorMod(t, (long) Term.DAY) / HOUR;
+    if (hour >= 1 && hour < 7) {
+      // few people submit between 01:00 and 07:00: such work was finished the evening before
+      t -= (long) ((hour + 1 + r.uniform(0, 5)) * HOUR);
+    }
     t = Math.max(t, term.publishRel(c, j) + HOUR);
     long activeFrom = Term.planDayStart(Term.planDay(Math.max(0, s.registeredAt[slot])) + 1);
     if (t < activeFrom) {
