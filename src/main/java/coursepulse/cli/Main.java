@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
     description = "Early alerts for students falling behind, from LMS activity on RabbitMQ Streams.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      StreamsCommand.class,
+      BenchCommand.class,
       ProduceCommand.class,
     })
 public final class Main {
@@ -22,6 +24,7 @@ public final class Main {
   /** Runs the command line and returns the exit code (tests call this instead of main). */
   public static int run(String... args) {
     return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(new ErrorHandler())
         .execute(args);
   }

@@ -16,7 +16,10 @@ class ProduceCommandTest {
   @TempDir Path dir;
 
   private static int run(StringWriter err, String... args) {
-    CommandLine cl = new CommandLine(new ProduceCommand()).setExecutionExceptionHandler(new ErrorHandler());
+    CommandLine cl =
+        new CommandLine(new ProduceCommand())
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            .setExecutionExceptionHandler(new ErrorHandler());
     cl.setErr(new PrintWriter(err, true));
     return cl.execute(args);
   }
@@ -42,6 +45,17 @@ class ProduceCommandTest {
     int code = run(err, "--start", "2026-09-08", "--dry-run", "--output", dir.resolve("x").toString());
     assertThat(code).isNotZero();
     assertThat(err.toString()).contains("start must be a Monday");
+  }
+
+  @Test
+  void shouldFillTheEmbeddedLogAndResumeWithoutDuplicates() {
+    String[] args = {"--students", "40", "--days", "7", "--broker", "embedded", "--embedded-dir", dir.resolve("log").toString()};
+    StringWriter first = new StringWriter();
+    assertThat(run(first, args)).isZero();
+    assertThat(first.toString()).contains("done").doesNotContain("02-Login=0 ");
+    StringWriter second = new StringWriter();
+    assertThat(run(second, args)).isZero();
+    assertThat(second.toString()).contains("01-Enrollment=0 02-Login=0 03-Activity=0");
   }
 
   @Test

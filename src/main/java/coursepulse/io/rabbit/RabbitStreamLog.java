@@ -443,6 +443,11 @@ public final class RabbitStreamLog implements StreamLog {
     group.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 
+  /** The underlying environment, for {@link RabbitBench}'s raw-client baseline. */
+  Environment environment() {
+    return environment;
+  }
+
   void forget(RabbitLogWriter writer) {
     writers.remove(writer);
   }

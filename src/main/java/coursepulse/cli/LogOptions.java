@@ -1,0 +1,125 @@
+package coursepulse.cli;
+
+import coursepulse.engine.log.StreamLog;
+import coursepulse.io.embedded.EmbeddedStreamLog;
+import coursepulse.io.rabbit.RabbitSettings;
+import coursepulse.io.rabbit.RabbitStreamLog;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the streams live: {@code --broker}, {@code --uri} (or {@code COURSEPULSE_RABBITMQ_URI}),
+ * TLS trust and the embedded log's directory. Shared by every command that reads or writes
+ * streams.
+ */
+final class LogOptions {
+
+  /** Which log implementation to use. */
+  enum Broker {
+    /** RabbitMQ when a URI is configured (option or environment), the embedded log otherwise. */
+    AUTO,
+    RABBITMQ,
+    EMBEDDED
+  }
+
+  static final String URI_ENV = "COURSEPULSE_RABBITMQ_URI";
+
+  @Option(
+      names = "--broker",
+      paramLabel = "KIND",
+      description =
+          "rabbitmq, embedded, or auto (RabbitMQ when --uri, --uri-file or " + URI_ENV
+              + " is set, else the embedded log). Default: rabbitmq; auto for demo.")
+  Broker broker;
+
+  @Option(
+      names = "--uri",
+      paramLabel = "URI",
+      description =
+          "RabbitMQ stream URI, rabbitmq-stream://USER:PASSWORD@HOST:5552/VHOST or"
+              + " rabbitmq-stream+tls://... (default: " + URI_ENV + ", else "
+              + "rabbitmq-stream://guest:***@localhost:5552/%%2f). Prefer the environment variable"
+              + " or --uri-file for real credentials.")
+  String uri;
+
+  @Option(
+      names = "--uri-file",
+      paramLabel = "FILE",
+      description =
+          "Read the RabbitMQ URI from a file readable only by its owner (keeps the password out of"
+              + " the process list).")
+  Path uriFile;
+
+  @Option(
+      names = "--tls-trust-store",
+      paramLabel = "FILE",
+      description = "PKCS12/JKS trust store with the CA of the broker's certificate (TLS only).")
+  Path tlsTrustStore;
+
+  @Option(
+      names = "--tls-trust-store-password",
+      paramLabel = "PASSWORD",
+      defaultValue = "${env:COURSEPULSE_TLS_TRUST_STORE_PASSWORD}",
+      description = "Password of --tls-trust-store (or COURSEPULSE_TLS_TRUST_STORE_PASSWORD).")
+  String tlsTrustStorePassword;
+
+  @Option(
+      names = "--embedded-dir",
+      paramLabel = "DIR",
+      defaultValue = "${env:COURSEPULSE_EMBEDDED_DIR:-coursepulse-data/log}",
+      description =
+          "Directory of the embedded log, so produce, process and replay share data across runs"
+              + " (default: ${DEFAULT-VALUE}).")
+  Path embeddedDir;
+
+  /** The broker this run uses, with {@code commandDefault} applying when none was chosen. */
+  Broker resolve(Broker commandDefault) {
+    Broker chosen = broker != null ? broker : commandDefault;
+    if (chosen != Broker.AUTO) {
+      return chosen;
+    }
+    return configuredUri() != null ? Broker.RABBITMQ : Broker.EMBEDDED;
+  }
+
+  /** Opens the log; the caller closes it. */
+  StreamLog open(Broker commandDefault) {
+    if (resolve(commandDefault) == Broker.EMBEDDED) {
+      return EmbeddedStreamLog.open(embeddedDir);
+    }
+    String effective = configuredUri();
+    RabbitSettings.Builder settings =
+        RabbitSettings.builder(effective == null ? RabbitSettings.DEFAULT_URI : effective);
+    if (tlsTrustStore != null) {
+      settings.tlsTrustStore(tlsTrustStore, tlsTrustStorePassword);
+    }
+    return RabbitStreamLog.connect(settings.build());
+  }
+
+  private String configuredUri() {
+    if (uri != null && !uri.isBlank()) {
+      return uri.trim();
+    }
+    if (uriFile != null) {
+      return readUriFile(uriFile);
+    }
+    String env = System.getenv(URI_ENV);
+    return env == null || env.isBlank() ? null : env.trim();
+  }
+
+  private static String readUriFile(Path file) {
+    try {
+      if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
+        var perms = Files.getPosixFilePermissions(file);
+        if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+          throw new IllegalArgumentException(
+              "--uri-file " + file + " is readable by others: run 'chmod 600 " + file + "'");
+        }
+      }
+      return Files.readString(file).trim();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot read --uri-file " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

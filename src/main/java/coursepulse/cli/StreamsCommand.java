@@ -1,0 +1,116 @@
+package coursepulse.cli;
+
+import coursepulse.engine.log.Retention;
+import coursepulse.engine.log.StreamLog;
+import coursepulse.engine.log.StreamStats;
+import coursepulse.lms.event.StreamNames;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Lists the product's streams with their offsets and consumers' positions; creates them. */
+@Command(
+    name = "streams",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Lists the streams coursepulse uses: first and last offset, message count and the stored"
+          + " offset (and lag) of each application's named consumer.",
+      "With --create, declares the input streams 01-Enrollment, 02-Login, 03-Activity and the"
+          + " output stream 04-Alerts (existing streams are left as they are)."
+    })
+final class StreamsCommand implements Callable<Integer> {
+
+  @Mixin LogOptions log;
+
+  @Option(names = "--verbose", description = "Show stack traces of errors.")
+  boolean verbose;
+
+  @Option(names = "--create", description = "Declare the product's streams before listing them.")
+  boolean create;
+
+  @Option(
+      names = "--max-age",
+      paramLabel = "AGE",
+      converter = Sizes.DurationConverter.class,
+      description = "With --create: retention by age, e.g. 365d (default: keep everything).")
+  Duration maxAge;
+
+  @Option(
+      names = "--max-length-bytes",
+      paramLabel = "SIZE",
+      converter = Sizes.ByteSizeConverter.class,
+      description = "With --create: retention by size, e.g. 20gb (default: no limit).")
+  Long maxLengthBytes;
+
+  @Option(
+      names = {"--application-id", "-a"},
+      paramLabel = "ID",
+      defaultValue = "coursepulse",
+      split = ",",
+      description =
+          "Applications whose stored offsets and lag to show (repeatable; default: ${DEFAULT-VALUE}).")
+  List<String> applicationIds;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ)) {
+      if (create) {
+        Retention retention =
+            new Retention(maxAge, maxLengthBytes == null ? 0 : maxLengthBytes.longValue());
+        for (String stream : StreamNames.ALL) {
+          streams.createStream(stream, retention);
+        }
+        out.println("declared " + String.join(", ", StreamNames.ALL) + " on " + streams.describe());
+      }
+      List<String> names = new ArrayList<>(StreamNames.ALL);
+      for (String app : applicationIds) {
+        names.add(StreamNames.deadLetters(app));
+      }
+      out.println(
+          String.format(
+              "%-22s %12s %12s %12s  %s", "STREAM", "FIRST", "LAST", "MESSAGES", "CONSUMERS"));
+      int missing = 0;
+      for (String stream : names) {
+        if (!streams.streamExists(stream)) {
+          if (StreamNames.ALL.contains(stream)) {
+            out.println(String.format("%-22s %s", stream, "(missing: run 'coursepulse streams --create')"));
+            missing++;
+          }
+          continue;
+        }
+        Optional<StreamStats> stats = streams.stats(stream);
+        String first = stats.map(s -> Long.toString(s.firstOffset())).orElse("-");
+        String last = stats.map(s -> Long.toString(s.lastOffset())).orElse("-");
+        String count = stats.map(s -> Long.toString(s.count())).orElse("0");
+        out.println(
+            String.format(
+                "%-22s %12s %12s %12s  %s",
+                stream, first, last, count, consumers(streams, stream, stats)));
+      }
+      return missing == 0 ? 0 : 3;
+    }
+  }
+
+  private String consumers(StreamLog streams, String stream, Optional<StreamStats> stats) {
+    List<String> parts = new ArrayList<>();
+    for (String app : applicationIds) {
+      OptionalLong stored = streams.queryOffset(app, stream);
+      if (stored.isPresent()) {
+        long lag = stats.map(s -> Math.max(0, s.lastOffset() - stored.getAsLong())).orElse(0L);
+        parts.add(app + "@" + stored.getAsLong() + " (lag " + lag + ")");
+      }
+    }
+    return parts.isEmpty() ? "-" : String.join(", ", parts);
+  }
+}

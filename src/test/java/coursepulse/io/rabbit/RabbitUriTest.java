@@ -1,0 +1,57 @@
+package coursepulse.io.rabbit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class RabbitUriTest {
+
+  @Test
+  void shouldDecodeTheDefaultVirtualHost() {
+    RabbitUri uri = RabbitUri.parse("rabbitmq-stream://guest:guest@localhost:5552/%2f");
+
+    assertThat(uri.virtualHost()).isEqualTo("/");
+    assertThat(uri.tls()).isFalse();
+    assertThat(uri.endpoint()).isEqualTo("localhost:5552");
+  }
+
+  @Test
+  void shouldUseTheTlsPortAndDecodeCredentialsForTlsUris() {
+    RabbitUri uri = RabbitUri.parse("rabbitmq-stream+tls://app:p%40ss+word@mq.example/lms");
+
+    assertThat(uri.tls()).isTrue();
+    assertThat(uri.port()).isEqualTo(5551);
+    assertThat(uri.username()).isEqualTo("app");
+    assertThat(uri.password()).isEqualTo("p@ss+word");
+    assertThat(uri.virtualHost()).isEqualTo("lms");
+  }
+
+  @Test
+  void shouldDefaultToTheRootVirtualHostWithoutPath() {
+    assertThat(RabbitUri.parse("rabbitmq-stream://u:p@h").virtualHost()).isEqualTo("/");
+    assertThat(RabbitUri.parse("rabbitmq-stream://u:p@h").port()).isEqualTo(5552);
+  }
+
+  @Test
+  void shouldNeverShowThePassword() {
+    RabbitUri uri = RabbitUri.parse("rabbitmq-stream://app:t0p-s3cret@h:5552/v");
+
+    assertThat(uri.redacted()).isEqualTo("rabbitmq-stream://app@h:5552/v");
+    assertThat(uri.toString()).doesNotContain("t0p-s3cret");
+    assertThat(RabbitSettings.of("rabbitmq-stream://app:t0p-s3cret@h:5552/v").toString())
+        .doesNotContain("t0p-s3cret");
+    assertThatThrownBy(() -> RabbitUri.parse("amqp://app:t0p-s3cret@h:5672/v"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("rabbitmq-stream://")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("t0p-s3cret"));
+  }
+
+  @Test
+  void shouldReadBrokerVersions() {
+    assertThat(BrokerVersion.parse("3.10.8").atLeast(3, 11)).isFalse();
+    assertThat(BrokerVersion.parse("3.11.0").atLeast(3, 11)).isTrue();
+    assertThat(BrokerVersion.parse("4.0.5").atLeast(3, 13)).isTrue();
+    assertThat(BrokerVersion.parse(null).atLeast(3, 10)).isFalse();
+  }
+}
