@@ -1,0 +1,14 @@
+package coursepulse.engine.internal.dsl;
+
+import coursepulse.engine.SessionStore;
+import coursepulse.engine.StoreBuilder;
+
+/** Builds {@link InMemorySessionStore}s. */
+record SessionStoreBuilder<K, V>(String name, long retentionMs)
+    implements StoreBuilder<SessionStore<K, V>> {
+
+  @Override
+  public SessionStore<K, V> build() {
+    return new InMemorySessionStore<>(name, retentionMs);
+  }
+}

@@ -1,0 +1,979 @@
+package coursepulse.lms.risk;
+
+import coursepulse.engine.KeyValue;
+import coursepulse.engine.KeyValueStore;
+import coursepulse.engine.Processor;
+import coursepulse.engine.ProcessorContext;
+import coursepulse.engine.PunctuationType;
+import coursepulse.engine.RecordMetadata;
+import coursepulse.engine.StreamRecord;
+import coursepulse.lms.event.AssetAccessed;
+import coursepulse.lms.event.AssignmentCreated;
+import coursepulse.lms.event.EnrollmentCreated;
+import coursepulse.lms.event.EnrollmentDropped;
+import coursepulse.lms.event.LmsEvent;
+import coursepulse.lms.event.LoggedIn;
+import coursepulse.lms.event.LoggedOut;
+import coursepulse.lms.event.SubmissionCreated;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The alerting logic: keeps the roster and per-student / per-student-course state in key-value
+ * stores, evaluates the rules on events and on stream-time timers, and forwards {@link Alert}s to
+ * the alerts child and {@link DeadLetter}s to the dead-letter child.
+ *
+ * <p>Timers live in a due-time index store (see {@link TimerKeys}); a stream-time punctuation (by
+ * default hourly) drains only the entries due by then, so its cost follows the number of due
+ * timers, never the number of students. Everything is decided on event time, and every iteration
+ * follows store key order, so the same input gives the same output bytes.
+ *
+ * <p>It needs every input in one task: enrolments, logins and activity of a student, and the
+ * assignments of a course (keyed by course), meet in the same stores.
+ */
+final class RiskProcessor implements Processor<String, LmsEvent, String, Object> {
+  static final String STUDENTS = "risk-students";
+  static final String ENROLLMENTS = "risk-enrollments";
+  static final String MEMBERS = "risk-course-members";
+  static final String COURSES = "risk-courses";
+  static final String TIMERS = "risk-timers";
+  static final String META = "risk-meta";
+
+  private static final Logger LOG = LoggerFactory.getLogger(RiskProcessor.class);
+  private static final byte[] MARK = new byte[0];
+  private static final String META_STUDENTS = "students.tracked";
+  private static final int MAX_TRACKED_ASSIGNMENTS = 64;
+
+  private final RulesConfig rules;
+  private final RiskMetrics metrics;
+  private final String alertsChild;
+  private final String deadLettersChild;
+  private final Duration punctuationInterval;
+  private final long loginMs;
+  private final long noSubMs;
+  private final long graceMs;
+  private final long cooldownMs;
+  private final int weeksKept;
+
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, StudentState> students;
+  private KeyValueStore<String, EnrollmentState> enrollments;
+  private KeyValueStore<String, byte[]> members;
+  private KeyValueStore<String, CourseAssignments> courses;
+  private KeyValueStore<String, byte[]> timers;
+  private KeyValueStore<String, Long> meta;
+  private boolean countersLoaded;
+
+  /**
+   * @param alertsChild the child that receives alerts; {@code null} to send alerts and dead
+   *     letters to every child (the DSL splits them by type)
+   * @param deadLettersChild the child that receives dead letters when {@code alertsChild} is set;
+   *     {@code null} to count them only
+   */
+  RiskProcessor(
+      RulesConfig rules,
+      RiskMetrics metrics,
+      String alertsChild,
+      String deadLettersChild,
+      Duration punctuationInterval) {
+    this.rules = rules;
+    this.metrics = metrics;
+    this.alertsChild = alertsChild;
+    this.deadLettersChild = deadLettersChild;
+    this.punctuationInterval = punctuationInterval;
+    this.loginMs = rules.loginInactiveMs();
+    this.noSubMs = rules.noSubmissionsMs();
+    this.graceMs = rules.graceMs();
+    this.cooldownMs = rules.cooldownMs();
+    this.weeksKept = weeksKept(rules);
+  }
+
+  /** Baseline weeks, the evaluated week, and one more for events past the boundary. */
+  static int weeksKept(RulesConfig rules) {
+    return rules.activityDrop().baselineWeeks() + 1;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.students = context.getStateStore(STUDENTS);
+    this.enrollments = context.getStateStore(ENROLLMENTS);
+    this.members = context.getStateStore(MEMBERS);
+    this.courses = context.getStateStore(COURSES);
+    this.timers = context.getStateStore(TIMERS);
+    this.meta = context.getStateStore(META);
+    context.schedule(punctuationInterval, PunctuationType.STREAM_TIME, this::fireDueTimers);
+  }
+
+  // ---------------------------------------------------------------- events
+
+  @Override
+  public void process(StreamRecord<String, LmsEvent> record) {
+    loadCounters();
+    LmsEvent event = record.value();
+    if (event == null) {
+      return;
+    }
+    metrics.processed(event.stream());
+    long t = event.occurredAt().toEpochMilli();
+    if (event instanceof LoggedIn e) {
+      if (valid(e, e.studentId(), null)) {
+        onLogin(e, e.studentId(), t);
+      }
+    } else if (event instanceof SubmissionCreated e) {
+      if (valid(e, e.studentId(), e.courseId())) {
+        onSubmission(e, t);
+      }
+    } else if (event instanceof AssetAccessed e) {
+      if (valid(e, e.studentId(), e.courseId())) {
+        onAsset(e, t);
+      }
+    } else if (event instanceof AssignmentCreated e) {
+      if (valid(e, null, e.courseId())) {
+        onAssignment(e);
+      }
+    } else if (event instanceof EnrollmentCreated e) {
+      if (valid(e, e.studentId(), e.courseId())) {
+        onEnrollment(e, t);
+      }
+    } else if (event instanceof EnrollmentDropped e) {
+      if (valid(e, e.studentId(), e.courseId())) {
+        onDropped(e, t);
+      }
+    } else if (event instanceof LoggedOut e) {
+      if (valid(e, e.studentId(), null)) {
+        onLogout(e);
+      }
+    }
+  }
+
+  private boolean valid(LmsEvent e, String studentId, String courseId) {
+    if ((studentId != null && !TimerKeys.validId(studentId))
+        || (courseId != null && !TimerKeys.validId(courseId))) {
+      deadLetter(e, DeadLetter.INVALID_ID, studentId, courseId);
+      return false;
+    }
+    return true;
+  }
+
+  private void onEnrollment(EnrollmentCreated e, long t) {
+    if (e.role() != null && !e.role().toLowerCase(Locale.ROOT).contains("student")) {
+      // Teachers and observers are not tracked; their later events are dead-lettered.
+      return;
+    }
+    long activeFrom = Math.max(t, e.courseStart().toEpochMilli());
+    long courseEnd = e.courseEnd().toEpochMilli();
+    if (courseEnd <= activeFrom) {
+      deadLetter(e, DeadLetter.INVALID_COURSE_DATES, e.studentId(), e.courseId());
+      return;
+    }
+    String student = e.studentId();
+    String course = e.courseId();
+    String key = TimerKeys.pair(student, course);
+    StudentState st = students.get(student);
+    if (st == null) {
+      st = new StudentState(weeksKept);
+      setStudentsTracked(count(META_STUDENTS) + 1);
+    }
+    EnrollmentState en = enrollments.get(key);
+    boolean activated;
+    if (en == null) {
+      en = new EnrollmentState(weeksKept);
+      en.activeFrom = activeFrom;
+      en.courseEnd = courseEnd;
+      st.addCourse(course);
+      members.put(TimerKeys.pair(course, student), MARK);
+      activated = true;
+    } else if (en.dropped()) {
+      en.droppedAt = EnrollmentState.NONE;
+      en.activeFrom = activeFrom;
+      en.courseEnd = courseEnd;
+      en.consecutiveMissed = 0;
+      activated = true;
+    } else {
+      // A repeated enrolment only moves the course end.
+      activated = false;
+      en.courseEnd = courseEnd;
+    }
+    if (activated) {
+      st.activeEnrollments++;
+      schedule(en.activeFrom + noSubMs, TimerKeys.NO_SUBMISSIONS, student, course);
+      schedule(Weeks.weekEnd(Weeks.weekIndex(en.activeFrom)), TimerKeys.WEEK, course, null);
+      // Chains of weekly timers that meet on the same week collapse into one key, so starting one
+      // per activation never evaluates a week twice, and a later course extends the chain.
+      schedule(Weeks.weekEnd(Weeks.weekIndex(en.activeFrom)), TimerKeys.WEEK_LOGINS, student, null);
+    }
+    schedule(en.courseEnd, TimerKeys.COURSE_END, course, null);
+    enrollments.put(key, en);
+    checkLogin(student, st, context.currentStreamTimeMs() < 0 ? t : Math.max(t, context.currentStreamTimeMs()));
+    students.put(student, st);
+  }
+
+  private void onDropped(EnrollmentDropped e, long t) {
+    String student = e.studentId();
+    String course = e.courseId();
+    String key = TimerKeys.pair(student, course);
+    EnrollmentState en = enrollments.get(key);
+    StudentState st = students.get(student);
+    if (en == null || st == null) {
+      deadLetter(e, DeadLetter.NOT_ENROLLED, student, course);
+      return;
+    }
+    if (en.dropped()) {
+      return;
+    }
+    en.droppedAt = t;
+    st.activeEnrollments--;
+    resolveCourseAlerts(student, course, st, en, t, "dropped");
+    if (st.activeEnrollments == 0) {
+      resolveStudentAlerts(student, st, t, "dropped");
+    }
+    enrollments.put(key, en);
+    checkLogin(student, st, t);
+    students.put(student, st);
+  }
+
+  private void onLogin(LoggedIn e, String student, long t) {
+    StudentState st = students.get(student);
+    if (st == null) {
+      deadLetter(e, DeadLetter.NOT_ENROLLED, student, null);
+      return;
+    }
+    if (st.activeEnrollments == 0) {
+      deadLetter(e, DeadLetter.NO_ACTIVE_ENROLLMENT, student, null);
+      return;
+    }
+    long before = st.lastLoginMs;
+    st.recordLogin(t);
+    if (st.loginOpenedAt != StudentState.NONE) {
+      Map<String, Object> ev = new LinkedHashMap<>();
+      ev.put("reason", "login");
+      ev.put("inactiveDays", days(t - inactiveSince(before, st.loginOpenedAt)));
+      resolve(Rule.LOGIN_INACTIVE, student, null, st, null, t, ev);
+    }
+    if (!rules.activityDrop().perCourse() && st.dropOpenedAt != StudentState.NONE) {
+      maybeResolveDrop(student, null, st, null, st.weeklyLogins, t);
+    }
+    checkLogin(student, st, t);
+    students.put(student, st);
+  }
+
+  /** The start of the silence an open LOGIN_INACTIVE alert measured. */
+  private long inactiveSince(long lastLoginBefore, long openedAt) {
+    return lastLoginBefore == StudentState.NONE ? openedAt - loginMs : lastLoginBefore;
+  }
+
+  private void onLogout(LoggedOut e) {
+    StudentState st = students.get(e.studentId());
+    if (st == null) {
+      deadLetter(e, DeadLetter.NOT_ENROLLED, e.studentId(), null);
+    } else if (st.activeEnrollments == 0) {
+      deadLetter(e, DeadLetter.NO_ACTIVE_ENROLLMENT, e.studentId(), null);
+    }
+  }
+
+  private void onSubmission(SubmissionCreated e, long t) {
+    String student = e.studentId();
+    String course = e.courseId();
+    String key = TimerKeys.pair(student, course);
+    EnrollmentState en = usableEnrollment(e, student, course, key);
+    if (en == null) {
+      return;
+    }
+    StudentState st = students.get(student);
+    long oldNoSubDue = noSubDue(en);
+    en.lastSubmissionMs = Math.max(en.lastSubmissionMs, t);
+    recordActivity(en, t);
+    en.submissions.increment(t);
+    CourseAssignments ca = courseAssignments(course);
+    int index = ca.indexOf(e.assignmentId());
+    if (index >= 0 && index < MAX_TRACKED_ASSIGNMENTS) {
+      long due = ca.due(index);
+      if (t <= due) {
+        en.submittedByDue |= 1L << index;
+      }
+      if (t <= due + graceMs) {
+        en.submittedByGrace |= 1L << index;
+      }
+    }
+    en.consecutiveMissed = 0;
+    if (en.noSubOpenedAt != EnrollmentState.NONE) {
+      Map<String, Object> ev = new LinkedHashMap<>();
+      ev.put("reason", "submission");
+      ev.put("assignmentId", e.assignmentId());
+      resolve(Rule.NO_SUBMISSIONS, student, course, st, en, t, ev);
+    }
+    if (en.missedOpenedAt != EnrollmentState.NONE) {
+      Map<String, Object> ev = new LinkedHashMap<>();
+      ev.put("reason", "submission");
+      ev.put("assignmentId", e.assignmentId());
+      resolve(Rule.MISSED_DEADLINES, student, course, st, en, t, ev);
+    }
+    if (rules.activityDrop().perCourse() && en.dropOpenedAt != EnrollmentState.NONE) {
+      maybeResolveDrop(student, course, st, en, en.activity, t);
+    }
+    long newDue = noSubDue(en);
+    if (newDue != oldNoSubDue) {
+      timers.delete(TimerKeys.key(oldNoSubDue, TimerKeys.NO_SUBMISSIONS, student, course));
+      schedule(newDue, TimerKeys.NO_SUBMISSIONS, student, course);
+    }
+    enrollments.put(key, en);
+    students.put(student, st);
+  }
+
+  private void onAsset(AssetAccessed e, long t) {
+    String key = TimerKeys.pair(e.studentId(), e.courseId());
+    EnrollmentState en = usableEnrollment(e, e.studentId(), e.courseId(), key);
+    if (en == null) {
+      return;
+    }
+    recordActivity(en, t);
+    if (rules.activityDrop().perCourse() && en.dropOpenedAt != EnrollmentState.NONE) {
+      StudentState st = students.get(e.studentId());
+      maybeResolveDrop(e.studentId(), e.courseId(), st, en, en.activity, t);
+      students.put(e.studentId(), st);
+    }
+    enrollments.put(key, en);
+  }
+
+  /**
+   * Counts active days, not events: activity comes in sessions of many clicks, so event counts
+   * swing with session length, while the number of days a student shows up is a steadier signal.
+   */
+  private static void recordActivity(EnrollmentState en, long t) {
+    if (en.lastActivityMs == EnrollmentState.NONE
+        || Weeks.dayIndex(t) > Weeks.dayIndex(en.lastActivityMs)) {
+      en.activity.increment(t);
+    }
+    en.lastActivityMs = Math.max(en.lastActivityMs, t);
+  }
+
+  private EnrollmentState usableEnrollment(LmsEvent e, String student, String course, String key) {
+    EnrollmentState en = enrollments.get(key);
+    if (en == null) {
+      deadLetter(e, DeadLetter.NOT_ENROLLED, student, course);
+      return null;
+    }
+    if (en.dropped()) {
+      deadLetter(e, DeadLetter.ENROLLMENT_DROPPED, student, course);
+      return null;
+    }
+    return en;
+  }
+
+  private void onAssignment(AssignmentCreated e) {
+    CourseAssignments ca = courseAssignments(e.courseId());
+    if (ca.indexOf(e.assignmentId()) >= 0) {
+      return; // a repeated announcement changes nothing already scheduled
+    }
+    int index = ca.size();
+    if (index == MAX_TRACKED_ASSIGNMENTS) {
+      LOG.warn(
+          "Course {} has more than {} assignments; later ones are not checked for deadlines",
+          e.courseId(),
+          MAX_TRACKED_ASSIGNMENTS);
+    }
+    long due = e.dueAt().toEpochMilli();
+    courses.put(e.courseId(), ca.with(e.assignmentId(), due));
+    schedule(due + graceMs, TimerKeys.DEADLINE, e.courseId(), index4(index));
+  }
+
+  // ---------------------------------------------------------------- timers
+
+  private void fireDueTimers(long now) {
+    loadCounters();
+    // Firing may schedule timers that are already due (a long jump in stream time): drain them
+    // too, in rounds, so the outcome does not depend on how time advanced.
+    for (int round = 0; round < 1_000; round++) {
+      List<String> due = new ArrayList<>();
+      for (Iterator<KeyValue<String, byte[]>> it = timers.range(null, TimerKeys.upTo(now));
+          it.hasNext(); ) {
+        due.add(it.next().key());
+      }
+      if (due.isEmpty()) {
+        return;
+      }
+      for (String key : due) {
+        timers.delete(key);
+        fire(TimerKeys.parse(key), now);
+      }
+    }
+  }
+
+  private void fire(TimerKeys.Timer timer, long now) {
+    switch (timer.kind()) {
+      case TimerKeys.LOGIN:
+        onLoginTimer(timer, now);
+        break;
+      case TimerKeys.NO_SUBMISSIONS:
+        onNoSubmissionsTimer(timer, now);
+        break;
+      case TimerKeys.DEADLINE:
+        onDeadline(timer, now);
+        break;
+      case TimerKeys.WEEK:
+        onWeekEnd(timer, now);
+        break;
+      case TimerKeys.WEEK_LOGINS:
+        onLoginWeekEnd(timer, now);
+        break;
+      case TimerKeys.COURSE_END:
+        onCourseEnd(timer, now);
+        break;
+      default:
+        LOG.warn("Unknown timer kind {} ignored", timer.kind());
+    }
+  }
+
+  private void onLoginTimer(TimerKeys.Timer timer, long now) {
+    StudentState st = students.get(timer.a());
+    if (st == null || st.loginTimerAt != timer.due()) {
+      return; // moved by a later login, or the student left
+    }
+    st.loginTimerAt = StudentState.NONE;
+    checkLogin(timer.a(), st, now);
+    students.put(timer.a(), st);
+  }
+
+  /**
+   * Opens LOGIN_INACTIVE when due, else (re)schedules the one pending check of this student. The
+   * silence is counted from the last login, or from the start of the first active enrolment.
+   */
+  private void checkLogin(String student, StudentState st, long now) {
+    long next = StudentState.NONE;
+    if (rules.enabled(Rule.LOGIN_INACTIVE) && st.activeEnrollments > 0
+        && st.loginOpenedAt == StudentState.NONE) {
+      List<EnrollmentState> active = new ArrayList<>();
+      for (KeyValue<String, EnrollmentState> kv : studentEnrollments(student, st)) {
+        if (!kv.value().dropped()) {
+          active.add(kv.value());
+        }
+      }
+      long due = loginDue(st, active, Long.MIN_VALUE);
+      while (due != StudentState.NONE) {
+        long openAt = st.loginResolvedAt == StudentState.NONE
+            ? due : Math.max(due, st.loginResolvedAt + cooldownMs);
+        if (!activeAt(active, openAt)) {
+          due = loginDue(st, active, openAt);
+          continue;
+        }
+        if (openAt > now) {
+          next = openAt;
+        } else {
+          Map<String, Object> ev = new LinkedHashMap<>();
+          long since = openAt - (due - loginMs);
+          ev.put("inactiveDays", days(since));
+          ev.put("thresholdDays", Alert.ratio(rules.loginInactive().days()));
+          ev.put("lastLoginAt", st.lastLoginMs == StudentState.NONE ? null : iso(st.lastLoginMs));
+          open(Rule.LOGIN_INACTIVE, student, null, st, null, openAt, ev);
+        }
+        break;
+      }
+    }
+    if (next != st.loginTimerAt) {
+      if (st.loginTimerAt != StudentState.NONE) {
+        timers.delete(TimerKeys.key(st.loginTimerAt, TimerKeys.LOGIN, student, null));
+      }
+      if (next != StudentState.NONE) {
+        schedule(next, TimerKeys.LOGIN, student, null);
+      }
+      st.loginTimerAt = next;
+    }
+  }
+
+  /**
+   * When the student will have been silent for the threshold, counting from the last login or the
+   * start of an active enrolment, considering only enrolments starting after {@code after}.
+   */
+  private long loginDue(StudentState st, List<EnrollmentState> active, long after) {
+    long start = Long.MAX_VALUE;
+    for (EnrollmentState en : active) {
+      if (en.courseEnd > after && en.activeFrom < start
+          && (after == Long.MIN_VALUE || en.activeFrom > after - loginMs)) {
+        start = en.activeFrom;
+      }
+    }
+    if (start == Long.MAX_VALUE) {
+      return StudentState.NONE;
+    }
+    long due = Math.max(st.lastLoginMs, start) + loginMs;
+    return due > after ? due : StudentState.NONE;
+  }
+
+  private static boolean activeAt(List<EnrollmentState> active, long t) {
+    for (EnrollmentState en : active) {
+      if (en.activeAt(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private long noSubDue(EnrollmentState en) {
+    return Math.max(en.lastSubmissionMs, en.activeFrom) + noSubMs;
+  }
+
+  private void onNoSubmissionsTimer(TimerKeys.Timer timer, long now) {
+    String key = TimerKeys.pair(timer.a(), timer.b());
+    EnrollmentState en = enrollments.get(key);
+    if (en == null) {
+      return;
+    }
+    StudentState st = students.get(timer.a());
+    checkNoSubmissions(timer.a(), timer.b(), st, en, now);
+    enrollments.put(key, en);
+    students.put(timer.a(), st);
+  }
+
+  /**
+   * Opens NO_SUBMISSIONS once the threshold has passed since the last submission (or the start)
+   * and at least one assignment fell due in that time. Without a due assignment it waits for the
+   * next deadline timer, which calls this again.
+   */
+  private void checkNoSubmissions(
+      String student, String course, StudentState st, EnrollmentState en, long now) {
+    if (!rules.enabled(Rule.NO_SUBMISSIONS) || en.dropped()
+        || en.noSubOpenedAt != EnrollmentState.NONE) {
+      return;
+    }
+    long since = Math.max(en.lastSubmissionMs, en.activeFrom);
+    long due = since + noSubMs;
+    if (due > now) {
+      schedule(due, TimerKeys.NO_SUBMISSIONS, student, course);
+      return;
+    }
+    // Only work still owed counts: an assignment handed in early makes silence unremarkable.
+    CourseAssignments ca = courseAssignments(course);
+    long firstDue = Long.MAX_VALUE;
+    long owed = 0;
+    for (int i = 0; i < ca.size(); i++) {
+      long d = ca.due(i);
+      boolean handedIn = i < MAX_TRACKED_ASSIGNMENTS && (en.submittedByGrace & (1L << i)) != 0;
+      if (d > since && d <= now && !handedIn) {
+        firstDue = Math.min(firstDue, d);
+        owed++;
+      }
+    }
+    if (firstDue == Long.MAX_VALUE) {
+      return;
+    }
+    long openAt = Math.max(due, firstDue);
+    if (en.noSubResolvedAt != EnrollmentState.NONE) {
+      openAt = Math.max(openAt, en.noSubResolvedAt + cooldownMs);
+    }
+    if (openAt > now) {
+      schedule(openAt, TimerKeys.NO_SUBMISSIONS, student, course);
+      return;
+    }
+    if (!en.activeAt(openAt)) {
+      return;
+    }
+    Map<String, Object> ev = new LinkedHashMap<>();
+    ev.put("daysWithoutSubmission", days(openAt - since));
+    ev.put("thresholdDays", Alert.ratio(rules.noSubmissions().days()));
+    ev.put("assignmentsDue", owed);
+    ev.put("lastSubmissionAt", en.lastSubmissionMs == EnrollmentState.NONE ? null : iso(en.lastSubmissionMs));
+    open(Rule.NO_SUBMISSIONS, student, course, st, en, openAt, ev);
+  }
+
+  private void onDeadline(TimerKeys.Timer timer, long now) {
+    String course = timer.a();
+    int index = Integer.parseInt(timer.b());
+    CourseAssignments ca = courseAssignments(course);
+    if (index >= ca.size()) {
+      return;
+    }
+    long due = ca.due(index);
+    long deadline = due + graceMs;
+    for (String student : courseMembers(course)) {
+      String key = TimerKeys.pair(student, course);
+      EnrollmentState en = enrollments.get(key);
+      if (en == null || !en.activeAt(deadline)) {
+        continue;
+      }
+      StudentState st = students.get(student);
+      AssignmentStatus status = en.status(index, due, graceMs, now);
+      if (status == AssignmentStatus.MISSED) {
+        en.consecutiveMissed++;
+        int k = rules.missedDeadlines().consecutive();
+        boolean cooled = en.missedResolvedAt == EnrollmentState.NONE
+            || deadline >= en.missedResolvedAt + cooldownMs;
+        if (rules.enabled(Rule.MISSED_DEADLINES) && en.consecutiveMissed >= k
+            && en.missedOpenedAt == EnrollmentState.NONE && cooled) {
+          Map<String, Object> ev = new LinkedHashMap<>();
+          ev.put("consecutiveMissed", (long) en.consecutiveMissed);
+          ev.put("threshold", (long) k);
+          ev.put("assignmentId", ca.id(index));
+          ev.put("dueAt", iso(due));
+          ev.put("graceHours", Alert.ratio(rules.missedDeadlines().graceHours()));
+          open(Rule.MISSED_DEADLINES, student, course, st, en, deadline, ev);
+        }
+      }
+      checkNoSubmissions(student, course, st, en, now);
+      enrollments.put(key, en);
+      students.put(student, st);
+    }
+  }
+
+  /** End of a week for a course: ACTIVITY_DROP of each enrolment, then the next week's timer. */
+  private void onWeekEnd(TimerKeys.Timer timer, long now) {
+    String course = timer.a();
+    int week = Weeks.weekIndex(timer.due()) - 1;
+    long next = Weeks.weekEnd(week + 1);
+    boolean more = false;
+    boolean evaluate = rules.enabled(Rule.ACTIVITY_DROP) && rules.activityDrop().perCourse();
+    for (String student : courseMembers(course)) {
+      String key = TimerKeys.pair(student, course);
+      EnrollmentState en = enrollments.get(key);
+      if (en == null || en.dropped()) {
+        continue;
+      }
+      more |= next <= en.courseEnd;
+      if (evaluate) {
+        StudentState st = students.get(student);
+        if (evaluateDrop(student, course, st, en, en.activity, week, en.activeFrom, en.courseEnd)) {
+          enrollments.put(key, en);
+          students.put(student, st);
+        }
+      }
+    }
+    if (more) {
+      schedule(next, TimerKeys.WEEK, course, null);
+    }
+  }
+
+  private void onLoginWeekEnd(TimerKeys.Timer timer, long now) {
+    StudentState st = students.get(timer.a());
+    if (st == null || st.activeEnrollments == 0) {
+      return;
+    }
+    int week = Weeks.weekIndex(timer.due()) - 1;
+    long from = Long.MAX_VALUE;
+    long end = Long.MIN_VALUE;
+    for (KeyValue<String, EnrollmentState> kv : studentEnrollments(timer.a(), st)) {
+      if (!kv.value().dropped()) {
+        from = Math.min(from, kv.value().activeFrom);
+        end = Math.max(end, kv.value().courseEnd);
+      }
+    }
+    if (rules.enabled(Rule.ACTIVITY_DROP) && !rules.activityDrop().perCourse()) {
+      evaluateDrop(timer.a(), null, st, null, st.weeklyLogins, week, from, end);
+    }
+    long next = Weeks.weekEnd(week + 1);
+    if (next <= end) {
+      schedule(next, TimerKeys.WEEK_LOGINS, timer.a(), null);
+    }
+    students.put(timer.a(), st);
+  }
+
+  /**
+   * ACTIVITY_DROP for a completed {@code week}: its count against the mean of the complete weeks
+   * before it. Weeks before the enrolment's first full week never count as baseline, so a new
+   * student is never compared with weeks they were not there.
+   */
+  private boolean evaluateDrop(
+      String student,
+      String course,
+      StudentState st,
+      EnrollmentState en,
+      WeeklyCounts counts,
+      int week,
+      long activeFrom,
+      long end) {
+    long openedAt = en != null ? en.dropOpenedAt : st.dropOpenedAt;
+    if (openedAt != StudentState.NONE) {
+      return false;
+    }
+    RulesConfig.ActivityDrop cfg = rules.activityDrop();
+    int b = cfg.baselineWeeks();
+    if (week - b < Weeks.firstFullWeek(activeFrom) || Weeks.weekEnd(week) > end) {
+      return false;
+    }
+    long sum = 0;
+    for (int w = week - b; w < week; w++) {
+      int c = counts.count(w);
+      if (c < 0) {
+        return false; // the ring moved on: cannot happen with hourly punctuation
+      }
+      sum += c;
+    }
+    int current = counts.count(week);
+    if (current < 0) {
+      return false;
+    }
+    double baseline = (double) sum / b;
+    if (baseline < cfg.minBaseline() || current >= cfg.ratio() * baseline) {
+      return false;
+    }
+    long at = Weeks.weekEnd(week);
+    long resolvedAt = en != null ? en.dropResolvedAt : st.dropResolvedAt;
+    if (resolvedAt != StudentState.NONE && at < resolvedAt + cooldownMs) {
+      return false;
+    }
+    if (en != null && !en.activeAt(at - 1)) {
+      return false;
+    }
+    int baselineX100 = (int) Math.round(baseline * 100);
+    if (en != null) {
+      en.dropBaselineX100 = baselineX100;
+    } else {
+      st.dropBaselineX100 = baselineX100;
+    }
+    Map<String, Object> ev = new LinkedHashMap<>();
+    ev.put("basis", cfg.basis().name().toLowerCase(Locale.ROOT));
+    ev.put("weekStart", iso(Weeks.weekStart(week)));
+    ev.put("weekCount", (long) current);
+    ev.put("baselineMean", Alert.ratio(baseline));
+    ev.put("ratio", Alert.ratio(current / baseline));
+    ev.put("thresholdRatio", Alert.ratio(cfg.ratio()));
+    open(Rule.ACTIVITY_DROP, student, course, st, en, at, ev);
+    return true;
+  }
+
+  /** Resolves an open ACTIVITY_DROP once the running week is back above the ratio of its baseline. */
+  private void maybeResolveDrop(
+      String student, String course, StudentState st, EnrollmentState en, WeeklyCounts counts, long t) {
+    int baselineX100 = en != null ? en.dropBaselineX100 : st.dropBaselineX100;
+    int current = counts.count(Weeks.weekIndex(t));
+    if (current * 100L >= rules.activityDrop().ratio() * baselineX100) {
+      Map<String, Object> ev = new LinkedHashMap<>();
+      ev.put("reason", "activity_recovered");
+      ev.put("weekCount", (long) current);
+      ev.put("baselineMean", Alert.ratio(baselineX100 / 100.0));
+      resolve(Rule.ACTIVITY_DROP, student, course, st, en, t, ev);
+    }
+  }
+
+  /** A course ended: close the alerts and remove the state of its enrolments that end now. */
+  private void onCourseEnd(TimerKeys.Timer timer, long now) {
+    String course = timer.a();
+    long at = timer.due();
+    for (String student : courseMembers(course)) {
+      String key = TimerKeys.pair(student, course);
+      EnrollmentState en = enrollments.get(key);
+      if (en == null || en.courseEnd != at) {
+        continue; // ends at another time, with its own timer
+      }
+      StudentState st = students.get(student);
+      resolveCourseAlerts(student, course, st, en, at, "course_ended");
+      enrollments.delete(key);
+      members.delete(TimerKeys.pair(course, student));
+      st.removeCourse(course);
+      if (!en.dropped()) {
+        st.activeEnrollments--;
+        if (st.activeEnrollments == 0) {
+          resolveStudentAlerts(student, st, at, "course_ended");
+        }
+      }
+      if (st.enrollments() == 0) {
+        if (st.loginTimerAt != StudentState.NONE) {
+          timers.delete(TimerKeys.key(st.loginTimerAt, TimerKeys.LOGIN, student, null));
+        }
+        students.delete(student);
+        setStudentsTracked(count(META_STUDENTS) - 1);
+      } else {
+        checkLogin(student, st, now);
+        students.put(student, st);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- alerts
+
+  private void open(
+      Rule rule,
+      String student,
+      String course,
+      StudentState st,
+      EnrollmentState en,
+      long at,
+      Map<String, Object> evidence) {
+    st.openAlerts++;
+    Severity severity = Severity.forOpenRules(st.openAlerts);
+    if (en != null) {
+      en.markOpened(rule, at, severity);
+    } else {
+      st.markOpened(rule, at, severity);
+    }
+    Alert alert =
+        new Alert(
+            Alert.Type.OPENED,
+            Alert.idOf(rule, student, course, at),
+            rule,
+            severity,
+            student,
+            course,
+            Instant.ofEpochMilli(at),
+            null,
+            evidence,
+            rules.version());
+    setOpen(rule, count(openKey(rule)) + 1);
+    metrics.raised(alert);
+    emit(new StreamRecord<>(student, alert, at), alertsChild);
+  }
+
+  private void resolve(
+      Rule rule,
+      String student,
+      String course,
+      StudentState st,
+      EnrollmentState en,
+      long at,
+      Map<String, Object> evidence) {
+    long openedAt = en != null ? en.opened(rule) : st.opened(rule);
+    byte severity = en != null ? en.severity(rule) : st.severity(rule);
+    long resolvedAt = Math.max(at, openedAt);
+    if (en != null) {
+      en.markResolved(rule, resolvedAt);
+    } else {
+      st.markResolved(rule, resolvedAt);
+    }
+    st.openAlerts = Math.max(0, st.openAlerts - 1);
+    Alert alert =
+        new Alert(
+            Alert.Type.RESOLVED,
+            Alert.idOf(rule, student, course, openedAt),
+            rule,
+            Severity.values()[severity],
+            student,
+            course,
+            Instant.ofEpochMilli(openedAt),
+            Instant.ofEpochMilli(resolvedAt),
+            evidence,
+            rules.version());
+    setOpen(rule, count(openKey(rule)) - 1);
+    metrics.resolved(alert);
+    emit(new StreamRecord<>(student, alert, resolvedAt), alertsChild);
+  }
+
+  private void resolveCourseAlerts(
+      String student, String course, StudentState st, EnrollmentState en, long at, String reason) {
+    for (Rule rule : new Rule[] {Rule.NO_SUBMISSIONS, Rule.MISSED_DEADLINES, Rule.ACTIVITY_DROP}) {
+      if (en.opened(rule) != EnrollmentState.NONE) {
+        resolve(rule, student, course, st, en, at, Map.of("reason", reason));
+      }
+    }
+  }
+
+  private void resolveStudentAlerts(String student, StudentState st, long at, String reason) {
+    for (Rule rule : new Rule[] {Rule.LOGIN_INACTIVE, Rule.ACTIVITY_DROP}) {
+      if (st.opened(rule) != StudentState.NONE) {
+        resolve(rule, student, null, st, null, at, Map.of("reason", reason));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void deadLetter(LmsEvent e, String reason, String student, String course) {
+    Optional<RecordMetadata> origin = context.recordMetadata();
+    String stream = origin.map(RecordMetadata::stream).orElse(e.stream());
+    metrics.deadLettered(stream, reason);
+    if (alertsChild != null && deadLettersChild == null) {
+      return;
+    }
+    DeadLetter dl =
+        new DeadLetter(
+            reason,
+            stream,
+            origin.map(RecordMetadata::offset).orElse(-1L),
+            e.type(),
+            e.eventId(),
+            student,
+            course,
+            e.occurredAt());
+    emit(new StreamRecord<>(e.key(), dl, e.occurredAt().toEpochMilli()), deadLettersChild);
+  }
+
+  private void emit(StreamRecord<String, Object> record, String child) {
+    if (alertsChild == null) {
+      context.forward(record);
+    } else {
+      context.forward(record, child);
+    }
+  }
+
+  private List<KeyValue<String, EnrollmentState>> studentEnrollments(
+      String student, StudentState st) {
+    List<KeyValue<String, EnrollmentState>> out = new ArrayList<>(st.courses.length);
+    for (String course : st.courses) {
+      EnrollmentState en = enrollments.get(TimerKeys.pair(student, course));
+      if (en != null) {
+        out.add(KeyValue.pair(course, en));
+      }
+    }
+    return out;
+  }
+
+  private List<String> courseMembers(String course) {
+    List<String> out = new ArrayList<>();
+    for (Iterator<KeyValue<String, byte[]>> it =
+            members.range(TimerKeys.prefixStart(course), TimerKeys.prefixEnd(course));
+        it.hasNext(); ) {
+      out.add(TimerKeys.second(it.next().key()));
+    }
+    return out;
+  }
+
+  private CourseAssignments courseAssignments(String course) {
+    CourseAssignments ca = courses.get(course);
+    return ca == null ? CourseAssignments.EMPTY : ca;
+  }
+
+  private void schedule(long due, char kind, String a, String b) {
+    timers.put(TimerKeys.key(due, kind, a, b), MARK);
+  }
+
+  private static String index4(int index) {
+    String s = Integer.toString(index);
+    return "0000".substring(Math.min(4, s.length())) + s;
+  }
+
+  private static Object days(long ms) {
+    return Alert.ratio(ms / (double) Weeks.DAY_MS);
+  }
+
+  private static String iso(long ms) {
+    return Instant.ofEpochMilli(ms).toString();
+  }
+
+  private static String openKey(Rule rule) {
+    return "open." + rule.name();
+  }
+
+  private long count(String key) {
+    Long v = meta.get(key);
+    return v == null ? 0 : v;
+  }
+
+  private void setOpen(Rule rule, long n) {
+    meta.put(openKey(rule), n);
+    metrics.setOpen(rule, n);
+  }
+
+  private void setStudentsTracked(long n) {
+    meta.put(META_STUDENTS, n);
+    metrics.setStudentsTracked(n);
+  }
+
+  /** Gauges restart from the checkpointed counts, not from zero. */
+  private void loadCounters() {
+    if (countersLoaded) {
+      return;
+    }
+    countersLoaded = true;
+    for (Rule rule : Rule.values()) {
+      metrics.setOpen(rule, count(openKey(rule)));
+    }
+    metrics.setStudentsTracked(count(META_STUDENTS));
+  }
+}

@@ -1,0 +1,188 @@
+package coursepulse.lms.risk;
+
+import coursepulse.engine.Branched;
+import coursepulse.engine.Consumed;
+import coursepulse.engine.KStream;
+import coursepulse.engine.Produced;
+import coursepulse.engine.Serde;
+import coursepulse.engine.Stores;
+import coursepulse.engine.StreamsBuilder;
+import coursepulse.engine.Topology;
+import coursepulse.lms.event.EventCodec;
+import coursepulse.lms.event.LmsEvent;
+import coursepulse.lms.event.StreamNames;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Builds the alerting application: the three LMS streams, merged in event-time order, through the
+ * {@link RiskProcessor} (roster, state, rules, timers), split into alerts for {@code 04-Alerts} and
+ * dead letters for the refused-event stream. The CLI and the tests build the same graph.
+ *
+ * <pre>{@code
+ * Topology topology = RiskTopology.build(
+ *     RiskTopology.Options.forApplication("risk")
+ *         .withRules(RulesConfig.fromYaml(Path.of("rules.yaml")))
+ *         .withMetrics(new RiskMetrics(registry, false))
+ *         .withAlertListener(alert -> System.out.println(AlertFormatter.line(alert))));
+ * }</pre>
+ */
+public final class RiskTopology {
+
+  private RiskTopology() {}
+
+  /** The application's state stores, all checkpointed by the engine. */
+  public static final java.util.List<String> STORES =
+      java.util.List.of(
+          RiskProcessor.STUDENTS,
+          RiskProcessor.ENROLLMENTS,
+          RiskProcessor.MEMBERS,
+          RiskProcessor.COURSES,
+          RiskProcessor.TIMERS,
+          RiskProcessor.META);
+
+  /**
+   * How to build the application. Immutable; the {@code with*} methods return copies.
+   *
+   * @param rules rule thresholds; default {@link RulesConfig#DEFAULTS}
+   * @param metrics meters; default {@link RiskMetrics#none()}
+   * @param alertListener called with every alert as it is emitted (terminal output); default none
+   * @param deadLetterStream where refused events go; {@code null} counts them only
+   * @param punctuationInterval how often (in stream time) due timers are drained; default 1 hour
+   */
+  public record Options(
+      RulesConfig rules,
+      RiskMetrics metrics,
+      Consumer<Alert> alertListener,
+      String deadLetterStream,
+      Duration punctuationInterval) {
+
+    public Options {
+      Objects.requireNonNull(rules, "rules");
+      Objects.requireNonNull(metrics, "metrics");
+      Objects.requireNonNull(alertListener, "alertListener");
+      Objects.requireNonNull(punctuationInterval, "punctuationInterval");
+      if (punctuationInterval.isNegative() || punctuationInterval.isZero()) {
+        throw new IllegalArgumentException("punctuationInterval must be positive");
+      }
+    }
+
+    /**
+     * Defaults for an application id: refused events go to {@code <applicationId>-refused} (the
+     * engine's own {@code <applicationId>-dlq} holds unreadable bytes, a different record shape).
+     */
+    public static Options forApplication(String applicationId) {
+      return new Options(
+          RulesConfig.DEFAULTS, RiskMetrics.none(), a -> {}, applicationId + "-refused",
+          Duration.ofHours(1));
+    }
+
+    /** The rule thresholds. */
+    public Options withRules(RulesConfig rules) {
+      return new Options(rules, metrics, alertListener, deadLetterStream, punctuationInterval);
+    }
+
+    /** Where meters go. */
+    public Options withMetrics(RiskMetrics metrics) {
+      return new Options(rules, metrics, alertListener, deadLetterStream, punctuationInterval);
+    }
+
+    /** Called with every alert record as it is emitted, on the task thread: keep it fast. */
+    public Options withAlertListener(Consumer<Alert> alertListener) {
+      return new Options(rules, metrics, alertListener, deadLetterStream, punctuationInterval);
+    }
+
+    /** Where refused events go; {@code null} counts them only. */
+    public Options withDeadLetterStream(String deadLetterStream) {
+      return new Options(rules, metrics, alertListener, deadLetterStream, punctuationInterval);
+    }
+
+    /** How often, in stream time, due timers are drained; alerts still carry exact times. */
+    public Options withPunctuationInterval(Duration punctuationInterval) {
+      return new Options(rules, metrics, alertListener, deadLetterStream, punctuationInterval);
+    }
+  }
+
+  /** The serde of LMS events at the sources: {@link EventCodec}, which validates. */
+  public static final Serde<LmsEvent> EVENT_SERDE =
+      new Serde<>() {
+        @Override
+        public byte[] serialize(LmsEvent value) {
+          return EventCodec.encode(value);
+        }
+
+        @Override
+        public LmsEvent deserialize(byte[] bytes) {
+          return EventCodec.decode(bytes);
+        }
+      };
+
+  /** A new topology of the application. */
+  public static Topology build(Options options) {
+    StreamsBuilder builder = new StreamsBuilder();
+    build(builder, options);
+    return builder.build();
+  }
+
+  /** Adds the application to {@code builder}. */
+  public static void build(StreamsBuilder builder, Options options) {
+    RulesConfig rules = options.rules();
+    int weeks = RiskProcessor.weeksKept(rules);
+    builder
+        .addStateStore(
+            Stores.keyValueStoreBuilder(
+                RiskProcessor.STUDENTS, StateSerdes.STRING, StateSerdes.student(weeks)))
+        .addStateStore(
+            Stores.keyValueStoreBuilder(
+                RiskProcessor.ENROLLMENTS, StateSerdes.STRING, StateSerdes.enrollment(weeks)))
+        .addStateStore(
+            Stores.keyValueStoreBuilder(RiskProcessor.MEMBERS, StateSerdes.STRING, StateSerdes.BYTES))
+        .addStateStore(
+            Stores.keyValueStoreBuilder(RiskProcessor.COURSES, StateSerdes.STRING, StateSerdes.COURSE))
+        .addStateStore(
+            Stores.keyValueStoreBuilder(RiskProcessor.TIMERS, StateSerdes.STRING, StateSerdes.BYTES))
+        .addStateStore(
+            Stores.keyValueStoreBuilder(RiskProcessor.META, StateSerdes.STRING, StateSerdes.LONG));
+
+    // Source order breaks timestamp ties: an enrolment is seen before a login at the same instant.
+    KStream<String, LmsEvent> enrollments = builder.stream(StreamNames.ENROLLMENT, consumed());
+    KStream<String, LmsEvent> logins = builder.stream(StreamNames.LOGIN, consumed());
+    KStream<String, LmsEvent> activity = builder.stream(StreamNames.ACTIVITY, consumed());
+
+    KStream<String, Object> outputs =
+        enrollments
+            .merge(logins)
+            .merge(activity)
+            .process(
+                () ->
+                    new RiskProcessor(
+                        rules, options.metrics(), null, null, options.punctuationInterval()),
+                STORES.toArray(new String[0]));
+
+    Map<String, KStream<String, Object>> branches =
+        outputs
+            .split("risk-")
+            .branch((k, v) -> v instanceof Alert, Branched.as("alerts"))
+            .defaultBranch(Branched.as("refused"));
+    Consumer<Alert> listener = options.alertListener();
+    branches
+        .get("risk-alerts")
+        .mapValues(v -> (Alert) v)
+        .peek((k, alert) -> listener.accept(alert))
+        .to(StreamNames.ALERTS, Produced.with(AlertCodec.serde()));
+    if (options.deadLetterStream() != null) {
+      branches
+          .get("risk-refused")
+          .mapValues(v -> (DeadLetter) v)
+          .to(options.deadLetterStream(), Produced.with(DeadLetter.serde()));
+    }
+  }
+
+  private static Consumed<String, LmsEvent> consumed() {
+    return Consumed.<String, LmsEvent>with(EVENT_SERDE)
+        .withKeyExtractor(LmsEvent::key)
+        .withTimestampExtractor((event, logTimestamp) -> event.occurredAt().toEpochMilli());
+  }
+}

@@ -1,0 +1,119 @@
+package coursepulse.lms.risk;
+
+/**
+ * Per-student state: login history and the student-level alert slots. Mutable; owned by the
+ * processor's task thread and written back to its store after every change.
+ */
+final class StudentState {
+  static final long NONE = -1L;
+
+  long lastLoginMs = NONE;
+  int loginDay = Integer.MIN_VALUE;
+  int dayLogins;
+  /** Days with at least one login, per week. */
+  final WeeklyCounts weeklyLogins;
+  /**
+   * Courses of this student's enrolments in the roster (active or dropped), sorted: the
+   * enrolment store is reached by point lookups, never by a scan.
+   */
+  String[] courses = new String[0];
+  int activeEnrollments;
+  /** Alerts open for this student across all rules and courses: drives severity. */
+  int openAlerts;
+  /** Due time of the pending LOGIN_INACTIVE check, so it can be moved on each login. */
+  long loginTimerAt = NONE;
+
+  long loginOpenedAt = NONE;
+  long loginResolvedAt = NONE;
+  byte loginSeverity;
+
+  /** ACTIVITY_DROP on the logins basis. */
+  long dropOpenedAt = NONE;
+  long dropResolvedAt = NONE;
+  byte dropSeverity;
+  int dropBaselineX100;
+
+  StudentState(int weeksKept) {
+    this.weeklyLogins = new WeeklyCounts(weeksKept);
+  }
+
+  StudentState(WeeklyCounts weeklyLogins) {
+    this.weeklyLogins = weeklyLogins;
+  }
+
+  int enrollments() {
+    return courses.length;
+  }
+
+  void addCourse(String course) {
+    int i = java.util.Arrays.binarySearch(courses, course);
+    if (i < 0) {
+      int at = -i - 1;
+      String[] c = new String[courses.length + 1];
+      System.arraycopy(courses, 0, c, 0, at);
+      c[at] = course;
+      System.arraycopy(courses, at, c, at + 1, courses.length - at);
+      courses = c;
+    }
+  }
+
+  void removeCourse(String course) {
+    int i = java.util.Arrays.binarySearch(courses, course);
+    if (i >= 0) {
+      String[] c = new String[courses.length - 1];
+      System.arraycopy(courses, 0, c, 0, i);
+      System.arraycopy(courses, i + 1, c, i, courses.length - i - 1);
+      courses = c;
+    }
+  }
+
+  void recordLogin(long timeMs) {
+    lastLoginMs = Math.max(lastLoginMs, timeMs);
+    int day = Weeks.dayIndex(timeMs);
+    if (day > loginDay) {
+      loginDay = day;
+      dayLogins = 0;
+      // Weekly counts are login days: a day with five logins is one day present.
+      weeklyLogins.increment(timeMs);
+    }
+    if (day == loginDay) {
+      dayLogins++;
+    }
+  }
+
+  /** Logins in the day of {@code timeMs}, if that is the latest day seen. */
+  int loginsOnDay(long timeMs) {
+    return Weeks.dayIndex(timeMs) == loginDay ? dayLogins : 0;
+  }
+  long opened(Rule rule) {
+    return rule == Rule.LOGIN_INACTIVE ? loginOpenedAt : dropOpenedAt;
+  }
+
+  long resolved(Rule rule) {
+    return rule == Rule.LOGIN_INACTIVE ? loginResolvedAt : dropResolvedAt;
+  }
+
+  byte severity(Rule rule) {
+    return rule == Rule.LOGIN_INACTIVE ? loginSeverity : dropSeverity;
+  }
+
+  void markOpened(Rule rule, long at, Severity severity) {
+    if (rule == Rule.LOGIN_INACTIVE) {
+      loginOpenedAt = at;
+      loginSeverity = (byte) severity.ordinal();
+    } else {
+      dropOpenedAt = at;
+      dropSeverity = (byte) severity.ordinal();
+    }
+  }
+
+  void markResolved(Rule rule, long at) {
+    if (rule == Rule.LOGIN_INACTIVE) {
+      loginOpenedAt = NONE;
+      loginResolvedAt = at;
+    } else {
+      dropOpenedAt = NONE;
+      dropResolvedAt = at;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package coursepulse.lms.risk;
+
+/**
+ * Keys of the due-time index: {@code 13-digit zero-padded due time, kind, ids}, separated by
+ * U+0001. Zero padding makes byte order equal time order, so {@code range(null, upTo(now))} yields
+ * exactly the timers due by {@code now}, earliest first, without looking at anything else.
+ */
+final class TimerKeys {
+  static final char SEP = '\u0001';
+
+  /** LOGIN_INACTIVE check of a student. */
+  static final char LOGIN = 'L';
+  /** NO_SUBMISSIONS check of a student-course. */
+  static final char NO_SUBMISSIONS = 'N';
+  /** End of an assignment's grace period: course id and assignment index. */
+  static final char DEADLINE = 'D';
+  /** End of a week for ACTIVITY_DROP on the activity basis: per course, for its enrolments. */
+  static final char WEEK = 'W';
+  /** End of a week for ACTIVITY_DROP, per student (logins basis). */
+  static final char WEEK_LOGINS = 'w';
+  /** Course end: per course; the enrolments ending then are closed and removed. */
+  static final char COURSE_END = 'E';
+
+  private TimerKeys() {}
+
+  /** A parsed timer key. */
+  record Timer(long due, char kind, String a, String b) {}
+
+  static String key(long due, char kind, String a, String b) {
+    StringBuilder s = new StringBuilder(48);
+    String t = Long.toString(Math.max(0, due));
+    for (int i = t.length(); i < 13; i++) {
+      s.append('0');
+    }
+    s.append(t).append(SEP).append(kind).append(SEP).append(a);
+    if (b != null) {
+      s.append(SEP).append(b);
+    }
+    return s.toString();
+  }
+
+  /** The inclusive upper bound of keys due at or before {@code nowMs}. */
+  static String upTo(long nowMs) {
+    return key(nowMs, (char) (SEP + 1), "", null).substring(0, 13) + (char) (SEP + 1);
+  }
+
+  static Timer parse(String key) {
+    long due = Long.parseLong(key.substring(0, 13));
+    char kind = key.charAt(14);
+    String rest = key.substring(16);
+    int sep = rest.indexOf(SEP);
+    return sep < 0
+        ? new Timer(due, kind, rest, null)
+        : new Timer(due, kind, rest.substring(0, sep), rest.substring(sep + 1));
+  }
+
+  /** Enrolment and course-member keys: {@code a SEP b}; {@link #prefixEnd} bounds a range. */
+  static String pair(String a, String b) {
+    return a + SEP + b;
+  }
+
+  static String prefixStart(String a) {
+    return a + SEP;
+  }
+
+  static String prefixEnd(String a) {
+    return a + (char) (SEP + 1);
+  }
+
+  static String second(String pairKey) {
+    return pairKey.substring(pairKey.indexOf(SEP) + 1);
+  }
+
+  /** Ids must not contain the separators; all printable ids pass. */
+  static boolean validId(String id) {
+    for (int i = 0; i < id.length(); i++) {
+      if (id.charAt(i) < 0x20) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,76 @@
+package coursepulse.lms.risk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AlertCodecTest {
+  private static final Instant OPENED = Instant.parse("2026-01-12T12:00:00Z");
+
+  private static Alert resolution() {
+    Map<String, Object> ev = new LinkedHashMap<>();
+    ev.put("reason", "login");
+    ev.put("inactiveDays", Alert.ratio(8.25));
+    ev.put("count", 3L);
+    return new Alert(Alert.Type.RESOLVED, Alert.idOf(Rule.LOGIN_INACTIVE, "s1", null,
+        OPENED.toEpochMilli()), Rule.LOGIN_INACTIVE, Severity.MEDIUM, "s1", null, OPENED,
+        Instant.parse("2026-01-13T18:00:00Z"), ev, "default-1");
+  }
+
+  @Test
+  void shouldWriteCompactJsonInFixedFieldOrder() {
+    String json = new String(AlertCodec.encode(resolution()), StandardCharsets.UTF_8);
+    assertThat(json).isEqualTo(
+        "{\"type\":\"alert_resolved\",\"alertId\":\"" + resolution().alertId() + "\","
+            + "\"rule\":\"LOGIN_INACTIVE\",\"severity\":\"medium\",\"studentId\":\"s1\","
+            + "\"courseId\":null,\"openedAt\":\"2026-01-12T12:00:00Z\","
+            + "\"resolvedAt\":\"2026-01-13T18:00:00Z\","
+            + "\"evidence\":{\"reason\":\"login\",\"inactiveDays\":8.25,\"count\":3},"
+            + "\"rulesVersion\":\"default-1\"}");
+  }
+
+  @Test
+  void shouldReadBackWhatItWrites() {
+    Alert a = resolution();
+    Alert back = AlertCodec.decode(AlertCodec.encode(a));
+    assertThat(back).isEqualTo(a);
+    assertThat(AlertCodec.encode(back)).isEqualTo(AlertCodec.encode(a));
+  }
+
+  @Test
+  void shouldOmitResolvedAtOnOpenings() {
+    Alert a = new Alert(Alert.Type.OPENED, "id", Rule.NO_SUBMISSIONS, Severity.LOW, "s1", "c1",
+        OPENED, null, Map.of(), "v");
+    assertThat(new String(AlertCodec.encode(a), StandardCharsets.UTF_8))
+        .doesNotContain("resolvedAt").contains("\"courseId\":\"c1\"");
+  }
+
+  @Test
+  void shouldDeriveTheSameIdFromTheSameInput() {
+    String id = Alert.idOf(Rule.MISSED_DEADLINES, "s1", "c1", 1_000L);
+    assertThat(id).hasSize(16).isEqualTo(Alert.idOf(Rule.MISSED_DEADLINES, "s1", "c1", 1_000L));
+    assertThat(id).isNotEqualTo(Alert.idOf(Rule.MISSED_DEADLINES, "s1", "c1", 1_001L))
+        .isNotEqualTo(Alert.idOf(Rule.NO_SUBMISSIONS, "s1", "c1", 1_000L));
+  }
+
+  @Test
+  void shouldRefuseRecordsThatAreNotAlerts() {
+    assertThatThrownBy(() -> AlertCodec.decode("{\"type\":\"x\"}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> AlertCodec.decode("nope".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void shouldFormatATerminalLineWithoutPersonalData() {
+    String line = AlertFormatter.line(resolution());
+    assertThat(line).startsWith("2026-01-13T18:00:00Z RESOLVED")
+        .contains("medium", "LOGIN_INACTIVE", "student=s1", "course=-", "inactiveDays=8.25",
+            "[" + resolution().alertId() + "]");
+  }
+}

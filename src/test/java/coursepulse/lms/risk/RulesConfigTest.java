@@ -1,0 +1,75 @@
+package coursepulse.lms.risk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class RulesConfigTest {
+
+  private static RulesConfig yaml(String text) {
+    return RulesConfig.fromYaml(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void shouldUseTheDocumentedDefaults() {
+    RulesConfig c = RulesConfig.DEFAULTS;
+    assertThat(c.version()).isEqualTo("default-1");
+    assertThat(c.cooldownDays()).isEqualTo(3);
+    assertThat(c.loginInactive().days()).isEqualTo(7);
+    assertThat(c.noSubmissions().days()).isEqualTo(14);
+    assertThat(c.missedDeadlines().consecutive()).isEqualTo(2);
+    assertThat(c.missedDeadlines().graceHours()).isEqualTo(24);
+    assertThat(c.activityDrop().ratio()).isEqualTo(0.4);
+    assertThat(c.activityDrop().baselineWeeks()).isEqualTo(3);
+    assertThat(c.activityDrop().minBaseline()).isEqualTo(2);
+    assertThat(c.activityDrop().basis()).isEqualTo(RulesConfig.Basis.LOGINS);
+    for (Rule r : Rule.values()) {
+      assertThat(c.enabled(r)).isTrue();
+    }
+  }
+
+  @Test
+  void shouldReadOverridesAndKeepDefaultsForTheRest() {
+    RulesConfig c = yaml("""
+        version: "2026-spring"
+        loginInactive:
+          days: 10
+        missedDeadlines:
+          enabled: false
+        activityDrop:
+          ratio: 0.3
+          basis: activity
+        """);
+    assertThat(c.version()).isEqualTo("2026-spring");
+    assertThat(c.loginInactive().days()).isEqualTo(10);
+    assertThat(c.loginInactive().enabled()).isTrue();
+    assertThat(c.enabled(Rule.MISSED_DEADLINES)).isFalse();
+    assertThat(c.missedDeadlines().consecutive()).isEqualTo(2);
+    assertThat(c.activityDrop().ratio()).isEqualTo(0.3);
+    assertThat(c.activityDrop().baselineWeeks()).isEqualTo(3);
+    assertThat(c.studentLevel(Rule.ACTIVITY_DROP)).isFalse();
+    assertThat(c.noSubmissions().days()).isEqualTo(14);
+  }
+
+  @Test
+  void shouldReadAnEmptyFileAsDefaults() {
+    assertThat(yaml("")).isEqualTo(RulesConfig.DEFAULTS);
+  }
+
+  @Test
+  void shouldNameTheFieldOfAnInvalidValue() {
+    assertThatThrownBy(() -> yaml("activityDrop:\n  ratio: 1.5\n"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("activityDrop.ratio");
+    assertThatThrownBy(() -> yaml("loginInactive:\n  days: -1\n"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loginInactive.days");
+  }
+
+  @Test
+  void shouldRefuseUnknownFields() {
+    assertThatThrownBy(() -> yaml("loginInactve:\n  days: 3\n"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loginInactve");
+  }
+}
