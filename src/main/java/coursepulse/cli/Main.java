@@ -27,6 +27,7 @@ public final class Main {
   /** Runs the command line and returns the exit code (tests call this instead of main). */
   public static int run(String... args) {
     return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(new ErrorHandler())
         .execute(args);
   }
