@@ -85,10 +85,15 @@ else
     run "$bin/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 \
       --auth-local=trust --auth-host=scram-sha-256 >/dev/null
   fi
-  # A postmaster.pid left by a killed server blocks the start; pg_ctl removes a stale one itself.
+  # Port, socket and address live in the cluster's configuration (not on the command line), so a
+  # plain 'pg_ctl -D DIR start' (tests restart the server that way) brings back the same server.
+  printf "port = %s\nunix_socket_directories = '%s'\nlisten_addresses = '127.0.0.1'\n" \
+    "$port" "$data" | run tee "$data/coursepulse.conf" >/dev/null
+  if ! grep -q "^include_if_exists = 'coursepulse.conf'" "$data/postgresql.conf"; then
+    echo "include_if_exists = 'coursepulse.conf'" | run tee -a "$data/postgresql.conf" >/dev/null
+  fi
   log "starting the private cluster on 127.0.0.1:$port"
-  run "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t "$wait_seconds" \
-    -o "-p $port -k $data -c listen_addresses=127.0.0.1" start >&2 || {
+  run "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t "$wait_seconds" start >&2 || {
       tail -n 30 "$data/server.log" >&2 || true; exit 1; }
   head -n 1 "$data/postmaster.pid" >"$pidfile"
   log "started (postmaster pid $(cat "$pidfile")); stop it with: kill -INT \"\$(cat $pidfile)\""
