@@ -238,6 +238,7 @@ public final class AlertSink implements AutoCloseable {
                   from, settings.describeDatabase());
             }
             state.set(State.RUNNING);
+            progress.restart();
             backoff = settings.initialBackoff;
             failuresInARow = 0;
             consume(reader, table, progress);
@@ -398,6 +399,12 @@ public final class AlertSink implements AutoCloseable {
     private long windowStart = System.nanoTime();
     private long windowRecords;
     private long windowBatches;
+
+    void restart() {
+      windowStart = System.nanoTime();
+      windowRecords = 0;
+      windowBatches = 0;
+    }
 
     void batch(int records) {
       windowRecords += records;

@@ -144,7 +144,7 @@ class AlertSinkIT {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("timed out after " + TIMEOUT + " waiting until " + what);
       }
-      Thread.sleep(20);
+      Thread.sleep(100);
     }
   }
 
