@@ -11,7 +11,8 @@
 #   the data directory (mode 0700); TCP connections need a password (scram-sha-256).
 # - Starts it only when nothing answers on the port, and then writes the postmaster's pid to
 #   $COURSEPULSE_PG_PIDFILE (default .ci/postgres.pid), so the caller stops only what this script
-#   started:   [ -f .ci/postgres.pid ] && kill -INT "$(cat .ci/postgres.pid)"   (fast shutdown)
+#   started:   [ -f .ci/postgres.pid ] && kill -INT "$(head -n1 "$COURSEPULSE_PGDATA/postmaster.pid")"
+#   (fast shutdown; read the live pid from the data directory, since tests may restart the server).
 # - Creates the login role $COURSEPULSE_PG_USER (default coursepulse, password
 #   $COURSEPULSE_PG_PASSWORD, default coursepulse; CREATEDB so tests get a database per class)
 #   and its database, if absent.
