@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ProcessCommand.class,
       EvaluateCommand.class,
       DemoCommand.class,
+      SinkCommand.class,
     })
 public final class Main {
 
