@@ -241,7 +241,9 @@ class StreamsBuilderTest {
       in.pipe("a:5", 19); // [10,20) closed at 25: dropped entirely
       assertThat(out.readValuesToList()).containsExactly("25-35=1", "30-40=1");
       WindowStore<String, ValueAndTimestamp<Long>> store = driver.getWindowStore("hops");
-      assertThat(store.fetch("a", 10).value()).isEqualTo(2L);
+      // [10,20) expired from the store at stream time 10 + retention (size + grace = 15)
+      assertThat(store.fetch("a", 10)).isNull();
+      assertThat(store.fetch("a", 25).value()).isEqualTo(1L);
     }
   }
 
@@ -250,7 +252,8 @@ class StreamsBuilderTest {
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream("in", KEYED)
         .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
-        .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(Duration.ofMillis(10)))
+        // grace keeps [0,0] in the store (retention = gap + grace) until the bridging record
+        .windowedBy(SessionWindows.ofInactivityGapAndGrace(Duration.ofMillis(10), Duration.ofMillis(20)))
         .count(Materialized.as("sessions"))
         .toStream()
         .map((w, n) -> KeyValue.pair(w.key(), w.window().startMs() + "-" + w.window().endMs() + "=" + n))
