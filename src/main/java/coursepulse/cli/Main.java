@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       StreamsCommand.class,
       BenchCommand.class,
       ProduceCommand.class,
+      IngestCommand.class,
     })
 public final class Main {
 
