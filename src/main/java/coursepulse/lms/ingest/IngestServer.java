@@ -217,7 +217,7 @@ public final class IngestServer implements AutoCloseable {
 
   private void handle(HttpExchange exchange) throws IOException {
     Source source = null;
-    int status;
+    int status = 500;
     try {
       String path = exchange.getRequestURI().getPath();
       if (path.equals("/v1/caliper")) {
@@ -250,8 +250,8 @@ public final class IngestServer implements AutoCloseable {
       status = error(exchange, 500, "internal_error", "see the ingest log");
     } finally {
       exchange.close();
+      metrics.request(source, status);
     }
-    metrics.request(source, status);
   }
 
   private int ingest(HttpExchange exchange, Source source, byte[] body) throws IOException {
