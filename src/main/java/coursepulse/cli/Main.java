@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       EvaluateCommand.class,
       DemoCommand.class,
       SinkCommand.class,
+      IngestCommand.class,
     })
 public final class Main {
 
