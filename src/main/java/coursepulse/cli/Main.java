@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
       ProcessCommand.class,
       EvaluateCommand.class,
       DemoCommand.class,
+      ReplayCommand.class,
+      ResetCommand.class,
     })
 public final class Main {
 
