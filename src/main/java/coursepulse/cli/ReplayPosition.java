@@ -73,10 +73,9 @@ sealed interface ReplayPosition {
       }
       if (s.startsWith("offset:") || (!s.isEmpty() && s.chars().allMatch(Character::isDigit))) {
         long n = Long.parseLong(s.startsWith("offset:") ? s.substring(7) : s);
-        if (n < 0) {
-          throw new IllegalArgumentException("negative offset");
+        if (n >= 0) {
+          return new Offset(n);
         }
-        return new Offset(n);
       }
       if (s.startsWith("timestamp:")) {
         return new LogTime(instant(s.substring("timestamp:".length())));
