@@ -188,7 +188,8 @@ final class ReplayCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--output and --output-stream write one rule set's alerts: run a plain replay for that");
     }
-    if (StreamNames.ALERTS.equals(outputStream) || StreamNames.INPUTS.contains(outputStream)) {
+    if (outputStream != null
+        && (StreamNames.ALERTS.equals(outputStream) || StreamNames.INPUTS.contains(outputStream))) {
       throw new IllegalArgumentException(
           "--output-stream " + outputStream + " is a stream of the live application; choose another");
     }
