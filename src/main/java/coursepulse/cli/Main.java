@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       SinkCommand.class,
       IngestCommand.class,
+      ReplayCommand.class,
+      ResetCommand.class,
     })
 public final class Main {
 

@@ -119,15 +119,28 @@ public final class RiskTopology {
         }
       };
 
-  /** A new topology of the application. */
+  /** A new topology of the application, writing alerts to {@code 04-Alerts}. */
   public static Topology build(Options options) {
+    return build(options, StreamNames.ALERTS);
+  }
+
+  /**
+   * A new topology of the application writing alerts to {@code alertsStream}; {@code null} writes
+   * none (the alert listener still sees every alert: replays and backtests that only compare).
+   */
+  public static Topology build(Options options, String alertsStream) {
     StreamsBuilder builder = new StreamsBuilder();
-    build(builder, options);
+    build(builder, options, alertsStream);
     return builder.build();
   }
 
-  /** Adds the application to {@code builder}. */
+  /** Adds the application to {@code builder}, writing alerts to {@code 04-Alerts}. */
   public static void build(StreamsBuilder builder, Options options) {
+    build(builder, options, StreamNames.ALERTS);
+  }
+
+  /** Adds the application to {@code builder}; {@code alertsStream} as in {@link #build(Options, String)}. */
+  public static void build(StreamsBuilder builder, Options options, String alertsStream) {
     RulesConfig rules = options.rules();
     int weeks = RiskProcessor.weeksKept(rules);
     builder
@@ -167,11 +180,14 @@ public final class RiskTopology {
             .branch((k, v) -> v instanceof Alert, Branched.as("alerts"))
             .defaultBranch(Branched.as("refused"));
     Consumer<Alert> listener = options.alertListener();
-    branches
-        .get("risk-alerts")
-        .mapValues(v -> (Alert) v)
-        .peek((k, alert) -> listener.accept(alert))
-        .to(StreamNames.ALERTS, Produced.with(AlertCodec.serde()));
+    KStream<String, Alert> alerts =
+        branches
+            .get("risk-alerts")
+            .mapValues(v -> (Alert) v)
+            .peek((k, alert) -> listener.accept(alert));
+    if (alertsStream != null) {
+      alerts.to(alertsStream, Produced.with(AlertCodec.serde()));
+    }
     if (options.deadLetterStream() != null) {
       branches
           .get("risk-refused")
