@@ -118,16 +118,14 @@ final class ProcessCommand implements Callable<Integer> {
       AlertingApp app =
           AlertingApp.start(
               streams, settings, registry, quiet ? a -> {} : AlertingApp.printer(out), resetTo);
-      int port = metrics.portOr(9464);
       try (MetricsServer server =
-          port == 0
-              ? null
-              : MetricsServer.start(registry, metrics.bind, port, () -> app.engine().state().name())) {
-        if (server != null) {
-          spec.commandLine()
-              .getErr()
-              .println("metrics on http://" + metrics.bind + ":" + server.port() + "/metrics");
-        }
+          MetricsServer.startIfEnabled(
+              metrics,
+              9464,
+              registry,
+              () -> app.engine().state().name(),
+              spec.commandLine().getErr(),
+              "process")) {
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook =
             new Thread(

@@ -7,6 +7,7 @@ import coursepulse.lms.simulator.Progress;
 import coursepulse.lms.simulator.Simulation;
 import coursepulse.lms.simulator.SimulationConfig;
 import coursepulse.lms.simulator.SimulationPublisher;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.FileOutputStream;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,6 +95,20 @@ public final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
+  @Option(
+      names = "--linger",
+      description =
+          "After the last event, keep running (and serving /metrics) until stopped, so the"
+              + " final counts stay scrapeable; for containers.")
+  boolean linger;
+
+  @picocli.CommandLine.Mixin MetricsOptions metrics;
+
+  /** Producer states reported by /health: STARTING, RUNNING, DONE (healthy), FAILED. */
+  static final java.util.Set<String> HEALTHY = java.util.Set.of("RUNNING", "DONE");
+
+  private volatile String state = "STARTING";
+
   private final Supplier<StreamLog> logSupplier;
 
   /** Used by picocli: the log comes from {@code --broker}/{@code --uri} (default RabbitMQ). */
@@ -119,10 +135,13 @@ public final class ProduceCommand implements Callable<Integer> {
             PersonaMix.parse(personaMix));
     Simulation simulation = new Simulation(config);
     PrintWriter err = spec.commandLine().getErr();
+    PrometheusMeterRegistry registry = MetricsServer.newRegistry("coursepulse-producer");
+    ProducerMeters meters = new ProducerMeters(registry);
     SimulationPublisher publisher =
         new SimulationPublisher(
             Pacer.parse(speed),
             p -> {
+              meters.update(p);
               if (!quiet || p.done()) {
                 err.println(p.line());
                 err.flush();
@@ -142,13 +161,39 @@ public final class ProduceCommand implements Callable<Integer> {
       }
       return 0;
     }
-    try (StreamLog log = openLog()) {
+    // --dry-run is a pipe, not a service: only publishing serves /metrics (default port 9465)
+    try (MetricsServer server =
+            MetricsServer.startIfEnabled(metrics, 9465, registry, () -> state, HEALTHY, err, "produce");
+        StreamLog log = openLog()) {
       err.println(
           "producing " + config.students() + " students, " + config.courses() + " courses to "
               + log.describe() + " as " + config.producerName());
-      publisher.publish(simulation, log);
+      try {
+        state = "RUNNING";
+        publisher.publish(simulation, log);
+        state = "DONE";
+      } catch (RuntimeException e) {
+        state = "FAILED";
+        throw e;
+      }
+      if (linger) {
+        err.println("produce: done; lingering until stopped (--linger)");
+        err.flush();
+        awaitTermination();
+      }
     }
     return 0;
+  }
+
+  /** Blocks until the JVM begins to shut down (SIGTERM, SIGINT). */
+  private static void awaitTermination() {
+    CountDownLatch stopping = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(stopping::countDown, "coursepulse-linger"));
+    try {
+      stopping.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private StreamLog openLog() {

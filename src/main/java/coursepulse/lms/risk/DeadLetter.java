@@ -48,6 +48,11 @@ public record DeadLetter(
   /** An enrolment whose course ends before it starts. */
   public static final String INVALID_COURSE_DATES = "invalid_course_dates";
 
+  /** Every reason above, for meters that start at 0. */
+  public static final java.util.List<String> REASONS =
+      java.util.List.of(
+          NOT_ENROLLED, ENROLLMENT_DROPPED, NO_ACTIVE_ENROLLMENT, INVALID_ID, INVALID_COURSE_DATES);
+
   private static final JsonFactory FACTORY = new JsonFactory();
 
   /** A serde writing compact JSON in field order; reading is not supported (write-only stream). */

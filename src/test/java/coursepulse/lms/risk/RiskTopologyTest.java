@@ -268,7 +268,8 @@ class RiskTopologyTest {
               "not_enrolled asset_accessed s1 03-Activity",
               "enrollment_dropped submission_created s1 03-Activity");
       assertThat(f.registry.get("coursepulse.dead.letters")
-          .tag("reason", "not_enrolled").counters()).hasSize(2);
+          .tag("reason", "not_enrolled").counters())
+          .filteredOn(c -> c.count() > 0).hasSize(2);
       assertThat(f.registry.get("coursepulse.events.processed").tag("stream", "02-Login")
           .counter().count()).isEqualTo(1.0);
       assertThat(f.registry.getMeters())
