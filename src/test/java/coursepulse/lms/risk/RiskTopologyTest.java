@@ -184,9 +184,32 @@ class RiskTopologyTest {
         f.advanceTo(day(d));
       }
       assertThat(f.alerts("s1")).isEmpty();
-      f.advanceTo(day(41));
-      assertThat(f.alerts("s1")).singleElement()
-          .satisfies(a -> assertThat(a.openedAt()).isEqualTo(day(40)));
+      f.advanceTo(day(42));
+      assertThat(f.alerts("s1")).singleElement() // a1 due day 40 + 24 h grace
+          .satisfies(a -> assertThat(a.openedAt()).isEqualTo(day(41)));
+    }
+  }
+
+  @Test
+  void shouldNotCountAnAssignmentAsOwedForNoSubmissionsWhileItsGraceRuns() {
+    try (RiskFixture f = new RiskFixture(only(Rule.NO_SUBMISSIONS))) {
+      f.enroll("late", day(-2)).enroll("gone", day(-2));
+      f.assignment(COURSE, "a1", day(0), day(2)).assignment(COURSE, "a2", day(0), day(14.5));
+      f.submit("late", COURSE, "a1", day(1)).submit("gone", COURSE, "a1", day(1));
+      // both silent for 14 days at day 15, when a2 is past due but inside its 24 h grace
+      for (int h = 0; h <= 10; h++) {
+        f.advanceTo(day(14.8 + h / 20.0));
+      }
+      f.submit("late", COURSE, "a2", day(15.4));
+      for (int d = 16; d <= 20; d++) {
+        f.advanceTo(day(d));
+      }
+      assertThat(f.alerts("late")).isEmpty();
+      assertThat(f.alerts("gone")).singleElement().satisfies(a -> {
+        assertThat(a.rule()).isEqualTo(Rule.NO_SUBMISSIONS);
+        assertThat(a.openedAt()).isEqualTo(day(15.5)); // a2 due day 14.5 + 24 h grace
+        assertThat(a.evidence()).containsEntry("assignmentsDue", 1L);
+      });
     }
   }
 
