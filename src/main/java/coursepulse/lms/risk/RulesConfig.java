@@ -216,6 +216,50 @@ public record RulesConfig(
     }
   }
 
+  /**
+   * Reads a configuration from a {@code .properties} file: the YAML keys flattened with dots
+   * ({@code loginInactive.days=7}, {@code activityDrop.enabled=false}); same defaults and checks.
+   *
+   * @throws IllegalArgumentException naming the field when the file is not a valid configuration
+   */
+  public static RulesConfig fromProperties(java.io.Reader in) throws IOException {
+    java.util.Properties props = new java.util.Properties();
+    props.load(in);
+    com.fasterxml.jackson.databind.node.ObjectNode root = YAML.createObjectNode();
+    for (String key : new java.util.TreeSet<>(props.stringPropertyNames())) {
+      com.fasterxml.jackson.databind.node.ObjectNode node = root;
+      String[] parts = key.split("\\.", -1);
+      for (int i = 0; i < parts.length - 1; i++) {
+        com.fasterxml.jackson.databind.JsonNode child = node.get(parts[i]);
+        if (child != null && !child.isObject()) {
+          throw new IllegalArgumentException("invalid rules file: '" + key + "' nests under a value");
+        }
+        node = child == null ? node.putObject(parts[i]) : (com.fasterxml.jackson.databind.node.ObjectNode) child;
+      }
+      node.put(parts[parts.length - 1], props.getProperty(key).trim());
+    }
+    try {
+      return YAML.treeToValue(root, RulesConfig.class);
+    } catch (IOException e) {
+      Throwable cause = e;
+      while (cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      String detail = cause instanceof IllegalArgumentException ? cause.getMessage() : e.getMessage();
+      throw new IllegalArgumentException("invalid rules file: " + firstLine(detail), e);
+    }
+  }
+
+  /** Reads {@code file} as properties when its name ends in {@code .properties}, else as YAML. */
+  public static RulesConfig fromFile(Path file) throws IOException {
+    if (file.getFileName() != null && file.getFileName().toString().endsWith(".properties")) {
+      try (java.io.Reader in = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+        return fromProperties(in);
+      }
+    }
+    return fromYaml(file);
+  }
+
   private static String firstLine(String s) {
     String m = String.valueOf(s);
     int nl = m.indexOf('\n');

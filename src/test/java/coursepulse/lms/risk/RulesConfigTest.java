@@ -72,4 +72,31 @@ class RulesConfigTest {
     assertThatThrownBy(() -> yaml("loginInactve:\n  days: 3\n"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loginInactve");
   }
+
+  @Test
+  void shouldReadFlattenedPropertiesLikeYaml() throws Exception {
+    RulesConfig c = RulesConfig.fromProperties(new java.io.StringReader("""
+        version=2026-spring
+        loginInactive.days=10
+        activityDrop.enabled=false
+        activityDrop.basis=activity
+        missedDeadlines.graceHours=12
+        """));
+    RulesConfig expected = yaml("""
+        version: "2026-spring"
+        loginInactive: {days: 10}
+        activityDrop: {enabled: false, basis: activity}
+        missedDeadlines: {graceHours: 12}
+        """);
+    assertThat(c).isEqualTo(expected);
+    assertThat(c.enabled(Rule.ACTIVITY_DROP)).isFalse();
+  }
+
+  @Test
+  void shouldRefuseUnknownOrInvalidProperties() {
+    assertThatThrownBy(() -> RulesConfig.fromProperties(new java.io.StringReader("loginInactive.dayz=3")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dayz");
+    assertThatThrownBy(() -> RulesConfig.fromProperties(new java.io.StringReader("noSubmissions.days=-1")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("noSubmissions.days");
+  }
 }
