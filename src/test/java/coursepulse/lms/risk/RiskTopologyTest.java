@@ -14,14 +14,23 @@ class RiskTopologyTest {
     return only(rule, "logins");
   }
 
+  /**
+   * One rule on, at fixed thresholds (7 days, 14 days, 2 in a row with 24 h grace, 0.4 of a
+   * 3-week baseline of at least 2): the tests pin the behaviour, not the calibrated defaults.
+   */
   private static RulesConfig only(Rule rule, String dropBasis) {
     return RulesConfig.of(
         "test-1",
         null,
-        RulesConfig.LoginInactive.of(rule == Rule.LOGIN_INACTIVE, null),
-        RulesConfig.NoSubmissions.of(rule == Rule.NO_SUBMISSIONS, null),
-        RulesConfig.MissedDeadlines.of(rule == Rule.MISSED_DEADLINES, null, null),
-        RulesConfig.ActivityDrop.of(rule == Rule.ACTIVITY_DROP, null, null, null, dropBasis));
+        RulesConfig.LoginInactive.of(rule == null || rule == Rule.LOGIN_INACTIVE, 7.0),
+        RulesConfig.NoSubmissions.of(rule == null || rule == Rule.NO_SUBMISSIONS, 14.0),
+        RulesConfig.MissedDeadlines.of(rule == null || rule == Rule.MISSED_DEADLINES, 2, 24.0),
+        RulesConfig.ActivityDrop.of(rule == null || rule == Rule.ACTIVITY_DROP, 0.4, 3, 2.0, dropBasis));
+  }
+
+  /** Every rule on, at the thresholds of {@link #only(Rule, String)}. */
+  private static RulesConfig pinned() {
+    return only(null, "logins");
   }
 
   @Test
@@ -303,7 +312,7 @@ class RiskTopologyTest {
 
   @Test
   void shouldRaiseSeverityWhenSeveralRulesAreOpenForAStudent() {
-    try (RiskFixture f = new RiskFixture()) {
+    try (RiskFixture f = new RiskFixture(pinned())) {
       f.enroll("s1", day(-2)).login("s1", day(0));
       f.assignment(COURSE, "a1", day(0), day(7)).assignment(COURSE, "a2", day(0), day(14));
       for (int d = 1; d <= 16; d++) {

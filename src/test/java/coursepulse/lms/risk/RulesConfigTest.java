@@ -16,13 +16,13 @@ class RulesConfigTest {
   @Test
   void shouldUseTheDocumentedDefaults() {
     RulesConfig c = RulesConfig.DEFAULTS;
-    assertThat(c.version()).isEqualTo("default-1");
+    assertThat(c.version()).isEqualTo("default-2");
     assertThat(c.cooldownDays()).isEqualTo(3);
     assertThat(c.loginInactive().days()).isEqualTo(7);
-    assertThat(c.noSubmissions().days()).isEqualTo(14);
-    assertThat(c.missedDeadlines().consecutive()).isEqualTo(2);
+    assertThat(c.noSubmissions().days()).isEqualTo(28);
+    assertThat(c.missedDeadlines().consecutive()).isEqualTo(3);
     assertThat(c.missedDeadlines().graceHours()).isEqualTo(24);
-    assertThat(c.activityDrop().ratio()).isEqualTo(0.4);
+    assertThat(c.activityDrop().ratio()).isEqualTo(0.25);
     assertThat(c.activityDrop().baselineWeeks()).isEqualTo(3);
     assertThat(c.activityDrop().minBaseline()).isEqualTo(2);
     assertThat(c.activityDrop().basis()).isEqualTo(RulesConfig.Basis.LOGINS);
@@ -47,11 +47,11 @@ class RulesConfigTest {
     assertThat(c.loginInactive().days()).isEqualTo(10);
     assertThat(c.loginInactive().enabled()).isTrue();
     assertThat(c.enabled(Rule.MISSED_DEADLINES)).isFalse();
-    assertThat(c.missedDeadlines().consecutive()).isEqualTo(2);
+    assertThat(c.missedDeadlines().consecutive()).isEqualTo(3);
     assertThat(c.activityDrop().ratio()).isEqualTo(0.3);
     assertThat(c.activityDrop().baselineWeeks()).isEqualTo(3);
     assertThat(c.studentLevel(Rule.ACTIVITY_DROP)).isFalse();
-    assertThat(c.noSubmissions().days()).isEqualTo(14);
+    assertThat(c.noSubmissions().days()).isEqualTo(28);
   }
 
   @Test
