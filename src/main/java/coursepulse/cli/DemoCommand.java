@@ -69,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
               + " 15-week term in about 40 seconds).")
   String speed;
 
-  @Option(names = "--rules", paramLabel = "FILE", description = "YAML rule thresholds (docs/rules.md).")
+  @Option(names = "--rules", paramLabel = "FILE", description = "Rule thresholds, YAML or .properties (docs/rules.md).")
   Path rules;
 
   @Option(
@@ -114,7 +114,7 @@ final class DemoCommand implements Callable<Integer> {
           new AlertingApp.Settings(
               applicationId,
               stateDir,
-              rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromYaml(rules),
+              rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromFile(rules),
               OffsetSpec.first(),
               Duration.ofSeconds(10),
               false,

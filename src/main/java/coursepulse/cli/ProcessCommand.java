@@ -54,7 +54,7 @@ final class ProcessCommand implements Callable<Integer> {
   @Option(
       names = "--rules",
       paramLabel = "FILE",
-      description = "YAML rule thresholds (see docs/rules.md); default: the built-in defaults.")
+      description = "Rule thresholds, YAML or .properties (see docs/rules.md); default: the built-in defaults.")
   Path rules;
 
   @Option(
@@ -96,7 +96,7 @@ final class ProcessCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RulesConfig rulesConfig = rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromYaml(rules);
+    RulesConfig rulesConfig = rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromFile(rules);
     Path dir = stateDir != null ? stateDir : Path.of("coursepulse-data", "state");
     PrometheusMeterRegistry registry = MetricsServer.newRegistry(applicationId);
     AlertingApp.Settings settings =

@@ -536,8 +536,9 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
 
   /**
    * Opens NO_SUBMISSIONS once the threshold has passed since the last submission (or the start)
-   * and at least one assignment fell due in that time. Without a due assignment it waits for the
-   * next deadline timer, which calls this again.
+   * and at least one assignment of this course, due after that, was not handed in by its due time
+   * plus grace. Without one it waits for the next deadline timer (due + grace), which calls this
+   * again.
    */
   private void checkNoSubmissions(
       String student, String course, StudentState st, EnrollmentState en, long now) {
@@ -551,22 +552,23 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
       schedule(due, TimerKeys.NO_SUBMISSIONS, student, course);
       return;
     }
-    // Only work still owed counts: an assignment handed in early makes silence unremarkable.
+    // Only work still owed counts: an assignment handed in early makes silence unremarkable, and
+    // one still inside its grace period is not owed yet (the same line MISSED_DEADLINES draws).
     CourseAssignments ca = courseAssignments(course);
-    long firstDue = Long.MAX_VALUE;
+    long firstOwed = Long.MAX_VALUE;
     long owed = 0;
     for (int i = 0; i < ca.size(); i++) {
       long d = ca.due(i);
       boolean handedIn = i < MAX_TRACKED_ASSIGNMENTS && (en.submittedByGrace & (1L << i)) != 0;
-      if (d > since && d <= now && !handedIn) {
-        firstDue = Math.min(firstDue, d);
+      if (d > since && d + graceMs <= now && !handedIn) {
+        firstOwed = Math.min(firstOwed, d + graceMs);
         owed++;
       }
     }
-    if (firstDue == Long.MAX_VALUE) {
+    if (firstOwed == Long.MAX_VALUE) {
       return;
     }
-    long openAt = Math.max(due, firstDue);
+    long openAt = Math.max(due, firstOwed);
     if (en.noSubResolvedAt != EnrollmentState.NONE) {
       openAt = Math.max(openAt, en.noSubResolvedAt + cooldownMs);
     }
