@@ -61,12 +61,13 @@ public final class IngestBenchmark {
         for (String s : StreamNames.INPUTS) {
           log.createStream(s, Retention.unlimited());
         }
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (IngestServer server =
             IngestServer.start(
                 log,
                 IngestServer.Options.defaults(new InetSocketAddress("127.0.0.1", 0), TOKEN)
                     .withThreads(Math.max(16, connections * 2)),
-                new SimpleMeterRegistry(),
+                registry,
                 Clock.systemUTC())) {
           URI target = URI.create("http://127.0.0.1:" + server.address().getPort() + "/v1/caliper");
           run(target, Math.min(events, 20_000), connections, batches.get(batches.size() - 1),
@@ -74,6 +75,10 @@ public final class IngestBenchmark {
           for (int batch : batches) {
             run(target, events, connections, batch, "measured");
           }
+          var commit = registry.get("coursepulse.ingest.commit.latency").timer();
+          var size = registry.get("coursepulse.ingest.commit.events").summary();
+          System.out.printf("group commits: %,d, mean %.1f ms, mean %.1f events per commit%n",
+              commit.count(), commit.mean(java.util.concurrent.TimeUnit.MILLISECONDS), size.mean());
         }
       }
       int size = JSON.writeValueAsBytes(loggedIn()).length;
