@@ -70,7 +70,8 @@ import org.slf4j.LoggerFactory;
  * (from {@code first} and from {@code last}) and reads the first chunk of each (offset and record
  * count), which gives exact first and last offsets; a stream with no chunk after {@link
  * RabbitSettings.Builder#statsProbeTimeout} is reported empty. On 3.11 or newer it uses the
- * statistics command. Features that need a newer broker are listed in {@link Feature}; {@link
+ * statistics command for the first offset and, where the broker does not report the committed
+ * offset (Debian's 4.0.5 does not), the same probe for the exact last one. Features that need a newer broker are listed in {@link Feature}; {@link
  * #requireFeature} fails with a line naming the version needed.
  *
  * <p><b>Errors.</b> Failures become {@link LogUnavailableException} (cannot reach the port, bad
@@ -338,9 +339,13 @@ public final class RabbitStreamLog implements StreamLog {
     }
     long last;
     try {
-      last = s.committedOffset(); // exact, RabbitMQ 4.0+
+      last = s.committedOffset(); // exact, where the broker reports it
     } catch (NoOffsetException e) {
-      last = s.committedChunkId(); // first offset of the last committed chunk, 3.11-3.13
+      // Only the first offset of the last committed chunk (3.11 to 4.0.x: Debian trixie's 4.0.5
+      // does not report committed_offset): read that chunk's record count to make it exact.
+      long chunk = s.committedChunkId();
+      last = probeStats(stream).map(StreamStats::lastOffset).orElse(chunk);
+      last = Math.max(last, chunk);
     }
     return Optional.of(new StreamStats(first, Math.max(first, last)));
   }
