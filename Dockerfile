@@ -17,6 +17,6 @@ COPY --from=build /src/target/coursepulse.jar /opt/coursepulse/coursepulse.jar
 USER coursepulse
 WORKDIR /var/lib/coursepulse
 ENV COURSEPULSE_METRICS_BIND=0.0.0.0
-EXPOSE 9464 9465 9466
+EXPOSE 9464 9465 9466 9467
 ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/coursepulse/coursepulse.jar"]
 CMD ["--help"]

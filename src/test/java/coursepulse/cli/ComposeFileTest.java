@@ -109,7 +109,9 @@ class ComposeFileTest {
         }
       }
     }
-    assertThat(jobs).containsExactlyInAnyOrder("coursepulse-processor", "coursepulse-producer");
+    assertThat(jobs)
+        .containsExactlyInAnyOrder(
+            "coursepulse-processor", "coursepulse-producer", "coursepulse-sink");
     assertThat(services.path("processor").path("command").get(0).asText()).isEqualTo("process");
     assertThat(services.path("producer").path("command").get(0).asText()).isEqualTo("produce");
     for (String app : List.of("processor", "producer")) {

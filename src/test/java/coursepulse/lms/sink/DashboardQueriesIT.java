@@ -35,8 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith({RabbitMqExtension.class, PostgresExtension.class})
 class DashboardQueriesIT {
 
-  static final Path PANELS = Path.of("grafana/dashboards/coursepulse-alerts-panels.json");
-  static final Path VARIABLES = Path.of("grafana/dashboards/coursepulse-alerts-variables.json");
+  static final Path DASHBOARD = Path.of("grafana/dashboards/coursepulse.json");
   static final String DATASOURCE_UID = "coursepulse-postgres";
   private static final Pattern MACRO = Pattern.compile("\\$__(\\w+)(\\(([^)]*)\\))?");
 
@@ -54,12 +53,27 @@ class DashboardQueriesIT {
     }
 
     ObjectMapper json = new ObjectMapper();
+    JsonNode dashboard = json.readTree(DASHBOARD.toFile());
+    List<JsonNode> sqlVariables = new java.util.ArrayList<>();
+    for (JsonNode v : dashboard.at("/templating/list")) {
+      if (DATASOURCE_UID.equals(v.at("/datasource/uid").asText())) {
+        sqlVariables.add(v);
+      }
+    }
+    List<JsonNode> sqlPanels = new java.util.ArrayList<>();
+    for (JsonNode panel : dashboard.get("panels")) {
+      if (DATASOURCE_UID.equals(panel.at("/datasource/uid").asText())) {
+        sqlPanels.add(panel);
+      }
+    }
+    assertThat(sqlVariables).as("PostgreSQL variables of the dashboard").isNotEmpty();
     Map<String, String> variables = new LinkedHashMap<>();
     try (Connection c = db.connect()) {
       // Variables first: their values replace $name in the panels, as with "All" selected.
-      for (JsonNode v : json.readTree(VARIABLES.toFile())) {
+      for (JsonNode v : sqlVariables) {
         assertThat(v.at("/datasource/uid").asText()).isEqualTo(DATASOURCE_UID);
-        List<List<String>> rows = run(c, v.get("query").asText(), Map.of());
+        String query = v.get("query").isTextual() ? v.get("query").asText() : v.at("/query/rawSql").asText(v.at("/definition").asText());
+        List<List<String>> rows = run(c, query, Map.of());
         assertThat(rows).as("values of variable $%s", v.get("name").asText()).isNotEmpty();
         variables.put(v.get("name").asText(),
             rows.stream().map(r -> "'" + r.get(0).replace("'", "''") + "'")
@@ -67,7 +81,7 @@ class DashboardQueriesIT {
       }
 
       int queries = 0;
-      for (JsonNode panel : json.readTree(PANELS.toFile())) {
+      for (JsonNode panel : sqlPanels) {
         assertThat(panel.at("/datasource/uid").asText()).isEqualTo(DATASOURCE_UID);
         for (JsonNode target : panel.get("targets")) {
           assertThat(target.at("/datasource/uid").asText())
