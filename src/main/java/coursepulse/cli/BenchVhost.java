@@ -92,6 +92,7 @@ final class BenchVhost implements AutoCloseable {
     try {
       response =
           HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
               .connectTimeout(Duration.ofSeconds(5))
               .build()
               .send(request, HttpResponse.BodyHandlers.ofString());
