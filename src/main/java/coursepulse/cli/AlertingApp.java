@@ -54,6 +54,16 @@ final class AlertingApp implements AutoCloseable {
    */
   static AlertingApp start(
       StreamLog log, Settings settings, MeterRegistry registry, Consumer<Alert> alertSink) {
+    return start(log, settings, registry, alertSink, java.util.Map.of());
+  }
+
+  /**
+   * Like {@link #start(StreamLog, Settings, MeterRegistry, Consumer)} with per-stream start
+   * positions used while there is no checkpoint (those {@code reset} left).
+   */
+  static AlertingApp start(
+      StreamLog log, Settings settings, MeterRegistry registry, Consumer<Alert> alertSink,
+      java.util.Map<String, OffsetSpec> startPositions) {
     for (String input : StreamNames.INPUTS) {
       if (!log.streamExists(input)) {
         throw new StreamNotFoundException(input);
@@ -75,11 +85,12 @@ final class AlertingApp implements AutoCloseable {
     StreamEngine engine =
         StreamEngine.builder()
             .applicationId(settings.applicationId())
-            .topology(RiskTopology.build(options))
+            .topology(RiskTopology.build(options, settings.alertsStream()))
             .log(log)
             .stateDir(settings.stateDir())
             .meterRegistry(registry)
             .startFrom(settings.startFrom())
+            .startFrom(startPositions)
             .checkpointInterval(settings.checkpointInterval())
             .build();
     engine.start();

@@ -451,7 +451,7 @@ final class BenchCommand implements Callable<Integer> {
         }) {
       streams.createStream(s, Retention.unlimited());
     }
-    Topology topology = RiskTopology.build(options, afterEvent);
+    Topology topology = RiskTopology.buildObserved(options, StreamNames.ALERTS, afterEvent);
     StreamEngine.Builder builder =
         StreamEngine.builder()
             .applicationId(applicationId)

@@ -109,10 +109,15 @@ final class ProcessCommand implements Callable<Integer> {
             courseLabel,
             StreamNames.ALERTS);
     var out = spec.commandLine().getOut();
+    var resetTo = ResetMarker.read(dir, applicationId);
+    if (!resetTo.isEmpty()) {
+      spec.commandLine().getErr().println(
+          "starting from the positions 'reset' left (unless a checkpoint exists): " + resetTo);
+    }
     try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ)) {
       AlertingApp app =
           AlertingApp.start(
-              streams, settings, registry, quiet ? a -> {} : AlertingApp.printer(out));
+              streams, settings, registry, quiet ? a -> {} : AlertingApp.printer(out), resetTo);
       int port = metrics.portOr(9464);
       try (MetricsServer server =
           port == 0
@@ -140,6 +145,9 @@ final class ProcessCommand implements Callable<Integer> {
           stopped.await();
         }
         app.throwIfFailed();
+        if (!resetTo.isEmpty() && app.engine().state() == coursepulse.engine.StreamEngine.State.STOPPED) {
+          ResetMarker.delete(dir, applicationId); // the final checkpoint has taken over
+        }
       }
     } catch (IOException e) {
       throw e;

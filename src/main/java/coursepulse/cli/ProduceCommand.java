@@ -20,6 +20,7 @@ import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,6 +40,8 @@ import picocli.CommandLine.Spec;
 public final class ProduceCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
+
+  @Mixin LogOptions logOptions;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -90,11 +93,9 @@ public final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
-  @picocli.CommandLine.Mixin LogOptions log;
-
   private final Supplier<StreamLog> logSupplier;
 
-  /** Used by picocli: the log comes from the log options. */
+  /** Used by picocli: the log comes from {@code --broker}/{@code --uri} (default RabbitMQ). */
   public ProduceCommand() {
     this(null);
   }
@@ -154,7 +155,7 @@ public final class ProduceCommand implements Callable<Integer> {
     if (logSupplier != null) {
       return logSupplier.get();
     }
-    return log.open(LogOptions.Broker.RABBITMQ);
+    return logOptions.open(LogOptions.Broker.RABBITMQ);
   }
 
   private static void writeGroundTruth(Simulation simulation, Path file) throws IOException {

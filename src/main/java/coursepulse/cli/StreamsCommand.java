@@ -1,5 +1,8 @@
 package coursepulse.cli;
 
+import coursepulse.engine.log.LogMessage;
+import coursepulse.engine.log.LogReader;
+import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamStats;
@@ -22,7 +25,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Lists the streams coursepulse uses: first and last offset, message count and the stored"
-          + " offset (and lag) of each application's named consumer.",
+          + " offset of each application's named consumer, with its lag in messages and in time"
+          + " (log time of the newest message minus that of the last processed one).",
       "With --create, declares the input streams 01-Enrollment, 02-Login, 03-Activity and the"
           + " output stream 04-Alerts (existing streams are left as they are)."
     })
@@ -102,13 +106,47 @@ final class StreamsCommand implements Callable<Integer> {
     }
   }
 
+  /** Log time of the newest message minus that of the last processed one. */
+  static String timeLag(StreamLog streams, String stream, long processed, StreamStats stats) {
+    if (processed >= stats.lastOffset()) {
+      return "0s";
+    }
+    LogMessage done = messageAt(streams, stream, processed);
+    LogMessage newest = messageAt(streams, stream, stats.lastOffset());
+    if (done == null || newest == null) {
+      return "time unknown";
+    }
+    return humanDuration(Duration.ofMillis(Math.max(0, newest.timestamp() - done.timestamp())));
+  }
+
+  static String humanDuration(Duration d) {
+    long s = d.toSeconds();
+    if (s < 60) {
+      return s + "s";
+    }
+    if (s < 3600) {
+      return (s / 60) + "m" + (s % 60) + "s";
+    }
+    if (s < 86_400) {
+      return (s / 3600) + "h" + ((s / 60) % 60) + "m";
+    }
+    return (s / 86_400) + "d" + ((s / 3600) % 24) + "h";
+  }
+
+  private static LogMessage messageAt(StreamLog streams, String stream, long offset) {
+    try (LogReader reader = streams.reader(stream, OffsetSpec.offset(offset))) {
+      return reader.poll(Duration.ofSeconds(5));
+    }
+  }
+
   private String consumers(StreamLog streams, String stream, Optional<StreamStats> stats) {
     List<String> parts = new ArrayList<>();
     for (String app : applicationIds) {
       OptionalLong stored = streams.queryOffset(app, stream);
       if (stored.isPresent()) {
         long lag = stats.map(s -> Math.max(0, s.lastOffset() - stored.getAsLong())).orElse(0L);
-        parts.add(app + "@" + stored.getAsLong() + " (lag " + lag + ")");
+        String behind = stats.map(s -> timeLag(streams, stream, stored.getAsLong(), s)).orElse("0s");
+        parts.add(app + "@" + stored.getAsLong() + " (lag " + lag + " msgs, " + behind + ")");
       }
     }
     return parts.isEmpty() ? "-" : String.join(", ", parts);

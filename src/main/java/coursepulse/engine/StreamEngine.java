@@ -1,13 +1,19 @@
 package coursepulse.engine;
 
 import coursepulse.engine.internal.EngineRuntime;
+import coursepulse.engine.internal.Checkpoint;
 import coursepulse.engine.internal.EngineSettings;
+import coursepulse.engine.internal.StateDirLock;
 import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.StreamLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -33,6 +39,11 @@ import java.util.Optional;
  * the log drops records re-emitted by a replay. Periodic checkpoints in {@code stateDir} hold every
  * store with the input offsets they reflect; a restart restores the latest valid one and resumes
  * reading there. Unreadable records go to {@code <applicationId>-dlq}.
+ *
+ * <p>A running engine holds an exclusive lock on its state directory ({@code
+ * stateDir/<applicationId>/.lock}, released by the operating system even when the process is
+ * killed): a second engine with the same application id and state directory, in this or another
+ * process, fails to start, and {@link #cleanUp} refuses while it runs.
  *
  * <p>Lifecycle:
  *
@@ -101,9 +112,44 @@ public final class StreamEngine implements AutoCloseable {
   }
 
   /**
+   * Deletes the local state of an application: every checkpoint in {@code
+   * stateDir/<applicationId>}, so the next start begins from its {@code startFrom} positions with
+   * empty stores (like Kafka Streams' {@code cleanUp()}). Offsets stored on the log are left as
+   * they are.
+   *
+   * @return how many checkpoints were deleted
+   * @throws IllegalStateException when an engine of this application holds the state directory
+   * @throws UncheckedIOException when the directory cannot be read or changed
+   */
+  public static int cleanUp(Path stateDir, String applicationId) {
+    Path dir = stateDir.resolve(applicationId);
+    try (StateDirLock lock = StateDirLock.acquire(dir, applicationId)) {
+      return Checkpoint.deleteAll(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean up " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether an engine (in any process on this host) holds the state directory of {@code
+   * applicationId} under {@code stateDir} now.
+   *
+   * @throws UncheckedIOException when the lock file cannot be opened
+   */
+  public static boolean isRunning(Path stateDir, String applicationId) {
+    try {
+      return StateDirLock.isHeld(stateDir.resolve(applicationId));
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot check the lock of " + stateDir.resolve(applicationId) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Starts the processing thread; returns at once. Restoring happens on that thread.
    *
-   * @throws IllegalStateException when not in state CREATED
+   * @throws IllegalStateException when not in state CREATED, or when another engine holds the
+   *     state directory of this application id
    */
   public void start() {
     runtime.start();
@@ -170,6 +216,8 @@ public final class StreamEngine implements AutoCloseable {
         DeserializationExceptionHandler.logAndContinue();
     private StateListener stateListener = (n, o) -> {};
     private Duration logRecoveryTimeout = Duration.ofMinutes(10);
+    private Map<String, OffsetSpec> startFromByStream = Map.of();
+    private Map<String, Long> stopAt = Map.of();
 
     private Builder() {}
 
@@ -225,6 +273,37 @@ public final class StreamEngine implements AutoCloseable {
     /** Where to start reading when there is no checkpoint; default {@code first}. */
     public Builder startFrom(OffsetSpec startFrom) {
       this.startFrom = Objects.requireNonNull(startFrom, "startFrom");
+      return this;
+    }
+
+    /**
+     * Where to start reading each listed source stream when there is no checkpoint; streams not
+     * listed start at {@link #startFrom(OffsetSpec)}. Default: none listed. Names must be source
+     * streams of the topology.
+     */
+    public Builder startFrom(Map<String, OffsetSpec> perStream) {
+      this.startFromByStream = Map.copyOf(Objects.requireNonNull(perStream, "perStream"));
+      return this;
+    }
+
+    /**
+     * Bounds the input: for each listed source stream, the offset at which reading stops
+     * (exclusive). Records at or past it are not processed; the source counts as at its end once
+     * every offset below it was read, or the log has nothing more. With every source bounded,
+     * {@link StreamEngine#awaitIdle} returns once the range is processed, which is how a replay
+     * over a fixed range ends. Default: none (read forever). Names must be source streams of the
+     * topology; offsets must be zero or positive.
+     */
+    public Builder stopAt(Map<String, Long> endOffsets) {
+      Map<String, Long> copy = new LinkedHashMap<>();
+      for (Map.Entry<String, Long> e : endOffsets.entrySet()) {
+        if (e.getValue() == null || e.getValue() < 0) {
+          throw new IllegalArgumentException(
+              "stopAt offset of '" + e.getKey() + "' must be >= 0, was " + e.getValue());
+        }
+        copy.put(e.getKey(), e.getValue());
+      }
+      this.stopAt = Map.copyOf(copy);
       return this;
     }
 
@@ -286,6 +365,12 @@ public final class StreamEngine implements AutoCloseable {
       Objects.requireNonNull(topology, "topology is required");
       Objects.requireNonNull(log, "log is required");
       Objects.requireNonNull(stateDir, "stateDir is required");
+      for (String stream : startFromByStream.keySet()) {
+        requireSource(stream, "startFrom");
+      }
+      for (String stream : stopAt.keySet()) {
+        requireSource(stream, "stopAt");
+      }
       EngineSettings settings =
           new EngineSettings(
               applicationId,
@@ -300,8 +385,18 @@ public final class StreamEngine implements AutoCloseable {
               maxBufferedRecordsPerSource,
               pollTimeout,
               deserializationExceptionHandler,
-              logRecoveryTimeout);
+              logRecoveryTimeout,
+              startFromByStream,
+              stopAt);
       return new StreamEngine(new EngineRuntime(settings, stateListener));
+    }
+
+    private void requireSource(String stream, String setting) {
+      if (!topology.graph().sourceStreams().contains(stream)) {
+        throw new IllegalArgumentException(
+            setting + " names '" + stream + "', which is not a source stream of the topology "
+                + topology.graph().sourceStreams());
+      }
     }
 
     private static Duration requireNotNegative(Duration d, String what) {

@@ -162,6 +162,29 @@ public record Checkpoint(
     return null;
   }
 
+  /**
+   * Deletes every checkpoint (and leftover temporary file) in {@code dir}; the caller holds the
+   * directory's {@link StateDirLock}.
+   *
+   * @return how many checkpoints were deleted
+   */
+  public static int deleteAll(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    int n = 0;
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, PREFIX + "*")) {
+      for (Path p : ds) {
+        if (p.getFileName().toString().endsWith(SUFFIX)) {
+          n++;
+        }
+        Files.deleteIfExists(p);
+      }
+    }
+    fsyncDirectory(dir);
+    return n;
+  }
+
   /** Checkpoint files, newest first. */
   static List<Path> list(Path dir) throws IOException {
     List<Path> out = new ArrayList<>();

@@ -77,6 +77,11 @@ public final class EngineRuntime {
   private long checkpointSequence;
   private long lastCheckpointAt;
   private long idleSince = -1;
+  // Per source: the exclusive end offset from the builder's stopAt, else Long.MAX_VALUE.
+  private long[] stopAt;
+  // Per source: whether every offset below stopAt has been read (or the reader went past it).
+  private boolean[] stopReached;
+  private StateDirLock stateDirLock;
 
   /** How long one empty input is polled before the others are looked at again. */
   private static final long SLICE_NANOS = 500_000L;
@@ -114,6 +119,12 @@ public final class EngineRuntime {
     synchronized (lock) {
       if (state != State.CREATED) {
         throw new IllegalStateException("engine can start only once, from CREATED; it is " + state);
+      }
+      try {
+        stateDirLock = StateDirLock.acquire(checkpointDir(), settings.applicationId());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(
+            "cannot lock the state directory " + checkpointDir() + ": " + e.getMessage(), e);
       }
       transition(State.RESTORING);
       thread = new Thread(this::run, "coursepulse-engine-" + settings.applicationId());
@@ -190,6 +201,14 @@ public final class EngineRuntime {
 
   private void run() {
     try {
+      runTask();
+    } finally {
+      stateDirLock.close();
+    }
+  }
+
+  private void runTask() {
+    try {
       restore();
       synchronized (lock) {
         if (!stopRequested) {
@@ -262,16 +281,22 @@ public final class EngineRuntime {
     endConfirmedAt = new long[n];
     lastRead = new long[n];
     readSinceSubscribe = new boolean[n];
+    stopAt = new long[n];
+    stopReached = new boolean[n];
     for (int i = 0; i < n; i++) {
       String stream = task.sourceStream(i);
       Long next = cp == null ? null : cp.nextOffsets().get(stream);
-      OffsetSpec from = settings.startFrom();
+      OffsetSpec from = settings.startFrom(stream);
+      stopAt[i] = settings.stopAt().getOrDefault(stream, Long.MAX_VALUE);
+      long startOffset = from instanceof OffsetSpec.Absolute a ? a.offset() : -1;
       lastRead[i] = -1;
       if (next != null && next >= 0) {
         from = OffsetSpec.offset(next);
         task.setReadPosition(i, next);
         lastRead[i] = next - 1;
+        startOffset = next;
       }
+      stopReached[i] = startOffset >= stopAt[i];
       endConfirmedAt[i] = NOT_AT_END;
       position.set(i, task.nextOffset(i));
       buffered.set(i, 0);
@@ -285,13 +310,22 @@ public final class EngineRuntime {
       if (id == null) {
         // Without a checkpoint a replay from the first offset re-derives the ids of an earlier
         // run (and the log drops its duplicates); any other start continues after the log.
-        id = settings.startFrom() instanceof OffsetSpec.First ? 1L : w.lastPublishingId() + 1;
+        id = startsFromFirst() ? 1L : w.lastPublishingId() + 1;
         id = Math.max(1L, id);
       }
       nextPublishingId.put(stream, id);
     }
     lastCheckpointAt = settings.clock().millis();
     idleSince = -1;
+  }
+
+  private boolean startsFromFirst() {
+    for (String stream : settings.graph().sourceStreams()) {
+      if (!(settings.startFrom(stream) instanceof OffsetSpec.First)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private StateStore store(String name) {
@@ -344,7 +378,7 @@ public final class EngineRuntime {
     int capacity = settings.maxBufferedRecordsPerSource();
     boolean fetched = false;
     for (int i = 0; i < n; i++) {
-      while (task.buffered(i) < capacity) {
+      while (!stopReached[i] && task.buffered(i) < capacity) {
         LogMessage m = readers[i].poll(Duration.ZERO);
         if (m == null) {
           break;
@@ -385,6 +419,11 @@ public final class EngineRuntime {
    */
   private boolean accept(int i, LogMessage m) {
     long offset = m.offset();
+    if (offset >= stopAt[i]) {
+      // Chunks arrive whole: the rest of the last chunk in range is not for this run.
+      stopReached[i] = true;
+      return false;
+    }
     long last = lastRead[i];
     if (last >= 0 && offset <= last) {
       return false;
@@ -406,6 +445,9 @@ public final class EngineRuntime {
     readSinceSubscribe[i] = true;
     endConfirmedAt[i] = NOT_AT_END;
     task.addRecord(i, offset, m.timestamp(), m.body());
+    if (offset + 1 >= stopAt[i]) {
+      stopReached[i] = true;
+    }
     return true;
   }
 
@@ -425,11 +467,16 @@ public final class EngineRuntime {
     if (!task.anyBuffered()) {
       return false;
     }
+    boolean waitingForOpenInput = false;
     for (int i = 0; i < readers.length; i++) {
       if (task.buffered(i) == 0 && !atEnd(i)) {
         // The record this input needs may be in the log already: wait for it, for determinism.
         return false;
       }
+      waitingForOpenInput |= task.buffered(i) == 0 && !stopReached[i];
+    }
+    if (!waitingForOpenInput) {
+      return true; // the empty inputs have read their whole range: nothing to wait for
     }
     long now = settings.clock().millis();
     if (idleSince < 0) {
@@ -440,6 +487,9 @@ public final class EngineRuntime {
 
   /** Whether source {@code i} (with an empty queue) is known to have nothing more in the log. */
   private boolean atEnd(int i) {
+    if (stopReached[i]) {
+      return true;
+    }
     return endConfirmedAt[i] != NOT_AT_END && endConfirmedAt[i] == task.nextOffset(i);
   }
 
@@ -459,7 +509,7 @@ public final class EngineRuntime {
   private boolean waitForInput() {
     boolean anyEmpty = false;
     for (int i = 0; i < readers.length; i++) {
-      anyEmpty |= task.buffered(i) == 0;
+      anyEmpty |= task.buffered(i) == 0 && !stopReached[i];
     }
     if (!anyEmpty || stopRequested) {
       return false;
@@ -473,7 +523,7 @@ public final class EngineRuntime {
     while (remaining > 0 && !stopRequested) {
       int firstEmpty = -1;
       for (int i = 0; i < readers.length; i++) {
-        if (task.buffered(i) == 0) {
+        if (task.buffered(i) == 0 && !stopReached[i]) {
           LogMessage m = readers[i].poll(Duration.ZERO);
           if (m != null) {
             accept(i, m);
@@ -513,7 +563,7 @@ public final class EngineRuntime {
       return last < next;
     }
     // Nothing read since a start without checkpoint.
-    OffsetSpec from = settings.startFrom();
+    OffsetSpec from = settings.startFrom(task.sourceStream(i));
     if (from instanceof OffsetSpec.First) {
       return false; // the stream holds messages, all ahead of us
     }

@@ -7,8 +7,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
-/** Validated settings of one engine, as given to its builder. */
+/**
+ * Validated settings of one engine, as given to its builder.
+ *
+ * @param startFromByStream per source stream, where to start without a checkpoint; streams not in
+ *     it use {@code startFrom}
+ * @param stopAt per source stream, the offset before which reading stops (exclusive); streams not
+ *     in it are read without end
+ */
 public record EngineSettings(
     String applicationId,
     TopologyGraph graph,
@@ -22,4 +30,12 @@ public record EngineSettings(
     int maxBufferedRecordsPerSource,
     Duration pollTimeout,
     DeserializationExceptionHandler deserializationHandler,
-    Duration logRecoveryTimeout) {}
+    Duration logRecoveryTimeout,
+    Map<String, OffsetSpec> startFromByStream,
+    Map<String, Long> stopAt) {
+
+  /** Where {@code stream} starts without a checkpoint. */
+  public OffsetSpec startFrom(String stream) {
+    return startFromByStream.getOrDefault(stream, startFrom);
+  }
+}

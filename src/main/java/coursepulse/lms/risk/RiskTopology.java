@@ -122,31 +122,46 @@ public final class RiskTopology {
         }
       };
 
-  /** A new topology of the application. */
+  /** A new topology of the application, writing alerts to {@code 04-Alerts}. */
   public static Topology build(Options options) {
-    StreamsBuilder builder = new StreamsBuilder();
-    build(builder, options);
-    return builder.build();
-  }
-
-  /** Adds the application to {@code builder}. */
-  public static void build(StreamsBuilder builder, Options options) {
-    build(builder, options, null);
+    return build(options, StreamNames.ALERTS);
   }
 
   /**
-   * A new topology of the application that also calls {@code afterEvent} with each input event
-   * once the alerting processor has handled it (its state updated, its alerts forwarded), on the
-   * task thread. Benchmarks measure end-to-end latency with it.
+   * A new topology of the application writing alerts to {@code alertsStream}; {@code null} writes
+   * none (the alert listener still sees every alert: replays and backtests that only compare).
    */
-  public static Topology build(Options options, Consumer<LmsEvent> afterEvent) {
+  public static Topology build(Options options, String alertsStream) {
     StreamsBuilder builder = new StreamsBuilder();
-    build(builder, options, afterEvent);
+    build(builder, options, alertsStream);
+    return builder.build();
+  }
+
+  /** Adds the application to {@code builder}, writing alerts to {@code 04-Alerts}. */
+  public static void build(StreamsBuilder builder, Options options) {
+    build(builder, options, StreamNames.ALERTS);
+  }
+
+  /** Adds the application to {@code builder}; {@code alertsStream} as in {@link #build(Options, String)}. */
+  public static void build(StreamsBuilder builder, Options options, String alertsStream) {
+    build(builder, options, alertsStream, null);
+  }
+
+  /**
+   * A new topology of the application, writing alerts to {@code alertsStream}, that also calls
+   * {@code afterEvent} with each input event once the alerting processor has handled it (its
+   * state updated, its alerts forwarded), on the task thread. Benchmarks measure end-to-end
+   * latency with it.
+   */
+  public static Topology buildObserved(
+      Options options, String alertsStream, Consumer<LmsEvent> afterEvent) {
+    StreamsBuilder builder = new StreamsBuilder();
+    build(builder, options, alertsStream, afterEvent);
     return builder.build();
   }
 
   private static void build(
-      StreamsBuilder builder, Options options, Consumer<LmsEvent> afterEvent) {
+      StreamsBuilder builder, Options options, String alertsStream, Consumer<LmsEvent> afterEvent) {
     RulesConfig rules = options.rules();
     int weeks = RiskProcessor.weeksKept(rules);
     builder
@@ -189,11 +204,14 @@ public final class RiskTopology {
             .branch((k, v) -> v instanceof Alert, Branched.as("alerts"))
             .defaultBranch(Branched.as("refused"));
     Consumer<Alert> listener = options.alertListener();
-    branches
-        .get("risk-alerts")
-        .mapValues(v -> (Alert) v)
-        .peek((k, alert) -> listener.accept(alert))
-        .to(StreamNames.ALERTS, Produced.with(AlertCodec.serde()));
+    KStream<String, Alert> alerts =
+        branches
+            .get("risk-alerts")
+            .mapValues(v -> (Alert) v)
+            .peek((k, alert) -> listener.accept(alert));
+    if (alertsStream != null) {
+      alerts.to(alertsStream, Produced.with(AlertCodec.serde()));
+    }
     if (options.deadLetterStream() != null) {
       branches
           .get("risk-refused")

@@ -1,0 +1,125 @@
+package coursepulse.cli;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A position in an input stream as the operator names it for {@code replay} and {@code reset}:
+ * {@code first}, {@code last}, {@code offset:N} (or a bare number), {@code timestamp:ISO} (log
+ * time: when the broker stored the message) or {@code event-time:ISO} (the events' own {@code
+ * occurredAt}). {@link ReplayRange} turns one into an offset per stream.
+ */
+sealed interface ReplayPosition {
+
+  /** The oldest retained message. */
+  record First() implements ReplayPosition {
+    @Override
+    public String toString() {
+      return "first";
+    }
+  }
+
+  /** The end of the stream as it is when the command starts (after its newest message). */
+  record Last() implements ReplayPosition {
+    @Override
+    public String toString() {
+      return "last";
+    }
+  }
+
+  /** An absolute offset of the stream. */
+  record Offset(long offset) implements ReplayPosition {
+    @Override
+    public String toString() {
+      return "offset:" + offset;
+    }
+  }
+
+  /** The first message the log stored at or after this time (broker append time). */
+  record LogTime(Instant time) implements ReplayPosition {
+    @Override
+    public String toString() {
+      return "timestamp:" + time;
+    }
+  }
+
+  /** The first message whose event happened at or after this time ({@code occurredAt}). */
+  record EventTime(Instant time) implements ReplayPosition {
+    @Override
+    public String toString() {
+      return "event-time:" + time;
+    }
+  }
+
+  String FORMS =
+      "first, last, offset:N, timestamp:2026-09-15T00:00:00Z (log time) or"
+          + " event-time:2026-09-15T00:00:00Z (event time)";
+
+  /**
+   * Parses one position.
+   *
+   * @throws IllegalArgumentException naming the accepted forms
+   */
+  static ReplayPosition parse(String text) {
+    String s = text == null ? "" : text.trim();
+    try {
+      if (s.equals("first")) {
+        return new First();
+      }
+      if (s.equals("last")) {
+        return new Last();
+      }
+      if (s.startsWith("offset:") || (!s.isEmpty() && s.chars().allMatch(Character::isDigit))) {
+        long n = Long.parseLong(s.startsWith("offset:") ? s.substring(7) : s);
+        if (n >= 0) {
+          return new Offset(n);
+        }
+      }
+      if (s.startsWith("timestamp:")) {
+        return new LogTime(instant(s.substring("timestamp:".length())));
+      }
+      if (s.startsWith("event-time:")) {
+        return new EventTime(instant(s.substring("event-time:".length())));
+      }
+    } catch (NumberFormatException | DateTimeParseException e) {
+      // fall through to the message below
+    }
+    throw new IllegalArgumentException("cannot read position '" + text + "': use " + FORMS);
+  }
+
+  /**
+   * Parses {@code STREAM=POSITION,STREAM=POSITION}, e.g. {@code 01-Enrollment=first,02-Login=5000}.
+   *
+   * @throws IllegalArgumentException on a malformed entry or a stream named twice
+   */
+  static Map<String, ReplayPosition> parsePerStream(String text) {
+    Map<String, ReplayPosition> out = new LinkedHashMap<>();
+    if (text == null || text.isBlank()) {
+      return out;
+    }
+    for (String part : text.split(",")) {
+      int eq = part.indexOf('=');
+      if (eq <= 0 || eq == part.length() - 1) {
+        throw new IllegalArgumentException(
+            "cannot read '" + part.trim() + "': use STREAM=POSITION, e.g. 02-Login=5000");
+      }
+      String stream = part.substring(0, eq).trim();
+      if (out.put(stream, parse(part.substring(eq + 1))) != null) {
+        throw new IllegalArgumentException("stream '" + stream + "' is given twice");
+      }
+    }
+    return out;
+  }
+
+  private static Instant instant(String t) {
+    if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
+      return Instant.ofEpochMilli(Long.parseLong(t));
+    }
+    if (t.length() == 10) { // a date alone means its start, UTC
+      return java.time.LocalDate.parse(t).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    }
+    return Instant.parse(t);
+  }
+}

@@ -1,0 +1,171 @@
+package coursepulse.cli;
+
+import coursepulse.engine.log.LogMessage;
+import coursepulse.engine.log.LogReader;
+import coursepulse.engine.log.OffsetSpec;
+import coursepulse.engine.log.StreamLog;
+import coursepulse.engine.log.StreamStats;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.ToLongFunction;
+
+/**
+ * Turns {@link ReplayPosition}s into offsets of one stream, as the stream is when the command
+ * runs, and refuses a start that retention has removed.
+ *
+ * <p>Log time ({@code timestamp:}) is resolved by the log itself (a reader attached at that time;
+ * it drops the records of the chunk that precede the time). Event time ({@code event-time:}) is
+ * resolved by binary search over offsets, reading one event per probe: it relies on each stream
+ * being in event-time order, which holds for streams fed in event-time order such as the
+ * simulator's (about 20 probes for a million messages).
+ */
+final class ReplayRange {
+
+  /** The offsets of one stream in a range: {@code [start, end)}. */
+  record Bounds(String stream, long start, long end, long firstRetained, long logEnd) {
+    long size() {
+      return Math.max(0, end - start);
+    }
+  }
+
+  /** The requested start lies in data that retention has removed. */
+  static final class RangeGoneException extends IllegalArgumentException {
+    RangeGoneException(String message) {
+      super(message);
+    }
+  }
+
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration END_QUIET = Duration.ofMillis(300);
+
+  private final StreamLog log;
+  private final ToLongFunction<byte[]> eventTime;
+
+  /**
+   * @param eventTime the event time of a message body in epoch ms, or -1 when it has none
+   *     (unreadable): such messages are skipped by the search
+   */
+  ReplayRange(StreamLog log, ToLongFunction<byte[]> eventTime) {
+    this.log = log;
+    this.eventTime = eventTime;
+  }
+
+  /**
+   * The bounds of {@code stream} between {@code from} (inclusive) and {@code to} (exclusive).
+   *
+   * @throws RangeGoneException when retention removed messages at or after {@code from}
+   */
+  Bounds resolve(String stream, ReplayPosition from, ReplayPosition to) {
+    Optional<StreamStats> stats = log.stats(stream);
+    if (stats.isEmpty()) {
+      return new Bounds(stream, 0, 0, 0, 0);
+    }
+    long first = stats.get().firstOffset();
+    long logEnd = exactEnd(stream, stats.get().lastOffset());
+    long start = position(stream, from, first, logEnd, true);
+    long end = position(stream, to, first, logEnd, false);
+    return new Bounds(stream, start, Math.max(start, end), first, logEnd);
+  }
+
+  /** One past the newest message (the log may report the first offset of the newest chunk). */
+  long exactEnd(String stream, long reportedLast) {
+    long last = reportedLast;
+    try (LogReader reader = log.reader(stream, OffsetSpec.offset(reportedLast))) {
+      LogMessage m = reader.poll(PROBE_TIMEOUT);
+      long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+      while (m != null) {
+        last = Math.max(last, m.offset());
+        if (System.nanoTime() > deadline) {
+          break; // live traffic: "the end as of now" is as good as it gets
+        }
+        m = reader.poll(END_QUIET);
+      }
+    }
+    return last + 1;
+  }
+
+  private long position(
+      String stream, ReplayPosition p, long first, long logEnd, boolean isStart) {
+    if (p instanceof ReplayPosition.First) {
+      return first;
+    }
+    if (p instanceof ReplayPosition.Last) {
+      return isStart ? Math.max(first, logEnd - 1) : logEnd;
+    }
+    if (p instanceof ReplayPosition.Offset o) {
+      if (isStart && o.offset() < first) {
+        throw gone(stream, p, first);
+      }
+      return Math.max(first, Math.min(o.offset(), logEnd));
+    }
+    if (p instanceof ReplayPosition.LogTime t) {
+      long ms = t.time().toEpochMilli();
+      LogMessage firstMessage = readAt(stream, first);
+      if (isStart && first > 0 && firstMessage != null && firstMessage.timestamp() > ms) {
+        throw gone(stream, p, first);
+      }
+      try (LogReader reader = log.reader(stream, OffsetSpec.timestamp(ms))) {
+        LogMessage m = reader.poll(END_QUIET.multipliedBy(3));
+        return m == null ? logEnd : Math.min(m.offset(), logEnd);
+      }
+    }
+    ReplayPosition.EventTime t = (ReplayPosition.EventTime) p;
+    long ms = t.time().toEpochMilli();
+    long lo = first;
+    long hi = logEnd; // invariant: every event below lo is before ms; hi is at or after
+    if (isStart && first > 0) {
+      long[] probe = probe(stream, first, logEnd);
+      if (probe != null && probe[1] > ms) {
+        throw gone(stream, p, first);
+      }
+    }
+    while (lo < hi) {
+      long mid = lo + (hi - lo) / 2;
+      long[] probe = probe(stream, mid, hi);
+      if (probe == null) {
+        hi = mid; // nothing readable in [mid, hi)
+      } else if (probe[1] < ms) {
+        lo = probe[0] + 1;
+      } else {
+        hi = mid; // unreadable messages in [mid, probe) go with the later ones
+      }
+    }
+    return lo;
+  }
+
+  /** The first message at or after {@code offset} that has an event time, below {@code limit}. */
+  private long[] probe(String stream, long offset, long limit) {
+    try (LogReader reader = log.reader(stream, OffsetSpec.offset(offset))) {
+      for (LogMessage m = reader.poll(PROBE_TIMEOUT); m != null && m.offset() < limit;
+          m = reader.poll(PROBE_TIMEOUT)) {
+        long t = eventTime.applyAsLong(m.body());
+        if (t >= 0) {
+          return new long[] {m.offset(), t};
+        }
+      }
+    }
+    return null;
+  }
+
+  private LogMessage readAt(String stream, long offset) {
+    try (LogReader reader = log.reader(stream, OffsetSpec.offset(offset))) {
+      return reader.poll(PROBE_TIMEOUT);
+    }
+  }
+
+  private RangeGoneException gone(String stream, ReplayPosition requested, long first) {
+    LogMessage m = readAt(stream, first);
+    String stored = m == null ? "unknown time" : Instant.ofEpochMilli(m.timestamp()).toString();
+    String event = "";
+    if (m != null) {
+      long t = eventTime.applyAsLong(m.body());
+      event = t >= 0 ? ", event time " + Instant.ofEpochMilli(t) : "";
+    }
+    return new RangeGoneException(
+        "the start " + requested + " of " + stream + " is no longer in the stream: retention"
+            + " removed the older messages; the first available offset is " + first + " (stored "
+            + stored + event + "). Replay from there with --from first (or --from-offsets "
+            + stream + "=first) if that is what you want.");
+  }
+}

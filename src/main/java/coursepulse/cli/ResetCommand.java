@@ -1,0 +1,154 @@
+package coursepulse.cli;
+
+import coursepulse.engine.StreamEngine;
+import coursepulse.engine.log.StreamLog;
+import coursepulse.engine.log.StreamNotFoundException;
+import coursepulse.lms.event.StreamNames;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code coursepulse reset}: the application reset tool. Refuses while the application runs,
+ * deletes its checkpoints, stores the new positions as its named-consumer offsets and leaves a
+ * marker so that the next {@code process} starts there with empty state.
+ */
+@Command(
+    name = "reset",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Resets an alerting application so that its next 'process' run starts from --to with empty"
+          + " state, like Kafka's streams application reset tool.",
+      "Refuses while the application is running: a running 'process' holds a lock on"
+          + " <state-dir>/<application-id>/.lock (released by the operating system when the"
+          + " process ends, even on kill -9); with --health-url it also refuses when that"
+          + " endpoint answers (an instance on another host). Then it deletes the checkpoints,"
+          + " stores each input's new position as the application's consumer offset and writes"
+          + " <state-dir>/<application-id>/" + ResetMarker.FILE_NAME + ", which 'process' reads"
+          + " while it has no checkpoint.",
+      "Alerts already in 04-Alerts stay; the next run appends the recomputed ones after them.",
+      ""
+    })
+final class ResetCommand implements Callable<Integer> {
+
+  static final int EXIT_RUNNING = 5;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin LogOptions log;
+
+  @Option(names = {"--application-id", "-a"}, required = true, paramLabel = "ID",
+      description = "The application to reset.")
+  String applicationId;
+
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "Its checkpoint directory (default: coursepulse-data/state, as for process).")
+  Path stateDir;
+
+  @Option(names = "--to", required = true, paramLabel = "POSITION",
+      description = "first, last, offset:N, timestamp:ISO (log time) or event-time:ISO.")
+  String to;
+
+  @Option(names = "--to-offsets", paramLabel = "STREAM=POSITION,...",
+      description = "Per-stream positions overriding --to.")
+  String toOffsets;
+
+  @Option(names = "--health-url", paramLabel = "URL",
+      description = "Also refuse when this /health endpoint of the application answers, e.g."
+          + " http://host:9464/health.")
+  URI healthUrl;
+
+  @Option(names = "--dry-run", description = "Print what would be done, change nothing.")
+  boolean dryRun;
+
+  @Option(names = "--verbose", description = "Print stack traces of errors.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Path dir = stateDir != null ? stateDir : Path.of("coursepulse-data", "state");
+    ReplayPosition position = ReplayPosition.parse(to);
+    Map<String, ReplayPosition> perStream = ReplayPosition.parsePerStream(toOffsets);
+    if (StreamEngine.isRunning(dir, applicationId)) {
+      err.println("coursepulse: application '" + applicationId + "' is running (its state"
+          + " directory " + dir.resolve(applicationId) + " is locked by a live process): stop it"
+          + " first");
+      return EXIT_RUNNING;
+    }
+    if (healthUrl != null && answers(healthUrl)) {
+      err.println("coursepulse: application '" + applicationId + "' is running (" + healthUrl
+          + " answers): stop it first");
+      return EXIT_RUNNING;
+    }
+    try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ)) {
+      ReplayRange resolver = new ReplayRange(streams, ReplayCommand::eventTimeOf);
+      Map<String, Long> next = new LinkedHashMap<>();
+      for (String input : StreamNames.INPUTS) {
+        if (!streams.streamExists(input)) {
+          throw new StreamNotFoundException(input);
+        }
+        try {
+          ReplayRange.Bounds b =
+              resolver.resolve(input, perStream.getOrDefault(input, position), new ReplayPosition.Last());
+          next.put(input, b.start());
+        } catch (ReplayRange.RangeGoneException e) {
+          err.println("coursepulse: " + e.getMessage());
+          return ReplayCommand.EXIT_RANGE_GONE;
+        }
+      }
+      out.println((dryRun ? "would reset" : "resetting") + " '" + applicationId + "' (state in "
+          + dir.resolve(applicationId) + ") on " + streams.describe());
+      for (Map.Entry<String, Long> e : next.entrySet()) {
+        out.println(String.format(Locale.ROOT, "  %-14s next offset %,d", e.getKey(), e.getValue()));
+      }
+      if (dryRun) {
+        return 0;
+      }
+      int deleted = StreamEngine.cleanUp(dir, applicationId); // takes the lock: refuses if started meanwhile
+      ResetMarker.write(dir, applicationId, next);
+      out.println("  deleted " + deleted + " checkpoint(s); wrote " + ResetMarker.file(dir, applicationId));
+      for (Map.Entry<String, Long> e : next.entrySet()) {
+        if (e.getValue() > 0) {
+          streams.storeOffset(applicationId, e.getKey(), e.getValue() - 1);
+          out.println("  stored consumer offset " + (e.getValue() - 1) + " on " + e.getKey());
+        } else {
+          // A named consumer's offset is the last processed message; "none yet" has no value.
+          out.println("  " + e.getKey() + ": starts at offset 0; the stored consumer offset"
+              + " cannot say 'nothing processed' and is left as it was until the next checkpoint");
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static boolean answers(URI url) {
+    try {
+      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      HttpResponse<Void> r =
+          client.send(
+              HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(2)).GET().build(),
+              HttpResponse.BodyHandlers.discarding());
+      return r.statusCode() > 0;
+    } catch (java.io.IOException e) {
+      return false; // nothing listens there
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
+  }
+}
