@@ -537,6 +537,11 @@ public final class RabbitStreamLog implements StreamLog {
     return environment;
   }
 
+  /** The settings this log was connected with. */
+  RabbitSettings settings() {
+    return settings;
+  }
+
   void forget(RabbitLogWriter writer) {
     writers.remove(writer);
   }

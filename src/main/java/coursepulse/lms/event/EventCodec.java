@@ -31,6 +31,8 @@ public final class EventCodec {
 
   private static final ObjectMapper MAPPER = newMapper();
 
+  private static final StreamingEventDecoder STREAMING = new StreamingEventDecoder(MAPPER.getFactory());
+
   private EventCodec() {}
 
   /** A mapper configured like the codec's: ISO-8601 instants, no unknown-field failures. */
@@ -67,6 +69,19 @@ public final class EventCodec {
           MalformedEventException.Reason.TOO_LARGE,
           bytes.length + " bytes, limit " + MAX_EVENT_BYTES);
     }
+    LmsEvent fast = STREAMING.decode(bytes);
+    if (fast != null) {
+      validate(fast);
+      return fast;
+    }
+    return decodeWithTree(bytes);
+  }
+
+  /**
+   * The data-binding path: decides every event the streaming path declines, so refusals keep
+   * their reasons and messages.
+   */
+  static LmsEvent decodeWithTree(byte[] bytes) {
     JsonNode tree;
     try {
       tree = MAPPER.readTree(bytes);
