@@ -129,6 +129,7 @@ public record Checkpoint(
       }
       ch.force(true);
     }
+    pauseForTests();
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {
@@ -141,6 +142,26 @@ public record Checkpoint(
     }
     return bytes.length;
   }
+
+  /**
+   * Test hook: with {@value #PAUSE_PROPERTY} set to N, waits N ms between writing the temporary
+   * file and renaming it, so that a crash test can kill the process in the middle of a checkpoint
+   * write. Unset (always, outside tests) it costs one property lookup per checkpoint.
+   */
+  private static void pauseForTests() throws IOException {
+    long pause = Long.getLong(PAUSE_PROPERTY, 0L);
+    if (pause > 0) {
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while writing a checkpoint");
+      }
+    }
+  }
+
+  /** System property of the crash-test pause between temp-file write and rename, in ms. */
+  public static final String PAUSE_PROPERTY = "coursepulse.test.checkpointRenamePauseMs";
 
   /**
    * The latest valid checkpoint in {@code dir}, falling back to older ones when the latest is
