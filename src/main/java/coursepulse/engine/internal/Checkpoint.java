@@ -165,7 +165,8 @@ public record Checkpoint(
 
   /**
    * The latest valid checkpoint in {@code dir}, falling back to older ones when the latest is
-   * unreadable; null when none is usable. Logs which one it picked and what it skipped.
+   * unreadable; null when none is usable. Logs which one it picked and what it skipped; skipped
+   * files are renamed to {@code <name>.corrupt} (kept for inspection, never read again).
    */
   public static Checkpoint loadLatest(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
@@ -177,7 +178,18 @@ public record Checkpoint(
         LOG.info("restoring from checkpoint {}", p);
         return cp;
       } catch (IOException e) {
-        LOG.warn("skipping unusable checkpoint {}: {}", p, e.getMessage());
+        // Renamed out of the way: left in place, a corrupt file with a higher sequence than the
+        // checkpoints a full replay writes from sequence 1 would sort as "latest" and make
+        // write() delete every new valid checkpoint.
+        Path aside = p.resolveSibling(p.getFileName() + ".corrupt");
+        LOG.warn(
+            "skipping unusable checkpoint {}: {}; kept as {}", p, e.getMessage(),
+            aside.getFileName());
+        try {
+          Files.move(p, aside, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException moveFailed) {
+          LOG.warn("cannot rename unusable checkpoint {}: {}", p, moveFailed.getMessage());
+        }
       }
     }
     return null;

@@ -14,6 +14,14 @@ import java.util.Base64;
  */
 public final class DeadLetter {
 
+  /**
+   * Most raw bytes copied into a dead letter; the rest is cut and {@code payloadBytes} gives the
+   * original size. Without the cut, a record a little under the log's largest message (RabbitMQ's
+   * default frame max is 1 MiB) would give a dead letter over it (base64 adds a third): its
+   * append would fail, and the engine would rebuild and retry the same record forever.
+   */
+  public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
+
   /** Suffix of the dead-letter stream name after the application id. */
   public static final String STREAM_SUFFIX = "-dlq";
 
@@ -48,7 +56,7 @@ public final class DeadLetter {
   /** Encodes one dead letter as UTF-8 JSON; {@code detail} may be null. */
   public static byte[] encode(
       String stream, long offset, String reason, String detail, byte[] raw) {
-    StringBuilder sb = new StringBuilder(64 + raw.length * 4 / 3);
+    StringBuilder sb = new StringBuilder(64 + Math.min(raw.length, MAX_PAYLOAD_BYTES) * 4 / 3);
     sb.append("{\"stream\":");
     quote(sb, stream);
     sb.append(",\"offset\":").append(offset).append(",\"reason\":");
@@ -56,6 +64,10 @@ public final class DeadLetter {
     if (detail != null) {
       sb.append(",\"detail\":");
       quote(sb, detail);
+    }
+    if (raw.length > MAX_PAYLOAD_BYTES) {
+      sb.append(",\"payloadBytes\":").append(raw.length).append(",\"payloadTruncated\":true");
+      raw = java.util.Arrays.copyOf(raw, MAX_PAYLOAD_BYTES);
     }
     sb.append(",\"payload\":\"").append(Base64.getEncoder().encodeToString(raw)).append("\"}");
     return sb.toString().getBytes(StandardCharsets.UTF_8);
