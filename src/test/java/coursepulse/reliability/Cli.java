@@ -34,6 +34,13 @@ final class Cli {
   /** Starts {@code coursepulse <args>} with stdout and stderr appended to {@code logFile}. */
   static Process start(Path logFile, List<String> jvmOptions, List<String> args)
       throws IOException {
+    return start(logFile, jvmOptions, args, java.util.Map.of());
+  }
+
+  /** As {@link #start(Path, List, List)}, with extra environment variables. */
+  static Process start(
+      Path logFile, List<String> jvmOptions, List<String> args, java.util.Map<String, String> env)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-XX:TieredStopAtLevel=1");
@@ -50,10 +57,12 @@ final class Cli {
         StandardCharsets.UTF_8,
         java.nio.file.StandardOpenOption.CREATE,
         java.nio.file.StandardOpenOption.APPEND);
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-        .start();
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    pb.environment().putAll(env);
+    return pb.start();
   }
 
   /** Runs a command to its end and asserts it exited 0. */

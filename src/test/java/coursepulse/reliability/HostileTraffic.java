@@ -158,6 +158,7 @@ final class HostileTraffic {
     login.put("schemaVersion", 1);
     login.set("occurredAt", e.get("occurredAt"));
     login.put("studentId", UNKNOWN_STUDENT_PREFIX + (serial++));
+    login.put("device", "desktop");
     return refused("not_enrolled", bytes(login));
   }
 
