@@ -1,6 +1,8 @@
 package coursepulse.cli;
 
+import coursepulse.engine.log.LogException;
 import coursepulse.engine.log.StreamLog;
+import coursepulse.engine.log.StreamNotFoundException;
 import coursepulse.lms.simulator.Pacer;
 import coursepulse.lms.simulator.PersonaMix;
 import coursepulse.lms.simulator.Progress;
@@ -17,6 +19,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -88,6 +91,17 @@ public final class ProduceCommand implements Callable<Integer> {
 
   @Option(names = "--output", defaultValue = "-", paramLabel = "FILE", description = "NDJSON destination with --dry-run; - is stdout (default: ${DEFAULT-VALUE}).")
   String output;
+
+  @Option(
+      names = "--retry-for",
+      defaultValue = "10m",
+      converter = Sizes.DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "After a log failure (broker restart, lost connection, refused or unconfirmed append),"
+              + " keep retrying this long, resuming after the last event the log stored; 0 fails"
+              + " at once (default: ${DEFAULT-VALUE}).")
+  Duration retryFor;
 
   @Option(names = "--quiet", description = "No progress lines on stderr.")
   boolean quiet;
@@ -170,7 +184,7 @@ public final class ProduceCommand implements Callable<Integer> {
               + log.describe() + " as " + config.producerName());
       try {
         state = "RUNNING";
-        publisher.publish(simulation, log);
+        publishRetrying(publisher, simulation, log, err);
         state = "DONE";
       } catch (RuntimeException e) {
         state = "FAILED";
@@ -193,6 +207,38 @@ public final class ProduceCommand implements Callable<Integer> {
       stopping.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Publishes, and after a log failure publishes again on the same log (its client reconnects on
+   * its own): the publisher resumes after the last publishing id the log stored, so a retry adds
+   * no duplicate and leaves no gap.
+   */
+  private void publishRetrying(
+      SimulationPublisher publisher, Simulation simulation, StreamLog log, PrintWriter err) {
+    long deadline = System.nanoTime() + retryFor.toNanos();
+    long backoffMs = 100;
+    while (true) {
+      try {
+        publisher.publish(simulation, log);
+        return;
+      } catch (LogException e) {
+        if (e instanceof StreamNotFoundException || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        err.println(
+            "log failure, resuming after the last stored event in " + backoffMs + " ms: "
+                + Secrets.mask(e.getMessage()));
+        err.flush();
+        try {
+          Thread.sleep(backoffMs);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        backoffMs = Math.min(backoffMs * 2, 2_000);
+      }
     }
   }
 

@@ -131,6 +131,23 @@ public sealed class RabbitMqExtension
     context.getStore(ns).put(Created.class, new Created(broker, vhost));
   }
 
+  /**
+   * Creates one more fresh virtual host on the broker under test ({@code cp-<prefix>-<random>}),
+   * for a test that needs two isolated sets of streams (a reference run beside the class's own).
+   * The caller deletes it with {@link #deleteVhost(RabbitVhost)}.
+   */
+  public static RabbitVhost createVhost(String prefix) throws IOException, InterruptedException {
+    Broker broker = Broker.fromEnvironment();
+    String vhost = "cp-" + prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    broker.createVhost(vhost);
+    return new RabbitVhost(vhost, broker.uriFor(vhost));
+  }
+
+  /** Deletes a virtual host made by {@link #createVhost(String)}. */
+  public static void deleteVhost(RabbitVhost vhost) throws IOException, InterruptedException {
+    Broker.fromEnvironment().deleteVhost(vhost.name());
+  }
+
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
     Created created = context.getStore(ns).remove(Created.class, Created.class);

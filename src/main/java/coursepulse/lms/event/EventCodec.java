@@ -42,8 +42,12 @@ public final class EventCodec {
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        // A missing primitive (late, pointsPossible) still fails, as "Cannot map `null`".
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+        // Off: it made every field required, so an event without an optional field (device,
+        // userAgent, role, name, email, reason, assetKind) was refused as wrong_type. Required
+        // fields are checked by validate() and reported as missing_field.
+        .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
   }
 
   /** The event as compact UTF-8 JSON. */

@@ -47,6 +47,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
   static final String COURSES = "risk-courses";
   static final String TIMERS = "risk-timers";
   static final String META = "risk-meta";
+  static final String EVENT_IDS = "risk-recent-event-ids";
 
   private static final Logger LOG = LoggerFactory.getLogger(RiskProcessor.class);
   private static final byte[] MARK = new byte[0];
@@ -71,6 +72,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
   private KeyValueStore<String, CourseAssignments> courses;
   private KeyValueStore<String, byte[]> timers;
   private KeyValueStore<String, Long> meta;
+  private KeyValueStore<String, byte[]> eventIds;
   private boolean countersLoaded;
 
   /**
@@ -111,6 +113,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     this.courses = context.getStateStore(COURSES);
     this.timers = context.getStateStore(TIMERS);
     this.meta = context.getStateStore(META);
+    this.eventIds = context.getStateStore(EVENT_IDS);
     context.schedule(punctuationInterval, PunctuationType.STREAM_TIME, this::fireDueTimers);
   }
 
@@ -121,6 +124,13 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     loadCounters();
     LmsEvent event = record.value();
     if (event == null) {
+      return;
+    }
+    if (RecentEventIds.seenBefore(eventIds, event.key(), event.eventId())) {
+      boolean byCourse = event instanceof AssignmentCreated;
+      deadLetter(
+          event, DeadLetter.DUPLICATE_EVENT, byCourse ? null : event.key(),
+          byCourse ? event.key() : null);
       return;
     }
     metrics.processed(event.stream());

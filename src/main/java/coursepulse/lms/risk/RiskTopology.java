@@ -2,10 +2,12 @@ package coursepulse.lms.risk;
 
 import coursepulse.engine.Branched;
 import coursepulse.engine.Consumed;
+import coursepulse.engine.DeserializationExceptionHandler;
 import coursepulse.engine.KStream;
 import coursepulse.engine.Processor;
 import coursepulse.engine.ProcessorContext;
 import coursepulse.engine.Produced;
+import coursepulse.engine.ReasonCoded;
 import coursepulse.engine.Serde;
 import coursepulse.engine.Stores;
 import coursepulse.engine.StreamRecord;
@@ -44,7 +46,8 @@ public final class RiskTopology {
           RiskProcessor.MEMBERS,
           RiskProcessor.COURSES,
           RiskProcessor.TIMERS,
-          RiskProcessor.META);
+          RiskProcessor.META,
+          RiskProcessor.EVENT_IDS);
 
   /**
    * How to build the application. Immutable; the {@code with*} methods return copies.
@@ -122,6 +125,21 @@ public final class RiskTopology {
         }
       };
 
+  /**
+   * The engine's handler for unreadable source records: counts each in {@code
+   * coursepulse.dead.letters} with the source stream and the codec's reason code ({@code
+   * not_json}, {@code too_large}, ... from {@link coursepulse.lms.event.MalformedEventException}),
+   * the meter that also counts refused events, and lets processing continue. The engine itself
+   * writes the record to {@code <applicationId>-dlq} with the same reason.
+   */
+  public static DeserializationExceptionHandler deadLetterHandler(RiskMetrics metrics) {
+    Objects.requireNonNull(metrics, "metrics");
+    return (origin, raw, e) -> {
+      metrics.deadLettered(origin.stream(), ReasonCoded.codeOf(e));
+      return DeserializationExceptionHandler.Response.CONTINUE;
+    };
+  }
+
   /** A new topology of the application, writing alerts to {@code 04-Alerts}. */
   public static Topology build(Options options) {
     return build(options, StreamNames.ALERTS);
@@ -178,7 +196,10 @@ public final class RiskTopology {
         .addStateStore(
             Stores.keyValueStoreBuilder(RiskProcessor.TIMERS, StateSerdes.STRING, StateSerdes.BYTES))
         .addStateStore(
-            Stores.keyValueStoreBuilder(RiskProcessor.META, StateSerdes.STRING, StateSerdes.LONG));
+            Stores.keyValueStoreBuilder(RiskProcessor.META, StateSerdes.STRING, StateSerdes.LONG))
+        .addStateStore(
+            Stores.keyValueStoreBuilder(
+                RiskProcessor.EVENT_IDS, StateSerdes.STRING, StateSerdes.BYTES));
 
     // Source order breaks timestamp ties: an enrolment is seen before a login at the same instant.
     KStream<String, LmsEvent> enrollments = builder.stream(StreamNames.ENROLLMENT, consumed());
