@@ -137,7 +137,7 @@ public sealed class RabbitMqExtension
    * The caller deletes it with {@link #deleteVhost(RabbitVhost)}.
    */
   public static RabbitVhost createVhost(String prefix) throws IOException, InterruptedException {
-    Broker broker = Broker.fromEnvironment();
+    Broker broker = Broker.fromEnvironment(RABBITMQ);
     String vhost = "cp-" + prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     broker.createVhost(vhost);
     return new RabbitVhost(vhost, broker.uriFor(vhost));
@@ -145,7 +145,7 @@ public sealed class RabbitMqExtension
 
   /** Deletes a virtual host made by {@link #createVhost(String)}. */
   public static void deleteVhost(RabbitVhost vhost) throws IOException, InterruptedException {
-    Broker.fromEnvironment().deleteVhost(vhost.name());
+    Broker.fromEnvironment(RABBITMQ).deleteVhost(vhost.name());
   }
 
   @Override
