@@ -88,6 +88,14 @@ final class ProcessCommand implements Callable<Integer> {
           "Add a course label to alert meters (bounded by the number of courses; off by default).")
   boolean courseLabel;
 
+  @Option(
+      names = "--sink-jdbc-url",
+      paramLabel = "URL",
+      description =
+          "Also run the PostgreSQL alert sink in this process (as 'coursepulse sink --to postgres"
+              + " --jdbc-url URL'; user and password from PGUSER and PGPASSWORD).")
+  String sinkJdbcUrl;
+
   @Option(names = "--quiet", description = "Do not print a line per alert.")
   boolean quiet;
 
@@ -126,11 +134,13 @@ final class ProcessCommand implements Callable<Integer> {
               () -> app.engine().state().name(),
               spec.commandLine().getErr(),
               "process")) {
+        coursepulse.lms.sink.AlertSink sink = startSink(streams, registry);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook =
             new Thread(
                 () -> {
                   app.close();
+                  closeSink(sink);
                   stopped.countDown();
                 },
                 "coursepulse-shutdown");
@@ -139,6 +149,11 @@ final class ProcessCommand implements Callable<Integer> {
           app.awaitQuiet(Duration.ofMillis((long) (stopWhenIdleSeconds * 1000)));
           Runtime.getRuntime().removeShutdownHook(hook);
           app.close();
+          if (sink != null) {
+            // the sink catches up with what the application wrote before it stops
+            awaitSinkCaughtUp(sink, streams, Duration.ofMinutes(5));
+          }
+          closeSink(sink);
         } else {
           stopped.await();
         }
@@ -151,5 +166,37 @@ final class ProcessCommand implements Callable<Integer> {
       throw e;
     }
     return 0;
+  }
+
+  private coursepulse.lms.sink.AlertSink startSink(StreamLog streams, PrometheusMeterRegistry registry) {
+    if (sinkJdbcUrl == null || sinkJdbcUrl.isBlank()) {
+      return null;
+    }
+    coursepulse.lms.sink.AlertSink sink =
+        coursepulse.lms.sink.AlertSink.builder(streams, sinkJdbcUrl.trim())
+            .credentials(System.getenv("PGUSER"), System.getenv("PGPASSWORD"))
+            .meterRegistry(registry)
+            .build();
+    sink.start();
+    return sink;
+  }
+
+  private static void closeSink(coursepulse.lms.sink.AlertSink sink) {
+    if (sink != null) {
+      sink.close();
+    }
+  }
+
+  private static void awaitSinkCaughtUp(
+      coursepulse.lms.sink.AlertSink sink, StreamLog streams, Duration timeout)
+      throws InterruptedException {
+    long end =
+        streams.stats(StreamNames.ALERTS).map(s -> s.lastOffset()).orElse(-1L);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (sink.position() < end
+        && sink.state() != coursepulse.lms.sink.AlertSink.State.FAILED
+        && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
   }
 }
