@@ -38,6 +38,11 @@ final class KafkaReference {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "differential");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    // In-memory stores: the test driver commits after every record, and RocksDB would flush (and
+    // fsync) each time, which made the reference, not our engine, the slow part of the suite.
+    p.put(
+        StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG,
+        org.apache.kafka.streams.state.BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
     // a private state directory: /tmp/kafka-streams is shared with other test runs on the machine
     try {
       p.put(StreamsConfig.STATE_DIR_CONFIG, java.nio.file.Files.createTempDirectory("kafka-ref").toString());
