@@ -110,6 +110,17 @@ public final class RabbitBench {
     }
   }
 
+  /**
+   * The raw stream-client consume rate of an existing stream, from its first message to its
+   * {@code count}-th (same consumer as in {@link #run}): the reference next to a replay of that
+   * stream.
+   */
+  public double rawConsumeRate(String stream, int count) throws InterruptedException {
+    try (RabbitStreamLog log = RabbitStreamLog.connect(settings)) {
+      return count * 1e9 / rawConsume(log.environment(), stream, count);
+    }
+  }
+
   private interface Body {
     void run() throws InterruptedException;
   }
