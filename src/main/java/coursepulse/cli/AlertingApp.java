@@ -69,10 +69,11 @@ final class AlertingApp implements AutoCloseable {
         throw new StreamNotFoundException(input);
       }
     }
+    RiskMetrics riskMetrics = new RiskMetrics(registry, settings.courseTag());
     RiskTopology.Options options =
         RiskTopology.Options.forApplication(settings.applicationId())
             .withRules(settings.rules())
-            .withMetrics(new RiskMetrics(registry, settings.courseTag()))
+            .withMetrics(riskMetrics)
             .withAlertListener(alertSink);
     for (String output :
         new String[] {
@@ -92,6 +93,7 @@ final class AlertingApp implements AutoCloseable {
             .startFrom(settings.startFrom())
             .startFrom(startPositions)
             .checkpointInterval(settings.checkpointInterval())
+            .deserializationExceptionHandler(RiskTopology.deadLetterHandler(riskMetrics))
             .build();
     engine.start();
     LOG.info(

@@ -69,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
               + " 15-week term in about 40 seconds).")
   String speed;
 
-  @Option(names = "--rules", paramLabel = "FILE", description = "YAML rule thresholds (docs/rules.md).")
+  @Option(names = "--rules", paramLabel = "FILE", description = "Rule thresholds, YAML or .properties (docs/rules.md).")
   Path rules;
 
   @Option(
@@ -114,16 +114,25 @@ final class DemoCommand implements Callable<Integer> {
           new AlertingApp.Settings(
               applicationId,
               stateDir,
-              rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromYaml(rules),
+              rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromFile(rules),
               OffsetSpec.first(),
               Duration.ofSeconds(10),
               false,
               StreamNames.ALERTS);
       try (AlertingApp app =
               AlertingApp.start(streams, settings, registry, quiet ? a -> {} : AlertingApp.printer(out));
-          MetricsServer server = startMetrics(registry, app, err)) {
+          MetricsServer server =
+              MetricsServer.startIfEnabled(
+                  metrics, 9464, registry, () -> app.engine().state().name(), err, "demo")) {
+        // the demo is producer and processor in one: one registry shows the whole dashboard
+        ProducerMeters producerMeters = new ProducerMeters(registry);
         SimulationPublisher publisher =
-            new SimulationPublisher(Pacer.parse(speed), p -> progress(err, p));
+            new SimulationPublisher(
+                Pacer.parse(speed),
+                p -> {
+                  producerMeters.update(p);
+                  progress(err, p);
+                });
         publisher.publish(simulation, streams);
         app.awaitQuiet(Duration.ofSeconds(2));
         app.close();
@@ -143,18 +152,6 @@ final class DemoCommand implements Callable<Integer> {
       return EmbeddedStreamLog.inMemory();
     }
     return log.open(LogOptions.Broker.AUTO);
-  }
-
-  private MetricsServer startMetrics(
-      PrometheusMeterRegistry registry, AlertingApp app, PrintWriter err) throws java.io.IOException {
-    int port = metrics.portOr(9464);
-    if (port == 0) {
-      return null;
-    }
-    MetricsServer server =
-        MetricsServer.start(registry, metrics.bind, port, () -> app.engine().state().name());
-    err.println("demo: metrics on http://" + metrics.bind + ":" + server.port() + "/metrics");
-    return server;
   }
 
   private static void progress(PrintWriter err, Progress p) {

@@ -97,6 +97,21 @@ final class LogOptions {
     return RabbitStreamLog.connect(settings.build());
   }
 
+  /** The RabbitMQ URI this run uses: the configured one, else the default. */
+  String effectiveUri() {
+    String configured = configuredUri();
+    return configured == null ? RabbitSettings.DEFAULT_URI : configured;
+  }
+
+  /** Opens RabbitMQ at {@code uri} with this run's TLS settings; the caller closes it. */
+  RabbitStreamLog openRabbit(String uri) {
+    RabbitSettings.Builder settings = RabbitSettings.builder(uri);
+    if (tlsTrustStore != null) {
+      settings.tlsTrustStore(tlsTrustStore, tlsTrustStorePassword);
+    }
+    return RabbitStreamLog.connect(settings.build());
+  }
+
   private String configuredUri() {
     if (uri != null && !uri.isBlank()) {
       return uri.trim();

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
       ProcessCommand.class,
       EvaluateCommand.class,
       DemoCommand.class,
+      SinkCommand.class,
+      IngestCommand.class,
       ReplayCommand.class,
       ResetCommand.class,
     })
@@ -29,6 +31,7 @@ public final class Main {
   /** Runs the command line and returns the exit code (tests call this instead of main). */
   public static int run(String... args) {
     return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(new ErrorHandler())
         .execute(args);
   }

@@ -13,19 +13,34 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
  * Serves {@code /metrics} (Prometheus text format) and {@code /health} (200 when the supplied
- * state is RUNNING, 503 otherwise, the state in the body) from the JDK's HTTP server: two small
- * endpoints do not justify a web framework.
+ * state is healthy — RUNNING unless the command says otherwise — 503 otherwise, the state in the
+ * body) from the JDK's HTTP server: two small endpoints do not justify a web framework.
+ *
+ * <p>Every long-running command uses it the same way:
+ *
+ * <pre>{@code
+ * PrometheusMeterRegistry registry = MetricsServer.newRegistry("coursepulse-replay");
+ * try (MetricsServer server =
+ *     MetricsServer.startIfEnabled(metricsOptions, 9466, registry, () -> state, err, "replay")) {
+ *   ... // server is null when --metrics-port 0
+ * }
+ * }</pre>
  */
 final class MetricsServer implements AutoCloseable {
 
   static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  /** The healthy states of an engine-backed command. */
+  static final Set<String> HEALTHY_RUNNING = Set.of("RUNNING");
 
   private final PrometheusMeterRegistry registry;
   private final HttpServer server;
@@ -51,12 +66,66 @@ final class MetricsServer implements AutoCloseable {
   }
 
   /**
+   * Starts serving on the options' port ({@code defaultPort} when none was given) and prints the
+   * URL on {@code err}, or returns {@code null} when the port is 0 (disabled); try-with-resources
+   * accepts the null.
+   *
+   * @param state the current state name, e.g. an engine's state; RUNNING means healthy
+   * @param who prefix of the printed line, e.g. the command name
+   * @throws IOException when the port cannot be bound (the message says what to do)
+   */
+  static MetricsServer startIfEnabled(
+      MetricsOptions options,
+      int defaultPort,
+      PrometheusMeterRegistry registry,
+      Supplier<String> state,
+      PrintWriter err,
+      String who)
+      throws IOException {
+    return startIfEnabled(options, defaultPort, registry, state, HEALTHY_RUNNING, err, who);
+  }
+
+  /** As {@link #startIfEnabled(MetricsOptions, int, PrometheusMeterRegistry, Supplier,
+   * PrintWriter, String)}, healthy in any of {@code healthyStates}. */
+  static MetricsServer startIfEnabled(
+      MetricsOptions options,
+      int defaultPort,
+      PrometheusMeterRegistry registry,
+      Supplier<String> state,
+      Set<String> healthyStates,
+      PrintWriter err,
+      String who)
+      throws IOException {
+    int port = options.portOr(defaultPort);
+    if (port == 0) {
+      return null;
+    }
+    MetricsServer server = start(registry, options.bind, port, state, healthyStates);
+    err.println(who + ": metrics on http://" + options.bind + ":" + server.port() + "/metrics");
+    err.flush();
+    return server;
+  }
+
+  /**
    * Starts serving; {@code port} 0 in the options means "disabled" and is handled by the caller.
    *
    * @param health the current state name, e.g. an engine's state; RUNNING means healthy
    */
   static MetricsServer start(
       PrometheusMeterRegistry registry, String bind, int port, Supplier<String> health)
+      throws IOException {
+    return start(registry, bind, port, health, HEALTHY_RUNNING);
+  }
+
+  /**
+   * Starts serving; {@code /health} answers 200 when the state is one of {@code healthyStates}.
+   */
+  static MetricsServer start(
+      PrometheusMeterRegistry registry,
+      String bind,
+      int port,
+      Supplier<String> health,
+      Set<String> healthyStates)
       throws IOException {
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(registry);
@@ -81,7 +150,7 @@ final class MetricsServer implements AutoCloseable {
         "/health",
         exchange -> {
           String state = health.get();
-          int code = "RUNNING".equals(state) ? 200 : 503;
+          int code = healthyStates.contains(state) ? 200 : 503;
           respond(exchange, code, "text/plain; charset=utf-8", state + "\n");
         });
     server.setExecutor(

@@ -54,7 +54,7 @@ final class ProcessCommand implements Callable<Integer> {
   @Option(
       names = "--rules",
       paramLabel = "FILE",
-      description = "YAML rule thresholds (see docs/rules.md); default: the built-in defaults.")
+      description = "Rule thresholds, YAML or .properties (see docs/rules.md); default: the built-in defaults.")
   Path rules;
 
   @Option(
@@ -96,7 +96,7 @@ final class ProcessCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RulesConfig rulesConfig = rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromYaml(rules);
+    RulesConfig rulesConfig = rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromFile(rules);
     Path dir = stateDir != null ? stateDir : Path.of("coursepulse-data", "state");
     PrometheusMeterRegistry registry = MetricsServer.newRegistry(applicationId);
     AlertingApp.Settings settings =
@@ -118,16 +118,14 @@ final class ProcessCommand implements Callable<Integer> {
       AlertingApp app =
           AlertingApp.start(
               streams, settings, registry, quiet ? a -> {} : AlertingApp.printer(out), resetTo);
-      int port = metrics.portOr(9464);
       try (MetricsServer server =
-          port == 0
-              ? null
-              : MetricsServer.start(registry, metrics.bind, port, () -> app.engine().state().name())) {
-        if (server != null) {
-          spec.commandLine()
-              .getErr()
-              .println("metrics on http://" + metrics.bind + ":" + server.port() + "/metrics");
-        }
+          MetricsServer.startIfEnabled(
+              metrics,
+              9464,
+              registry,
+              () -> app.engine().state().name(),
+              spec.commandLine().getErr(),
+              "process")) {
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook =
             new Thread(

@@ -1,12 +1,15 @@
 package coursepulse.cli;
 
+import coursepulse.engine.log.LogException;
 import coursepulse.engine.log.StreamLog;
+import coursepulse.engine.log.StreamNotFoundException;
 import coursepulse.lms.simulator.Pacer;
 import coursepulse.lms.simulator.PersonaMix;
 import coursepulse.lms.simulator.Progress;
 import coursepulse.lms.simulator.Simulation;
 import coursepulse.lms.simulator.SimulationConfig;
 import coursepulse.lms.simulator.SimulationPublisher;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.FileOutputStream;
@@ -16,10 +19,13 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,6 +45,8 @@ import picocli.CommandLine.Spec;
 public final class ProduceCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
+
+  @Mixin LogOptions logOptions;
 
   @Option(names = "--seed", defaultValue = "42", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -84,17 +92,40 @@ public final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--output", defaultValue = "-", paramLabel = "FILE", description = "NDJSON destination with --dry-run; - is stdout (default: ${DEFAULT-VALUE}).")
   String output;
 
+  @Option(
+      names = "--retry-for",
+      defaultValue = "10m",
+      converter = Sizes.DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "After a log failure (broker restart, lost connection, refused or unconfirmed append),"
+              + " keep retrying this long, resuming after the last event the log stored; 0 fails"
+              + " at once (default: ${DEFAULT-VALUE}).")
+  Duration retryFor;
+
   @Option(names = "--quiet", description = "No progress lines on stderr.")
   boolean quiet;
 
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
-  @picocli.CommandLine.Mixin LogOptions log;
+  @Option(
+      names = "--linger",
+      description =
+          "After the last event, keep running (and serving /metrics) until stopped, so the"
+              + " final counts stay scrapeable; for containers.")
+  boolean linger;
+
+  @picocli.CommandLine.Mixin MetricsOptions metrics;
+
+  /** Producer states reported by /health: STARTING, RUNNING, DONE (healthy), FAILED. */
+  static final java.util.Set<String> HEALTHY = java.util.Set.of("RUNNING", "DONE");
+
+  private volatile String state = "STARTING";
 
   private final Supplier<StreamLog> logSupplier;
 
-  /** Used by picocli: the log comes from the log options. */
+  /** Used by picocli: the log comes from {@code --broker}/{@code --uri} (default RabbitMQ). */
   public ProduceCommand() {
     this(null);
   }
@@ -118,10 +149,13 @@ public final class ProduceCommand implements Callable<Integer> {
             PersonaMix.parse(personaMix));
     Simulation simulation = new Simulation(config);
     PrintWriter err = spec.commandLine().getErr();
+    PrometheusMeterRegistry registry = MetricsServer.newRegistry("coursepulse-producer");
+    ProducerMeters meters = new ProducerMeters(registry);
     SimulationPublisher publisher =
         new SimulationPublisher(
             Pacer.parse(speed),
             p -> {
+              meters.update(p);
               if (!quiet || p.done()) {
                 err.println(p.line());
                 err.flush();
@@ -141,20 +175,78 @@ public final class ProduceCommand implements Callable<Integer> {
       }
       return 0;
     }
-    try (StreamLog log = openLog()) {
+    // --dry-run is a pipe, not a service: only publishing serves /metrics (default port 9465)
+    try (MetricsServer server =
+            MetricsServer.startIfEnabled(metrics, 9465, registry, () -> state, HEALTHY, err, "produce");
+        StreamLog log = openLog()) {
       err.println(
           "producing " + config.students() + " students, " + config.courses() + " courses to "
               + log.describe() + " as " + config.producerName());
-      publisher.publish(simulation, log);
+      try {
+        state = "RUNNING";
+        publishRetrying(publisher, simulation, log, err);
+        state = "DONE";
+      } catch (RuntimeException e) {
+        state = "FAILED";
+        throw e;
+      }
+      if (linger) {
+        err.println("produce: done; lingering until stopped (--linger)");
+        err.flush();
+        awaitTermination();
+      }
     }
     return 0;
+  }
+
+  /** Blocks until the JVM begins to shut down (SIGTERM, SIGINT). */
+  private static void awaitTermination() {
+    CountDownLatch stopping = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(stopping::countDown, "coursepulse-linger"));
+    try {
+      stopping.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Publishes, and after a log failure publishes again on the same log (its client reconnects on
+   * its own): the publisher resumes after the last publishing id the log stored, so a retry adds
+   * no duplicate and leaves no gap.
+   */
+  private void publishRetrying(
+      SimulationPublisher publisher, Simulation simulation, StreamLog log, PrintWriter err) {
+    long deadline = System.nanoTime() + retryFor.toNanos();
+    long backoffMs = 100;
+    while (true) {
+      try {
+        publisher.publish(simulation, log);
+        return;
+      } catch (LogException e) {
+        if (e instanceof StreamNotFoundException || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        err.println(
+            "log failure, resuming after the last stored event in " + backoffMs + " ms: "
+                + Secrets.mask(e.getMessage()));
+        err.flush();
+        try {
+          Thread.sleep(backoffMs);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        backoffMs = Math.min(backoffMs * 2, 2_000);
+      }
+    }
   }
 
   private StreamLog openLog() {
     if (logSupplier != null) {
       return logSupplier.get();
     }
-    return log.open(LogOptions.Broker.RABBITMQ);
+    return logOptions.open(LogOptions.Broker.RABBITMQ);
   }
 
   private static void writeGroundTruth(Simulation simulation, Path file) throws IOException {

@@ -6,6 +6,8 @@ import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamStats;
+import coursepulse.engine.log.UnsupportedByLogException;
+import coursepulse.io.rabbit.RabbitStreamLog;
 import coursepulse.lms.event.StreamNames;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -28,7 +30,10 @@ import picocli.CommandLine.Spec;
           + " offset of each application's named consumer, with its lag in messages and in time"
           + " (log time of the newest message minus that of the last processed one).",
       "With --create, declares the input streams 01-Enrollment, 02-Login, 03-Activity and the"
-          + " output stream 04-Alerts (existing streams are left as they are)."
+          + " output stream 04-Alerts (existing streams are left as they are).",
+      "With --create --partitions N (N > 1, RabbitMQ 3.11 or newer), the input streams are super"
+          + " streams of N partitions each (<name>-0 to <name>-N-1); 04-Alerts stays one stream."
+          + " Super streams are listed with one row per partition."
     })
 final class StreamsCommand implements Callable<Integer> {
 
@@ -55,6 +60,15 @@ final class StreamsCommand implements Callable<Integer> {
   Long maxLengthBytes;
 
   @Option(
+      names = "--partitions",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "With --create: partitions per input stream; above 1 the inputs are super streams"
+              + " (RabbitMQ 3.11 or newer; default: ${DEFAULT-VALUE}, three plain streams).")
+  int partitions;
+
+  @Option(
       names = {"--application-id", "-a"},
       paramLabel = "ID",
       defaultValue = "coursepulse",
@@ -72,10 +86,7 @@ final class StreamsCommand implements Callable<Integer> {
       if (create) {
         Retention retention =
             new Retention(maxAge, maxLengthBytes == null ? 0 : maxLengthBytes.longValue());
-        for (String stream : StreamNames.ALL) {
-          streams.createStream(stream, retention);
-        }
-        out.println("declared " + String.join(", ", StreamNames.ALL) + " on " + streams.describe());
+        declare(streams, retention, out);
       }
       List<String> names = new ArrayList<>(StreamNames.ALL);
       for (String app : applicationIds) {
@@ -86,6 +97,15 @@ final class StreamsCommand implements Callable<Integer> {
               "%-22s %12s %12s %12s  %s", "STREAM", "FIRST", "LAST", "MESSAGES", "CONSUMERS"));
       int missing = 0;
       for (String stream : names) {
+        List<String> parts = partitionsOf(streams, stream);
+        if (!parts.isEmpty()) {
+          out.println(
+              String.format("%-22s %s", stream, "(super stream, " + parts.size() + " partitions)"));
+          for (String partition : parts) {
+            row(out, streams, "  " + partition, partition);
+          }
+          continue;
+        }
         if (!streams.streamExists(stream)) {
           if (StreamNames.ALL.contains(stream)) {
             out.println(String.format("%-22s %s", stream, "(missing: run 'coursepulse streams --create')"));
@@ -93,14 +113,7 @@ final class StreamsCommand implements Callable<Integer> {
           }
           continue;
         }
-        Optional<StreamStats> stats = streams.stats(stream);
-        String first = stats.map(s -> Long.toString(s.firstOffset())).orElse("-");
-        String last = stats.map(s -> Long.toString(s.lastOffset())).orElse("-");
-        String count = stats.map(s -> Long.toString(s.count())).orElse("0");
-        out.println(
-            String.format(
-                "%-22s %12s %12s %12s  %s",
-                stream, first, last, count, consumers(streams, stream, stats)));
+        row(out, streams, stream, stream);
       }
       return missing == 0 ? 0 : 3;
     }
@@ -137,6 +150,76 @@ final class StreamsCommand implements Callable<Integer> {
     try (LogReader reader = streams.reader(stream, OffsetSpec.offset(offset))) {
       return reader.poll(Duration.ofSeconds(5));
     }
+  }
+
+  private void declare(StreamLog streams, Retention retention, PrintWriter out) {
+    if (partitions < 1) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--partitions must be at least 1, not " + partitions);
+    }
+    List<String> inputs = StreamNames.ALL.subList(0, StreamNames.ALL.indexOf(StreamNames.ALERTS));
+    if (partitions == 1) {
+      for (String stream : StreamNames.ALL) {
+        List<String> parts = partitionsOf(streams, stream);
+        if (parts.isEmpty()) {
+          streams.createStream(stream, retention);
+        } else {
+          out.println(stream + " is a super stream of " + parts.size() + " partitions: kept");
+        }
+      }
+      out.println("declared " + String.join(", ", StreamNames.ALL) + " on " + streams.describe());
+      return;
+    }
+    if (!(streams instanceof RabbitStreamLog rabbit)) {
+      throw new UnsupportedByLogException(
+          "--partitions " + partitions + " needs RabbitMQ super streams; " + streams.describe()
+              + " has none (use --broker rabbitmq)");
+    }
+    // Refuse before declaring anything, so an old broker is left exactly as it was.
+    rabbit.requireFeature(RabbitStreamLog.Feature.SUPER_STREAMS);
+    for (String stream : inputs) {
+      if (rabbit.streamExists(stream)) {
+        throw new UnsupportedByLogException(
+            "'" + stream + "' exists as a plain stream; it cannot also be a super stream of "
+                + partitions + " partitions (use a fresh virtual host, or move its data first)");
+      }
+    }
+    for (String stream : inputs) {
+      rabbit.createSuperStream(stream, partitions, retention);
+      List<String> parts = rabbit.superStreamPartitions(stream);
+      if (parts.size() != partitions) {
+        out.println(
+            stream + " exists already with " + parts.size() + " partitions, not " + partitions
+                + ": kept as it is");
+      }
+    }
+    for (String stream : StreamNames.ALL) {
+      if (!inputs.contains(stream)) {
+        streams.createStream(stream, retention);
+      }
+    }
+    out.println(
+        "declared " + String.join(", ", inputs) + " as super streams of " + partitions
+            + " partitions and " + String.join(", ", StreamNames.ALL.subList(inputs.size(),
+                StreamNames.ALL.size())) + " on " + streams.describe());
+  }
+
+  /** The partitions when {@code stream} names a super stream, else an empty list. */
+  private static List<String> partitionsOf(StreamLog streams, String stream) {
+    return streams instanceof RabbitStreamLog rabbit
+        ? rabbit.superStreamPartitions(stream)
+        : List.of();
+  }
+
+  private void row(PrintWriter out, StreamLog streams, String label, String stream) {
+    Optional<StreamStats> stats = streams.stats(stream);
+    String first = stats.map(s -> Long.toString(s.firstOffset())).orElse("-");
+    String last = stats.map(s -> Long.toString(s.lastOffset())).orElse("-");
+    String count = stats.map(s -> Long.toString(s.count())).orElse("0");
+    out.println(
+        String.format(
+            "%-22s %12s %12s %12s  %s",
+            label, first, last, count, consumers(streams, stream, stats)));
   }
 
   private String consumers(StreamLog streams, String stream, Optional<StreamStats> stats) {

@@ -18,7 +18,8 @@ import picocli.CommandLine;
  * Replay throughput through RabbitMQ next to the raw stream-client consume rate, in one run.
  * Publishes a simulated term into the virtual host of the URI when its inputs are empty (use a
  * virtual host of its own: the replay reads 01-Enrollment, 02-Login, 03-Activity), runs {@code
- * replay --from first}, then consumes each input with {@link RabbitBench#rawConsumeRate}.
+ * replay --from first}, then consumes each input with {@link RabbitBench#rawConsume} (the raw
+ * stream-client consumer of the bench).
  *
  * <pre>
  * rabbitmqctl add_vhost cp-replay-bench
@@ -61,12 +62,11 @@ public final class ReplayBenchmark {
     System.out.printf(Locale.ROOT,
         "replay (whole command: range resolution, engine start, processing, close): %,.0f events/s%n",
         events / replaySeconds);
-    RabbitBench bench = new RabbitBench(RabbitSettings.of(uri), 1, 0, System.out);
     double seconds = 0;
     try (RabbitStreamLog log = RabbitStreamLog.connect(RabbitSettings.of(uri))) {
       for (String s : StreamNames.INPUTS) {
         long n = log.stats(s).map(StreamStats::count).orElse(0L);
-        double rate = bench.rawConsumeRate(s, (int) n);
+        double rate = n * 1e9 / RabbitBench.rawConsume(log, s, (int) n);
         seconds += n / rate;
         System.out.printf(Locale.ROOT, "raw consume %s: %,.0f msg/s%n", s, rate);
       }

@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DslDifferentialTest {
 
-  static final int SEEDS_PER_SCENARIO = 40;
+  /** Seeds per scenario; raise with {@code -Ddifferential.seeds=N} for a longer run. */
+  static final int SEEDS_PER_SCENARIO = Integer.getInteger("differential.seeds", 30);
 
   /** One piped record. */
   record Input(String stream, String key, String value, long timestamp) {}

@@ -38,6 +38,12 @@ final class KafkaReference {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "differential");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+    // a private state directory: /tmp/kafka-streams is shared with other test runs on the machine
+    try {
+      p.put(StreamsConfig.STATE_DIR_CONFIG, java.nio.file.Files.createTempDirectory("kafka-ref").toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
     p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
     return p;

@@ -181,7 +181,7 @@ class StreamEngineTest {
     Path appDir = stateDir.resolve("app");
     List<Path> files;
     try (Stream<Path> s = Files.list(appDir)) {
-      // the directory also holds the running engine's .lock file
+      // Only checkpoints: the directory also holds the running application's lock file.
       files = s.filter(p -> p.getFileName().toString().startsWith("checkpoint-")).sorted().toList();
     }
     assertThat(files).hasSize(2);

@@ -88,7 +88,8 @@ class TestDriverTest {
       assertThat(dlq)
           .containsExactly(
               "{\"stream\":\"numbers\",\"offset\":1,"
-                  + "\"reason\":\"IllegalArgumentException: Long needs 8 bytes, got 4\","
+                  + "\"reason\":\"unreadable\","
+                  + "\"detail\":\"IllegalArgumentException: Long needs 8 bytes, got 4\","
                   + "\"payload\":\"b29wcw==\"}");
       assertThat(d.deadLetterStream()).isEqualTo("app-dlq");
     }

@@ -57,9 +57,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * management HTTP API ({@code COURSEPULSE_RABBITMQ_MANAGEMENT_URL}, default {@code
  * http://<host>:15672}) or, when it does not answer, {@code rabbitmqctl add_vhost} and {@code
  * set_permissions} on this machine.
+ *
+ * <p>{@link RabbitMq4Extension} is the same extension pointed at the RabbitMQ 4 node that runs
+ * beside the 3.10 one (features of 3.11 and newer).
  */
-public final class RabbitMqExtension
-    implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+public sealed class RabbitMqExtension
+    implements BeforeAllCallback, AfterAllCallback, ParameterResolver
+    permits RabbitMq4Extension {
 
   /** Environment variable holding the broker URI. */
   public static final String URI_ENV = "COURSEPULSE_RABBITMQ_URI";
@@ -67,25 +71,55 @@ public final class RabbitMqExtension
   /** Environment variable holding the management API base URL. */
   public static final String MANAGEMENT_ENV = "COURSEPULSE_RABBITMQ_MANAGEMENT_URL";
 
-  private static final ExtensionContext.Namespace NS =
-      ExtensionContext.Namespace.create(RabbitMqExtension.class);
-  private static final AtomicBoolean WARNED = new AtomicBoolean();
   private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Which broker an extension tests against: where its settings come from, how to start one. */
+  record Target(
+      String label,
+      String uriEnv,
+      String defaultUri,
+      String managementEnv,
+      String defaultManagementUrl,
+      String ctlEnv,
+      List<String> defaultCtl,
+      String howToStart,
+      AtomicBoolean warned) {}
+
+  static final Target RABBITMQ =
+      new Target(
+          "RabbitMQ", URI_ENV, RabbitSettings.DEFAULT_URI, MANAGEMENT_ENV, null, null,
+          List.of("rabbitmqctl"),
+          "Start one with 'bash .ci/rabbitmq.sh' (Debian) or"
+              + " 'docker run -d -p 5552:5552 -p 15672:15672 rabbitmq:4-management' and"
+              + " 'docker exec <id> rabbitmq-plugins enable rabbitmq_stream'.",
+          new AtomicBoolean());
+
+  private final Target target;
+  private final ExtensionContext.Namespace ns;
+
+  /** The extension for the default broker ({@value #URI_ENV}). */
+  public RabbitMqExtension() {
+    this(RABBITMQ);
+  }
+
+  RabbitMqExtension(Target target) {
+    this.target = target;
+    this.ns = ExtensionContext.Namespace.create(RabbitMqExtension.class, target.uriEnv());
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
-    Broker broker = Broker.fromEnvironment();
+    Broker broker = Broker.fromEnvironment(target);
     if (!broker.answers()) {
       String line =
-          "RabbitMQ is not reachable at " + broker.host + ":" + broker.port + " ("
-              + URI_ENV + "): broker tests of " + context.getRequiredTestClass().getSimpleName()
-              + " cannot run. Start one with 'bash .ci/rabbitmq.sh' (Debian) or"
-              + " 'docker run -d -p 5552:5552 -p 15672:15672 rabbitmq:4-management' and"
-              + " 'docker exec <id> rabbitmq-plugins enable rabbitmq_stream'.";
+          target.label() + " is not reachable at " + broker.host + ":" + broker.port + " ("
+              + target.uriEnv() + "): broker tests of "
+              + context.getRequiredTestClass().getSimpleName() + " cannot run. "
+              + target.howToStart();
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
         throw new ExtensionConfigurationException("CI=true and " + line);
       }
-      if (WARNED.compareAndSet(false, true)) {
+      if (target.warned().compareAndSet(false, true)) {
         System.err.println("!!!!!!!! SKIPPING BROKER TESTS: " + line + " !!!!!!!!");
       }
       Assumptions.abort(line);
@@ -94,12 +128,29 @@ public final class RabbitMqExtension
         "cp-" + context.getRequiredTestClass().getSimpleName() + "-"
             + UUID.randomUUID().toString().substring(0, 8);
     broker.createVhost(vhost);
-    context.getStore(NS).put(Created.class, new Created(broker, vhost));
+    context.getStore(ns).put(Created.class, new Created(broker, vhost));
+  }
+
+  /**
+   * Creates one more fresh virtual host on the broker under test ({@code cp-<prefix>-<random>}),
+   * for a test that needs two isolated sets of streams (a reference run beside the class's own).
+   * The caller deletes it with {@link #deleteVhost(RabbitVhost)}.
+   */
+  public static RabbitVhost createVhost(String prefix) throws IOException, InterruptedException {
+    Broker broker = Broker.fromEnvironment(RABBITMQ);
+    String vhost = "cp-" + prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    broker.createVhost(vhost);
+    return new RabbitVhost(vhost, broker.uriFor(vhost));
+  }
+
+  /** Deletes a virtual host made by {@link #createVhost(String)}. */
+  public static void deleteVhost(RabbitVhost vhost) throws IOException, InterruptedException {
+    Broker.fromEnvironment(RABBITMQ).deleteVhost(vhost.name());
   }
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {
-    Created created = context.getStore(NS).remove(Created.class, Created.class);
+    Created created = context.getStore(ns).remove(Created.class, Created.class);
     if (created != null) {
       created.broker.deleteVhost(created.vhost);
     }
@@ -113,10 +164,11 @@ public final class RabbitMqExtension
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    Created created = context.getStore(NS).get(Created.class, Created.class);
+    Created created = context.getStore(ns).get(Created.class, Created.class);
     if (created == null) {
       throw new ExtensionConfigurationException(
-          "RabbitMqExtension has no virtual host for this test: register it on the class");
+          getClass().getSimpleName()
+              + " has no virtual host for this test: register it on the class");
     }
     RabbitVhost vhost = created.toVhost();
     if (parameter.getParameter().getType() == RabbitVhost.class) {
@@ -124,7 +176,7 @@ public final class RabbitMqExtension
     }
     RabbitStreamLog log = vhost.openLog();
     // JUnit closes AutoCloseable store values when the scope that resolved the parameter ends.
-    context.getStore(NS).put(UUID.randomUUID(), log);
+    context.getStore(ns).put(UUID.randomUUID(), log);
     return log;
   }
 
@@ -143,8 +195,9 @@ public final class RabbitMqExtension
     final String host;
     final int port;
     final String managementUrl;
+    final List<String> ctl;
 
-    private Broker(URI uri, String managementUrl) {
+    private Broker(URI uri, String managementUrl, List<String> ctl) {
       this.scheme = uri.getScheme();
       this.userInfo = uri.getRawUserInfo() == null ? "guest:guest" : uri.getRawUserInfo();
       int colon = userInfo.indexOf(':');
@@ -154,14 +207,22 @@ public final class RabbitMqExtension
       boolean tls = scheme.toLowerCase(Locale.ROOT).endsWith("+tls");
       this.port = uri.getPort() > 0 ? uri.getPort() : (tls ? 5551 : 5552);
       this.managementUrl = managementUrl != null ? managementUrl : "http://" + host + ":15672";
+      this.ctl = ctl;
     }
 
-    static Broker fromEnvironment() {
-      String uri = System.getenv(URI_ENV);
-      if (uri == null || uri.isBlank()) {
-        uri = RabbitSettings.DEFAULT_URI;
-      }
-      return new Broker(URI.create(uri.trim()), System.getenv(MANAGEMENT_ENV));
+    static Broker fromEnvironment(Target target) {
+      String uri = env(target.uriEnv(), target.defaultUri());
+      String management = env(target.managementEnv(), target.defaultManagementUrl());
+      String ctl = target.ctlEnv() == null ? null : env(target.ctlEnv(), null);
+      return new Broker(
+          URI.create(uri.trim()),
+          management,
+          ctl == null ? target.defaultCtl() : List.of(ctl.trim().split("\\s+")));
+    }
+
+    private static String env(String name, String fallback) {
+      String value = name == null ? null : System.getenv(name);
+      return value == null || value.isBlank() ? fallback : value.trim();
     }
 
     String uriFor(String vhost) {
@@ -226,15 +287,15 @@ public final class RabbitMqExtension
       return true;
     }
 
-    private static void rabbitmqctl(List<String> args) throws IOException, InterruptedException {
-      List<String> command = new java.util.ArrayList<>();
-      command.add("rabbitmqctl");
+    private void rabbitmqctl(List<String> args) throws IOException, InterruptedException {
+      List<String> command = new java.util.ArrayList<>(ctl);
       command.addAll(args);
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
         throw new IllegalStateException(
-            "neither the RabbitMQ management API nor 'rabbitmqctl " + String.join(" ", args)
+            "neither the RabbitMQ management API at " + managementUrl + " nor '"
+                + String.join(" ", command)
                 + "' worked: " + output.strip());
       }
     }

@@ -129,6 +129,7 @@ public record Checkpoint(
       }
       ch.force(true);
     }
+    pauseForTests();
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {
@@ -143,8 +144,29 @@ public record Checkpoint(
   }
 
   /**
+   * Test hook: with {@value #PAUSE_PROPERTY} set to N, waits N ms between writing the temporary
+   * file and renaming it, so that a crash test can kill the process in the middle of a checkpoint
+   * write. Unset (always, outside tests) it costs one property lookup per checkpoint.
+   */
+  private static void pauseForTests() throws IOException {
+    long pause = Long.getLong(PAUSE_PROPERTY, 0L);
+    if (pause > 0) {
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while writing a checkpoint");
+      }
+    }
+  }
+
+  /** System property of the crash-test pause between temp-file write and rename, in ms. */
+  public static final String PAUSE_PROPERTY = "coursepulse.test.checkpointRenamePauseMs";
+
+  /**
    * The latest valid checkpoint in {@code dir}, falling back to older ones when the latest is
-   * unreadable; null when none is usable. Logs which one it picked and what it skipped.
+   * unreadable; null when none is usable. Logs which one it picked and what it skipped; skipped
+   * files are renamed to {@code <name>.corrupt} (kept for inspection, never read again).
    */
   public static Checkpoint loadLatest(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
@@ -156,7 +178,18 @@ public record Checkpoint(
         LOG.info("restoring from checkpoint {}", p);
         return cp;
       } catch (IOException e) {
-        LOG.warn("skipping unusable checkpoint {}: {}", p, e.getMessage());
+        // Renamed out of the way: left in place, a corrupt file with a higher sequence than the
+        // checkpoints a full replay writes from sequence 1 would sort as "latest" and make
+        // write() delete every new valid checkpoint.
+        Path aside = p.resolveSibling(p.getFileName() + ".corrupt");
+        LOG.warn(
+            "skipping unusable checkpoint {}: {}; kept as {}", p, e.getMessage(),
+            aside.getFileName());
+        try {
+          Files.move(p, aside, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException moveFailed) {
+          LOG.warn("cannot rename unusable checkpoint {}: {}", p, moveFailed.getMessage());
+        }
       }
     }
     return null;

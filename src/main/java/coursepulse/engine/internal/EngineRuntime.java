@@ -83,6 +83,9 @@ public final class EngineRuntime {
   private boolean[] stopReached;
   private StateDirLock stateDirLock;
 
+  /** How long one empty input is polled before the others are looked at again. */
+  private static final long SLICE_NANOS = 500_000L;
+
   public EngineRuntime(EngineSettings settings, StreamEngine.StateListener listener) {
     this.settings = settings;
     this.listener = listener;
@@ -504,19 +507,41 @@ public final class EngineRuntime {
    * @return true when a message arrived
    */
   private boolean waitForInput() {
-    long timeoutMs = Math.max(1, settings.pollTimeout().toMillis() / readers.length);
     boolean anyEmpty = false;
-    for (int i = 0; i < readers.length && !stopRequested; i++) {
-      if (task.buffered(i) == 0 && !stopReached[i]) {
-        anyEmpty = true;
-        LogMessage m = readers[i].poll(Duration.ofMillis(timeoutMs));
-        if (m != null) {
-          accept(i, m);
-          return true;
-        }
-      }
+    for (int i = 0; i < readers.length; i++) {
+      anyEmpty |= task.buffered(i) == 0 && !stopReached[i];
     }
     if (!anyEmpty || stopRequested) {
+      return false;
+    }
+    // Every empty input is watched for the same window at once (not one after the other), so a
+    // message on any of them ends the wait within a slice: a sparse input no longer holds up a
+    // busy one for a whole timeout.
+    long windowNanos = Math.max(1, settings.pollTimeout().toMillis() / readers.length) * 1_000_000L;
+    long deadline = System.nanoTime() + windowNanos;
+    long remaining = windowNanos;
+    while (remaining > 0 && !stopRequested) {
+      int firstEmpty = -1;
+      for (int i = 0; i < readers.length; i++) {
+        if (task.buffered(i) == 0 && !stopReached[i]) {
+          LogMessage m = readers[i].poll(Duration.ZERO);
+          if (m != null) {
+            accept(i, m);
+            return true;
+          }
+          if (firstEmpty < 0) {
+            firstEmpty = i;
+          }
+        }
+      }
+      LogMessage m = readers[firstEmpty].poll(Duration.ofNanos(Math.min(remaining, SLICE_NANOS)));
+      if (m != null) {
+        accept(firstEmpty, m);
+        return true;
+      }
+      remaining = deadline - System.nanoTime();
+    }
+    if (stopRequested) {
       return false;
     }
     for (int i = 0; i < readers.length; i++) {

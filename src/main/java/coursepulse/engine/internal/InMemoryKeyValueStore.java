@@ -6,26 +6,25 @@ import coursepulse.engine.Serde;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
- * A key-value store over a hash map of serialized keys to serialized values. Point reads and
- * writes (the hot path of aggregations) are O(1); {@link #all()} and {@link #range} sort the keys
- * on demand (O(n log n)), which suits stores that are scanned rarely, for example by a punctuator.
- * Values are kept serialized so that a processor cannot change stored state by mutating an object
- * it got from the store, and so checkpoints need no extra conversion.
+ * A key-value store over a {@link SortedBytesMap} of serialized keys to serialized values, in
+ * serialized (unsigned byte) key order. Point reads and writes are O(log n); {@link #range} seeks
+ * and walks, so a punctuator draining the few due entries of a large index pays for those, not for
+ * the whole store; snapshots come out sorted without a sort. Values are kept serialized so that a
+ * processor cannot change stored state by mutating an object it got from the store, so checkpoints
+ * need no conversion, and so the heap holds compact bytes instead of object graphs.
  */
 public final class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V>, CheckpointableStore {
 
   private final String name;
   private final Serde<K> keySerde;
   private final Serde<V> valueSerde;
-  private final HashMap<Bytes, byte[]> map = new HashMap<>();
+  private final SortedBytesMap map = new SortedBytesMap();
 
   public InMemoryKeyValueStore(String name, Serde<K> keySerde, Serde<V> valueSerde) {
     this.name = name;
@@ -51,7 +50,7 @@ public final class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V>, C
 
   @Override
   public void put(K key, V value) {
-    Bytes k = keyBytes(key);
+    byte[] k = keyBytes(key);
     if (value == null) {
       map.remove(k);
     } else {
@@ -72,17 +71,12 @@ public final class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V>, C
 
   @Override
   public Iterator<KeyValue<K, V>> range(K from, K to) {
-    Bytes lo = from == null ? null : keyBytes(from);
-    Bytes hi = to == null ? null : keyBytes(to);
-    List<Map.Entry<Bytes, byte[]>> entries = new ArrayList<>();
-    for (Map.Entry<Bytes, byte[]> e : map.entrySet()) {
-      Bytes k = e.getKey();
-      if ((lo == null || k.compareTo(lo) >= 0) && (hi == null || k.compareTo(hi) <= 0)) {
-        entries.add(Map.entry(k, e.getValue()));
-      }
+    byte[] lo = from == null ? null : keyBytes(from);
+    byte[] hi = to == null ? null : keyBytes(to);
+    if (lo != null && hi != null && Arrays.compareUnsigned(lo, hi) > 0) {
+      return Collections.emptyIterator();
     }
-    entries.sort(Map.Entry.comparingByKey());
-    Iterator<Map.Entry<Bytes, byte[]>> it = entries.iterator();
+    Iterator<byte[][]> it = map.range(lo, hi);
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -91,21 +85,19 @@ public final class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V>, C
 
       @Override
       public KeyValue<K, V> next() {
-        Map.Entry<Bytes, byte[]> e = it.next();
-        return KeyValue.pair(
-            keySerde.deserialize(e.getKey().get()), valueSerde.deserialize(e.getValue()));
+        byte[][] e = it.next();
+        return KeyValue.pair(keySerde.deserialize(e[0]), valueSerde.deserialize(e[1]));
       }
     };
   }
 
   @Override
   public void writeTo(DataOutput out) throws IOException {
-    List<Bytes> keys = new ArrayList<>(map.keySet());
-    keys.sort(null);
-    out.writeInt(keys.size());
-    for (Bytes k : keys) {
-      writeBytes(out, k.get());
-      writeBytes(out, map.get(k));
+    out.writeInt(map.size());
+    for (Iterator<byte[][]> it = map.range(null, null); it.hasNext(); ) {
+      byte[][] e = it.next();
+      writeBytes(out, e[0]);
+      writeBytes(out, e[1]);
     }
   }
 
@@ -114,13 +106,14 @@ public final class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V>, C
     map.clear();
     int n = in.readInt();
     for (int i = 0; i < n; i++) {
-      Bytes k = Bytes.wrap(readBytes(in));
-      map.put(k, readBytes(in));
+      byte[] k = readBytes(in);
+      map.appendSorted(k, readBytes(in));
     }
+    map.trim();
   }
 
-  private Bytes keyBytes(K key) {
-    return Bytes.wrap(keySerde.serialize(Objects.requireNonNull(key, "key")));
+  private byte[] keyBytes(K key) {
+    return keySerde.serialize(Objects.requireNonNull(key, "key"));
   }
 
   static void writeBytes(DataOutput out, byte[] b) throws IOException {

@@ -174,7 +174,7 @@ public final class StreamTask {
       RecordMetadata origin = new RecordMetadata(src.def.stream(), offset);
       String reason = DeadLetter.reason(e);
       collector.sendDeadLetter(
-          src.def.stream(), offset, DeadLetter.encode(src.def.stream(), offset, reason, body),
+          src.def.stream(), offset, DeadLetter.encode(src.def.stream(), offset, e, body),
           logTimestamp);
       metrics.deadLettered(source);
       DeserializationExceptionHandler.Response r =

@@ -3,11 +3,11 @@ package coursepulse.engine.internal;
 import coursepulse.engine.PunctuationType;
 import coursepulse.engine.StateStore;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +29,7 @@ public final class TaskMetrics {
   private final long[] processed;
   private final long[] deadLettered;
   private final Timer processLatency;
-  private final DistributionSummary e2eLag;
+  private final Timer e2eLag;
   private final Map<String, Counter> dropped = new HashMap<>();
   private final Counter streamPunctuations;
   private final Counter wallPunctuations;
@@ -66,17 +66,35 @@ public final class TaskMetrics {
     FunctionCounter.builder(PREFIX + "recoveries", this, m -> m.recoveries)
         .description("Times the task was rebuilt from its checkpoint after a log failure")
         .register(registry);
+    // Fixed histogram buckets so Prometheus can compute p99 across scrapes and instances:
+    // records take microseconds, a slow one (a checkpoint-sized punctuation) milliseconds.
     processLatency =
         Timer.builder(PREFIX + "process.latency")
             .description("Time to process one source record through the topology")
+            .serviceLevelObjectives(
+                micros(5), micros(10), micros(25), micros(50), micros(100), micros(250),
+                micros(500), millis(1), millis(2.5), millis(5), millis(10), millis(25),
+                millis(100), millis(1000))
             .register(registry);
     e2eLag =
-        DistributionSummary.builder(PREFIX + "record.e2e.lag")
+        Timer.builder(PREFIX + "record.e2e.lag")
             .description("Engine clock minus the event time of each processed record")
-            .baseUnit("milliseconds")
+            .serviceLevelObjectives(
+                millis(100), millis(1000), millis(5000), millis(30_000), millis(60_000),
+                millis(300_000), millis(3_600_000), millis(86_400_000))
             .register(registry);
     streamPunctuations = punctuationCounter(PunctuationType.STREAM_TIME);
     wallPunctuations = punctuationCounter(PunctuationType.WALL_CLOCK_TIME);
+    // Known at start, so "no late records" is a 0 on the dashboard rather than no series.
+    droppedCounter("late");
+  }
+
+  private static Duration micros(long n) {
+    return Duration.ofNanos(n * 1_000);
+  }
+
+  private static Duration millis(double n) {
+    return Duration.ofNanos((long) (n * 1_000_000));
   }
 
   private Counter punctuationCounter(PunctuationType type) {
@@ -95,7 +113,7 @@ public final class TaskMetrics {
     processed[source]++;
     if (registry != null) {
       processLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
-      e2eLag.record(Math.max(0, e2eLagMs));
+      e2eLag.record(Math.max(0, e2eLagMs), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -105,16 +123,18 @@ public final class TaskMetrics {
 
   void dropped(String reason) {
     if (registry != null) {
-      dropped
-          .computeIfAbsent(
-              reason,
-              r ->
-                  Counter.builder(PREFIX + "records.dropped")
-                      .description("Records a processor dropped on purpose, such as late records")
-                      .tag("reason", r)
-                      .register(registry))
-          .increment();
+      droppedCounter(reason).increment();
     }
+  }
+
+  private Counter droppedCounter(String reason) {
+    return dropped.computeIfAbsent(
+        reason,
+        r ->
+            Counter.builder(PREFIX + "records.dropped")
+                .description("Records a processor dropped on purpose, such as late records")
+                .tag("reason", r)
+                .register(registry));
   }
 
   void punctuated(PunctuationType type, int count) {

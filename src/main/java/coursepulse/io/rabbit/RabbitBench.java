@@ -13,6 +13,7 @@ import coursepulse.engine.log.Retention;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -111,14 +112,53 @@ public final class RabbitBench {
   }
 
   /**
-   * The raw stream-client consume rate of an existing stream, from its first message to its
-   * {@code count}-th (same consumer as in {@link #run}): the reference next to a replay of that
-   * stream.
+   * Publishes {@code bodies} to {@code stream} (which must exist) with the raw stream-client: a
+   * named producer with publishing ids 1..n (deduplication on, as the log writer runs), tuned like
+   * {@code log}'s writers, all confirms awaited. Returns the nanoseconds from the first send to the
+   * last confirm.
    */
-  public double rawConsumeRate(String stream, int count) throws InterruptedException {
-    try (RabbitStreamLog log = RabbitStreamLog.connect(settings)) {
-      return count * 1e9 / rawConsume(log.environment(), stream, count);
+  public static long rawPublish(RabbitStreamLog log, String stream, List<byte[]> bodies)
+      throws InterruptedException {
+    RabbitSettings settings = log.settings();
+    CountDownLatch confirmed = new CountDownLatch(bodies.size());
+    AtomicInteger refused = new AtomicInteger();
+    try (Producer producer =
+        log.environment()
+            .producerBuilder()
+            .name("cp-bench-raw")
+            .stream(stream)
+            .batchSize(settings.batchSize())
+            .maxUnconfirmedMessages(settings.maxUnconfirmedMessages())
+            .build()) {
+      long start = System.nanoTime();
+      long id = 0;
+      for (byte[] body : bodies) {
+        producer.send(
+            producer.messageBuilder().publishingId(++id).addData(body).build(),
+            status -> {
+              if (!status.isConfirmed()) {
+                refused.incrementAndGet();
+              }
+              confirmed.countDown();
+            });
+      }
+      await(confirmed, "raw publish confirms");
+      long elapsed = System.nanoTime() - start;
+      if (refused.get() > 0) {
+        throw new IllegalStateException(refused.get() + " raw messages were refused");
+      }
+      return elapsed;
     }
+  }
+
+  /**
+   * Reads {@code count} messages of {@code stream} from its first offset with the raw
+   * stream-client, doing nothing with them but taking their body. Returns the nanoseconds from
+   * subscribing to the last message.
+   */
+  public static long rawConsume(RabbitStreamLog log, String stream, int count)
+      throws InterruptedException {
+    return rawConsume(log.environment(), stream, count);
   }
 
   private interface Body {

@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -69,7 +70,8 @@ import org.slf4j.LoggerFactory;
  * (from {@code first} and from {@code last}) and reads the first chunk of each (offset and record
  * count), which gives exact first and last offsets; a stream with no chunk after {@link
  * RabbitSettings.Builder#statsProbeTimeout} is reported empty. On 3.11 or newer it uses the
- * statistics command. Features that need a newer broker are listed in {@link Feature}; {@link
+ * statistics command for the first offset and, where the broker does not report the committed
+ * offset (Debian's 4.0.5 does not), the same probe for the exact last one. Features that need a newer broker are listed in {@link Feature}; {@link
  * #requireFeature} fails with a line naming the version needed.
  *
  * <p><b>Errors.</b> Failures become {@link LogUnavailableException} (cannot reach the port, bad
@@ -187,15 +189,7 @@ public final class RabbitStreamLog implements StreamLog {
   @Override
   public void createStream(String stream, Retention retention) {
     checkOpen();
-    StreamCreator creator = environment.streamCreator().name(stream);
-    if (retention != null) {
-      if (retention.maxAge() != null && !retention.maxAge().isZero()) {
-        creator.maxAge(retention.maxAge());
-      }
-      if (retention.maxLengthBytes() > 0) {
-        creator.maxLengthBytes(ByteCapacity.B(retention.maxLengthBytes()));
-      }
-    }
+    StreamCreator creator = retained(environment.streamCreator().name(stream), retention);
     try {
       creator.create();
     } catch (RuntimeException e) {
@@ -208,6 +202,97 @@ public final class RabbitStreamLog implements StreamLog {
       }
       throw RabbitErrors.onStream(e, stream, "create");
     }
+  }
+
+  /**
+   * Declares a super stream: {@code partitions} streams {@code <superStream>-0} to {@code
+   * <superStream>-<partitions-1>} behind a direct exchange named {@code superStream}, each with
+   * {@code retention}. A super stream that exists already is left as it is (its partition count is
+   * not changed: compare {@link #superStreamPartitions}).
+   *
+   * @param superStream the super stream's name, e.g. {@code 02-Login}
+   * @param partitions number of partitions, at least 1
+   * @param retention retention of each partition; {@code null} keeps everything
+   * @throws UnsupportedByLogException on RabbitMQ older than {@link Feature#SUPER_STREAMS}'s
+   *     version, naming the version needed
+   * @throws LogException when the broker refuses the declaration
+   */
+  public void createSuperStream(String superStream, int partitions, Retention retention) {
+    checkOpen();
+    Objects.requireNonNull(superStream, "superStream");
+    if (partitions < 1) {
+      throw new IllegalArgumentException("a super stream needs at least one partition: " + partitions);
+    }
+    requireFeature(Feature.SUPER_STREAMS);
+    StreamCreator creator =
+        retained(environment.streamCreator().name(superStream), retention)
+            .superStream()
+            .partitions(partitions)
+            .creator();
+    try {
+      creator.create();
+    } catch (RuntimeException e) {
+      short code = RabbitErrors.code(e);
+      if (code == Constants.RESPONSE_CODE_STREAM_ALREADY_EXISTS
+          || code == Constants.RESPONSE_CODE_PRECONDITION_FAILED) {
+        LOG.warn(
+            "Super stream '{}' exists already (partitions {}); keeping it as it is",
+            superStream, superStreamPartitions(superStream));
+        return;
+      }
+      throw RabbitErrors.onStream(e, superStream, "create super stream");
+    }
+  }
+
+  /**
+   * The partitions of a super stream in routing order ({@code <superStream>-0} first), or an empty
+   * list when no super stream has that name (a plain stream of that name is not one). On a broker
+   * without super streams the list is always empty.
+   */
+  public List<String> superStreamPartitions(String superStream) {
+    checkOpen();
+    if (!supports(Feature.SUPER_STREAMS)) {
+      return List.of();
+    }
+    try {
+      return List.copyOf(admin().partitions(superStream));
+    } catch (RuntimeException e) {
+      if (RabbitErrors.code(e) == Constants.RESPONSE_CODE_STREAM_DOES_NOT_EXIST) {
+        return List.of();
+      }
+      throw RabbitErrors.onStream(e, superStream, "list the partitions of");
+    }
+  }
+
+  /**
+   * Deletes a super stream with its partitions and their data; does nothing when it does not
+   * exist.
+   *
+   * @throws UnsupportedByLogException on RabbitMQ older than {@link Feature#SUPER_STREAMS}'s
+   *     version
+   */
+  public void deleteSuperStream(String superStream) {
+    checkOpen();
+    requireFeature(Feature.SUPER_STREAMS);
+    try {
+      environment.deleteSuperStream(superStream);
+    } catch (RuntimeException e) {
+      if (RabbitErrors.code(e) != Constants.RESPONSE_CODE_STREAM_DOES_NOT_EXIST) {
+        throw RabbitErrors.onStream(e, superStream, "delete super stream");
+      }
+    }
+  }
+
+  private static StreamCreator retained(StreamCreator creator, Retention retention) {
+    if (retention != null) {
+      if (retention.maxAge() != null && !retention.maxAge().isZero()) {
+        creator.maxAge(retention.maxAge());
+      }
+      if (retention.maxLengthBytes() > 0) {
+        creator.maxLengthBytes(ByteCapacity.B(retention.maxLengthBytes()));
+      }
+    }
+    return creator;
   }
 
   @Override
@@ -254,9 +339,13 @@ public final class RabbitStreamLog implements StreamLog {
     }
     long last;
     try {
-      last = s.committedOffset(); // exact, RabbitMQ 4.0+
+      last = s.committedOffset(); // exact, where the broker reports it
     } catch (NoOffsetException e) {
-      last = s.committedChunkId(); // first offset of the last committed chunk, 3.11-3.13
+      // Only the first offset of the last committed chunk (3.11 to 4.0.x: Debian trixie's 4.0.5
+      // does not report committed_offset): read that chunk's record count to make it exact.
+      long chunk = s.committedChunkId();
+      last = probeStats(stream).map(StreamStats::lastOffset).orElse(chunk);
+      last = Math.max(last, chunk);
     }
     return Optional.of(new StreamStats(first, Math.max(first, last)));
   }
@@ -446,6 +535,11 @@ public final class RabbitStreamLog implements StreamLog {
   /** The underlying environment, for {@link RabbitBench}'s raw-client baseline. */
   Environment environment() {
     return environment;
+  }
+
+  /** The settings this log was connected with. */
+  RabbitSettings settings() {
+    return settings;
   }
 
   void forget(RabbitLogWriter writer) {

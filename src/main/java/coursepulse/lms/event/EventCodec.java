@@ -31,6 +31,8 @@ public final class EventCodec {
 
   private static final ObjectMapper MAPPER = newMapper();
 
+  private static final StreamingEventDecoder STREAMING = new StreamingEventDecoder(MAPPER.getFactory());
+
   private EventCodec() {}
 
   /** A mapper configured like the codec's: ISO-8601 instants, no unknown-field failures. */
@@ -40,8 +42,12 @@ public final class EventCodec {
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        // A missing primitive (late, pointsPossible) still fails, as "Cannot map `null`".
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-        .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+        // Off: it made every field required, so an event without an optional field (device,
+        // userAgent, role, name, email, reason, assetKind) was refused as wrong_type. Required
+        // fields are checked by validate() and reported as missing_field.
+        .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
   }
 
   /** The event as compact UTF-8 JSON. */
@@ -67,6 +73,19 @@ public final class EventCodec {
           MalformedEventException.Reason.TOO_LARGE,
           bytes.length + " bytes, limit " + MAX_EVENT_BYTES);
     }
+    LmsEvent fast = STREAMING.decode(bytes);
+    if (fast != null) {
+      validate(fast);
+      return fast;
+    }
+    return decodeWithTree(bytes);
+  }
+
+  /**
+   * The data-binding path: decides every event the streaming path declines, so refusals keep
+   * their reasons and messages.
+   */
+  static LmsEvent decodeWithTree(byte[] bytes) {
     JsonNode tree;
     try {
       tree = MAPPER.readTree(bytes);

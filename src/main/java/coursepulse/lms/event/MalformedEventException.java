@@ -1,7 +1,8 @@
 package coursepulse.lms.event;
 
 /** Bytes that are not a valid event of this schema; {@link #reason()} is machine-readable. */
-public final class MalformedEventException extends RuntimeException {
+public final class MalformedEventException extends RuntimeException
+    implements coursepulse.engine.ReasonCoded {
   private static final long serialVersionUID = 1L;
 
   /** Why an event was refused; {@link #code()} is the value used in metrics and dead letters. */
@@ -35,5 +36,11 @@ public final class MalformedEventException extends RuntimeException {
 
   public Reason reason() {
     return reason;
+  }
+
+  /** {@link Reason#code()}: the dead-letter record's and meter's {@code reason}. */
+  @Override
+  public String reasonCode() {
+    return reason.code();
   }
 }

@@ -14,7 +14,8 @@ import java.time.Instant;
  * enrolment never reaches the dead-letter stream.
  *
  * @param reason one of {@link #NOT_ENROLLED}, {@link #ENROLLMENT_DROPPED}, {@link
- *     #NO_ACTIVE_ENROLLMENT}, {@link #INVALID_ID}, {@link #INVALID_COURSE_DATES}
+ *     #NO_ACTIVE_ENROLLMENT}, {@link #INVALID_ID}, {@link #INVALID_COURSE_DATES}, {@link
+ *     #DUPLICATE_EVENT}
  * @param stream source stream, or {@code null} when unknown
  * @param offset offset in the source stream, or -1 when unknown
  * @param eventType the event's {@code type}
@@ -47,6 +48,17 @@ public record DeadLetter(
 
   /** An enrolment whose course ends before it starts. */
   public static final String INVALID_COURSE_DATES = "invalid_course_dates";
+
+  /**
+   * An event id seen shortly before for the same key (a re-sent event); the record names the key
+   * only: the student, or the course of an {@code assignment_created}.
+   */
+  public static final String DUPLICATE_EVENT = "duplicate_event";
+
+  /** Every reason above, for meters that start at 0. */
+  public static final java.util.List<String> REASONS =
+      java.util.List.of(
+          NOT_ENROLLED, ENROLLMENT_DROPPED, NO_ACTIVE_ENROLLMENT, INVALID_ID, INVALID_COURSE_DATES, DUPLICATE_EVENT);
 
   private static final JsonFactory FACTORY = new JsonFactory();
 

@@ -1,5 +1,6 @@
 package coursepulse.lms.risk;
 
+import coursepulse.lms.event.StreamNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -50,6 +51,23 @@ public final class RiskMetrics {
     Gauge.builder("coursepulse.students.tracked", studentsTracked, AtomicLong::get)
         .description("Students with at least one enrolment in the roster")
         .register(this.registry);
+    // Counters whose tag values are known up front start at 0 (Prometheus' advice): rate() then
+    // sees the first increment, and a dashboard shows 0 rather than "no data".
+    for (String stream : StreamNames.INPUTS) {
+      processed(stream, 0);
+      for (String reason : DeadLetter.REASONS) {
+        this.registry.counter("coursepulse.dead.letters", "stream", stream, "reason", reason);
+      }
+    }
+    if (!courseTag) {
+      for (Rule rule : Rule.values()) {
+        this.registry.counter("coursepulse.alerts.resolved", "rule", rule.name());
+        for (Severity severity : Severity.values()) {
+          this.registry.counter(
+              "coursepulse.alerts", "rule", rule.name(), "severity", severity.code());
+        }
+      }
+    }
   }
 
   /** Meters nowhere. */
@@ -69,11 +87,15 @@ public final class RiskMetrics {
   }
 
   void processed(String stream) {
+    processed(stream, 1);
+  }
+
+  private void processed(String stream, int n) {
     processed
         .computeIfAbsent(
             stream == null ? "unknown" : stream,
             s -> registry.counter("coursepulse.events.processed", "stream", s))
-        .increment();
+        .increment(n);
   }
 
   void deadLettered(String stream, String reason) {

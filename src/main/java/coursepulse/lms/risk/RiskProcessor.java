@@ -47,6 +47,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
   static final String COURSES = "risk-courses";
   static final String TIMERS = "risk-timers";
   static final String META = "risk-meta";
+  static final String EVENT_IDS = "risk-recent-event-ids";
 
   private static final Logger LOG = LoggerFactory.getLogger(RiskProcessor.class);
   private static final byte[] MARK = new byte[0];
@@ -71,6 +72,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
   private KeyValueStore<String, CourseAssignments> courses;
   private KeyValueStore<String, byte[]> timers;
   private KeyValueStore<String, Long> meta;
+  private KeyValueStore<String, byte[]> eventIds;
   private boolean countersLoaded;
 
   /**
@@ -111,6 +113,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     this.courses = context.getStateStore(COURSES);
     this.timers = context.getStateStore(TIMERS);
     this.meta = context.getStateStore(META);
+    this.eventIds = context.getStateStore(EVENT_IDS);
     context.schedule(punctuationInterval, PunctuationType.STREAM_TIME, this::fireDueTimers);
   }
 
@@ -121,6 +124,13 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     loadCounters();
     LmsEvent event = record.value();
     if (event == null) {
+      return;
+    }
+    if (RecentEventIds.seenBefore(eventIds, event.key(), event.eventId())) {
+      boolean byCourse = event instanceof AssignmentCreated;
+      deadLetter(
+          event, DeadLetter.DUPLICATE_EVENT, byCourse ? null : event.key(),
+          byCourse ? event.key() : null);
       return;
     }
     metrics.processed(event.stream());
@@ -536,8 +546,9 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
 
   /**
    * Opens NO_SUBMISSIONS once the threshold has passed since the last submission (or the start)
-   * and at least one assignment fell due in that time. Without a due assignment it waits for the
-   * next deadline timer, which calls this again.
+   * and at least one assignment of this course, due after that, was not handed in by its due time
+   * plus grace. Without one it waits for the next deadline timer (due + grace), which calls this
+   * again.
    */
   private void checkNoSubmissions(
       String student, String course, StudentState st, EnrollmentState en, long now) {
@@ -551,22 +562,23 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
       schedule(due, TimerKeys.NO_SUBMISSIONS, student, course);
       return;
     }
-    // Only work still owed counts: an assignment handed in early makes silence unremarkable.
+    // Only work still owed counts: an assignment handed in early makes silence unremarkable, and
+    // one still inside its grace period is not owed yet (the same line MISSED_DEADLINES draws).
     CourseAssignments ca = courseAssignments(course);
-    long firstDue = Long.MAX_VALUE;
+    long firstOwed = Long.MAX_VALUE;
     long owed = 0;
     for (int i = 0; i < ca.size(); i++) {
       long d = ca.due(i);
       boolean handedIn = i < MAX_TRACKED_ASSIGNMENTS && (en.submittedByGrace & (1L << i)) != 0;
-      if (d > since && d <= now && !handedIn) {
-        firstDue = Math.min(firstDue, d);
+      if (d > since && d + graceMs <= now && !handedIn) {
+        firstOwed = Math.min(firstOwed, d + graceMs);
         owed++;
       }
     }
-    if (firstDue == Long.MAX_VALUE) {
+    if (firstOwed == Long.MAX_VALUE) {
       return;
     }
-    long openAt = Math.max(due, firstDue);
+    long openAt = Math.max(due, firstOwed);
     if (en.noSubResolvedAt != EnrollmentState.NONE) {
       openAt = Math.max(openAt, en.noSubResolvedAt + cooldownMs);
     }

@@ -2,10 +2,15 @@ package coursepulse.lms.risk;
 
 import coursepulse.engine.Branched;
 import coursepulse.engine.Consumed;
+import coursepulse.engine.DeserializationExceptionHandler;
 import coursepulse.engine.KStream;
+import coursepulse.engine.Processor;
+import coursepulse.engine.ProcessorContext;
 import coursepulse.engine.Produced;
+import coursepulse.engine.ReasonCoded;
 import coursepulse.engine.Serde;
 import coursepulse.engine.Stores;
+import coursepulse.engine.StreamRecord;
 import coursepulse.engine.StreamsBuilder;
 import coursepulse.engine.Topology;
 import coursepulse.lms.event.EventCodec;
@@ -41,7 +46,8 @@ public final class RiskTopology {
           RiskProcessor.MEMBERS,
           RiskProcessor.COURSES,
           RiskProcessor.TIMERS,
-          RiskProcessor.META);
+          RiskProcessor.META,
+          RiskProcessor.EVENT_IDS);
 
   /**
    * How to build the application. Immutable; the {@code with*} methods return copies.
@@ -119,6 +125,21 @@ public final class RiskTopology {
         }
       };
 
+  /**
+   * The engine's handler for unreadable source records: counts each in {@code
+   * coursepulse.dead.letters} with the source stream and the codec's reason code ({@code
+   * not_json}, {@code too_large}, ... from {@link coursepulse.lms.event.MalformedEventException}),
+   * the meter that also counts refused events, and lets processing continue. The engine itself
+   * writes the record to {@code <applicationId>-dlq} with the same reason.
+   */
+  public static DeserializationExceptionHandler deadLetterHandler(RiskMetrics metrics) {
+    Objects.requireNonNull(metrics, "metrics");
+    return (origin, raw, e) -> {
+      metrics.deadLettered(origin.stream(), ReasonCoded.codeOf(e));
+      return DeserializationExceptionHandler.Response.CONTINUE;
+    };
+  }
+
   /** A new topology of the application, writing alerts to {@code 04-Alerts}. */
   public static Topology build(Options options) {
     return build(options, StreamNames.ALERTS);
@@ -141,6 +162,24 @@ public final class RiskTopology {
 
   /** Adds the application to {@code builder}; {@code alertsStream} as in {@link #build(Options, String)}. */
   public static void build(StreamsBuilder builder, Options options, String alertsStream) {
+    build(builder, options, alertsStream, null);
+  }
+
+  /**
+   * A new topology of the application, writing alerts to {@code alertsStream}, that also calls
+   * {@code afterEvent} with each input event once the alerting processor has handled it (its
+   * state updated, its alerts forwarded), on the task thread. Benchmarks measure end-to-end
+   * latency with it.
+   */
+  public static Topology buildObserved(
+      Options options, String alertsStream, Consumer<LmsEvent> afterEvent) {
+    StreamsBuilder builder = new StreamsBuilder();
+    build(builder, options, alertsStream, afterEvent);
+    return builder.build();
+  }
+
+  private static void build(
+      StreamsBuilder builder, Options options, String alertsStream, Consumer<LmsEvent> afterEvent) {
     RulesConfig rules = options.rules();
     int weeks = RiskProcessor.weeksKept(rules);
     builder
@@ -157,7 +196,10 @@ public final class RiskTopology {
         .addStateStore(
             Stores.keyValueStoreBuilder(RiskProcessor.TIMERS, StateSerdes.STRING, StateSerdes.BYTES))
         .addStateStore(
-            Stores.keyValueStoreBuilder(RiskProcessor.META, StateSerdes.STRING, StateSerdes.LONG));
+            Stores.keyValueStoreBuilder(RiskProcessor.META, StateSerdes.STRING, StateSerdes.LONG))
+        .addStateStore(
+            Stores.keyValueStoreBuilder(
+                RiskProcessor.EVENT_IDS, StateSerdes.STRING, StateSerdes.BYTES));
 
     // Source order breaks timestamp ties: an enrolment is seen before a login at the same instant.
     KStream<String, LmsEvent> enrollments = builder.stream(StreamNames.ENROLLMENT, consumed());
@@ -169,9 +211,12 @@ public final class RiskTopology {
             .merge(logins)
             .merge(activity)
             .process(
-                () ->
-                    new RiskProcessor(
-                        rules, options.metrics(), null, null, options.punctuationInterval()),
+                () -> {
+                  RiskProcessor risk =
+                      new RiskProcessor(
+                          rules, options.metrics(), null, null, options.punctuationInterval());
+                  return afterEvent == null ? risk : new AfterEvent(risk, afterEvent);
+                },
                 STORES.toArray(new String[0]));
 
     Map<String, KStream<String, Object>> branches =
@@ -200,5 +245,34 @@ public final class RiskTopology {
     return Consumed.<String, LmsEvent>with(EVENT_SERDE)
         .withKeyExtractor(LmsEvent::key)
         .withTimestampExtractor((event, logTimestamp) -> event.occurredAt().toEpochMilli());
+  }
+
+  /** Runs the alerting processor, then tells the listener about the event. */
+  private static final class AfterEvent implements Processor<String, LmsEvent, String, Object> {
+    private final Processor<String, LmsEvent, String, Object> delegate;
+    private final Consumer<LmsEvent> listener;
+
+    AfterEvent(Processor<String, LmsEvent, String, Object> delegate, Consumer<LmsEvent> listener) {
+      this.delegate = delegate;
+      this.listener = listener;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+      delegate.init(context);
+    }
+
+    @Override
+    public void process(StreamRecord<String, LmsEvent> record) {
+      delegate.process(record);
+      if (record.value() != null) {
+        listener.accept(record.value());
+      }
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
+    }
   }
 }

@@ -17,7 +17,7 @@ import java.util.Locale;
  * example and the reasons behind each default). Every rule can be switched off. Any field left out
  * keeps its default. Immutable.
  *
- * @param version written into every alert as {@code rulesVersion}; default {@code "default-1"}
+ * @param version written into every alert as {@code rulesVersion}; default {@code "default-2"}
  * @param cooldownDays no re-alert of the same student, course and rule within this many days of a
  *     resolution; default 3
  * @param loginInactive {@link Rule#LOGIN_INACTIVE}
@@ -32,6 +32,13 @@ public record RulesConfig(
     NoSubmissions noSubmissions,
     MissedDeadlines missedDeadlines,
     ActivityDrop activityDrop) {
+
+  /**
+   * The {@code version} of the defaults. Bumped whenever a default threshold changes, so alerts
+   * stay attributable: {@code default-1} was 7 / 14 / 2 / 0.4, {@code default-2} (calibrated,
+   * {@code docs/rules.md}) is 7 / 28 / 3 / 0.25.
+   */
+  public static final String DEFAULT_VERSION = "default-2";
 
   /** The configuration with every default. */
   public static final RulesConfig DEFAULTS = of(null, null, null, null, null, null);
@@ -50,7 +57,7 @@ public record RulesConfig(
       @JsonProperty("missedDeadlines") MissedDeadlines missedDeadlines,
       @JsonProperty("activityDrop") ActivityDrop activityDrop) {
     return new RulesConfig(
-        version == null || version.isBlank() ? "default-1" : version,
+        version == null || version.isBlank() ? DEFAULT_VERSION : version,
         cooldownDays == null ? 3 : requireNonNegative("cooldownDays", cooldownDays),
         loginInactive == null ? LoginInactive.of(null, null) : loginInactive,
         noSubmissions == null ? NoSubmissions.of(null, null) : noSubmissions,
@@ -69,19 +76,19 @@ public record RulesConfig(
     }
   }
 
-  /** {@link Rule#NO_SUBMISSIONS}: no submission for {@code days} (default 14) while work was due. */
+  /** {@link Rule#NO_SUBMISSIONS}: no submission for {@code days} (default 28) while work was owed. */
   public record NoSubmissions(boolean enabled, double days) {
     /** Defaults for {@code null} arguments. */
     @JsonCreator
     public static NoSubmissions of(
         @JsonProperty("enabled") Boolean enabled, @JsonProperty("days") Double days) {
       return new NoSubmissions(
-          enabled == null || enabled, days == null ? 14 : requirePositive("noSubmissions.days", days));
+          enabled == null || enabled, days == null ? 28 : requirePositive("noSubmissions.days", days));
     }
   }
 
   /**
-   * {@link Rule#MISSED_DEADLINES}: {@code consecutive} (default 2) assignments in a row not
+   * {@link Rule#MISSED_DEADLINES}: {@code consecutive} (default 3) assignments in a row not
    * submitted by due time + {@code graceHours} (default 24).
    */
   public record MissedDeadlines(boolean enabled, int consecutive, double graceHours) {
@@ -93,13 +100,13 @@ public record RulesConfig(
         @JsonProperty("graceHours") Double graceHours) {
       return new MissedDeadlines(
           enabled == null || enabled,
-          consecutive == null ? 2 : (int) requirePositive("missedDeadlines.consecutive", consecutive),
+          consecutive == null ? 3 : (int) requirePositive("missedDeadlines.consecutive", consecutive),
           graceHours == null ? 24 : requireNonNegative("missedDeadlines.graceHours", graceHours));
     }
   }
 
   /**
-   * {@link Rule#ACTIVITY_DROP}: a completed week's active days below {@code ratio} (default 0.4)
+   * {@link Rule#ACTIVITY_DROP}: a completed week's active days below {@code ratio} (default 0.25)
    * of the mean of the {@code baselineWeeks} (default 3) complete weeks before it, provided that
    * mean is at least {@code minBaseline} (default 2 days per week). {@code basis} is {@code
    * logins} (default: days with a login, per student, no course) or {@code activity} (days with a
@@ -117,7 +124,7 @@ public record RulesConfig(
         @JsonProperty("basis") String basis) {
       return new ActivityDrop(
           enabled == null || enabled,
-          ratio == null ? 0.4 : requireRatio(ratio),
+          ratio == null ? 0.25 : requireRatio(ratio),
           baselineWeeks == null ? 3 : requireWeeks(baselineWeeks),
           minBaseline == null ? 2 : requireNonNegative("activityDrop.minBaseline", minBaseline),
           basis == null ? Basis.LOGINS : parseBasis(basis));
@@ -214,6 +221,50 @@ public record RulesConfig(
     try (InputStream in = Files.newInputStream(file)) {
       return fromYaml(in);
     }
+  }
+
+  /**
+   * Reads a configuration from a {@code .properties} file: the YAML keys flattened with dots
+   * ({@code loginInactive.days=7}, {@code activityDrop.enabled=false}); same defaults and checks.
+   *
+   * @throws IllegalArgumentException naming the field when the file is not a valid configuration
+   */
+  public static RulesConfig fromProperties(java.io.Reader in) throws IOException {
+    java.util.Properties props = new java.util.Properties();
+    props.load(in);
+    com.fasterxml.jackson.databind.node.ObjectNode root = YAML.createObjectNode();
+    for (String key : new java.util.TreeSet<>(props.stringPropertyNames())) {
+      com.fasterxml.jackson.databind.node.ObjectNode node = root;
+      String[] parts = key.split("\\.", -1);
+      for (int i = 0; i < parts.length - 1; i++) {
+        com.fasterxml.jackson.databind.JsonNode child = node.get(parts[i]);
+        if (child != null && !child.isObject()) {
+          throw new IllegalArgumentException("invalid rules file: '" + key + "' nests under a value");
+        }
+        node = child == null ? node.putObject(parts[i]) : (com.fasterxml.jackson.databind.node.ObjectNode) child;
+      }
+      node.put(parts[parts.length - 1], props.getProperty(key).trim());
+    }
+    try {
+      return YAML.treeToValue(root, RulesConfig.class);
+    } catch (IOException e) {
+      Throwable cause = e;
+      while (cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      String detail = cause instanceof IllegalArgumentException ? cause.getMessage() : e.getMessage();
+      throw new IllegalArgumentException("invalid rules file: " + firstLine(detail), e);
+    }
+  }
+
+  /** Reads {@code file} as properties when its name ends in {@code .properties}, else as YAML. */
+  public static RulesConfig fromFile(Path file) throws IOException {
+    if (file.getFileName() != null && file.getFileName().toString().endsWith(".properties")) {
+      try (java.io.Reader in = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+        return fromProperties(in);
+      }
+    }
+    return fromYaml(file);
   }
 
   private static String firstLine(String s) {

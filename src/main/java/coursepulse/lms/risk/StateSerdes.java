@@ -1,7 +1,6 @@
 package coursepulse.lms.risk;
 
 import coursepulse.engine.Serde;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -211,19 +210,29 @@ final class StateSerdes {
       };
 
   private static final class Out {
-    private final ByteArrayOutputStream buf = new ByteArrayOutputStream(64);
+    // A plain array, not a ByteArrayOutputStream: its synchronized writes showed in profiles of
+    // the per-event path (one state written back per event).
+    private byte[] buf = new byte[64];
+    private int size;
+
+    private void write(int b) {
+      if (size == buf.length) {
+        buf = java.util.Arrays.copyOf(buf, size * 2);
+      }
+      buf[size++] = (byte) b;
+    }
 
     void format() {
-      buf.write(FORMAT_V1);
+      write(FORMAT_V1);
     }
 
     void varlong(long v) {
       long z = (v << 1) ^ (v >> 63);
       while ((z & ~0x7FL) != 0) {
-        buf.write((int) ((z & 0x7F) | 0x80));
+        write((int) ((z & 0x7F) | 0x80));
         z >>>= 7;
       }
-      buf.write((int) z);
+      write((int) z);
     }
 
     /** A time relative to a base, with -1 (none) kept distinct. */
@@ -244,11 +253,13 @@ final class StateSerdes {
     void string(String s) {
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
       varlong(b.length);
-      buf.write(b, 0, b.length);
+      for (byte x : b) {
+        write(x);
+      }
     }
 
     byte[] bytes() {
-      return buf.toByteArray();
+      return java.util.Arrays.copyOf(buf, size);
     }
   }
 

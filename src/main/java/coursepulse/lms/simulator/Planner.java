@@ -129,7 +129,10 @@ final class Planner {
       int slot = (int) (subTimes[x] >>> 8) & 0xFF;
       int j = (int) subTimes[x] & 0xFF;
       Rng r = subRng.reseed(StudentCursor.submissionSeed(term.seed, s.index, s.courses[slot], j) + 1);
-      long start = t - (long) r.uniform(180, 1_200);
+      long start = Math.max(dayRel, t - (long) r.uniform(180, 1_200));
+      if (t < start + 120) {
+        t = start + 120;
+      }
       if (start < lastEnd + 60) {
         start = lastEnd + 60;
         t = Math.max(t, start + 120);
@@ -202,9 +205,19 @@ final class Planner {
       default:
         return -1;
     }
+    int hour = (int) Math.floorMod(t, (long) Term.DAY) / HOUR;
+    if (hour >= 1 && hour < 7) {
+      // few people submit between 01:00 and 07:00: such work was finished the evening before
+      t -= (long) ((hour + 1 + r.uniform(0, 5)) * HOUR);
+    }
     t = Math.max(t, term.publishRel(c, j) + HOUR);
     long activeFrom = Term.planDayStart(Term.planDay(Math.max(0, s.registeredAt[slot])) + 1);
-    if (t < activeFrom || t >= s.droppedAt[slot] || t >= term.termSeconds) {
+    if (t < activeFrom) {
+      // work planned before the student could start: done on the first days instead, at a
+      // daytime hour rather than all at the first minute
+      t = activeFrom + (long) (r.uniform(5, 17) * HOUR);
+    }
+    if (t >= s.droppedAt[slot] || t >= term.termSeconds || (s.persona == Persona.DROPOUT && t >= s.onset)) {
       return -1;
     }
     return t;
@@ -264,6 +277,9 @@ final class Planner {
   }
 
   private void add(long offset, int kind, int slot, int payload) {
+    if (offset < 0 || offset >= Term.DAY) {
+      throw new IllegalStateException("event outside its planning day: offset " + offset);
+    }
     if (n == buf.length) {
       buf = java.util.Arrays.copyOf(buf, n * 2);
     }

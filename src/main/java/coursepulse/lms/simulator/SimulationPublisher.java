@@ -52,6 +52,14 @@ public final class SimulationPublisher {
    * @throws coursepulse.engine.log.LogException when the log refuses or cannot be reached
    */
   public Progress publish(Simulation simulation, StreamLog log) {
+    return publish(simulation, log, Long.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #publish(Simulation, StreamLog)}, but stops after the first {@code maxEvents}
+   * events of the run (benchmarks size their load with it).
+   */
+  public Progress publish(Simulation simulation, StreamLog log, long maxEvents) {
     String producer = simulation.config().producerName();
     List<String> streams = StreamNames.INPUTS;
     LogWriter[] writers = new LogWriter[streams.size()];
@@ -64,7 +72,8 @@ public final class SimulationPublisher {
       }
       Meter meter = new Meter();
       SimulationRun run = simulation.run();
-      for (SimEvent e = run.next(); e != null; e = run.next()) {
+      long seen = 0;
+      for (SimEvent e = run.next(); e != null && seen++ < maxEvents; e = run.next()) {
         int s = e.streamIndex();
         if (e.sequence() <= last[s]) {
           meter.skipped++;

@@ -126,15 +126,15 @@ final class StudentCursor {
         base = (float) r.uniform(0.45, 0.75);
         peakMean = 20;
         assetsPerSession = (float) r.uniform(2, 5);
-        onsetAt = (int) (ts * r.uniform(0.15, 0.6));
+        onsetAt = dayBoundary((int) (ts * r.uniform(0.15, 0.6)));
         tau = (float) r.uniform(3, 8);
         break;
       case RETURNING:
         base = (float) r.uniform(0.45, 0.75);
         peakMean = 20;
         assetsPerSession = (float) r.uniform(2, 5);
-        onsetAt = (int) (ts * r.uniform(0.2, 0.6));
-        resume = onsetAt + (int) (r.uniform(10, 21) * Term.DAY);
+        onsetAt = dayBoundary((int) (ts * r.uniform(0.2, 0.6)));
+        resume = dayBoundary(onsetAt + (int) (r.uniform(10, 21) * Term.DAY));
         break;
       case DROPOUT:
         {
@@ -144,7 +144,7 @@ final class StudentCursor {
           int decile = r.pick(Rng.cumulative(Oulad.WITHDRAWAL_DECILES));
           int drop = (int) (ts * (decile + r.nextDouble()) / 10.0);
           int lag = (int) (r.uniform(7, 21) * Term.DAY);
-          onsetAt = Math.max(0, drop - lag);
+          onsetAt = dayBoundary(drop - lag);
           for (int i = 0; i < k; i++) {
             int active = Math.max(onsetAt, Math.max(0, registeredAt[i]));
             // the formal withdrawal trails the last activity by at least a day
@@ -192,6 +192,18 @@ final class StudentCursor {
   /** A cursor positioned before its first event; call {@link #advance} to reach it. */
   static StudentCursor create(Term term, int index, Rng profileRng) {
     return new StudentCursor(term, index, profileRng);
+  }
+
+  /**
+   * The first planning-day boundary (04:00 UTC) at or after {@code rel}, or 0 for times up to the
+   * term start. Onsets sit on these boundaries so that a planning day lies wholly before or after
+   * one: no session of the onset day can slip past the ground truth.
+   */
+  static int dayBoundary(int rel) {
+    if (rel <= 0) {
+      return 0;
+    }
+    return (int) Term.planDayStart(Term.planDay(rel - 1L) + 1);
   }
 
   /** When this student-course disengaged, relative to the term start, or {@link #NONE}. */

@@ -16,13 +16,13 @@ class RulesConfigTest {
   @Test
   void shouldUseTheDocumentedDefaults() {
     RulesConfig c = RulesConfig.DEFAULTS;
-    assertThat(c.version()).isEqualTo("default-1");
+    assertThat(c.version()).isEqualTo("default-2");
     assertThat(c.cooldownDays()).isEqualTo(3);
     assertThat(c.loginInactive().days()).isEqualTo(7);
-    assertThat(c.noSubmissions().days()).isEqualTo(14);
-    assertThat(c.missedDeadlines().consecutive()).isEqualTo(2);
+    assertThat(c.noSubmissions().days()).isEqualTo(28);
+    assertThat(c.missedDeadlines().consecutive()).isEqualTo(3);
     assertThat(c.missedDeadlines().graceHours()).isEqualTo(24);
-    assertThat(c.activityDrop().ratio()).isEqualTo(0.4);
+    assertThat(c.activityDrop().ratio()).isEqualTo(0.25);
     assertThat(c.activityDrop().baselineWeeks()).isEqualTo(3);
     assertThat(c.activityDrop().minBaseline()).isEqualTo(2);
     assertThat(c.activityDrop().basis()).isEqualTo(RulesConfig.Basis.LOGINS);
@@ -47,11 +47,11 @@ class RulesConfigTest {
     assertThat(c.loginInactive().days()).isEqualTo(10);
     assertThat(c.loginInactive().enabled()).isTrue();
     assertThat(c.enabled(Rule.MISSED_DEADLINES)).isFalse();
-    assertThat(c.missedDeadlines().consecutive()).isEqualTo(2);
+    assertThat(c.missedDeadlines().consecutive()).isEqualTo(3);
     assertThat(c.activityDrop().ratio()).isEqualTo(0.3);
     assertThat(c.activityDrop().baselineWeeks()).isEqualTo(3);
     assertThat(c.studentLevel(Rule.ACTIVITY_DROP)).isFalse();
-    assertThat(c.noSubmissions().days()).isEqualTo(14);
+    assertThat(c.noSubmissions().days()).isEqualTo(28);
   }
 
   @Test
@@ -71,5 +71,32 @@ class RulesConfigTest {
   void shouldRefuseUnknownFields() {
     assertThatThrownBy(() -> yaml("loginInactve:\n  days: 3\n"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loginInactve");
+  }
+
+  @Test
+  void shouldReadFlattenedPropertiesLikeYaml() throws Exception {
+    RulesConfig c = RulesConfig.fromProperties(new java.io.StringReader("""
+        version=2026-spring
+        loginInactive.days=10
+        activityDrop.enabled=false
+        activityDrop.basis=activity
+        missedDeadlines.graceHours=12
+        """));
+    RulesConfig expected = yaml("""
+        version: "2026-spring"
+        loginInactive: {days: 10}
+        activityDrop: {enabled: false, basis: activity}
+        missedDeadlines: {graceHours: 12}
+        """);
+    assertThat(c).isEqualTo(expected);
+    assertThat(c.enabled(Rule.ACTIVITY_DROP)).isFalse();
+  }
+
+  @Test
+  void shouldRefuseUnknownOrInvalidProperties() {
+    assertThatThrownBy(() -> RulesConfig.fromProperties(new java.io.StringReader("loginInactive.dayz=3")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dayz");
+    assertThatThrownBy(() -> RulesConfig.fromProperties(new java.io.StringReader("noSubmissions.days=-1")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("noSubmissions.days");
   }
 }

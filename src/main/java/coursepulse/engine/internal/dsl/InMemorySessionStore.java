@@ -69,7 +69,7 @@ public final class InMemorySessionStore<K, V> implements SessionStore<K, V> {
       return result.iterator();
     }
     long fromEnd = Math.max(earliestSessionEndMs, minVisibleEnd());
-    for (Map.Entry<Window, V> e : sessions.tailMap(new Window(fromEnd, fromEnd), true).entrySet()) {
+    for (Map.Entry<Window, V> e : sessions.tailMap(new Window(Long.MIN_VALUE, fromEnd), true).entrySet()) {
       if (e.getKey().startMs() <= latestSessionStartMs) {
         result.add(KeyValue.pair(new Windowed<>(key, e.getKey()), e.getValue()));
       }

@@ -1,0 +1,175 @@
+package coursepulse.cli;
+
+import coursepulse.engine.log.StreamLog;
+import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.sink.AlertSink;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code coursepulse sink}: materializes 04-Alerts into PostgreSQL until stopped. */
+@Command(
+    name = "sink",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Reads 04-Alerts and keeps the PostgreSQL table 'alerts' (one row per alert, resolved_at"
+          + " null while open) for dashboards, with its stream position in the same database and"
+          + " the same transaction: restarts resume exactly where the table stops.",
+      "Creates and migrates its schema itself. Runs until stopped (SIGTERM/Ctrl-C); survives"
+          + " database and broker restarts by retrying with backoff.",
+      ""
+    })
+final class SinkCommand implements Callable<Integer> {
+
+  static final int DEFAULT_METRICS_PORT = 9467;
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin LogOptions log;
+
+  @Mixin MetricsOptions metrics;
+
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "KIND",
+      description = "Where to write: postgres (the only kind so far).")
+  String to;
+
+  @Option(
+      names = "--jdbc-url",
+      paramLabel = "URL",
+      defaultValue = "${env:COURSEPULSE_JDBC_URL}",
+      description =
+          "jdbc:postgresql://HOST:PORT/DATABASE (default: COURSEPULSE_JDBC_URL). Keep passwords out"
+              + " of it: use --db-password-file or PGPASSWORD.")
+  String jdbcUrl;
+
+  @Option(
+      names = "--db-user",
+      paramLabel = "USER",
+      defaultValue = "${env:PGUSER}",
+      description = "Database user (default: PGUSER).")
+  String dbUser;
+
+  @Option(
+      names = "--db-password-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the database password, readable only by its owner (default: the PGPASSWORD"
+              + " environment variable).")
+  Path dbPasswordFile;
+
+  @Option(
+      names = "--sink-name",
+      paramLabel = "NAME",
+      defaultValue = "coursepulse-sink",
+      description = "Name of the stored position; one running sink per name (default: ${DEFAULT-VALUE}).")
+  String sinkName;
+
+  @Option(
+      names = "--stream",
+      paramLabel = "STREAM",
+      defaultValue = StreamNames.ALERTS,
+      description = "Stream to read (default: ${DEFAULT-VALUE}).")
+  String stream;
+
+  @Option(
+      names = "--batch-size",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description = "Most records per transaction (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(
+      names = "--max-batch-delay",
+      paramLabel = "DURATION",
+      defaultValue = "500ms",
+      converter = Sizes.DurationConverter.class,
+      description = "Longest a record waits for its batch before commit (default: ${DEFAULT-VALUE}).")
+  Duration maxBatchDelay;
+
+  @Option(
+      names = "--report-interval",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      converter = Sizes.DurationConverter.class,
+      description = "How often to log records/s (default: ${DEFAULT-VALUE}).")
+  Duration reportInterval;
+
+  @Option(names = "--verbose", description = "Print stack traces of errors.")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!"postgres".equals(to.toLowerCase(Locale.ROOT))) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--to: unknown kind '" + to + "' (supported: postgres)");
+    }
+    if (jdbcUrl == null || jdbcUrl.isBlank()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--jdbc-url (or COURSEPULSE_JDBC_URL) is required");
+    }
+    String password = password();
+    int port = metrics.portOr(DEFAULT_METRICS_PORT);
+    PrometheusMeterRegistry registry = MetricsServer.newRegistry("coursepulse-sink");
+    try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ);
+        AlertSink sink =
+            AlertSink.builder(streams, jdbcUrl.trim())
+                .credentials(dbUser, password)
+                .stream(stream)
+                .sinkName(sinkName)
+                .batchSize(batchSize)
+                .maxBatchDelay(maxBatchDelay)
+                .reportInterval(reportInterval)
+                .meterRegistry(registry)
+                .build();
+        MetricsServer server =
+            port == 0
+                ? null
+                : MetricsServer.start(registry, metrics.bind, port, () -> healthOf(sink))) {
+      Thread hook = new Thread(sink::close, "coursepulse-sink-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      sink.start();
+      sink.awaitTermination();
+      if (sink.state() == AlertSink.State.FAILED) {
+        Throwable cause = sink.failure().orElse(null);
+        throw new IllegalStateException(
+            "sink failed: " + (cause == null ? "unknown cause" : cause.getMessage()), cause);
+      }
+      return 0;
+    }
+  }
+
+  private static String healthOf(AlertSink sink) {
+    // RECOVERING is reported as such (503): the table is falling behind while it lasts.
+    return sink.state().name();
+  }
+
+  private String password() throws IOException {
+    if (dbPasswordFile != null) {
+      if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
+        var perms = Files.getPosixFilePermissions(dbPasswordFile);
+        if (perms.stream()
+            .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+          throw new IllegalArgumentException(
+              "--db-password-file " + dbPasswordFile + " is readable by others: run 'chmod 600 "
+                  + dbPasswordFile + "'");
+        }
+      }
+      return Files.readString(dbPasswordFile).strip();
+    }
+    String env = System.getenv("PGPASSWORD");
+    return env == null || env.isEmpty() ? null : env;
+  }
+}

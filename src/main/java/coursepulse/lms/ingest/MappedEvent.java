@@ -1,0 +1,32 @@
+package coursepulse.lms.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import coursepulse.lms.event.LmsEvent;
+import java.util.List;
+
+/** What one source event became: product events, nothing (out of scope), or a refusal. */
+sealed interface MappedEvent {
+
+  /** Position of the source event in its request (0-based). */
+  int index();
+
+  /** The source's event id, or {@code null} when it had none. */
+  String sourceId();
+
+  /**
+   * Mapped to one or more product events (a Caliper event with a learner membership also yields
+   * the enrolment it implies).
+   */
+  record Accepted(int index, String sourceId, List<LmsEvent> events) implements MappedEvent {
+    public Accepted {
+      events = List.copyOf(events);
+    }
+  }
+
+  /** A valid source event the product does not use (another event type or action). */
+  record Ignored(int index, String sourceId, String why) implements MappedEvent {}
+
+  /** Refused; the raw event is dead-lettered with the reason. */
+  record Rejected(int index, String sourceId, RejectReason reason, String detail, JsonNode raw)
+      implements MappedEvent {}
+}

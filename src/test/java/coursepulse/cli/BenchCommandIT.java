@@ -1,0 +1,63 @@
+package coursepulse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import coursepulse.testing.RabbitMqExtension;
+import coursepulse.testing.RabbitVhost;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Smoke run of {@code coursepulse bench} at a tiny size against RabbitMQ: it completes and reports
+ * every row. No timing is asserted (CI machines are noisy).
+ */
+@ExtendWith(RabbitMqExtension.class)
+class BenchCommandIT {
+
+  @Test
+  void shouldCompleteATinyRunAndReportEveryRow(RabbitVhost vhost, @TempDir Path dir)
+      throws Exception {
+    Path json = dir.resolve("bench.json");
+    StringWriter out = new StringWriter();
+    String management = System.getenv("COURSEPULSE_RABBITMQ_MANAGEMENT_URL");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "bench", "--uri", vhost.uri(), "--students", "30", "--events", "3000",
+                "--rate", "500", "--latency-seconds", "2", "--state-students", "300",
+                "--state-days", "2", "--json", json.toString()));
+    if (management != null && !management.isBlank()) {
+      args.add("--management-url");
+      args.add(management);
+    }
+
+    int exit =
+        new CommandLine(new Main())
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(out, true))
+            .execute(args.toArray(new String[0]));
+
+    assertThat(exit).as(out.toString()).isZero();
+    for (String row : BenchCommand.ROWS) {
+      assertThat(out.toString()).containsPattern("(?m)^" + row + " ");
+    }
+    JsonNode doc = new ObjectMapper().readTree(json.toFile());
+    assertThat(doc.get("machine").get("cores").asInt()).isPositive();
+    List<String> names = new ArrayList<>();
+    for (JsonNode row : doc.get("rows")) {
+      names.add(row.get("name").asText());
+      assertThat(row.get("value").isNumber()).isTrue();
+    }
+    assertThat(names).containsExactlyElementsOf(BenchCommand.ROWS);
+    assertThat(doc.get("rows").get(3).get("baseline").asText()).isEqualTo("raw-consume");
+  }
+}

@@ -1,0 +1,65 @@
+package coursepulse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ProduceCommandTest {
+  @TempDir Path dir;
+
+  private static int run(StringWriter err, String... args) {
+    CommandLine cl =
+        new CommandLine(new ProduceCommand())
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            .setExecutionExceptionHandler(new ErrorHandler());
+    cl.setErr(new PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  @Test
+  void shouldWriteNdjsonAndGroundTruthOnDryRun() throws Exception {
+    Path out = dir.resolve("events.ndjson");
+    Path truth = dir.resolve("truth/gt.csv");
+    StringWriter err = new StringWriter();
+    int code = run(err, "--students", "50", "--days", "7", "--dry-run", "--output", out.toString(), "--ground-truth", truth.toString());
+    assertThat(code).isZero();
+    List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+    assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("{\"type\":"));
+    List<String> gt = Files.readAllLines(truth, StandardCharsets.UTF_8);
+    assertThat(gt.get(0)).isEqualTo("studentId,courseId,persona,disengagedAt");
+    assertThat(gt.size()).isGreaterThan(50);
+    assertThat(err.toString()).contains("done").contains("01-Enrollment=");
+  }
+
+  @Test
+  void shouldRefuseAStartThatIsNotAMonday() {
+    StringWriter err = new StringWriter();
+    int code = run(err, "--start", "2026-09-08", "--dry-run", "--output", dir.resolve("x").toString());
+    assertThat(code).isNotZero();
+    assertThat(err.toString()).contains("start must be a Monday");
+  }
+
+  @Test
+  void shouldFillTheEmbeddedLogAndResumeWithoutDuplicates() {
+    String[] args = {"--students", "40", "--days", "7", "--broker", "embedded", "--embedded-dir", dir.resolve("log").toString()};
+    StringWriter first = new StringWriter();
+    assertThat(run(first, args)).isZero();
+    assertThat(first.toString()).contains("done").doesNotContain("02-Login=0 ");
+    StringWriter second = new StringWriter();
+    assertThat(run(second, args)).isZero();
+    assertThat(second.toString()).contains("01-Enrollment=0 02-Login=0 03-Activity=0");
+  }
+
+  @Test
+  void shouldBeRegisteredInMainWithHelp() {
+    assertThat(Main.run("produce", "--help")).isZero();
+  }
+}

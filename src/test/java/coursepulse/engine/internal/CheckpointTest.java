@@ -1,0 +1,49 @@
+package coursepulse.engine.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+
+  @TempDir Path dir;
+
+  private static Checkpoint checkpoint(long seq) {
+    return new Checkpoint(
+        seq, seq * 10, Map.of("in", seq), Map.of("out", seq + 1), Map.of(), Map.of("s", new byte[] {1}));
+  }
+
+  @Test
+  void shouldFallBackToThePreviousCheckpointWhenTheLatestIsGarbled() throws Exception {
+    checkpoint(1).write(dir);
+    checkpoint(2).write(dir);
+    Path latest = Checkpoint.list(dir).get(0);
+    byte[] b = Files.readAllBytes(latest);
+    b[b.length / 2] ^= 0x5a;
+    Files.write(latest, b);
+
+    assertThat(Checkpoint.loadLatest(dir).sequence()).isEqualTo(1);
+    assertThat(Files.exists(latest.resolveSibling(latest.getFileName() + ".corrupt"))).isTrue();
+  }
+
+  @Test
+  void shouldKeepNewCheckpointsAfterAFullReplayCausedByCorruptedOnes() throws Exception {
+    checkpoint(20).write(dir);
+    checkpoint(21).write(dir);
+    for (Path p : Checkpoint.list(dir)) {
+      byte[] b = Files.readAllBytes(p);
+      Files.write(p, Arrays.copyOf(b, b.length / 2));
+    }
+    assertThat(Checkpoint.loadLatest(dir)).isNull();
+
+    // A full replay numbers its checkpoints from 1 again: they must survive.
+    checkpoint(1).write(dir);
+    checkpoint(2).write(dir);
+    assertThat(Checkpoint.loadLatest(dir).sequence()).isEqualTo(2);
+  }
+}
