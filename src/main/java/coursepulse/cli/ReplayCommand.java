@@ -260,6 +260,10 @@ final class ReplayCommand implements Callable<Integer> {
         for (int i = 0; i < variants.size(); i++) {
           Variant v = variants.get(i);
           String id = backtest ? appId + (i == 0 ? "-a" : "-b") : appId;
+          if (!temporary && StreamEngine.cleanUp(dir, id) > 0) {
+            // A replay is fresh state by definition: a checkpoint would resume an earlier run.
+            err.println("  deleted the checkpoints of an earlier '" + id + "' in " + dir);
+          }
           Consumer<Alert> sink = sink(v, backtest || truth != null, file, out);
           RiskTopology.Options options =
               RiskTopology.Options.forApplication(id)
