@@ -331,7 +331,7 @@ final class SortedBytesMap {
 
     void insert(int at, byte[] key, byte[] value) {
       if (count == offs.length) {
-        offs = Arrays.copyOf(offs, Math.min(MAX_ENTRIES + 1, offs.length * 2));
+        offs = Arrays.copyOf(offs, Math.min(MAX_ENTRIES + 1, offs.length + Math.max(4, offs.length / 4)));
       }
       System.arraycopy(offs, at, offs, at + 1, count - at);
       count++;
@@ -374,11 +374,11 @@ final class SortedBytesMap {
 
     /**
      * Rewrites live entries in key order into a new array with room for {@code extra} more bytes
-     * (plus a quarter of slack when growing); entries whose offset is -1 are skipped.
+     * (plus an eighth of slack when growing: slack is heap on every page); entries whose offset is -1 are skipped.
      */
     void compact(int extra) {
       int live = used - garbage;
-      int capacity = extra == 0 ? live : live + extra + (live + extra) / 4;
+      int capacity = extra == 0 ? live : live + extra + (live + extra) / 8;
       byte[] next = new byte[Math.max(16, capacity)];
       int pos = 0;
       for (int i = 0; i < count; i++) {
@@ -407,8 +407,8 @@ final class SortedBytesMap {
       for (int i = keep; i < count; i++) {
         bytes += entrySizeAt(offs[i]);
       }
-      Page upper = new Page(bytes + bytes / 4);
-      upper.offs = new int[Math.max(8, moved + moved / 4)];
+      Page upper = new Page(bytes + bytes / 8);
+      upper.offs = new int[Math.max(8, moved + moved / 8)];
       for (int i = keep; i < count; i++) {
         int off = offs[i];
         int n = entrySizeAt(off);
@@ -419,8 +419,8 @@ final class SortedBytesMap {
       count = keep;
       garbage = used - liveBytes();
       compact(0);
-      data = Arrays.copyOf(data, data.length + data.length / 4);
-      offs = Arrays.copyOf(offs, Math.max(8, keep + keep / 4));
+      data = Arrays.copyOf(data, data.length + data.length / 8);
+      offs = Arrays.copyOf(offs, Math.max(8, keep + keep / 8));
       return upper;
     }
 

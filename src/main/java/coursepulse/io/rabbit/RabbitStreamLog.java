@@ -112,6 +112,14 @@ public final class RabbitStreamLog implements StreamLog {
   private static final Logger LOG = LoggerFactory.getLogger(RabbitStreamLog.class);
 
   private final RabbitSettings settings;
+  private final Object probeLock = new Object();
+  // The 3.10 stats probe's connection and the ids and answers of the probe under way.
+  private Client probe;
+  private int probeSubscription;
+  private volatile byte probeFirstId;
+  private volatile byte probeLastId;
+  private volatile CompletableFuture<Long> probeFirst;
+  private volatile CompletableFuture<Long> probeLast;
   private final RabbitUri uri;
   private final SslContext sslContext;
   // One I/O thread pool for the Environment and our own connections: the client would otherwise
@@ -354,32 +362,47 @@ public final class RabbitStreamLog implements StreamLog {
    * RabbitMQ 3.10: subscribes from {@code first} and from {@code last} with one credit each; the
    * first chunk of each subscription gives the first offset, and the last chunk's first offset
    * plus its record count gives the last offset.
+   *
+   * <p>The probe connection is opened once and kept: the engine asks after every drained input
+   * while it waits for more, and a new connection per question (TCP, authentication, tuning) cost
+   * tens of milliseconds each time, which was most of the end-to-end latency on 3.10. Every probe
+   * uses two fresh subscription ids (cycling through the byte range) and ignores chunks for any
+   * other id, so a late chunk of an earlier probe cannot answer this one.
    */
   private Optional<StreamStats> probeStats(String stream) {
+    synchronized (probeLock) {
+      try {
+        return probeOnce(stream);
+      } catch (RuntimeException | Error e) {
+        closeProbe(); // reconnect next time: the connection may be the problem
+        throw e;
+      }
+    }
+  }
+
+  private Optional<StreamStats> probeOnce(String stream) {
+    Client probe = probeClient();
+    byte firstId = (byte) probeSubscription++;
+    byte lastId = (byte) probeSubscription++;
     CompletableFuture<Long> first = new CompletableFuture<>();
     CompletableFuture<Long> last = new CompletableFuture<>();
-    Client.ClientParameters parameters =
-        clientParameters()
-            .chunkListener(
-                (client, subscriptionId, offset, messageCount, dataSize) -> {
-                  if (subscriptionId == 0) {
-                    first.complete(offset);
-                  } else {
-                    last.complete(offset + messageCount - 1);
-                  }
-                  return null;
-                })
-            .messageListener((sub, offset, ts, committed, chunkContext, message) -> {});
-    Client probe = openClient(parameters);
+    probeFirst = first;
+    probeLast = last;
+    probeFirstId = firstId;
+    probeLastId = lastId;
+    boolean firstSubscribed = false;
+    boolean lastSubscribed = false;
     try {
-      Client.Response r = probe.subscribe((byte) 0, stream, OffsetSpecification.first(), 1);
+      Client.Response r = probe.subscribe(firstId, stream, OffsetSpecification.first(), 1);
       if (!r.isOk()) {
         throw RabbitErrors.responseCode(r.getResponseCode(), stream, "read the offsets of");
       }
-      r = probe.subscribe((byte) 1, stream, OffsetSpecification.last(), 1);
+      firstSubscribed = true;
+      r = probe.subscribe(lastId, stream, OffsetSpecification.last(), 1);
       if (!r.isOk()) {
         throw RabbitErrors.responseCode(r.getResponseCode(), stream, "read the offsets of");
       }
+      lastSubscribed = true;
       long timeoutMs = settings.statsProbeTimeout().toMillis();
       long f;
       try {
@@ -396,7 +419,48 @@ public final class RabbitStreamLog implements StreamLog {
       Thread.currentThread().interrupt();
       throw new LogException("interrupted while reading the offsets of stream '" + stream + "'");
     } finally {
-      probe.close();
+      probeFirst = null;
+      probeLast = null;
+      if (firstSubscribed) {
+        probe.unsubscribe(firstId);
+      }
+      if (lastSubscribed) {
+        probe.unsubscribe(lastId);
+      }
+    }
+  }
+
+  private Client probeClient() {
+    if (probe == null) {
+      Client.ClientParameters parameters =
+          clientParameters()
+              .chunkListener(
+                  (client, subscriptionId, offset, messageCount, dataSize) -> {
+                    CompletableFuture<Long> f = probeFirst;
+                    CompletableFuture<Long> l = probeLast;
+                    if (f != null && subscriptionId == probeFirstId) {
+                      f.complete(offset);
+                    } else if (l != null && subscriptionId == probeLastId) {
+                      l.complete(offset + messageCount - 1);
+                    }
+                    return null;
+                  })
+              .messageListener((sub, offset, ts, committed, chunkContext, message) -> {});
+      probe = openClient(parameters);
+    }
+    return probe;
+  }
+
+  private void closeProbe() {
+    synchronized (probeLock) {
+      if (probe != null) {
+        try {
+          probe.close();
+        } catch (RuntimeException e) {
+          // already broken: nothing to release
+        }
+        probe = null;
+      }
     }
   }
 
@@ -522,6 +586,7 @@ public final class RabbitStreamLog implements StreamLog {
           admin.close();
         }
       }
+      closeProbe();
       shutdown(eventLoopGroup);
     }
   }
