@@ -213,8 +213,9 @@ class StreamEngineTest {
     List<LogMessage> dlq = log.read("app-dlq");
     assertThat(dlq).hasSize(1);
     assertThat(new String(dlq.get(0).body(), StandardCharsets.UTF_8))
-        .startsWith("{\"stream\":\"in-a\",\"offset\":1,\"reason\":\"unreadable\"")
-        .contains("\"detail\":\"StringIndexOutOfBoundsException");
+        .startsWith(
+            "{\"stream\":\"in-a\",\"offset\":1,\"reason\":\"unreadable\","
+                + "\"detail\":\"StringIndexOutOfBoundsException");
   }
 
   private static void copy(Path from, Path to) throws IOException {

@@ -205,7 +205,7 @@ class SecurityIT {
   private static void management(String method, String path, String body) throws Exception {
     String base = System.getenv().getOrDefault(RabbitMqExtension.MANAGEMENT_ENV, "http://localhost:15672");
     String auth = Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8));
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
+    HttpResponse<String> r = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(10))
             .header("Authorization", "Basic " + auth)
