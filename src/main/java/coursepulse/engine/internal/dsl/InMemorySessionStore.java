@@ -1,10 +1,16 @@
 package coursepulse.engine.internal.dsl;
 
 import coursepulse.engine.KeyValue;
+import coursepulse.engine.Serde;
 import coursepulse.engine.SessionStore;
 import coursepulse.engine.Window;
 import coursepulse.engine.Windowed;
+import coursepulse.engine.internal.CheckpointableStore;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -18,15 +24,19 @@ import java.util.TreeMap;
 /**
  * An in-memory {@link SessionStore}. Sessions expire as in Kafka Streams' segmented stores: a
  * session is visible while {@code end > observedStreamTime - retention}, where observed stream time
- * is the largest session end ever put; expired sessions are purged on put.
+ * is the largest session end ever put; expired sessions are purged on put. Checkpointed by the
+ * engine through its serdes; objects are kept deserialized, so aggregates must not be mutated after
+ * they are put.
  */
-public final class InMemorySessionStore<K, V> implements SessionStore<K, V> {
+public final class InMemorySessionStore<K, V> implements SessionStore<K, V>, CheckpointableStore {
 
   private static final Comparator<Window> BY_END_THEN_START =
       Comparator.comparingLong(Window::endMs).thenComparingLong(Window::startMs);
 
   private final String name;
   private final long retentionMs;
+  private final Serde<K> keySerde;
+  private final Serde<V> valueSerde;
   private final Map<K, NavigableMap<Window, V>> sessionsByKey = new HashMap<>();
   private final NavigableMap<Long, Set<Windowed<K>>> sessionsByEnd = new TreeMap<>();
   private long observedStreamTime = Long.MIN_VALUE;
@@ -35,10 +45,65 @@ public final class InMemorySessionStore<K, V> implements SessionStore<K, V> {
   /**
    * @param name store name
    * @param retentionMs how long sessions are kept after their end
+   * @param keySerde key serde, for checkpoints
+   * @param valueSerde aggregate serde, for checkpoints
    */
-  public InMemorySessionStore(String name, long retentionMs) {
+  public InMemorySessionStore(String name, long retentionMs, Serde<K> keySerde, Serde<V> valueSerde) {
     this.name = name;
     this.retentionMs = retentionMs;
+    this.keySerde = keySerde;
+    this.valueSerde = valueSerde;
+  }
+
+  @Override
+  public void writeTo(DataOutput out) throws IOException {
+    record Entry(long end, long start, byte[] key, byte[] value) {}
+    List<Entry> entries = new ArrayList<>();
+    for (Map.Entry<K, NavigableMap<Window, V>> byKey : sessionsByKey.entrySet()) {
+      byte[] key = keySerde.serialize(byKey.getKey());
+      for (Map.Entry<Window, V> session : byKey.getValue().entrySet()) {
+        entries.add(
+            new Entry(
+                session.getKey().endMs(),
+                session.getKey().startMs(),
+                key,
+                valueSerde.serialize(session.getValue())));
+      }
+    }
+    // equal content must give equal bytes, whatever the hash map's iteration order
+    entries.sort(
+        Comparator.comparingLong(Entry::end)
+            .thenComparingLong(Entry::start)
+            .thenComparing(Entry::key, Arrays::compareUnsigned));
+    out.writeLong(observedStreamTime);
+    out.writeInt(entries.size());
+    for (Entry e : entries) {
+      out.writeLong(e.end());
+      out.writeLong(e.start());
+      out.writeInt(e.key().length);
+      out.write(e.key());
+      out.writeInt(e.value().length);
+      out.write(e.value());
+    }
+  }
+
+  @Override
+  public void readFrom(DataInput in) throws IOException {
+    sessionsByKey.clear();
+    sessionsByEnd.clear();
+    size = 0;
+    long observed = in.readLong();
+    int n = in.readInt();
+    for (int i = 0; i < n; i++) {
+      long end = in.readLong();
+      long start = in.readLong();
+      byte[] key = new byte[in.readInt()];
+      in.readFully(key);
+      byte[] value = new byte[in.readInt()];
+      in.readFully(value);
+      put(new Windowed<>(keySerde.deserialize(key), new Window(start, end)), valueSerde.deserialize(value));
+    }
+    observedStreamTime = observed;
   }
 
   @Override

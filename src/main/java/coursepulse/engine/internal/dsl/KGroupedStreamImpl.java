@@ -81,11 +81,12 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
     String name = builder.newName("KSTREAM-AGGREGATE-");
     String storeName = builder.nameOr(materialized.storeName(), name + "-STATE-STORE");
     Serde<K> ks = InternalStreamsBuilder.firstNonNull(materialized.keySerde(), keySerde);
+    var store = builder.kvStore(storeName, ks, materialized.valueSerde());
     builder.addProcessor(
         name,
         () -> new StreamAggregateProcessor<K, V, VA>(name, storeName, initializer, aggregator),
         nodeName);
-    builder.addStateStore(builder.kvStore(storeName, ks, materialized.valueSerde()), name);
+    builder.addStateStore(store, name);
     return new KTableImpl<>(builder, name, storeName, ks, materialized.valueSerde(), KTableImpl.NOT_WINDOWED);
   }
 

@@ -192,8 +192,9 @@ final class KStreamImpl<K, V> implements KStream<K, V> {
     String storeName = builder.nameOr(materialized.storeName(), name + "-STATE-STORE");
     Serde<K> ks = InternalStreamsBuilder.firstNonNull(materialized.keySerde(), keySerde);
     Serde<V> vs = InternalStreamsBuilder.firstNonNull(materialized.valueSerde(), valueSerde);
+    var store = builder.kvStore(storeName, ks, vs);
     builder.addProcessor(name, () -> new TableSourceProcessor<K, V>(name, storeName), nodeName);
-    builder.addStateStore(builder.kvStore(storeName, ks, vs), name);
+    builder.addStateStore(store, name);
     return new KTableImpl<>(builder, name, storeName, ks, vs, KTableImpl.NOT_WINDOWED);
   }
 

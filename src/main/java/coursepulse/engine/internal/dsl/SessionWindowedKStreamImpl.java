@@ -89,13 +89,20 @@ final class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<K
           "retention of store '" + storeName + "' (" + retentionMs
               + " ms) must be at least inactivity gap + grace (" + minimum + " ms)");
     }
+    String hint = "give it with Grouped.with(...) or Materialized.with(...)";
+    SessionStoreBuilder<K, VA> store =
+        new SessionStoreBuilder<K, VA>(
+            storeName,
+            retentionMs,
+            InternalStreamsBuilder.required(ks, "key serde", storeName, hint),
+            InternalStreamsBuilder.required(materialized.valueSerde(), "value serde", storeName, hint));
     builder.addProcessor(
         name,
         () ->
             new SessionWindowAggregateProcessor<K, V, VA>(
                 name, storeName, windows, initializer, aggregator, merger),
         grouped.nodeName);
-    builder.addStateStore(new SessionStoreBuilder<K, VA>(storeName, retentionMs), name);
+    builder.addStateStore(store, name);
     return new KTableImpl<>(
         builder,
         name,

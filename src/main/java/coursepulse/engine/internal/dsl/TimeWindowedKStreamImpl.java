@@ -7,9 +7,12 @@ import coursepulse.engine.Materialized;
 import coursepulse.engine.Reducer;
 import coursepulse.engine.Serde;
 import coursepulse.engine.Serdes;
+import coursepulse.engine.StoreBuilder;
 import coursepulse.engine.Stores;
 import coursepulse.engine.TimeWindowedKStream;
 import coursepulse.engine.TimeWindows;
+import coursepulse.engine.ValueAndTimestamp;
+import coursepulse.engine.WindowStore;
 import coursepulse.engine.Windowed;
 import java.time.Duration;
 import java.util.Objects;
@@ -87,19 +90,19 @@ final class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> {
               + " ms) must be at least window size + grace ("
               + (windows.sizeMs() + windows.gracePeriodMs()) + " ms)");
     }
-    builder.addProcessor(
-        name,
-        () -> new TimeWindowAggregateProcessor<K, V, VA>(name, storeName, windows, initializer, aggregator),
-        grouped.nodeName);
-    builder.addStateStore(
+    StoreBuilder<WindowStore<K, ValueAndTimestamp<VA>>> store =
         Stores.windowStoreBuilder(
             storeName,
             Duration.ofMillis(retentionMs),
             Duration.ofMillis(windows.sizeMs()),
             InternalStreamsBuilder.required(ks, "key serde", storeName, hint),
             ValueAndTimestampSerde.wrap(
-                InternalStreamsBuilder.required(materialized.valueSerde(), "value serde", storeName, hint))),
-        name);
+                InternalStreamsBuilder.required(materialized.valueSerde(), "value serde", storeName, hint)));
+    builder.addProcessor(
+        name,
+        () -> new TimeWindowAggregateProcessor<K, V, VA>(name, storeName, windows, initializer, aggregator),
+        grouped.nodeName);
+    builder.addStateStore(store, name);
     return new KTableImpl<>(
         builder, name, storeName, ks, materialized.valueSerde(), windows.gracePeriodMs());
   }
