@@ -85,7 +85,8 @@ class DslThroughputBenchmark {
                     org.apache.kafka.streams.state.Stores.inMemoryWindowStore(
                         "counts", Duration.ofMillis(DAY), Duration.ofMillis(DAY), false))
                 : org.apache.kafka.streams.kstream.Materialized.as("counts"));
-    Properties p = KafkaReference.config();
+    java.nio.file.Path stateDir = KafkaReference.newStateDir();
+    Properties p = KafkaReference.config(stateDir);
     p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, StringSerde.class);
     try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), p)) {
       TestInputTopic<String, String> in =
@@ -100,6 +101,8 @@ class DslThroughputBenchmark {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       return values.length / seconds;
+    } finally {
+      KafkaReference.deleteRecursively(stateDir);
     }
   }
 }

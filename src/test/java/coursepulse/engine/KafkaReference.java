@@ -48,7 +48,8 @@ final class KafkaReference {
         .setLevel(ch.qos.logback.classic.Level.ERROR);
   }
 
-  static Properties config() {
+  /** Kafka's configuration with record caching off and a state directory of its own. */
+  static Properties config(java.nio.file.Path stateDir) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, "differential");
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -59,11 +60,7 @@ final class KafkaReference {
         StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG,
         org.apache.kafka.streams.state.BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
     // a private state directory: /tmp/kafka-streams is shared with other test runs on the machine
-    try {
-      p.put(StreamsConfig.STATE_DIR_CONFIG, java.nio.file.Files.createTempDirectory("kafka-ref").toString());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
     p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
     return p;
@@ -73,7 +70,8 @@ final class KafkaReference {
   static List<String> run(Consumer<StreamsBuilder> topology, List<DslDifferentialTest.Input> inputs) {
     StreamsBuilder builder = new StreamsBuilder();
     topology.accept(builder);
-    try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), config())) {
+    java.nio.file.Path stateDir = newStateDir();
+    try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), config(stateDir))) {
       TestInputTopic<String, String> in =
           driver.createInputTopic("in", Serdes.String().serializer(), Serdes.String().serializer());
       TestInputTopic<String, String> table =
@@ -90,6 +88,24 @@ final class KafkaReference {
         result.add(r.value() + "@" + r.timestamp());
       }
       return result;
+    } finally {
+      deleteRecursively(stateDir);
+    }
+  }
+
+  static java.nio.file.Path newStateDir() {
+    try {
+      return java.nio.file.Files.createTempDirectory("kafka-ref");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  static void deleteRecursively(java.nio.file.Path dir) {
+    try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
