@@ -232,8 +232,13 @@ final class BenchCommand implements Callable<Integer> {
     add("processor", processor, "events/s", "raw-consume", rawConsume);
 
     Histogram latency;
+    // A semester has about 350 events per student: enough students to last the whole run.
+    SimulationConfig live =
+        config
+            .withSeed(config.seed() + 1)
+            .withStudents(Math.max(students, (int) ((long) rate * latencySeconds / 250) + 1));
     try (Namespace ns = namespace(broker, "latency")) {
-      latency = latency(ns.log(), ns.stateDir(), config.withSeed(config.seed() + 1));
+      latency = latency(ns.log(), ns.stateDir(), live);
     }
     add("e2e-latency-p50", latency.getValueAtPercentile(50) / 1000.0, "ms", null, 0);
     add("e2e-latency-p99", latency.getValueAtPercentile(99) / 1000.0, "ms", null, 0);
