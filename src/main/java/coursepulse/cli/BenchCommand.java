@@ -558,13 +558,19 @@ final class BenchCommand implements Callable<Integer> {
         }
       };
     }
-    BenchVhost vhost =
-        BenchVhost.create(log.effectiveUri(), managementUrl, "cp-bench-" + runId + "-" + phase);
+    BenchVhost vhost;
     RabbitStreamLog rabbit;
+    try {
+      vhost = BenchVhost.create(log.effectiveUri(), managementUrl, "cp-bench-" + runId + "-" + phase);
+    } catch (RuntimeException e) {
+      deleteTree(root);
+      throw e;
+    }
     try {
       rabbit = log.openRabbit(vhost.uri());
     } catch (RuntimeException e) {
       vhost.close();
+      deleteTree(root);
       throw e;
     }
     progress("%s: virtual host %s on %s", phase, vhost.name(), rabbit.describe());
