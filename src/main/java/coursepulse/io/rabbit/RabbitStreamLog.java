@@ -371,11 +371,29 @@ public final class RabbitStreamLog implements StreamLog {
    */
   private Optional<StreamStats> probeStats(String stream) {
     synchronized (probeLock) {
+      boolean reused = probe != null;
       try {
         return probeOnce(stream);
-      } catch (RuntimeException | Error e) {
+      } catch (LogException e) {
         closeProbe(); // reconnect next time: the connection may be the problem
         throw e;
+      } catch (RuntimeException e) {
+        closeProbe();
+        if (!reused) {
+          throw new LogException(
+              "cannot read the offsets of stream '" + stream + "': " + e, e);
+        }
+      }
+      // The kept connection had gone stale (closed by the broker, a restart, a long pause):
+      // one more try on a fresh connection before reporting a failure.
+      try {
+        return probeOnce(stream);
+      } catch (LogException e) {
+        closeProbe();
+        throw e;
+      } catch (RuntimeException e) {
+        closeProbe();
+        throw new LogException("cannot read the offsets of stream '" + stream + "': " + e, e);
       }
     }
   }
