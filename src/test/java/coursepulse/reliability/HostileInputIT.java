@@ -124,6 +124,8 @@ class HostileInputIT {
 
       assertThat(counts(HostileTraffic.reasonsOf(dlq))).isEqualTo(traffic.unreadable);
       assertThat(counts(HostileTraffic.reasonsOf(refused))).isEqualTo(traffic.refused);
+      // Every reason's counter is registered at 0 up front (dashboards show 0, not "no data").
+      metered.values().removeIf(count -> count == 0L);
       assertThat(metered).isEqualTo(traffic.expected);
       assertThat(dlq).allSatisfy(d -> assertThat(d.length()).isLessThan(100_000));
 
