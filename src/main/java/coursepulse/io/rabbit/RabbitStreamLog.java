@@ -439,11 +439,17 @@ public final class RabbitStreamLog implements StreamLog {
     } finally {
       probeFirst = null;
       probeLast = null;
-      if (firstSubscribed) {
-        probe.unsubscribe(firstId);
-      }
-      if (lastSubscribed) {
-        probe.unsubscribe(lastId);
+      // Best effort: the answer is already known; a connection that cannot unsubscribe is
+      // dropped so the next probe opens a fresh one.
+      try {
+        if (firstSubscribed) {
+          probe.unsubscribe(firstId);
+        }
+        if (lastSubscribed) {
+          probe.unsubscribe(lastId);
+        }
+      } catch (RuntimeException e) {
+        closeProbe();
       }
     }
   }
