@@ -371,7 +371,10 @@ public final class RabbitStreamLog implements StreamLog {
    */
   private Optional<StreamStats> probeStats(String stream) {
     synchronized (probeLock) {
-      boolean reused = probe != null;
+      // A fresh connection per probe: a kept one missed late chunks under load (the crash and
+      // backpressure ITs timed out on it); correctness first, the latency cost is documented.
+      closeProbe();
+      boolean reused = false;
       try {
         return probeOnce(stream);
       } catch (LogException e) {
