@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import coursepulse.testing.PostgresDatabase;
+import coursepulse.testing.PostgresExtension;
 import coursepulse.testing.RabbitMqExtension;
 import coursepulse.testing.RabbitVhost;
 import java.io.File;
@@ -21,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,8 +38,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The dashboard against a real Prometheus: the shaded jar runs {@code produce} and {@code
- * process} as child processes on a fresh RabbitMQ virtual host, a real {@code prometheus} binary
+ * The dashboard against a real Prometheus: the shaded jar runs {@code produce}, {@code process}
+ * and {@code sink} as child processes on a fresh RabbitMQ virtual host (the sink into a fresh
+ * PostgreSQL database), a real {@code prometheus} binary
  * scrapes them with the jobs of {@code prometheus.yml} (targets moved to the children's ports,
  * scrape interval 2 s), and every PromQL expression of {@code grafana/dashboards/coursepulse.json}
  * must parse and return at least one series.
@@ -45,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * .ci/prometheus.sh} installs it) and {@code target/coursepulse.jar} (Failsafe runs after {@code
  * package}). Without Prometheus the class is skipped with one loud line, unless {@code CI=true}.
  */
-@ExtendWith(RabbitMqExtension.class)
+@ExtendWith({RabbitMqExtension.class, PostgresExtension.class})
 class ObservabilityStackIT {
 
   private static final Duration WAIT = Duration.ofSeconds(120);
@@ -58,15 +62,17 @@ class ObservabilityStackIT {
   private static final List<Process> children = new ArrayList<>();
   private static int producerPort;
   private static int processorPort;
+  private static int sinkPort;
   private static int prometheusPort;
 
   @BeforeAll
-  static void startStack(RabbitVhost vhost) throws Exception {
+  static void startStack(RabbitVhost vhost, PostgresDatabase database) throws Exception {
     String prometheus = findPrometheus();
     Path jar = Path.of("target", "coursepulse.jar");
     assertThat(jar).as("the shaded jar: run 'mvn verify' (Failsafe runs after package)").isRegularFile();
     producerPort = freePort();
     processorPort = freePort();
+    sinkPort = freePort();
     prometheusPort = freePort();
 
     // max speed and a small school: the term is published in seconds and --linger keeps the
@@ -81,6 +87,15 @@ class ObservabilityStackIT {
             "process", "--state-dir", work.resolve("state").toString(), "--quiet",
             "--checkpoint-interval", "1s", "--metrics-port", String.valueOf(processorPort)));
     awaitHealthy(processorPort);
+    Path password = work.resolve("db-password");
+    Files.writeString(password, database.password() == null ? "" : database.password());
+    Files.setPosixFilePermissions(password, PosixFilePermissions.fromString("rw-------"));
+    children.add(
+        java(jar, vhost, "sink",
+            "sink", "--to", "postgres", "--jdbc-url", database.jdbcUrl(),
+            "--db-user", database.user(), "--db-password-file", password.toString(),
+            "--metrics-port", String.valueOf(sinkPort)));
+    awaitHealthy(sinkPort);
 
     Path config = work.resolve("prometheus.yml");
     Files.writeString(config, derivedConfig());
@@ -112,7 +127,7 @@ class ObservabilityStackIT {
   @Test
   void shouldReturnSeriesForEveryQueryOfTheDashboard() throws Exception {
     long t0 = System.nanoTime();
-    for (String job : List.of("coursepulse-processor", "coursepulse-producer")) {
+    for (String job : List.of("coursepulse-processor", "coursepulse-producer", "coursepulse-sink")) {
       awaitUntil("two successful scrapes of " + job,
           () -> firstValue(query("sum_over_time(up{job=\"" + job + "\"}[5m])")) >= 2);
     }
@@ -188,7 +203,7 @@ class ObservabilityStackIT {
         .put("scrape_interval", "2s")
         .put("scrape_timeout", "2s")
         .put("evaluation_interval", "2s");
-    Map<String, Integer> ports = Map.of("processor", processorPort, "producer", producerPort);
+    Map<String, Integer> ports = Map.of("processor", processorPort, "producer", producerPort, "sink", sinkPort);
     for (JsonNode job : config.path("scrape_configs")) {
       for (JsonNode sc : job.path("static_configs")) {
         ArrayNode targets = (ArrayNode) sc.path("targets");
