@@ -1,5 +1,6 @@
 package coursepulse.engine.log;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -75,6 +76,46 @@ public interface StreamLog extends AutoCloseable {
    * @return empty when nothing was stored
    */
   OptionalLong queryOffset(String consumerName, String stream);
+
+  /**
+   * The partitions of a partitioned stream (a RabbitMQ super stream), in partition order: index
+   * {@code k} of the list is partition {@code k}. Each partition is itself a stream of this log.
+   *
+   * @return empty for a plain stream, a stream that does not exist, or a log without partitions
+   */
+  default List<String> partitions(String stream) {
+    return List.of();
+  }
+
+  /**
+   * The partition a record with routing key {@code key} belongs to among {@code partitionCount},
+   * the same way this log's own partitioned producers route, so records written by other clients
+   * of the log land where the engine expects them.
+   */
+  default int partitionFor(String key, int partitionCount) {
+    if (partitionCount < 1) {
+      throw new IllegalArgumentException("partitionCount must be >= 1, was " + partitionCount);
+    }
+    return Math.floorMod(key.hashCode(), partitionCount);
+  }
+
+  /**
+   * Joins the consumer group {@code group} on the partitioned stream {@code stream}: the log gives
+   * each partition to exactly one member of the group at a time, spreads partitions over the
+   * members, and moves a partition when its member leaves or dies (single active consumer on
+   * RabbitMQ).
+   *
+   * <p>The listener runs on a thread of the log. Before a partition moves, its current holder gets
+   * {@link PartitionListener#revoked} and the log waits for that call to return, so a holder that
+   * stops its work inside the call never overlaps with the next one.
+   *
+   * @return the membership; closing it leaves the group (without calling {@code revoked})
+   * @throws UnsupportedByLogException when the log cannot form groups (RabbitMQ before 3.11)
+   * @throws StreamNotFoundException when {@code stream} is not a partitioned stream
+   */
+  default GroupMembership joinGroup(String group, String stream, PartitionListener listener) {
+    throw new UnsupportedByLogException(describe() + " cannot spread partitions over a group");
+  }
 
   /** A short human description, for logs and {@code --help}: never contains credentials. */
   String describe();
