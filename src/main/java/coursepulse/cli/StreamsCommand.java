@@ -1,5 +1,7 @@
 package coursepulse.cli;
 
+import coursepulse.engine.StreamEngine;
+import coursepulse.engine.TaskStatus;
 import coursepulse.engine.log.LogMessage;
 import coursepulse.engine.log.LogReader;
 import coursepulse.engine.log.OffsetSpec;
@@ -11,8 +13,11 @@ import coursepulse.io.rabbit.RabbitStreamLog;
 import coursepulse.lms.event.StreamNames;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -115,6 +120,7 @@ final class StreamsCommand implements Callable<Integer> {
         }
         row(out, streams, stream, stream);
       }
+      tasks(out, streams);
       return missing == 0 ? 0 : 3;
     }
   }
@@ -206,9 +212,48 @@ final class StreamsCommand implements Callable<Integer> {
 
   /** The partitions when {@code stream} names a super stream, else an empty list. */
   private static List<String> partitionsOf(StreamLog streams, String stream) {
-    return streams instanceof RabbitStreamLog rabbit
-        ? rabbit.superStreamPartitions(stream)
-        : List.of();
+    return streams.partitions(stream);
+  }
+
+  /**
+   * Per application over partitioned inputs: its tasks, the instance that wrote each one's newest
+   * checkpoint (the holder, unless the task moved since) and the lag of each partition behind it.
+   */
+  private void tasks(PrintWriter out, StreamLog streams) {
+    Map<String, List<String>> inputs = new LinkedHashMap<>();
+    for (String input : StreamNames.INPUTS) {
+      inputs.put(input, partitionsOf(streams, input));
+    }
+    int taskCount = inputs.values().iterator().next().size();
+    if (taskCount == 0) {
+      return;
+    }
+    Instant now = Instant.now();
+    for (String app : applicationIds) {
+      out.println();
+      out.println("application " + app + ": " + taskCount + " tasks (task k reads partition k of "
+          + String.join(", ", inputs.keySet()) + ")");
+      out.println(String.format("%-5s %-28s %-34s  %s", "TASK", "LAST CHECKPOINT BY", "AT", "LAG (messages)"));
+      Map<Integer, TaskStatus> status = new LinkedHashMap<>();
+      for (TaskStatus t : StreamEngine.taskStatus(streams, app, taskCount)) {
+        status.put(t.task(), t);
+      }
+      for (int k = 0; k < taskCount; k++) {
+        TaskStatus t = status.get(k);
+        List<String> lags = new ArrayList<>();
+        for (Map.Entry<String, List<String>> e : inputs.entrySet()) {
+          String partition = e.getValue().get(k);
+          long next = t == null ? -1 : t.nextOffsets().getOrDefault(e.getKey(), -1L);
+          long end = streams.stats(partition).map(st -> st.lastOffset() + 1).orElse(0L);
+          long start = streams.stats(partition).map(StreamStats::firstOffset).orElse(0L);
+          lags.add(partition + " " + Math.max(0, end - (next < 0 ? start : next)));
+        }
+        out.println(String.format("%-5d %-28s %-34s  %s", k,
+            t == null ? "(no checkpoint yet)" : t.instance(),
+            t == null ? "-" : t.checkpointedAt() + " (" + humanDuration(Duration.between(t.checkpointedAt(), now).abs()) + " ago)",
+            String.join(", ", lags)));
+      }
+    }
   }
 
   private void row(PrintWriter out, StreamLog streams, String label, String stream) {

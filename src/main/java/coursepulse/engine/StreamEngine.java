@@ -1,8 +1,10 @@
 package coursepulse.engine;
 
-import coursepulse.engine.internal.EngineRuntime;
 import coursepulse.engine.internal.Checkpoint;
+import coursepulse.engine.internal.EngineLifecycle;
+import coursepulse.engine.internal.EngineRuntime;
 import coursepulse.engine.internal.EngineSettings;
+import coursepulse.engine.internal.PartitionedRuntime;
 import coursepulse.engine.internal.StateDirLock;
 import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.StreamLog;
@@ -12,7 +14,9 @@ import java.time.Clock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -100,9 +104,9 @@ public final class StreamEngine implements AutoCloseable {
     void onChange(State newState, State oldState);
   }
 
-  private final EngineRuntime runtime;
+  private final EngineLifecycle runtime;
 
-  private StreamEngine(EngineRuntime runtime) {
+  private StreamEngine(EngineLifecycle runtime) {
     this.runtime = runtime;
   }
 
@@ -151,6 +155,21 @@ public final class StreamEngine implements AutoCloseable {
    * @throws IllegalStateException when not in state CREATED, or when another engine holds the
    *     state directory of this application id
    */
+  /**
+   * The newest checkpoint of each task of an application over partitioned sources, read from the
+   * application's checkpoint stream on the log: which instance last held each task, when, and
+   * where it resumes. Tasks without a checkpoint are absent.
+   *
+   * @param taskCount the partition count of the sources
+   */
+  public static List<TaskStatus> taskStatus(StreamLog log, String applicationId, int taskCount) {
+    List<TaskStatus> out = new ArrayList<>();
+    for (var e : PartitionedRuntime.newestCheckpoints(log, applicationId, taskCount).entrySet()) {
+      out.add(e.getValue());
+    }
+    return out;
+  }
+
   public void start() {
     runtime.start();
   }
@@ -218,8 +237,19 @@ public final class StreamEngine implements AutoCloseable {
     private Duration logRecoveryTimeout = Duration.ofMinutes(10);
     private Map<String, OffsetSpec> startFromByStream = Map.of();
     private Map<String, Long> stopAt = Map.of();
+    private String instanceName = PartitionedRuntime.defaultInstanceName();
 
     private Builder() {}
+
+    /**
+     * The name this process goes by among the instances of its application (partitioned sources
+     * only: it is written into the checkpoints it stores, so operators see which instance held a
+     * task). Defaults to {@code pid@host}.
+     */
+    public Builder instanceName(String instanceName) {
+      this.instanceName = Objects.requireNonNull(instanceName, "instanceName");
+      return this;
+    }
 
     /**
      * Application id: names the named-consumer offsets, producer names, checkpoint directory and
@@ -388,7 +418,22 @@ public final class StreamEngine implements AutoCloseable {
               logRecoveryTimeout,
               startFromByStream,
               stopAt);
-      return new StreamEngine(new EngineRuntime(settings, stateListener));
+      Optional<PartitionedRuntime> partitioned =
+          PartitionedRuntime.forPartitionedSources(settings, stateListener, instanceName);
+      if (partitioned.isPresent() && !stopAt.isEmpty()) {
+        throw new IllegalArgumentException(
+            "stopAt names offsets, but the sources are partitioned streams with offsets per"
+                + " partition; bounded runs over partitioned sources are not supported yet");
+      }
+      if (partitioned.isPresent()
+          && (startFrom instanceof OffsetSpec.Absolute
+              || startFromByStream.values().stream().anyMatch(OffsetSpec.Absolute.class::isInstance))) {
+        throw new IllegalArgumentException(
+            "startFrom names an offset, but the sources are partitioned streams with offsets per"
+                + " partition: start from first, last, next or a timestamp");
+      }
+      return new StreamEngine(
+          partitioned.<EngineLifecycle>map(p -> p).orElseGet(() -> new EngineRuntime(settings, stateListener)));
     }
 
     private void requireSource(String stream, String setting) {

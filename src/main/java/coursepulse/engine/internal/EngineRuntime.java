@@ -11,6 +11,7 @@ import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamStats;
+import io.micrometer.core.instrument.Tags;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * same ids: the log drops those it already had. Dead letters use producer {@code
  * <applicationId>-dlq-<source>} with publishing id {@code offset + 1}, deterministic too.
  */
-public final class EngineRuntime {
+public final class EngineRuntime implements EngineLifecycle {
 
   private static final Logger LOG = LoggerFactory.getLogger(EngineRuntime.class);
   private static final int MAX_RECORDS_PER_LOOP = 1_000;
@@ -49,6 +50,10 @@ public final class EngineRuntime {
   private static final long MAX_RECOVERY_BACKOFF_MS = 2_000;
 
   private final EngineSettings settings;
+  private final TaskPlacement placement;
+  private final CheckpointStore checkpoints;
+  // The application id, with the task of a partitioned engine: for logs and the thread name.
+  private final String name;
   private final StreamEngine.StateListener listener;
   private final Object lock = new Object();
   private final TaskMetrics metrics;
@@ -87,9 +92,30 @@ public final class EngineRuntime {
   private static final long SLICE_NANOS = 500_000L;
 
   public EngineRuntime(EngineSettings settings, StreamEngine.StateListener listener) {
+    this(settings, TaskPlacement.whole(), null, Tags.empty(), listener);
+  }
+
+  /**
+   * @param placement which share of the sources this task reads
+   * @param checkpoints where checkpoints live; null: files in the task's state directory
+   * @param metricTags tags on every meter of this task (the task of a partitioned engine)
+   */
+  EngineRuntime(
+      EngineSettings settings,
+      TaskPlacement placement,
+      CheckpointStore checkpoints,
+      Tags metricTags,
+      StreamEngine.StateListener listener) {
     this.settings = settings;
+    this.placement = placement;
+    this.name = placement.describe(settings.applicationId());
+    this.checkpoints =
+        checkpoints != null
+            ? checkpoints
+            : new LocalCheckpointStore(placement.stateDir(settings.stateDir(), settings.applicationId()));
     this.listener = listener;
-    this.metrics = new TaskMetrics(settings.meterRegistry(), settings.graph().sourceStreams());
+    this.metrics =
+        new TaskMetrics(settings.meterRegistry(), settings.graph().sourceStreams(), metricTags);
     List<String> sources = settings.graph().sourceStreams();
     this.position = new AtomicLongArray(sources.size());
     this.buffered = new AtomicLongArray(sources.size());
@@ -103,18 +129,22 @@ public final class EngineRuntime {
         settings.graph().stores().stream().map(d -> d.builder().name()).toList(), this::store);
   }
 
+  @Override
   public String applicationId() {
     return settings.applicationId();
   }
 
+  @Override
   public State state() {
     return state;
   }
 
+  @Override
   public Optional<Throwable> failure() {
     return Optional.ofNullable(failure);
   }
 
+  @Override
   public void start() {
     synchronized (lock) {
       if (state != State.CREATED) {
@@ -127,12 +157,13 @@ public final class EngineRuntime {
             "cannot lock the state directory " + checkpointDir() + ": " + e.getMessage(), e);
       }
       transition(State.RESTORING);
-      thread = new Thread(this::run, "coursepulse-engine-" + settings.applicationId());
+      thread = new Thread(this::run, "coursepulse-engine-" + name.replace(' ', '-'));
       thread.setDaemon(false);
       thread.start();
     }
   }
 
+  @Override
   public boolean awaitIdle(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (lock) {
@@ -152,6 +183,7 @@ public final class EngineRuntime {
     }
   }
 
+  @Override
   public boolean close(Duration timeout) {
     Thread t;
     synchronized (lock) {
@@ -191,7 +223,7 @@ public final class EngineRuntime {
       state = next;
       lock.notifyAll();
     }
-    LOG.info("engine {}: {} -> {}", settings.applicationId(), old, next);
+    LOG.info("engine {}: {} -> {}", name, old, next);
     try {
       listener.onChange(next, old);
     } catch (RuntimeException e) {
@@ -204,6 +236,14 @@ public final class EngineRuntime {
       runTask();
     } finally {
       stateDirLock.close();
+      metrics.close();
+      if (checkpoints instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          LOG.debug("closing the checkpoint store failed", e);
+        }
+      }
     }
   }
 
@@ -221,7 +261,7 @@ public final class EngineRuntime {
     } catch (Throwable t) {
       String node = task == null ? null : task.currentNode();
       LOG.error(
-          "engine {} failed{}: {}", settings.applicationId(),
+          "engine {} failed{}: {}", name,
           node == null ? "" : " in node '" + node + "'", t.toString(), t);
       failure = t;
       synchronized (lock) {
@@ -238,7 +278,7 @@ public final class EngineRuntime {
   }
 
   private Path checkpointDir() {
-    return settings.stateDir().resolve(settings.applicationId());
+    return placement.stateDir(settings.stateDir(), settings.applicationId());
   }
 
   /**
@@ -254,10 +294,10 @@ public final class EngineRuntime {
             graph, settings.applicationId(), settings.clock()::millis, new LogCollector(),
             settings.deserializationHandler(), metrics);
 
-    Checkpoint cp = Checkpoint.loadLatest(checkpointDir());
+    Checkpoint cp = checkpoints.loadLatest();
     if (cp == null) {
       LOG.info(
-          "engine {}: no usable checkpoint in {}, starting from '{}'", settings.applicationId(),
+          "engine {}: no usable checkpoint in {}, starting from '{}'", name,
           checkpointDir(), settings.startFrom());
     } else {
       checkpointSequence = cp.sequence();
@@ -300,8 +340,8 @@ public final class EngineRuntime {
       endConfirmedAt[i] = NOT_AT_END;
       position.set(i, task.nextOffset(i));
       buffered.set(i, 0);
-      LOG.info("engine {}: reading '{}' from {}", settings.applicationId(), stream, from);
-      readers[i] = log.reader(stream, from);
+      LOG.info("engine {}: reading '{}' from {}", name, placement.streamOf(stream), from);
+      readers[i] = log.reader(placement.streamOf(stream), from);
     }
     for (String stream : graph.sinkStreams()) {
       LogWriter w = log.writer(stream, producerName(stream));
@@ -336,7 +376,8 @@ public final class EngineRuntime {
   private long inputLag(int i) {
     long next = position.get(i);
     try {
-      Optional<StreamStats> stats = settings.log().stats(settings.graph().sourceStreams().get(i));
+      Optional<StreamStats> stats =
+          settings.log().stats(placement.streamOf(settings.graph().sourceStreams().get(i)));
       if (stats.isEmpty()) {
         return 0;
       }
@@ -350,7 +391,7 @@ public final class EngineRuntime {
   }
 
   private String producerName(String stream) {
-    return settings.applicationId() + "-" + stream;
+    return placement.producerName(settings.applicationId(), stream);
   }
 
   /**
@@ -435,7 +476,7 @@ public final class EngineRuntime {
         // and hit the same gap again, forever (found by BrokerRestartDuringRunIT).
         LOG.debug(
             "engine {}: '{}' continues at offset {} after {} (offsets without messages)",
-            settings.applicationId(), task.sourceStream(i), offset, last);
+            name, task.sourceStream(i), offset, last);
         lastRead[i] = offset;
         endConfirmedAt[i] = NOT_AT_END;
         task.addRecord(i, offset, m.timestamp(), m.body());
@@ -446,7 +487,7 @@ public final class EngineRuntime {
       LOG.warn(
           "engine {}: '{}' resumes at offset {} instead of {}: older messages were removed by"
               + " retention and are not processed",
-          settings.applicationId(), task.sourceStream(i), offset, last + 1);
+          name, task.sourceStream(i), offset, last + 1);
     }
     lastRead[i] = offset;
     readSinceSubscribe[i] = true;
@@ -560,7 +601,7 @@ public final class EngineRuntime {
   }
 
   private boolean lastOffsetBelowPosition(int i) {
-    Optional<StreamStats> stats = settings.log().stats(task.sourceStream(i));
+    Optional<StreamStats> stats = settings.log().stats(placement.streamOf(task.sourceStream(i)));
     if (stats.isEmpty()) {
       return true;
     }
@@ -600,7 +641,7 @@ public final class EngineRuntime {
     long deadline = startNanos + settings.logRecoveryTimeout().toNanos();
     LOG.warn(
         "engine {}: log failure, rebuilding the task from the last checkpoint: {}",
-        settings.applicationId(), cause.getMessage());
+        name, cause.getMessage());
     transition(State.RESTORING);
     metrics.recoveryStarted();
     long backoffMs = MIN_RECOVERY_BACKOFF_MS;
@@ -615,7 +656,7 @@ public final class EngineRuntime {
           }
         }
         LOG.warn(
-            "engine {}: recovered from the log failure in {} ms", settings.applicationId(),
+            "engine {}: recovered from the log failure in {} ms", name,
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
         return;
       } catch (LogException e) {
@@ -625,7 +666,7 @@ public final class EngineRuntime {
           throw last;
         }
         LOG.info(
-            "engine {}: log still unusable ({}), retrying in {} ms", settings.applicationId(),
+            "engine {}: log still unusable ({}), retrying in {} ms", name,
             e.getMessage(), backoffMs);
         synchronized (lock) {
           if (!stopRequested) {
@@ -688,13 +729,14 @@ public final class EngineRuntime {
         new Checkpoint(
             ++checkpointSequence, task.streamTime(), offsets, Map.copyOf(nextPublishingId),
             task.streamTimeSchedule(), stores);
-    long size = cp.write(checkpointDir());
+    long size = checkpoints.write(cp);
     metrics.checkpointWritten(System.nanoTime() - start, size);
     lastCheckpointAt = settings.clock().millis();
     for (Map.Entry<String, Long> e : offsets.entrySet()) {
       if (e.getValue() > 0) {
         try {
-          settings.log().storeOffset(settings.applicationId(), e.getKey(), e.getValue() - 1);
+          settings.log().storeOffset(
+              settings.applicationId(), placement.streamOf(e.getKey()), e.getValue() - 1);
         } catch (RuntimeException ex) {
           // The checkpoint is the source of truth; the broker offset is for operators' tools.
           LOG.warn("cannot store offset of '{}': {}", e.getKey(), ex.getMessage());
@@ -757,7 +799,9 @@ public final class EngineRuntime {
               s -> {
                 String dlq = DeadLetter.streamName(settings.applicationId());
                 settings.log().createStream(dlq, Retention.unlimited());
-                return settings.log().writer(dlq, settings.applicationId() + "-dlq-" + s);
+                // per source partition: dead letters are numbered by source offset
+                return settings.log().writer(
+                    dlq, settings.applicationId() + "-dlq-" + placement.streamOf(s));
               });
       w.append(offset + 1, deadLetter);
     }

@@ -5,7 +5,10 @@ import coursepulse.engine.StateStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Collection;
@@ -26,6 +29,7 @@ public final class TaskMetrics {
   static final String PREFIX = "coursepulse.engine.";
 
   private final MeterRegistry registry;
+  private final Tags common;
   private final long[] processed;
   private final long[] deadLettered;
   private final Timer processLatency;
@@ -42,7 +46,18 @@ public final class TaskMetrics {
    * @param sources the task's source streams, in source order
    */
   public TaskMetrics(MeterRegistry registry, List<String> sources) {
+    this(registry, sources, Tags.empty());
+  }
+
+  /**
+   * @param registry where to register; {@code null} disables metrics
+   * @param sources the task's source streams, in source order
+   * @param common tags on every meter, such as the task of a partitioned engine (one process holds
+   *     several tasks, whose meters must not collide)
+   */
+  public TaskMetrics(MeterRegistry registry, List<String> sources, Tags common) {
     this.registry = registry;
+    this.common = common;
     this.processed = new long[sources.size()];
     this.deadLettered = new long[sources.size()];
     if (registry == null) {
@@ -57,15 +72,15 @@ public final class TaskMetrics {
       FunctionCounter.builder(PREFIX + "records.processed", processed, a -> a[idx])
           .description("Records processed, per source stream")
           .tag("source", sources.get(i))
-          .register(registry);
+          .tags(common).register(registry);
       FunctionCounter.builder(PREFIX + "records.dead.lettered", deadLettered, a -> a[idx])
           .description("Source records sent to the dead-letter stream because they were unreadable")
           .tag("source", sources.get(i))
-          .register(registry);
+          .tags(common).register(registry);
     }
     FunctionCounter.builder(PREFIX + "recoveries", this, m -> m.recoveries)
         .description("Times the task was rebuilt from its checkpoint after a log failure")
-        .register(registry);
+        .tags(common).register(registry);
     // Fixed histogram buckets so Prometheus can compute p99 across scrapes and instances:
     // records take microseconds, a slow one (a checkpoint-sized punctuation) milliseconds.
     processLatency =
@@ -75,14 +90,14 @@ public final class TaskMetrics {
                 micros(5), micros(10), micros(25), micros(50), micros(100), micros(250),
                 micros(500), millis(1), millis(2.5), millis(5), millis(10), millis(25),
                 millis(100), millis(1000))
-            .register(registry);
+            .tags(common).register(registry);
     e2eLag =
         Timer.builder(PREFIX + "record.e2e.lag")
             .description("Engine clock minus the event time of each processed record")
             .serviceLevelObjectives(
                 millis(100), millis(1000), millis(5000), millis(30_000), millis(60_000),
                 millis(300_000), millis(3_600_000), millis(86_400_000))
-            .register(registry);
+            .tags(common).register(registry);
     streamPunctuations = punctuationCounter(PunctuationType.STREAM_TIME);
     wallPunctuations = punctuationCounter(PunctuationType.WALL_CLOCK_TIME);
     // Known at start, so "no late records" is a 0 on the dashboard rather than no series.
@@ -101,7 +116,7 @@ public final class TaskMetrics {
     return Counter.builder(PREFIX + "punctuations")
         .description("Punctuator calls")
         .tag("type", type.name().toLowerCase(java.util.Locale.ROOT))
-        .register(registry);
+        .tags(common).register(registry);
   }
 
   /** Whether meters are registered. */
@@ -134,7 +149,7 @@ public final class TaskMetrics {
             Counter.builder(PREFIX + "records.dropped")
                 .description("Records a processor dropped on purpose, such as late records")
                 .tag("reason", r)
-                .register(registry));
+                .tags(common).register(registry));
   }
 
   void punctuated(PunctuationType type, int count) {
@@ -163,7 +178,7 @@ public final class TaskMetrics {
           .description("Entries in a state store")
           .strongReference(true)
           .tag("store", name)
-          .register(registry);
+          .tags(common).register(registry);
     }
   }
 
@@ -174,7 +189,7 @@ public final class TaskMetrics {
           .description("Records read from a source stream and waiting to be processed")
           .strongReference(true)
           .tag("source", stream)
-          .register(registry);
+          .tags(common).register(registry);
     }
   }
 
@@ -194,7 +209,7 @@ public final class TaskMetrics {
           .description("Messages stored in a source stream that the engine has not processed yet")
           .strongReference(true)
           .tag("source", stream)
-          .register(registry);
+          .tags(common).register(registry);
     }
   }
 
@@ -207,14 +222,39 @@ public final class TaskMetrics {
       checkpointDuration =
           Timer.builder(PREFIX + "checkpoint.duration")
               .description("Time to write a checkpoint")
-              .register(registry);
+              .tags(common).register(registry);
       Gauge.builder(PREFIX + "checkpoint.size", this, m -> (double) m.lastCheckpointBytes)
           .description("Size of the last checkpoint")
           .baseUnit("bytes")
-          .register(registry);
+          .tags(common).register(registry);
     }
     lastCheckpointBytes = bytes;
     checkpointDuration.record(durationNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Removes this task's meters from the registry (a partitioned engine's task that moved to
+   * another instance must stop reporting). Only meaningful with non-empty common tags: without
+   * them the meters belong to the engine for the life of the process.
+   */
+  public void close() {
+    if (registry == null || !common.iterator().hasNext()) {
+      return;
+    }
+    for (Meter m : List.copyOf(registry.getMeters())) {
+      if (m.getId().getName().startsWith(PREFIX) && hasCommonTags(m.getId())) {
+        registry.remove(m);
+      }
+    }
+  }
+
+  private boolean hasCommonTags(Meter.Id id) {
+    for (Tag t : common) {
+      if (!t.getValue().equals(id.getTag(t.getKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Processed count of a source, for tests. */

@@ -6,10 +6,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
-import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The alerting application's meters, on the Micrometer API only (the CLI picks the registry):
@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RiskMetrics {
   private final MeterRegistry registry;
   private final boolean courseTag;
-  private final Map<Rule, AtomicLong> open = new EnumMap<>(Rule.class);
-  private final AtomicLong studentsTracked = new AtomicLong();
+  // One share per processor instance: a partitioned engine runs one per task in this process,
+  // and the gauges report the sum.
+  private final Set<Share> shares = ConcurrentHashMap.newKeySet();
   private final Map<String, Counter> processed = new ConcurrentHashMap<>();
 
   /**
@@ -41,14 +42,12 @@ public final class RiskMetrics {
     this.registry = registry == null ? new CompositeMeterRegistry() : registry;
     this.courseTag = courseTag;
     for (Rule rule : Rule.values()) {
-      AtomicLong n = new AtomicLong();
-      open.put(rule, n);
-      Gauge.builder("coursepulse.alerts.open", n, AtomicLong::get)
+      Gauge.builder("coursepulse.alerts.open", this, m -> m.open(rule))
           .description("Alerts currently open")
           .tag("rule", rule.name())
           .register(this.registry);
     }
-    Gauge.builder("coursepulse.students.tracked", studentsTracked, AtomicLong::get)
+    Gauge.builder("coursepulse.students.tracked", this, RiskMetrics::studentsTracked)
         .description("Students with at least one enrolment in the roster")
         .register(this.registry);
     // Counters whose tag values are known up front start at 0 (Prometheus' advice): rate() then
@@ -109,22 +108,48 @@ public final class RiskMetrics {
         .increment();
   }
 
-  void setOpen(Rule rule, long n) {
-    open.get(rule).set(n);
+  /** A new processor's share of the gauges; give it back with {@link #leave}. */
+  Share join() {
+    Share share = new Share();
+    shares.add(share);
+    return share;
   }
 
-  void setStudentsTracked(long n) {
-    studentsTracked.set(n);
+  /** Removes a closed processor's share (its task moved to another instance or stopped). */
+  void leave(Share share) {
+    shares.remove(share);
   }
 
-  /** Alerts of a rule open now, as last reported by the processor. */
+  /** What one processor (one task) reports: its open alerts per rule and its tracked students. */
+  static final class Share {
+    private final AtomicLongArray open = new AtomicLongArray(Rule.values().length);
+    private volatile long studentsTracked;
+
+    void setOpen(Rule rule, long n) {
+      open.set(rule.ordinal(), n);
+    }
+
+    void setStudentsTracked(long n) {
+      studentsTracked = n;
+    }
+  }
+
+  /** Alerts of a rule open now, summed over the processors of this process. */
   public long open(Rule rule) {
-    return open.get(rule).get();
+    long n = 0;
+    for (Share s : shares) {
+      n += s.open.get(rule.ordinal());
+    }
+    return n;
   }
 
-  /** Students tracked now, as last reported by the processor. */
+  /** Students tracked now, summed over the processors of this process. */
   public long studentsTracked() {
-    return studentsTracked.get();
+    long n = 0;
+    for (Share s : shares) {
+      n += s.studentsTracked;
+    }
+    return n;
   }
 
   private Tags withCourse(Tags tags, Alert alert) {

@@ -56,6 +56,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
 
   private final RulesConfig rules;
   private final RiskMetrics metrics;
+  private RiskMetrics.Share share;
   private final String alertsChild;
   private final String deadLettersChild;
   private final Duration punctuationInterval;
@@ -107,6 +108,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
+    this.share = metrics.join();
     this.students = context.getStateStore(STUDENTS);
     this.enrollments = context.getStateStore(ENROLLMENTS);
     this.members = context.getStateStore(MEMBERS);
@@ -969,12 +971,19 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
 
   private void setOpen(Rule rule, long n) {
     meta.put(openKey(rule), n);
-    metrics.setOpen(rule, n);
+    share.setOpen(rule, n);
   }
 
   private void setStudentsTracked(long n) {
     meta.put(META_STUDENTS, n);
-    metrics.setStudentsTracked(n);
+    share.setStudentsTracked(n);
+  }
+
+  @Override
+  public void close() {
+    if (share != null) {
+      metrics.leave(share);
+    }
   }
 
   /** Gauges restart from the checkpointed counts, not from zero. */
@@ -984,8 +993,8 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     }
     countersLoaded = true;
     for (Rule rule : Rule.values()) {
-      metrics.setOpen(rule, count(openKey(rule)));
+      share.setOpen(rule, count(openKey(rule)));
     }
-    metrics.setStudentsTracked(count(META_STUDENTS));
+    share.setStudentsTracked(count(META_STUDENTS));
   }
 }

@@ -62,33 +62,116 @@ public final class SimulationPublisher {
   public Progress publish(Simulation simulation, StreamLog log, long maxEvents) {
     String producer = simulation.config().producerName();
     List<String> streams = StreamNames.INPUTS;
-    LogWriter[] writers = new LogWriter[streams.size()];
-    long[] last = new long[streams.size()];
+    Route[] routes = new Route[streams.size()];
     try {
-      for (int s = 0; s < writers.length; s++) {
-        log.createStream(streams.get(s), Retention.unlimited());
-        writers[s] = log.writer(streams.get(s), producer);
-        last[s] = writers[s].lastPublishingId();
+      int partitionCount = 0;
+      for (int s = 0; s < routes.length; s++) {
+        routes[s] = Route.open(log, streams.get(s), producer);
+        int n = routes[s].writers.length;
+        if (s > 0 && n != partitionCount) {
+          throw new IllegalStateException(
+              "the input streams are not partitioned alike (" + streams.get(0) + ": "
+                  + describe(partitionCount) + ", " + streams.get(s) + ": " + describe(n)
+                  + "): a student's events would land in different tasks. Recreate them with"
+                  + " 'coursepulse streams --create --partitions N'.");
+        }
+        partitionCount = n;
       }
       Meter meter = new Meter();
       SimulationRun run = simulation.run();
       long seen = 0;
       for (SimEvent e = run.next(); e != null && seen++ < maxEvents; e = run.next()) {
         int s = e.streamIndex();
-        if (e.sequence() <= last[s]) {
-          meter.skipped++;
-        } else {
-          pacer.await(e.epochSecond());
-          writers[s].append(e.sequence(), e.toJson());
+        if (routes[s].send(e, pacer, log)) {
           meter.sent[s]++;
+        } else {
+          meter.skipped++;
         }
         meter.tick(e);
       }
-      for (LogWriter w : writers) {
-        w.flush(FLUSH_TIMEOUT);
+      for (Route r : routes) {
+        r.flush();
       }
       return meter.finish();
     } finally {
+      for (Route r : routes) {
+        if (r != null) {
+          r.close();
+        }
+      }
+    }
+  }
+
+  private static String describe(int partitions) {
+    return partitions == 1 ? "a plain stream" : partitions + " partitions";
+  }
+
+  /**
+   * The writers of one input: one for a plain stream, one per partition of a partitioned stream.
+   * Partitions get their own producer names ({@code <producer>-<k>}), because the log deduplicates
+   * per producer name and stream, and a restart must resume each partition after its own last
+   * stored event.
+   */
+  private static final class Route {
+    final LogWriter[] writers;
+    final long[] last;
+
+    private Route(int n) {
+      writers = new LogWriter[n];
+      last = new long[n];
+    }
+
+    static Route open(StreamLog log, String stream, String producer) {
+      List<String> partitions = log.partitions(stream);
+      if (partitions.isEmpty()) {
+        log.createStream(stream, Retention.unlimited());
+        Route r = new Route(1);
+        r.writers[0] = log.writer(stream, producer);
+        r.last[0] = r.writers[0].lastPublishingId();
+        return r;
+      }
+      Route r = new Route(partitions.size());
+      for (int k = 0; k < partitions.size(); k++) {
+        r.writers[k] = log.writer(partitions.get(k), producer + "-" + k);
+        r.last[k] = r.writers[k].lastPublishingId();
+      }
+      return r;
+    }
+
+    /**
+     * Sends {@code e} where it belongs: by student to one partition; an event of a whole course
+     * (an assignment) to every partition, since every task has students of that course.
+     *
+     * @return whether anything was sent (false: the log had it already)
+     */
+    boolean send(SimEvent e, Pacer pacer, StreamLog log) {
+      String student = e.studentId();
+      if (writers.length > 1 && student != null) {
+        return send(log.partitionFor(student, writers.length), e, pacer);
+      }
+      boolean sent = false;
+      for (int k = 0; k < writers.length; k++) {
+        sent |= send(k, e, pacer);
+      }
+      return sent;
+    }
+
+    private boolean send(int k, SimEvent e, Pacer pacer) {
+      if (e.sequence() <= last[k]) {
+        return false;
+      }
+      pacer.await(e.epochSecond());
+      writers[k].append(e.sequence(), e.toJson());
+      return true;
+    }
+
+    void flush() {
+      for (LogWriter w : writers) {
+        w.flush(FLUSH_TIMEOUT);
+      }
+    }
+
+    void close() {
       for (LogWriter w : writers) {
         if (w != null) {
           w.close();

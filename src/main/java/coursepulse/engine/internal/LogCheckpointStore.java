@@ -1,0 +1,247 @@
+package coursepulse.engine.internal;
+
+import coursepulse.engine.log.LogMessage;
+import coursepulse.engine.log.LogReader;
+import coursepulse.engine.log.LogWriter;
+import coursepulse.engine.log.OffsetSpec;
+import coursepulse.engine.log.Retention;
+import coursepulse.engine.log.StreamLog;
+import coursepulse.engine.log.StreamStats;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checkpoints of the tasks of a partitioned engine, kept in a stream of the log ({@code
+ * <applicationId>-checkpoints}, shared by all tasks) so that a task restores on whichever instance
+ * holds it next, without the old instance's disk. The local state directory keeps a copy as a
+ * cache; restoring takes the newer of the two by checkpoint sequence (sequences continue across
+ * instances, since each restore continues from the sequence it restored).
+ *
+ * <p>Finding a task's newest snapshot without reading the whole stream: before appending, the
+ * store notes the stream's current end; once the snapshot is confirmed, it stores that position as
+ * the offset of the named consumer {@code <applicationId>-task-<k>}. Restoring reads from there to
+ * the end, a window of about one checkpoint interval of all tasks' snapshots. Retention of the
+ * stream is by size (see {@link #RETENTION}); a task that holds its partition writes a snapshot at
+ * least every checkpoint interval when its state changed, so its newest one is always recent.
+ *
+ * <p>Message layout: magic {@code CPT1}, the task's partition, the writing instance, the wall-clock
+ * time of writing (for operators only), then {@link Checkpoint#toBytes()} (with its own CRC).
+ */
+final class LogCheckpointStore implements CheckpointStore, AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LogCheckpointStore.class);
+  private static final int MAGIC = 0x43505431; // "CPT1"
+  private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration TAIL_WAIT = Duration.ofMillis(300);
+  private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(10);
+
+  /** Retention of the checkpoint stream: by size only, so an idle application keeps its state. */
+  static final Retention RETENTION = new Retention(null, 2L * 1024 * 1024 * 1024);
+
+  private final StreamLog log;
+  private final String stream;
+  private final String applicationId;
+  private final int partition;
+  private final String instance;
+  private final LocalCheckpointStore cache;
+  private LogWriter writer;
+  private byte[] lastWritten;
+
+  LogCheckpointStore(
+      StreamLog log, String applicationId, int partition, String instance, Path cacheDir) {
+    this.log = log;
+    this.stream = streamName(applicationId);
+    this.applicationId = applicationId;
+    this.partition = partition;
+    this.instance = instance;
+    this.cache = new LocalCheckpointStore(cacheDir);
+  }
+
+  /** The checkpoint stream of an application. */
+  static String streamName(String applicationId) {
+    return applicationId + "-checkpoints";
+  }
+
+  /** The named consumer whose stored offset marks where task {@code partition}'s newest starts. */
+  static String positionName(String applicationId, int partition) {
+    return applicationId + "-task-" + partition;
+  }
+
+  @Override
+  public Checkpoint loadLatest() throws IOException {
+    Checkpoint local = cache.loadLatest();
+    Checkpoint remote = loadFromLog();
+    if (remote != null && (local == null || remote.sequence() > local.sequence())) {
+      LOG.info(
+          "{} task {}: restoring checkpoint {} from stream '{}'", applicationId, partition,
+          remote.sequence(), stream);
+      return remote;
+    }
+    if (local != null) {
+      LOG.info(
+          "{} task {}: restoring checkpoint {} from the local cache (the log's newest is {})",
+          applicationId, partition, local.sequence(),
+          remote == null ? "none" : String.valueOf(remote.sequence()));
+    }
+    return local;
+  }
+
+  private Checkpoint loadFromLog() throws IOException {
+    OptionalLong position = log.queryOffset(positionName(applicationId, partition), stream);
+    byte[][] newest = new byte[2][]; // the newest and the one before, in case it is unusable
+    long[] newestSequence = {-1};
+    scan(
+        log, stream, position.isPresent() ? position.getAsLong() + 1 : 0,
+        snapshot -> {
+          if (snapshot.partition() == partition && snapshot.sequence() >= newestSequence[0]) {
+            newest[1] = newest[0];
+            newest[0] = snapshot.checkpoint();
+            newestSequence[0] = snapshot.sequence();
+          }
+        });
+    for (byte[] candidate : newest) {
+      if (candidate != null) {
+        try {
+          return Checkpoint.fromBytes(candidate);
+        } catch (IOException e) {
+          LOG.warn(
+              "{} task {}: skipping unusable snapshot in '{}': {}", applicationId, partition,
+              stream, e.getMessage());
+        }
+      }
+    }
+    return null;
+  }
+
+  /** One message of the checkpoint stream, parsed up to the checkpoint's bytes. */
+  record Snapshot(int partition, String instance, long writtenAtMillis, byte[] checkpoint) {
+    long sequence() {
+      return ByteBuffer.wrap(checkpoint, 4, 8).getLong();
+    }
+  }
+
+  /**
+   * The newest snapshot of each of tasks {@code 0..taskCount-1} of an application, for operators'
+   * tools; missing tasks have none.
+   */
+  static java.util.Map<Integer, Snapshot> newestPerTask(
+      StreamLog log, String applicationId, int taskCount) {
+    String stream = streamName(applicationId);
+    long from = Long.MAX_VALUE;
+    for (int k = 0; k < taskCount; k++) {
+      OptionalLong position = log.queryOffset(positionName(applicationId, k), stream);
+      from = Math.min(from, position.isPresent() ? position.getAsLong() + 1 : 0);
+    }
+    java.util.Map<Integer, Snapshot> newest = new java.util.TreeMap<>();
+    scan(
+        log, stream, from == Long.MAX_VALUE ? 0 : from,
+        snapshot -> {
+          Snapshot old = newest.get(snapshot.partition());
+          if (old == null || snapshot.sequence() >= old.sequence()) {
+            newest.put(snapshot.partition(), snapshot);
+          }
+        });
+    return newest;
+  }
+
+  /** Reads the checkpoint stream from offset {@code from} to its current end. */
+  private static void scan(
+      StreamLog log, String stream, long from, java.util.function.Consumer<Snapshot> sink) {
+    if (!log.streamExists(stream)) {
+      return;
+    }
+    Optional<StreamStats> stats = log.stats(stream);
+    if (stats.isEmpty()) {
+      return;
+    }
+    long end = stats.get().lastOffset();
+    try (LogReader reader = log.reader(stream, from == 0 ? OffsetSpec.first() : OffsetSpec.offset(from))) {
+      long last = -1;
+      LogMessage m;
+      while ((m = reader.poll(last >= end ? TAIL_WAIT : CATCH_UP_WAIT)) != null) {
+        last = m.offset();
+        Snapshot snapshot = parse(m.body());
+        if (snapshot != null) {
+          sink.accept(snapshot);
+        }
+      }
+      if (last < end) {
+        LOG.warn(
+            "reading checkpoint stream '{}' stopped at offset {} before its end {}; using the"
+                + " newest snapshots found", stream, last, end);
+      }
+    }
+  }
+
+  private static Snapshot parse(byte[] body) {
+    try {
+      DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(body));
+      if (in.readInt() != MAGIC) {
+        return null;
+      }
+      int partition = in.readInt();
+      String instance = in.readUTF();
+      long writtenAt = in.readLong();
+      byte[] checkpoint = in.readAllBytes();
+      return checkpoint.length < 12 ? null : new Snapshot(partition, instance, writtenAt, checkpoint);
+    } catch (IOException e) {
+      return null; // not ours, or torn: the CRC check of the chosen one decides
+    }
+  }
+
+  @Override
+  public long write(Checkpoint checkpoint) throws IOException {
+    long size = cache.write(checkpoint);
+    byte[] bytes = checkpoint.toBytes();
+    if (sameStateAsLastWritten(bytes)) {
+      return size; // an idle task: the log has this state already, under an older sequence
+    }
+    ByteArrayOutputStream bos = new ByteArrayOutputStream(bytes.length + 64);
+    DataOutputStream out = new DataOutputStream(bos);
+    out.writeInt(MAGIC);
+    out.writeInt(partition);
+    out.writeUTF(instance);
+    out.writeLong(System.currentTimeMillis()); // wall clock: shown to operators, never decides
+    out.write(bytes);
+    out.flush();
+    long end = log.stats(stream).map(s -> s.lastOffset() + 1).orElse(0L);
+    if (writer == null) {
+      writer = log.writer(stream, null);
+    }
+    writer.append(checkpoint.sequence(), bos.toByteArray());
+    writer.flush(FLUSH_TIMEOUT);
+    if (end > 0) {
+      // Only after the confirm: a restore that starts here must find this snapshot.
+      log.storeOffset(positionName(applicationId, partition), stream, end - 1);
+    }
+    lastWritten = bytes;
+    return size;
+  }
+
+  /** Equal apart from the sequence (bytes 4 to 12) and the CRC that covers it (last 8). */
+  private boolean sameStateAsLastWritten(byte[] bytes) {
+    byte[] last = lastWritten;
+    return last != null
+        && last.length == bytes.length
+        && Arrays.equals(last, 0, 4, bytes, 0, 4)
+        && Arrays.equals(last, 12, last.length - 8, bytes, 12, bytes.length - 8);
+  }
+
+  @Override
+  public void close() {
+    if (writer != null) {
+      writer.close();
+      writer = null;
+    }
+  }
+}

@@ -1,0 +1,354 @@
+package coursepulse.engine.internal;
+
+import coursepulse.engine.StreamEngine;
+import coursepulse.engine.StreamEngine.State;
+import coursepulse.engine.TaskStatus;
+import coursepulse.engine.log.GroupMembership;
+import coursepulse.engine.log.PartitionListener;
+import coursepulse.engine.log.StreamLog;
+import io.micrometer.core.instrument.Tags;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An engine over partitioned sources: one task per partition number (task {@code k} reads
+ * partition {@code k} of every source, each with its own stores, stream time, timers, checkpoint
+ * and output producer names), run by whichever instance of the application the log gives that
+ * partition to.
+ *
+ * <p>Instances of one application id form a consumer group on the first source stream (single
+ * active consumer on RabbitMQ): the log assigns each partition to exactly one instance, spreads
+ * them, and moves them when an instance leaves or dies. Only the first source is used for the
+ * assignment so that the partitions {@code k} of all sources always move together (separate groups
+ * per source could place them on different instances). A task that is revoked stops and writes its
+ * checkpoint before the log hands its partition on; a task that is assigned restores the newest
+ * checkpoint from the application's checkpoint stream ({@link LogCheckpointStore}), so it moves
+ * without the old instance's disk.
+ *
+ * <p>Outputs stay effectively-once across moves: each task numbers its outputs under its own
+ * producer name, a restored task re-derives the same outputs with the same publishing ids, and the
+ * log drops those it has.
+ */
+public final class PartitionedRuntime implements EngineLifecycle, PartitionListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionedRuntime.class);
+  private static final Duration TASK_CLOSE_TIMEOUT = Duration.ofSeconds(60);
+
+  private final EngineSettings settings;
+  private final StreamEngine.StateListener listener;
+  private final List<Map<String, String>> partitionStreams;
+  private final String instance;
+  private final Object lock = new Object();
+  // Tasks this instance holds, by partition; guarded by lock.
+  private final Map<Integer, EngineRuntime> tasks = new TreeMap<>();
+  private volatile State state = State.CREATED;
+  private volatile Throwable failure;
+  private GroupMembership membership;
+
+  private PartitionedRuntime(
+      EngineSettings settings,
+      StreamEngine.StateListener listener,
+      List<Map<String, String>> partitionStreams,
+      String instance) {
+    this.settings = settings;
+    this.listener = listener;
+    this.partitionStreams = partitionStreams;
+    this.instance = instance;
+  }
+
+  /**
+   * A partitioned runtime when the sources are partitioned streams, empty when they are plain.
+   *
+   * @throws IllegalStateException when some sources are partitioned and others not, or their
+   *     partition counts differ: records of one key would not meet in one task
+   */
+  public static Optional<PartitionedRuntime> forPartitionedSources(
+      EngineSettings settings, StreamEngine.StateListener listener, String instance) {
+    StreamLog log = settings.log();
+    Map<String, List<String>> partitions = new LinkedHashMap<>();
+    for (String source : settings.graph().sourceStreams()) {
+      partitions.put(source, log.partitions(source));
+    }
+    long partitioned = partitions.values().stream().filter(p -> !p.isEmpty()).count();
+    if (partitioned == 0) {
+      return Optional.empty();
+    }
+    int count = partitions.values().iterator().next().size();
+    boolean copartitioned =
+        partitioned == partitions.size()
+            && partitions.values().stream().allMatch(p -> p.size() == count);
+    if (!copartitioned) {
+      StringBuilder what = new StringBuilder();
+      partitions.forEach(
+          (s, p) ->
+              what.append(what.length() == 0 ? "" : ", ")
+                  .append(s)
+                  .append(p.isEmpty() ? " is a plain stream" : " has " + p.size() + " partitions"));
+      throw new IllegalStateException(
+          "the sources must be all plain streams or all partitioned with the same number of"
+              + " partitions, so that the records of one key meet in one task: " + what
+              + ". Recreate them with 'coursepulse streams --create --partitions N'.");
+    }
+    List<Map<String, String>> perTask = new ArrayList<>();
+    for (int k = 0; k < count; k++) {
+      Map<String, String> streams = new LinkedHashMap<>();
+      for (Map.Entry<String, List<String>> e : partitions.entrySet()) {
+        streams.put(e.getKey(), e.getValue().get(k));
+      }
+      perTask.add(streams);
+    }
+    return Optional.of(new PartitionedRuntime(settings, listener, perTask, instance));
+  }
+
+  /** A default instance name: host and process id, as operators find the process. */
+  public static String defaultInstanceName() {
+    // "pid@host" on HotSpot and OpenJ9
+    return ManagementFactory.getRuntimeMXBean().getName();
+  }
+
+  /** The newest checkpoint of each task, from the application's checkpoint stream. */
+  public static Map<Integer, TaskStatus> newestCheckpoints(
+      StreamLog log, String applicationId, int taskCount) {
+    Map<Integer, TaskStatus> out = new TreeMap<>();
+    for (var e : LogCheckpointStore.newestPerTask(log, applicationId, taskCount).entrySet()) {
+      LogCheckpointStore.Snapshot s = e.getValue();
+      try {
+        Checkpoint cp = Checkpoint.fromBytes(s.checkpoint());
+        out.put(
+            e.getKey(),
+            new TaskStatus(
+                e.getKey(), s.instance(), Instant.ofEpochMilli(s.writtenAtMillis()), cp.sequence(),
+                cp.nextOffsets()));
+      } catch (java.io.IOException unusable) {
+        LOG.debug("task {}: newest snapshot unusable: {}", e.getKey(), unusable.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** How many tasks the application has (the partition count of its sources). */
+  public int taskCount() {
+    return partitionStreams.size();
+  }
+
+  /** The partitions this instance holds now, ascending. */
+  public List<Integer> heldTasks() {
+    synchronized (lock) {
+      return List.copyOf(tasks.keySet());
+    }
+  }
+
+  @Override
+  public String applicationId() {
+    return settings.applicationId();
+  }
+
+  @Override
+  public State state() {
+    return state;
+  }
+
+  @Override
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  @Override
+  public void start() {
+    synchronized (lock) {
+      if (state != State.CREATED) {
+        throw new IllegalStateException("engine can start only once, from CREATED; it is " + state);
+      }
+      transition(State.RESTORING);
+    }
+    StreamLog log = settings.log();
+    log.createStream(LogCheckpointStore.streamName(applicationId()), LogCheckpointStore.RETENTION);
+    String lead = settings.graph().sourceStreams().get(0);
+    LOG.info(
+        "engine {}: {} tasks over partitioned sources; instance {} joins the group on '{}'",
+        applicationId(), taskCount(), instance, lead);
+    GroupMembership m = log.joinGroup(applicationId(), lead, this);
+    synchronized (lock) {
+      membership = m;
+      if (state == State.RESTORING) {
+        transition(State.RUNNING);
+      }
+    }
+  }
+
+  @Override
+  public void assigned(int partition) {
+    EngineRuntime task;
+    synchronized (lock) {
+      if (state != State.RESTORING && state != State.RUNNING) {
+        return; // stopping: the next holder will get it
+      }
+      if (tasks.containsKey(partition)) {
+        return;
+      }
+      Path cache = placement(partition).stateDir(settings.stateDir(), applicationId());
+      task =
+          new EngineRuntime(
+              settings,
+              placement(partition),
+              new LogCheckpointStore(settings.log(), applicationId(), partition, instance, cache),
+              Tags.of("task", String.valueOf(partition)),
+              (next, old) -> onTaskState(partition, next));
+      tasks.put(partition, task);
+    }
+    LOG.info("engine {}: task {} assigned to this instance", applicationId(), partition);
+    task.start();
+  }
+
+  @Override
+  public void revoked(int partition) {
+    EngineRuntime task;
+    synchronized (lock) {
+      task = tasks.remove(partition);
+    }
+    if (task == null) {
+      return;
+    }
+    long start = System.nanoTime();
+    boolean stopped = task.close(TASK_CLOSE_TIMEOUT);
+    LOG.info(
+        "engine {}: task {} revoked; {} in {} ms", applicationId(), partition,
+        stopped ? "stopped with a final checkpoint" : "did not stop in time",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+  }
+
+  private TaskPlacement placement(int partition) {
+    return new TaskPlacement(partition, partitionStreams.get(partition));
+  }
+
+  private void onTaskState(int partition, State next) {
+    if (next != State.ERROR) {
+      return;
+    }
+    EngineRuntime task;
+    synchronized (lock) {
+      task = tasks.get(partition);
+    }
+    Throwable cause = task == null ? null : task.failure().orElse(null);
+    // A task that failed for good (not a log outage: those it recovers from itself) stops the
+    // instance, and leaving the group gives every task of it to the other instances.
+    Thread stopper =
+        new Thread(
+            () -> {
+              failure = cause;
+              stopTasksAndLeave(TASK_CLOSE_TIMEOUT);
+              synchronized (lock) {
+                state = State.ERROR;
+                lock.notifyAll();
+              }
+              notifyListener(State.ERROR, null);
+            },
+            "coursepulse-engine-" + applicationId() + "-failure");
+    stopper.setDaemon(true);
+    stopper.start();
+  }
+
+  @Override
+  public boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (EngineRuntime task : heldRuntimes()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !task.awaitIdle(Duration.ofNanos(left))) {
+        return false;
+      }
+    }
+    return state == State.RUNNING;
+  }
+
+  private List<EngineRuntime> heldRuntimes() {
+    synchronized (lock) {
+      return List.copyOf(tasks.values());
+    }
+  }
+
+  @Override
+  public boolean close(Duration timeout) {
+    synchronized (lock) {
+      if (state == State.STOPPED || state == State.ERROR) {
+        return true;
+      }
+      if (state == State.CREATED) {
+        transition(State.PENDING_SHUTDOWN);
+        transition(State.STOPPED);
+        return true;
+      }
+      transition(State.PENDING_SHUTDOWN);
+    }
+    boolean clean = stopTasksAndLeave(timeout);
+    synchronized (lock) {
+      if (state == State.PENDING_SHUTDOWN) {
+        transition(State.STOPPED);
+      }
+    }
+    return clean;
+  }
+
+  /**
+   * Stops every held task (each writes its checkpoint) and only then leaves the group, so the next
+   * holders restore the final state rather than an older one.
+   */
+  private boolean stopTasksAndLeave(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean clean = true;
+    for (EngineRuntime task : heldRuntimes()) {
+      clean &= task.close(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+    }
+    synchronized (lock) {
+      tasks.clear();
+    }
+    GroupMembership m;
+    synchronized (lock) {
+      m = membership;
+      membership = null;
+    }
+    if (m != null) {
+      try {
+        m.close();
+      } catch (RuntimeException e) {
+        LOG.warn("engine {}: leaving the group failed: {}", applicationId(), e.toString());
+      }
+    }
+    return clean;
+  }
+
+  private void transition(State next) {
+    State old;
+    synchronized (lock) {
+      old = state;
+      if (old == next) {
+        return;
+      }
+      if (!old.canTransitionTo(next)) {
+        throw new IllegalStateException("invalid engine state transition " + old + " -> " + next);
+      }
+      state = next;
+      lock.notifyAll();
+    }
+    LOG.info("engine {}: {} -> {}", applicationId(), old, next);
+    notifyListener(next, old);
+  }
+
+  private void notifyListener(State next, State old) {
+    try {
+      listener.onChange(next, old);
+    } catch (RuntimeException e) {
+      LOG.warn("state listener failed", e);
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package coursepulse.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coursepulse.engine.log.StreamLog;
+import coursepulse.lms.event.StreamNames;
+import coursepulse.testing.RabbitMq4Extension;
+import coursepulse.testing.RabbitVhost;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several {@code process} instances of one application over a semester in super streams of three
+ * partitions, on the RabbitMQ 4.0 node: the broker spreads the three tasks over the instances
+ * (single active consumer) and moves them when one dies or joins, tasks restore from the
+ * application's checkpoint stream, and 04-Alerts must always equal the single-instance run over
+ * plain streams ({@link Reference}): the same alerts, none missing, none doubled.
+ */
+@ExtendWith(RabbitMq4Extension.class)
+class ScaleOut4IT {
+
+  private static final int PARTITIONS = 3;
+  private static final Pattern ASSIGNED = Pattern.compile("task (\\d+) assigned to this instance");
+
+  @TempDir Path tmp;
+
+  private final List<Process> instances = new ArrayList<>();
+
+  @AfterEach
+  void stopInstances() throws InterruptedException {
+    for (Process p : instances) {
+      p.destroyForcibly();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void shouldEqualTheSingleInstanceRunWithThreeInstances(RabbitVhost vhost) throws Exception {
+    Reference reference = Reference.get();
+    producePartitionedSemester(vhost);
+    long start = System.nanoTime();
+    for (int i = 0; i < 3; i++) {
+      startInstance(vhost, i);
+    }
+    try (StreamLog log = vhost.openLog()) {
+      awaitAlerts(log, reference.alerts().size());
+      double seconds = (System.nanoTime() - start) / 1e9;
+      stopAll();
+      assertSameAlerts(log, reference);
+      System.out.printf(
+          "scale-out: 3 instances, %d partitions: %d alerts after %.1f s (%.0f input events/s)%n",
+          PARTITIONS, reference.alerts().size(), seconds, reference.inputCount() / seconds);
+    }
+    for (int i = 0; i < 3; i++) {
+      assertThat(assignedTasks(i)).as("tasks of instance %d", i).hasSize(1);
+    }
+  }
+
+  @Test
+  void shouldMoveTheTasksOfAKilledInstanceAndStillEqualTheSingleInstanceRun(RabbitVhost vhost)
+      throws Exception {
+    Reference reference = Reference.get();
+    producePartitionedSemester(vhost);
+    for (int i = 0; i < 3; i++) {
+      startInstance(vhost, i);
+    }
+    try (StreamLog log = vhost.openLog()) {
+      long target = reference.alerts().size() / 4;
+      Cli.await(() -> Cli.count(log, StreamNames.ALERTS), target, instances.get(1), logOf(1));
+      Set<Integer> victimTasks = assignedTasks(1);
+      assertThat(victimTasks).isNotEmpty();
+      instances.get(1).destroyForcibly(); // SIGKILL: no revoke, no final checkpoint
+      long killedAt = System.nanoTime();
+      assertThat(instances.get(1).waitFor(30, TimeUnit.SECONDS)).isTrue();
+      long atKill = Cli.count(log, StreamNames.ALERTS);
+      assertThat(atKill).as("killed mid-run").isLessThan(reference.alerts().size());
+
+      Cli.await(
+          () -> {
+            Set<Integer> moved = new TreeSet<>(assignedTasks(0));
+            moved.addAll(assignedTasks(2));
+            return moved.containsAll(victimTasks) ? 1 : 0;
+          },
+          1, instances.get(0), logOf(0));
+      double takeover = (System.nanoTime() - killedAt) / 1e9;
+
+      awaitAlerts(log, reference.alerts().size());
+      stopAll();
+      assertSameAlerts(log, reference);
+      System.out.printf(
+          "scale-out: killed instance 1 (tasks %s) at %d of %d alerts; its tasks were assigned"
+              + " to the survivors %.2f s after the kill%n",
+          victimTasks, atKill, reference.alerts().size(), takeover);
+    }
+  }
+
+  @Test
+  void shouldGiveTasksToInstancesThatJoinLater(RabbitVhost vhost) throws Exception {
+    Reference reference = Reference.get();
+    producePartitionedSemester(vhost);
+    startInstance(vhost, 0);
+    try (StreamLog log = vhost.openLog()) {
+      Cli.await(
+          () -> Cli.count(log, StreamNames.ALERTS), reference.alerts().size() / 5,
+          instances.get(0), logOf(0));
+      assertThat(assignedTasks(0)).hasSize(PARTITIONS);
+      long joinedAt = Cli.count(log, StreamNames.ALERTS);
+      startInstance(vhost, 1);
+      startInstance(vhost, 2);
+      for (int i = 1; i < 3; i++) {
+        int instance = i;
+        Cli.await(() -> assignedTasks(instance).size(), 1, instances.get(i), logOf(i));
+      }
+      awaitAlerts(log, reference.alerts().size());
+      stopAll();
+      assertSameAlerts(log, reference);
+      assertThat(Files.readString(logOf(0))).contains("revoked; stopped with a final checkpoint");
+      System.out.printf(
+          "scale-out: two instances joined at %d of %d alerts and took tasks %s and %s%n",
+          joinedAt, reference.alerts().size(), assignedTasks(1), assignedTasks(2));
+    }
+  }
+
+  private void producePartitionedSemester(RabbitVhost vhost) throws Exception {
+    Path setup = tmp.resolve("setup.log");
+    Cli.run(
+        setup, List.of(),
+        List.of("streams", "--create", "--partitions", String.valueOf(PARTITIONS), "--uri", vhost.uri()));
+    Cli.run(setup, List.of(), Cli.produce(vhost.uri()));
+  }
+
+  private void startInstance(RabbitVhost vhost, int i) throws IOException {
+    instances.add(Cli.start(logOf(i), List.of(), Cli.process(vhost.uri(), tmp.resolve("state-" + i))));
+  }
+
+  private Path logOf(int i) {
+    return tmp.resolve("instance-" + i + ".log");
+  }
+
+  /** Tasks the instance's log says it was given (ever, in this run). */
+  private Set<Integer> assignedTasks(int i) {
+    Set<Integer> tasks = new TreeSet<>();
+    try {
+      Matcher m = ASSIGNED.matcher(Files.readString(logOf(i)));
+      while (m.find()) {
+        tasks.add(Integer.parseInt(m.group(1)));
+      }
+    } catch (IOException e) {
+      // not written yet
+    }
+    return tasks;
+  }
+
+  private void awaitAlerts(StreamLog log, int expected) throws InterruptedException {
+    Process alive = instances.stream().filter(Process::isAlive).findFirst().orElseThrow();
+    Cli.await(() -> Cli.count(log, StreamNames.ALERTS), expected, alive, logOf(instances.indexOf(alive)));
+  }
+
+  /** SIGTERM: each instance stops its tasks with a final checkpoint and leaves the group. */
+  private void stopAll() throws InterruptedException {
+    for (Process p : instances) {
+      p.destroy();
+    }
+    for (Process p : instances) {
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("instance stopped on SIGTERM").isTrue();
+    }
+  }
+
+  private static void assertSameAlerts(StreamLog log, Reference reference) {
+    List<String> actual = Cli.readAll(log, StreamNames.ALERTS);
+    assertThat(actual).hasSameSizeAs(reference.alerts());
+    assertThat(actual).containsExactlyInAnyOrderElementsOf(reference.alerts());
+  }
+}
