@@ -14,6 +14,17 @@ public final class StreamNotFoundException extends LogException {
     this.stream = stream;
   }
 
+  /**
+   * The named stream does not exist or is not of the kind needed.
+   *
+   * @param stream the stream's name
+   * @param message one line for the user, saying how to create what is missing
+   */
+  public StreamNotFoundException(String stream, String message) {
+    super(message);
+    this.stream = stream;
+  }
+
   public String stream() {
     return stream;
   }

@@ -1,9 +1,12 @@
 package coursepulse.io.embedded;
 
+import coursepulse.engine.log.GroupMembership;
+import coursepulse.engine.log.KeyRouting;
 import coursepulse.engine.log.LogException;
 import coursepulse.engine.log.LogReader;
 import coursepulse.engine.log.LogWriter;
 import coursepulse.engine.log.OffsetSpec;
+import coursepulse.engine.log.PartitionListener;
 import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamNotFoundException;
@@ -13,10 +16,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +70,15 @@ import org.slf4j.LoggerFactory;
  * vanish in a JVM crash. Durability against power loss follows the {@link FsyncPolicy}: by default
  * {@link LogWriter#flush} fsyncs. One process at a time may open a directory.
  *
+ * <p><b>Partitions and groups.</b> {@link #createSuperStream} makes a partitioned stream the way
+ * RabbitMQ makes a super stream: plain streams {@code <name>-0} to {@code <name>-(n-1)}, listed by
+ * {@link #partitions}; a file-backed log remembers which streams are partitioned in {@code
+ * super-streams.properties}. {@link #partitionFor} routes like RabbitMQ ({@link KeyRouting}), so
+ * keys land in the same partitions on both logs. {@link #joinGroup} follows RabbitMQ's rule for
+ * single active consumers on a super stream (see {@code EmbeddedGroups}): partition {@code k} to
+ * member {@code k % members} in join order, revoked before it is assigned elsewhere, listener calls
+ * on one thread of the log.
+ *
  * <p><b>Threading.</b> Thread-safe: each stream has its own lock, and a reader waiting for data
  * sleeps on a condition that appends signal. Writers and readers, as the port says, belong to one
  * thread each. {@link #close()} flushes and closes every stream, writer and reader.
@@ -100,6 +114,9 @@ public final class EmbeddedStreamLog implements StreamLog {
   private final ConcurrentHashMap<String, StreamState> streams = new ConcurrentHashMap<>();
   private final Set<Object> handles = ConcurrentHashMap.newKeySet();
   private final Object catalogLock = new Object();
+  // Partitioned streams: name to partition count (guarded by catalogLock for writes).
+  private final Map<String, Integer> superStreams = new ConcurrentHashMap<>();
+  private final EmbeddedGroups groups = new EmbeddedGroups();
   private volatile boolean closed;
 
   private EmbeddedStreamLog(Builder builder, LogDirectory directory) {
@@ -239,6 +256,115 @@ public final class EmbeddedStreamLog implements StreamLog {
     return require(stream).queryOffset(consumerName);
   }
 
+  /**
+   * Declares a partitioned stream: plain streams {@code <name>-0} to {@code <name>-(partitions-1)},
+   * each with {@code retention}, listed by {@link #partitions}. One that exists already is kept as
+   * it is (its partition count is not changed), as on RabbitMQ.
+   *
+   * @param name the partitioned stream's name, e.g. {@code 02-Login}
+   * @param partitions number of partitions, at least 1
+   * @param retention retention of each partition; {@code null} keeps everything
+   */
+  public void createSuperStream(String name, int partitions, Retention retention) {
+    validateName(name);
+    if (partitions < 1) {
+      throw new IllegalArgumentException("a super stream needs at least one partition: " + partitions);
+    }
+    validateName(name + "-" + (partitions - 1));
+    synchronized (catalogLock) {
+      checkOpen();
+      Integer existing = superStreams.get(name);
+      if (existing != null) {
+        if (existing != partitions) {
+          LOG.warn(
+              "Super stream '{}' exists already (partitions {}); keeping it as it is",
+              name, existing);
+        }
+        return;
+      }
+      for (int k = 0; k < partitions; k++) {
+        createStream(name + "-" + k, retention);
+      }
+      superStreams.put(name, partitions);
+      persistSuperStreams(name);
+    }
+  }
+
+  /** Deletes a partitioned stream with its partitions and their data; nothing when it is absent. */
+  public void deleteSuperStream(String name) {
+    Objects.requireNonNull(name, "name");
+    synchronized (catalogLock) {
+      checkOpen();
+      Integer partitions = superStreams.remove(name);
+      if (partitions == null) {
+        return;
+      }
+      persistSuperStreams(name);
+      for (int k = 0; k < partitions; k++) {
+        deleteStream(name + "-" + k);
+      }
+    }
+  }
+
+  /** {@inheritDoc} Here: the partitions made by {@link #createSuperStream}. */
+  @Override
+  public List<String> partitions(String stream) {
+    Objects.requireNonNull(stream, "stream");
+    checkOpen();
+    Integer count = superStreams.get(stream);
+    if (count == null) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>(count);
+    for (int k = 0; k < count; k++) {
+      names.add(stream + "-" + k);
+    }
+    return List.copyOf(names);
+  }
+
+  /** {@inheritDoc} Here: RabbitMQ's super-stream routing, {@link KeyRouting}. */
+  @Override
+  public int partitionFor(String key, int partitionCount) {
+    return KeyRouting.partition(key, partitionCount);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: partition {@code k} belongs to member {@code k % members} in join order; listener
+   * calls run on one thread of this log. Leaving (closing the membership) hands its partitions to
+   * the others at once; this log has no member that dies without leaving.
+   *
+   * @throws StreamNotFoundException when {@code stream} is not a partitioned stream
+   */
+  @Override
+  public GroupMembership joinGroup(String group, String stream, PartitionListener listener) {
+    Objects.requireNonNull(group, "group");
+    Objects.requireNonNull(listener, "listener");
+    List<String> partitions = partitions(stream);
+    if (partitions.isEmpty()) {
+      throw new StreamNotFoundException(
+          stream,
+          "'" + stream + "' is not a partitioned stream, so it cannot be spread over a group:"
+              + " create the inputs with 'coursepulse streams --create --partitions N'");
+    }
+    return groups.join(group, stream, partitions.size(), listener);
+  }
+
+  private void persistSuperStreams(String changed) {
+    if (directory == null) {
+      return;
+    }
+    try {
+      directory.writeSuperStreams(new TreeMap<>(superStreams));
+    } catch (IOException e) {
+      throw new LogException(
+          "embedded log: cannot record super stream '" + changed + "' in " + directory.root()
+              + " (" + e + ")",
+          e);
+    }
+  }
+
   @Override
   public String describe() {
     return directory == null
@@ -259,6 +385,7 @@ public final class EmbeddedStreamLog implements StreamLog {
       }
       closed = true;
     }
+    groups.close();
     for (Object handle : handles) {
       if (handle instanceof EmbeddedWriter) {
         ((EmbeddedWriter) handle).release();
@@ -348,6 +475,7 @@ public final class EmbeddedStreamLog implements StreamLog {
 
   private void load() {
     try {
+      superStreams.putAll(directory.readSuperStreams());
       for (LogDirectory.StoredStream stored : directory.list()) {
         SegmentLog.Recovered recovered =
             SegmentLog.recover(stored.directory(), segmentBytes, fsyncPolicy);

@@ -22,7 +22,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -38,6 +40,7 @@ import java.util.stream.Stream;
 final class LogDirectory implements AutoCloseable {
 
   private static final String PROPERTIES = "stream.properties";
+  private static final String SUPER_STREAMS = "super-streams.properties";
   private static final int FORMAT_VERSION = 1;
 
   private final Path root;
@@ -119,6 +122,44 @@ final class LogDirectory implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       deleteRecursively(staging);
       throw e;
+    }
+  }
+
+  /** The partitioned streams on disk: name to partition count ({@code super-streams.properties}). */
+  Map<String, Integer> readSuperStreams() throws IOException {
+    Path file = root.resolve(SUPER_STREAMS);
+    Map<String, Integer> found = new TreeMap<>();
+    if (!Files.exists(file)) {
+      return found;
+    }
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, UTF_8)) {
+      p.load(r);
+    }
+    for (String name : p.stringPropertyNames()) {
+      try {
+        found.put(name, Integer.parseInt(p.getProperty(name)));
+      } catch (NumberFormatException e) {
+        throw new LogException("embedded log: " + file + " has a bad partition count for " + name);
+      }
+    }
+    return found;
+  }
+
+  /** Replaces {@code super-streams.properties} atomically (write aside, fsync, rename). */
+  void writeSuperStreams(Map<String, Integer> superStreams) throws IOException {
+    Properties p = new Properties();
+    superStreams.forEach((name, count) -> p.setProperty(name, Integer.toString(count)));
+    Path staging = root.resolve("." + SUPER_STREAMS + "-" + UUID.randomUUID());
+    try {
+      try (Writer w = Files.newBufferedWriter(staging, UTF_8)) {
+        p.store(w, "coursepulse embedded partitioned streams: name=partition count");
+      }
+      forceFile(staging);
+      Files.move(staging, root.resolve(SUPER_STREAMS), StandardCopyOption.ATOMIC_MOVE);
+      forceDirectory(root);
+    } finally {
+      Files.deleteIfExists(staging);
     }
   }
 

@@ -11,13 +11,17 @@ import com.rabbitmq.stream.Producer;
 import com.rabbitmq.stream.ProducerBuilder;
 import com.rabbitmq.stream.StreamCreator;
 import com.rabbitmq.stream.impl.Client;
+import coursepulse.engine.log.GroupMembership;
+import coursepulse.engine.log.KeyRouting;
 import coursepulse.engine.log.LogException;
 import coursepulse.engine.log.LogReader;
 import coursepulse.engine.log.LogUnavailableException;
 import coursepulse.engine.log.LogWriter;
 import coursepulse.engine.log.OffsetSpec;
+import coursepulse.engine.log.PartitionListener;
 import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
+import coursepulse.engine.log.StreamNotFoundException;
 import coursepulse.engine.log.StreamStats;
 import coursepulse.engine.log.UnsupportedByLogException;
 import io.netty.channel.EventLoopGroup;
@@ -71,8 +75,15 @@ import org.slf4j.LoggerFactory;
  * count), which gives exact first and last offsets; a stream with no chunk after {@link
  * RabbitSettings.Builder#statsProbeTimeout} is reported empty. On 3.11 or newer it uses the
  * statistics command for the first offset and, where the broker does not report the committed
- * offset (Debian's 4.0.5 does not), the same probe for the exact last one. Features that need a newer broker are listed in {@link Feature}; {@link
- * #requireFeature} fails with a line naming the version needed.
+ * offset (Debian's 4.0.5 does not), the same probe for the exact last one. Features that need a
+ * newer broker are listed in {@link Feature}; {@link #requireFeature} fails with a line naming the
+ * version needed.
+ *
+ * <p><b>Partitions and groups.</b> {@link #partitions} are a super stream's partitions; {@link
+ * #partitionFor} is the stream clients' default super-stream hash routing ({@link KeyRouting});
+ * {@link #joinGroup} is single active consumer on the super stream, used as a lease (see {@code
+ * RabbitGroupMembership} for what the broker does when a member leaves or dies). Groups need
+ * RabbitMQ 3.11.
  *
  * <p><b>Errors.</b> Failures become {@link LogUnavailableException} (cannot reach the port, bad
  * credentials, missing virtual host), {@link coursepulse.engine.log.StreamNotFoundException} or
@@ -130,6 +141,14 @@ public final class RabbitStreamLog implements StreamLog {
   private final Object adminLock = new Object();
   private final Set<RabbitLogWriter> writers = ConcurrentHashMap.newKeySet();
   private final Set<RabbitLogReader> readers = ConcurrentHashMap.newKeySet();
+  private final Set<RabbitGroupMembership> memberships = ConcurrentHashMap.newKeySet();
+  // Partitions of a super stream never change after creation: non-empty answers are kept.
+  private final ConcurrentHashMap<String, List<String>> partitionCache = new ConcurrentHashMap<>();
+  private final Object groupLock = new Object();
+  // Group leases get their own environment (own connections, own dispatching threads): the broker
+  // waits for a revocation's answer, and a listener that stops a task and checkpoints inside it
+  // must not block the delivery of the messages that task's readers are draining.
+  private Environment groupEnvironment;
   private Client admin;
   private volatile boolean closed;
 
@@ -142,7 +161,7 @@ public final class RabbitStreamLog implements StreamLog {
       this.admin = openAdminClient();
       this.brokerVersion = BrokerVersion.parse(admin.brokerVersion());
       try {
-        this.environment = buildEnvironment();
+        this.environment = buildEnvironment("coursepulse");
       } catch (RuntimeException e) {
         admin.close();
         throw RabbitErrors.connecting(e, uri);
@@ -289,6 +308,85 @@ public final class RabbitStreamLog implements StreamLog {
         throw RabbitErrors.onStream(e, superStream, "delete super stream");
       }
     }
+  }
+
+  /** {@inheritDoc} Here: the partitions of the super stream {@code stream}. */
+  @Override
+  public List<String> partitions(String stream) {
+    Objects.requireNonNull(stream, "stream");
+    List<String> cached = partitionCache.get(stream);
+    if (cached != null) {
+      return cached;
+    }
+    List<String> partitions = superStreamPartitions(stream);
+    if (!partitions.isEmpty()) {
+      partitionCache.put(stream, partitions);
+    }
+    return partitions;
+  }
+
+  /** {@inheritDoc} Here: the stream clients' default super-stream routing, {@link KeyRouting}. */
+  @Override
+  public int partitionFor(String key, int partitionCount) {
+    return KeyRouting.partition(key, partitionCount);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: a single active consumer named {@code group} on the super stream {@code stream}; the
+   * broker gives partition {@code k} to the member {@code k % members} in join order and moves
+   * partitions when members join or leave. A member whose process dies loses its partitions as soon
+   * as the broker sees its connection close (at once for a killed process on a live host; after
+   * the heartbeat timeout for a vanished host).
+   *
+   * @throws UnsupportedByLogException on RabbitMQ before 3.11
+   * @throws StreamNotFoundException when {@code stream} is not a super stream
+   */
+  @Override
+  public GroupMembership joinGroup(String group, String stream, PartitionListener listener) {
+    checkOpen();
+    Objects.requireNonNull(group, "group");
+    Objects.requireNonNull(stream, "stream");
+    Objects.requireNonNull(listener, "listener");
+    requireFeature(Feature.SINGLE_ACTIVE_CONSUMER);
+    List<String> partitions = partitions(stream);
+    if (partitions.isEmpty()) {
+      throw new StreamNotFoundException(
+          stream,
+          "'" + stream + "' is not a super stream, so it cannot be spread over a group: create the"
+              + " inputs as super streams with 'coursepulse streams --create --partitions N'");
+    }
+    RabbitGroupMembership membership;
+    try {
+      membership =
+          RabbitGroupMembership.join(this, groupEnvironment(), group, stream, partitions, listener);
+    } catch (RuntimeException e) {
+      throw RabbitErrors.onStream(e, stream, "join group '" + group + "' on");
+    }
+    memberships.add(membership);
+    if (closed) {
+      membership.close();
+      throw new IllegalStateException("this RabbitStreamLog is closed");
+    }
+    return membership;
+  }
+
+  private Environment groupEnvironment() {
+    synchronized (groupLock) {
+      if (groupEnvironment == null) {
+        try {
+          groupEnvironment = buildEnvironment("coursepulse-groups");
+        } catch (RuntimeException e) {
+          throw RabbitErrors.connecting(e, uri);
+        }
+      }
+      return groupEnvironment;
+    }
+  }
+
+  void forget(RabbitGroupMembership membership) {
+    memberships.remove(membership);
   }
 
   private static StreamCreator retained(StreamCreator creator, Retention retention) {
@@ -594,6 +692,18 @@ public final class RabbitStreamLog implements StreamLog {
       return;
     }
     closed = true;
+    for (RabbitGroupMembership membership : memberships) {
+      membership.close();
+    }
+    synchronized (groupLock) {
+      if (groupEnvironment != null) {
+        try {
+          groupEnvironment.close();
+        } catch (RuntimeException e) {
+          LOG.debug("Closing the group environment failed", e);
+        }
+      }
+    }
     for (RabbitLogReader reader : readers) {
       reader.close();
     }
@@ -684,11 +794,11 @@ public final class RabbitStreamLog implements StreamLog {
         .clientProperty("connection_name", "coursepulse-admin");
   }
 
-  private Environment buildEnvironment() {
+  private Environment buildEnvironment(String id) {
     Address fixed = new Address(uri.host(), uri.port());
     EnvironmentBuilder builder =
         Environment.builder()
-            .id("coursepulse")
+            .id(id)
             .host(uri.host())
             .port(uri.port())
             .username(uri.username())
