@@ -1,0 +1,219 @@
+package coursepulse.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import coursepulse.engine.log.LogMessage;
+import coursepulse.engine.log.LogReader;
+import coursepulse.engine.log.LogWriter;
+import coursepulse.engine.log.OffsetSpec;
+import coursepulse.engine.log.Retention;
+import coursepulse.engine.log.StreamLog;
+import coursepulse.io.embedded.EmbeddedStreamLog;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine over partitioned sources, on the embedded log's partitioned streams and groups: one
+ * task per partition, spread over the engines of one application id, moving (with its state, from
+ * the checkpoint stream) when an engine joins or leaves; the outputs always equal one engine's run
+ * over plain streams.
+ */
+class PartitionedStreamEngineTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final int PARTITIONS = 3;
+
+  @TempDir Path tmp;
+
+  private final EmbeddedStreamLog partitioned = EmbeddedStreamLog.inMemory();
+  private final EmbeddedStreamLog plain = EmbeddedStreamLog.inMemory();
+  private final List<StreamEngine> engines = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    engines.forEach(StreamEngine::close);
+    partitioned.close();
+    plain.close();
+  }
+
+  @Test
+  void shouldRunOneTaskPerPartitionAndEqualThePlainRun() throws Exception {
+    createStreams();
+    List<String> records = records(0, 300);
+    write(records);
+    StreamEngine engine = engine(partitioned, "one");
+    engine.start();
+    assertThat(engine.awaitIdle(WAIT)).isTrue();
+
+    assertThat(outputs(partitioned)).containsExactlyInAnyOrderElementsOf(plainRun(records));
+    assertThat(partitioned.streamExists("app-checkpoints")).isTrue();
+  }
+
+  @Test
+  void shouldMoveTasksWithTheirStateWhenAnEngineJoinsAndLeaves() throws Exception {
+    createStreams();
+    List<String> all = records(0, 600);
+    write(all.subList(0, 200));
+    StreamEngine first = engine(partitioned, "first");
+    first.start();
+    assertThat(first.awaitIdle(WAIT)).isTrue();
+
+    // joins: takes partition 1 (k % 2 == 1), restoring it from the checkpoint stream, since it
+    // has no local state of its own
+    StreamEngine second = engine(partitioned, "second");
+    second.start();
+    write(all.subList(200, 400));
+    awaitOutputs(400);
+    awaitHolder(1, "second");
+
+    // leaves: its task goes back to the first engine, again through the checkpoint stream
+    second.close();
+    write(all.subList(400, 600));
+    awaitOutputs(600);
+    assertThat(first.awaitIdle(WAIT)).isTrue();
+
+    assertThat(outputs(partitioned)).containsExactlyInAnyOrderElementsOf(plainRun(all));
+    first.close();
+    List<TaskStatus> status = StreamEngine.taskStatus(partitioned, "app", PARTITIONS);
+    assertThat(status).extracting(TaskStatus::task).containsExactly(0, 1, 2);
+    assertThat(status).extracting(TaskStatus::instance).containsOnly("first");
+  }
+
+  @Test
+  void shouldRefuseSourcesThatAreNotPartitionedAlike() {
+    partitioned.createSuperStream("in-a", PARTITIONS, Retention.unlimited());
+    partitioned.createStream("in-b", Retention.unlimited());
+    partitioned.createStream("out", Retention.unlimited());
+    assertThatThrownBy(() -> engine(partitioned, "x"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("in-a has 3 partitions, in-b is a plain stream");
+  }
+
+  /** Polls until the newest checkpoint of {@code task} was written by {@code instance}. */
+  private void awaitHolder(int task, String instance) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    String holder = null;
+    while (System.nanoTime() < deadline && !instance.equals(holder)) {
+      holder =
+          StreamEngine.taskStatus(partitioned, "app", PARTITIONS).stream()
+              .filter(t -> t.task() == task)
+              .map(TaskStatus::instance)
+              .findFirst()
+              .orElse(null);
+      Thread.sleep(20);
+    }
+    assertThat(holder).as("instance checkpointing task %d", task).isEqualTo(instance);
+  }
+
+  /** Polls until "out" holds {@code n} records: a task that moved restores before it goes on. */
+  private void awaitOutputs(long n) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    long have = 0;
+    while (System.nanoTime() < deadline) {
+      have = partitioned.stats("out").map(s -> s.lastOffset() + 1).orElse(0L);
+      if (have >= n) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    assertThat(have).as("outputs").isEqualTo(n);
+  }
+
+  private void createStreams() {
+    partitioned.createSuperStream("in-a", PARTITIONS, Retention.unlimited());
+    partitioned.createSuperStream("in-b", PARTITIONS, Retention.unlimited());
+    partitioned.createStream("out", Retention.unlimited());
+    for (String s : List.of("in-a", "in-b", "out")) {
+      plain.createStream(s, Retention.unlimited());
+    }
+  }
+
+  /** "key@timestamp" values over ten keys, alternating between the two sources by index. */
+  private static List<String> records(int from, int to) {
+    List<String> out = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      out.add("k" + (i * 7 % 10) + "@" + (i * 10L));
+    }
+    return out;
+  }
+
+  private static String sourceOf(int index) {
+    return index % 2 == 0 ? "in-a" : "in-b";
+  }
+
+  /** Appends records to the partition of their key, as a partitioned producer does. */
+  private void write(List<String> values) {
+    for (String v : values) {
+      int index = Integer.parseInt(v.substring(v.indexOf('@') + 1)) / 10;
+      String key = v.substring(0, v.indexOf('@'));
+      String stream = sourceOf(index);
+      String partition =
+          partitioned.partitions(stream).get(partitioned.partitionFor(key, PARTITIONS));
+      try (LogWriter w = partitioned.writer(partition, null)) {
+        w.append(0, v.getBytes(StandardCharsets.UTF_8));
+        w.flush(WAIT);
+      }
+    }
+  }
+
+  private List<String> plainRun(List<String> values) throws Exception {
+    for (String v : values) {
+      int index = Integer.parseInt(v.substring(v.indexOf('@') + 1)) / 10;
+      try (LogWriter w = plain.writer(sourceOf(index), null)) {
+        w.append(0, v.getBytes(StandardCharsets.UTF_8));
+        w.flush(WAIT);
+      }
+    }
+    try (StreamEngine engine = engine(plain, "plain")) {
+      engine.start();
+      assertThat(engine.awaitIdle(WAIT)).isTrue();
+    }
+    return outputs(plain);
+  }
+
+  private StreamEngine engine(StreamLog log, String instance) {
+    StreamEngine engine =
+        StreamEngine.builder()
+            .applicationId("app")
+            .instanceName(instance)
+            .topology(countingTopology())
+            .log(log)
+            .stateDir(tmp.resolve(instance + "-" + System.nanoTime()))
+            .checkpointInterval(Duration.ofMillis(50))
+            .build();
+    engines.add(engine);
+    return engine;
+  }
+
+  private static Topology countingTopology() {
+    Consumed<String, String> keyedAt =
+        Consumed.<String, String>with(Serdes.String())
+            .withKeyExtractor(v -> v.substring(0, v.indexOf('@')))
+            .withTimestampExtractor((v, logTs) -> Long.parseLong(v.substring(v.indexOf('@') + 1)));
+    return new Topology()
+        .addSource("a", "in-a", keyedAt)
+        .addSource("b", "in-b", keyedAt)
+        .addProcessor("count", StreamEngineTest.Counter::new, "a", "b")
+        .addStateStore(Stores.keyValueStoreBuilder("counts", Serdes.String(), Serdes.Long()), "count")
+        .addSink("out", "out", Produced.with(Serdes.String()), "count");
+  }
+
+  private static List<String> outputs(StreamLog log) {
+    List<String> values = new ArrayList<>();
+    long expected = log.stats("out").map(s -> s.lastOffset() + 1).orElse(0L);
+    try (LogReader r = log.reader("out", OffsetSpec.first())) {
+      LogMessage m;
+      while (values.size() < expected && (m = r.poll(WAIT)) != null) {
+        values.add(new String(m.body(), StandardCharsets.UTF_8));
+      }
+    }
+    return values;
+  }
+}
