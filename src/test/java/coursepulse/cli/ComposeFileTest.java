@@ -171,6 +171,32 @@ class ComposeFileTest {
     assertThat(volumes).contains("processor-state:/var/lib/coursepulse");
   }
 
+  @Test
+  void shouldScaleTheProcessorOverPartitionedInputsWithTheOverrideFile() throws IOException {
+    JsonNode scale = YAML.readTree(Path.of("compose.scale.yaml").toFile()).path("services");
+    for (String name : names(scale)) {
+      if (!name.equals("streams-init")) {
+        assertThat(names(services)).as("override of an existing service").contains(name);
+      }
+    }
+    assertThat(scale.path("streams-init").path("command").toString())
+        .contains("streams").contains("--create").contains("--partitions");
+    assertThat(scale.path("producer").path("depends_on").path("streams-init").path("condition").asText())
+        .isEqualTo("service_completed_successfully");
+    // replicas: no fixed host port, no shared volume
+    assertThat(scale.path("processor").path("ports")).isEmpty();
+    assertThat(scale.path("processor").path("volumes")).isEmpty();
+
+    String mount = scale.path("prometheus").path("volumes").get(0).asText();
+    Path scaled = Path.of(mount.substring(0, mount.indexOf(':')));
+    assertThat(scaled).isRegularFile();
+    JsonNode jobs = YAML.readTree(scaled.toFile()).path("scrape_configs");
+    JsonNode plainJobs = YAML.readTree(Path.of("prometheus.yml").toFile()).path("scrape_configs");
+    assertThat(jobs.findValuesAsText("job_name")).isEqualTo(plainJobs.findValuesAsText("job_name"));
+    assertThat(jobs.get(0).path("dns_sd_configs").get(0).path("names").get(0).asText())
+        .isEqualTo("processor");
+  }
+
   private static List<String> containerPorts(JsonNode service) {
     List<String> ports = new ArrayList<>();
     for (JsonNode p : service.path("ports")) {
