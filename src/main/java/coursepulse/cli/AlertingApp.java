@@ -65,7 +65,7 @@ final class AlertingApp implements AutoCloseable {
       StreamLog log, Settings settings, MeterRegistry registry, Consumer<Alert> alertSink,
       java.util.Map<String, OffsetSpec> startPositions) {
     for (String input : StreamNames.INPUTS) {
-      if (!log.streamExists(input)) {
+      if (!log.streamExists(input) && log.partitions(input).isEmpty()) {
         throw new StreamNotFoundException(input);
       }
     }

@@ -1,15 +1,18 @@
 package coursepulse.cli;
 
+import coursepulse.engine.log.GroupMembership;
 import coursepulse.engine.log.LogException;
 import coursepulse.engine.log.LogMessage;
 import coursepulse.engine.log.LogReader;
 import coursepulse.engine.log.LogWriter;
 import coursepulse.engine.log.OffsetSpec;
+import coursepulse.engine.log.PartitionListener;
 import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamStats;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -84,6 +87,21 @@ final class FanOutLog implements StreamLog {
   @Override
   public Optional<StreamStats> stats(String stream) {
     return delegate.stats(stream);
+  }
+
+  @Override
+  public List<String> partitions(String stream) {
+    return delegate.partitions(stream);
+  }
+
+  @Override
+  public int partitionFor(String key, int partitionCount) {
+    return delegate.partitionFor(key, partitionCount);
+  }
+
+  @Override
+  public GroupMembership joinGroup(String group, String stream, PartitionListener listener) {
+    return delegate.joinGroup(group, stream, listener);
   }
 
   @Override

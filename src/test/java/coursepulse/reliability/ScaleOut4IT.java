@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,19 +38,27 @@ class ScaleOut4IT {
   @TempDir Path tmp;
 
   private final List<Process> instances = new ArrayList<>();
+  private RabbitVhost vhost;
+
+  @BeforeEach
+  void createVhost(RabbitVhost classVhost) throws Exception {
+    // each test its own streams and 04-Alerts: the class's host only proves the node is there
+    vhost = RabbitMq4Extension.createVhostOn4("ScaleOut4IT");
+  }
 
   @AfterEach
-  void stopInstances() throws InterruptedException {
+  void stopInstances() throws Exception {
     for (Process p : instances) {
       p.destroyForcibly();
       p.waitFor(30, TimeUnit.SECONDS);
     }
+    RabbitMq4Extension.deleteVhostOn4(vhost);
   }
 
   @Test
-  void shouldEqualTheSingleInstanceRunWithThreeInstances(RabbitVhost vhost) throws Exception {
+  void shouldEqualTheSingleInstanceRunWithThreeInstances() throws Exception {
     Reference reference = Reference.get();
-    producePartitionedSemester(vhost);
+    producePartitionedSemester();
     long start = System.nanoTime();
     for (int i = 0; i < 3; i++) {
       startInstance(vhost, i);
@@ -63,16 +72,19 @@ class ScaleOut4IT {
           "scale-out: 3 instances, %d partitions: %d alerts after %.1f s (%.0f input events/s)%n",
           PARTITIONS, reference.alerts().size(), seconds, reference.inputCount() / seconds);
     }
+    Set<Integer> all = new TreeSet<>();
     for (int i = 0; i < 3; i++) {
-      assertThat(assignedTasks(i)).as("tasks of instance %d", i).hasSize(1);
+      // the broker rebalances as instances join, so an early one may have held several
+      assertThat(assignedTasks(i)).as("tasks of instance %d", i).isNotEmpty();
+      all.addAll(assignedTasks(i));
     }
+    assertThat(all).containsExactly(0, 1, 2);
   }
 
   @Test
-  void shouldMoveTheTasksOfAKilledInstanceAndStillEqualTheSingleInstanceRun(RabbitVhost vhost)
-      throws Exception {
+  void shouldMoveTheTasksOfAKilledInstanceAndStillEqualTheSingleInstanceRun() throws Exception {
     Reference reference = Reference.get();
-    producePartitionedSemester(vhost);
+    producePartitionedSemester();
     for (int i = 0; i < 3; i++) {
       startInstance(vhost, i);
     }
@@ -107,9 +119,9 @@ class ScaleOut4IT {
   }
 
   @Test
-  void shouldGiveTasksToInstancesThatJoinLater(RabbitVhost vhost) throws Exception {
+  void shouldGiveTasksToInstancesThatJoinLater() throws Exception {
     Reference reference = Reference.get();
-    producePartitionedSemester(vhost);
+    producePartitionedSemester();
     startInstance(vhost, 0);
     try (StreamLog log = vhost.openLog()) {
       Cli.await(
@@ -133,7 +145,7 @@ class ScaleOut4IT {
     }
   }
 
-  private void producePartitionedSemester(RabbitVhost vhost) throws Exception {
+  private void producePartitionedSemester() throws Exception {
     Path setup = tmp.resolve("setup.log");
     Cli.run(
         setup, List.of(),

@@ -1,5 +1,7 @@
 package coursepulse.testing;
 
+import java.io.IOException;
+
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -54,5 +56,18 @@ public final class RabbitMq4Extension extends RabbitMqExtension {
   /** The extension for the RabbitMQ 4 node. */
   public RabbitMq4Extension() {
     super(RABBITMQ4);
+  }
+
+  /**
+   * One more fresh virtual host on the RabbitMQ 4 node, for a test method that needs its own;
+   * delete it with {@link #deleteVhostOn4(RabbitVhost)}.
+   */
+  public static RabbitVhost createVhostOn4(String prefix) throws IOException, InterruptedException {
+    return createVhost(RABBITMQ4, prefix);
+  }
+
+  /** Deletes a virtual host made by {@link #createVhostOn4(String)}. */
+  public static void deleteVhostOn4(RabbitVhost vhost) throws IOException, InterruptedException {
+    deleteVhost(RABBITMQ4, vhost);
   }
 }

@@ -137,7 +137,12 @@ public sealed class RabbitMqExtension
    * The caller deletes it with {@link #deleteVhost(RabbitVhost)}.
    */
   public static RabbitVhost createVhost(String prefix) throws IOException, InterruptedException {
-    Broker broker = Broker.fromEnvironment(RABBITMQ);
+    return createVhost(RABBITMQ, prefix);
+  }
+
+  static RabbitVhost createVhost(Target target, String prefix)
+      throws IOException, InterruptedException {
+    Broker broker = Broker.fromEnvironment(target);
     String vhost = "cp-" + prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     broker.createVhost(vhost);
     return new RabbitVhost(vhost, broker.uriFor(vhost));
@@ -145,7 +150,11 @@ public sealed class RabbitMqExtension
 
   /** Deletes a virtual host made by {@link #createVhost(String)}. */
   public static void deleteVhost(RabbitVhost vhost) throws IOException, InterruptedException {
-    Broker.fromEnvironment(RABBITMQ).deleteVhost(vhost.name());
+    deleteVhost(RABBITMQ, vhost);
+  }
+
+  static void deleteVhost(Target target, RabbitVhost vhost) throws IOException, InterruptedException {
+    Broker.fromEnvironment(target).deleteVhost(vhost.name());
   }
 
   @Override

@@ -69,6 +69,10 @@ public final class EngineRuntime implements EngineLifecycle {
   // Per source: the read position at which a timed poll came back empty while the log's last
   // offset was below that position (the input is at its end there), else NOT_AT_END.
   private long[] endConfirmedAt;
+  // Per source: the log's last offset at the first empty poll of the current quiet spell (when it
+  // was at or past the read position), and when that spell began (System.nanoTime), else -1.
+  private long[] quietEnd;
+  private long[] quietSince;
   // Per source: the offset of the last message taken from the reader, -1 before any; guards the
   // task against messages a recovering subscription delivers twice or skips.
   private long[] lastRead;
@@ -319,6 +323,8 @@ public final class EngineRuntime implements EngineLifecycle {
     int n = task.sourceCount();
     readers = new LogReader[n];
     endConfirmedAt = new long[n];
+    quietEnd = new long[n];
+    quietSince = new long[n];
     lastRead = new long[n];
     readSinceSubscribe = new boolean[n];
     stopAt = new long[n];
@@ -338,6 +344,7 @@ public final class EngineRuntime implements EngineLifecycle {
       }
       stopReached[i] = startOffset >= stopAt[i];
       endConfirmedAt[i] = NOT_AT_END;
+      quietSince[i] = -1;
       position.set(i, task.nextOffset(i));
       buffered.set(i, 0);
       LOG.info("engine {}: reading '{}' from {}", name, placement.streamOf(stream), from);
@@ -479,6 +486,7 @@ public final class EngineRuntime implements EngineLifecycle {
             name, task.sourceStream(i), offset, last);
         lastRead[i] = offset;
         endConfirmedAt[i] = NOT_AT_END;
+        quietSince[i] = -1;
         task.addRecord(i, offset, m.timestamp(), m.body());
         return true;
       }
@@ -492,6 +500,7 @@ public final class EngineRuntime implements EngineLifecycle {
     lastRead[i] = offset;
     readSinceSubscribe[i] = true;
     endConfirmedAt[i] = NOT_AT_END;
+    quietSince[i] = -1;
     task.addRecord(i, offset, m.timestamp(), m.body());
     if (offset + 1 >= stopAt[i]) {
       stopReached[i] = true;
@@ -608,7 +617,7 @@ public final class EngineRuntime implements EngineLifecycle {
     long last = stats.get().lastOffset();
     long next = task.nextOffset(i);
     if (next >= 0) {
-      return last < next;
+      return last < next || onlyUndeliverableEntriesLeft(i, last);
     }
     // Nothing read since a start without checkpoint.
     OffsetSpec from = settings.startFrom(task.sourceStream(i));
@@ -620,6 +629,29 @@ public final class EngineRuntime implements EngineLifecycle {
     }
     return true; // next, last, timestamp: the empty timed poll is all we can go by
   }
+
+  /**
+   * Whether the offsets from the read position up to the log's last offset hold nothing a reader
+   * is ever given. On RabbitMQ every stored consumer offset (this engine stores one per source
+   * after each checkpoint) takes an offset of the stream without being delivered, and RabbitMQ 3.11
+   * and newer report it as the last offset: an input whose last message was followed by a
+   * checkpoint would otherwise never be at its end, and the task would wait for it forever (found
+   * with partitioned inputs on RabbitMQ 4.0). The reader holds credit at the read position, so a
+   * stored message up to that offset would arrive promptly: when none arrived for {@link
+   * #QUIET_FOR_END} while the last offset stayed the same, the rest is such entries.
+   */
+  private boolean onlyUndeliverableEntriesLeft(int i, long last) {
+    long now = System.nanoTime(); // a liveness decision, not an event-time one
+    if (quietSince[i] < 0 || quietEnd[i] != last) {
+      quietEnd[i] = last;
+      quietSince[i] = now;
+      return false;
+    }
+    return now - quietSince[i] >= QUIET_FOR_END.toNanos();
+  }
+
+  /** How long an input must stay silent below an unchanged last offset to count as ended. */
+  private static final Duration QUIET_FOR_END = Duration.ofSeconds(1);
 
   private boolean allAtEnd() {
     for (int i = 0; i < readers.length; i++) {

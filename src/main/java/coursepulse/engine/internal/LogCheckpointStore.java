@@ -44,6 +44,9 @@ final class LogCheckpointStore implements CheckpointStore, AutoCloseable {
   private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration TAIL_WAIT = Duration.ofMillis(300);
   private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(10);
+  private static final Duration GAP_WAIT = Duration.ofSeconds(2);
+  // stored positions after the newest snapshots: one per task that checkpointed since
+  private static final long TRAILING_ENTRIES = 64;
 
   /** Retention of the checkpoint stream: by size only, so an idle application keeps its state. */
   static final Retention RETENTION = new Retention(null, 2L * 1024 * 1024 * 1024);
@@ -137,12 +140,15 @@ final class LogCheckpointStore implements CheckpointStore, AutoCloseable {
   static java.util.Map<Integer, Snapshot> newestPerTask(
       StreamLog log, String applicationId, int taskCount) {
     String stream = streamName(applicationId);
+    java.util.Map<Integer, Snapshot> newest = new java.util.TreeMap<>();
+    if (!log.streamExists(stream)) {
+      return newest;
+    }
     long from = Long.MAX_VALUE;
     for (int k = 0; k < taskCount; k++) {
       OptionalLong position = log.queryOffset(positionName(applicationId, k), stream);
       from = Math.min(from, position.isPresent() ? position.getAsLong() + 1 : 0);
     }
-    java.util.Map<Integer, Snapshot> newest = new java.util.TreeMap<>();
     scan(
         log, stream, from == Long.MAX_VALUE ? 0 : from,
         snapshot -> {
@@ -168,7 +174,7 @@ final class LogCheckpointStore implements CheckpointStore, AutoCloseable {
     try (LogReader reader = log.reader(stream, from == 0 ? OffsetSpec.first() : OffsetSpec.offset(from))) {
       long last = -1;
       LogMessage m;
-      while ((m = reader.poll(last >= end ? TAIL_WAIT : CATCH_UP_WAIT)) != null) {
+      while ((m = reader.poll(waitAfter(last, end))) != null) {
         last = m.offset();
         Snapshot snapshot = parse(m.body());
         if (snapshot != null) {
@@ -181,6 +187,18 @@ final class LogCheckpointStore implements CheckpointStore, AutoCloseable {
                 + " newest snapshots found", stream, last, end);
       }
     }
+  }
+
+  /**
+   * How long to wait for the next message. Offsets stored on the log (the position of each task)
+   * take offsets of the stream on RabbitMQ without ever being delivered, so the last offset is
+   * often one no reader sees: near the end, a short quiet poll means the end.
+   */
+  private static Duration waitAfter(long last, long end) {
+    if (last < 0) {
+      return CATCH_UP_WAIT;
+    }
+    return last >= end - TRAILING_ENTRIES ? TAIL_WAIT : GAP_WAIT;
   }
 
   private static Snapshot parse(byte[] body) {

@@ -262,7 +262,15 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
   @Override
   public boolean awaitIdle(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    for (EngineRuntime task : heldRuntimes()) {
+    List<EngineRuntime> held = heldRuntimes();
+    if (held.isEmpty()) {
+      // Holding nothing is not having drained anything: the log may not have assigned tasks yet.
+      synchronized (lock) {
+        TimeUnit.NANOSECONDS.timedWait(lock, Math.max(1, deadline - System.nanoTime()));
+      }
+      return false;
+    }
+    for (EngineRuntime task : held) {
       long left = deadline - System.nanoTime();
       if (left <= 0 || !task.awaitIdle(Duration.ofNanos(left))) {
         return false;
