@@ -82,6 +82,8 @@ public final class EngineRuntime implements EngineLifecycle {
   private final AtomicLongArray buffered;
   private final Map<String, LogWriter> writers = new LinkedHashMap<>();
   private final Map<String, Long> nextPublishingId = new LinkedHashMap<>();
+  // Per source, the position last stored on the log as this application's consumer offset.
+  private final Map<String, Long> storedOffsets = new HashMap<>();
   private final Map<String, LogWriter> deadLetterWriters = new HashMap<>();
   private long checkpointSequence;
   private long lastCheckpointAt;
@@ -765,12 +767,16 @@ public final class EngineRuntime implements EngineLifecycle {
     metrics.checkpointWritten(System.nanoTime() - start, size);
     lastCheckpointAt = settings.clock().millis();
     for (Map.Entry<String, Long> e : offsets.entrySet()) {
-      if (e.getValue() > 0) {
+      // Only positions that moved: on RabbitMQ each stored offset is an entry of the input stream,
+      // and a new one behind an idle input's last message makes it look unfinished for a while
+      // (see onlyUndeliverableEntriesLeft).
+      if (e.getValue() > 0 && !e.getValue().equals(storedOffsets.put(e.getKey(), e.getValue()))) {
         try {
           settings.log().storeOffset(
               settings.applicationId(), placement.streamOf(e.getKey()), e.getValue() - 1);
         } catch (RuntimeException ex) {
           // The checkpoint is the source of truth; the broker offset is for operators' tools.
+          storedOffsets.remove(e.getKey()); // try again at the next checkpoint
           LOG.warn("cannot store offset of '{}': {}", e.getKey(), ex.getMessage());
         }
       }
