@@ -79,6 +79,19 @@ class ScaleOut4IT {
       all.addAll(assignedTasks(i));
     }
     assertThat(all).containsExactly(0, 1, 2);
+
+    // the operator's view: every task, the instance that last checkpointed it, its lag (on
+    // RabbitMQ 3.11+ the last offset counts stored consumer offsets too: a drained partition may
+    // show one or two)
+    Path streams = tmp.resolve("streams.log");
+    Cli.run(streams, List.of(), List.of("streams", "--uri", vhost.uri()));
+    String view = Files.readString(streams);
+    assertThat(view).contains("application coursepulse: 3 tasks");
+    for (int k = 0; k < PARTITIONS; k++) {
+      assertThat(view)
+          .containsPattern("(?m)^" + k + " +\\d+@\\S+ .*01-Enrollment-" + k + " 0, 02-Login-" + k
+              + " 0, 03-Activity-" + k + " 0$");
+    }
   }
 
   @Test

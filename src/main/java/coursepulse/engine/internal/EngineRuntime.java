@@ -1,8 +1,8 @@
 package coursepulse.engine.internal;
 
 import coursepulse.engine.StateStore;
-import coursepulse.engine.StreamEngine;
 import coursepulse.engine.StreamEngine.State;
+import coursepulse.engine.StreamEngine;
 import coursepulse.engine.log.LogException;
 import coursepulse.engine.log.LogMessage;
 import coursepulse.engine.log.LogReader;

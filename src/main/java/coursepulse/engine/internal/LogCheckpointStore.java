@@ -7,6 +7,7 @@ import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamStats;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -15,8 +16,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,10 +141,10 @@ final class LogCheckpointStore implements CheckpointStore, AutoCloseable {
    * The newest snapshot of each of tasks {@code 0..taskCount-1} of an application, for operators'
    * tools; missing tasks have none.
    */
-  static java.util.Map<Integer, Snapshot> newestPerTask(
+  static Map<Integer, Snapshot> newestPerTask(
       StreamLog log, String applicationId, int taskCount) {
     String stream = streamName(applicationId);
-    java.util.Map<Integer, Snapshot> newest = new java.util.TreeMap<>();
+    Map<Integer, Snapshot> newest = new TreeMap<>();
     if (!log.streamExists(stream)) {
       return newest;
     }
@@ -162,7 +166,7 @@ final class LogCheckpointStore implements CheckpointStore, AutoCloseable {
 
   /** Reads the checkpoint stream from offset {@code from} to its current end. */
   private static void scan(
-      StreamLog log, String stream, long from, java.util.function.Consumer<Snapshot> sink) {
+      StreamLog log, String stream, long from, Consumer<Snapshot> sink) {
     if (!log.streamExists(stream)) {
       return;
     }
@@ -203,7 +207,7 @@ final class LogCheckpointStore implements CheckpointStore, AutoCloseable {
 
   private static Snapshot parse(byte[] body) {
     try {
-      DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(body));
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
       if (in.readInt() != MAGIC) {
         return null;
       }

@@ -1,12 +1,13 @@
 package coursepulse.engine.internal;
 
-import coursepulse.engine.StreamEngine;
 import coursepulse.engine.StreamEngine.State;
+import coursepulse.engine.StreamEngine;
 import coursepulse.engine.TaskStatus;
 import coursepulse.engine.log.GroupMembership;
 import coursepulse.engine.log.PartitionListener;
 import coursepulse.engine.log.StreamLog;
 import io.micrometer.core.instrument.Tags;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,7 +131,7 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
             new TaskStatus(
                 e.getKey(), s.instance(), Instant.ofEpochMilli(s.writtenAtMillis()), cp.sequence(),
                 cp.nextOffsets()));
-      } catch (java.io.IOException unusable) {
+      } catch (IOException unusable) {
         LOG.debug("task {}: newest snapshot unusable: {}", e.getKey(), unusable.getMessage());
       }
     }
@@ -206,6 +207,7 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
               Tags.of("task", String.valueOf(partition)),
               (next, old) -> onTaskState(partition, next));
       tasks.put(partition, task);
+      lock.notifyAll();
     }
     LOG.info("engine {}: task {} assigned to this instance", applicationId(), partition);
     task.start();
@@ -262,13 +264,17 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
   @Override
   public boolean awaitIdle(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    List<EngineRuntime> held = heldRuntimes();
-    if (held.isEmpty()) {
+    List<EngineRuntime> held;
+    synchronized (lock) {
       // Holding nothing is not having drained anything: the log may not have assigned tasks yet.
-      synchronized (lock) {
-        TimeUnit.NANOSECONDS.timedWait(lock, Math.max(1, deadline - System.nanoTime()));
+      while (tasks.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || state == State.ERROR || state == State.STOPPED) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(lock, left);
       }
-      return false;
+      held = List.copyOf(tasks.values());
     }
     for (EngineRuntime task : held) {
       long left = deadline - System.nanoTime();
