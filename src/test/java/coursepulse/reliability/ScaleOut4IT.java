@@ -72,13 +72,17 @@ class ScaleOut4IT {
           "scale-out: 3 instances, %d partitions: %d alerts after %.1f s (%.0f input events/s)%n",
           PARTITIONS, reference.alerts().size(), seconds, reference.inputCount() / seconds);
     }
+    // Which instance ends up with which task is the broker's choice (partition k goes to the
+    // member at k mod n of that partition's group, in an order of its own): every task was run,
+    // and the spread itself is RabbitGroups4IT's subject.
     Set<Integer> all = new TreeSet<>();
+    List<Set<Integer>> perInstance = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      // the broker rebalances as instances join, so an early one may have held several
-      assertThat(assignedTasks(i)).as("tasks of instance %d", i).isNotEmpty();
+      perInstance.add(assignedTasks(i));
       all.addAll(assignedTasks(i));
     }
     assertThat(all).containsExactly(0, 1, 2);
+    System.out.printf("scale-out: tasks ever assigned per instance: %s%n", perInstance);
 
     // the operator's view: every task, the instance that last checkpointed it, its lag (on
     // RabbitMQ 3.11+ the last offset counts stored consumer offsets too: a drained partition may
