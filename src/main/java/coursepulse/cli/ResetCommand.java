@@ -99,6 +99,15 @@ final class ResetCommand implements Callable<Integer> {
       ReplayRange resolver = new ReplayRange(streams, ReplayCommand::eventTimeOf);
       Map<String, Long> next = new LinkedHashMap<>();
       for (String input : StreamNames.INPUTS) {
+        if (!streams.partitions(input).isEmpty()) {
+          // Positions are per partition there, and the state lives in <app>-checkpoints on the
+          // broker too: resetting only the local directory would be silently undone.
+          err.println("coursepulse: " + input + " is a super stream: resetting an application over"
+              + " partitioned inputs is not supported yet. Stop every instance, then either use a"
+              + " new --application-id, or delete the stream '" + applicationId + "-checkpoints'"
+              + " and the instances' state directories (docs/scaling.md)");
+          return 2;
+        }
         if (!streams.streamExists(input)) {
           throw new StreamNotFoundException(input);
         }
