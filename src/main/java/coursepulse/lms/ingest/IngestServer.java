@@ -11,6 +11,7 @@ import coursepulse.engine.log.LogException;
 import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamNotFoundException;
+import coursepulse.engine.log.UnsupportedByLogException;
 import coursepulse.lms.event.EventCodec;
 import coursepulse.lms.event.LmsEvent;
 import coursepulse.lms.event.StreamNames;
@@ -169,6 +170,11 @@ public final class IngestServer implements AutoCloseable {
     this.canvas = new CanvasMapper(options.catalog());
     this.tokenDigest = sha256(options.token().getBytes(StandardCharsets.UTF_8));
     for (String stream : StreamNames.INPUTS) {
+      if (!log.partitions(stream).isEmpty()) {
+        throw new UnsupportedByLogException(
+            stream + " is a super stream: the ingest endpoint writes plain input streams only so"
+                + " far (routing by student into partitions is not implemented; docs/scaling.md)");
+      }
       if (!log.streamExists(stream)) {
         throw new StreamNotFoundException(stream);
       }
