@@ -125,6 +125,31 @@ final class StreamsCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Messages from {@code next} up to {@code end}. On RabbitMQ 3.11+ the last offset also counts
+   * stored consumer offsets, which take offsets but are no messages, so a small difference is
+   * counted by reading; a large one is shown as an estimate ("~N"), exact enough to act on.
+   */
+  static String lag(StreamLog streams, String stream, long next, long end) {
+    long estimate = Math.max(0, end - next);
+    if (estimate == 0) {
+      return "0";
+    }
+    if (estimate > EXACT_LAG_LIMIT) {
+      return "~" + estimate;
+    }
+    long n = 0;
+    try (LogReader reader = streams.reader(stream, OffsetSpec.offset(next))) {
+      while (n < estimate && reader.poll(Duration.ofMillis(300)) != null) {
+        n++;
+      }
+    }
+    return String.valueOf(n);
+  }
+
+  /** Largest lag counted exactly (by reading); above it the offset difference is shown. */
+  private static final long EXACT_LAG_LIMIT = 10_000;
+
   /** Log time of the newest message minus that of the last processed one. */
   static String timeLag(StreamLog streams, String stream, long processed, StreamStats stats) {
     if (processed >= stats.lastOffset()) {
@@ -244,9 +269,10 @@ final class StreamsCommand implements Callable<Integer> {
         for (Map.Entry<String, List<String>> e : inputs.entrySet()) {
           String partition = e.getValue().get(k);
           long next = t == null ? -1 : t.nextOffsets().getOrDefault(e.getKey(), -1L);
-          long end = streams.stats(partition).map(st -> st.lastOffset() + 1).orElse(0L);
-          long start = streams.stats(partition).map(StreamStats::firstOffset).orElse(0L);
-          lags.add(partition + " " + Math.max(0, end - (next < 0 ? start : next)));
+          Optional<StreamStats> stats = streams.stats(partition);
+          long end = stats.map(st -> st.lastOffset() + 1).orElse(0L);
+          long start = stats.map(StreamStats::firstOffset).orElse(0L);
+          lags.add(partition + " " + lag(streams, partition, next < 0 ? start : next, end));
         }
         out.println(String.format("%-5d %-28s %-34s  %s", k,
             t == null ? "(no checkpoint yet)" : t.instance(),
@@ -272,7 +298,8 @@ final class StreamsCommand implements Callable<Integer> {
     for (String app : applicationIds) {
       OptionalLong stored = streams.queryOffset(app, stream);
       if (stored.isPresent()) {
-        long lag = stats.map(s -> Math.max(0, s.lastOffset() - stored.getAsLong())).orElse(0L);
+        String lag =
+            lag(streams, stream, stored.getAsLong() + 1, stats.map(s -> s.lastOffset() + 1).orElse(0L));
         String behind = stats.map(s -> timeLag(streams, stream, stored.getAsLong(), s)).orElse("0s");
         parts.add(app + "@" + stored.getAsLong() + " (lag " + lag + " msgs, " + behind + ")");
       }

@@ -84,9 +84,7 @@ class ScaleOut4IT {
     assertThat(all).containsExactly(0, 1, 2);
     System.out.printf("scale-out: tasks ever assigned per instance: %s%n", perInstance);
 
-    // the operator's view: every task, the instance that last checkpointed it, its lag (on
-    // RabbitMQ 3.11+ the last offset counts stored consumer offsets too: a drained partition may
-    // show one or two)
+    // the operator's view: every task, the instance that last checkpointed it, its lag
     Path streams = tmp.resolve("streams.log");
     Cli.run(streams, List.of(), List.of("streams", "--uri", vhost.uri()));
     String view = Files.readString(streams);
