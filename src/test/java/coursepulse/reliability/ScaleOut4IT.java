@@ -84,15 +84,17 @@ class ScaleOut4IT {
     assertThat(all).containsExactly(0, 1, 2);
     System.out.printf("scale-out: tasks ever assigned per instance: %s%n", perInstance);
 
-    // the operator's view: every task, the instance that last checkpointed it, its lag
+    // the operator's view: every task, the instance that last checkpointed it, its lag (not
+    // necessarily 0: the instances were stopped as soon as the last alert was out, and records
+    // that raise no alert may still have been waiting)
     Path streams = tmp.resolve("streams.log");
     Cli.run(streams, List.of(), List.of("streams", "--uri", vhost.uri()));
     String view = Files.readString(streams);
     assertThat(view).contains("application coursepulse: 3 tasks");
     for (int k = 0; k < PARTITIONS; k++) {
       assertThat(view)
-          .containsPattern("(?m)^" + k + " +\\d+@\\S+ .*01-Enrollment-" + k + " 0, 02-Login-" + k
-              + " 0, 03-Activity-" + k + " 0$");
+          .containsPattern("(?m)^" + k + " +\\d+@\\S+ .*01-Enrollment-" + k + " \\d+, 02-Login-" + k
+              + " \\d+, 03-Activity-" + k + " \\d+$");
     }
   }
 
