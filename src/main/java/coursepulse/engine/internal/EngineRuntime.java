@@ -54,10 +54,9 @@ public final class EngineRuntime implements EngineLifecycle {
   private final CheckpointStore checkpoints;
   // The application id, with the task of a partitioned engine: for logs and the thread name.
   private final String name;
-  private final StreamEngine.StateListener listener;
   private final Object lock = new Object();
   private final TaskMetrics metrics;
-  private volatile State state = State.CREATED;
+  private final EngineState state;
   private volatile Throwable failure;
   private volatile boolean stopRequested;
   private long idleEpoch;
@@ -119,7 +118,7 @@ public final class EngineRuntime implements EngineLifecycle {
         checkpoints != null
             ? checkpoints
             : new LocalCheckpointStore(placement.stateDir(settings.stateDir(), settings.applicationId()));
-    this.listener = listener;
+    this.state = new EngineState(lock, name, listener, LOG);
     this.metrics =
         new TaskMetrics(settings.meterRegistry(), settings.graph().sourceStreams(), metricTags);
     List<String> sources = settings.graph().sourceStreams();
@@ -142,7 +141,7 @@ public final class EngineRuntime implements EngineLifecycle {
 
   @Override
   public State state() {
-    return state;
+    return state.get();
   }
 
   @Override
@@ -153,8 +152,8 @@ public final class EngineRuntime implements EngineLifecycle {
   @Override
   public void start() {
     synchronized (lock) {
-      if (state != State.CREATED) {
-        throw new IllegalStateException("engine can start only once, from CREATED; it is " + state);
+      if (state.get() != State.CREATED) {
+        throw new IllegalStateException("engine can start only once, from CREATED; it is " + state.get());
       }
       try {
         stateDirLock = StateDirLock.acquire(checkpointDir(), settings.applicationId());
@@ -162,7 +161,7 @@ public final class EngineRuntime implements EngineLifecycle {
         throw new java.io.UncheckedIOException(
             "cannot lock the state directory " + checkpointDir() + ": " + e.getMessage(), e);
       }
-      transition(State.RESTORING);
+      state.transition(State.RESTORING);
       thread = new Thread(this::run, "coursepulse-engine-" + name.replace(' ', '-'));
       thread.setDaemon(false);
       thread.start();
@@ -176,7 +175,7 @@ public final class EngineRuntime implements EngineLifecycle {
       // Two idle observations after the call: the second loop pass started after this call.
       long target = idleEpoch + 2;
       while (idleEpoch < target) {
-        if (state == State.ERROR || state == State.STOPPED) {
+        if (state.get() == State.ERROR || state.get() == State.STOPPED) {
           return false;
         }
         long left = deadline - System.nanoTime();
@@ -193,13 +192,13 @@ public final class EngineRuntime implements EngineLifecycle {
   public boolean close(Duration timeout) {
     Thread t;
     synchronized (lock) {
-      if (state == State.CREATED) {
-        transition(State.PENDING_SHUTDOWN);
-        transition(State.STOPPED);
+      if (state.get() == State.CREATED) {
+        state.transition(State.PENDING_SHUTDOWN);
+        state.transition(State.STOPPED);
         return true;
       }
-      if (state == State.RESTORING || state == State.RUNNING) {
-        transition(State.PENDING_SHUTDOWN);
+      if (state.get() == State.RESTORING || state.get() == State.RUNNING) {
+        state.transition(State.PENDING_SHUTDOWN);
       }
       stopRequested = true;
       lock.notifyAll();
@@ -214,27 +213,6 @@ public final class EngineRuntime implements EngineLifecycle {
       Thread.currentThread().interrupt();
     }
     return !t.isAlive();
-  }
-
-  private void transition(State next) {
-    State old;
-    synchronized (lock) {
-      old = state;
-      if (old == next) {
-        return;
-      }
-      if (!old.canTransitionTo(next)) {
-        throw new IllegalStateException("invalid engine state transition " + old + " -> " + next);
-      }
-      state = next;
-      lock.notifyAll();
-    }
-    LOG.info("engine {}: {} -> {}", name, old, next);
-    try {
-      listener.onChange(next, old);
-    } catch (RuntimeException e) {
-      LOG.warn("state listener failed", e);
-    }
   }
 
   private void run() {
@@ -258,27 +236,19 @@ public final class EngineRuntime implements EngineLifecycle {
       restore();
       synchronized (lock) {
         if (!stopRequested) {
-          transition(State.RUNNING);
+          state.transition(State.RUNNING);
         }
       }
       loop();
       shutdown();
-      transition(State.STOPPED);
+      state.transition(State.STOPPED);
     } catch (Throwable t) {
       String node = task == null ? null : task.currentNode();
       LOG.error(
           "engine {} failed{}: {}", name,
           node == null ? "" : " in node '" + node + "'", t.toString(), t);
       failure = t;
-      synchronized (lock) {
-        state = State.ERROR; // every state may fail
-        lock.notifyAll();
-      }
-      try {
-        listener.onChange(State.ERROR, null);
-      } catch (RuntimeException e) {
-        LOG.warn("state listener failed", e);
-      }
+      state.fail();
       closeQuietly();
     }
   }
@@ -676,7 +646,7 @@ public final class EngineRuntime implements EngineLifecycle {
     LOG.warn(
         "engine {}: log failure, rebuilding the task from the last checkpoint: {}",
         name, cause.getMessage());
-    transition(State.RESTORING);
+    state.transition(State.RESTORING);
     metrics.recoveryStarted();
     long backoffMs = MIN_RECOVERY_BACKOFF_MS;
     LogException last = cause;
@@ -686,7 +656,7 @@ public final class EngineRuntime implements EngineLifecycle {
         restore();
         synchronized (lock) {
           if (!stopRequested) {
-            transition(State.RUNNING);
+            state.transition(State.RUNNING);
           }
         }
         LOG.warn(

@@ -47,13 +47,12 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
   private static final Duration TASK_CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
   private final EngineSettings settings;
-  private final StreamEngine.StateListener listener;
   private final List<Map<String, String>> partitionStreams;
   private final String instance;
   private final Object lock = new Object();
   // Tasks this instance holds, by partition; guarded by lock.
   private final Map<Integer, EngineRuntime> tasks = new TreeMap<>();
-  private volatile State state = State.CREATED;
+  private final EngineState state;
   private volatile Throwable failure;
   private GroupMembership membership;
 
@@ -63,9 +62,9 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
       List<Map<String, String>> partitionStreams,
       String instance) {
     this.settings = settings;
-    this.listener = listener;
     this.partitionStreams = partitionStreams;
     this.instance = instance;
+    this.state = new EngineState(lock, settings.applicationId(), listener, LOG);
   }
 
   /**
@@ -157,7 +156,7 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
 
   @Override
   public State state() {
-    return state;
+    return state.get();
   }
 
   @Override
@@ -168,10 +167,10 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
   @Override
   public void start() {
     synchronized (lock) {
-      if (state != State.CREATED) {
-        throw new IllegalStateException("engine can start only once, from CREATED; it is " + state);
+      if (state.get() != State.CREATED) {
+        throw new IllegalStateException("engine can start only once, from CREATED; it is " + state.get());
       }
-      transition(State.RESTORING);
+      state.transition(State.RESTORING);
     }
     StreamLog log = settings.log();
     log.createStream(LogCheckpointStore.streamName(applicationId()), LogCheckpointStore.RETENTION);
@@ -182,8 +181,8 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
     GroupMembership m = log.joinGroup(applicationId(), lead, this);
     synchronized (lock) {
       membership = m;
-      if (state == State.RESTORING) {
-        transition(State.RUNNING);
+      if (state.get() == State.RESTORING) {
+        state.transition(State.RUNNING);
       }
     }
   }
@@ -192,7 +191,7 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
   public void assigned(int partition) {
     EngineRuntime task;
     synchronized (lock) {
-      if (state != State.RESTORING && state != State.RUNNING) {
+      if (state.get() != State.RESTORING && state.get() != State.RUNNING) {
         return; // stopping: the next holder will get it
       }
       if (tasks.containsKey(partition)) {
@@ -250,11 +249,7 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
             () -> {
               failure = cause;
               stopTasksAndLeave(TASK_CLOSE_TIMEOUT);
-              synchronized (lock) {
-                state = State.ERROR;
-                lock.notifyAll();
-              }
-              notifyListener(State.ERROR, null);
+              state.fail();
             },
             "coursepulse-engine-" + applicationId() + "-failure");
     stopper.setDaemon(true);
@@ -269,7 +264,7 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
       // Holding nothing is not having drained anything: the log may not have assigned tasks yet.
       while (tasks.isEmpty()) {
         long left = deadline - System.nanoTime();
-        if (left <= 0 || state == State.ERROR || state == State.STOPPED) {
+        if (left <= 0 || state.get() == State.ERROR || state.get() == State.STOPPED) {
           return false;
         }
         TimeUnit.NANOSECONDS.timedWait(lock, left);
@@ -282,7 +277,7 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
         return false;
       }
     }
-    return state == State.RUNNING;
+    return state.get() == State.RUNNING;
   }
 
   private List<EngineRuntime> heldRuntimes() {
@@ -294,20 +289,20 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
   @Override
   public boolean close(Duration timeout) {
     synchronized (lock) {
-      if (state == State.STOPPED || state == State.ERROR) {
+      if (state.get() == State.STOPPED || state.get() == State.ERROR) {
         return true;
       }
-      if (state == State.CREATED) {
-        transition(State.PENDING_SHUTDOWN);
-        transition(State.STOPPED);
+      if (state.get() == State.CREATED) {
+        state.transition(State.PENDING_SHUTDOWN);
+        state.transition(State.STOPPED);
         return true;
       }
-      transition(State.PENDING_SHUTDOWN);
+      state.transition(State.PENDING_SHUTDOWN);
     }
     boolean clean = stopTasksAndLeave(timeout);
     synchronized (lock) {
-      if (state == State.PENDING_SHUTDOWN) {
-        transition(State.STOPPED);
+      if (state.get() == State.PENDING_SHUTDOWN) {
+        state.transition(State.STOPPED);
       }
     }
     return clean;
@@ -339,30 +334,5 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
       }
     }
     return clean;
-  }
-
-  private void transition(State next) {
-    State old;
-    synchronized (lock) {
-      old = state;
-      if (old == next) {
-        return;
-      }
-      if (!old.canTransitionTo(next)) {
-        throw new IllegalStateException("invalid engine state transition " + old + " -> " + next);
-      }
-      state = next;
-      lock.notifyAll();
-    }
-    LOG.info("engine {}: {} -> {}", applicationId(), old, next);
-    notifyListener(next, old);
-  }
-
-  private void notifyListener(State next, State old) {
-    try {
-      listener.onChange(next, old);
-    } catch (RuntimeException e) {
-      LOG.warn("state listener failed", e);
-    }
   }
 }
