@@ -60,6 +60,7 @@ class CrashReplayIT {
     Random random = new Random(SEED);
     Path stateDir = tmp.resolve("crash");
     long previousKill = 0;
+    int uncovered = 0;
     for (int kill = 1; kill <= 2; kill++) {
       // Kill somewhere in the next third of the output, seeded.
       long target =
@@ -74,11 +75,16 @@ class CrashReplayIT {
       System.out.printf(
           "kill %d at %d outputs seen (%d stored after the kill), checkpoint covers %d%n",
           kill, published, afterKill, covered);
-      assertThat(afterKill)
-          .as("outputs were published beyond the last checkpoint before the kill")
-          .isGreaterThan(covered);
+      if (afterKill > covered) {
+        uncovered++;
+      }
       previousKill = afterKill;
     }
+    // A kill can land just after a checkpoint (every 300 ms) with nothing published since; the
+    // run must still have exercised re-publishing beyond a checkpoint at least once.
+    assertThat(uncovered)
+        .as("kills with outputs published beyond the last checkpoint before them")
+        .isPositive();
     Process last = startWorker(vhost, inputs, crashOut, stateDir);
     assertThat(last.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
     assertThat(last.exitValue()).isZero();
