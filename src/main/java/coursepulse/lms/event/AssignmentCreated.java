@@ -1,13 +1,19 @@
 package coursepulse.lms.event;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
 
-/** An instructor publishes an assignment with a due time. Keyed by course. */
+/**
+ * An instructor publishes an assignment with a due time. Keyed by course. {@code kind} is an open
+ * set naming what sort of work it is when the feed says (OULAD: {@code TMA} tutor-marked, {@code
+ * CMA} computer-marked, {@code Exam}); {@code weight} its share of the final grade in percent, when
+ * known. Both are absent from the simulator's live-style feed.
+ */
 @JsonPropertyOrder({
   "type", "eventId", "schemaVersion", "occurredAt", "courseId", "assignmentId", "dueAt",
-  "pointsPossible"
+  "pointsPossible", "kind", "weight"
 })
 public record AssignmentCreated(
     String eventId,
@@ -16,9 +22,23 @@ public record AssignmentCreated(
     String courseId,
     String assignmentId,
     Instant dueAt,
-    double pointsPossible)
+    double pointsPossible,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String kind,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Double weight)
     implements LmsEvent {
   public static final String TYPE = "assignment_created";
+
+  /** An assignment without a declared kind or weight. */
+  public AssignmentCreated(
+      String eventId,
+      int schemaVersion,
+      Instant occurredAt,
+      String courseId,
+      String assignmentId,
+      Instant dueAt,
+      double pointsPossible) {
+    this(eventId, schemaVersion, occurredAt, courseId, assignmentId, dueAt, pointsPossible, null, null);
+  }
 
   @Override
   @JsonIgnore

@@ -159,19 +159,33 @@ public final class EventCodec {
       requireText("courseId", e.courseId());
       requireText("assignmentId", e.assignmentId());
       requireTime("dueAt", e.dueAt());
+      requireNonNegative("weight", e.weight());
     } else if (event instanceof SubmissionCreated e) {
       requireText("studentId", e.studentId());
       requireText("courseId", e.courseId());
       requireText("assignmentId", e.assignmentId());
+      requireNonNegative("score", e.score());
     } else if (event instanceof AssetAccessed e) {
       requireText("studentId", e.studentId());
       requireText("courseId", e.courseId());
+      if (e.clicks() != null && e.clicks() < 1) {
+        throw new MalformedEventException(
+            MalformedEventException.Reason.WRONG_TYPE, "clicks " + e.clicks() + " is not positive");
+      }
     }
   }
 
   private static void requireText(String field, String value) {
     if (value == null || value.isBlank()) {
       throw new MalformedEventException(MalformedEventException.Reason.MISSING_FIELD, field);
+    }
+  }
+
+  /** An optional number: absent, or finite and not negative. */
+  private static void requireNonNegative(String field, Double value) {
+    if (value != null && (value.isNaN() || value.isInfinite() || value < 0)) {
+      throw new MalformedEventException(
+          MalformedEventException.Reason.WRONG_TYPE, field + " " + value + " is not a number >= 0");
     }
   }
 

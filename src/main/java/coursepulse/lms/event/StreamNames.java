@@ -9,6 +9,9 @@ public final class StreamNames {
   public static final String ACTIVITY = "03-Activity";
   public static final String ALERTS = "04-Alerts";
 
+  /** Side output of the alerting application: risk scores per student-course (see RiskScore). */
+  public static final String RISK = "05-Risk";
+
   /** The three input streams, in the order the producer and the processor list them. */
   public static final List<String> INPUTS = List.of(ENROLLMENT, LOGIN, ACTIVITY);
 

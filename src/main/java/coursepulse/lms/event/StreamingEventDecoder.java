@@ -40,6 +40,12 @@ final class StreamingEventDecoder {
   private static final int LATE = 1 << 16;
   private static final int ASSET_KIND = 1 << 17;
   private static final int TYPE = 1 << 18;
+  // Optional fields: never part of a NEEDS_ mask (absent means null).
+  private static final int SCORE = 1 << 19;
+  private static final int ASSET_ID = 1 << 20;
+  private static final int CLICKS = 1 << 21;
+  private static final int KIND = 1 << 22;
+  private static final int WEIGHT = 1 << 23;
 
   private static final int COMMON = EVENT_ID | SCHEMA_VERSION | OCCURRED_AT;
   private static final int NEEDS_ENROLLMENT_CREATED =
@@ -91,6 +97,11 @@ final class StreamingEventDecoder {
     double pointsPossible = 0;
     boolean late = false;
     String assetKind = null;
+    Double score = null;
+    String assetId = null;
+    Integer clicks = null;
+    String kind = null;
+    Double weight = null;
     String field;
     while ((field = p.nextFieldName()) != null) {
       JsonToken t = p.nextToken();
@@ -117,6 +128,34 @@ final class StreamingEventDecoder {
               || (t == JsonToken.VALUE_NUMBER_INT
                   && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER)) {
             pointsPossible = p.getDoubleValue();
+          } else {
+            return null;
+          }
+          break;
+        case SCORE:
+        case WEIGHT:
+          Double number;
+          if (t == JsonToken.VALUE_NULL) {
+            number = null;
+          } else if (t == JsonToken.VALUE_NUMBER_FLOAT
+              || (t == JsonToken.VALUE_NUMBER_INT
+                  && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER)) {
+            number = p.getDoubleValue();
+          } else {
+            return null;
+          }
+          if (bit == SCORE) {
+            score = number;
+          } else {
+            weight = number;
+          }
+          break;
+        case CLICKS:
+          if (t == JsonToken.VALUE_NULL) {
+            clicks = null;
+          } else if (t == JsonToken.VALUE_NUMBER_INT
+              && p.getNumberType() == JsonParser.NumberType.INT) {
+            clicks = p.getIntValue();
           } else {
             return null;
           }
@@ -194,6 +233,12 @@ final class StreamingEventDecoder {
             case ASSIGNMENT_ID:
               assignmentId = s;
               break;
+            case ASSET_ID:
+              assetId = s;
+              break;
+            case KIND:
+              kind = s;
+              break;
             default:
               assetKind = s;
           }
@@ -206,7 +251,8 @@ final class StreamingEventDecoder {
     switch (type) {
       case AssetAccessed.TYPE:
         return has(seen, NEEDS_ASSET_ACCESSED)
-            ? new AssetAccessed(eventId, v, occurredAt, studentId, courseId, assetKind)
+            ? new AssetAccessed(
+                eventId, v, occurredAt, studentId, courseId, assetKind, assetId, clicks)
             : null;
       case LoggedIn.TYPE:
         return has(seen, NEEDS_LOGGED_IN)
@@ -216,12 +262,13 @@ final class StreamingEventDecoder {
         return has(seen, NEEDS_LOGGED_OUT) ? new LoggedOut(eventId, v, occurredAt, studentId) : null;
       case SubmissionCreated.TYPE:
         return has(seen, NEEDS_SUBMISSION_CREATED)
-            ? new SubmissionCreated(eventId, v, occurredAt, studentId, courseId, assignmentId, late)
+            ? new SubmissionCreated(
+                eventId, v, occurredAt, studentId, courseId, assignmentId, late, score)
             : null;
       case AssignmentCreated.TYPE:
         return has(seen, NEEDS_ASSIGNMENT_CREATED)
             ? new AssignmentCreated(
-                eventId, v, occurredAt, courseId, assignmentId, dueAt, pointsPossible)
+                eventId, v, occurredAt, courseId, assignmentId, dueAt, pointsPossible, kind, weight)
             : null;
       case EnrollmentCreated.TYPE:
         return has(seen, NEEDS_ENROLLMENT_CREATED)
@@ -282,6 +329,16 @@ final class StreamingEventDecoder {
         return LATE;
       case "assetKind":
         return ASSET_KIND;
+      case "score":
+        return SCORE;
+      case "assetId":
+        return ASSET_ID;
+      case "clicks":
+        return CLICKS;
+      case "kind":
+        return KIND;
+      case "weight":
+        return WEIGHT;
       default:
         return 0;
     }

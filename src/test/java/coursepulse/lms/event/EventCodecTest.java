@@ -38,7 +38,12 @@ class EventCodecTest {
         new AssignmentCreated("e5", 1, T, "c1", "a1", Instant.parse("2026-09-14T23:59:00Z"), 10.5),
         new SubmissionCreated("e6", 1, T, "s1", "c1", "a1", true),
         new AssetAccessed("e7", 1, Instant.parse("2026-09-08T10:15:30.123456789Z"), "s1", "c1",
-            "video"));
+            "video"),
+        // the optional grade, page and click count (OULAD, graded feeds)
+        new AssignmentCreated(
+            "e8", 1, T, "c1", "a2", Instant.parse("2026-09-21T23:59:59Z"), 100, "TMA", 20.0),
+        new SubmissionCreated("e9", 1, T, "s1", "c1", "a2", false, 78.5),
+        new AssetAccessed("e10", 1, T, "s1", "c1", "oucontent", "546943", 12));
   }
 
   @Test
@@ -63,6 +68,34 @@ class EventCodecTest {
       assertThat(new StreamingEventDecoder(MAPPER.getFactory()).decode(json)).isEqualTo(event);
       assertThat(EventCodec.decode(json)).isEqualTo(event);
     }
+  }
+
+  @Test
+  void shouldLeaveOptionalFieldsOutOfTheBytesWhenAbsent() {
+    String json =
+        new String(
+            EventCodec.encode(new SubmissionCreated("e6", 1, T, "s1", "c1", "a1", true)),
+            StandardCharsets.UTF_8);
+    assertThat(json).doesNotContain("score");
+    assertThat(EventCodec.encode(new SubmissionCreated("e6", 1, T, "s1", "c1", "a1", true, 78.5)))
+        .asString(StandardCharsets.UTF_8)
+        .endsWith(",\"late\":true,\"score\":78.5}");
+  }
+
+  @Test
+  void shouldRefuseANegativeScoreAndANonPositiveClickCount() {
+    byte[] score =
+        "{\"type\":\"submission_created\",\"eventId\":\"e\",\"schemaVersion\":1,\"occurredAt\":\"2026-09-08T10:15:30Z\",\"studentId\":\"s\",\"courseId\":\"c\",\"assignmentId\":\"a\",\"late\":false,\"score\":-1}"
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] clicks =
+        "{\"type\":\"asset_accessed\",\"eventId\":\"e\",\"schemaVersion\":1,\"occurredAt\":\"2026-09-08T10:15:30Z\",\"studentId\":\"s\",\"courseId\":\"c\",\"assetKind\":\"page\",\"clicks\":0}"
+            .getBytes(StandardCharsets.UTF_8);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> EventCodec.decode(score))
+        .isInstanceOf(MalformedEventException.class)
+        .hasMessageContaining("score");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> EventCodec.decode(clicks))
+        .isInstanceOf(MalformedEventException.class)
+        .hasMessageContaining("clicks");
   }
 
   @Test

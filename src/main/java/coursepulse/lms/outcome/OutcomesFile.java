@@ -1,0 +1,84 @@
+package coursepulse.lms.outcome;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads and writes outcomes as CSV: a header {@code studentId,courseId,finalResult,withdrawnAt},
+ * then one line per student-course, {@code withdrawnAt} an ISO-8601 instant or empty. Ids never
+ * contain commas (the event schema refuses control characters; OULAD ids are numeric).
+ */
+public final class OutcomesFile {
+
+  /** The header line. */
+  public static final String HEADER = "studentId,courseId,finalResult,withdrawnAt";
+
+  private OutcomesFile() {}
+
+  /** Writes {@code outcomes} in the given order (callers sort for reproducible files). */
+  public static void write(Path file, List<Outcome> outcomes) throws IOException {
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write(HEADER);
+      w.write('\n');
+      for (Outcome o : outcomes) {
+        w.write(o.studentId());
+        w.write(',');
+        w.write(o.courseId());
+        w.write(',');
+        w.write(o.finalResult().label());
+        w.write(',');
+        if (o.withdrawnAt() != null) {
+          w.write(o.withdrawnAt().toString());
+        }
+        w.write('\n');
+      }
+    }
+  }
+
+  /**
+   * Reads an outcomes file.
+   *
+   * @throws IllegalArgumentException naming the file and line of anything malformed
+   */
+  public static List<Outcome> read(Path file) throws IOException {
+    List<Outcome> out = new ArrayList<>();
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String header = r.readLine();
+      if (header == null || !header.strip().equals(HEADER)) {
+        throw new IllegalArgumentException(
+            file + ": line 1 must be '" + HEADER + "' (write it with 'import oulad --outcomes')");
+      }
+      String line;
+      int n = 1;
+      while ((line = r.readLine()) != null) {
+        n++;
+        if (line.isBlank()) {
+          continue;
+        }
+        String[] f = line.split(",", -1);
+        if (f.length != 4 || f[0].isBlank() || f[1].isBlank()) {
+          throw new IllegalArgumentException(
+              file + ": line " + n + ": expected studentId,courseId,finalResult,withdrawnAt");
+        }
+        try {
+          Instant withdrawnAt = f[3].isBlank() ? null : Instant.parse(f[3].strip());
+          out.add(new Outcome(f[0].strip(), f[1].strip(), FinalResult.parse(f[2]), withdrawnAt));
+        } catch (DateTimeParseException e) {
+          throw new IllegalArgumentException(
+              file + ": line " + n + ": withdrawnAt '" + f[3] + "' is not an ISO-8601 instant");
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(file + ": line " + n + ": " + e.getMessage());
+        }
+      }
+    }
+    return out;
+  }
+}
