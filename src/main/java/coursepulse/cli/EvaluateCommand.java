@@ -2,25 +2,40 @@ package coursepulse.cli;
 
 import coursepulse.engine.log.StreamLog;
 import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.outcome.OutcomesFile;
+import coursepulse.lms.quality.Cohort;
+import coursepulse.lms.quality.CourseFilter;
+import coursepulse.lms.quality.OutcomeEvaluation;
+import coursepulse.lms.quality.QualityReport;
 import coursepulse.lms.risk.Evaluation;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code coursepulse evaluate}: alert quality against the simulator's ground truth. */
+/**
+ * {@code coursepulse evaluate}: alert quality against the simulator's ground truth, or against real
+ * outcomes ({@code --outcomes}, see docs/quality.md).
+ */
 @Command(
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description = {
-      "Reads 04-Alerts from the first offset and the simulator's ground truth, and prints"
-          + " precision, recall, lead time (median, p90) per rule and overall, and the share of"
-          + " engaged students ever alerted.",
-      "The unit is the student-course pair: a course-level alert counts for its course, a"
-          + " student-level alert for every course of the student; a disengaged pair is caught by"
-          + " the first alert opened at or after its onset."
+      "Reads 04-Alerts from the first offset and scores it per student-course pair, against either",
+      "  --ground-truth (the simulator's): precision, recall, lead time (median, p90) per rule and"
+          + " overall, and the share of engaged students ever alerted; a student-level alert counts"
+          + " for every course of the student, a disengaged pair is caught by the first alert"
+          + " opened at or after its onset; or",
+      "  --outcomes (real results, e.g. from 'import oulad --outcomes'): with 01-Enrollment for the"
+          + " course dates, the share of passing pairs alerted, withdrawn pairs alerted >= 7 days"
+          + " before leaving (share, p25 and median lead), failed pairs alerted before the last 14"
+          + " days, precision, recall and MCC, cumulatively at course weeks 2, 4, 8 and 12, per"
+          + " rule, the ROC AUC of the risk score (05-Risk, else alert scores) among pairs still"
+          + " enrolled, and the targets of issue 18. Definitions: docs/quality.md."
     })
 final class EvaluateCommand implements Callable<Integer> {
 
@@ -30,10 +45,15 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Option(
       names = "--ground-truth",
-      required = true,
       paramLabel = "FILE",
       description = "CSV written by 'produce --ground-truth'.")
   Path groundTruth;
+
+  @Option(
+      names = "--outcomes",
+      paramLabel = "FILE",
+      description = "CSV studentId,courseId,finalResult,withdrawnAt (e.g. 'import oulad --outcomes').")
+  Path outcomes;
 
   @Option(
       names = "--alerts-stream",
@@ -42,16 +62,93 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "Stream holding the alerts (default: ${DEFAULT-VALUE}).")
   String alertsStream;
 
+  @Option(
+      names = "--risk-stream",
+      defaultValue = StreamNames.RISK,
+      paramLabel = "STREAM",
+      description =
+          "With --outcomes: risk-score side output, used when it exists and has records of the"
+              + " evaluated pairs (default: ${DEFAULT-VALUE}).")
+  String riskStream;
+
+  @Option(
+      names = "--courses",
+      paramLabel = "LIST",
+      description =
+          "With --outcomes: course ids or globs, comma-separated, e.g. AAA-2013J,BBB-2013J or"
+              + " '*-2013J' (default: every course).")
+  String courses;
+
+  @Option(
+      names = "--reference",
+      description =
+          "With --outcomes: also read 02-Login and 03-Activity for the AUC of the reference score"
+              + " 'inactive days in the last 28' (reads every activity record).")
+  boolean reference;
+
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "With --outcomes: also write every figure to FILE as JSON.")
+  Path json;
+
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
   @Override
   public Integer call() throws Exception {
+    if ((groundTruth == null) == (outcomes == null)) {
+      throw new ParameterException(spec.commandLine(),
+          "give exactly one of --ground-truth FILE (simulator) or --outcomes FILE (real outcomes)");
+    }
+    if (groundTruth != null && (courses != null || reference || json != null)) {
+      throw new ParameterException(spec.commandLine(),
+          "--courses, --reference and --json go with --outcomes, not --ground-truth");
+    }
     try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ)) {
-      Evaluation.Report report =
-          Evaluation.evaluate(StreamDump.bodies(streams, alertsStream), groundTruth);
-      spec.commandLine().getOut().println(report.format());
+      if (groundTruth != null) {
+        Evaluation.Report report =
+            Evaluation.evaluate(StreamDump.bodies(streams, alertsStream), groundTruth);
+        spec.commandLine().getOut().println(report.format());
+        return 0;
+      }
+      QualityReport report = againstOutcomes(streams);
+      spec.commandLine().getOut().print(report.format());
+      spec.commandLine().getOut().flush();
+      if (json != null) {
+        Files.write(json, report.toJson());
+      }
     }
     return 0;
+  }
+
+  private QualityReport againstOutcomes(StreamLog streams) throws java.io.IOException {
+    CourseFilter filter = CourseFilter.parse(courses);
+    var outcomeList = OutcomesFile.read(outcomes);
+    require(streams, StreamNames.ENROLLMENT, "the enrolments give every course's dates");
+    require(streams, alertsStream, "it holds the alerts to score");
+    Cohort.Builder enrolments = Cohort.builder(filter);
+    StreamDump.forEach(streams, StreamNames.ENROLLMENT, enrolments::enrollment);
+    OutcomeEvaluation evaluation = new OutcomeEvaluation(enrolments.build(outcomeList), reference);
+    StreamDump.forEach(streams, alertsStream, evaluation::alert);
+    if (streams.streamExists(riskStream)) {
+      StreamDump.forEach(streams, riskStream, evaluation::risk);
+    }
+    if (reference) {
+      for (String stream : new String[] {StreamNames.LOGIN, StreamNames.ACTIVITY}) {
+        if (streams.streamExists(stream)) {
+          StreamDump.forEach(streams, stream, evaluation::activity);
+        }
+      }
+    }
+    return evaluation.report();
+  }
+
+  private static void require(StreamLog streams, String stream, String why) {
+    if (!streams.streamExists(stream)) {
+      throw new IllegalArgumentException("stream " + stream + " does not exist on "
+          + streams.describe() + " (" + why + "): import or produce the data first, or check"
+          + " --uri / --broker");
+    }
   }
 }

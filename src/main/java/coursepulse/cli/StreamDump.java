@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Reads a whole stream as it is now, for commands that evaluate or compare its content. */
 final class StreamDump {
@@ -20,24 +21,37 @@ final class StreamDump {
    */
   static List<byte[]> bodies(StreamLog log, String stream) {
     List<byte[]> out = new ArrayList<>();
+    forEach(log, stream, out::add);
+    return out;
+  }
+
+  /**
+   * Hands every body of {@link #bodies} to {@code action} as it is read, without keeping them: for
+   * streams of millions of records.
+   *
+   * @return how many messages were read (0 when the stream is empty)
+   */
+  static long forEach(StreamLog log, String stream, Consumer<byte[]> action) {
     Optional<StreamStats> stats = log.stats(stream);
     if (stats.isEmpty()) {
-      return out;
+      return 0;
     }
     long last = stats.get().lastOffset();
+    long count = 0;
     try (LogReader reader = log.reader(stream, OffsetSpec.first())) {
       long reached = -1;
       while (true) {
         LogMessage m = reader.poll(reached >= last ? Duration.ofMillis(500) : Duration.ofSeconds(30));
         if (m == null) {
           if (reached >= last) {
-            return out;
+            return count;
           }
           throw new IllegalStateException(
               "reading " + stream + " stalled at offset " + reached + " before " + last);
         }
         reached = m.offset();
-        out.add(m.body());
+        count++;
+        action.accept(m.body());
       }
     }
   }
