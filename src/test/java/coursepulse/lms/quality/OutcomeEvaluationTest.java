@@ -72,6 +72,15 @@ class OutcomeEvaluationTest {
     return e;
   }
 
+  /** Two passed pairs, one withdrawn on day 50, one failed. */
+  private static QualityFixture fourPairs() {
+    return new QualityFixture()
+        .pair("p1", "C", PASS, null)
+        .pair("p2", "C", PASS, null)
+        .pair("w1", "C", WITHDRAWN, 50.0)
+        .pair("f1", "C", FAIL, null);
+  }
+
   @Test
   void shouldCountPairsAndReportThoseThatLeftBeforeTheStartApart() {
     QualityReport r = headline().report();
@@ -205,11 +214,7 @@ class OutcomeEvaluationTest {
 
   @Test
   void shouldMeasureTheRiskStreamsAucAmongPairsStillEnrolledWithTiesCountedHalf() {
-    QualityFixture f = new QualityFixture()
-        .pair("p1", "C", PASS, null)
-        .pair("p2", "C", PASS, null)
-        .pair("w1", "C", WITHDRAWN, 50.0)
-        .pair("f1", "C", FAIL, null);
+    QualityFixture f = fourPairs();
     OutcomeEvaluation e = new OutcomeEvaluation(f.cohort(), false);
     e.risk(risk("p1", "C", 1, 0.2));
     e.risk(risk("p1", "C", 20, 0.9));
@@ -235,11 +240,7 @@ class OutcomeEvaluationTest {
 
   @Test
   void shouldFallBackToTheHighestAlertScoreOpenedSoFarWithoutRiskRecords() {
-    QualityFixture f = new QualityFixture()
-        .pair("p1", "C", PASS, null)
-        .pair("p2", "C", PASS, null)
-        .pair("w1", "C", WITHDRAWN, 50.0)
-        .pair("f1", "C", FAIL, null);
+    QualityFixture f = fourPairs();
     OutcomeEvaluation e = new OutcomeEvaluation(f.cohort(), false);
     e.alert(scored("p1", "C", 10, 0.3));
     e.alert(scored("w1", null, 5, 0.4));
@@ -271,11 +272,7 @@ class OutcomeEvaluationTest {
 
   @Test
   void shouldComputeTheReferenceScoreFromActiveDaysInTheLast28() {
-    QualityFixture f = new QualityFixture()
-        .pair("p1", "C", PASS, null)
-        .pair("p2", "C", PASS, null)
-        .pair("w1", "C", WITHDRAWN, 50.0)
-        .pair("f1", "C", FAIL, null);
+    QualityFixture f = fourPairs();
     OutcomeEvaluation e = new OutcomeEvaluation(f.cohort(), true);
     for (double d : new double[] {-10, 0, 5, 5.5, 13.9, 14, 27}) {
       e.activity(f.access("p1", "C", d));
