@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,7 +32,8 @@ import java.util.TreeMap;
  */
 public final class ModelFileCodec {
 
-  private static final JsonFactory FACTORY = new JsonFactory();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final MathContext PARAMETER = new MathContext(8, RoundingMode.HALF_EVEN);
 
@@ -150,10 +152,9 @@ public final class ModelFileCodec {
     return plain(new BigDecimal(v).setScale(4, RoundingMode.HALF_EVEN));
   }
 
-  /** Trailing zeros off, but never an exponent that would print as {@code 1E+1}. */
+  /** Trailing zeros off; written without an exponent (WRITE_BIGDECIMAL_AS_PLAIN). */
   private static BigDecimal plain(BigDecimal d) {
-    BigDecimal s = d.stripTrailingZeros();
-    return s.scale() < 0 ? s.setScale(0) : s;
+    return d.stripTrailingZeros();
   }
 
   private static void finite(double v) {
