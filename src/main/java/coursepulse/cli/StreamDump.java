@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Reads a whole stream as it is now, for commands that evaluate or compare its content. */
 final class StreamDump {
@@ -20,9 +21,15 @@ final class StreamDump {
    */
   static List<byte[]> bodies(StreamLog log, String stream) {
     List<byte[]> out = new ArrayList<>();
+    forEach(log, stream, out::add);
+    return out;
+  }
+
+  /** Like {@link #bodies}, handing each body to {@code action} instead of keeping them all. */
+  static void forEach(StreamLog log, String stream, Consumer<byte[]> action) {
     Optional<StreamStats> stats = log.stats(stream);
     if (stats.isEmpty()) {
-      return out;
+      return;
     }
     long last = stats.get().lastOffset();
     try (LogReader reader = log.reader(stream, OffsetSpec.first())) {
@@ -31,13 +38,13 @@ final class StreamDump {
         LogMessage m = reader.poll(reached >= last ? Duration.ofMillis(500) : Duration.ofSeconds(30));
         if (m == null) {
           if (reached >= last) {
-            return out;
+            return;
           }
           throw new IllegalStateException(
               "reading " + stream + " stalled at offset " + reached + " before " + last);
         }
         reached = m.offset();
-        out.add(m.body());
+        action.accept(m.body());
       }
     }
   }

@@ -138,41 +138,61 @@ public final class TrainingSet {
    */
   public static TrainingSet fromScores(
       Iterable<RiskScore> scores, List<Outcome> outcomes, Window window) {
-    Map<String, Outcome> outcomeByPair = new HashMap<>();
-    for (Outcome o : outcomes) {
-      outcomeByPair.put(pair(o.studentId(), o.courseId()), o);
+    Builder builder = builder(outcomes, window);
+    scores.forEach(builder::add);
+    return builder.build();
+  }
+
+  /** Collects the rows of records added one at a time, as {@link #fromScores} describes. */
+  public static Builder builder(List<Outcome> outcomes, Window window) {
+    return new Builder(outcomes, window);
+  }
+
+  /** Keeps only the records that become rows, so a long stream need not be held in memory. */
+  public static final class Builder {
+    private final Map<String, Outcome> outcomeByPair = new HashMap<>();
+    private final Window window;
+    private final Pattern courses;
+    private final TreeMap<Key, RiskScore> kept = new TreeMap<>();
+    private final Map<Key, Outcome> outcomeByKey = new HashMap<>();
+    private long notCutOff;
+    private long outside;
+    private long otherCourse;
+    private long noOutcome;
+    private long notEnrolled;
+    private long duplicates;
+
+    private Builder(List<Outcome> outcomes, Window window) {
+      for (Outcome o : outcomes) {
+        outcomeByPair.put(pair(o.studentId(), o.courseId()), o);
+      }
+      this.window = window;
+      this.courses = window.coursePattern();
     }
-    Pattern courses = window.coursePattern();
-    long notCutOff = 0;
-    long outside = 0;
-    long otherCourse = 0;
-    long noOutcome = 0;
-    long notEnrolled = 0;
-    long duplicates = 0;
-    TreeMap<Key, RiskScore> kept = new TreeMap<>();
-    Map<Key, Outcome> outcomeByKey = new HashMap<>();
-    for (RiskScore s : scores) {
+
+    /** Adds one record of {@code 05-Risk}; it becomes a row or is counted as skipped. */
+    public void add(RiskScore s) {
       Double day = s.features().get(COURSE_DAY);
       if (day == null || day < 7 || day % 7 != 0) {
         notCutOff++;
-        continue;
+        return;
       }
       if (!window.contains(s.at())) {
         outside++;
-        continue;
+        return;
       }
       if (!courses.matcher(s.courseId()).matches()) {
         otherCourse++;
-        continue;
+        return;
       }
       Outcome o = outcomeByPair.get(pair(s.studentId(), s.courseId()));
       if (o == null) {
         noOutcome++;
-        continue;
+        return;
       }
       if (o.withdrawnAt() != null && !o.withdrawnAt().isAfter(s.at())) {
         notEnrolled++;
-        continue;
+        return;
       }
       Key key = new Key(s.studentId(), s.courseId(), day.intValue());
       if (kept.put(key, s) != null) {
@@ -180,26 +200,30 @@ public final class TrainingSet {
       }
       outcomeByKey.put(key, o);
     }
-    LinkedHashSet<String> names = new LinkedHashSet<>();
-    kept.values().forEach(s -> names.addAll(s.features().keySet()));
-    List<String> featureNames = List.copyOf(names);
-    List<Row> rows = new ArrayList<>(kept.size());
-    for (Map.Entry<Key, RiskScore> e : kept.entrySet()) {
-      RiskScore s = e.getValue();
-      double[] values = new double[featureNames.size()];
-      for (int i = 0; i < values.length; i++) {
-        Double v = s.features().get(featureNames.get(i));
-        values[i] = v == null ? Double.NaN : v;
+
+    /** The rows of the records added so far. */
+    public TrainingSet build() {
+      LinkedHashSet<String> names = new LinkedHashSet<>();
+      kept.values().forEach(s -> names.addAll(s.features().keySet()));
+      List<String> featureNames = List.copyOf(names);
+      List<Row> rows = new ArrayList<>(kept.size());
+      for (Map.Entry<Key, RiskScore> e : kept.entrySet()) {
+        RiskScore s = e.getValue();
+        double[] values = new double[featureNames.size()];
+        for (int i = 0; i < values.length; i++) {
+          Double v = s.features().get(featureNames.get(i));
+          values[i] = v == null ? Double.NaN : v;
+        }
+        rows.add(
+            new Row(
+                s.studentId(), s.courseId(), s.at(), e.getKey().courseDay(),
+                outcomeByKey.get(e.getKey()).finalResult().atRisk(), values));
       }
-      rows.add(
-          new Row(
-              s.studentId(), s.courseId(), s.at(), e.getKey().courseDay(),
-              outcomeByKey.get(e.getKey()).finalResult().atRisk(), values));
+      return new TrainingSet(
+          featureNames,
+          rows,
+          new Skipped(notCutOff, outside, otherCourse, noOutcome, notEnrolled, duplicates));
     }
-    return new TrainingSet(
-        featureNames,
-        rows,
-        new Skipped(notCutOff, outside, otherCourse, noOutcome, notEnrolled, duplicates));
   }
 
   private static String pair(String studentId, String courseId) {
