@@ -90,7 +90,8 @@ final class TrainCommand implements Callable<Integer> {
   double c;
 
   @Option(names = "--features", split = ",", paramLabel = "NAME",
-      description = "Fit on these features only (default: every feature in the records).")
+      description = "The model's features (default: those of the built-in model; 'all': every"
+          + " feature in the records, context values such as courseDay included).")
   List<String> features;
 
   @Option(names = "--log1p", split = ",", paramLabel = "NAME",
@@ -106,7 +107,8 @@ final class TrainCommand implements Callable<Integer> {
   String name;
 
   @Option(names = "--export-rows", paramLabel = "FILE",
-      description = "Also write the labelled rows fitted on as CSV (the format --rows reads).")
+      description = "Also write the labelled rows as CSV (the format --rows reads), with every"
+          + " feature of the records, before --features selects the model's.")
   Path exportRows;
 
   @Option(names = "--verbose", description = "Print stack traces of errors.")
@@ -115,12 +117,10 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     TrainingSet set = input.rows != null ? FeatureCsv.read(input.rows) : fromStream();
-    if (features != null && !features.isEmpty()) {
-      set = set.select(features);
-    }
     if (exportRows != null) {
       FeatureCsv.write(exportRows, set);
     }
+    set = ModelTrainer.modelFeatures(set, features);
     Map<String, Transform> transforms = new LinkedHashMap<>();
     log1p.forEach(f -> transforms.put(f, Transform.LOG1P));
     RiskModel fitted =

@@ -113,7 +113,8 @@ class TrainCommandTest {
   @Test
   void shouldFitOnWeeklyCutOffsWhileEnrolledAndWriteAReproducibleModel() throws Exception {
     Path model = dir.resolve("out/oulad.json");
-    Result r = train("--outcomes", outcomes.toString(), "--model", model.toString(), "--log1p", "daysSinceActive");
+    Result r = train("--outcomes", outcomes.toString(), "--model", model.toString(),
+        "--features", "activeDays7Rel,daysSinceActive,courseDay", "--log1p", "daysSinceActive");
     assertThat(r.err).isEmpty();
     assertThat(r.code).isZero();
     RiskModel loaded = RiskModel.load(model);
@@ -136,7 +137,7 @@ class TrainCommandTest {
 
     Path again = dir.resolve("again.json");
     assertThat(train("--outcomes", outcomes.toString(), "--model", again.toString(), "--name", "oulad",
-        "--log1p", "daysSinceActive").code).isZero();
+        "--features", "activeDays7Rel,daysSinceActive,courseDay", "--log1p", "daysSinceActive").code).isZero();
     assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(model));
   }
 
@@ -144,12 +145,12 @@ class TrainCommandTest {
   void shouldRestrictToTheWindowAndCourses() throws Exception {
     Path model = dir.resolve("m.json");
     Result r = train("--outcomes", outcomes.toString(), "--model", model.toString(),
-        "--from", "2013-02-18", "--to", "2013-03-18T00:00:00Z", "--courses", "AAA-*");
+        "--from", "2013-02-18", "--to", "2013-03-18T00:00:00Z", "--courses", "AAA-*", "--features", "all");
     assertThat(r.code).as(r.err).isZero();
     ModelFile.Training t = RiskModel.load(model).file().training();
     assertThat(t.from()).isEqualTo(Instant.parse("2013-02-18T00:00:00Z"));
     assertThat(t.to()).isEqualTo(Instant.parse("2013-03-11T00:00:00Z"));
-    Result none = train("--outcomes", outcomes.toString(), "--model", model.toString(), "--courses", "BBB-*");
+    Result none = train("--outcomes", outcomes.toString(), "--model", model.toString(), "--courses", "BBB-*", "--features", "all");
     assertThat(none.code).isNotZero();
     assertThat(none.err).contains("0 training rows").contains("--courses");
   }
@@ -159,11 +160,12 @@ class TrainCommandTest {
     Path fromStream = dir.resolve("a.json");
     Path rows = dir.resolve("rows.csv");
     assertThat(train("--outcomes", outcomes.toString(), "--model", fromStream.toString(),
-        "--export-rows", rows.toString(), "--name", "m").code).isZero();
+        "--export-rows", rows.toString(), "--name", "m", "--features", "daysSinceActive,activeDays7Rel").code).isZero();
     assertThat(Files.readAllLines(rows).get(0))
         .isEqualTo("studentId,courseId,at,label,activeDays7Rel,daysSinceActive,courseDay");
     Path fromCsv = dir.resolve("b.json");
-    Result r = train("--rows", rows.toString(), "--model", fromCsv.toString(), "--name", "m");
+    Result r = train("--rows", rows.toString(), "--model", fromCsv.toString(), "--name", "m",
+        "--features", "daysSinceActive,activeDays7Rel");
     assertThat(r.code).as(r.err).isZero();
     assertThat(Files.readAllBytes(fromCsv)).isEqualTo(Files.readAllBytes(fromStream));
   }
@@ -174,6 +176,12 @@ class TrainCommandTest {
         "--risk-stream", "nope");
     assertThat(missing.code).isNotZero();
     assertThat(missing.err).contains("stream nope does not exist").contains("--risk-stream");
+    Result notTheBuiltInFeatures =
+        train("--outcomes", outcomes.toString(), "--model", dir.resolve("m.json").toString());
+    assertThat(notTheBuiltInFeatures.code).isNotZero();
+    assertThat(notTheBuiltInFeatures.err)
+        .contains("feature '" + RiskModel.builtIn().featureNames().get(0) + "' is not in the data")
+        .contains("activeDays7Rel");
     Result badTime = train("--outcomes", outcomes.toString(), "--model", "m.json", "--from", "yesterday");
     assertThat(badTime.code).isNotZero();
     assertThat(badTime.err).contains("'yesterday' is not an ISO-8601 instant");

@@ -62,6 +62,25 @@ public final class ModelTrainer {
 
   private ModelTrainer() {}
 
+  /** Names the request for every feature in the data in {@link #modelFeatures}. */
+  public static final String ALL_FEATURES = "all";
+
+  /**
+   * The columns of {@code set} a model is fitted on: {@code requested} in that order; by default
+   * (empty or {@code null}) the built-in model's features, since {@code 05-Risk} records also carry
+   * context values (medians, counts, {@code courseDay}) that are not model inputs; {@value
+   * #ALL_FEATURES} for every feature in the data.
+   *
+   * @throws IllegalArgumentException naming a requested feature the data does not have
+   */
+  public static TrainingSet modelFeatures(TrainingSet set, List<String> requested) {
+    if (requested != null && requested.equals(List.of(ALL_FEATURES))) {
+      return set;
+    }
+    return set.select(
+        requested == null || requested.isEmpty() ? RiskModel.builtIn().featureNames() : requested);
+  }
+
   /**
    * Fits and measures a model.
    *

@@ -22,7 +22,7 @@ public final class TrainingReport {
         String.format(
             Locale.ROOT,
             "skipped records: %,d not at a cut-off, %,d outside --from/--to, %,d other courses,"
-                + " %,d without an outcome, %,d after withdrawal, %,d replaced by a later duplicate%n",
+                + " %,d without an outcome, %,d after withdrawal, %,d later or repeated records of a cut-off day%n",
             s.notCutOff(), s.outsideWindow(), s.otherCourse(), s.noOutcome(), s.notEnrolled(),
             s.duplicates()));
     out.append(String.format(Locale.ROOT, "model %s (C %s), log-odds per standard deviation:%n", model.version(), file.c()));

@@ -91,7 +91,9 @@ public final class TrainingSet {
    * @param otherCourse course not matching {@link Window#courses()}
    * @param noOutcome no outcome for the student-course
    * @param notEnrolled at or after the student withdrew
-   * @param duplicates a later record for the same student, course and day replaced it
+   * @param duplicates another record of the same student, course and course day was kept: the
+   *     earliest of the day (the cut-off itself; later ones are score updates during the day), of
+   *     records at the same time the last read (a replay re-emits the same values)
    */
   public record Skipped(
       long notCutOff, long outsideWindow, long otherCourse, long noOutcome, long notEnrolled,
@@ -132,7 +134,8 @@ public final class TrainingSet {
    * 7, 14, …) within {@code window}, labelled from {@code outcomes} ({@link
    * coursepulse.lms.outcome.FinalResult#atRisk()}), while the student was still enrolled (before
    * {@code withdrawnAt}; a withdrawal without a date keeps every row). When several records share
-   * student, course and course day, the last one read counts. Features are those the records carry,
+   * student, course and course day, the earliest counts (the cut-off; later ones that day are score
+   * updates), and of records at the same time the last read. Features are those the records carry,
    * in the order they first appear in the canonical row order; a feature absent from a record is
    * missing (NaN) in its row.
    */
@@ -195,9 +198,15 @@ public final class TrainingSet {
         return;
       }
       Key key = new Key(s.studentId(), s.courseId(), day.intValue());
-      if (kept.put(key, s) != null) {
+      RiskScore earlier = kept.get(key);
+      if (earlier != null) {
         duplicates++;
+        // The cut-off record is the day's first; later ones that day are score updates.
+        if (earlier.at().isBefore(s.at())) {
+          return;
+        }
       }
+      kept.put(key, s);
       outcomeByKey.put(key, o);
     }
 

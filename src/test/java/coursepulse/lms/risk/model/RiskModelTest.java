@@ -95,15 +95,16 @@ class RiskModelTest {
     RiskModel builtIn = RiskModel.builtIn();
     assertThat(builtIn.featureNames())
         .containsExactly(
-            "activeDays7Rel", "activeDays28Rel", "daysSinceActive", "missedShare", "scoreRel", "courseDay");
+            "activeDays28Pct", "activeDays7Pct", "daysSinceActivePct", "clicks14Pct", "submittedPct",
+            "missedShare", "earnedShare", "scoreVsClass", "logCourseWeek");
     assertThat(builtIn.version()).startsWith("placeholder@");
     assertThat(builtIn.file().description()).contains("PLACEHOLDER");
     try (InputStream in = getClass().getClassLoader().getResourceAsStream(RiskModel.BUILT_IN_RESOURCE)) {
       byte[] bytes = in.readAllBytes();
       assertThat(ModelFileCodec.write(ModelFileCodec.read(bytes, "resource"))).isEqualTo(bytes);
     }
-    double quiet = builtIn.score(Map.of("activeDays7Rel", 0.0, "activeDays28Rel", 0.2, "daysSinceActive", 20.0));
-    double busy = builtIn.score(Map.of("activeDays7Rel", 1.5, "activeDays28Rel", 1.4, "daysSinceActive", 0.0));
+    double quiet = builtIn.score(Map.of("activeDays7Pct", 0.05, "activeDays28Pct", 0.1, "daysSinceActivePct", 0.95));
+    double busy = builtIn.score(Map.of("activeDays7Pct", 0.8, "activeDays28Pct", 0.9, "daysSinceActivePct", 0.2));
     assertThat(quiet).isGreaterThan(busy);
   }
 }

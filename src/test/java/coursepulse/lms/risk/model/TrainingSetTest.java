@@ -72,7 +72,22 @@ class TrainingSetTest {
   }
 
   @Test
-  void shouldKeepTheLastRecordOfADayAndIgnoreArrivalOrder() {
+  void shouldKeepTheCutOffRatherThanLaterUpdatesOfTheSameDay() {
+    RiskScore cutOff = score("s1", "AAA-2013B", 14, 1);
+    RiskScore laterThatDay =
+        new RiskScore("s1", "AAA-2013B", cutOff.at().plusSeconds(3600), 0.9, List.of(),
+            Map.of("active", 0.0, "courseDay", 14.0), "rules");
+    for (List<RiskScore> order : List.of(List.of(cutOff, laterThatDay), List.of(laterThatDay, cutOff))) {
+      TrainingSet set = TrainingSet.fromScores(order, OUTCOMES, TrainingSet.Window.ALL);
+      assertThat(set.rows()).hasSize(1);
+      assertThat(set.rows().get(0).at()).isEqualTo(cutOff.at());
+      assertThat(set.rows().get(0).values()[0]).isEqualTo(1.0);
+      assertThat(set.skipped().duplicates()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void shouldKeepTheLastOfRepeatedRecordsAndIgnoreArrivalOrder() {
     List<RiskScore> scores = new ArrayList<>();
     for (String s : List.of("s1", "s2")) {
       for (int day = 7; day <= 70; day += 7) {
