@@ -54,61 +54,102 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
         names = "--outcomes",
         paramLabel = "FILE",
-        description = "Outcomes CSV (studentId,courseId,finalResult,withdrawnAt), e.g. from 'import oulad --outcomes'.")
+        description =
+            "Outcomes CSV (studentId,courseId,finalResult,withdrawnAt), e.g. from 'import oulad"
+                + " --outcomes'.")
     Path outcomes;
 
     @Option(
         names = "--rows",
         paramLabel = "FILE",
-        description = "Fit on labelled feature rows from a CSV (studentId,courseId,at,label,<features>...)"
-            + " instead of the stream and outcomes, e.g. one written by --export-rows.")
+        description =
+            "Fit on labelled feature rows from a CSV (studentId,courseId,at,label,<features>...)"
+                + " instead of the stream and outcomes, e.g. one written by --export-rows.")
     Path rows;
   }
 
-  @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model file to write.")
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "FILE",
+      description = "The model file to write.")
   Path model;
 
-  @Option(names = "--from", paramLabel = "TIME", converter = TimeConverter.class,
+  @Option(
+      names = "--from",
+      paramLabel = "TIME",
+      converter = TimeConverter.class,
       description = "Earliest event time to train on (ISO-8601 instant or date, inclusive).")
   Instant from;
 
-  @Option(names = "--to", paramLabel = "TIME", converter = TimeConverter.class,
+  @Option(
+      names = "--to",
+      paramLabel = "TIME",
+      converter = TimeConverter.class,
       description = "Event time to stop at (ISO-8601 instant or date, exclusive).")
   Instant to;
 
-  @Option(names = "--courses", paramLabel = "GLOB",
+  @Option(
+      names = "--courses",
+      paramLabel = "GLOB",
       description = "Courses to train on: comma-separated globs over course ids, e.g. '*-2013B'.")
   String courses;
 
-  @Option(names = "--risk-stream", defaultValue = StreamNames.RISK, paramLabel = "STREAM",
+  @Option(
+      names = "--risk-stream",
+      defaultValue = StreamNames.RISK,
+      paramLabel = "STREAM",
       description = "Stream holding the risk records (default: ${DEFAULT-VALUE}).")
   String riskStream;
 
-  @Option(names = "--c", defaultValue = "1.0", paramLabel = "C",
-      description = "Inverse L2 regularisation strength: larger fits the training rows more closely"
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--c",
+      defaultValue = "1.0",
+      paramLabel = "C",
+      description =
+          "Inverse L2 regularisation strength: larger fits the training rows more closely"
+              + " (default: ${DEFAULT-VALUE}).")
   double c;
 
-  @Option(names = "--features", split = ",", paramLabel = "NAME",
-      description = "The model's features (default: those of the built-in model; 'all': every"
-          + " feature in the records, context values such as courseDay included).")
+  @Option(
+      names = "--features",
+      split = ",",
+      paramLabel = "NAME",
+      description =
+          "The model's features (default: those of the built-in model; 'all': every"
+              + " feature in the records, context values such as courseDay included).")
   List<String> features;
 
-  @Option(names = "--log1p", split = ",", paramLabel = "NAME",
-      description = "Features to transform with sign(x)*ln(1+|x|) before standardising (long-tailed counts).")
+  @Option(
+      names = "--log1p",
+      split = ",",
+      paramLabel = "NAME",
+      description =
+          "Features to transform with sign(x)*ln(1+|x|) before standardising (long-tailed counts).")
   List<String> log1p = List.of();
 
-  @Option(names = "--held-out", defaultValue = "0.2", paramLabel = "SHARE",
-      description = "Share of students (by id hash) held out to measure the model (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--held-out",
+      defaultValue = "0.2",
+      paramLabel = "SHARE",
+      description =
+          "Share of students (by id hash) held out to measure the model (default:"
+              + " ${DEFAULT-VALUE}).")
   double heldOut;
 
-  @Option(names = "--name", paramLabel = "NAME",
-      description = "Model name, part of its version (default: the model file's name without .json).")
+  @Option(
+      names = "--name",
+      paramLabel = "NAME",
+      description =
+          "Model name, part of its version (default: the model file's name without .json).")
   String name;
 
-  @Option(names = "--export-rows", paramLabel = "FILE",
-      description = "Also write the labelled rows as CSV (the format --rows reads), with every"
-          + " feature of the records, before --features selects the model's.")
+  @Option(
+      names = "--export-rows",
+      paramLabel = "FILE",
+      description =
+          "Also write the labelled rows as CSV (the format --rows reads), with every"
+              + " feature of the records, before --features selects the model's.")
   Path exportRows;
 
   @Option(names = "--verbose", description = "Print stack traces of errors.")
@@ -137,24 +178,37 @@ final class TrainCommand implements Callable<Integer> {
 
   private TrainingSet fromStream() throws Exception {
     TrainingSet.Builder builder =
-        TrainingSet.builder(OutcomesFile.read(input.outcomes), new TrainingSet.Window(from, to, courses));
+        TrainingSet.builder(
+            OutcomesFile.read(input.outcomes), new TrainingSet.Window(from, to, courses));
     try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ)) {
       if (!streams.streamExists(riskStream)) {
         throw new IllegalArgumentException(
-            "stream " + riskStream + " does not exist on " + streams.describe()
+            "stream "
+                + riskStream
+                + " does not exist on "
+                + streams.describe()
                 + "; run 'process' (which writes it) first, or name another with --risk-stream");
       }
       long[] read = {0};
-      StreamDump.forEach(streams, riskStream, body -> {
-        read[0]++;
-        try {
-          builder.add(RiskScoreCodec.decode(body));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(
-              "message " + read[0] + " of " + riskStream + " is not a risk record (" + e.getMessage()
-                  + "); is --risk-stream right?", e);
-        }
-      });
+      StreamDump.forEach(
+          streams,
+          riskStream,
+          body -> {
+            read[0]++;
+            try {
+              builder.add(RiskScoreCodec.decode(body));
+            } catch (IllegalArgumentException e) {
+              throw new IllegalArgumentException(
+                  "message "
+                      + read[0]
+                      + " of "
+                      + riskStream
+                      + " is not a risk record ("
+                      + e.getMessage()
+                      + "); is --risk-stream right?",
+                  e);
+            }
+          });
     }
     return builder.build();
   }
@@ -172,10 +226,14 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Instant convert(String value) {
       try {
-        return value.contains("T") ? Instant.parse(value) : LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+        return value.contains("T")
+            ? Instant.parse(value)
+            : LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
       } catch (DateTimeParseException e) {
         throw new CommandLine.TypeConversionException(
-            "'" + value + "' is not an ISO-8601 instant (2013-02-04T00:00:00Z) or date (2013-02-04)");
+            "'"
+                + value
+                + "' is not an ISO-8601 instant (2013-02-04T00:00:00Z) or date (2013-02-04)");
       }
     }
   }

@@ -61,7 +61,8 @@ class TrainCommandTest {
             .setExecutionExceptionHandler(new ErrorHandler());
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    List<String> all = new ArrayList<>(List.of("--broker", "embedded", "--embedded-dir", logDir.toString()));
+    List<String> all =
+        new ArrayList<>(List.of("--broker", "embedded", "--embedded-dir", logDir.toString()));
     all.addAll(List.of(args));
     return new Result(cl.execute(all.toArray(String[]::new)), out.toString(), err.toString());
   }
@@ -85,19 +86,30 @@ class TrainCommandTest {
           FinalResult result = FinalResult.values()[s % 4];
           Integer leaves = result == FinalResult.WITHDRAWN ? 30 + s % 40 : null;
           results.add(
-              new Outcome(student, "AAA-2013B", result,
+              new Outcome(
+                  student,
+                  "AAA-2013B",
+                  result,
                   leaves == null ? null : START.plus(Duration.ofDays(leaves))));
           for (int day = 0; day <= 84; day++) {
             if (leaves != null && day > leaves) {
               break;
             }
-            double active = Math.max(0, (result.atRisk() ? 0.6 : 1.0) + 0.4 * random.nextGaussian());
+            double active =
+                Math.max(0, (result.atRisk() ? 0.6 : 1.0) + 0.4 * random.nextGaussian());
             Map<String, Double> features = new LinkedHashMap<>();
             features.put("activeDays7Rel", active);
             features.put("daysSinceActive", (double) random.nextInt(result.atRisk() ? 10 : 4));
             features.put("courseDay", (double) day);
-            RiskScore r = new RiskScore(student, "AAA-2013B", START.plus(Duration.ofDays(day)),
-                0.5, List.of(), features, "rules");
+            RiskScore r =
+                new RiskScore(
+                    student,
+                    "AAA-2013B",
+                    START.plus(Duration.ofDays(day)),
+                    0.5,
+                    List.of(),
+                    features,
+                    "rules");
             writer.append(id++, RiskScoreCodec.encode(r));
             if (day >= 7 && day % 7 == 0 && (leaves == null || day < leaves)) {
               weeklyRecordsWhileEnrolled++;
@@ -113,12 +125,21 @@ class TrainCommandTest {
   @Test
   void shouldFitOnWeeklyCutOffsWhileEnrolledAndWriteAReproducibleModel() throws Exception {
     Path model = dir.resolve("out/oulad.json");
-    Result r = train("--outcomes", outcomes.toString(), "--model", model.toString(),
-        "--features", "activeDays7Rel,daysSinceActive,courseDay", "--log1p", "daysSinceActive");
+    Result r =
+        train(
+            "--outcomes",
+            outcomes.toString(),
+            "--model",
+            model.toString(),
+            "--features",
+            "activeDays7Rel,daysSinceActive,courseDay",
+            "--log1p",
+            "daysSinceActive");
     assertThat(r.err).isEmpty();
     assertThat(r.code).isZero();
     RiskModel loaded = RiskModel.load(model);
-    assertThat(loaded.featureNames()).containsExactly("activeDays7Rel", "daysSinceActive", "courseDay");
+    assertThat(loaded.featureNames())
+        .containsExactly("activeDays7Rel", "daysSinceActive", "courseDay");
     assertThat(loaded.version()).startsWith("oulad@");
     ModelFile.Training t = loaded.file().training();
     assertThat(t.rows()).isEqualTo(weeklyRecordsWhileEnrolled);
@@ -129,28 +150,62 @@ class TrainCommandTest {
     assertThat(loaded.file().features().get(1).coefficient()).isPositive();
     assertThat(loaded.file().heldOut().auc()).isGreaterThan(0.8);
     assertThat(r.out)
-        .contains("rows: " + String.format(java.util.Locale.ROOT, "%,d", weeklyRecordsWhileEnrolled))
+        .contains(
+            "rows: " + String.format(java.util.Locale.ROOT, "%,d", weeklyRecordsWhileEnrolled))
         .contains("after withdrawal")
         .contains("ROC AUC")
         .contains("week 4")
         .contains("wrote " + model);
 
     Path again = dir.resolve("again.json");
-    assertThat(train("--outcomes", outcomes.toString(), "--model", again.toString(), "--name", "oulad",
-        "--features", "activeDays7Rel,daysSinceActive,courseDay", "--log1p", "daysSinceActive").code).isZero();
+    assertThat(
+            train(
+                    "--outcomes",
+                    outcomes.toString(),
+                    "--model",
+                    again.toString(),
+                    "--name",
+                    "oulad",
+                    "--features",
+                    "activeDays7Rel,daysSinceActive,courseDay",
+                    "--log1p",
+                    "daysSinceActive")
+                .code)
+        .isZero();
     assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(model));
   }
 
   @Test
   void shouldRestrictToTheWindowAndCourses() throws Exception {
     Path model = dir.resolve("m.json");
-    Result r = train("--outcomes", outcomes.toString(), "--model", model.toString(),
-        "--from", "2013-02-18", "--to", "2013-03-18T00:00:00Z", "--courses", "AAA-*", "--features", "all");
+    Result r =
+        train(
+            "--outcomes",
+            outcomes.toString(),
+            "--model",
+            model.toString(),
+            "--from",
+            "2013-02-18",
+            "--to",
+            "2013-03-18T00:00:00Z",
+            "--courses",
+            "AAA-*",
+            "--features",
+            "all");
     assertThat(r.code).as(r.err).isZero();
     ModelFile.Training t = RiskModel.load(model).file().training();
     assertThat(t.from()).isEqualTo(Instant.parse("2013-02-18T00:00:00Z"));
     assertThat(t.to()).isEqualTo(Instant.parse("2013-03-11T00:00:00Z"));
-    Result none = train("--outcomes", outcomes.toString(), "--model", model.toString(), "--courses", "BBB-*", "--features", "all");
+    Result none =
+        train(
+            "--outcomes",
+            outcomes.toString(),
+            "--model",
+            model.toString(),
+            "--courses",
+            "BBB-*",
+            "--features",
+            "all");
     assertThat(none.code).isNotZero();
     assertThat(none.err).contains("0 training rows").contains("--courses");
   }
@@ -159,21 +214,47 @@ class TrainCommandTest {
   void shouldExportTheRowsAndFitTheSameModelFromThem() throws Exception {
     Path fromStream = dir.resolve("a.json");
     Path rows = dir.resolve("rows.csv");
-    assertThat(train("--outcomes", outcomes.toString(), "--model", fromStream.toString(),
-        "--export-rows", rows.toString(), "--name", "m", "--features", "daysSinceActive,activeDays7Rel").code).isZero();
+    assertThat(
+            train(
+                    "--outcomes",
+                    outcomes.toString(),
+                    "--model",
+                    fromStream.toString(),
+                    "--export-rows",
+                    rows.toString(),
+                    "--name",
+                    "m",
+                    "--features",
+                    "daysSinceActive,activeDays7Rel")
+                .code)
+        .isZero();
     assertThat(Files.readAllLines(rows).get(0))
         .isEqualTo("studentId,courseId,at,label,activeDays7Rel,daysSinceActive,courseDay");
     Path fromCsv = dir.resolve("b.json");
-    Result r = train("--rows", rows.toString(), "--model", fromCsv.toString(), "--name", "m",
-        "--features", "daysSinceActive,activeDays7Rel");
+    Result r =
+        train(
+            "--rows",
+            rows.toString(),
+            "--model",
+            fromCsv.toString(),
+            "--name",
+            "m",
+            "--features",
+            "daysSinceActive,activeDays7Rel");
     assertThat(r.code).as(r.err).isZero();
     assertThat(Files.readAllBytes(fromCsv)).isEqualTo(Files.readAllBytes(fromStream));
   }
 
   @Test
   void shouldExplainAMissingStreamOrBadOptions() {
-    Result missing = train("--outcomes", outcomes.toString(), "--model", dir.resolve("m.json").toString(),
-        "--risk-stream", "nope");
+    Result missing =
+        train(
+            "--outcomes",
+            outcomes.toString(),
+            "--model",
+            dir.resolve("m.json").toString(),
+            "--risk-stream",
+            "nope");
     assertThat(missing.code).isNotZero();
     assertThat(missing.err).contains("stream nope does not exist").contains("--risk-stream");
     Result notTheBuiltInFeatures =
@@ -182,7 +263,8 @@ class TrainCommandTest {
     assertThat(notTheBuiltInFeatures.err)
         .contains("feature '" + RiskModel.builtIn().featureNames().get(0) + "' is not in the data")
         .contains("activeDays7Rel");
-    Result badTime = train("--outcomes", outcomes.toString(), "--model", "m.json", "--from", "yesterday");
+    Result badTime =
+        train("--outcomes", outcomes.toString(), "--model", "m.json", "--from", "yesterday");
     assertThat(badTime.code).isNotZero();
     assertThat(badTime.err).contains("'yesterday' is not an ISO-8601 instant");
     Result both = train("--outcomes", outcomes.toString(), "--rows", "r.csv", "--model", "m.json");

@@ -13,11 +13,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Labelled feature rows as CSV, to fit on features computed elsewhere or to inspect the rows
- * {@code train} fitted on: a header {@code studentId,courseId,at,label,<feature>...}, then one row
- * per student, course and cut-off; {@code at} an ISO-8601 instant, {@code label} 1 (withdrew or
- * failed) or 0, a missing value empty. A {@code courseDay} feature, when present, gives the row's
- * course day (the per-week metrics need it).
+ * Labelled feature rows as CSV, to fit on features computed elsewhere or to inspect the rows {@code
+ * train} fitted on: a header {@code studentId,courseId,at,label,<feature>...}, then one row per
+ * student, course and cut-off; {@code at} an ISO-8601 instant, {@code label} 1 (withdrew or failed)
+ * or 0, a missing value empty. A {@code courseDay} feature, when present, gives the row's course
+ * day (the per-week metrics need it).
  */
 public final class FeatureCsv {
   private static final List<String> KEYS = List.of("studentId", "courseId", "at", "label");
@@ -52,7 +52,8 @@ public final class FeatureCsv {
   public static TrainingSet read(Path file) throws IOException {
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String headerLine = r.readLine();
-      List<String> header = headerLine == null ? List.of() : Arrays.asList(headerLine.strip().split(",", -1));
+      List<String> header =
+          headerLine == null ? List.of() : Arrays.asList(headerLine.strip().split(",", -1));
       if (header.size() < KEYS.size() + 1 || !header.subList(0, KEYS.size()).equals(KEYS)) {
         throw new IllegalArgumentException(
             file + ": line 1 must be 'studentId,courseId,at,label' followed by the feature names");
@@ -80,9 +81,12 @@ public final class FeatureCsv {
           }
           rows.add(
               new TrainingSet.Row(
-                  f[0].strip(), f[1].strip(), Instant.parse(f[2].strip()),
+                  f[0].strip(),
+                  f[1].strip(),
+                  Instant.parse(f[2].strip()),
                   courseDay < 0 || Double.isNaN(values[courseDay]) ? 0 : (int) values[courseDay],
-                  label(f[3].strip()), values));
+                  label(f[3].strip()),
+                  values));
         } catch (DateTimeParseException e) {
           throw new IllegalArgumentException(
               file + ": line " + n + ": at '" + f[2] + "' is not an ISO-8601 instant");

@@ -5,8 +5,8 @@ import java.util.zip.CRC32;
 
 /**
  * Which students are held out of a fit to measure it: by a hash of the student id, so the split is
- * the same on every run and machine, and a student's every course and week falls on one side
- * (rows of one student are not independent; splitting rows would leak).
+ * the same on every run and machine, and a student's every course and week falls on one side (rows
+ * of one student are not independent; splitting rows would leak).
  */
 final class HeldOutSplit {
   private static final int BUCKETS = 10_000;

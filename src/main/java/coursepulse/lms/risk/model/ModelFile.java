@@ -47,7 +47,8 @@ public record ModelFile(
    * @param std training standard deviation of the transformed value, &gt; 0
    * @param coefficient log-odds per standard deviation
    */
-  public record Feature(String name, Transform transform, double mean, double std, double coefficient) {
+  public record Feature(
+      String name, Transform transform, double mean, double std, double coefficient) {
     public Feature {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(transform, "transform");
@@ -85,12 +86,16 @@ public record ModelFile(
    * @param pairs distinct student-course pairs
    * @param positiveRate share of rows labelled at risk
    * @param auc ROC AUC over all rows; {@code null} when one class is absent
-   * @param aucByWeek ROC AUC of the rows at the end of course week k (course day 7k), for the
-   *     weeks reported; a week maps to {@code null} when it lacks one class
+   * @param aucByWeek ROC AUC of the rows at the end of course week k (course day 7k), for the weeks
+   *     reported; a week maps to {@code null} when it lacks one class
    * @param logLoss mean negative log-likelihood
    */
   public record HeldOut(
-      long n, long pairs, double positiveRate, Double auc, SortedMap<Integer, Double> aucByWeek,
+      long n,
+      long pairs,
+      double positiveRate,
+      Double auc,
+      SortedMap<Integer, Double> aucByWeek,
       double logLoss) {
     public HeldOut {
       aucByWeek = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(aucByWeek));

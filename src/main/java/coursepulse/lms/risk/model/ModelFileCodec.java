@@ -176,9 +176,14 @@ public final class ModelFileCodec {
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       throw new IllegalArgumentException(
-          "model file " + source + " is not valid JSON"
-              + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
-              + ": " + e.getOriginalMessage(),
+          "model file "
+              + source
+              + " is not valid JSON"
+              + (at == null
+                  ? ""
+                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+              + ": "
+              + e.getOriginalMessage(),
           e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -201,8 +206,11 @@ public final class ModelFileCodec {
     }
     if (format.asInt() != ModelFile.FORMAT) {
       throw new IllegalArgumentException(
-          "format " + format.asInt() + " is not supported (this build reads format "
-              + ModelFile.FORMAT + "); use the coursepulse version that wrote it or retrain");
+          "format "
+              + format.asInt()
+              + " is not supported (this build reads format "
+              + ModelFile.FORMAT
+              + "); use the coursepulse version that wrote it or retrain");
     }
     JsonNode features = n.get("features");
     if (features == null || !features.isArray() || features.isEmpty()) {
@@ -280,7 +288,8 @@ public final class ModelFileCodec {
         byWeek.put(
             Integer.parseInt(e.getKey()), e.getValue().isNull() ? null : e.getValue().asDouble());
       } catch (NumberFormatException ex) {
-        throw new IllegalArgumentException(where + ".aucByWeek: '" + e.getKey() + "' is not a week");
+        throw new IllegalArgumentException(
+            where + ".aucByWeek: '" + e.getKey() + "' is not a week");
       }
     }
     return new ModelFile.HeldOut(

@@ -39,7 +39,8 @@ public final class ModelTrainer {
    * @param transforms per feature; a feature not named here is used as it is
    * @param heldOutShare share of students held out for the metrics, in [0, 1)
    */
-  public record Options(String name, double c, Map<String, Transform> transforms, double heldOutShare) {
+  public record Options(
+      String name, double c, Map<String, Transform> transforms, double heldOutShare) {
     /** The default share of students held out. */
     public static final double HELD_OUT_SHARE = 0.2;
 
@@ -84,8 +85,8 @@ public final class ModelTrainer {
   /**
    * Fits and measures a model.
    *
-   * @throws IllegalArgumentException when the training rows lack one of the classes, or a
-   *     transform names a feature the data does not have
+   * @throws IllegalArgumentException when the training rows lack one of the classes, or a transform
+   *     names a feature the data does not have
    */
   public static RiskModel fit(TrainingSet set, Options options) {
     List<String> names = set.featureNames();
@@ -107,7 +108,10 @@ public final class ModelTrainer {
     long positives = train.stream().filter(TrainingSet.Row::atRisk).count();
     if (positives == 0 || positives == train.size()) {
       throw new IllegalArgumentException(
-          "the " + train.size() + " training rows are all " + (positives == 0 ? "not " : "")
+          "the "
+              + train.size()
+              + " training rows are all "
+              + (positives == 0 ? "not " : "")
               + "at risk; a model needs both students who withdrew or failed and students who"
               + " passed (check --outcomes, --from/--to and --courses)");
     }
@@ -138,7 +142,9 @@ public final class ModelTrainer {
             trainedWith()));
   }
 
-  /** Mean and (population) standard deviation of each transformed feature over the present values. */
+  /**
+   * Mean and (population) standard deviation of each transformed feature over the present values.
+   */
   private static void standardisation(
       List<TrainingSet.Row> rows, Transform[] transforms, double[] mean, double[] std) {
     for (int i = 0; i < mean.length; i++) {
@@ -218,7 +224,13 @@ public final class ModelTrainer {
     }
     long rows = set.rows().size();
     return new ModelFile.Training(
-        from, to, List.copyOf(courses), rows, pairs.size(), (double) positives / rows, heldOutShare);
+        from,
+        to,
+        List.copyOf(courses),
+        rows,
+        pairs.size(),
+        (double) positives / rows,
+        heldOutShare);
   }
 
   private static ModelFile.HeldOut measure(
@@ -266,7 +278,12 @@ public final class ModelTrainer {
   /** The library, its version and the solver, for the model file. */
   static String trainedWith() {
     int v = Linear.getVersion();
-    return "de.bwaldvogel:liblinear " + v / 100 + "." + v % 100
-        + " (L2R_LR: primal trust-region Newton, eps " + EPSILON + ", intercept not regularised)";
+    return "de.bwaldvogel:liblinear "
+        + v / 100
+        + "."
+        + v % 100
+        + " (L2R_LR: primal trust-region Newton, eps "
+        + EPSILON
+        + ", intercept not regularised)";
   }
 }

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A student's risk in a course from their features: logistic regression over standardised
- * features, {@code score = 1 / (1 + exp(-(intercept + sum coefficient_i * z_i)))} with {@code z_i =
+ * A student's risk in a course from their features: logistic regression over standardised features,
+ * {@code score = 1 / (1 + exp(-(intercept + sum coefficient_i * z_i)))} with {@code z_i =
  * (transform_i(x_i) - mean_i) / std_i}. A missing (or non-finite) feature scores as its training
  * mean ({@code z = 0}), so a feature that cannot be computed yet neither raises nor lowers the
  * risk. Immutable and thread-safe; scoring allocates nothing beyond its result and walks arrays
@@ -107,7 +107,9 @@ public final class RiskModel {
     return names;
   }
 
-  /** Name and the first 8 hex digits of the SHA-256 of the model file, e.g. {@code oulad@3f2a9c1d}. */
+  /**
+   * Name and the first 8 hex digits of the SHA-256 of the model file, e.g. {@code oulad@3f2a9c1d}.
+   */
   public String version() {
     return version;
   }
@@ -126,7 +128,9 @@ public final class RiskModel {
     return 1 / (1 + Math.exp(-logit));
   }
 
-  /** Every feature's share of the score's log-odds, most risk-increasing first (ties: model order). */
+  /**
+   * Every feature's share of the score's log-odds, most risk-increasing first (ties: model order).
+   */
   public List<Contribution> contributions(Map<String, Double> features) {
     Contribution[] out = new Contribution[name.length];
     for (int i = 0; i < name.length; i++) {
@@ -148,7 +152,9 @@ public final class RiskModel {
 
   /** The raw value whose transform is the mean (for reporting what a missing value counts as). */
   private double rawMean(int i) {
-    return transform[i] == Transform.LOG1P ? Math.copySign(Math.expm1(Math.abs(mean[i])), mean[i]) : mean[i];
+    return transform[i] == Transform.LOG1P
+        ? Math.copySign(Math.expm1(Math.abs(mean[i])), mean[i])
+        : mean[i];
   }
 
   private static String shortHash(byte[] bytes) {
@@ -169,7 +175,8 @@ public final class RiskModel {
     static final RiskModel MODEL = read();
 
     private static RiskModel read() {
-      try (InputStream in = RiskModel.class.getClassLoader().getResourceAsStream(BUILT_IN_RESOURCE)) {
+      try (InputStream in =
+          RiskModel.class.getClassLoader().getResourceAsStream(BUILT_IN_RESOURCE)) {
         if (in == null) {
           throw new IllegalStateException(BUILT_IN_RESOURCE + " is missing from the class path");
         }

@@ -17,20 +17,38 @@ public final class TrainingReport {
         String.format(
             Locale.ROOT,
             "rows: %,d at weekly cut-offs, %,d student-courses in %s, %.1f %% at risk, %s to %s%n",
-            t.rows(), t.pairs(), String.join(" ", t.courses()), 100 * t.positiveRate(), t.from(), t.to()));
+            t.rows(),
+            t.pairs(),
+            String.join(" ", t.courses()),
+            100 * t.positiveRate(),
+            t.from(),
+            t.to()));
     out.append(
         String.format(
             Locale.ROOT,
-            "skipped records: %,d not at a cut-off, %,d outside --from/--to, %,d other courses,"
-                + " %,d without an outcome, %,d after withdrawal, %,d later or repeated records of a cut-off day%n",
-            s.notCutOff(), s.outsideWindow(), s.otherCourse(), s.noOutcome(), s.notEnrolled(),
+            "skipped records: %,d not at a cut-off, %,d outside --from/--to, %,d other courses, %,d"
+                + " without an outcome, %,d after withdrawal, %,d later or repeated records of a"
+                + " cut-off day%n",
+            s.notCutOff(),
+            s.outsideWindow(),
+            s.otherCourse(),
+            s.noOutcome(),
+            s.notEnrolled(),
             s.duplicates()));
-    out.append(String.format(Locale.ROOT, "model %s (C %s), log-odds per standard deviation:%n", model.version(), file.c()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "model %s (C %s), log-odds per standard deviation:%n",
+            model.version(),
+            file.c()));
     out.append(String.format(Locale.ROOT, "  %-24s %+.4f%n", "(intercept)", file.intercept()));
     for (ModelFile.Feature f : file.features()) {
       out.append(
           String.format(
-              Locale.ROOT, "  %-24s %+.4f%s%n", f.name(), f.coefficient(),
+              Locale.ROOT,
+              "  %-24s %+.4f%s%n",
+              f.name(),
+              f.coefficient(),
               f.transform() == Transform.NONE ? "" : "  (" + f.transform().label() + ")"));
     }
     ModelFile.HeldOut h = file.heldOut();
@@ -42,7 +60,10 @@ public final class TrainingReport {
         String.format(
             Locale.ROOT,
             "held out (%.0f %% of students): %,d rows, %,d student-courses, %.1f %% at risk%n",
-            100 * t.heldOutShare(), h.n(), h.pairs(), 100 * h.positiveRate()));
+            100 * t.heldOutShare(),
+            h.n(),
+            h.pairs(),
+            100 * h.positiveRate()));
     out.append("  ROC AUC ").append(auc(h.auc()));
     for (Map.Entry<Integer, Double> e : h.aucByWeek().entrySet()) {
       out.append(", week ").append(e.getKey()).append(' ').append(auc(e.getValue()));

@@ -36,7 +36,12 @@ public final class TrainingSet {
    *     copied: do not modify)
    */
   public record Row(
-      String studentId, String courseId, Instant at, int courseDay, boolean atRisk, double[] values) {
+      String studentId,
+      String courseId,
+      Instant at,
+      int courseDay,
+      boolean atRisk,
+      double[] values) {
     public Row {
       Objects.requireNonNull(studentId, "studentId");
       Objects.requireNonNull(courseId, "courseId");
@@ -96,7 +101,11 @@ public final class TrainingSet {
    *     records at the same time the last read (a replay re-emits the same values)
    */
   public record Skipped(
-      long notCutOff, long outsideWindow, long otherCourse, long noOutcome, long notEnrolled,
+      long notCutOff,
+      long outsideWindow,
+      long otherCourse,
+      long noOutcome,
+      long notEnrolled,
       long duplicates) {}
 
   private final List<String> featureNames;
@@ -108,8 +117,15 @@ public final class TrainingSet {
     for (Row r : rows) {
       if (r.values().length != featureNames.size()) {
         throw new IllegalArgumentException(
-            "row " + r.studentId() + "/" + r.courseId() + " has " + r.values().length
-                + " values for " + featureNames.size() + " features");
+            "row "
+                + r.studentId()
+                + "/"
+                + r.courseId()
+                + " has "
+                + r.values().length
+                + " values for "
+                + featureNames.size()
+                + " features");
       }
     }
     List<Row> sorted = new ArrayList<>(rows);
@@ -130,8 +146,8 @@ public final class TrainingSet {
   }
 
   /**
-   * The rows of {@code scores} (records of {@code 05-Risk}) at course-week cut-offs (course day
-   * 7, 14, …) within {@code window}, labelled from {@code outcomes} ({@link
+   * The rows of {@code scores} (records of {@code 05-Risk}) at course-week cut-offs (course day 7,
+   * 14, …) within {@code window}, labelled from {@code outcomes} ({@link
    * coursepulse.lms.outcome.FinalResult#atRisk()}), while the student was still enrolled (before
    * {@code withdrawnAt}; a withdrawal without a date keeps every row). When several records share
    * student, course and course day, the earliest counts (the cut-off; later ones that day are score
@@ -225,8 +241,12 @@ public final class TrainingSet {
         }
         rows.add(
             new Row(
-                s.studentId(), s.courseId(), s.at(), e.getKey().courseDay(),
-                outcomeByKey.get(e.getKey()).finalResult().atRisk(), values));
+                s.studentId(),
+                s.courseId(),
+                s.at(),
+                e.getKey().courseDay(),
+                outcomeByKey.get(e.getKey()).finalResult().atRisk(),
+                values));
       }
       return new TrainingSet(
           featureNames,

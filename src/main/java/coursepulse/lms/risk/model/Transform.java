@@ -45,7 +45,10 @@ public enum Transform {
       }
     }
     throw new IllegalArgumentException(
-        "unknown transform '" + text + "' (known: "
-            + Arrays.stream(values()).map(Transform::label).collect(Collectors.joining(", ")) + ")");
+        "unknown transform '"
+            + text
+            + "' (known: "
+            + Arrays.stream(values()).map(Transform::label).collect(Collectors.joining(", "))
+            + ")");
   }
 }

@@ -55,9 +55,15 @@ class ModelFileCodecTest {
             0.25,
             0.5,
             new ModelFile.Training(
-                Instant.parse("2013-02-11T00:00:00Z"), Instant.parse("2013-06-30T00:00:00Z"),
-                List.of("AAA-2013B", "BBB-2013B"), 1000, 100, 0.41234, 0.2),
-            new ModelFile.HeldOut(200, 20, 0.4, 0.81234, new TreeMap<>(java.util.Map.of(2, 0.7, 4, 0.75)), 0.5),
+                Instant.parse("2013-02-11T00:00:00Z"),
+                Instant.parse("2013-06-30T00:00:00Z"),
+                List.of("AAA-2013B", "BBB-2013B"),
+                1000,
+                100,
+                0.41234,
+                0.2),
+            new ModelFile.HeldOut(
+                200, 20, 0.4, 0.81234, new TreeMap<>(java.util.Map.of(2, 0.7, 4, 0.75)), 0.5),
             "lib 1.0");
     byte[] bytes = ModelFileCodec.write(full);
     String text = new String(bytes, UTF_8);
@@ -96,7 +102,10 @@ class ModelFileCodecTest {
 
   @Test
   void shouldRefuseAnUnknownFormatVersion() throws Exception {
-    assertLoadFails(VALID.replace("\"format\": 1", "\"format\": 2"), "format 2 is not supported", "reads format 1");
+    assertLoadFails(
+        VALID.replace("\"format\": 1", "\"format\": 2"),
+        "format 2 is not supported",
+        "reads format 1");
     assertLoadFails(VALID.replace("\"format\": 1,", ""), "missing 'format'");
   }
 
@@ -105,9 +114,13 @@ class ModelFileCodecTest {
     assertLoadFails(VALID.replace("\"std\": 2, ", ""), "features[0] (a): missing 'std'");
     assertLoadFails(VALID.replace("\"std\": 2", "\"std\": 0"), "'std' must be > 0");
     assertLoadFails(VALID.replace("\"none\"", "\"sqrt\""), "unknown transform 'sqrt'", "log1p");
-    assertLoadFails(VALID.replace("\"intercept\": -1", "\"intercept\": \"-1\""), "missing 'intercept' (a number)");
+    assertLoadFails(
+        VALID.replace("\"intercept\": -1", "\"intercept\": \"-1\""),
+        "missing 'intercept' (a number)");
     assertLoadFails(VALID.replace("\"name\": \"m\", ", ""), "missing 'name'");
-    assertLoadFails(VALID.replace("\"features\": [", "\"features\": [], \"x\": ["), "'features' must be a non-empty array");
+    assertLoadFails(
+        VALID.replace("\"features\": [", "\"features\": [], \"x\": ["),
+        "'features' must be a non-empty array");
     assertLoadFails(
         VALID.replace("\"coefficient\": 1.25}", "\"coefficient\": 1.25}, {\"name\": \"a\"}"),
         "features[1]: feature 'a' appears twice");

@@ -70,15 +70,20 @@ class ModelTrainerTest {
     RiskModel ordered = ModelTrainer.fit(DATA, OPTIONS);
     List<TrainingSet.Row> shuffled = new ArrayList<>(DATA.rows());
     Collections.shuffle(shuffled, new Random(7));
-    RiskModel fromShuffled = ModelTrainer.fit(TrainingSet.of(SyntheticRows.FEATURES, shuffled), OPTIONS);
+    RiskModel fromShuffled =
+        ModelTrainer.fit(TrainingSet.of(SyntheticRows.FEATURES, shuffled), OPTIONS);
     assertThat(fromShuffled.file()).isEqualTo(ordered.file());
     assertThat(fromShuffled.version()).isEqualTo(ordered.version());
   }
 
   @Test
   void shouldRegulariseMoreWithASmallerC() {
-    double strong = Math.abs(coefficients(ModelTrainer.fit(DATA, ModelTrainer.Options.of("a", 0.0001))).get("risk"));
-    double weak = Math.abs(coefficients(ModelTrainer.fit(DATA, ModelTrainer.Options.of("b", 1.0))).get("risk"));
+    double strong =
+        Math.abs(
+            coefficients(ModelTrainer.fit(DATA, ModelTrainer.Options.of("a", 0.0001))).get("risk"));
+    double weak =
+        Math.abs(
+            coefficients(ModelTrainer.fit(DATA, ModelTrainer.Options.of("b", 1.0))).get("risk"));
     assertThat(strong).isLessThan(weak / 2);
   }
 
@@ -86,9 +91,12 @@ class ModelTrainerTest {
   void shouldRefuseRowsOfOneClass() {
     List<TrainingSet.Row> allPass = new ArrayList<>();
     for (TrainingSet.Row r : DATA.rows()) {
-      allPass.add(new TrainingSet.Row(r.studentId(), r.courseId(), r.at(), r.courseDay(), false, r.values()));
+      allPass.add(
+          new TrainingSet.Row(
+              r.studentId(), r.courseId(), r.at(), r.courseDay(), false, r.values()));
     }
-    assertThatThrownBy(() -> ModelTrainer.fit(TrainingSet.of(SyntheticRows.FEATURES, allPass), OPTIONS))
+    assertThatThrownBy(
+            () -> ModelTrainer.fit(TrainingSet.of(SyntheticRows.FEATURES, allPass), OPTIONS))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("all not at risk")
         .hasMessageContaining("--outcomes");
@@ -111,7 +119,8 @@ class ModelTrainerTest {
       if (r.courseDay() == 7) {
         v[0] = Double.NaN; // e.g. no grade yet in week 1
       }
-      rows.add(new TrainingSet.Row(r.studentId(), r.courseId(), r.at(), r.courseDay(), r.atRisk(), v));
+      rows.add(
+          new TrainingSet.Row(r.studentId(), r.courseId(), r.at(), r.courseDay(), r.atRisk(), v));
     }
     RiskModel model = ModelTrainer.fit(TrainingSet.of(SyntheticRows.FEATURES, rows), OPTIONS);
     assertThat(coefficients(model).get("risk")).isGreaterThan(1.5);

@@ -61,7 +61,9 @@ class RiskModelTest {
   void shouldExplainTheScoreMostRiskIncreasingFirst() {
     Map<String, Double> x = Map.of("silentDays", 12.0, "activeRel", 1.5);
     List<Contribution> why = MODEL.contributions(x);
-    assertThat(why).extracting(Contribution::feature).containsExactly("silentDays", "noise", "activeRel");
+    assertThat(why)
+        .extracting(Contribution::feature)
+        .containsExactly("silentDays", "noise", "activeRel");
     assertThat(why.get(0).value()).isEqualTo(12.0);
     assertThat(why.get(0).contribution()).isGreaterThan(0);
     assertThat(why.get(2).contribution()).isLessThan(0);
@@ -74,7 +76,10 @@ class RiskModelTest {
   @Test
   void shouldReportTheRawMeanOfATransformedMissingFeature() {
     Contribution silent =
-        MODEL.contributions(Map.of()).stream().filter(c -> c.feature().equals("silentDays")).findFirst().orElseThrow();
+        MODEL.contributions(Map.of()).stream()
+            .filter(c -> c.feature().equals("silentDays"))
+            .findFirst()
+            .orElseThrow();
     assertThat(Math.log1p(silent.value())).isCloseTo(1.0, within(1e-12));
   }
 
@@ -85,8 +90,7 @@ class RiskModelTest {
     Path file = dir.resolve("m.json");
     Files.write(file, ModelFileCodec.write(FILE));
     assertThat(RiskModel.load(file).version()).isEqualTo(MODEL.version());
-    ModelFile changed =
-        new ModelFile("hand", null, FILE.features(), -0.3, null, null, null, null);
+    ModelFile changed = new ModelFile("hand", null, FILE.features(), -0.3, null, null, null, null);
     assertThat(RiskModel.of(changed).version()).isNotEqualTo(MODEL.version()).startsWith("hand@");
   }
 
@@ -95,16 +99,28 @@ class RiskModelTest {
     RiskModel builtIn = RiskModel.builtIn();
     assertThat(builtIn.featureNames())
         .containsExactly(
-            "activeDays28Pct", "activeDays7Pct", "daysSinceActivePct", "clicks14Pct", "submittedPct",
-            "missedShare", "earnedShare", "scoreVsClass", "logCourseWeek");
+            "activeDays28Pct",
+            "activeDays7Pct",
+            "daysSinceActivePct",
+            "clicks14Pct",
+            "submittedPct",
+            "missedShare",
+            "earnedShare",
+            "scoreVsClass",
+            "logCourseWeek");
     assertThat(builtIn.version()).startsWith("placeholder@");
     assertThat(builtIn.file().description()).contains("PLACEHOLDER");
-    try (InputStream in = getClass().getClassLoader().getResourceAsStream(RiskModel.BUILT_IN_RESOURCE)) {
+    try (InputStream in =
+        getClass().getClassLoader().getResourceAsStream(RiskModel.BUILT_IN_RESOURCE)) {
       byte[] bytes = in.readAllBytes();
       assertThat(ModelFileCodec.write(ModelFileCodec.read(bytes, "resource"))).isEqualTo(bytes);
     }
-    double quiet = builtIn.score(Map.of("activeDays7Pct", 0.05, "activeDays28Pct", 0.1, "daysSinceActivePct", 0.95));
-    double busy = builtIn.score(Map.of("activeDays7Pct", 0.8, "activeDays28Pct", 0.9, "daysSinceActivePct", 0.2));
+    double quiet =
+        builtIn.score(
+            Map.of("activeDays7Pct", 0.05, "activeDays28Pct", 0.1, "daysSinceActivePct", 0.95));
+    double busy =
+        builtIn.score(
+            Map.of("activeDays7Pct", 0.8, "activeDays28Pct", 0.9, "daysSinceActivePct", 0.2));
     assertThat(quiet).isGreaterThan(busy);
   }
 }

@@ -17,7 +17,9 @@ final class SyntheticRows {
 
   private SyntheticRows() {}
 
-  /** {@code students} students in one course, one row per week 1..{@code weeks}, each its own draw. */
+  /**
+   * {@code students} students in one course, one row per week 1..{@code weeks}, each its own draw.
+   */
   static List<TrainingSet.Row> draw(long seed, int students, int weeks) {
     Random random = new Random(seed);
     List<TrainingSet.Row> rows = new ArrayList<>();
@@ -31,7 +33,11 @@ final class SyntheticRows {
         boolean atRisk = random.nextDouble() < 1 / (1 + Math.exp(-logit));
         rows.add(
             new TrainingSet.Row(
-                "s" + s, "C-2013B", START.plus(Duration.ofDays(7L * w)), 7 * w, atRisk,
+                "s" + s,
+                "C-2013B",
+                START.plus(Duration.ofDays(7L * w)),
+                7 * w,
+                atRisk,
                 new double[] {risk, engagement, noise, clicks}));
       }
     }

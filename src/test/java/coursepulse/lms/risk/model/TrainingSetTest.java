@@ -22,7 +22,8 @@ class TrainingSetTest {
     Map<String, Double> f = new LinkedHashMap<>();
     f.put("active", active);
     f.put(TrainingSet.COURSE_DAY, (double) day);
-    return new RiskScore(student, course, START.plus(Duration.ofDays(day)), 0.5, List.of(), f, "rules");
+    return new RiskScore(
+        student, course, START.plus(Duration.ofDays(day)), 0.5, List.of(), f, "rules");
   }
 
   private static final List<Outcome> OUTCOMES =
@@ -47,9 +48,13 @@ class TrainingSetTest {
     TrainingSet set = TrainingSet.fromScores(scores, OUTCOMES, TrainingSet.Window.ALL);
     assertThat(set.featureNames()).containsExactly("active", "courseDay");
     assertThat(set.rows())
-        .extracting(r -> r.studentId() + "/" + r.courseId() + "/" + r.courseDay() + "/" + r.atRisk())
+        .extracting(
+            r -> r.studentId() + "/" + r.courseId() + "/" + r.courseDay() + "/" + r.atRisk())
         .containsExactly(
-            "s1/AAA-2013B/7/false", "s1/AAA-2013B/14/false", "s2/AAA-2013B/14/true", "s2/BBB-2013B/7/true");
+            "s1/AAA-2013B/7/false",
+            "s1/AAA-2013B/14/false",
+            "s2/AAA-2013B/14/true",
+            "s2/BBB-2013B/7/true");
     assertThat(set.rows().get(1).values()).containsExactly(2.0, 14.0);
     assertThat(set.skipped()).isEqualTo(new TrainingSet.Skipped(2, 0, 0, 1, 1, 0));
   }
@@ -62,12 +67,16 @@ class TrainingSetTest {
             score("s1", "AAA-2013B", 14, 1),
             score("s2", "BBB-2013B", 7, 1),
             score("s3", "AAA-2013J", 7, 1));
-    TrainingSet.Window window = new TrainingSet.Window(null, START.plus(Duration.ofDays(10)), "AAA-*B, BBB-2013?");
+    TrainingSet.Window window =
+        new TrainingSet.Window(null, START.plus(Duration.ofDays(10)), "AAA-*B, BBB-2013?");
     TrainingSet set = TrainingSet.fromScores(scores, OUTCOMES, window);
-    assertThat(set.rows()).extracting(TrainingSet.Row::courseId).containsExactly("AAA-2013B", "BBB-2013B");
+    assertThat(set.rows())
+        .extracting(TrainingSet.Row::courseId)
+        .containsExactly("AAA-2013B", "BBB-2013B");
     assertThat(set.skipped().outsideWindow()).isEqualTo(1);
     assertThat(set.skipped().otherCourse()).isEqualTo(1);
-    TrainingSet dotIsLiteral = TrainingSet.fromScores(scores, OUTCOMES, new TrainingSet.Window(null, null, "AAA.2013B"));
+    TrainingSet dotIsLiteral =
+        TrainingSet.fromScores(scores, OUTCOMES, new TrainingSet.Window(null, null, "AAA.2013B"));
     assertThat(dotIsLiteral.rows()).isEmpty();
   }
 
@@ -75,9 +84,16 @@ class TrainingSetTest {
   void shouldKeepTheCutOffRatherThanLaterUpdatesOfTheSameDay() {
     RiskScore cutOff = score("s1", "AAA-2013B", 14, 1);
     RiskScore laterThatDay =
-        new RiskScore("s1", "AAA-2013B", cutOff.at().plusSeconds(3600), 0.9, List.of(),
-            Map.of("active", 0.0, "courseDay", 14.0), "rules");
-    for (List<RiskScore> order : List.of(List.of(cutOff, laterThatDay), List.of(laterThatDay, cutOff))) {
+        new RiskScore(
+            "s1",
+            "AAA-2013B",
+            cutOff.at().plusSeconds(3600),
+            0.9,
+            List.of(),
+            Map.of("active", 0.0, "courseDay", 14.0),
+            "rules");
+    for (List<RiskScore> order :
+        List.of(List.of(cutOff, laterThatDay), List.of(laterThatDay, cutOff))) {
       TrainingSet set = TrainingSet.fromScores(order, OUTCOMES, TrainingSet.Window.ALL);
       assertThat(set.rows()).hasSize(1);
       assertThat(set.rows().get(0).at()).isEqualTo(cutOff.at());
@@ -101,15 +117,25 @@ class TrainingSetTest {
     List<RiskScore> shuffled = new ArrayList<>(scores.subList(0, scores.size() - 1));
     Collections.reverse(shuffled);
     TrainingSet reversed = TrainingSet.fromScores(shuffled, OUTCOMES, TrainingSet.Window.ALL);
-    assertThat(reversed.rows()).extracting(r -> r.studentId() + r.courseDay())
+    assertThat(reversed.rows())
+        .extracting(r -> r.studentId() + r.courseDay())
         .isEqualTo(set.rows().stream().map(r -> r.studentId() + r.courseDay()).toList());
   }
 
   @Test
   void shouldMarkAFeatureMissingFromSomeRecordsAsNaN() {
-    RiskScore graded = new RiskScore("s1", "AAA-2013B", START.plus(Duration.ofDays(14)), 0.5, List.of(),
-        Map.of("courseDay", 14.0, "scoreRel", 0.9), "rules");
-    TrainingSet set = TrainingSet.fromScores(List.of(score("s1", "AAA-2013B", 7, 1), graded), OUTCOMES, TrainingSet.Window.ALL);
+    RiskScore graded =
+        new RiskScore(
+            "s1",
+            "AAA-2013B",
+            START.plus(Duration.ofDays(14)),
+            0.5,
+            List.of(),
+            Map.of("courseDay", 14.0, "scoreRel", 0.9),
+            "rules");
+    TrainingSet set =
+        TrainingSet.fromScores(
+            List.of(score("s1", "AAA-2013B", 7, 1), graded), OUTCOMES, TrainingSet.Window.ALL);
     assertThat(set.featureNames()).containsExactly("active", "courseDay", "scoreRel");
     assertThat(set.rows().get(0).values()[2]).isNaN();
     assertThat(set.rows().get(1).values()[0]).isNaN();
@@ -118,8 +144,12 @@ class TrainingSetTest {
 
   @Test
   void shouldRefuseAnEmptyWindowAndAnUnknownSelectedFeature() {
-    assertThatThrownBy(() -> new TrainingSet.Window(START, START, null)).hasMessageContaining("must be before");
-    TrainingSet set = TrainingSet.fromScores(List.of(score("s1", "AAA-2013B", 7, 1)), OUTCOMES, TrainingSet.Window.ALL);
-    assertThatThrownBy(() -> set.select(List.of("nope"))).hasMessageContaining("'nope' is not in the data");
+    assertThatThrownBy(() -> new TrainingSet.Window(START, START, null))
+        .hasMessageContaining("must be before");
+    TrainingSet set =
+        TrainingSet.fromScores(
+            List.of(score("s1", "AAA-2013B", 7, 1)), OUTCOMES, TrainingSet.Window.ALL);
+    assertThatThrownBy(() -> set.select(List.of("nope")))
+        .hasMessageContaining("'nope' is not in the data");
   }
 }
