@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
@@ -122,19 +123,25 @@ class TrainCommandTest {
     OutcomesFile.write(outcomes, results);
   }
 
+  /** {@code train} from the stream and outcomes into {@code model}, plus {@code options}. */
+  private Result trainOnStream(Path model, String... options) {
+    List<String> args = new ArrayList<>(List.of("--outcomes", outcomes.toString()));
+    args.addAll(List.of("--model", model.toString()));
+    args.addAll(List.of(options));
+    return train(args.toArray(String[]::new));
+  }
+
+  private static final String[] TWO_FEATURES = {
+    "--name", "m", "--features", "daysSinceActive,activeDays7Rel"
+  };
+
   @Test
   void shouldFitOnWeeklyCutOffsWhileEnrolledAndWriteAReproducibleModel() throws Exception {
     Path model = dir.resolve("out/oulad.json");
-    Result r =
-        train(
-            "--outcomes",
-            outcomes.toString(),
-            "--model",
-            model.toString(),
-            "--features",
-            "activeDays7Rel,daysSinceActive,courseDay",
-            "--log1p",
-            "daysSinceActive");
+    String[] options = {
+      "--features", "activeDays7Rel,daysSinceActive,courseDay", "--log1p", "daysSinceActive"
+    };
+    Result r = trainOnStream(model, options);
     assertThat(r.err).isEmpty();
     assertThat(r.code).isZero();
     RiskModel loaded = RiskModel.load(model);
@@ -150,28 +157,16 @@ class TrainCommandTest {
     assertThat(loaded.file().features().get(1).coefficient()).isPositive();
     assertThat(loaded.file().heldOut().auc()).isGreaterThan(0.8);
     assertThat(r.out)
-        .contains(
-            "rows: " + String.format(java.util.Locale.ROOT, "%,d", weeklyRecordsWhileEnrolled))
+        .contains("rows: " + String.format(Locale.ROOT, "%,d", weeklyRecordsWhileEnrolled))
         .contains("after withdrawal")
         .contains("ROC AUC")
         .contains("week 4")
         .contains("wrote " + model);
 
     Path again = dir.resolve("again.json");
-    assertThat(
-            train(
-                    "--outcomes",
-                    outcomes.toString(),
-                    "--model",
-                    again.toString(),
-                    "--name",
-                    "oulad",
-                    "--features",
-                    "activeDays7Rel,daysSinceActive,courseDay",
-                    "--log1p",
-                    "daysSinceActive")
-                .code)
-        .isZero();
+    List<String> named = new ArrayList<>(List.of(options));
+    named.addAll(List.of("--name", "oulad"));
+    assertThat(trainOnStream(again, named.toArray(String[]::new)).code).isZero();
     assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(model));
   }
 
@@ -179,33 +174,14 @@ class TrainCommandTest {
   void shouldRestrictToTheWindowAndCourses() throws Exception {
     Path model = dir.resolve("m.json");
     Result r =
-        train(
-            "--outcomes",
-            outcomes.toString(),
-            "--model",
-            model.toString(),
-            "--from",
-            "2013-02-18",
-            "--to",
-            "2013-03-18T00:00:00Z",
-            "--courses",
-            "AAA-*",
-            "--features",
-            "all");
+        trainOnStream(
+            model, "--from", "2013-02-18", "--to", "2013-03-18T00:00:00Z", "--courses", "AAA-*",
+            "--features", "all");
     assertThat(r.code).as(r.err).isZero();
     ModelFile.Training t = RiskModel.load(model).file().training();
     assertThat(t.from()).isEqualTo(Instant.parse("2013-02-18T00:00:00Z"));
     assertThat(t.to()).isEqualTo(Instant.parse("2013-03-11T00:00:00Z"));
-    Result none =
-        train(
-            "--outcomes",
-            outcomes.toString(),
-            "--model",
-            model.toString(),
-            "--courses",
-            "BBB-*",
-            "--features",
-            "all");
+    Result none = trainOnStream(model, "--courses", "BBB-*", "--features", "all");
     assertThat(none.code).isNotZero();
     assertThat(none.err).contains("0 training rows").contains("--courses");
   }
@@ -214,60 +190,35 @@ class TrainCommandTest {
   void shouldExportTheRowsAndFitTheSameModelFromThem() throws Exception {
     Path fromStream = dir.resolve("a.json");
     Path rows = dir.resolve("rows.csv");
-    assertThat(
-            train(
-                    "--outcomes",
-                    outcomes.toString(),
-                    "--model",
-                    fromStream.toString(),
-                    "--export-rows",
-                    rows.toString(),
-                    "--name",
-                    "m",
-                    "--features",
-                    "daysSinceActive,activeDays7Rel")
-                .code)
-        .isZero();
+    List<String> export = new ArrayList<>(List.of("--export-rows", rows.toString()));
+    export.addAll(List.of(TWO_FEATURES));
+    assertThat(trainOnStream(fromStream, export.toArray(String[]::new)).code).isZero();
     assertThat(Files.readAllLines(rows).get(0))
         .isEqualTo("studentId,courseId,at,label,activeDays7Rel,daysSinceActive,courseDay");
     Path fromCsv = dir.resolve("b.json");
-    Result r =
-        train(
-            "--rows",
-            rows.toString(),
-            "--model",
-            fromCsv.toString(),
-            "--name",
-            "m",
-            "--features",
-            "daysSinceActive,activeDays7Rel");
+    List<String> csv = new ArrayList<>(List.of("--rows", rows.toString()));
+    csv.addAll(List.of("--model", fromCsv.toString()));
+    csv.addAll(List.of(TWO_FEATURES));
+    Result r = train(csv.toArray(String[]::new));
     assertThat(r.code).as(r.err).isZero();
     assertThat(Files.readAllBytes(fromCsv)).isEqualTo(Files.readAllBytes(fromStream));
   }
 
   @Test
   void shouldExplainAMissingStreamOrBadOptions() {
-    Result missing =
-        train(
-            "--outcomes",
-            outcomes.toString(),
-            "--model",
-            dir.resolve("m.json").toString(),
-            "--risk-stream",
-            "nope");
+    Path model = dir.resolve("m.json");
+    Result missing = trainOnStream(model, "--risk-stream", "nope");
     assertThat(missing.code).isNotZero();
     assertThat(missing.err).contains("stream nope does not exist").contains("--risk-stream");
-    Result notTheBuiltInFeatures =
-        train("--outcomes", outcomes.toString(), "--model", dir.resolve("m.json").toString());
+    Result notTheBuiltInFeatures = trainOnStream(model);
     assertThat(notTheBuiltInFeatures.code).isNotZero();
     assertThat(notTheBuiltInFeatures.err)
         .contains("feature '" + RiskModel.builtIn().featureNames().get(0) + "' is not in the data")
         .contains("activeDays7Rel");
-    Result badTime =
-        train("--outcomes", outcomes.toString(), "--model", "m.json", "--from", "yesterday");
+    Result badTime = trainOnStream(model, "--from", "yesterday");
     assertThat(badTime.code).isNotZero();
     assertThat(badTime.err).contains("'yesterday' is not an ISO-8601 instant");
-    Result both = train("--outcomes", outcomes.toString(), "--rows", "r.csv", "--model", "m.json");
+    Result both = trainOnStream(model, "--rows", "r.csv");
     assertThat(both.code).isNotZero();
     assertThat(both.err).contains("mutually exclusive");
   }
