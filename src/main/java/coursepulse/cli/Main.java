@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       ReplayCommand.class,
       ResetCommand.class,
+      TrainCommand.class,
     })
 public final class Main {
 

@@ -1,0 +1,132 @@
+package coursepulse.lms.risk.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ModelTrainerTest {
+
+  private static final TrainingSet DATA =
+      TrainingSet.of(SyntheticRows.FEATURES, SyntheticRows.draw(42, 400, 12));
+  private static final ModelTrainer.Options OPTIONS =
+      new ModelTrainer.Options("synthetic", 1.0, Map.of("clicks", Transform.LOG1P), 0.2);
+
+  private static Map<String, Double> coefficients(RiskModel m) {
+    Map<String, Double> out = new HashMap<>();
+    m.file().features().forEach(f -> out.put(f.name(), f.coefficient() / f.std()));
+    return out;
+  }
+
+  @Test
+  void shouldRecoverTheSignsAndOrderOfTheGeneratingCoefficients() {
+    RiskModel model = ModelTrainer.fit(DATA, OPTIONS);
+    Map<String, Double> perUnit = coefficients(model);
+    // per raw unit (coefficient / std), the fit estimates the generating model: 2, -1, 0, 0.5
+    assertThat(perUnit.get("risk")).isCloseTo(2.0, within(0.25));
+    assertThat(perUnit.get("engagement")).isCloseTo(-1.0, within(0.15));
+    assertThat(perUnit.get("clicks")).isCloseTo(0.5, within(0.15));
+    assertThat(Math.abs(perUnit.get("noise"))).isLessThan(0.1);
+    assertThat(perUnit.get("risk")).isGreaterThan(perUnit.get("clicks"));
+    assertThat(perUnit.get("clicks")).isGreaterThan(Math.abs(perUnit.get("noise")));
+    assertThat(model.file().features().get(3).transform()).isEqualTo(Transform.LOG1P);
+  }
+
+  @Test
+  void shouldMeasureTheHeldOutStudentsOverallAndPerWeek() {
+    ModelFile file = ModelTrainer.fit(DATA, OPTIONS).file();
+    ModelFile.HeldOut h = file.heldOut();
+    assertThat(h.auc()).isGreaterThan(0.85);
+    assertThat(h.aucByWeek()).containsOnlyKeys(2, 4, 8, 12);
+    assertThat(h.aucByWeek().values()).allSatisfy(a -> assertThat(a).isGreaterThan(0.75));
+    assertThat(h.logLoss()).isBetween(0.2, 0.6);
+    // about 20 % of 400 students, all 12 weeks of each
+    assertThat(h.pairs()).isBetween(60L, 100L);
+    assertThat(h.n()).isEqualTo(h.pairs() * 12);
+    assertThat(file.training().rows()).isEqualTo(4800);
+    assertThat(file.training().pairs()).isEqualTo(400);
+    assertThat(file.training().courses()).containsExactly("C-2013B");
+    assertThat(file.training().from()).isEqualTo(SyntheticRows.START.plusSeconds(7 * 86400));
+    assertThat(file.trainedWith()).startsWith("de.bwaldvogel:liblinear 2.44");
+  }
+
+  @Test
+  void shouldWriteByteIdenticalFilesForTheSameData() {
+    byte[] first = ModelFileCodec.write(ModelTrainer.fit(DATA, OPTIONS).file());
+    TrainingSet again = TrainingSet.of(SyntheticRows.FEATURES, SyntheticRows.draw(42, 400, 12));
+    byte[] second = ModelFileCodec.write(ModelTrainer.fit(again, OPTIONS).file());
+    assertThat(second).isEqualTo(first);
+  }
+
+  @Test
+  void shouldFitTheSameCoefficientsOnShuffledRows() {
+    RiskModel ordered = ModelTrainer.fit(DATA, OPTIONS);
+    List<TrainingSet.Row> shuffled = new ArrayList<>(DATA.rows());
+    Collections.shuffle(shuffled, new Random(7));
+    RiskModel fromShuffled =
+        ModelTrainer.fit(TrainingSet.of(SyntheticRows.FEATURES, shuffled), OPTIONS);
+    assertThat(fromShuffled.file()).isEqualTo(ordered.file());
+    assertThat(fromShuffled.version()).isEqualTo(ordered.version());
+  }
+
+  @Test
+  void shouldRegulariseMoreWithASmallerC() {
+    double strong =
+        Math.abs(
+            coefficients(ModelTrainer.fit(DATA, ModelTrainer.Options.of("a", 0.0001))).get("risk"));
+    double weak =
+        Math.abs(
+            coefficients(ModelTrainer.fit(DATA, ModelTrainer.Options.of("b", 1.0))).get("risk"));
+    assertThat(strong).isLessThan(weak / 2);
+  }
+
+  @Test
+  void shouldRefuseRowsOfOneClass() {
+    List<TrainingSet.Row> allPass = new ArrayList<>();
+    for (TrainingSet.Row r : DATA.rows()) {
+      allPass.add(
+          new TrainingSet.Row(
+              r.studentId(), r.courseId(), r.at(), r.courseDay(), false, r.values()));
+    }
+    assertThatThrownBy(
+            () -> ModelTrainer.fit(TrainingSet.of(SyntheticRows.FEATURES, allPass), OPTIONS))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("all not at risk")
+        .hasMessageContaining("--outcomes");
+  }
+
+  @Test
+  void shouldRefuseATransformOfAnUnknownFeature() {
+    ModelTrainer.Options typo =
+        new ModelTrainer.Options("x", 1.0, Map.of("clikcs", Transform.LOG1P), 0.2);
+    assertThatThrownBy(() -> ModelTrainer.fit(DATA, typo))
+        .hasMessageContaining("'clikcs'")
+        .hasMessageContaining("clicks");
+  }
+
+  @Test
+  void shouldScoreAMissingValueAsItsTrainingMean() {
+    List<TrainingSet.Row> rows = new ArrayList<>();
+    for (TrainingSet.Row r : DATA.rows()) {
+      double[] v = r.values().clone();
+      if (r.courseDay() == 7) {
+        v[0] = Double.NaN; // e.g. no grade yet in week 1
+      }
+      rows.add(
+          new TrainingSet.Row(r.studentId(), r.courseId(), r.at(), r.courseDay(), r.atRisk(), v));
+    }
+    RiskModel model = ModelTrainer.fit(TrainingSet.of(SyntheticRows.FEATURES, rows), OPTIONS);
+    assertThat(coefficients(model).get("risk")).isGreaterThan(1.5);
+    Map<String, Double> x = Map.of("engagement", 0.5, "noise", 0.0, "clicks", 3.0);
+    Map<String, Double> atMean = new HashMap<>(x);
+    atMean.put("risk", model.file().features().get(0).mean());
+    assertThat(model.score(x)).isEqualTo(model.score(atMean));
+  }
+}
