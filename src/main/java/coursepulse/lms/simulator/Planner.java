@@ -74,11 +74,12 @@ final class Planner {
     int active = 0;
     for (int i = 0; i < k; i++) {
       Course course = term.courses[s.courses[i]];
-      // from the day after registration to the day before the formal drop, while the course runs
+      // from the day after registration to the day before the formal drop, on planning days
+      // wholly within the course (the log refuses activity outside the enrolment's dates)
       if (Term.planDay(Math.max(0, s.registeredAt[i])) < day
           && s.droppedAt[i] >= dayEnd
-          && course.startRel < dayEnd
-          && dayRel < course.endRel) {
+          && course.startRel <= dayRel
+          && dayEnd <= course.endRel) {
         activeSlots[active++] = i;
       }
     }
