@@ -23,9 +23,9 @@ final class Planner {
    * Study chance multipliers the day after a study day and after a day off: real students work in
    * streaks (OULAD: 55 to 62 % of gaps are one day, more than independent days give).
    */
-  static final double STREAK_UP = 1.6;
+  static final double STREAK_UP = 1.45;
 
-  static final double STREAK_DOWN = 0.8;
+  static final double STREAK_DOWN = 0.85;
 
   /** Daily chance that a lurker opens the app after the onset. */
   static final double LURKER_CHECK_INS = 0.4;

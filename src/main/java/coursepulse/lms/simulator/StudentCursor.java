@@ -191,7 +191,9 @@ final class StudentCursor {
         case DROPOUT:
           {
             int decile = r.pick(Rng.cumulative(Oulad.WITHDRAWAL_DECILES));
-            int drop = (int) (course.startRel + len * (decile + r.nextDouble()) / 10.0);
+            // within the course and the term (a course's local end may pass the term's by hours)
+            int drop =
+                (int) Math.min(term.termSeconds - Term.DAY, course.startRel + len * (decile + r.nextDouble()) / 10.0);
             // OULAD: the last click comes a median 8 days before the withdrawal (quartiles 2, 24)
             int lag = (int) (r.uniform(2, 24) * Term.DAY);
             // even those who leave in the first days look at the course first
