@@ -83,10 +83,10 @@ class ProduceCommandTest {
   void shouldFillTheEmbeddedLogAndResumeWithoutDuplicates() {
     String[] args = {"--students", "40", "--days", "7", "--broker", "embedded", "--embedded-dir", dir.resolve("log").toString()};
     StringWriter first = new StringWriter();
-    assertThat(run(first, args)).isZero();
+    assertThat(run(first, args)).as(first.toString()).isZero();
     assertThat(first.toString()).contains("done").doesNotContain("02-Login=0 ");
     StringWriter second = new StringWriter();
-    assertThat(run(second, args)).isZero();
+    assertThat(run(second, args)).as(second.toString()).isZero();
     assertThat(second.toString()).contains("01-Enrollment=0 02-Login=0 03-Activity=0");
   }
 

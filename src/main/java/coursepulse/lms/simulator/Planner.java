@@ -27,6 +27,8 @@ final class Planner {
 
   static final double STREAK_DOWN = 0.85;
 
+  static final double STREAK_LIFT = 0.18;
+
   /** Daily chance that a lurker opens the app after the onset. */
   static final double LURKER_CHECK_INS = 0.4;
 
@@ -115,7 +117,12 @@ final class Planner {
         } else if (untilDue <= 48L * HOUR) {
           prob *= DEADLINE_BURST;
         }
-        prob *= s.lastStudyDay[slot] == day - 1 ? STREAK_UP : STREAK_DOWN;
+        if (s.lastStudyDay[slot] == day - 1) {
+          // less active students keep streaks too: at least a fixed lift, scaled by the level
+          prob = Math.max(prob * STREAK_UP, prob + STREAK_LIFT * level);
+        } else {
+          prob *= STREAK_DOWN;
+        }
         if (r.chance(Math.min(0.97, prob))) {
           s.lastStudyDay[slot] = day;
           sessions = 1 + (r.chance(0.35) ? 1 : 0) + (r.chance(0.12) ? 1 : 0) + (cram ? 1 : 0);

@@ -55,7 +55,7 @@ final class StudentCursor {
     BASE_MEDIAN[Persona.FADING.ordinal()] = 0.25;
     BASE_MEDIAN[Persona.RETURNING.ordinal()] = 0.25;
     BASE_MEDIAN[Persona.LURKER.ordinal()] = 0.25;
-    BASE_MEDIAN[Persona.DROPOUT.ordinal()] = 0.25;
+    BASE_MEDIAN[Persona.DROPOUT.ordinal()] = 0.3;
   }
 
   /** Chance that a further course of a student has the same persona as the first. */
