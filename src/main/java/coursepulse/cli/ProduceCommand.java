@@ -3,6 +3,8 @@ package coursepulse.cli;
 import coursepulse.engine.log.LogException;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamNotFoundException;
+import coursepulse.lms.outcome.OutcomesFile;
+import coursepulse.lms.simulator.ActivityProfile;
 import coursepulse.lms.simulator.Pacer;
 import coursepulse.lms.simulator.PersonaMix;
 import coursepulse.lms.simulator.Progress;
@@ -55,13 +57,13 @@ public final class ProduceCommand implements Callable<Integer> {
       names = "--start",
       defaultValue = "2026-09-07",
       paramLabel = "DATE",
-      description = "The Monday the term starts (default: ${DEFAULT-VALUE}, fixed so output is reproducible); enrolments come before it.")
+      description = "The day the term starts, any weekday (default: ${DEFAULT-VALUE}, fixed so output is reproducible); enrolments come before it, courses start on it or up to six days later.")
   LocalDate start;
 
   @Option(names = "--days", paramLabel = "N", description = "Term days to simulate (default: the whole term, 7 x --term-weeks).")
   Integer days;
 
-  @Option(names = "--term-weeks", defaultValue = "15", paramLabel = "N", description = "Term length; one assignment per course is due each week (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--term-weeks", defaultValue = "15", paramLabel = "N", description = "Term length; each course runs within it with its own length and cadence (default: ${DEFAULT-VALUE}).")
   int termWeeks;
 
   @Option(names = "--students", defaultValue = "2000", paramLabel = "N", description = "Number of students (default: ${DEFAULT-VALUE}).")
@@ -85,6 +87,27 @@ public final class ProduceCommand implements Callable<Integer> {
 
   @Option(names = "--ground-truth", paramLabel = "FILE", description = "Also write studentId,courseId,persona,disengagedAt per student and course to FILE.")
   Path groundTruth;
+
+  @Option(
+      names = "--outcomes",
+      paramLabel = "FILE",
+      description =
+          "Also write studentId,courseId,finalResult,withdrawnAt per student and course to FILE"
+              + " (disengaged and dropped: Withdrawn; disengaged: Fail; else Pass), for evaluate --outcomes.")
+  Path outcomes;
+
+  @Option(
+      names = "--calibration-report",
+      description =
+          "Print the simulation's activity gaps, active days per week and decline before withdrawal"
+              + " next to OULAD's (--oulad, --oulad-presentation) and exit without producing.")
+  boolean calibrationReport;
+
+  @Option(names = "--oulad", defaultValue = "../shared/oulad", paramLabel = "DIR", description = "OULAD tables for --calibration-report (default: ${DEFAULT-VALUE}).")
+  Path oulad;
+
+  @Option(names = "--oulad-presentation", defaultValue = "2013B", paramLabel = "CODE", description = "Presentations compared by --calibration-report: 2013B (calibration) or 2013J (check) (default: ${DEFAULT-VALUE}).")
+  String ouladPresentation;
 
   @Option(names = "--dry-run", description = "Write NDJSON (one event per line, global event-time order) instead of publishing.")
   boolean dryRun;
@@ -161,8 +184,27 @@ public final class ProduceCommand implements Callable<Integer> {
                 err.flush();
               }
             });
+    if (calibrationReport) {
+      PrintWriter out = spec.commandLine().getOut();
+      ActivityProfile real;
+      try {
+        real = ActivityProfile.fromOulad(oulad, ouladPresentation);
+      } catch (IOException e) {
+        err.println("produce: cannot read OULAD: " + e.getMessage() + " (use --oulad DIR)");
+        return 2;
+      }
+      real.printComparison(ActivityProfile.fromSimulation(simulation), out);
+      return 0;
+    }
     if (groundTruth != null) {
       writeGroundTruth(simulation, groundTruth);
+    }
+    if (outcomes != null) {
+      Path parent = outcomes.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      OutcomesFile.write(outcomes, simulation.outcomes());
     }
     if (dryRun) {
       if (output.equals("-")) {

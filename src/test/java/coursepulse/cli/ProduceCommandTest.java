@@ -2,6 +2,9 @@ package coursepulse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import coursepulse.lms.outcome.FinalResult;
+import coursepulse.lms.outcome.Outcome;
+import coursepulse.lms.outcome.OutcomesFile;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -40,21 +43,50 @@ class ProduceCommandTest {
   }
 
   @Test
-  void shouldRefuseAStartThatIsNotAMonday() {
+  void shouldStartATermOnAnyDay() throws Exception {
+    Path out = dir.resolve("thursday.ndjson");
     StringWriter err = new StringWriter();
-    int code = run(err, "--start", "2026-09-08", "--dry-run", "--output", dir.resolve("x").toString());
-    assertThat(code).isNotZero();
-    assertThat(err.toString()).contains("start must be a Monday");
+    int code = run(err, "--start", "2026-09-10", "--students", "20", "--days", "14", "--dry-run", "--output", out.toString());
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(Files.readAllLines(out, StandardCharsets.UTF_8))
+        .anySatisfy(l -> assertThat(l).contains("\"courseStart\":\"2026-09-10T"));
+  }
+
+  @Test
+  void shouldWriteOutcomesThatFollowTheGroundTruth() throws Exception {
+    Path truth = dir.resolve("gt.csv");
+    Path outcomes = dir.resolve("outcomes.csv");
+    StringWriter err = new StringWriter();
+    int code = run(err, "--students", "300", "--dry-run", "--output", dir.resolve("e.ndjson").toString(),
+        "--ground-truth", truth.toString(), "--outcomes", outcomes.toString(), "--quiet");
+    assertThat(code).as(err.toString()).isZero();
+    List<String> gt = Files.readAllLines(truth, StandardCharsets.UTF_8);
+    List<Outcome> out = OutcomesFile.read(outcomes);
+    assertThat(out).hasSize(gt.size() - 1);
+    for (int i = 0; i < out.size(); i++) {
+      String[] g = gt.get(i + 1).split(",", -1);
+      Outcome o = out.get(i);
+      assertThat(o.studentId() + "," + o.courseId()).isEqualTo(g[0] + "," + g[1]);
+      if (g[3].isEmpty()) {
+        assertThat(o.finalResult()).isEqualTo(FinalResult.PASS);
+      } else if (g[2].equals("dropout")) {
+        assertThat(o.finalResult()).isEqualTo(FinalResult.WITHDRAWN);
+        assertThat(o.withdrawnAt()).isAfter(java.time.Instant.parse(g[3]));
+      } else {
+        assertThat(o.finalResult()).isEqualTo(FinalResult.FAIL);
+      }
+    }
+    assertThat(out).extracting(Outcome::finalResult).contains(FinalResult.PASS, FinalResult.FAIL, FinalResult.WITHDRAWN);
   }
 
   @Test
   void shouldFillTheEmbeddedLogAndResumeWithoutDuplicates() {
     String[] args = {"--students", "40", "--days", "7", "--broker", "embedded", "--embedded-dir", dir.resolve("log").toString()};
     StringWriter first = new StringWriter();
-    assertThat(run(first, args)).isZero();
+    assertThat(run(first, args)).as(first.toString()).isZero();
     assertThat(first.toString()).contains("done").doesNotContain("02-Login=0 ");
     StringWriter second = new StringWriter();
-    assertThat(run(second, args)).isZero();
+    assertThat(run(second, args)).as(second.toString()).isZero();
     assertThat(second.toString()).contains("01-Enrollment=0 02-Login=0 03-Activity=0");
   }
 

@@ -9,7 +9,7 @@ import java.time.Instant;
  * An instructor publishes an assignment with a due time. Keyed by course. {@code kind} is an open
  * set naming what sort of work it is when the feed says (OULAD: {@code TMA} tutor-marked, {@code
  * CMA} computer-marked, {@code Exam}); {@code weight} its share of the final grade in percent, when
- * known. Both are absent from the simulator's live-style feed.
+ * known. The simulator sets both (TMA or CMA, 100 / number of assignments).
  */
 @JsonPropertyOrder({
   "type", "eventId", "schemaVersion", "occurredAt", "courseId", "assignmentId", "dueAt",

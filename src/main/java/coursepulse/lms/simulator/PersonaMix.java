@@ -11,9 +11,9 @@ import java.util.Map;
  * <p>{@link #oulad()} derives the default from the OULAD final results ({@link Oulad}): withdrawn
  * students split into ghosts (those who leave before the start) and dropouts (the rest, who leave
  * during the term); Distinction students are engaged; Pass students split evenly into engaged,
- * late submitters and crammers; Fail students split two to one into fading and returning. The two
- * even splits are our assumptions: the dataset's interaction table, which could settle them, is
- * not part of the calibration.
+ * late submitters and crammers; Fail students split 2 : 1 : 1 into fading, returning and lurkers
+ * (who keep logging in but stop working). These splits are our assumptions; the activity of each
+ * persona is calibrated on OULAD's clicks ({@link Oulad}).
  */
 public record PersonaMix(Map<Persona, Double> shares) {
 
@@ -44,8 +44,9 @@ public record PersonaMix(Map<Persona, Double> shares) {
     m.put(Persona.ENGAGED, Oulad.DISTINCTION + passThird);
     m.put(Persona.LATE_SUBMITTER, passThird);
     m.put(Persona.CRAMMER, passThird);
-    m.put(Persona.FADING, Oulad.FAIL * 2 / 3);
-    m.put(Persona.RETURNING, Oulad.FAIL / 3);
+    m.put(Persona.FADING, Oulad.FAIL / 2);
+    m.put(Persona.RETURNING, Oulad.FAIL / 4);
+    m.put(Persona.LURKER, Oulad.FAIL / 4);
     m.put(Persona.GHOST, Oulad.WITHDRAWN * Oulad.WITHDRAWN_BEFORE_START);
     m.put(Persona.DROPOUT, Oulad.WITHDRAWN * (1 - Oulad.WITHDRAWN_BEFORE_START));
     return new PersonaMix(m);

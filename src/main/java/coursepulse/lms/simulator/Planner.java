@@ -16,6 +16,24 @@ import static coursepulse.lms.simulator.StudentCursor.SUBMIT;
  */
 final class Planner {
   private static final int HOUR = 3_600;
+  /** Study chance multiplier in the 48 hours before a due time: work comes in bursts. */
+  static final double DEADLINE_BURST = 1.5;
+
+  /**
+   * Study chance multipliers the day after a study day and after a day off: real students work in
+   * streaks (OULAD: 55 to 62 % of gaps are one day, more than independent days give).
+   */
+  static final double STREAK_UP = 1.45;
+
+  static final double STREAK_DOWN = 0.85;
+
+  static final double STREAK_LIFT = 0.18;
+
+  /** Daily chance that a lurker opens the app after the onset. */
+  static final double LURKER_CHECK_INS = 0.4;
+
+  private static final int MOBILE = 1;
+
   /** Free sessions start by 22:00 into the planning day (02:00 UTC) and last under two hours. */
   private static final int LATEST_FREE_START = 22 * HOUR;
 
@@ -57,8 +75,13 @@ final class Planner {
     }
     int active = 0;
     for (int i = 0; i < k; i++) {
-      // the day after registration, and until the formal drop
-      if (Term.planDay(Math.max(0, s.registeredAt[i])) < day && s.droppedAt[i] > dayRel) {
+      Course course = term.courses[s.courses[i]];
+      // from the day after registration to the day before the formal drop, on planning days
+      // wholly within the course (the log refuses activity outside the enrolment's dates)
+      if (Term.planDay(Math.max(0, s.registeredAt[i])) < day
+          && s.droppedAt[i] >= dayEnd
+          && course.startRel <= dayRel
+          && dayEnd <= course.endRel) {
         activeSlots[active++] = i;
       }
     }
@@ -69,43 +92,54 @@ final class Planner {
     planSubmissions(s, dayRel, dayEnd, active);
 
     Rng r = rng.reseed(StudentCursor.daySeed(term.seed, s.index, day));
-    int sessions = 0;
-    if (s.persona == Persona.GHOST) {
-      sessions = day == s.ghostVisitDay ? 1 : 0;
-    } else {
-      double level = s.level(dayRel + Term.DAY / 2);
-      double p = s.base * s.weekdayFactor(day) * level;
-      long nextDue = nextDue(s, dayRel, active);
-      if (s.persona == Persona.CRAMMER) {
-        if (nextDue - dayRel <= 36L * HOUR) {
-          p = Math.max(p, 0.9);
+    long mid = dayRel + Term.DAY / 2;
+    int week = Math.floorDiv(day, 7);
+    double checkIn = s.checkIns;
+    for (int a = 0; a < active; a++) {
+      int slot = activeSlots[a];
+      Persona p = s.personas[slot];
+      Course course = term.courses[s.courses[slot]];
+      int sessions = 0;
+      if (p == Persona.GHOST) {
+        sessions = day == s.ghostVisitDay[slot] ? 1 : 0;
+      } else {
+        double level = s.level(slot, mid);
+        double prob =
+            s.base[slot]
+                * s.weekdayFactor(term, day)
+                * s.weekFactor(term.seed, slot, week)
+                * course.classFactor(mid)
+                * level;
+        long untilDue = course.nextDue(dayRel) - dayRel;
+        boolean cram = p == Persona.CRAMMER && untilDue <= 36L * HOUR && level > 0.5;
+        if (cram) {
+          prob = Math.max(prob, 0.9);
+        } else if (untilDue <= 48L * HOUR) {
+          prob *= DEADLINE_BURST;
         }
-      } else if (nextDue - dayRel <= 48L * HOUR) {
-        p += 0.1 * level;
+        if (s.lastStudyDay[slot] == day - 1) {
+          // less active students keep streaks too: at least a fixed lift, scaled by the level
+          prob = Math.max(prob * STREAK_UP, prob + STREAK_LIFT * level);
+        } else {
+          prob *= STREAK_DOWN;
+        }
+        if (r.chance(Math.min(0.97, prob))) {
+          s.lastStudyDay[slot] = day;
+          sessions = 1 + (r.chance(0.35) ? 1 : 0) + (r.chance(0.12) ? 1 : 0) + (cram ? 1 : 0);
+        }
+        if (p == Persona.LURKER && mid >= s.onset[slot]) {
+          // still opens the app to look, without studying or submitting
+          checkIn = Math.max(checkIn, LURKER_CHECK_INS);
+        }
       }
-      if (r.chance(Math.min(0.97, p))) {
-        sessions = 1 + (r.chance(0.35) ? 1 : 0) + (r.chance(0.12) ? 1 : 0);
-        if (s.persona == Persona.CRAMMER && nextDue - dayRel <= 36L * HOUR) {
-          sessions++;
-        }
+      for (int x = 0; x < sessions; x++) {
+        freeSession(s, r, dayRel, slot);
       }
     }
-    for (int x = 0; x < sessions; x++) {
-      freeSession(s, r, dayRel, active);
+    if (checkIn > 0 && r.chance(checkIn)) {
+      checkIn(s, r, dayRel);
     }
     return n;
-  }
-
-  private long nextDue(StudentCursor s, long dayRel, int active) {
-    long best = Long.MAX_VALUE;
-    for (int a = 0; a < active; a++) {
-      int c = s.courses[activeSlots[a]];
-      int j = term.lastDueAtOrBefore(c, dayRel) + 1;
-      if (j >= 0 && j < term.weeks) {
-        best = Math.min(best, term.dueRel(c, j));
-      }
-    }
-    return best;
   }
 
   private void planSubmissions(StudentCursor s, long dayRel, long dayEnd, int active) {
@@ -113,8 +147,11 @@ final class Planner {
     for (int a = 0; a < active; a++) {
       int slot = activeSlots[a];
       int c = s.courses[slot];
-      int jc = term.lastDueAtOrBefore(c, dayRel);
-      for (int j = Math.max(0, jc - 1); j <= Math.min(term.weeks - 1, jc + 2); j++) {
+      Course course = term.courses[c];
+      // submissions come at most four days early and three days late
+      for (int j = course.firstDueAtOrAfter(dayRel - 4L * Term.DAY);
+          j < course.due.length && course.due[j] < dayEnd + 5L * Term.DAY;
+          j++) {
         long t = submissionTime(s, slot, c, j);
         // leave room for the session's logout before the planning day ends
         if (t >= dayRel && t < dayEnd - HOUR && count < subTimes.length) {
@@ -141,13 +178,14 @@ final class Planner {
         // pushed behind earlier sessions into the next planning day: that day owns its own times
         continue;
       }
-      long due = term.dueRel(s.courses[slot], j);
+      long due = term.courses[s.courses[slot]].due[j];
+      int score = Oulad.score(s.personas[slot].outcomeGroup(), r.nextDouble());
       add(start - dayRel, LOGIN, 0, loginDevice(s, r));
       int assets = 1 + r.nextInt(2);
       for (int i = 1; i <= assets; i++) {
         add(start + (t - start) * i / (assets + 1) - dayRel, ASSET, slot, r.nextDouble() < 0.6 ? 0 : 1);
       }
-      add(t - dayRel, SUBMIT, slot, j | (t > due ? 0x100 : 0));
+      add(t - dayRel, SUBMIT, slot, j | (t > due ? 0x100 : 0) | score << 9);
       long end = t;
       if (r.chance(0.75)) {
         end = t + (long) r.uniform(30, 600);
@@ -161,15 +199,18 @@ final class Planner {
   /** When the student submits assignment {@code j} of course {@code c}, or -1 for never. */
   long submissionTime(StudentCursor s, int slot, int c, int j) {
     Rng r = subRng.reseed(StudentCursor.submissionSeed(term.seed, s.index, c, j));
-    long due = term.dueRel(c, j);
+    Course course = term.courses[c];
+    long due = course.due[j];
     double skip = r.nextDouble();
+    Persona p = s.personas[slot];
     long t;
-    switch (s.persona) {
+    switch (p) {
       case ENGAGED:
         if (skip < 0.03) {
           return -1;
         }
-        t = due - (long) (r.uniform(6, 96) * HOUR);
+        // OULAD: 14.5 % of the TMAs of students who pass come in after the due day
+        t = r.chance(0.06) ? due + (long) (r.uniform(1, 48) * HOUR) : due - (long) (r.uniform(2, 96) * HOUR);
         break;
       case LATE_SUBMITTER:
         if (skip < 0.08) {
@@ -184,20 +225,17 @@ final class Planner {
         t = r.chance(0.1) ? due + (long) (r.uniform(0.1, 6) * HOUR) : due - (long) (r.uniform(0.2, 10) * HOUR);
         break;
       case FADING:
+      case LURKER:
+      case DROPOUT:
         t = due - (long) (r.uniform(4, 72) * HOUR);
-        if (skip < 0.05 + (1 - s.level(t))) {
+        // submissions thin out with the decline and stop at the onset
+        if (skip < 0.05 + (1 - s.level(slot, t)) || t >= s.onset[slot]) {
           return -1;
         }
         break;
       case RETURNING:
         t = due - (long) (r.uniform(4, 72) * HOUR);
-        if (skip < 0.08 || s.level(t) == 0.0) {
-          return -1;
-        }
-        break;
-      case DROPOUT:
-        t = due - (long) (r.uniform(4, 72) * HOUR);
-        if (skip < 0.10 || t >= s.onset) {
+        if (skip < 0.08 + (1 - s.level(slot, t)) || s.level(slot, t) == 0.0) {
           return -1;
         }
         break;
@@ -205,32 +243,49 @@ final class Planner {
       default:
         return -1;
     }
-    int hour = (int) Math.floorMod(t, (long) Term.DAY) / HOUR;
+    int hour = (int) Math.floorMod(t + (long) s.tzHours * HOUR, (long) Term.DAY) / HOUR;
     if (hour >= 1 && hour < 7) {
-      // few people submit between 01:00 and 07:00: such work was finished the evening before
+      // few people submit between 01:00 and 07:00 local time: such work was finished the evening
+      // before
       t -= (long) ((hour + 1 + r.uniform(0, 5)) * HOUR);
     }
-    t = Math.max(t, term.publishRel(c, j) + HOUR);
-    long activeFrom = Term.planDayStart(Term.planDay(Math.max(0, s.registeredAt[slot])) + 1);
+    t = Math.max(t, course.publish[j] + HOUR);
+    long activeFrom =
+        Term.planDayStart(Term.planDay(Math.max(course.startRel, Math.max(0, s.registeredAt[slot]))) + 1);
     if (t < activeFrom) {
       // work planned before the student could start: done on the first days instead, at a
       // daytime hour rather than all at the first minute
       t = activeFrom + (long) (r.uniform(5, 17) * HOUR);
     }
-    if (t >= s.droppedAt[slot] || t >= term.termSeconds || (s.persona == Persona.DROPOUT && t >= s.onset)) {
+    if (t >= s.droppedAt[slot] || t >= course.endRel || t >= term.termSeconds) {
       return -1;
     }
     return t;
   }
 
-  private void freeSession(StudentCursor s, Rng r, long dayRel, int active) {
-    double hour =
-        r.chance(0.25) ? r.uniform(7, 24) : s.peakHour + 2.5 * r.normal();
-    long off = (long) ((hour - 4) * HOUR);
-    off = Math.max(HOUR / 2, Math.min(LATEST_FREE_START, off));
-    long start = dayRel + off;
-    int slot = activeSlots[r.nextInt(active)];
-    int assets = s.persona == Persona.GHOST ? 1 + r.nextInt(2) : 1 + (int) (s.assetsPerSession * r.uniform(0.3, 1.7));
+  /** A short mobile-app visit: a login and nothing else (apps seldom log out). */
+  private void checkIn(StudentCursor s, Rng r, long dayRel) {
+    long start = dayRel + sessionOffset(s, r.uniform(7, 23));
+    if (overlaps(start - 60, start + 300)) {
+      return;
+    }
+    add(start - dayRel, LOGIN, 0, MOBILE);
+    markBusy(start, start + 240);
+  }
+
+  /** Offset into the planning day of a local hour, kept where a session fits in the day. */
+  private long sessionOffset(StudentCursor s, double localHour) {
+    long off = Math.floorMod((long) ((localHour - s.tzHours - 4) * HOUR), (long) Term.DAY);
+    return Math.max(HOUR / 2, Math.min(LATEST_FREE_START, off));
+  }
+
+  private void freeSession(StudentCursor s, Rng r, long dayRel, int slot) {
+    double hour = r.chance(0.25) ? r.uniform(7, 24) : s.peakHour + 2.5 * r.normal();
+    long start = dayRel + sessionOffset(s, hour);
+    int assets =
+        s.personas[slot] == Persona.GHOST
+            ? 1 + r.nextInt(2)
+            : 1 + (int) (s.assetsPerSession[slot] * r.uniform(0.3, 1.7));
     assets = Math.min(assets, 12);
     int device = loginDevice(s, r);
     long t = start;

@@ -79,9 +79,11 @@ public final class SimEvent {
   private static final byte[] ASSIGNMENT_SUFFIX = JsonOut.ascii("-a");
   private static final byte[] DUE = JsonOut.ascii("\",\"dueAt\":\"");
   private static final byte[] POINTS =
-      JsonOut.ascii("\",\"pointsPossible\":" + Double.toString(POINTS_POSSIBLE) + "}");
-  private static final byte[] LATE_TRUE = JsonOut.ascii("\",\"late\":true}");
-  private static final byte[] LATE_FALSE = JsonOut.ascii("\",\"late\":false}");
+      JsonOut.ascii("\",\"pointsPossible\":" + Double.toString(POINTS_POSSIBLE) + ",\"kind\":\"");
+  private static final byte[] WEIGHT = JsonOut.ascii("\",\"weight\":");
+  private static final byte[] LATE_TRUE = JsonOut.ascii("\",\"late\":true,\"score\":");
+  private static final byte[] LATE_FALSE = JsonOut.ascii("\",\"late\":false,\"score\":");
+  private static final byte[] POINT_ZERO = JsonOut.ascii(".0}");
   private static final byte[] END = JsonOut.ascii("\"}");
   private static final byte[] ROLE_NAME = JsonOut.ascii("\",\"role\":\"" + ROLE + "\",\"name\":\"");
   private static final byte[] EMAIL = JsonOut.ascii("\",\"email\":\"");
@@ -120,6 +122,8 @@ public final class SimEvent {
   int agent;
   int assetKind;
   boolean late;
+  /** Whole points out of {@link #POINTS_POSSIBLE}. */
+  int score;
   long dueEpochSecond;
 
   SimEvent(Term term, Names names) {
@@ -200,8 +204,8 @@ public final class SimEvent {
           String[] ne = names.of(student);
           return new EnrollmentCreated(
               id, v, at, studentId(), courseId(), ROLE, ne[0], ne[1],
-              Instant.ofEpochSecond(term.startSecond),
-              Instant.ofEpochSecond(term.startSecond + term.termSeconds));
+              Instant.ofEpochSecond(term.startSecond + term.courses[course].startRel),
+              Instant.ofEpochSecond(term.startSecond + term.courses[course].endRel));
         }
       case ENROLLMENT_DROPPED:
         return new EnrollmentDropped(id, v, at, studentId(), courseId(), DROP_REASON);
@@ -212,10 +216,12 @@ public final class SimEvent {
       case ASSIGNMENT_CREATED:
         return new AssignmentCreated(
             id, v, at, courseId(), assignmentId(course, assignment),
-            Instant.ofEpochSecond(dueEpochSecond), POINTS_POSSIBLE);
+            Instant.ofEpochSecond(dueEpochSecond), POINTS_POSSIBLE, term.courses[course].kind(),
+            term.courses[course].weight);
       case SUBMISSION_CREATED:
         return new SubmissionCreated(
-            id, v, at, studentId(), courseId(), assignmentId(course, assignment), late);
+            id, v, at, studentId(), courseId(), assignmentId(course, assignment), late,
+            (double) score);
       case ASSET_ACCESSED:
         return new AssetAccessed(id, v, at, studentId(), courseId(), ASSET_KINDS[assetKind]);
       default:
@@ -247,8 +253,8 @@ public final class SimEvent {
         o.raw(STUDENT).padded(student + 1L, 7).raw(COURSE).padded(course + 1L, 3).raw(ROLE_NAME);
         names.draw(student);
         names.writeDrawn(o, EMAIL);
-        o.raw(COURSE_START).instant(term.startSecond);
-        o.raw(COURSE_END).instant(term.startSecond + term.termSeconds).raw(END);
+        o.raw(COURSE_START).instant(term.startSecond + term.courses[course].startRel);
+        o.raw(COURSE_END).instant(term.startSecond + term.courses[course].endRel).raw(END);
         break;
       case ENROLLMENT_DROPPED:
         o.raw(STUDENT).padded(student + 1L, 7).raw(COURSE).padded(course + 1L, 3).raw(REASON);
@@ -262,12 +268,13 @@ public final class SimEvent {
       case ASSIGNMENT_CREATED:
         o.raw(COURSE).padded(course + 1L, 3);
         o.raw(ASSIGNMENT).padded(course + 1L, 3).raw(ASSIGNMENT_SUFFIX).padded(assignment + 1L, 2);
-        o.raw(DUE).instant(dueEpochSecond).raw(POINTS);
+        o.raw(DUE).instant(dueEpochSecond).raw(POINTS).raw(JsonOut.ascii(term.courses[course].kind()));
+        o.raw(WEIGHT).raw(JsonOut.ascii(Double.toString(term.courses[course].weight))).raw('}');
         break;
       case SUBMISSION_CREATED:
         o.raw(STUDENT).padded(student + 1L, 7).raw(COURSE).padded(course + 1L, 3);
         o.raw(ASSIGNMENT).padded(course + 1L, 3).raw(ASSIGNMENT_SUFFIX).padded(assignment + 1L, 2);
-        o.raw(late ? LATE_TRUE : LATE_FALSE);
+        o.raw(late ? LATE_TRUE : LATE_FALSE).padded(score, 1).raw(POINT_ZERO);
         break;
       case ASSET_ACCESSED:
         o.raw(STUDENT).padded(student + 1L, 7).raw(COURSE).padded(course + 1L, 3);

@@ -1,7 +1,11 @@
 package coursepulse.lms.simulator;
 
+import coursepulse.lms.outcome.FinalResult;
+import coursepulse.lms.outcome.Outcome;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A simulated semester, defined entirely by its {@link SimulationConfig}. {@link #run()} streams
@@ -29,11 +33,15 @@ public final class Simulation {
     this.term = new Term(config);
   }
 
+  Term term() {
+    return term;
+  }
+
   public SimulationConfig config() {
     return config;
   }
 
-  /** The term start (a Monday, 00:00 UTC). */
+  /** The term start (00:00 UTC of {@code --start}). */
   public Instant termStart() {
     return Instant.ofEpochSecond(term.startSecond);
   }
@@ -74,7 +82,7 @@ public final class Simulation {
         line.setLength(0);
         line.append(SimEvent.studentId(i)).append(',');
         line.append(SimEvent.courseId(s.courses[slot])).append(',');
-        line.append(s.persona.code()).append(',');
+        line.append(s.personas[slot].code()).append(',');
         int at = s.disengagedAt(slot);
         if (at != StudentCursor.NONE && at < term.horizon) {
           line.append(Instant.ofEpochSecond(term.startSecond + at));
@@ -82,5 +90,36 @@ public final class Simulation {
         out.append(line).append('\n');
       }
     }
+  }
+
+  /**
+   * What became of each student in each course, in the ground truth's order, for {@code evaluate
+   * --outcomes}: a student-course that disengaged and formally dropped within the simulated days
+   * is {@code Withdrawn} at the drop; one that disengaged without dropping is {@code Fail}; one
+   * that never disengaged is {@code Pass}. Follows behaviour, like the ground truth.
+   */
+  public List<Outcome> outcomes() {
+    List<Outcome> out = new ArrayList<>();
+    Rng rng = new Rng(0);
+    for (int i = 0; i < config.students(); i++) {
+      StudentCursor s = StudentCursor.create(term, i, rng);
+      for (int slot = 0; slot < s.courses.length; slot++) {
+        int at = s.disengagedAt(slot);
+        int drop = s.droppedAt[slot];
+        FinalResult result;
+        Instant withdrawnAt = null;
+        if (at == StudentCursor.NONE || at >= term.horizon) {
+          result = FinalResult.PASS;
+        } else if (drop != StudentCursor.NONE && drop < term.horizon) {
+          result = FinalResult.WITHDRAWN;
+          withdrawnAt = Instant.ofEpochSecond(term.startSecond + drop);
+        } else {
+          result = FinalResult.FAIL;
+        }
+        out.add(
+            new Outcome(SimEvent.studentId(i), SimEvent.courseId(s.courses[slot]), result, withdrawnAt));
+      }
+    }
+    return out;
   }
 }

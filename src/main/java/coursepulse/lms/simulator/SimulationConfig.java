@@ -10,13 +10,13 @@ import java.time.ZoneOffset;
  * a producer name or event ids.
  *
  * @param seed seed of every random choice (default 42)
- * @param start the Monday the term starts, 00:00 UTC (default {@link #DEFAULT_START}); enrolments
- *     happen before it
+ * @param start the day the term starts, 00:00 UTC, any weekday (default {@link #DEFAULT_START});
+ *     enrolments happen before it; courses start on it or up to six days later
  * @param days term days to simulate from {@code start} (default: the whole term, 105)
  * @param students number of students (default 2,000)
  * @param courses number of courses (default 20)
  * @param maxCoursesPerStudent each student takes 1 to this many courses (default 3)
- * @param termWeeks length of the term in weeks; one assignment is due each week (default 15)
+ * @param termWeeks length of the term in weeks; courses run within it (default 15)
  * @param mix persona shares (default {@link PersonaMix#oulad()})
  */
 public record SimulationConfig(
@@ -36,16 +36,14 @@ public record SimulationConfig(
   public static final LocalDate DEFAULT_START = LocalDate.of(2026, 9, 7);
 
   /** Bumped whenever the behaviour model changes, so old and new output never share ids. */
-  static final int MODEL_VERSION = 1;
+  static final int MODEL_VERSION = 2;
 
   /** The largest number of students: student and course ordinals share 26 bits of a merge key. */
   public static final int MAX_STUDENTS = 50_000_000;
 
   public SimulationConfig {
-    if (start == null || start.getDayOfWeek() != java.time.DayOfWeek.MONDAY) {
-      // weekday rhythms and due weekdays count from the start: a term starts on a Monday
-      throw new IllegalArgumentException("start must be a Monday, was " + start
-          + (start == null ? "" : " (a " + start.getDayOfWeek().toString().toLowerCase(java.util.Locale.ROOT) + ")"));
+    if (start == null) {
+      throw new IllegalArgumentException("start date is required");
     }
     if (termWeeks < 1 || termWeeks > 52) {
       throw new IllegalArgumentException("term weeks must be 1..52, was " + termWeeks);

@@ -37,7 +37,7 @@ public final class SimulationRun {
     this.origin = Term.planDayStart(term.firstPlanDay);
     this.heap = new long[courses + students.length];
     for (int c = 0; c < courses; c++) {
-      if (courseTime(c) < term.horizon) {
+      if (term.courses[c].due.length > 0 && courseTime(c) < term.horizon) {
         push(key(courseTime(c), c));
       }
     }
@@ -85,7 +85,7 @@ public final class SimulationRun {
     if (ord < courses) {
       nextAssignment[ord]++;
       long t = courseTime(ord);
-      return nextAssignment[ord] < term.weeks && t < term.horizon ? t : DONE;
+      return nextAssignment[ord] < term.courses[ord].due.length && t < term.horizon ? t : DONE;
     }
     StudentCursor s = students[ord - courses];
     if (s.advance(term, planner)) {
@@ -96,7 +96,8 @@ public final class SimulationRun {
   }
 
   private long courseTime(int c) {
-    return term.publishRel(c, nextAssignment[c]);
+    Course course = term.courses[c];
+    return nextAssignment[c] < course.publish.length ? course.publish[nextAssignment[c]] : Long.MAX_VALUE;
   }
 
   private void fill(int ord) {
@@ -107,8 +108,8 @@ public final class SimulationRun {
       e.student = -1;
       e.course = ord;
       e.assignment = j;
-      e.epochSecond = term.startSecond + term.publishRel(ord, j);
-      e.dueEpochSecond = term.startSecond + term.dueRel(ord, j);
+      e.epochSecond = term.startSecond + term.courses[ord].publish[j];
+      e.dueEpochSecond = term.startSecond + term.courses[ord].due[j];
     } else {
       StudentCursor s = students[ord - courses];
       e.student = s.index;
@@ -135,6 +136,7 @@ public final class SimulationRun {
           e.type = SimEvent.SUBMISSION_CREATED;
           e.assignment = payload & 0xFF;
           e.late = (payload & 0x100) != 0;
+          e.score = payload >>> 9;
           break;
         case StudentCursor.ASSET:
         default:

@@ -25,6 +25,13 @@ final class StudentCursor {
   private static final long TAG_PROFILE = 0x50524F46L;
   private static final long TAG_DAY = 0x44415953L;
   private static final long TAG_SUBMISSION = 0x5355424DL;
+  private static final long TAG_WEEK = 0x5745454BL;
+
+  /** Shares of weeks that are a short break, quiet, or busy for one student in one course. */
+  static final double BREAK_SHARE = 0.08;
+
+  static final double QUIET_SHARE = 0.2;
+  static final double BUSY_SHARE = 0.15;
 
   /** Monday first. Weekend dip, smaller on Sunday when the week's work comes due. */
   private static final double[] WEEKDAY_FACTOR = {1.0, 1.0, 0.95, 0.9, 0.75, 0.5, 0.7};
@@ -32,27 +39,62 @@ final class StudentCursor {
   static final double[] ASSET_KINDS_CUM = Rng.cumulative(0.35, 0.2, 0.2, 0.1, 0.15);
   static final double[] DEVICE_CUM = Rng.cumulative(0.6, 0.3, 0.1);
 
+  /** Base daily study chance per persona (median of a log-normal), calibrated on OULAD clicks. */
+  static final double[] BASE_MEDIAN = new double[Persona.values().length];
+
+  /** Spread (sigma of the log) of the base study chance between students. */
+  static final double BASE_SIGMA = 0.6;
+
+  /** Study level at the onset, reached by a linear decline; afterwards it decays away. */
+  static final double ONSET_LEVEL = 0.4;
+
+  static {
+    BASE_MEDIAN[Persona.ENGAGED.ordinal()] = 0.5;
+    BASE_MEDIAN[Persona.LATE_SUBMITTER.ordinal()] = 0.36;
+    BASE_MEDIAN[Persona.CRAMMER.ordinal()] = 0.14;
+    BASE_MEDIAN[Persona.FADING.ordinal()] = 0.25;
+    BASE_MEDIAN[Persona.RETURNING.ordinal()] = 0.25;
+    BASE_MEDIAN[Persona.LURKER.ordinal()] = 0.25;
+    BASE_MEDIAN[Persona.DROPOUT.ordinal()] = 0.3;
+  }
+
+  /** Chance that a further course of a student has the same persona as the first. */
+  static final double SAME_PERSONA = 0.6;
+
   final int index;
-  final Persona persona;
   /** Course indices, ascending. */
   final int[] courses;
+  /** Persona per course slot. */
+  final Persona[] personas;
   /** Registration per course slot, seconds relative to the term start. */
   final int[] registeredAt;
   /** Formal drop per course slot, or {@link #NONE}. */
   final int[] droppedAt;
-  /** Onset of disengagement relative to the term start, or {@link #NONE}. */
-  final int onset;
-  /** End of a returning student's gap, or {@link #NONE}. */
-  final int resumeAt;
-  final float base;
+  /** Onset of disengagement per slot, relative to the term start, or {@link #NONE}. */
+  final int[] onset;
+  /** End of a returning student's gap per slot, or {@link #NONE}. */
+  final int[] resumeAt;
+  /** Days over which activity declines before the onset, per slot. */
+  final float[] declineDays;
+  /** Decay time after the onset, days, per slot. */
+  final float[] tauDays;
+  /** Daily chance of studying the course in an ordinary week, per slot. */
+  final float[] base;
+  final float[] assetsPerSession;
+  /** Planning day of a ghost's single look, or -1, per slot. */
+  final byte[] ghostVisitDay;
+  /** Local peak hour of study. */
   final float peakHour;
-  final float tauDays;
-  final float assetsPerSession;
+  /** The student's UTC offset in hours. */
+  final int tzHours;
+  /** Daily chance of a mobile-app check-in (a login and nothing else); 0 for non-app users. */
+  final float checkIns;
   final byte device;
   final byte agent;
-  final byte ghostVisitDay;
 
   // iteration state
+  /** Last planning day with a study session, per slot: study comes in streaks. */
+  final int[] lastStudyDay;
   private final int lastPlanDay;
   private int day;
   private long dayStart;
@@ -64,7 +106,8 @@ final class StudentCursor {
     SimulationConfig cfg = term.config;
     this.index = index;
     r.reseed(Rng.hash(term.seed, TAG_PROFILE, index));
-    this.persona = Persona.values()[r.pick(term.config.mix().cumulative())];
+    double[] mix = term.config.mix().cumulative();
+    Persona primary = Persona.values()[r.pick(mix)];
 
     int k = 1;
     double u = r.nextDouble();
@@ -91,101 +134,93 @@ final class StudentCursor {
     }
     Arrays.sort(cs);
     this.courses = cs;
+    this.personas = new Persona[k];
     this.registeredAt = new int[k];
     this.droppedAt = new int[k];
+    this.onset = new int[k];
+    this.resumeAt = new int[k];
+    this.declineDays = new float[k];
+    this.tauDays = new float[k];
+    this.base = new float[k];
+    this.assetsPerSession = new float[k];
+    this.ghostVisitDay = new byte[k];
+    this.lastStudyDay = new int[k];
+    Arrays.fill(lastStudyDay, Integer.MIN_VALUE);
     Arrays.fill(droppedAt, NONE);
+    Arrays.fill(onset, NONE);
+    Arrays.fill(resumeAt, NONE);
+    Arrays.fill(ghostVisitDay, (byte) -1);
     for (int i = 0; i < k; i++) {
       registeredAt[i] = (int) Math.round(-term.registrationLeadDays(r.nextDouble()) * Term.DAY);
     }
-
     this.device = (byte) r.pick(DEVICE_CUM);
     this.agent = (byte) r.nextInt(2);
-    double ts = term.termSeconds;
-    int onsetAt = NONE;
-    int resume = NONE;
-    float tau = 0;
-    byte visit = -1;
-    double peakMean;
-    switch (persona) {
-      case ENGAGED:
-        base = (float) r.uniform(0.55, 0.85);
-        peakMean = 19;
-        assetsPerSession = (float) r.uniform(3, 6);
-        break;
-      case LATE_SUBMITTER:
-        base = (float) r.uniform(0.35, 0.6);
-        peakMean = 21;
-        assetsPerSession = (float) r.uniform(2, 4);
-        break;
-      case CRAMMER:
-        base = (float) r.uniform(0.08, 0.2);
-        peakMean = 22;
-        assetsPerSession = (float) r.uniform(2, 4);
-        break;
-      case FADING:
-        base = (float) r.uniform(0.45, 0.75);
-        peakMean = 20;
-        assetsPerSession = (float) r.uniform(2, 5);
-        onsetAt = dayBoundary((int) (ts * r.uniform(0.15, 0.6)));
-        tau = (float) r.uniform(3, 8);
-        break;
-      case RETURNING:
-        base = (float) r.uniform(0.45, 0.75);
-        peakMean = 20;
-        assetsPerSession = (float) r.uniform(2, 5);
-        onsetAt = dayBoundary((int) (ts * r.uniform(0.2, 0.6)));
-        resume = dayBoundary(onsetAt + (int) (r.uniform(10, 21) * Term.DAY));
-        break;
-      case DROPOUT:
-        {
-          base = (float) r.uniform(0.35, 0.7);
-          peakMean = 20;
-          assetsPerSession = (float) r.uniform(2, 4);
-          int decile = r.pick(Rng.cumulative(Oulad.WITHDRAWAL_DECILES));
-          int drop = (int) (ts * (decile + r.nextDouble()) / 10.0);
-          int lag = (int) (r.uniform(7, 21) * Term.DAY);
-          onsetAt = dayBoundary(drop - lag);
-          for (int i = 0; i < k; i++) {
-            int active = Math.max(onsetAt, Math.max(0, registeredAt[i]));
-            // the formal withdrawal trails the last activity by at least a day
-            droppedAt[i] = Math.max(drop, active + Term.DAY) + r.nextInt(3_600);
-          }
-          break;
-        }
-      case GHOST:
-      default:
-        base = 0;
-        peakMean = 20;
-        assetsPerSession = 1.5f;
-        onsetAt = 0;
-        visit = r.chance(0.5) ? (byte) r.nextInt(7) : -1;
-        break;
-    }
-    this.onset = onsetAt;
-    this.resumeAt = resume;
-    this.tauDays = tau;
-    this.ghostVisitDay = visit;
+    // most students live in the time zone of their (first) course
+    this.tzHours =
+        r.chance(0.8) ? term.courses[cs[0]].tzHours : Course.TZ_HOURS[r.pick(Course.TZ_CUM)];
+    // a third use the mobile app, which logs a session each time it is opened
+    this.checkIns = r.chance(0.35) ? (float) r.uniform(0.05, 0.25) : 0f;
+    double peakMean = primary == Persona.ENGAGED ? 19 : primary == Persona.CRAMMER ? 22 : 20.5;
     this.peakHour = (float) Math.max(7, Math.min(25.5, peakMean + 2.5 * r.normal()));
 
-    int first = Integer.MAX_VALUE;
-    for (int reg : registeredAt) {
-      first = Math.min(first, Term.planDay(reg));
-    }
     int last = Term.planDay(Math.min(term.horizon, term.termSeconds) - 1);
-    if (persona == Persona.DROPOUT) {
-      int lastDrop = 0;
-      for (int d : droppedAt) {
-        lastDrop = Math.max(lastDrop, Term.planDay(d));
+    int studentLast = Integer.MIN_VALUE;
+    int first = Integer.MAX_VALUE;
+    for (int i = 0; i < k; i++) {
+      Persona p = i == 0 || r.chance(SAME_PERSONA) ? primary : Persona.values()[r.pick(mix)];
+      personas[i] = p;
+      Course course = term.courses[cs[i]];
+      double len = course.endRel - course.startRel;
+      base[i] =
+          (float) Math.min(0.95, BASE_MEDIAN[p.ordinal()] * Math.exp(BASE_SIGMA * r.normal()));
+      assetsPerSession[i] = (float) r.uniform(2, p == Persona.ENGAGED ? 6 : 4);
+      declineDays[i] = (float) r.uniform(14, 56);
+      tauDays[i] = (float) r.uniform(5, 14);
+      switch (p) {
+        case FADING:
+          onset[i] = dayBoundary((int) (course.startRel + len * r.uniform(0.15, 0.6)));
+          break;
+        case LURKER:
+          onset[i] = dayBoundary((int) (course.startRel + len * r.uniform(0.2, 0.7)));
+          break;
+        case RETURNING:
+          onset[i] = dayBoundary((int) (course.startRel + len * r.uniform(0.2, 0.6)));
+          declineDays[i] = (float) r.uniform(2, 7);
+          resumeAt[i] = dayBoundary(onset[i] + (int) (r.uniform(10, 21) * Term.DAY));
+          break;
+        case DROPOUT:
+          {
+            int decile = r.pick(Rng.cumulative(Oulad.WITHDRAWAL_DECILES));
+            // within the course and the term (a course's local end may pass the term's by hours)
+            int drop =
+                (int) Math.min(term.termSeconds - Term.DAY, course.startRel + len * (decile + r.nextDouble()) / 10.0);
+            // OULAD: the last click comes a median 8 days before the withdrawal (quartiles 2, 24)
+            int lag = (int) (r.uniform(2, 24) * Term.DAY);
+            // even those who leave in the first days look at the course first
+            int earliest = (int) (course.startRel + r.uniform(2, 10) * Term.DAY);
+            onset[i] = dayBoundary(Math.max(earliest, drop - lag));
+            int active = Math.max(onset[i], Math.max(0, registeredAt[i]));
+            // the formal withdrawal trails the last activity by at least a day
+            droppedAt[i] = Math.max(drop, active + Term.DAY) + r.nextInt(3_600);
+            break;
+          }
+        case GHOST:
+          onset[i] = 0;
+          ghostVisitDay[i] = r.chance(0.5) ? (byte) (Term.planDay(course.startRel) + 1 + r.nextInt(7)) : -1;
+          break;
+        default:
+          break;
       }
-      last = Math.min(last, lastDrop);
-    } else if (persona == Persona.GHOST) {
-      int lastReg = 0;
-      for (int reg : registeredAt) {
-        lastReg = Math.max(lastReg, Term.planDay(reg));
+      first = Math.min(first, Term.planDay(registeredAt[i]));
+      int slotLast = last;
+      if (p == Persona.DROPOUT) {
+        slotLast = Math.min(last, Term.planDay(droppedAt[i]));
+      } else if (p == Persona.GHOST) {
+        slotLast = Math.min(last, Math.max(Term.planDay(registeredAt[i]), ghostVisitDay[i]));
       }
-      last = Math.min(last, Math.max(lastReg, ghostVisitDay));
+      studentLast = Math.max(studentLast, slotLast);
     }
-    this.lastPlanDay = last;
+    this.lastPlanDay = studentLast;
     this.day = first - 1;
   }
 
@@ -208,10 +243,10 @@ final class StudentCursor {
 
   /** When this student-course disengaged, relative to the term start, or {@link #NONE}. */
   int disengagedAt(int slot) {
-    if (!persona.disengages()) {
+    if (!personas[slot].disengages()) {
       return NONE;
     }
-    return Math.max(onset, Math.max(0, registeredAt[slot]));
+    return Math.max(onset[slot], Math.max(0, registeredAt[slot]));
   }
 
   /** Relative time of the current event. */
@@ -264,27 +299,54 @@ final class StudentCursor {
     return false;
   }
 
-  /** How engaged the student is at {@code rel}: 1 normal, 0 gone. */
-  double level(long rel) {
-    switch (persona) {
-      case FADING:
-        return rel < onset ? 1.0 : Math.exp(-(rel - onset) / (tauDays * (double) Term.DAY));
-      case RETURNING:
-        if (rel < onset) {
-          return 1.0;
-        }
-        return rel < resumeAt ? 0.0 : 0.9;
-      case DROPOUT:
-        return rel < onset ? 1.0 : 0.0;
-      case GHOST:
-        return 0.0;
-      default:
-        return 1.0;
+  /**
+   * How engaged the student is in course slot {@code slot} at {@code rel}: 1 normal, 0 gone. A
+   * disengaging student declines linearly to {@link #ONSET_LEVEL} over {@code declineDays} before
+   * the onset and fades away after it (OULAD: withdrawing students' active days fall over the
+   * weeks before they leave, with no cliff).
+   */
+  double level(int slot, long rel) {
+    Persona p = personas[slot];
+    if (p == Persona.GHOST) {
+      return 0.0;
     }
+    if (!p.disengages()) {
+      return 1.0;
+    }
+    long on = onset[slot];
+    double day = Term.DAY;
+    if (rel < on) {
+      double before = (on - rel) / day;
+      return before >= declineDays[slot] ? 1.0 : ONSET_LEVEL + (1 - ONSET_LEVEL) * before / declineDays[slot];
+    }
+    if (p == Persona.RETURNING) {
+      return rel < resumeAt[slot] ? 0.0 : 0.9;
+    }
+    return ONSET_LEVEL * Math.exp(-(rel - on) / (tauDays[slot] * day));
   }
 
-  double weekdayFactor(int day) {
-    return WEEKDAY_FACTOR[Math.floorMod(day, 7)];
+  /**
+   * The week's activity multiplier of one student in one course: engaged students too have busy
+   * spells, quiet weeks and short breaks (OULAD: 90 % of students who pass have a stretch of 7
+   * days or more without a click).
+   */
+  double weekFactor(long seed, int slot, int week) {
+    long h = Rng.hash(seed, TAG_WEEK, index, (long) courses[slot] << 16 | (week & 0xFFFF));
+    double u = (h >>> 11) * 0x1.0p-53;
+    if (u < BREAK_SHARE) {
+      return 0.05;
+    }
+    if (u < BREAK_SHARE + QUIET_SHARE) {
+      return 0.45;
+    }
+    if (u < BREAK_SHARE + QUIET_SHARE + BUSY_SHARE) {
+      return 1.6;
+    }
+    return 1.0;
+  }
+
+  double weekdayFactor(Term term, int day) {
+    return WEEKDAY_FACTOR[term.weekday(day)];
   }
 
   static long submissionSeed(long seed, int index, int course, int j) {

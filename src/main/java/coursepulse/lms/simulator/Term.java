@@ -1,20 +1,15 @@
 package coursepulse.lms.simulator;
 
 /**
- * The term calendar shared by every course, in seconds relative to the term start (Monday 00:00
- * UTC). Course {@code c} has one assignment per week, due at 23:59 UTC on its due weekday (Sunday,
- * Friday or Wednesday, by {@code c % 3}), published at 09:00 UTC on the Monday of the due week, or
- * of the week before when the due day is early in the week.
+ * The term, in seconds relative to its start ({@code --start}, 00:00 UTC, any weekday), and the
+ * {@link Course} calendars within it: each course has its own start day, length, time zone,
+ * cadence and quiet periods.
  */
 final class Term {
   static final int DAY = 86_400;
   static final int WEEK = 7 * DAY;
   /** A planning day runs from 04:00 to 04:00 UTC, so night sessions never straddle two plans. */
   static final int PLAN_OFFSET = 4 * 3_600;
-
-  private static final int[] DUE_WEEKDAY = {6, 4, 2};
-  private static final int DUE_TIME = 23 * 3_600 + 59 * 60;
-  private static final int PUBLISH_TIME = 9 * 3_600;
 
   final SimulationConfig config;
   final long seed;
@@ -27,6 +22,9 @@ final class Term {
   /** The earliest possible registration, relative to the start: the first planning day. */
   final int firstPlanDay;
   final double[] popularity;
+  final Course[] courses;
+  /** Weekday of the term's first day, 0 = Monday. */
+  final int startWeekday;
 
   Term(SimulationConfig config) {
     this.config = config;
@@ -44,6 +42,11 @@ final class Term {
       w[c] = 1.0 / Math.sqrt(c + 1.0);
     }
     this.popularity = Rng.cumulative(w);
+    this.startWeekday = config.start().getDayOfWeek().getValue() - 1;
+    this.courses = new Course[config.courses()];
+    for (int c = 0; c < courses.length; c++) {
+      courses[c] = new Course(this, c);
+    }
   }
 
   static int planDay(long rel) {
@@ -54,22 +57,9 @@ final class Term {
     return (long) day * DAY + PLAN_OFFSET;
   }
 
-  int dueWeekday(int course) {
-    return DUE_WEEKDAY[course % DUE_WEEKDAY.length];
-  }
-
-  long dueRel(int course, int j) {
-    return (long) j * WEEK + (long) dueWeekday(course) * DAY + DUE_TIME;
-  }
-
-  long publishRel(int course, int j) {
-    long monday = (long) j * WEEK + PUBLISH_TIME;
-    return dueWeekday(course) < 3 ? monday - WEEK : monday;
-  }
-
-  /** Index of the last assignment due at or before {@code rel}, possibly -1. */
-  int lastDueAtOrBefore(int course, long rel) {
-    return (int) Math.floorDiv(rel - (long) dueWeekday(course) * DAY - DUE_TIME, (long) WEEK);
+  /** Weekday (0 = Monday) of planning day {@code day}. */
+  int weekday(int day) {
+    return Math.floorMod(startWeekday + day, 7);
   }
 
   /** Registration lead in days before the start (negative: after), from OULAD, scaled. */

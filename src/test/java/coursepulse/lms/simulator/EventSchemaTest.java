@@ -54,8 +54,11 @@ class EventSchemaTest {
         assertThat(c.name()).isNotBlank();
         assertThat(c.email()).endsWith("@students.example.edu");
         assertThat(c.role()).isEqualTo("student");
-        assertThat(c.courseEnd()).isEqualTo(sim.termEnd());
-        assertThat(c.courseStart()).isEqualTo(sim.termStart());
+        // courses start on the term's first day or up to six days later, at local midnight
+        assertThat(c.courseStart())
+            .isAfterOrEqualTo(sim.termStart().minusSeconds(12 * 3600))
+            .isBefore(sim.termStart().plusSeconds(7 * 86400));
+        assertThat(c.courseEnd()).isAfter(c.courseStart()).isBeforeOrEqualTo(sim.termEnd().plusSeconds(12 * 3600));
       } else if (ev instanceof EnrollmentDropped d) {
         assertThat(d.reason()).isEqualTo("withdrawn");
       } else if (ev instanceof LoggedIn l) {
@@ -64,8 +67,11 @@ class EventSchemaTest {
       } else if (ev instanceof AssignmentCreated a) {
         assertThat(a.dueAt()).isAfter(a.occurredAt());
         assertThat(a.assignmentId()).startsWith(a.courseId() + "-a");
+        assertThat(a.kind()).isIn("TMA", "CMA");
+        assertThat(a.weight()).isPositive();
       } else if (ev instanceof SubmissionCreated s) {
         assertThat(s.assignmentId()).startsWith(s.courseId() + "-a");
+        assertThat(s.score()).isBetween(0.0, 100.0);
       } else if (ev instanceof AssetAccessed a) {
         assertThat(a.assetKind()).isIn("page", "file", "video", "quiz", "discussion");
       }
