@@ -132,7 +132,8 @@ final class CaliperMapper {
           Instant due = Fields.instant(object, "dateToSubmit", "object.dateToSubmit");
           boolean late = due != null && time.isAfter(due);
           return new SubmissionCreated(
-              id, LmsEvent.SCHEMA_VERSION, time, actor, requireCourse(course), assignment, late);
+              id, LmsEvent.SCHEMA_VERSION, time, actor, requireCourse(course), assignment, late,
+              score(event.get("generated")));
         }
       case "AssignableEvent Activated":
         {
@@ -163,6 +164,25 @@ final class CaliperMapper {
       default:
         return null;
     }
+  }
+
+  /**
+   * The grade of an auto-graded submission: {@code generated} is a {@code Score} (its {@code
+   * scoreGiven}), or an {@code Attempt} whose own {@code generated} is one; null otherwise.
+   */
+  private static Double score(JsonNode generated) {
+    if (isScore(generated)) {
+      return Fields.number(generated, "scoreGiven", "generated.scoreGiven");
+    }
+    if (generated != null && isScore(generated.get("generated"))) {
+      return Fields.number(generated.get("generated"), "scoreGiven", "generated.generated.scoreGiven");
+    }
+    return null;
+  }
+
+  private static boolean isScore(JsonNode entity) {
+    String type = entity != null && entity.isObject() ? Fields.text(entity, "type") : null;
+    return type != null && localName(type).equals("Score");
   }
 
   /**

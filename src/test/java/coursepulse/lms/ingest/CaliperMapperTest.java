@@ -78,6 +78,27 @@ class CaliperMapperTest {
   }
 
   @Test
+  void shouldReadTheScoreOfAnAutoGradedSubmission() {
+    com.fasterxml.jackson.databind.node.ObjectNode envelope =
+        (com.fasterxml.jackson.databind.node.ObjectNode) Fixtures.json("caliper/assessment-submitted.json");
+    com.fasterxml.jackson.databind.node.ObjectNode event =
+        (com.fasterxml.jackson.databind.node.ObjectNode) envelope.get("data").get(0);
+    com.fasterxml.jackson.databind.node.ObjectNode score =
+        ((com.fasterxml.jackson.databind.node.ObjectNode) event.get("generated")).putObject("generated");
+    score.put("type", "Score").put("scoreGiven", 7.5).put("maxScore", 10.0);
+    assertThat(submission(mapper.map(envelope)).score()).isEqualTo(7.5);
+    event.set("generated", score);
+    assertThat(submission(mapper.map(envelope)).score()).isEqualTo(7.5);
+    event.remove("generated");
+    assertThat(submission(mapper.map(envelope)).score()).isNull();
+  }
+
+  private static SubmissionCreated submission(List<MappedEvent> mapped) {
+    List<LmsEvent> events = ((MappedEvent.Accepted) mapped.get(0)).events();
+    return (SubmissionCreated) events.get(events.size() - 1);
+  }
+
+  @Test
   void shouldMapNavigatedToAWebPageAsPageAccess() {
     assertThat(accepted("navigation-navigated-to.json"))
         .containsExactly(
