@@ -135,6 +135,25 @@ final class CaliperMapper {
               id, LmsEvent.SCHEMA_VERSION, time, actor, requireCourse(course), assignment, late,
               score(event.get("generated")));
         }
+      case "GradeEvent Graded":
+        {
+          // The actor is the grader; the student is the attempt's assignee. The submission is
+          // dated when the attempt ended, so a grade given later does not move it.
+          String student = Fields.entityId(object, "assignee");
+          String assignment = Fields.entityId(object, "assignable");
+          if (student == null || assignment == null) {
+            throw new Fields.Refused(
+                RejectReason.MISSING_FIELD, "object.assignee and object.assignable (the Attempt)");
+          }
+          Instant ended = Fields.instant(object, "endedAtTime", "object.endedAtTime");
+          Instant submitted = ended != null ? ended : time;
+          JsonNode assignable = object.get("assignable");
+          Instant due =
+              assignable.isObject() ? Fields.instant(assignable, "dateToSubmit", "object.assignable.dateToSubmit") : null;
+          return new SubmissionCreated(
+              id, LmsEvent.SCHEMA_VERSION, submitted, student, requireCourse(course), assignment,
+              due != null && submitted.isAfter(due), score(event.get("generated")));
+        }
       case "AssignableEvent Activated":
         {
           String assignment = requireObjectId(event);
