@@ -15,9 +15,13 @@ import coursepulse.io.rabbit.RabbitBench;
 import coursepulse.io.rabbit.RabbitStreamLog;
 import coursepulse.lms.event.LmsEvent;
 import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.oulad.OuladCalendar;
+import coursepulse.lms.oulad.OuladImport;
+import coursepulse.lms.publish.EventPublisher;
+import coursepulse.lms.publish.PublishableEvent;
 import coursepulse.lms.risk.RiskTopology;
-import coursepulse.lms.simulator.Pacer;
-import coursepulse.lms.simulator.Progress;
+import coursepulse.lms.publish.Pacer;
+import coursepulse.lms.publish.Progress;
 import coursepulse.lms.simulator.SimEvent;
 import coursepulse.lms.simulator.Simulation;
 import coursepulse.lms.simulator.SimulationConfig;
@@ -176,6 +180,15 @@ final class BenchCommand implements Callable<Integer> {
               + " (default: http://<stream host>:15672).")
   String managementUrl;
 
+  @Option(
+      names = "--oulad",
+      paramLabel = "DIR",
+      description =
+          "Instead of the simulated rows: import every presentation of the OULAD tables in DIR and"
+              + " process them, on the embedded log and on RabbitMQ, next to the raw publish and"
+              + " consume of the same events (docs/oulad.md).")
+  Path oulad;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write machine and rows as JSON.")
   Path json;
 
@@ -194,6 +207,10 @@ final class BenchCommand implements Callable<Integer> {
     out.printf("bench %s on %s, %s cores, %s%n", runId, broker.name().toLowerCase(Locale.ROOT),
         machine.get("cores"), machine.get("java"));
     out.flush();
+    if (oulad != null) {
+      ouladRows();
+      return finish(machine);
+    }
 
     SimulationConfig config = SimulationConfig.defaults().withStudents(students);
     List<byte[]> bodies = encode(new Simulation(config), events == null ? Long.MAX_VALUE : events);
@@ -251,7 +268,10 @@ final class BenchCommand implements Callable<Integer> {
     } finally {
       deleteTree(stateDir);
     }
+    return finish(machine);
+  }
 
+  private int finish(Map<String, Object> machine) throws IOException {
     printTable();
     if (json != null) {
       Map<String, Object> doc = new LinkedHashMap<>();
@@ -270,6 +290,44 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   // ------------------------------------------------------------------ phases
+
+  /**
+   * The real-data rows: the whole dataset imported and processed on the embedded log and on
+   * RabbitMQ, each next to the raw client publishing and reading the same events pre-encoded.
+   */
+  private void ouladRows() throws Exception {
+    List<byte[]> bodies = new ArrayList<>();
+    try (OuladImport feed = OuladImport.open(oulad, List.of(), OuladCalendar.standard())) {
+      for (PublishableEvent e = feed.next(); e != null; e = feed.next()) {
+        bodies.add(e.toJson());
+      }
+      progress("OULAD %s: %,d events %s", feed.courseIds(), bodies.size(), feed.counts());
+    }
+    int n = bodies.size();
+    for (LogOptions.Broker broker : List.of(LogOptions.Broker.EMBEDDED, LogOptions.Broker.RABBITMQ)) {
+      String on = "-" + broker.name().toLowerCase(Locale.ROOT);
+      try (Namespace ns = namespace(broker, "oulad")) {
+        StreamLog streams = ns.log();
+        streams.createStream("bench-raw", Retention.unlimited());
+        double rawPublish = rate(n, rawPublish(streams, bodies));
+        progress("oulad-raw-publish%s %,.0f events/s", on, rawPublish);
+        long t0 = System.nanoTime();
+        try (OuladImport feed = OuladImport.open(oulad, List.of(), OuladCalendar.standard())) {
+          new EventPublisher(Pacer.unlimited(), x -> {}).publish(feed, feed.producerName(), streams);
+        }
+        double imported = rate(n, System.nanoTime() - t0);
+        progress("oulad-import%s %,.0f events/s", on, imported);
+        double rawConsume = rate(n, rawConsume(streams, "bench-raw", n));
+        progress("oulad-raw-consume%s %,.0f events/s", on, rawConsume);
+        double processed = rate(n, processAll(streams, ns.stateDir(), n));
+        progress("oulad-process%s %,.0f events/s", on, processed);
+        add("oulad-raw-publish" + on, rawPublish, "events/s", null, 0);
+        add("oulad-import" + on, imported, "events/s", "oulad-raw-publish" + on, rawPublish);
+        add("oulad-raw-consume" + on, rawConsume, "events/s", null, 0);
+        add("oulad-process" + on, processed, "events/s", "oulad-raw-consume" + on, rawConsume);
+      }
+    }
+  }
 
   private static List<byte[]> encode(Simulation simulation, long max) {
     List<byte[]> bodies = new ArrayList<>();
@@ -474,7 +532,8 @@ final class BenchCommand implements Callable<Integer> {
 
   private static void awaitHandled(StreamEngine engine, AtomicLong handled, long n, String what)
       throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
+    // the real-data rows process millions of events: at least 1,000 events/s before giving up
+    long deadline = System.nanoTime() + Math.max(WAIT.toNanos(), n * 1_000_000L);
     while (handled.get() < n) {
       failIfStopped(engine, what);
       if (System.nanoTime() > deadline) {

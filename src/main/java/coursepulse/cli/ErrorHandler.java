@@ -15,13 +15,18 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(
       Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
-    boolean verbose = parseResult.hasMatchedOption("--verbose")
-        || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"));
+    boolean verbose = verbose(parseResult);
     String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
     commandLine.getErr().println("coursepulse: " + Secrets.mask(message));
     if (verbose) {
       ex.printStackTrace(commandLine.getErr());
     }
     return ex instanceof LogException ? EXIT_LOG_ERROR : EXIT_FAILURE;
+  }
+
+  /** {@code --verbose} on the command or any subcommand ({@code import oulad --verbose}). */
+  private static boolean verbose(CommandLine.ParseResult result) {
+    return result.hasMatchedOption("--verbose")
+        || result.subcommands().stream().anyMatch(ErrorHandler::verbose);
   }
 }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       SinkCommand.class,
       IngestCommand.class,
+      ImportCommand.class,
       ReplayCommand.class,
       ResetCommand.class,
       TrainCommand.class,

@@ -1,13 +1,11 @@
 package coursepulse.cli;
 
-import coursepulse.engine.log.LogException;
 import coursepulse.engine.log.StreamLog;
-import coursepulse.engine.log.StreamNotFoundException;
 import coursepulse.lms.outcome.OutcomesFile;
 import coursepulse.lms.simulator.ActivityProfile;
-import coursepulse.lms.simulator.Pacer;
+import coursepulse.lms.publish.Pacer;
 import coursepulse.lms.simulator.PersonaMix;
-import coursepulse.lms.simulator.Progress;
+import coursepulse.lms.publish.Progress;
 import coursepulse.lms.simulator.Simulation;
 import coursepulse.lms.simulator.SimulationConfig;
 import coursepulse.lms.simulator.SimulationPublisher;
@@ -226,7 +224,7 @@ public final class ProduceCommand implements Callable<Integer> {
               + log.describe() + " as " + config.producerName());
       try {
         state = "RUNNING";
-        publishRetrying(publisher, simulation, log, err);
+        Republish.untilDone(() -> publisher.publish(simulation, log), retryFor, err);
         state = "DONE";
       } catch (RuntimeException e) {
         state = "FAILED";
@@ -249,38 +247,6 @@ public final class ProduceCommand implements Callable<Integer> {
       stopping.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /**
-   * Publishes, and after a log failure publishes again on the same log (its client reconnects on
-   * its own): the publisher resumes after the last publishing id the log stored, so a retry adds
-   * no duplicate and leaves no gap.
-   */
-  private void publishRetrying(
-      SimulationPublisher publisher, Simulation simulation, StreamLog log, PrintWriter err) {
-    long deadline = System.nanoTime() + retryFor.toNanos();
-    long backoffMs = 100;
-    while (true) {
-      try {
-        publisher.publish(simulation, log);
-        return;
-      } catch (LogException e) {
-        if (e instanceof StreamNotFoundException || System.nanoTime() - deadline > 0) {
-          throw e;
-        }
-        err.println(
-            "log failure, resuming after the last stored event in " + backoffMs + " ms: "
-                + Secrets.mask(e.getMessage()));
-        err.flush();
-        try {
-          Thread.sleep(backoffMs);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-        backoffMs = Math.min(backoffMs * 2, 2_000);
-      }
     }
   }
 

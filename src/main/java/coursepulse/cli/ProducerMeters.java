@@ -1,7 +1,7 @@
 package coursepulse.cli;
 
 import coursepulse.lms.event.StreamNames;
-import coursepulse.lms.simulator.Progress;
+import coursepulse.lms.publish.Progress;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

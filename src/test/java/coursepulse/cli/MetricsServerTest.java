@@ -2,7 +2,7 @@ package coursepulse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import coursepulse.lms.simulator.Progress;
+import coursepulse.lms.publish.Progress;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;

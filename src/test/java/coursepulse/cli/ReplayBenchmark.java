@@ -5,7 +5,7 @@ import coursepulse.io.rabbit.RabbitBench;
 import coursepulse.io.rabbit.RabbitSettings;
 import coursepulse.io.rabbit.RabbitStreamLog;
 import coursepulse.lms.event.StreamNames;
-import coursepulse.lms.simulator.Pacer;
+import coursepulse.lms.publish.Pacer;
 import coursepulse.lms.simulator.Simulation;
 import coursepulse.lms.simulator.SimulationConfig;
 import coursepulse.lms.simulator.SimulationPublisher;

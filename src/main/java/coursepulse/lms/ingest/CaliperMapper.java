@@ -132,7 +132,27 @@ final class CaliperMapper {
           Instant due = Fields.instant(object, "dateToSubmit", "object.dateToSubmit");
           boolean late = due != null && time.isAfter(due);
           return new SubmissionCreated(
-              id, LmsEvent.SCHEMA_VERSION, time, actor, requireCourse(course), assignment, late);
+              id, LmsEvent.SCHEMA_VERSION, time, actor, requireCourse(course), assignment, late,
+              score(event.get("generated")));
+        }
+      case "GradeEvent Graded":
+        {
+          // The actor is the grader; the student is the attempt's assignee. The submission is
+          // dated when the attempt ended, so a grade given later does not move it.
+          String student = Fields.entityId(object, "assignee");
+          String assignment = Fields.entityId(object, "assignable");
+          if (student == null || assignment == null) {
+            throw new Fields.Refused(
+                RejectReason.MISSING_FIELD, "object.assignee and object.assignable (the Attempt)");
+          }
+          Instant ended = Fields.instant(object, "endedAtTime", "object.endedAtTime");
+          Instant submitted = ended != null ? ended : time;
+          JsonNode assignable = object.get("assignable");
+          Instant due =
+              assignable.isObject() ? Fields.instant(assignable, "dateToSubmit", "object.assignable.dateToSubmit") : null;
+          return new SubmissionCreated(
+              id, LmsEvent.SCHEMA_VERSION, submitted, student, requireCourse(course), assignment,
+              due != null && submitted.isAfter(due), score(event.get("generated")));
         }
       case "AssignableEvent Activated":
         {
@@ -163,6 +183,25 @@ final class CaliperMapper {
       default:
         return null;
     }
+  }
+
+  /**
+   * The grade of an auto-graded submission: {@code generated} is a {@code Score} (its {@code
+   * scoreGiven}), or an {@code Attempt} whose own {@code generated} is one; null otherwise.
+   */
+  private static Double score(JsonNode generated) {
+    if (isScore(generated)) {
+      return Fields.number(generated, "scoreGiven", "generated.scoreGiven");
+    }
+    if (generated != null && isScore(generated.get("generated"))) {
+      return Fields.number(generated.get("generated"), "scoreGiven", "generated.generated.scoreGiven");
+    }
+    return null;
+  }
+
+  private static boolean isScore(JsonNode entity) {
+    String type = entity != null && entity.isObject() ? Fields.text(entity, "type") : null;
+    return type != null && localName(type).equals("Score");
   }
 
   /**

@@ -181,7 +181,8 @@ final class CanvasMapper {
           return new SubmissionCreated(
               id, v, submitted != null ? submitted : time,
               Fields.requireText(body, "user_id", "body.user_id"),
-              course, assignment, late != null && late.asBoolean());
+              course, assignment, late != null && late.asBoolean(),
+              Fields.number(body, "score", "body.score"));
         }
       case "asset_accessed":
         {

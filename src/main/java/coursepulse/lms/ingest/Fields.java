@@ -71,6 +71,18 @@ final class Fields {
     throw new Refused(RejectReason.WRONG_TYPE, field + " is neither an IRI nor an entity");
   }
 
+  /** A number, or null when absent or JSON null; anything else is {@code wrong_type}. */
+  static Double number(JsonNode node, String field, String path) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isNumber()) {
+      throw new Refused(RejectReason.WRONG_TYPE, path + " is not a number");
+    }
+    return v.asDouble();
+  }
+
   /** An ISO-8601 time with offset, or null when absent. */
   static Instant instant(JsonNode node, String field, String path) {
     String s = text(node, field);

@@ -9,6 +9,7 @@ import coursepulse.lms.event.LoggedIn;
 import coursepulse.lms.event.LoggedOut;
 import coursepulse.lms.event.StreamNames;
 import coursepulse.lms.event.SubmissionCreated;
+import coursepulse.lms.publish.PublishableEvent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
@@ -23,7 +24,7 @@ import java.util.UUID;
  * fingerprint, the stream and the sequence: unique, and the same in every run of the same
  * configuration.
  */
-public final class SimEvent {
+public final class SimEvent implements PublishableEvent {
   static final int ENROLLMENT_CREATED = 0;
   static final int ENROLLMENT_DROPPED = 1;
   static final int LOGGED_IN = 2;
@@ -146,16 +147,19 @@ public final class SimEvent {
   }
 
   /** 0 for 01-Enrollment, 1 for 02-Login, 2 for 03-Activity. */
+  @Override
   public int streamIndex() {
     return STREAM_OF[type];
   }
 
   /** 0-based position in its stream; the publishing id. */
+  @Override
   public long sequence() {
     return sequence;
   }
 
   /** Event time in epoch seconds. */
+  @Override
   public long epochSecond() {
     return epochSecond;
   }
@@ -165,6 +169,7 @@ public final class SimEvent {
   }
 
   /** The student id, or null for course events. */
+  @Override
   public String studentId() {
     return student < 0 ? null : studentId(student);
   }
@@ -230,11 +235,13 @@ public final class SimEvent {
   }
 
   /** The event's JSON, byte for byte what {@code EventCodec.encode(toLmsEvent())} gives. */
+  @Override
   public byte[] toJson() {
     return encode().toArray();
   }
 
   /** Writes the JSON and a newline. */
+  @Override
   public void writeLine(OutputStream stream) throws IOException {
     JsonOut o = encode();
     stream.write(o.bytes, 0, o.size);

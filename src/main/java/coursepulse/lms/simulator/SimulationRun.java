@@ -1,5 +1,7 @@
 package coursepulse.lms.simulator;
 
+import coursepulse.lms.publish.EventSource;
+
 /**
  * One pass over a simulation's events in a global, deterministic order: by event time, then
  * course events before student events, then by course or student index. That order is also
@@ -8,7 +10,7 @@ package coursepulse.lms.simulator;
  * <p>Every student is a {@link StudentCursor} holding only its next active day; a binary heap of
  * packed {@code (time, ordinal)} longs merges them. Not thread-safe.
  */
-public final class SimulationRun {
+public final class SimulationRun implements EventSource {
   private static final int ORD_BITS = 26;
   private static final long ORD_MASK = (1L << ORD_BITS) - 1;
   /** Step result of a finished cursor (relative times may be negative: before the start). */
@@ -60,6 +62,7 @@ public final class SimulationRun {
    * The next event, or null when the simulation has reached its horizon. The returned view is
    * overwritten by the next call.
    */
+  @Override
   public SimEvent next() {
     if (current >= 0) {
       long t = step(current);

@@ -78,6 +78,55 @@ class CaliperMapperTest {
   }
 
   @Test
+  void shouldReadTheScoreOfAnAutoGradedSubmission() {
+    com.fasterxml.jackson.databind.node.ObjectNode envelope =
+        (com.fasterxml.jackson.databind.node.ObjectNode) Fixtures.json("caliper/assessment-submitted.json");
+    com.fasterxml.jackson.databind.node.ObjectNode event =
+        (com.fasterxml.jackson.databind.node.ObjectNode) envelope.get("data").get(0);
+    com.fasterxml.jackson.databind.node.ObjectNode score =
+        ((com.fasterxml.jackson.databind.node.ObjectNode) event.get("generated")).putObject("generated");
+    score.put("type", "Score").put("scoreGiven", 7.5).put("maxScore", 10.0);
+    assertThat(submission(mapper.map(envelope)).score()).isEqualTo(7.5);
+    event.set("generated", score);
+    assertThat(submission(mapper.map(envelope)).score()).isEqualTo(7.5);
+    event.remove("generated");
+    assertThat(submission(mapper.map(envelope)).score()).isNull();
+  }
+
+  @Test
+  void shouldMapAGradeEventToTheGradedSubmissionOfTheAssignee() {
+    com.fasterxml.jackson.databind.node.ObjectNode envelope =
+        (com.fasterxml.jackson.databind.node.ObjectNode) Fixtures.json("caliper/assessment-submitted.json");
+    com.fasterxml.jackson.databind.node.ObjectNode event =
+        (com.fasterxml.jackson.databind.node.ObjectNode) envelope.get("data").get(0);
+    event.put("id", "urn:uuid:9a7d0d5e-6f44-4c1e-9b0e-0c4b7f3b2a11");
+    event.put("type", "GradeEvent").put("action", "Graded");
+    event.put("actor", "https://example.edu/users/112233"); // the instructor
+    event.put("eventTime", "2026-09-20T09:00:00.000Z");
+    com.fasterxml.jackson.databind.node.ObjectNode attempt = event.putObject("object");
+    attempt.put("id", "https://example.edu/terms/2026fall/courses/7/sections/1/assess/1/users/554433/attempts/1");
+    attempt.put("type", "Attempt").put("assignee", CALIPER_STUDENT);
+    attempt.putObject("assignable")
+        .put("id", "https://example.edu/terms/2026fall/courses/7/sections/1/assess/1")
+        .put("type", "Assessment")
+        .put("dateToSubmit", "2026-09-18T23:59:00.000Z");
+    attempt.put("endedAtTime", "2026-09-14T11:25:00.000Z");
+    event.putObject("generated").put("type", "Score").put("scoreGiven", 9.0).put("maxScore", 10.0);
+    event.remove("membership");
+    assertThat(((MappedEvent.Accepted) mapper.map(envelope).get(0)).events())
+        .containsExactly(
+            new SubmissionCreated(
+                "urn:uuid:9a7d0d5e-6f44-4c1e-9b0e-0c4b7f3b2a11", 1,
+                Instant.parse("2026-09-14T11:25:00Z"), CALIPER_STUDENT, CALIPER_SECTION,
+                "https://example.edu/terms/2026fall/courses/7/sections/1/assess/1", false, 9.0));
+  }
+
+  private static SubmissionCreated submission(List<MappedEvent> mapped) {
+    List<LmsEvent> events = ((MappedEvent.Accepted) mapped.get(0)).events();
+    return (SubmissionCreated) events.get(events.size() - 1);
+  }
+
+  @Test
   void shouldMapNavigatedToAWebPageAsPageAccess() {
     assertThat(accepted("navigation-navigated-to.json"))
         .containsExactly(

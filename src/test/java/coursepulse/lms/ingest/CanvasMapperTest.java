@@ -73,6 +73,21 @@ class CanvasMapperTest {
   }
 
   @Test
+  void shouldReadTheGradeOfAGradedSubmissionAndRefuseAScoreThatIsNotANumber() {
+    single("assignment_created.json");
+    ObjectNode graded = (ObjectNode) Fixtures.json("canvas/submission_created.json");
+    ((ObjectNode) graded.get("body")).put("score", 21.5);
+    List<MappedEvent> mapped = mapper.map(graded);
+    assertThat(((MappedEvent.Accepted) mapped.get(0)).events().get(0))
+        .isInstanceOfSatisfying(SubmissionCreated.class, s -> assertThat(s.score()).isEqualTo(21.5));
+    ((ObjectNode) graded.get("body")).put("score", "A-");
+    assertThat(mapper.map(graded).get(0))
+        .isInstanceOfSatisfying(
+            MappedEvent.Rejected.class,
+            r -> assertThat(r.reason()).isEqualTo(RejectReason.WRONG_TYPE));
+  }
+
+  @Test
   void shouldDeriveTheSameIdForTheSameEventWhateverTheFieldOrder() {
     ObjectNode event = (ObjectNode) Fixtures.json("canvas/submission_created.json");
     ObjectNode reordered = new ObjectMapper().createObjectNode();

@@ -2,6 +2,7 @@ package coursepulse.lms.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import coursepulse.lms.publish.Pacer;
 import java.io.ByteArrayOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;

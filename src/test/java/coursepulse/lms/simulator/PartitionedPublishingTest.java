@@ -11,6 +11,8 @@ import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.Retention;
 import coursepulse.io.embedded.EmbeddedStreamLog;
 import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.publish.Pacer;
+import coursepulse.lms.publish.Progress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

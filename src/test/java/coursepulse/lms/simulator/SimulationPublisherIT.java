@@ -13,6 +13,8 @@ import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamStats;
 import coursepulse.io.rabbit.RabbitStreamLog;
 import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.publish.Pacer;
+import coursepulse.lms.publish.Progress;
 import coursepulse.testing.RabbitMqExtension;
 import coursepulse.testing.RabbitVhost;
 import java.io.ByteArrayOutputStream;

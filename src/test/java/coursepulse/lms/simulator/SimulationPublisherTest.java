@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import coursepulse.engine.log.LogException;
 import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.publish.Pacer;
+import coursepulse.lms.publish.Progress;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;

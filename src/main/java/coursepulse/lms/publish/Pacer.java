@@ -1,4 +1,4 @@
-package coursepulse.lms.simulator;
+package coursepulse.lms.publish;
 
 import java.util.concurrent.locks.LockSupport;
 

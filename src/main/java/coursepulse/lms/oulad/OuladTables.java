@@ -1,0 +1,169 @@
+package coursepulse.lms.oulad;
+
+import coursepulse.lms.outcome.FinalResult;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The dataset's small tables (everything but the clicks), for the presentations chosen: tens of
+ * thousands of rows, held in memory. Rows keep OULAD's numbers; the importer turns them into ids
+ * and times.
+ */
+final class OuladTables {
+
+  /** A presentation of a module: {@code courses.csv}. */
+  record Course(String module, String presentation, int length) {
+    String id() {
+      return module + "-" + presentation;
+    }
+  }
+
+  /** {@code assessments.csv}; {@code day} null for an undated assessment (some exams). */
+  record Assessment(int id, String courseId, String type, Integer day, Double weight) {}
+
+  /** {@code studentRegistration.csv}; either day may be null. */
+  record Registration(int student, Integer registered, Integer unregistered) {}
+
+  /** {@code studentAssessment.csv}. */
+  record Submission(int assessment, int student, int day, boolean banked, Double score) {}
+
+  /** Presentations by course id, in id order. */
+  final Map<String, Course> courses = new TreeMap<>();
+
+  final Map<String, List<Assessment>> assessments = new HashMap<>();
+  final Map<String, Map<Integer, String>> siteKinds = new HashMap<>();
+  final Map<String, List<Registration>> registrations = new HashMap<>();
+  final Map<String, Map<Integer, FinalResult>> results = new HashMap<>();
+  final Map<String, List<Submission>> submissions = new HashMap<>();
+
+  private OuladTables() {}
+
+  /**
+   * Reads every presentation's small tables, keeping the rows of {@code chosen} (all when empty).
+   *
+   * @throws OuladFormatException naming the file and line of anything malformed, or a chosen
+   *     presentation that {@code courses.csv} does not have
+   */
+  static OuladTables load(OuladDirectory dir, Collection<String> chosen) {
+    OuladTables t = new OuladTables();
+    Map<String, Course> all = new TreeMap<>();
+    try (CsvTable c = CsvTable.open(dir.table("courses"))) {
+      int m = c.column("code_module");
+      int p = c.column("code_presentation");
+      int len = c.column("module_presentation_length");
+      while (c.next()) {
+        Course course = new Course(c.text(m).strip(), c.text(p).strip(), c.integer(len));
+        if (course.length() < 1) {
+          throw c.error("module_presentation_length " + course.length() + " is not positive");
+        }
+        all.put(course.id(), course);
+      }
+    }
+    if (chosen.isEmpty()) {
+      t.courses.putAll(all);
+    } else {
+      for (String id : chosen) {
+        Course course = all.get(id);
+        if (course == null) {
+          throw new OuladFormatException(
+              "no presentation " + id + " in " + dir.table("courses") + "; it has " + all.keySet());
+        }
+        t.courses.put(id, course);
+      }
+    }
+    Set<String> keep = t.courses.keySet();
+    Map<Integer, Assessment> byId = new HashMap<>();
+    try (CsvTable a = CsvTable.open(dir.table("assessments"))) {
+      int m = a.column("code_module");
+      int p = a.column("code_presentation");
+      int id = a.column("id_assessment");
+      int type = a.column("assessment_type");
+      int date = a.column("date");
+      int weight = a.column("weight");
+      while (a.next()) {
+        String course = a.text(m).strip() + "-" + a.text(p).strip();
+        Assessment x =
+            new Assessment(a.integer(id), course, a.optText(type), a.optInteger(date), a.optDecimal(weight));
+        byId.put(x.id(), x);
+        if (keep.contains(course)) {
+          t.assessments.computeIfAbsent(course, k -> new ArrayList<>()).add(x);
+        }
+      }
+    }
+    try (CsvTable v = CsvTable.open(dir.table("vle"))) {
+      int site = v.column("id_site");
+      int m = v.column("code_module");
+      int p = v.column("code_presentation");
+      int type = v.column("activity_type");
+      while (v.next()) {
+        String course = v.text(m).strip() + "-" + v.text(p).strip();
+        if (keep.contains(course)) {
+          t.siteKinds.computeIfAbsent(course, k -> new HashMap<>()).put(v.integer(site), v.optText(type));
+        }
+      }
+    }
+    try (CsvTable r = CsvTable.open(dir.table("studentRegistration"))) {
+      int m = r.column("code_module");
+      int p = r.column("code_presentation");
+      int student = r.column("id_student");
+      int reg = r.column("date_registration");
+      int unreg = r.column("date_unregistration");
+      while (r.next()) {
+        String course = r.text(m).strip() + "-" + r.text(p).strip();
+        if (keep.contains(course)) {
+          t.registrations
+              .computeIfAbsent(course, k -> new ArrayList<>())
+              .add(new Registration(r.integer(student), r.optInteger(reg), r.optInteger(unreg)));
+        }
+      }
+    }
+    try (CsvTable s = CsvTable.open(dir.table("studentInfo"))) {
+      int m = s.column("code_module");
+      int p = s.column("code_presentation");
+      int student = s.column("id_student");
+      int result = s.column("final_result");
+      while (s.next()) {
+        String course = s.text(m).strip() + "-" + s.text(p).strip();
+        if (keep.contains(course)) {
+          FinalResult fr;
+          try {
+            fr = FinalResult.parse(s.text(result));
+          } catch (IllegalArgumentException e) {
+            throw s.error(e.getMessage());
+          }
+          t.results.computeIfAbsent(course, k -> new HashMap<>()).put(s.integer(student), fr);
+        }
+      }
+    }
+    try (CsvTable s = CsvTable.open(dir.table("studentAssessment"))) {
+      int id = s.column("id_assessment");
+      int student = s.column("id_student");
+      int date = s.column("date_submitted");
+      int banked = s.column("is_banked");
+      int score = s.column("score");
+      while (s.next()) {
+        Assessment x = byId.get(s.integer(id));
+        if (x == null) {
+          throw s.error("id_assessment " + s.text(id) + " is not in assessments.csv");
+        }
+        if (keep.contains(x.courseId())) {
+          Double points = s.optDecimal(score);
+          if (points != null && points < 0) {
+            throw s.error("score " + points + " is negative");
+          }
+          Integer isBanked = s.optInteger(banked);
+          t.submissions
+              .computeIfAbsent(x.courseId(), k -> new ArrayList<>())
+              .add(new Submission(x.id(), s.integer(student), s.integer(date),
+                  isBanked != null && isBanked != 0, points));
+        }
+      }
+    }
+    return t;
+  }
+}

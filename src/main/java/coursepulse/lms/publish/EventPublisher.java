@@ -1,0 +1,241 @@
+package coursepulse.lms.publish;
+
+import coursepulse.engine.log.LogWriter;
+import coursepulse.engine.log.Retention;
+import coursepulse.engine.log.StreamLog;
+import coursepulse.lms.event.StreamNames;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Sends a feed ({@link EventSource}) to the product's input streams, or to NDJSON.
+ *
+ * <p>Resumption: every stream is written under the feed's producer name with the event's {@link
+ * PublishableEvent#sequence()} as publishing id. On start the publisher asks each writer for the
+ * last publishing id the log stored, reads the feed from the beginning and sends only the events
+ * after it; events the log has already are not even encoded. A producer killed at any point and
+ * restarted on the same feed therefore adds no duplicate and leaves no gap (and a duplicate that
+ * slips through a resend is dropped by the log).
+ *
+ * <p>Progress goes to the listener at most once a second, and once at the end.
+ */
+public final class EventPublisher {
+
+  /** How long the final flush may wait for the log to confirm everything. */
+  static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final long PROGRESS_NANOS = 1_000_000_000L;
+
+  private final Pacer pacer;
+  private final Consumer<Progress> progress;
+
+  /**
+   * @param pacer holds events back to the simulated speed
+   * @param progress receives a snapshot at most once a second and a final one
+   */
+  public EventPublisher(Pacer pacer, Consumer<Progress> progress) {
+    this.pacer = pacer;
+    this.progress = progress;
+  }
+
+  /**
+   * Publishes every event of {@code source} that the log does not have yet, creating the three
+   * input streams when they are missing.
+   *
+   * @param source a fresh pass over the feed, from its first event
+   * @param producer the feed's stable producer name: the same feed must always use the same name,
+   *     and different feeds different names
+   * @return the final progress snapshot
+   * @throws coursepulse.engine.log.LogException when the log refuses or cannot be reached
+   */
+  public Progress publish(EventSource source, String producer, StreamLog log) {
+    return publish(source, producer, log, Long.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #publish(EventSource, String, StreamLog)}, but stops after the first {@code
+   * maxEvents} events of the feed (benchmarks size their load with it).
+   */
+  public Progress publish(EventSource source, String producer, StreamLog log, long maxEvents) {
+    List<String> streams = StreamNames.INPUTS;
+    Route[] routes = new Route[streams.size()];
+    try {
+      int partitionCount = 0;
+      for (int s = 0; s < routes.length; s++) {
+        routes[s] = Route.open(log, streams.get(s), producer);
+        int n = routes[s].writers.length;
+        if (s > 0 && n != partitionCount) {
+          throw new IllegalStateException(
+              "the input streams are not partitioned alike (" + streams.get(0) + ": "
+                  + describe(partitionCount) + ", " + streams.get(s) + ": " + describe(n)
+                  + "): a student's events would land in different tasks. Recreate them with"
+                  + " 'coursepulse streams --create --partitions N'.");
+        }
+        partitionCount = n;
+      }
+      Meter meter = new Meter();
+      long seen = 0;
+      for (PublishableEvent e = source.next(); e != null && seen++ < maxEvents; e = source.next()) {
+        int s = e.streamIndex();
+        if (routes[s].send(e, pacer, log)) {
+          meter.sent[s]++;
+        } else {
+          meter.skipped++;
+        }
+        meter.tick(e);
+      }
+      for (Route r : routes) {
+        r.flush();
+      }
+      return meter.finish();
+    } finally {
+      for (Route r : routes) {
+        if (r != null) {
+          r.close();
+        }
+      }
+    }
+  }
+
+  private static String describe(int partitions) {
+    return partitions == 1 ? "a plain stream" : partitions + " partitions";
+  }
+
+  /**
+   * The writers of one input: one for a plain stream, one per partition of a partitioned stream.
+   * Partitions get their own producer names ({@code <producer>-<k>}), because the log deduplicates
+   * per producer name and stream, and a restart must resume each partition after its own last
+   * stored event.
+   */
+  private static final class Route {
+    final LogWriter[] writers;
+    final long[] last;
+
+    private Route(int n) {
+      writers = new LogWriter[n];
+      last = new long[n];
+    }
+
+    static Route open(StreamLog log, String stream, String producer) {
+      List<String> partitions = log.partitions(stream);
+      if (partitions.isEmpty()) {
+        log.createStream(stream, Retention.unlimited());
+        Route r = new Route(1);
+        r.writers[0] = log.writer(stream, producer);
+        r.last[0] = r.writers[0].lastPublishingId();
+        return r;
+      }
+      Route r = new Route(partitions.size());
+      for (int k = 0; k < partitions.size(); k++) {
+        r.writers[k] = log.writer(partitions.get(k), producer + "-" + k);
+        r.last[k] = r.writers[k].lastPublishingId();
+      }
+      return r;
+    }
+
+    /**
+     * Sends {@code e} where it belongs: by student to one partition; an event of a whole course
+     * (an assignment) to every partition, since every task has students of that course.
+     *
+     * @return whether anything was sent (false: the log had it already)
+     */
+    boolean send(PublishableEvent e, Pacer pacer, StreamLog log) {
+      String student = e.studentId();
+      if (writers.length > 1 && student != null) {
+        return send(log.partitionFor(student, writers.length), e, pacer);
+      }
+      boolean sent = false;
+      for (int k = 0; k < writers.length; k++) {
+        sent |= send(k, e, pacer);
+      }
+      return sent;
+    }
+
+    private boolean send(int k, PublishableEvent e, Pacer pacer) {
+      if (e.sequence() <= last[k]) {
+        return false;
+      }
+      pacer.await(e.epochSecond());
+      writers[k].append(e.sequence(), e.toJson());
+      return true;
+    }
+
+    void flush() {
+      for (LogWriter w : writers) {
+        w.flush(FLUSH_TIMEOUT);
+      }
+    }
+
+    void close() {
+      for (LogWriter w : writers) {
+        if (w != null) {
+          w.close();
+        }
+      }
+    }
+  }
+
+  /** Writes every event of {@code source} as one JSON line (NDJSON), in the feed's global order. */
+  public Progress writeNdjson(EventSource source, OutputStream out) {
+    try {
+      Meter meter = new Meter();
+      for (PublishableEvent e = source.next(); e != null; e = source.next()) {
+        pacer.await(e.epochSecond());
+        e.writeLine(out);
+        meter.sent[e.streamIndex()]++;
+        meter.tick(e);
+      }
+      out.flush();
+      return meter.finish();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write events: " + e.getMessage(), e);
+    }
+  }
+
+  private final class Meter {
+    final long[] sent = new long[3];
+    long skipped;
+    long lastEpochSecond = Long.MIN_VALUE;
+    long lastReport = System.nanoTime();
+    long lastTotal;
+    final long started = System.nanoTime();
+    int sinceCheck;
+
+    void tick(PublishableEvent e) {
+      lastEpochSecond = e.epochSecond();
+      // reading the clock per event would cost more than generating it
+      if (++sinceCheck < 4096 && pacer.isUnlimited()) {
+        return;
+      }
+      sinceCheck = 0;
+      long now = System.nanoTime();
+      if (now - lastReport >= PROGRESS_NANOS) {
+        long total = total();
+        progress.accept(snapshot((total - lastTotal) * 1e9 / (now - lastReport), false));
+        lastReport = now;
+        lastTotal = total;
+      }
+    }
+
+    long total() {
+      return sent[0] + sent[1] + sent[2];
+    }
+
+    Progress finish() {
+      long elapsed = Math.max(1, System.nanoTime() - started);
+      Progress p = snapshot(total() * 1e9 / elapsed, true);
+      progress.accept(p);
+      return p;
+    }
+
+    Progress snapshot(double rate, boolean done) {
+      Instant at = lastEpochSecond == Long.MIN_VALUE ? null : Instant.ofEpochSecond(lastEpochSecond);
+      return new Progress(at, sent.clone(), skipped, rate, done);
+    }
+  }
+}

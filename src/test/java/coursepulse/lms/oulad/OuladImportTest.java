@@ -1,0 +1,235 @@
+package coursepulse.lms.oulad;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import coursepulse.lms.event.EventCodec;
+import coursepulse.lms.event.LmsEvent;
+import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.oulad.OuladFixture.Layout;
+import coursepulse.lms.outcome.FinalResult;
+import coursepulse.lms.outcome.Outcome;
+import coursepulse.lms.publish.EventPublisher;
+import coursepulse.lms.publish.Pacer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OuladImportTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+
+  /** What {@code import oulad --dry-run} writes: the feed as NDJSON. */
+  private static byte[] dryRun(Path dir, List<String> presentations, OuladCalendar calendar) {
+    try (OuladImport feed = OuladImport.open(dir, presentations, calendar)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      new EventPublisher(Pacer.unlimited(), p -> {}).writeNdjson(feed, out);
+      return out.toByteArray();
+    }
+  }
+
+  private static List<JsonNode> events(byte[] ndjson) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : new String(ndjson, StandardCharsets.UTF_8).split("\n")) {
+      out.add(JSON.readTree(line));
+    }
+    return out;
+  }
+
+  private static JsonNode only(List<JsonNode> events, String type, String student, String field, String value) {
+    List<JsonNode> found =
+        events.stream()
+            .filter(e -> e.get("type").asText().equals(type))
+            .filter(e -> student == null || e.path("studentId").asText().equals(student))
+            .filter(e -> field == null || e.path(field).asText().equals(value))
+            .toList();
+    assertThat(found).as(type + " " + student + " " + field + "=" + value).hasSize(1);
+    return found.get(0);
+  }
+
+  @Test
+  void shouldEmitOneEventPerTableRowOfEachKind() throws Exception {
+    List<JsonNode> events = events(dryRun(OuladFixture.write(tmp, Layout.PER_PRESENTATION), List.of(), OuladCalendar.standard()));
+    Map<String, Long> perType = events.stream().collect(Collectors.groupingBy(e -> e.get("type").asText(), Collectors.counting()));
+    assertThat(perType)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "enrollment_created", (long) OuladFixture.REGISTRATIONS.length,
+                "enrollment_dropped", 2L, // the rows with date_unregistration
+                "assignment_created", 3L, // the dated assessments
+                "submission_created", 3L, // not the banked one
+                "asset_accessed", (long) OuladFixture.CLICKS.length,
+                // distinct (student, date) with a click or a submission; student 11's day 0 in both courses is one session
+                "logged_in", 8L));
+    assertThat(events.stream().map(e -> e.get("eventId").asText()).distinct()).hasSize(events.size());
+    for (JsonNode e : events) {
+      LmsEvent decoded = EventCodec.decode(e.toString().getBytes(StandardCharsets.UTF_8));
+      assertThat(decoded.type()).isEqualTo(e.get("type").asText());
+    }
+  }
+
+  @Test
+  void shouldUseTheIssuesIdsCalendarAndTimesOfDay() throws Exception {
+    List<JsonNode> events = events(dryRun(OuladFixture.write(tmp, Layout.PER_PRESENTATION), List.of(), OuladCalendar.standard()));
+    // 2013J starts on the first Monday of October 2013: 2013-10-07
+    JsonNode enrolled = only(events, "enrollment_created", "oulad-11", "courseId", "AAA-2013J");
+    assertThat(enrolled.get("occurredAt").asText()).isEqualTo("2013-10-02T00:00:00Z");
+    assertThat(enrolled.get("courseStart").asText()).isEqualTo("2013-10-07T00:00:00Z");
+    assertThat(enrolled.get("courseEnd").asText()).isEqualTo("2013-11-06T00:00:00Z");
+    assertThat(enrolled.get("name").isNull()).isTrue();
+    assertThat(enrolled.get("email").isNull()).isTrue();
+    // no registration date: enrolled on the day it withdrew, before the start
+    assertThat(only(events, "enrollment_created", "oulad-13", null, null).get("occurredAt").asText())
+        .isEqualTo("2013-10-06T00:00:00Z");
+    assertThat(only(events, "enrollment_dropped", "oulad-13", null, null).get("occurredAt").asText())
+        .isEqualTo("2013-10-06T23:59:59Z");
+    assertThat(only(events, "enrollment_dropped", "oulad-12", null, null).get("occurredAt").asText())
+        .isEqualTo("2013-10-14T23:59:59Z");
+
+    JsonNode tma = only(events, "assignment_created", null, "assignmentId", "AAA-2013J-1");
+    assertThat(tma.get("courseId").asText()).isEqualTo("AAA-2013J");
+    assertThat(tma.get("occurredAt").asText()).isEqualTo("2013-10-07T00:00:00Z");
+    assertThat(tma.get("dueAt").asText()).isEqualTo("2013-10-17T23:59:59Z");
+    assertThat(tma.get("kind").asText()).isEqualTo("TMA");
+    assertThat(tma.get("weight").asDouble()).isEqualTo(50.0);
+    assertThat(events).noneMatch(e -> e.path("assignmentId").asText().equals("AAA-2013J-3")); // undated exam
+
+    JsonNode onTime = only(events, "submission_created", "oulad-11", "assignmentId", "AAA-2013J-1");
+    assertThat(onTime.get("occurredAt").asText()).isEqualTo("2013-10-17T12:00:00Z");
+    assertThat(onTime.get("late").asBoolean()).isFalse();
+    assertThat(onTime.get("score").asDouble()).isEqualTo(80.0);
+    JsonNode late = only(events, "submission_created", "oulad-11", "assignmentId", "AAA-2013J-2");
+    assertThat(late.get("late").asBoolean()).isTrue();
+    assertThat(late.has("score")).isFalse();
+
+    List<JsonNode> clicks = events.stream()
+        .filter(e -> e.get("type").asText().equals("asset_accessed") && e.get("occurredAt").asText().equals("2013-10-07T08:05:00Z"))
+        .filter(e -> e.get("courseId").asText().equals("AAA-2013J"))
+        .toList();
+    assertThat(clicks).extracting(e -> e.get("assetId").asText() + "/" + e.get("assetKind").asText() + "/" + e.get("clicks").asInt())
+        .containsExactly("100/oucontent/2", "101/forumng/1", "100/oucontent/4");
+    assertThat(events.stream().filter(e -> e.get("type").asText().equals("logged_in") && e.get("studentId").asText().equals("oulad-11"))
+            .map(e -> e.get("occurredAt").asText()))
+        .containsExactly(
+            "2013-10-05T08:00:00Z", "2013-10-07T08:00:00Z", "2013-10-11T08:00:00Z", "2013-10-12T08:00:00Z",
+            "2013-10-17T08:00:00Z", "2013-10-29T08:00:00Z");
+  }
+
+  @Test
+  void shouldKeepEveryStreamInEventTimeOrderWithAssignmentsBeforeTheirSubmissions() throws Exception {
+    List<JsonNode> events = events(dryRun(OuladFixture.write(tmp, Layout.PER_PRESENTATION), List.of(), OuladCalendar.standard()));
+    Map<String, Instant> last = new HashMap<>();
+    Set<String> announced = new HashSet<>();
+    Map<String, Instant> enrolled = new HashMap<>();
+    for (JsonNode e : events) {
+      LmsEvent event = EventCodec.decode(e.toString().getBytes(StandardCharsets.UTF_8));
+      Instant previous = last.put(event.stream(), event.occurredAt());
+      assertThat(previous == null || !event.occurredAt().isBefore(previous)).as(e.toString()).isTrue();
+      if (event instanceof coursepulse.lms.event.AssignmentCreated a) {
+        announced.add(a.assignmentId());
+      } else if (event instanceof coursepulse.lms.event.SubmissionCreated s) {
+        assertThat(announced).contains(s.assignmentId());
+      } else if (event instanceof coursepulse.lms.event.EnrollmentCreated c) {
+        enrolled.put(c.studentId() + c.courseId(), c.occurredAt());
+      } else if (event instanceof coursepulse.lms.event.AssetAccessed a) {
+        assertThat(enrolled.get(a.studentId() + a.courseId())).isBefore(a.occurredAt());
+      }
+    }
+    assertThat(last.keySet()).containsExactlyInAnyOrderElementsOf(StreamNames.INPUTS);
+  }
+
+  @Test
+  void shouldReadTheOriginalLayoutToTheSameBytesAndRepeatThemExactly() throws Exception {
+    byte[] shared = dryRun(OuladFixture.write(tmp.resolve("shared"), Layout.PER_PRESENTATION), List.of(), OuladCalendar.standard());
+    byte[] original = dryRun(OuladFixture.write(tmp.resolve("original"), Layout.ORIGINAL), List.of(), OuladCalendar.standard());
+    byte[] again = dryRun(tmp.resolve("original"), List.of(), OuladCalendar.standard());
+    assertThat(original).isEqualTo(shared);
+    assertThat(again).isEqualTo(original);
+  }
+
+  @Test
+  void shouldImportOnlyTheChosenPresentationsWithTheSameEventIds() throws Exception {
+    Path dir = OuladFixture.write(tmp, Layout.PER_PRESENTATION);
+    List<JsonNode> all = events(dryRun(dir, List.of(), OuladCalendar.standard()));
+    List<JsonNode> bbb = events(dryRun(dir, List.of("BBB-2013J"), OuladCalendar.standard()));
+    assertThat(bbb).allMatch(e -> e.get("type").asText().equals("logged_in") || e.get("courseId").asText().equals("BBB-2013J"));
+    Set<String> allIds = all.stream().map(e -> e.get("eventId").asText()).collect(Collectors.toSet());
+    assertThat(bbb).allMatch(e -> allIds.contains(e.get("eventId").asText()));
+    try (OuladImport a = OuladImport.open(dir, List.of(), OuladCalendar.standard());
+        OuladImport b = OuladImport.open(dir, List.of("BBB-2013J"), OuladCalendar.standard())) {
+      assertThat(a.producerName()).isNotEqualTo(b.producerName()).startsWith("coursepulse-oulad-");
+    }
+  }
+
+  @Test
+  void shouldShiftAPresentationGivenItsOwnStart() throws Exception {
+    Path dir = OuladFixture.write(tmp, Layout.PER_PRESENTATION);
+    List<JsonNode> events = events(dryRun(dir, List.of("AAA-2013J"), OuladCalendar.withStarts(List.of("AAA-2013J=2020-01-01"))));
+    assertThat(only(events, "assignment_created", null, "assignmentId", "AAA-2013J-1").get("dueAt").asText())
+        .isEqualTo("2020-01-11T23:59:59Z");
+    assertThatThrownBy(() -> OuladCalendar.withStarts(List.of("AAA-2013J:2020-01-01")))
+        .hasMessageContaining("PRESENTATION=DATE");
+  }
+
+  @Test
+  void shouldListEveryStudentCourseOutcomeWithTheUnregistrationDay() throws Exception {
+    try (OuladImport feed = OuladImport.open(OuladFixture.write(tmp, Layout.ORIGINAL), List.of(), OuladCalendar.standard())) {
+      assertThat(feed.outcomes())
+          .containsExactly(
+              new Outcome("oulad-11", "AAA-2013J", FinalResult.PASS, null),
+              new Outcome("oulad-12", "AAA-2013J", FinalResult.WITHDRAWN, Instant.parse("2013-10-14T00:00:00Z")),
+              new Outcome("oulad-13", "AAA-2013J", FinalResult.WITHDRAWN, Instant.parse("2013-10-06T00:00:00Z")),
+              new Outcome("oulad-14", "AAA-2013J", FinalResult.FAIL, null),
+              new Outcome("oulad-11", "BBB-2013J", FinalResult.DISTINCTION, null),
+              new Outcome("oulad-21", "BBB-2013J", FinalResult.PASS, null));
+    }
+  }
+
+  @Test
+  void shouldNameFileAndLineOfAMalformedRow() throws Exception {
+    Path dir = OuladFixture.write(tmp, Layout.ORIGINAL);
+    OuladFixture.table(dir, Layout.ORIGINAL, "studentRegistration",
+        "code_module,code_presentation,id_student,date_registration,date_unregistration",
+        new String[] {"AAA,2013J,11,-5,", "AAA,2013J,12,soon,7"});
+    assertThatThrownBy(() -> OuladImport.open(dir, List.of(), OuladCalendar.standard()))
+        .isInstanceOf(OuladFormatException.class)
+        .hasMessageContaining("studentRegistration.csv: line 3")
+        .hasMessageContaining("'soon', not a whole number");
+  }
+
+  @Test
+  void shouldRefuseClicksOutOfDateOrderNamingTheLine() throws Exception {
+    Path dir = OuladFixture.write(tmp, Layout.ORIGINAL);
+    OuladFixture.table(dir, Layout.ORIGINAL, "studentVle", "code_module,code_presentation,id_student,id_site,date,sum_click",
+        new String[] {"AAA,2013J,11,100,3,1", "AAA,2013J,11,100,1,1"});
+    assertThatThrownBy(() -> dryRun(dir, List.of("AAA-2013J"), OuladCalendar.standard()))
+        .isInstanceOf(OuladFormatException.class)
+        .hasMessageContaining("studentVle.csv: line 3")
+        .hasMessageContaining("not in date order");
+  }
+
+  @Test
+  void shouldSayWhatIsMissingWhenTheDirectoryIsNotOulad() throws IOException {
+    Files.writeString(tmp.resolve("courses.csv"), "module,length\nAAA,30\n");
+    assertThatThrownBy(() -> OuladImport.open(tmp, List.of(), OuladCalendar.standard()))
+        .hasMessageContaining("courses.csv")
+        .hasMessageContaining("no column 'code_module'");
+    assertThatThrownBy(() -> OuladImport.open(tmp.resolve("nope"), List.of(), OuladCalendar.standard()))
+        .hasMessageContaining("is not a directory");
+  }
+}
