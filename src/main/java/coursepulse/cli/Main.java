@@ -21,6 +21,9 @@ import picocli.CommandLine.Command;
       IngestCommand.class,
       ReplayCommand.class,
       ResetCommand.class,
+      WebCommand.class,
+      UsersCommand.class,
+      PrivacyCommand.class,
     })
 public final class Main {
 

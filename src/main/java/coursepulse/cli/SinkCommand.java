@@ -5,7 +5,6 @@ import coursepulse.lms.event.StreamNames;
 import coursepulse.lms.sink.AlertSink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -189,19 +188,6 @@ final class SinkCommand implements Callable<Integer> {
   }
 
   private String password() throws IOException {
-    if (dbPasswordFile != null) {
-      if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
-        var perms = Files.getPosixFilePermissions(dbPasswordFile);
-        if (perms.stream()
-            .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-          throw new IllegalArgumentException(
-              "--db-password-file " + dbPasswordFile + " is readable by others: run 'chmod 600 "
-                  + dbPasswordFile + "'");
-        }
-      }
-      return Files.readString(dbPasswordFile).strip();
-    }
-    String env = System.getenv("PGPASSWORD");
-    return env == null || env.isEmpty() ? null : env;
+    return DatabaseOptions.readPassword(dbPasswordFile, "--db-password-file", "PGPASSWORD");
   }
 }

@@ -321,6 +321,26 @@ class WebBrowserIT {
     assertThat(trySignIn(http, "alice-limit", PASSWORD).statusCode()).isEqualTo(429);
   }
 
+  @Test
+  @Order(4)
+  void shouldEraseAStudentsNameEmailAndNotesButKeepTheAuditEntries() throws Exception {
+    Privacy.Erased erased = new Privacy(db).erase("s4");
+    assertThat(erased).isEqualTo(new Privacy.Erased(1, 1));
+    try (Connection c = db.getConnection(); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT r.name, r.email, t.note, t.channel FROM roster r"
+            + " JOIN triage_log t ON t.student_id = r.student_id WHERE r.student_id = 's4'")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isNull();
+      assertThat(rs.getString(2)).isNull();
+      assertThat(rs.getString(3)).isNull();
+      assertThat(rs.getString(4)).isEqualTo("phone");
+    }
+    HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    Session s = signInOverHttp(http, "alice");
+    String page = get(http, "/courses/" + C1 + "?status=all", s.cookie()).body();
+    assertThat(page).doesNotContain("Barbara Liskov", "left a voicemail").contains("s4");
+  }
+
   record Session(String cookie, String cookieHeader, String csrf) {}
 
   private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
