@@ -44,9 +44,13 @@ public final class CoursePages {
       String ruleWords, String severity, BigDecimal score, String reasons, LocalDate since,
       String status, LocalDate snoozeUntil, String chart) {}
 
-  /** A course page's filter and order; nulls mean "any". */
-  public record Filter(String rule, String severity, String status, String sort) {
+  /** Rows per course page: a page stays small on a phone and fast with 20,000 alerts. */
+  public static final int PAGE_SIZE = 100;
+
+  /** A course page's filter, order and page (from 0); nulls mean "any". */
+  public record Filter(String rule, String severity, String status, String sort, int page) {
     public Filter {
+      page = Math.max(0, page);
       status = status == null || !STATUSES.contains(status) ? "open" : status;
       sort = sort == null || !SORTS.contains(sort) ? "severity" : sort;
       rule = rule == null || rule.isBlank() ? null : rule;
@@ -60,7 +64,7 @@ public final class CoursePages {
 
   /** A course page. */
   public record CoursePage(String courseId, LocalDate asOf, Filter filter, List<AlertView> alerts,
-      List<String> rules, Map<String, Triage.Outcome> outcomes, List<LogLine> log) {}
+      boolean more, List<String> rules, Map<String, Triage.Outcome> outcomes, List<LogLine> log) {}
 
   /** One alert on a student page, with its triage history. */
   public record AlertHistory(String alertId, String rule, String ruleWords, String severity,
@@ -138,6 +142,12 @@ public final class CoursePages {
 
   /** A course page: its alerts under {@code filter}, rules, outcomes and the latest log. */
   public CoursePage course(String courseId, Filter filter, Triage triage) throws SQLException {
+    return course(courseId, filter, triage, PAGE_SIZE);
+  }
+
+  /** As {@link #course(String, Filter, Triage)} with {@code limit} rows a page (CSV: all). */
+  public CoursePage course(String courseId, Filter filter, Triage triage, int limit)
+      throws SQLException {
     try (Connection c = db.getConnection()) {
       LocalDate today = day(asOf(c));
       String order = switch (filter.sort()) {
@@ -158,7 +168,7 @@ public final class CoursePages {
               + " FROM " + COURSE_ALERTS + " a" + LATEST_TRIAGE
               + " LEFT JOIN roster r ON r.course_id = ? AND r.student_id = a.student_id"
               + " WHERE (?::text IS NULL OR a.rule = ?) AND (?::text IS NULL OR a.severity = ?)"
-              + ") s WHERE true" + statusFilter + " ORDER BY s.n";
+              + ") s WHERE true" + statusFilter + " ORDER BY s.n LIMIT ? OFFSET ?";
       List<AlertView> rows = new ArrayList<>();
       Map<String, int[]> weekly = weekly(c, courseId, today, WEEKS);
       try (PreparedStatement p = c.prepareStatement(sql)) {
@@ -173,8 +183,10 @@ public final class CoursePages {
         p.setString(i++, filter.severity());
         p.setString(i++, filter.severity());
         if (statusFilter.endsWith("?")) {
-          p.setString(i, filter.status());
+          p.setString(i++, filter.status());
         }
+        p.setLong(i++, (long) limit + 1);
+        p.setLong(i, (long) filter.page() * limit);
         try (ResultSet rs = p.executeQuery()) {
           while (rs.next()) {
             String student = rs.getString(2);
@@ -189,6 +201,10 @@ public final class CoursePages {
           }
         }
       }
+      boolean more = rows.size() > limit;
+      if (more) {
+        rows.remove(rows.size() - 1);
+      }
       List<String> rules = new ArrayList<>();
       try (PreparedStatement p = c.prepareStatement(
           "SELECT DISTINCT rule FROM " + COURSE_ALERTS + " a ORDER BY 1")) {
@@ -200,7 +216,7 @@ public final class CoursePages {
           }
         }
       }
-      return new CoursePage(courseId, today, filter, rows, rules, triage.outcomes(courseId),
+      return new CoursePage(courseId, today, filter, rows, more, rules, triage.outcomes(courseId),
           log(c, courseId, null, 50));
     }
   }

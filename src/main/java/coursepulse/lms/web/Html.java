@@ -45,4 +45,9 @@ public final class Html {
     return b.append("status=").append(path(f.status())).append("&sort=").append(path(sort))
         .toString();
   }
+
+  /** The query string of {@code f} at page {@code page}. */
+  public static String query(CoursePages.Filter f, int page) {
+    return query(f, f.sort()) + "&page=" + page;
+  }
 }

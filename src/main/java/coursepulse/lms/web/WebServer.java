@@ -282,8 +282,14 @@ public final class WebServer implements AutoCloseable {
   }
 
   private CoursePages.Filter filter(Context ctx) {
+    int page;
+    try {
+      page = ctx.queryParam("page") == null ? 0 : Integer.parseInt(ctx.queryParam("page"));
+    } catch (NumberFormatException e) {
+      throw new HttpError(400, "page must be a number");
+    }
     return new CoursePages.Filter(ctx.queryParam("rule"), ctx.queryParam("severity"),
-        ctx.queryParam("status"), ctx.queryParam("sort"));
+        ctx.queryParam("status"), ctx.queryParam("sort"), page);
   }
 
   private void course(Context ctx) throws SQLException {
@@ -295,7 +301,8 @@ public final class WebServer implements AutoCloseable {
 
   private void csv(Context ctx) throws SQLException {
     courseSession(ctx);
-    CoursePages.CoursePage page = pages.course(ctx.pathParam("course"), filter(ctx), triage);
+    CoursePages.CoursePage page =
+        pages.course(ctx.pathParam("course"), filter(ctx), triage, Integer.MAX_VALUE - 1);
     StringBuilder b = new StringBuilder("alert_id,student_id,name,rule,severity,score,since,"
         + "status,snooze_until,reasons\r\n");
     for (CoursePages.AlertView a : page.alerts()) {
