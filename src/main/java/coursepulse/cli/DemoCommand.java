@@ -51,6 +51,23 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin MetricsOptions metrics;
 
+  @Mixin DatabaseOptions db;
+
+  @Option(
+      names = "--web-port",
+      paramLabel = "PORT",
+      defaultValue = "8080",
+      description =
+          "Port of the instructors' pages, served when a PostgreSQL database is configured"
+              + " (--jdbc-url or COURSEPULSE_JDBC_URL); default ${DEFAULT-VALUE}.")
+  int webPort;
+
+  @Option(
+      names = "--linger",
+      description = "Keep running after the report (the instructors' pages stay up) until"
+          + " Ctrl-C.")
+  boolean linger;
+
   @Option(names = "--students", defaultValue = "400", paramLabel = "N", description = "Simulated students (default: ${DEFAULT-VALUE}).")
   int students;
 
@@ -123,7 +140,8 @@ final class DemoCommand implements Callable<Integer> {
               AlertingApp.start(streams, settings, registry, quiet ? a -> {} : AlertingApp.printer(out));
           MetricsServer server =
               MetricsServer.startIfEnabled(
-                  metrics, 9464, registry, () -> app.engine().state().name(), err, "demo")) {
+                  metrics, 9464, registry, () -> app.engine().state().name(), err, "demo");
+          DemoWeb web = startWeb(streams, groundTruth, registry, err)) {
         // the demo is producer and processor in one: one registry shows the whole dashboard
         ProducerMeters producerMeters = new ProducerMeters(registry);
         SimulationPublisher publisher =
@@ -142,9 +160,27 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println(report.format());
         out.flush();
+        if (linger && web != null) {
+          err.println("demo: done; the instructors' pages stay up until Ctrl-C");
+          err.flush();
+          new java.util.concurrent.CountDownLatch(1).await();
+        }
       }
     }
     return 0;
+  }
+
+  /** The instructors' pages when a database is configured; else one line on how to get them. */
+  private DemoWeb startWeb(StreamLog streams, Path groundTruth, PrometheusMeterRegistry registry,
+      PrintWriter err) throws Exception {
+    if (db.jdbcUrl == null || db.jdbcUrl.isBlank()) {
+      err.println("demo: instructors' pages are off: give --jdbc-url jdbc:postgresql://HOST:PORT/DB"
+          + " (or COURSEPULSE_JDBC_URL, with PGUSER/PGPASSWORD) to serve them on"
+          + " http://127.0.0.1:" + webPort + "/ with a demo account");
+      err.flush();
+      return null;
+    }
+    return DemoWeb.start(streams, db, webPort, groundTruth, registry, err);
   }
 
   private StreamLog openLog() {

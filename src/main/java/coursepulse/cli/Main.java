@@ -23,6 +23,9 @@ import picocli.CommandLine.Command;
       ReplayCommand.class,
       ResetCommand.class,
       TrainCommand.class,
+      WebCommand.class,
+      UsersCommand.class,
+      PrivacyCommand.class,
     })
 public final class Main {
 

@@ -5,9 +5,10 @@ import coursepulse.lms.event.StreamNames;
 import coursepulse.lms.sink.AlertSink;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -107,6 +108,14 @@ final class SinkCommand implements Callable<Integer> {
       description = "How often to log records/s (default: ${DEFAULT-VALUE}).")
   Duration reportInterval;
 
+  @Option(
+      names = "--no-roster",
+      description =
+          "Do not keep the roster (names, roles) from 01-Enrollment and daily activity from"
+              + " 02-Login and 03-Activity, which 'coursepulse web' shows. Kept by default when"
+              + " the stream is 04-Alerts.")
+  boolean noRoster;
+
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
@@ -123,53 +132,62 @@ final class SinkCommand implements Callable<Integer> {
     String password = password();
     int port = metrics.portOr(DEFAULT_METRICS_PORT);
     PrometheusMeterRegistry registry = MetricsServer.newRegistry("coursepulse-sink");
-    try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ);
-        AlertSink sink =
-            AlertSink.builder(streams, jdbcUrl.trim())
-                .credentials(dbUser, password)
-                .stream(stream)
-                .sinkName(sinkName)
-                .batchSize(batchSize)
-                .maxBatchDelay(maxBatchDelay)
-                .reportInterval(reportInterval)
-                .meterRegistry(registry)
-                .build();
-        MetricsServer server =
-            port == 0
-                ? null
-                : MetricsServer.start(registry, metrics.bind, port, () -> healthOf(sink))) {
-      Thread hook = new Thread(sink::close, "coursepulse-sink-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      sink.start();
-      sink.awaitTermination();
-      if (sink.state() == AlertSink.State.FAILED) {
-        Throwable cause = sink.failure().orElse(null);
-        throw new IllegalStateException(
-            "sink failed: " + (cause == null ? "unknown cause" : cause.getMessage()), cause);
+    try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ)) {
+      List<AlertSink> sinks = new ArrayList<>();
+      sinks.add(configure(AlertSink.builder(streams, jdbcUrl.trim()), password, registry)
+          .stream(stream).build());
+      if (!noRoster && StreamNames.ALERTS.equals(stream)) {
+        for (String input : StreamNames.INPUTS) {
+          sinks.add(configure(AlertSink.builder(streams, jdbcUrl.trim()), password, registry)
+              .events().stream(input).build());
+        }
       }
-      return 0;
+      try (MetricsServer server =
+          port == 0
+              ? null
+              : MetricsServer.start(registry, metrics.bind, port, () -> healthOf(sinks))) {
+        Thread hook = new Thread(() -> sinks.forEach(AlertSink::close),
+            "coursepulse-sink-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        sinks.forEach(AlertSink::start);
+        for (AlertSink sink : sinks) {
+          sink.awaitTermination();
+          if (sink.state() == AlertSink.State.FAILED) {
+            sinks.forEach(AlertSink::close);
+            Throwable cause = sink.failure().orElse(null);
+            throw new IllegalStateException(
+                "sink failed: " + (cause == null ? "unknown cause" : cause.getMessage()), cause);
+          }
+        }
+        return 0;
+      } finally {
+        sinks.forEach(AlertSink::close);
+      }
     }
   }
 
-  private static String healthOf(AlertSink sink) {
-    // RECOVERING is reported as such (503): the table is falling behind while it lasts.
-    return sink.state().name();
+  private AlertSink.Builder configure(
+      AlertSink.Builder builder, String password, PrometheusMeterRegistry registry) {
+    return builder
+        .credentials(dbUser, password)
+        .sinkName(sinkName)
+        .batchSize(batchSize)
+        .maxBatchDelay(maxBatchDelay)
+        .reportInterval(reportInterval)
+        .meterRegistry(registry);
+  }
+
+  private static String healthOf(List<AlertSink> sinks) {
+    // RECOVERING is reported as such (503): the tables are falling behind while it lasts.
+    for (AlertSink sink : sinks) {
+      if (sink.state() != AlertSink.State.RUNNING) {
+        return sink.state().name();
+      }
+    }
+    return AlertSink.State.RUNNING.name();
   }
 
   private String password() throws IOException {
-    if (dbPasswordFile != null) {
-      if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
-        var perms = Files.getPosixFilePermissions(dbPasswordFile);
-        if (perms.stream()
-            .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-          throw new IllegalArgumentException(
-              "--db-password-file " + dbPasswordFile + " is readable by others: run 'chmod 600 "
-                  + dbPasswordFile + "'");
-        }
-      }
-      return Files.readString(dbPasswordFile).strip();
-    }
-    String env = System.getenv("PGPASSWORD");
-    return env == null || env.isEmpty() ? null : env;
+    return DatabaseOptions.readPassword(dbPasswordFile, "--db-password-file", "PGPASSWORD");
   }
 }

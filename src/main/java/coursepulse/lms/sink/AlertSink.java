@@ -8,8 +8,6 @@ import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamNotFoundException;
 import coursepulse.engine.log.StreamStats;
 import coursepulse.lms.event.StreamNames;
-import coursepulse.lms.risk.Alert;
-import coursepulse.lms.risk.AlertCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -112,23 +110,28 @@ public final class AlertSink implements AutoCloseable {
         settings.registry != null ? settings.registry : new CompositeMeterRegistry();
     this.appliedCounter =
         Counter.builder("coursepulse.sink.records")
+            .tag("stream", settings.stream)
             .description("04-Alerts records read by the sink, by outcome")
             .tag("outcome", "applied")
             .register(registry);
     this.undecodableCounter =
         Counter.builder("coursepulse.sink.records")
+            .tag("stream", settings.stream)
             .description("04-Alerts records read by the sink, by outcome")
             .tag("outcome", "undecodable")
             .register(registry);
     this.recoveries =
         Counter.builder("coursepulse.sink.recoveries")
+            .tag("stream", settings.stream)
             .description("Times the sink dropped its connection and reader to retry")
             .register(registry);
     this.commitTimer =
         Timer.builder("coursepulse.sink.batch.commit")
+            .tag("stream", settings.stream)
             .description("Time to write and commit one batch of alert rows and the position")
             .register(registry);
-    registry.gauge("coursepulse.sink.position", position, AtomicLong::doubleValue);
+    registry.gauge("coursepulse.sink.position", io.micrometer.core.instrument.Tags.of("stream", settings.stream),
+        position, AtomicLong::doubleValue);
   }
 
   /**
@@ -241,7 +244,7 @@ public final class AlertSink implements AutoCloseable {
             progress.restart();
             backoff = settings.initialBackoff;
             failuresInARow = 0;
-            consume(reader, table, progress);
+            consume(reader, table, progress, settings.target);
           }
         } catch (SQLException | LogException e) {
           if (stopping()) {
@@ -279,8 +282,9 @@ public final class AlertSink implements AutoCloseable {
   }
 
   /** Reads and applies batches until asked to stop; throws on any database or log failure. */
-  private void consume(LogReader reader, AlertTable table, Progress progress) throws SQLException {
-    List<Map.Entry<Long, Alert>> batch = new ArrayList<>(settings.batchSize);
+  private <T> void consume(LogReader reader, AlertTable table, Progress progress,
+      SinkTarget<T> target) throws SQLException {
+    List<Map.Entry<Long, T>> batch = new ArrayList<>(settings.batchSize);
     long deadline = 0;
     long last = position.get();
     Instant maxEventTime = null;
@@ -297,10 +301,11 @@ public final class AlertSink implements AutoCloseable {
         }
         last = m.offset();
         try {
-          Alert alert = AlertCodec.decode(m.body());
-          batch.add(new AbstractMap.SimpleImmutableEntry<>(m.offset(), alert));
-          Instant t = alert.eventTime();
-          maxEventTime = maxEventTime == null || t.isAfter(maxEventTime) ? t : maxEventTime;
+          T record = target.decode(m.body());
+          batch.add(new AbstractMap.SimpleImmutableEntry<>(m.offset(), record));
+          Instant t = target.eventTime(record);
+          maxEventTime = t == null || (maxEventTime != null && !t.isAfter(maxEventTime))
+              ? maxEventTime : t;
         } catch (IllegalArgumentException e) {
           // The position still moves past it: the record can never become readable.
           undecodableCounter.increment();
@@ -312,12 +317,11 @@ public final class AlertSink implements AutoCloseable {
       boolean full = batch.size() >= settings.batchSize;
       if (pending && (full || System.nanoTime() - deadline >= 0)) {
         long start = System.nanoTime();
-        table.apply(AlertRow.fold(batch), position.get(), last, maxEventTime);
+        table.apply(target, batch, position.get(), last, maxEventTime);
         commitTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         if (LOG.isDebugEnabled()) {
-          for (Map.Entry<Long, Alert> r : batch) {
-            LOG.debug("applied offset {}: {} {} student {}", r.getKey(), r.getValue().type(),
-                r.getValue().alertId(), r.getValue().studentId());
+          for (Map.Entry<Long, T> r : batch) {
+            LOG.debug("applied offset {}: {}", r.getKey(), target.describe(r.getValue()));
           }
         }
         appliedCounter.increment(batch.size());
@@ -450,7 +454,8 @@ public final class AlertSink implements AutoCloseable {
       Duration initialBackoff,
       Duration maxBackoff,
       Duration reportInterval,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      SinkTarget<?> target) {
 
     String describeDatabase() {
       String url = jdbcUrl;
@@ -473,6 +478,7 @@ public final class AlertSink implements AutoCloseable {
     private Duration maxBackoff = Duration.ofSeconds(30);
     private Duration reportInterval = Duration.ofSeconds(30);
     private MeterRegistry registry;
+    private boolean events;
 
     private Builder(StreamLog log, String jdbcUrl) {
       this.log = Objects.requireNonNull(log, "log");
@@ -503,6 +509,16 @@ public final class AlertSink implements AutoCloseable {
      */
     public Builder sinkName(String sinkName) {
       this.sinkName = Objects.requireNonNull(sinkName, "sinkName");
+      return this;
+    }
+
+    /**
+     * Read LMS events instead of alerts (default: alerts): {@code 01-Enrollment} into the roster
+     * and teacher accounts, {@code 02-Login} and {@code 03-Activity} into daily activity,
+     * assignments and submissions. Set the stream with {@link #stream(String)}.
+     */
+    public Builder events() {
+      this.events = true;
       return this;
     }
 
@@ -548,7 +564,8 @@ public final class AlertSink implements AutoCloseable {
       return new AlertSink(
           log,
           new Settings(jdbcUrl, user, password, stream, sinkName, batchSize, maxBatchDelay,
-              initialBackoff, maxBackoff, reportInterval, registry));
+              initialBackoff, maxBackoff, reportInterval, registry,
+              events ? new EventsTarget(stream) : new AlertsTarget()));
     }
   }
 }

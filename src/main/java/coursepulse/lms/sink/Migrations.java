@@ -35,7 +35,8 @@ final class Migrations {
   static final String RESOURCE_DIR = "/coursepulse/sink/migrations/";
 
   /** In order; append only (a released file is never edited: its checksum is checked). */
-  static final List<Script> SCRIPTS = List.of(new Script(1, "alerts"));
+  static final List<Script> SCRIPTS =
+      List.of(new Script(1, "alerts"), new Script(2, "instructors"));
 
   /** Arbitrary but fixed: the key of the advisory lock that serializes migrations. */
   private static final long LOCK_KEY = 0x636f757273657075L; // "coursepu"

@@ -1,0 +1,372 @@
+package coursepulse.lms.web;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * The queries behind the pages, each answered in one or two statements. "Now" is the latest event
+ * time the sink applied ({@code sink_positions.max_event_time}), not the wall clock, so simulated
+ * and replayed terms read right. Student-level alerts (no course) show in every course the student
+ * is enrolled in.
+ */
+public final class CoursePages {
+
+  /** Weeks in the course page's activity chart. */
+  static final int WEEKS = 8;
+
+  /** Statuses a course page filters by. */
+  public static final List<String> STATUSES =
+      List.of("open", "snoozed", "handled", "resolved", "all");
+
+  /** Columns a course page sorts by. */
+  public static final Set<String> SORTS = Set.of("severity", "name", "since", "rule");
+
+  /** One course on "my courses". */
+  public record CourseSummary(String courseId, int students, int high, int medium, int low,
+      int lastWeek) {}
+
+  /** One alert row of a course page. */
+  public record AlertView(String alertId, String studentId, String name, String rule,
+      String ruleWords, String severity, BigDecimal score, String reasons, LocalDate since,
+      String status, LocalDate snoozeUntil, String chart) {}
+
+  /** Rows per course page: a page stays small on a phone and fast with 20,000 alerts. */
+  public static final int PAGE_SIZE = 100;
+
+  /** A course page's filter, order and page (from 0); nulls mean "any". */
+  public record Filter(String rule, String severity, String status, String sort, int page) {
+    public Filter {
+      page = Math.max(0, page);
+      status = status == null || !STATUSES.contains(status) ? "open" : status;
+      sort = sort == null || !SORTS.contains(sort) ? "severity" : sort;
+      rule = rule == null || rule.isBlank() ? null : rule;
+      severity = severity == null || severity.isBlank() ? null : severity;
+    }
+  }
+
+  /** One audit-log line. */
+  public record LogLine(Instant at, String who, String action, String detail, String studentId,
+      String name, String rule) {}
+
+  /** A course page. */
+  public record CoursePage(String courseId, LocalDate asOf, Filter filter, List<AlertView> alerts,
+      boolean more, List<String> rules, Map<String, Triage.Outcome> outcomes, List<LogLine> log) {}
+
+  /** One alert on a student page, with its triage history. */
+  public record AlertHistory(String alertId, String rule, String ruleWords, String severity,
+      BigDecimal score, String reasons, String evidence, Instant openedAt, Instant resolvedAt,
+      String status) {}
+
+  /** A student page. */
+  public record StudentPage(String courseId, String studentId, String name, LocalDate asOf,
+      List<AlertHistory> alerts, String chart, int[] weekly, int onTime, int late, int missed,
+      List<LogLine> log) {}
+
+  private static final String STATUS =
+      "CASE WHEN a.resolved_at IS NOT NULL THEN 'resolved'"
+          + " WHEN t.action IN ('contact', 'dismiss') THEN 'handled'"
+          + " WHEN t.action = 'snooze' AND t.snooze_until > ? THEN 'snoozed'"
+          + " WHEN t.action = 'acknowledge' THEN 'acknowledged' ELSE 'new' END";
+
+  private static final String COURSE_ALERTS =
+      "(SELECT * FROM alerts WHERE course_id = ? UNION ALL SELECT al.* FROM alerts al"
+          + " JOIN roster r ON r.course_id = ? AND r.student_id = al.student_id"
+          + " WHERE al.course_id IS NULL)";
+
+  private static final String LATEST_TRIAGE =
+      " LEFT JOIN LATERAL (SELECT action, snooze_until FROM triage_log tl WHERE"
+          + " tl.alert_id = a.alert_id AND tl.course_id = ? ORDER BY id DESC LIMIT 1) t ON true";
+
+  private static final String SEVERITY_RANK =
+      "CASE a.severity WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END";
+
+  private final DataSource db;
+
+  public CoursePages(DataSource db) {
+    this.db = db;
+  }
+
+  /** The latest event time applied by the sink, or the wall clock before any. */
+  public Instant asOf(Connection c) throws SQLException {
+    try (PreparedStatement p =
+            c.prepareStatement("SELECT max(max_event_time) FROM sink_positions");
+        ResultSet rs = p.executeQuery()) {
+      Timestamp t = rs.next() ? rs.getTimestamp(1) : null;
+      return t == null ? Instant.now() : t.toInstant();
+    }
+  }
+
+  /** "My courses". */
+  public List<CourseSummary> courses(List<String> courseIds) throws SQLException {
+    List<CourseSummary> out = new ArrayList<>();
+    try (Connection c = db.getConnection()) {
+      Instant asOf = asOf(c);
+      String sql =
+          "SELECT (SELECT count(*) FROM roster WHERE course_id = ? AND dropped_at IS NULL"
+              + " AND role NOT ILIKE '%teach%'),"
+              + " count(*) FILTER (WHERE a.resolved_at IS NULL AND a.severity = 'high'),"
+              + " count(*) FILTER (WHERE a.resolved_at IS NULL AND a.severity = 'medium'),"
+              + " count(*) FILTER (WHERE a.resolved_at IS NULL AND a.severity = 'low'),"
+              + " count(*) FILTER (WHERE a.opened_at > ?)"
+              + " FROM " + COURSE_ALERTS + " a";
+      try (PreparedStatement p = c.prepareStatement(sql)) {
+        for (String course : courseIds) {
+          p.setString(1, course);
+          p.setTimestamp(2, Timestamp.from(asOf.minusSeconds(7 * 86400)));
+          p.setString(3, course);
+          p.setString(4, course);
+          try (ResultSet rs = p.executeQuery()) {
+            rs.next();
+            out.add(new CourseSummary(course, rs.getInt(1), rs.getInt(2), rs.getInt(3),
+                rs.getInt(4), rs.getInt(5)));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A course page: its alerts under {@code filter}, rules, outcomes and the latest log. */
+  public CoursePage course(String courseId, Filter filter, Triage triage) throws SQLException {
+    return course(courseId, filter, triage, PAGE_SIZE);
+  }
+
+  /** As {@link #course(String, Filter, Triage)} with {@code limit} rows a page (CSV: all). */
+  public CoursePage course(String courseId, Filter filter, Triage triage, int limit)
+      throws SQLException {
+    try (Connection c = db.getConnection()) {
+      LocalDate today = day(asOf(c));
+      String order = switch (filter.sort()) {
+        case "name" -> "r.name NULLS LAST, a.student_id, " + SEVERITY_RANK + " DESC";
+        case "since" -> "a.opened_at, " + SEVERITY_RANK + " DESC";
+        case "rule" -> "a.rule, " + SEVERITY_RANK + " DESC, a.opened_at";
+        default -> SEVERITY_RANK + " DESC, a.score DESC NULLS LAST, a.opened_at";
+      };
+      String statusFilter = switch (filter.status()) {
+        case "open" -> " AND s.status IN ('new', 'acknowledged')";
+        case "all" -> "";
+        default -> " AND s.status = ?";
+      };
+      String sql =
+          "SELECT s.* FROM (SELECT a.alert_id, a.student_id, r.name, a.rule, a.severity,"
+              + " a.score, a.factors::text, a.evidence::text, a.opened_at, " + STATUS
+              + " AS status, t.snooze_until, row_number() OVER (ORDER BY " + order + ") AS n"
+              + " FROM " + COURSE_ALERTS + " a" + LATEST_TRIAGE
+              + " LEFT JOIN roster r ON r.course_id = ? AND r.student_id = a.student_id"
+              + " WHERE (?::text IS NULL OR a.rule = ?) AND (?::text IS NULL OR a.severity = ?)"
+              + ") s WHERE true" + statusFilter + " ORDER BY s.n LIMIT ? OFFSET ?";
+      List<AlertView> rows = new ArrayList<>();
+      Map<String, int[]> weekly = weekly(c, courseId, today, WEEKS);
+      try (PreparedStatement p = c.prepareStatement(sql)) {
+        int i = 1;
+        p.setDate(i++, Date.valueOf(today));
+        p.setString(i++, courseId);
+        p.setString(i++, courseId);
+        p.setString(i++, courseId);
+        p.setString(i++, courseId);
+        p.setString(i++, filter.rule());
+        p.setString(i++, filter.rule());
+        p.setString(i++, filter.severity());
+        p.setString(i++, filter.severity());
+        if (statusFilter.endsWith("?")) {
+          p.setString(i++, filter.status());
+        }
+        p.setLong(i++, (long) limit + 1);
+        p.setLong(i, (long) filter.page() * limit);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            String student = rs.getString(2);
+            int[] w = weekly.getOrDefault(student, new int[WEEKS]);
+            Date snooze = rs.getDate(11);
+            rows.add(new AlertView(rs.getString(1), student, rs.getString(3), rs.getString(4),
+                Reasons.rule(rs.getString(4)), rs.getString(5), rs.getBigDecimal(6),
+                Reasons.of(rs.getString(7), rs.getString(8)),
+                day(rs.getTimestamp(9).toInstant()), rs.getString(10),
+                snooze == null ? null : snooze.toLocalDate(),
+                Bars.svg(w, 64, 18, "activity per week, last " + WEEKS + " weeks")));
+          }
+        }
+      }
+      boolean more = rows.size() > limit;
+      if (more) {
+        rows.remove(rows.size() - 1);
+      }
+      List<String> rules = new ArrayList<>();
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT DISTINCT rule FROM " + COURSE_ALERTS + " a ORDER BY 1")) {
+        p.setString(1, courseId);
+        p.setString(2, courseId);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            rules.add(rs.getString(1));
+          }
+        }
+      }
+      return new CoursePage(courseId, today, filter, rows, more, rules, triage.outcomes(courseId),
+          log(c, courseId, null, 50));
+    }
+  }
+
+  /**
+   * A student page, or null when the student has neither an enrolment nor an alert in the
+   * course.
+   */
+  public StudentPage student(String courseId, String studentId) throws SQLException {
+    try (Connection c = db.getConnection()) {
+      LocalDate today = day(asOf(c));
+      String name = null;
+      boolean enrolled = false;
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT name FROM roster WHERE course_id = ? AND student_id = ?")) {
+        p.setString(1, courseId);
+        p.setString(2, studentId);
+        try (ResultSet rs = p.executeQuery()) {
+          if (rs.next()) {
+            enrolled = true;
+            name = rs.getString(1);
+          }
+        }
+      }
+      List<AlertHistory> alerts = new ArrayList<>();
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT a.alert_id, a.rule, a.severity, a.score, a.factors::text, a.evidence::text,"
+              + " a.resolution::text, a.opened_at, a.resolved_at, " + STATUS + " FROM alerts a"
+              + LATEST_TRIAGE + " WHERE a.student_id = ? AND (a.course_id = ? OR"
+              + " (a.course_id IS NULL AND ?)) ORDER BY a.opened_at DESC")) {
+        p.setDate(1, Date.valueOf(today));
+        p.setString(2, courseId);
+        p.setString(3, studentId);
+        p.setString(4, courseId);
+        p.setBoolean(5, enrolled);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            Timestamp resolved = rs.getTimestamp(9);
+            String evidence = rs.getString(6);
+            String resolution = rs.getString(7);
+            alerts.add(new AlertHistory(rs.getString(1), rs.getString(2),
+                Reasons.rule(rs.getString(2)), rs.getString(3), rs.getBigDecimal(4),
+                Reasons.of(rs.getString(5), evidence), Reasons.of(null, evidence)
+                    + (resolution == null ? "" : " — resolved: " + Reasons.of(null, resolution)),
+                rs.getTimestamp(8).toInstant(), resolved == null ? null : resolved.toInstant(),
+                rs.getString(10)));
+          }
+        }
+      }
+      if (!enrolled && alerts.isEmpty()) {
+        return null;
+      }
+      int[] weeks = new int[12];
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT (?::date - day) / 7, sum(clicks + submissions) FROM daily_activity"
+              + " WHERE course_id = ? AND student_id = ? AND day > ?::date - 84 AND day <= ?"
+              + " GROUP BY 1")) {
+        p.setDate(1, Date.valueOf(today));
+        p.setString(2, courseId);
+        p.setString(3, studentId);
+        p.setDate(4, Date.valueOf(today));
+        p.setDate(5, Date.valueOf(today));
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) {
+            weeks[weeks.length - 1 - rs.getInt(1)] = rs.getInt(2);
+          }
+        }
+      }
+      int onTime = 0;
+      int late = 0;
+      int missed = 0;
+      try (PreparedStatement p = c.prepareStatement(
+          "SELECT count(*) FILTER (WHERE s.late = false), count(*) FILTER (WHERE s.late),"
+              + " count(*) FILTER (WHERE s.assignment_id IS NULL AND a.due_at < ?)"
+              + " FROM assignments a LEFT JOIN submissions s ON s.course_id = a.course_id"
+              + " AND s.assignment_id = a.assignment_id AND s.student_id = ?"
+              + " WHERE a.course_id = ?")) {
+        p.setTimestamp(1, Timestamp.from(today.plusDays(1).atStartOfDay(ZoneOffset.UTC)
+            .toInstant()));
+        p.setString(2, studentId);
+        p.setString(3, courseId);
+        try (ResultSet rs = p.executeQuery()) {
+          rs.next();
+          onTime = rs.getInt(1);
+          late = rs.getInt(2);
+          missed = rs.getInt(3);
+        }
+      }
+      return new StudentPage(courseId, studentId, name, today, alerts,
+          Bars.svg(weeks, 240, 60, "activity per week, last 12 weeks"), weeks, onTime, late,
+          missed, log(c, courseId, studentId, 100));
+    }
+  }
+
+  /** Activity (clicks and submissions) per student over the {@code weeks} weeks up to today. */
+  private static Map<String, int[]> weekly(Connection c, String courseId, LocalDate today,
+      int weeks) throws SQLException {
+    Map<String, int[]> out = new HashMap<>();
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT student_id, (?::date - day) / 7, sum(clicks + submissions) FROM daily_activity"
+            + " WHERE course_id = ? AND day > ?::date - ? AND day <= ? GROUP BY 1, 2")) {
+      p.setDate(1, Date.valueOf(today));
+      p.setString(2, courseId);
+      p.setDate(3, Date.valueOf(today));
+      p.setInt(4, weeks * 7);
+      p.setDate(5, Date.valueOf(today));
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          out.computeIfAbsent(rs.getString(1), k -> new int[weeks])[weeks - 1 - rs.getInt(2)] =
+              rs.getInt(3);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<LogLine> log(Connection c, String courseId, String studentId, int limit)
+      throws SQLException {
+    List<LogLine> out = new ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT t.at, COALESCE(u.display_name, u.login), t.action, t.snooze_until, t.channel,"
+            + " t.note, t.reason, t.student_id, r.name, t.rule FROM triage_log t"
+            + " JOIN users u ON u.user_id = t.user_id"
+            + " LEFT JOIN roster r ON r.course_id = t.course_id AND r.student_id = t.student_id"
+            + " WHERE t.course_id = ? AND (?::text IS NULL OR t.student_id = ?)"
+            + " ORDER BY t.id DESC LIMIT ?")) {
+      p.setString(1, courseId);
+      p.setString(2, studentId);
+      p.setString(3, studentId);
+      p.setInt(4, limit);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          String action = rs.getString(3);
+          Date until = rs.getDate(4);
+          String detail = switch (action) {
+            case "snooze" -> "until " + until;
+            case "contact" -> "by " + rs.getString(5)
+                + (rs.getString(6) == null ? "" : ": " + rs.getString(6));
+            case "dismiss" -> "not useful: " + rs.getString(7);
+            default -> "";
+          };
+          out.add(new LogLine(rs.getTimestamp(1).toInstant(), rs.getString(2), action, detail,
+              rs.getString(8), rs.getString(9), rs.getString(10)));
+        }
+      }
+    }
+    return out;
+  }
+
+  static LocalDate day(Instant t) {
+    return LocalDate.ofInstant(t, ZoneOffset.UTC);
+  }
+}
