@@ -24,6 +24,11 @@ import java.util.Locale;
  * @param noSubmissions {@link Rule#NO_SUBMISSIONS}
  * @param missedDeadlines {@link Rule#MISSED_DEADLINES}
  * @param activityDrop {@link Rule#ACTIVITY_DROP}
+ * @param inactive {@link Rule#INACTIVE}
+ * @param missedWork {@link Rule#MISSED_WORK}
+ * @param lowGrades {@link Rule#LOW_GRADES}
+ * @param riskScore {@link Rule#RISK_SCORE}
+ * @param courseCalendar declared breaks per course id (inclusive UTC dates); default none
  */
 public record RulesConfig(
     String version,
@@ -31,17 +36,35 @@ public record RulesConfig(
     LoginInactive loginInactive,
     NoSubmissions noSubmissions,
     MissedDeadlines missedDeadlines,
-    ActivityDrop activityDrop) {
+    ActivityDrop activityDrop,
+    Inactive inactive,
+    MissedWork missedWork,
+    LowGrades lowGrades,
+    RiskScoreRule riskScore,
+    java.util.Map<String, java.util.List<Break>> courseCalendar) {
 
   /**
    * The {@code version} of the defaults. Bumped whenever a default threshold changes, so alerts
    * stay attributable: {@code default-1} was 7 / 14 / 2 / 0.4, {@code default-2} (calibrated,
-   * {@code docs/rules.md}) is 7 / 28 / 3 / 0.25.
+   * {@code docs/rules.md}) is 7 / 28 / 3 / 0.25; {@code default-3} adds the cohort-aware rules and
+   * the risk score.
    */
-  public static final String DEFAULT_VERSION = "default-2";
+  public static final String DEFAULT_VERSION = "default-3";
 
   /** The configuration with every default. */
   public static final RulesConfig DEFAULTS = of(null, null, null, null, null, null);
+
+  /** The four original rules as given, the cohort-aware ones at their defaults. */
+  public static RulesConfig of(
+      String version,
+      Double cooldownDays,
+      LoginInactive loginInactive,
+      NoSubmissions noSubmissions,
+      MissedDeadlines missedDeadlines,
+      ActivityDrop activityDrop) {
+    return of(version, cooldownDays, loginInactive, noSubmissions, missedDeadlines, activityDrop,
+        null, null, null, null, null);
+  }
 
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
@@ -55,14 +78,158 @@ public record RulesConfig(
       @JsonProperty("loginInactive") LoginInactive loginInactive,
       @JsonProperty("noSubmissions") NoSubmissions noSubmissions,
       @JsonProperty("missedDeadlines") MissedDeadlines missedDeadlines,
-      @JsonProperty("activityDrop") ActivityDrop activityDrop) {
+      @JsonProperty("activityDrop") ActivityDrop activityDrop,
+      @JsonProperty("inactive") Inactive inactive,
+      @JsonProperty("missedWork") MissedWork missedWork,
+      @JsonProperty("lowGrades") LowGrades lowGrades,
+      @JsonProperty("riskScore") RiskScoreRule riskScore,
+      @JsonProperty("courseCalendar") java.util.Map<String, java.util.List<Break>> courseCalendar) {
     return new RulesConfig(
         version == null || version.isBlank() ? DEFAULT_VERSION : version,
         cooldownDays == null ? 3 : requireNonNegative("cooldownDays", cooldownDays),
         loginInactive == null ? LoginInactive.of(null, null) : loginInactive,
         noSubmissions == null ? NoSubmissions.of(null, null) : noSubmissions,
         missedDeadlines == null ? MissedDeadlines.of(null, null, null) : missedDeadlines,
-        activityDrop == null ? ActivityDrop.of(null, null, null, null, null) : activityDrop);
+        activityDrop == null ? ActivityDrop.of(null, null, null, null, null) : activityDrop,
+        inactive == null ? Inactive.of(null, null, null) : inactive,
+        missedWork == null ? MissedWork.of(null, null, null) : missedWork,
+        lowGrades == null ? LowGrades.of(null, null) : lowGrades,
+        riskScore == null ? RiskScoreRule.of(null, null, null, null, null) : riskScore,
+        courseCalendar == null ? java.util.Map.of() : new java.util.TreeMap<>(courseCalendar));
+  }
+
+  /**
+   * {@link Rule#INACTIVE}: no activity in the course (page views, submissions) for at least
+   * {@code minDays} (default 7; declared breaks do not count) while at least {@code classShare}
+   * (default 0.5) of the classmates were active in the course since the student's last activity.
+   * A class-wide quiet spell therefore raises nothing.
+   */
+  public record Inactive(boolean enabled, double minDays, double classShare) {
+    /** Defaults for {@code null} arguments. */
+    @JsonCreator
+    public static Inactive of(
+        @JsonProperty("enabled") Boolean enabled,
+        @JsonProperty("minDays") Double minDays,
+        @JsonProperty("classShare") Double classShare) {
+      return new Inactive(
+          enabled == null || enabled,
+          minDays == null ? 7 : requirePositive("inactive.minDays", minDays),
+          classShare == null ? 0.5 : requireShare("inactive.classShare", classShare));
+    }
+  }
+
+  /**
+   * {@link Rule#MISSED_WORK}: at least {@code minDue} (default 1) assessments judged (past due +
+   * {@code missedDeadlines.graceHours}) and the share of them missed at least {@code share}
+   * (default 0.3: one of three is flagged, one of fifteen is not).
+   */
+  public record MissedWork(boolean enabled, double share, int minDue) {
+    /** Defaults for {@code null} arguments. */
+    @JsonCreator
+    public static MissedWork of(
+        @JsonProperty("enabled") Boolean enabled,
+        @JsonProperty("share") Double share,
+        @JsonProperty("minDue") Integer minDue) {
+      return new MissedWork(
+          enabled == null || enabled,
+          share == null ? 0.3 : requireShare("missedWork.share", share),
+          minDue == null ? 1 : (int) requirePositive("missedWork.minDue", minDue));
+    }
+  }
+
+  /**
+   * {@link Rule#LOW_GRADES}: a graded submission below {@code passMark} (default 0.4 of the points
+   * possible, OULAD's pass mark); resolved by a later graded submission at or above it.
+   */
+  public record LowGrades(boolean enabled, double passMark) {
+    /** Defaults for {@code null} arguments. */
+    @JsonCreator
+    public static LowGrades of(
+        @JsonProperty("enabled") Boolean enabled, @JsonProperty("passMark") Double passMark) {
+      return new LowGrades(
+          enabled == null || enabled,
+          passMark == null ? 0.4 : requireShare("lowGrades.passMark", passMark));
+    }
+  }
+
+  /**
+   * {@link Rule#RISK_SCORE}: opens when the score reaches {@code threshold} (default 0.5), but
+   * never more than {@code budgetPercent} (default 10) of a course's active students at once (the
+   * highest scores first); resolves when the score falls below {@code resolveBelow} (default 0.4).
+   * No alert before course day {@code minCourseDay} (default 14).
+   */
+  public record RiskScoreRule(
+      boolean enabled, double threshold, double resolveBelow, double budgetPercent, int minCourseDay) {
+    /** Defaults for {@code null} arguments. */
+    @JsonCreator
+    public static RiskScoreRule of(
+        @JsonProperty("enabled") Boolean enabled,
+        @JsonProperty("threshold") Double threshold,
+        @JsonProperty("resolveBelow") Double resolveBelow,
+        @JsonProperty("budgetPercent") Double budgetPercent,
+        @JsonProperty("minCourseDay") Integer minCourseDay) {
+      double t = threshold == null ? 0.5 : requireShare("riskScore.threshold", threshold);
+      double r = resolveBelow == null ? Math.min(0.4, t) : requireShare("riskScore.resolveBelow", resolveBelow);
+      if (r > t) {
+        throw new IllegalArgumentException(
+            "riskScore.resolveBelow (" + r + ") must not be above riskScore.threshold (" + t + ")");
+      }
+      double b = budgetPercent == null ? 10 : requireNonNegative("riskScore.budgetPercent", budgetPercent);
+      if (b > 100) {
+        throw new IllegalArgumentException("riskScore.budgetPercent must be 0..100, was " + b);
+      }
+      return new RiskScoreRule(
+          enabled == null || enabled, t, r, b,
+          minCourseDay == null ? 14 : (int) requireNonNegative("riskScore.minCourseDay", minCourseDay));
+    }
+  }
+
+  /** A declared break of a course: no work expected from {@code from} to {@code to}, inclusive. */
+  public record Break(java.time.LocalDate from, java.time.LocalDate to) {
+    /** Both dates required, in order. */
+    @JsonCreator
+    public static Break of(@JsonProperty("from") String fromText, @JsonProperty("to") String toText) {
+      if (fromText == null || toText == null) {
+        throw new IllegalArgumentException("courseCalendar breaks need 'from' and 'to' dates (YYYY-MM-DD)");
+      }
+      java.time.LocalDate from = date(fromText);
+      java.time.LocalDate to = date(toText);
+      if (to.isBefore(from)) {
+        throw new IllegalArgumentException("courseCalendar break ends (" + to + ") before it starts (" + from + ")");
+      }
+      return new Break(from, to);
+    }
+
+    private static java.time.LocalDate date(String text) {
+      try {
+        return java.time.LocalDate.parse(text.trim());
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            "courseCalendar: '" + text + "' is not a date; write YYYY-MM-DD", e);
+      }
+    }
+  }
+
+  /** Days of {@code course}'s declared breaks in the UTC days {@code [fromDay, toDay)}. */
+  int breakDays(String course, int fromDay, int toDay) {
+    java.util.List<Break> breaks = courseCalendar.get(course);
+    if (breaks == null) {
+      return 0;
+    }
+    int n = 0;
+    for (Break b : breaks) {
+      int lo = Math.max(fromDay, (int) b.from().toEpochDay());
+      int hi = Math.min(toDay, (int) b.to().toEpochDay() + 1);
+      n += Math.max(0, hi - lo);
+    }
+    return n;
+  }
+
+  private static double requireShare(String field, double v) {
+    if (!(v >= 0 && v <= 1)) {
+      throw new IllegalArgumentException(field + " must be between 0 and 1, was " + v);
+    }
+    return v;
   }
 
   /** {@link Rule#LOGIN_INACTIVE}: no login for {@code days} (default 7) while a course runs. */
@@ -164,9 +331,70 @@ public record RulesConfig(
         return missedDeadlines.enabled();
       case ACTIVITY_DROP:
         return activityDrop.enabled();
+      case INACTIVE:
+        return inactive.enabled();
+      case MISSED_WORK:
+        return missedWork.enabled();
+      case LOW_GRADES:
+        return lowGrades.enabled();
+      case RISK_SCORE:
+        return riskScore.enabled();
       default:
         throw new IllegalArgumentException(rule.name());
     }
+  }
+
+  /** A copy with {@code rule} switched on or off, every threshold kept. */
+  public RulesConfig withEnabled(Rule rule, boolean on) {
+    LoginInactive li = loginInactive;
+    NoSubmissions ns = noSubmissions;
+    MissedDeadlines md = missedDeadlines;
+    ActivityDrop ad = activityDrop;
+    Inactive in = inactive;
+    MissedWork mw = missedWork;
+    LowGrades lg = lowGrades;
+    RiskScoreRule rs = riskScore;
+    switch (rule) {
+      case LOGIN_INACTIVE:
+        li = new LoginInactive(on, li.days());
+        break;
+      case NO_SUBMISSIONS:
+        ns = new NoSubmissions(on, ns.days());
+        break;
+      case MISSED_DEADLINES:
+        md = new MissedDeadlines(on, md.consecutive(), md.graceHours());
+        break;
+      case ACTIVITY_DROP:
+        ad = new ActivityDrop(on, ad.ratio(), ad.baselineWeeks(), ad.minBaseline(), ad.basis());
+        break;
+      case INACTIVE:
+        in = new Inactive(on, in.minDays(), in.classShare());
+        break;
+      case MISSED_WORK:
+        mw = new MissedWork(on, mw.share(), mw.minDue());
+        break;
+      case LOW_GRADES:
+        lg = new LowGrades(on, lg.passMark());
+        break;
+      case RISK_SCORE:
+        rs = new RiskScoreRule(on, rs.threshold(), rs.resolveBelow(), rs.budgetPercent(), rs.minCourseDay());
+        break;
+      default:
+        throw new IllegalArgumentException(rule.name());
+    }
+    return new RulesConfig(
+        version, cooldownDays, li, ns, md, ad, in, mw, lg, rs, courseCalendar);
+  }
+
+  /** A copy with only the given rules switched on. */
+  public RulesConfig withOnly(Rule... on) {
+    java.util.Set<Rule> keep = java.util.EnumSet.noneOf(Rule.class);
+    keep.addAll(java.util.List.of(on));
+    RulesConfig c = this;
+    for (Rule r : Rule.values()) {
+      c = c.withEnabled(r, keep.contains(r));
+    }
+    return c;
   }
 
   /** Whether {@link Rule#ACTIVITY_DROP} alerts are student-level (logins basis). */

@@ -16,7 +16,7 @@ class RulesConfigTest {
   @Test
   void shouldUseTheDocumentedDefaults() {
     RulesConfig c = RulesConfig.DEFAULTS;
-    assertThat(c.version()).isEqualTo("default-2");
+    assertThat(c.version()).isEqualTo("default-3");
     assertThat(c.cooldownDays()).isEqualTo(3);
     assertThat(c.loginInactive().days()).isEqualTo(7);
     assertThat(c.noSubmissions().days()).isEqualTo(28);
@@ -26,6 +26,13 @@ class RulesConfigTest {
     assertThat(c.activityDrop().baselineWeeks()).isEqualTo(3);
     assertThat(c.activityDrop().minBaseline()).isEqualTo(2);
     assertThat(c.activityDrop().basis()).isEqualTo(RulesConfig.Basis.LOGINS);
+    assertThat(c.inactive().minDays()).isEqualTo(7);
+    assertThat(c.inactive().classShare()).isEqualTo(0.5);
+    assertThat(c.missedWork().share()).isEqualTo(0.3);
+    assertThat(c.lowGrades().passMark()).isEqualTo(0.4);
+    assertThat(c.riskScore().budgetPercent()).isEqualTo(10);
+    assertThat(c.riskScore().threshold()).isEqualTo(0.5);
+    assertThat(c.riskScore().resolveBelow()).isEqualTo(0.4);
     for (Rule r : Rule.values()) {
       assertThat(c.enabled(r)).isTrue();
     }
