@@ -59,7 +59,8 @@ public final class RiskTopology {
    * @param deadLetterStream where refused events go; {@code null} counts them only
    * @param punctuationInterval how often (in stream time) due timers are drained; default 1 hour
    * @param model the risk model; default {@link RiskModel#builtIn()}
-   * @param riskStream where risk scores go; default {@code 05-Risk}; {@code null} writes none
+   * @param riskStream where risk scores go; default {@code null} (none): the application
+   *     ({@link AlertingApp}) sends them to {@code 05-Risk}, replays and benchmarks leave it out
    */
   public record Options(
       RulesConfig rules,
@@ -88,7 +89,7 @@ public final class RiskTopology {
     public static Options forApplication(String applicationId) {
       return new Options(
           RulesConfig.DEFAULTS, RiskMetrics.none(), a -> {}, applicationId + "-refused",
-          Duration.ofHours(1), RiskModel.builtIn(), StreamNames.RISK);
+          Duration.ofHours(1), RiskModel.builtIn(), null);
     }
 
     /** The rule thresholds. */
