@@ -11,6 +11,29 @@ final class CadenceSignal {
 
   private CadenceSignal() {}
 
+  /**
+   * Deadlines (due + grace) in {@code (now - windowMs, now]} that count for the student, and how
+   * many of those were missed: {@code {due, missed}}.
+   */
+  static int[] recent(EnrollmentState en, CourseAssignments ca, long graceMs, long windowMs, long now) {
+    int due = 0;
+    int missed = 0;
+    for (int i = 0; i < Math.min(ca.size(), TRACKED); i++) {
+      long deadline = ca.due(i) + graceMs;
+      if (deadline > now || deadline <= now - windowMs) {
+        continue;
+      }
+      AssignmentStatus s = en.status(i, ca.due(i), graceMs, now);
+      if (s == AssignmentStatus.MISSED) {
+        missed++;
+        due++;
+      } else if (s == AssignmentStatus.ON_TIME || s == AssignmentStatus.LATE) {
+        due++;
+      }
+    }
+    return new int[] {due, missed};
+  }
+
   /** Judges every assignment whose deadline passed by {@code now}; returns how many were judged. */
   static int judge(StudentCourse sc, EnrollmentState en, CourseAssignments ca, long graceMs, long now) {
     int judged = 0;

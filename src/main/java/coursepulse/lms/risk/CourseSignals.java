@@ -247,6 +247,7 @@ final class CourseSignals {
       classMedians[i] = ag == null ? -1 : ag.median();
     }
     double passMark = rules.lowGrades().passMark();
+    long windowMs = RulesConfig.days(rules.missedWork().windowDays());
     List<RiskRule.Scored> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       StudentCourse sc = members.get(i).state();
@@ -254,10 +255,11 @@ final class CourseSignals {
       int later = n - upperBound(sortedLast, lastActive[i]);
       double classSince = n > 1 ? later / (double) (n - 1) : 0;
       GradeSignal.Summary g = GradeSignal.summarize(sc, classMedians, passMark);
+      int[] recent = CadenceSignal.recent(enrolments.get(i), ca, rules.graceMs(), windowMs, at);
       Features.Own own =
           new Features.Own(
               a7[i], a14[i], a28[i], sc.activeDays(lastDay - 7, 21), since[i], classSince,
-              g.graded(), g.failed(), g.mean(), g.classMedianMean());
+              g.graded(), g.failed(), g.mean(), g.classMedianMean(), recent[0], recent[1]);
       Map<String, Double> f = Features.of(courseDay, own, sc, c);
       double score = model.score(f);
       out.add(

@@ -30,6 +30,9 @@ final class Features {
   static final String MISSED = "missed";
   static final String DUE = "due";
   static final String MISSED_SHARE = "missedShare";
+  /** Deadlines passed in the last {@code missedWork.windowDays}, and those missed. */
+  static final String DUE_RECENT = "dueRecent";
+  static final String MISSED_RECENT = "missedRecent";
   static final String GRADED = "graded";
   static final String FAILED = "failed";
   static final String SCORE_MEAN = "scoreMean";
@@ -46,7 +49,8 @@ final class Features {
   /** The student's own figures of the day. */
   record Own(
       int active7, int active14, int active28, int activePrior21, int daysSince, double classSince,
-      int graded, int failed, double scoreMean, double classMedianMean) {}
+      int graded, int failed, double scoreMean, double classMedianMean, int dueRecent,
+      int missedRecent) {}
 
   static Map<String, Double> of(int courseDay, Own o, StudentCourse sc, Cohort c) {
     Map<String, Double> f = new LinkedHashMap<>();
@@ -70,6 +74,8 @@ final class Features {
     f.put(MISSED, (double) sc.missed);
     f.put(DUE, (double) sc.due());
     f.put(MISSED_SHARE, sc.due() == 0 ? 0.0 : (double) sc.missed / sc.due());
+    f.put(DUE_RECENT, (double) o.dueRecent());
+    f.put(MISSED_RECENT, (double) o.missedRecent());
     f.put(GRADED, (double) o.graded());
     f.put(FAILED, (double) o.failed());
     f.put(SCORE_MEAN, o.graded() == 0 ? 0.0 : o.scoreMean());

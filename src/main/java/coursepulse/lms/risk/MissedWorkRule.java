@@ -4,9 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@link Rule#MISSED_WORK}: the share of the course's judged assessments (past due + grace) that
- * the student missed, so the course's cadence decides: one missed of three is a third of the work,
- * one of fifteen is not. Resolves when the share falls back below the threshold.
+ * {@link Rule#MISSED_WORK}: the share of the assessments whose deadline (due + grace) passed in
+ * the last {@code missedWork.windowDays} that the student missed, so the course's cadence decides:
+ * one missed among a three-assessment course's deadlines is a large share, one among a weekly
+ * course's five is not. A bounded window, not the whole term: a replay from mid-term reproduces it
+ * after a warm-up (docs/replay.md). Resolves when the share falls back below the threshold.
  */
 final class MissedWorkRule implements RiskRule {
   @Override
@@ -19,14 +21,16 @@ final class MissedWorkRule implements RiskRule {
     RulesConfig.MissedWork cfg = ctx.rules().missedWork();
     for (Scored s : day.members()) {
       StudentCourse sc = s.member().state();
-      int due = sc.due();
-      double share = due == 0 ? 0 : (double) sc.missed / due;
-      boolean hit = due >= cfg.minDue() && share >= cfg.share() && sc.missed > 0;
+      int due = s.features().get(Features.DUE_RECENT).intValue();
+      int missed = s.features().get(Features.MISSED_RECENT).intValue();
+      double share = due == 0 ? 0 : (double) missed / due;
+      boolean hit = due >= cfg.minDue() && share >= cfg.share() && missed > 0;
       Member m = s.member();
       if (hit && ctx.alerts().mayOpen(Rule.MISSED_WORK, sc, day.at())) {
         Map<String, Object> ev = new LinkedHashMap<>();
-        ev.put("missed", (long) sc.missed);
+        ev.put("missed", (long) missed);
         ev.put("due", (long) due);
+        ev.put("windowDays", Alert.ratio(cfg.windowDays()));
         ev.put("missedShare", Alert.ratio(share));
         ev.put("thresholdShare", Alert.ratio(cfg.share()));
         ctx.alerts().open(

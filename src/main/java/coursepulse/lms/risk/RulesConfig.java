@@ -92,7 +92,7 @@ public record RulesConfig(
         missedDeadlines == null ? MissedDeadlines.of(null, null, null) : missedDeadlines,
         activityDrop == null ? ActivityDrop.of(null, null, null, null, null) : activityDrop,
         inactive == null ? Inactive.of(null, null, null) : inactive,
-        missedWork == null ? MissedWork.of(null, null, null) : missedWork,
+        missedWork == null ? MissedWork.of(null, null, null, null) : missedWork,
         lowGrades == null ? LowGrades.of(null, null) : lowGrades,
         riskScore == null ? RiskScoreRule.of(null, null, null, null, null) : riskScore,
         courseCalendar == null ? java.util.Map.of() : new java.util.TreeMap<>(courseCalendar));
@@ -119,21 +119,25 @@ public record RulesConfig(
   }
 
   /**
-   * {@link Rule#MISSED_WORK}: at least {@code minDue} (default 1) assessments judged (past due +
-   * {@code missedDeadlines.graceHours}) and the share of them missed at least {@code share}
-   * (default 0.3: one of three is flagged, one of fifteen is not).
+   * {@link Rule#MISSED_WORK}: among the assessments whose deadline (due + {@code
+   * missedDeadlines.graceHours}) passed in the last {@code windowDays} (default 35), at least
+   * {@code minDue} (default 1), the share missed is at least {@code share} (default 0.3). The
+   * course's cadence decides: in 35 days a weekly course has five deadlines (one missed: 0.2, not
+   * flagged), a course with three assessments one or two (one missed: flagged).
    */
-  public record MissedWork(boolean enabled, double share, int minDue) {
+  public record MissedWork(boolean enabled, double share, int minDue, double windowDays) {
     /** Defaults for {@code null} arguments. */
     @JsonCreator
     public static MissedWork of(
         @JsonProperty("enabled") Boolean enabled,
         @JsonProperty("share") Double share,
-        @JsonProperty("minDue") Integer minDue) {
+        @JsonProperty("minDue") Integer minDue,
+        @JsonProperty("windowDays") Double windowDays) {
       return new MissedWork(
           enabled == null || enabled,
           share == null ? 0.3 : requireShare("missedWork.share", share),
-          minDue == null ? 1 : (int) requirePositive("missedWork.minDue", minDue));
+          minDue == null ? 1 : (int) requirePositive("missedWork.minDue", minDue),
+          windowDays == null ? 35 : requirePositive("missedWork.windowDays", windowDays));
     }
   }
 
@@ -371,7 +375,7 @@ public record RulesConfig(
         in = new Inactive(on, in.minDays(), in.classShare());
         break;
       case MISSED_WORK:
-        mw = new MissedWork(on, mw.share(), mw.minDue());
+        mw = new MissedWork(on, mw.share(), mw.minDue(), mw.windowDays());
         break;
       case LOW_GRADES:
         lg = new LowGrades(on, lg.passMark());
@@ -429,26 +433,101 @@ public record RulesConfig(
    */
   public static RulesConfig fromYaml(InputStream in) {
     try {
-      com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(in);
-      if (tree == null || tree.isMissingNode() || tree.isNull()) {
-        return DEFAULTS; // an empty file means every default
-      }
-      return YAML.treeToValue(tree, RulesConfig.class);
+      return fromYaml(in.readAllBytes(), "rules file");
     } catch (IOException e) {
-      Throwable root = e;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
-      String detail = root instanceof IllegalArgumentException ? root.getMessage() : e.getMessage();
-      throw new IllegalArgumentException("invalid rules file: " + firstLine(detail), e);
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
   /** Reads a configuration from a YAML file; see {@link #fromYaml(InputStream)}. */
   public static RulesConfig fromYaml(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return fromYaml(in);
+    return fromYaml(Files.readAllBytes(file), file.toString());
+  }
+
+  /**
+   * Parses YAML, refusing an empty document (most likely the wrong file; leave out {@code --rules}
+   * for the defaults) and explaining errors as a user can act on them: syntax errors with line
+   * and column, wrong types with the field and what it should be, never a Java class name.
+   */
+  private static RulesConfig fromYaml(byte[] bytes, String source) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(bytes);
+      if (tree == null || tree.isMissingNode() || tree.isNull() || tree.isEmpty() && tree.isObject()) {
+        throw new IllegalArgumentException(
+            source + " is empty: give at least one setting (e.g. 'version: my-rules-1'), or leave"
+                + " out --rules to use the built-in defaults");
+      }
+      if (!tree.isObject()) {
+        throw new IllegalArgumentException(
+            source + ": expected 'key: value' settings at the top level (see docs/rules.md)");
+      }
+      return YAML.readValue(bytes, RulesConfig.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(explain(source, e), e);
     }
+  }
+
+  private static String explain(String source, IOException e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String where = source;
+    if (e instanceof com.fasterxml.jackson.core.JsonProcessingException p && p.getLocation() != null
+        && p.getLocation().getLineNr() > 0) {
+      where += " line " + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr();
+    }
+    if (root instanceof IllegalArgumentException) {
+      return "invalid " + where + ": " + firstLine(root.getMessage());
+    }
+    if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
+      return "invalid " + where + ": unknown field '" + path(u) + "'; known here: "
+          + u.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+              .collect(java.util.stream.Collectors.joining(", "));
+    }
+    if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m) {
+      String value = m instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f
+          ? " (was '" + f.getValue() + "')" : "";
+      return "invalid " + where + ": '" + path(m) + "' must be " + expected(m.getTargetType()) + value;
+    }
+    if (e instanceof com.fasterxml.jackson.core.JsonProcessingException p) {
+      return "invalid " + where + ": " + firstLine(p.getOriginalMessage());
+    }
+    return "invalid " + where + ": " + firstLine(e.getMessage());
+  }
+
+  private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
+    StringBuilder s = new StringBuilder();
+    for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        s.append(s.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        s.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return s.length() == 0 ? "(top level)" : s.toString();
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == null) {
+      return "of another kind";
+    }
+    if (type == Double.class || type == double.class || type == Float.class) {
+      return "a number";
+    }
+    if (type == Integer.class || type == int.class || type == Long.class) {
+      return "a whole number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "text";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    return "a section of 'key: value' settings";
   }
 
   /**

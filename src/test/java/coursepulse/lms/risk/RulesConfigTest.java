@@ -62,8 +62,37 @@ class RulesConfigTest {
   }
 
   @Test
-  void shouldReadAnEmptyFileAsDefaults() {
-    assertThat(yaml("")).isEqualTo(RulesConfig.DEFAULTS);
+  void shouldRefuseAnEmptyFileWithAClearMessage() {
+    assertThatThrownBy(() -> yaml(""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is empty")
+        .hasMessageContaining("leave out --rules");
+    assertThatThrownBy(() -> yaml("# only a comment\n")).hasMessageContaining("is empty");
+  }
+
+  @Test
+  void shouldNameFileLineAndColumnOfASyntaxError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("rules.yaml");
+    java.nio.file.Files.writeString(file, "version: x\nloginInactive:\n  days: [7\n");
+    assertThatThrownBy(() -> RulesConfig.fromYaml(file))
+        .hasMessageContaining(file.toString())
+        .hasMessageMatching("(?s).*line \\d+, column \\d+.*");
+  }
+
+  @Test
+  void shouldSayWhichFieldHasTheWrongTypeWithoutJavaNames() {
+    assertThatThrownBy(() -> yaml("loginInactive:\n  days: seven\n"))
+        .hasMessageContaining("loginInactive.days")
+        .hasMessageContaining("must be a number")
+        .hasMessageContaining("line 2")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("java.").doesNotContain("Double"));
+    assertThatThrownBy(() -> yaml("riskScore: 3\n"))
+        .hasMessageContaining("'riskScore' must be a section")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("RulesConfig"));
+    assertThatThrownBy(() -> yaml("inactive:\n  enabled: maybe\n"))
+        .hasMessageContaining("inactive.enabled")
+        .hasMessageContaining("true or false");
   }
 
   @Test
