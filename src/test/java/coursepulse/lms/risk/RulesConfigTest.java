@@ -34,7 +34,8 @@ class RulesConfigTest {
     assertThat(c.riskScore().threshold()).isEqualTo(0.5);
     assertThat(c.riskScore().resolveBelow()).isEqualTo(0.4);
     for (Rule r : Rule.values()) {
-      assertThat(c.enabled(r)).isTrue();
+      assertThat(c.enabled(r)).as(r.name())
+          .isEqualTo(r != Rule.INACTIVE && r != Rule.MISSED_WORK);
     }
   }
 
