@@ -75,12 +75,15 @@ final class CourseSignals {
     return cohort.courseStart + k * Weeks.DAY_MS;
   }
 
-  /** Work in the course: page views ({@code clicks}) or a submission (1). */
-  void worked(String student, String course, long t, int clicks) {
+  /** Work in the course: page views ({@code clicks}) or a submission (1, its assignment index). */
+  void worked(String student, String course, long t, int clicks, int assignmentIndex) {
     String key = TimerKeys.pair(student, course);
     StudentCourse sc = studentCourses.get(key);
     if (sc == null) {
       return;
+    }
+    if (assignmentIndex >= 0 && assignmentIndex < CadenceSignal.TRACKED) {
+      sc.submittedBits |= 1L << assignmentIndex;
     }
     CourseCohort cohort = cohorts.get(course);
     if (ActivitySignal.record(sc, cohort, t, clicks) && cohort != null) {
@@ -194,7 +197,8 @@ final class CourseSignals {
       for (RiskRule.Scored s : scored) {
         StudentCourse sc = s.member().state();
         int e4 = (int) Math.round(s.score() * 10_000);
-        if (weekBoundary || e4 != sc.lastScoreE4) {
+        // Between week boundaries only a change of at least 0.01 is worth a record.
+        if (weekBoundary || sc.lastScoreE4 < 0 || Math.abs(e4 - sc.lastScoreE4) >= 100) {
           sc.lastScoreE4 = e4;
           sc.lastScoreDay = lastDay;
           metrics.scored(s.score());
@@ -222,25 +226,31 @@ final class CourseSignals {
       List<EnrollmentState> enrolments) {
     int n = members.size();
     int[] a7 = new int[n];
-    int[] a14 = new int[n];
     int[] a28 = new int[n];
     int[] since = new int[n];
+    int[] clicks = new int[n];
+    int[] submitted = new int[n];
     int[] lastActive = new int[n];
+    int active7 = 0;
     for (int i = 0; i < n; i++) {
       StudentCourse sc = members.get(i).state();
       a7[i] = sc.activeDays(lastDay, 7);
-      a14[i] = sc.activeDays(lastDay, 14);
       a28[i] = sc.activeDays(lastDay, 28);
       since[i] = ActivitySignal.daysSince(sc, enrolments.get(i), lastDay);
+      clicks[i] = sc.clicks(lastDay, 14);
+      submitted[i] = Long.bitCount(sc.submittedBits);
       lastActive[i] = lastDay - since[i];
+      active7 += a7[i] > 0 ? 1 : 0;
     }
-    int[] sortedLast = lastActive.clone();
-    Arrays.sort(sortedLast);
+    int[] s7 = sorted(a7);
+    int[] s28 = sorted(a28);
+    int[] sSince = sorted(since);
+    int[] sClicks = sorted(clicks);
+    int[] sSubmitted = sorted(submitted);
+    int[] sortedLast = sorted(lastActive);
     Features.Cohort c =
         new Features.Cohort(
-            median(a7), median(a14), median(a28), median(since),
-            cohort.activeStudentDays(lastDay, 7) / (double) n,
-            cohort.activeStudentDays(lastDay - 7, 21) / (double) n);
+            median(s28), median(sSince), median(sClicks), median(sSubmitted), active7 / (double) n);
     int[] classMedians = new int[Math.min(ca.size(), CadenceSignal.TRACKED)];
     for (int i = 0; i < classMedians.length; i++) {
       AssignmentGrades ag = grades.get(TimerKeys.pair(course, Integer.toString(i)));
@@ -248,6 +258,7 @@ final class CourseSignals {
     }
     double passMark = rules.lowGrades().passMark();
     long windowMs = RulesConfig.days(rules.missedWork().windowDays());
+    double dayOfCourse = (at - cohort.courseStart) / (double) Weeks.DAY_MS;
     List<RiskRule.Scored> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       StudentCourse sc = members.get(i).state();
@@ -258,15 +269,23 @@ final class CourseSignals {
       int[] recent = CadenceSignal.recent(enrolments.get(i), ca, rules.graceMs(), windowMs, at);
       Features.Own own =
           new Features.Own(
-              a7[i], a14[i], a28[i], sc.activeDays(lastDay - 7, 21), since[i], classSince,
-              g.graded(), g.failed(), g.mean(), g.classMedianMean(), recent[0], recent[1]);
-      Map<String, Double> f = Features.of(courseDay, own, sc, c);
+              a7[i], a28[i], since[i], clicks[i], submitted[i], classSince, g.graded(), g.mean(),
+              g.classMedianMean(), recent[0], recent[1],
+              Features.pct(s7, a7[i]), Features.pct(s28, a28[i]), Features.pct(sSince, since[i]),
+              Features.pct(sClicks, clicks[i]), Features.pct(sSubmitted, submitted[i]));
+      Map<String, Double> f = Features.of(dayOfCourse, own, sc, c);
       double score = model.score(f);
       out.add(
           new RiskRule.Scored(
               members.get(i), f, score, FactorPhrases.of(model.contributions(f), f)));
     }
     return out;
+  }
+
+  private static int[] sorted(int[] values) {
+    int[] s = values.clone();
+    Arrays.sort(s);
+    return s;
   }
 
   /** Index of the first element greater than {@code v} in a sorted array. */
@@ -284,9 +303,7 @@ final class CourseSignals {
     return lo;
   }
 
-  private static double median(int[] values) {
-    int[] s = values.clone();
-    Arrays.sort(s);
+  private static double median(int[] s) {
     int n = s.length;
     return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
   }

@@ -35,50 +35,35 @@ final class FactorPhrases {
 
   private static String phrase(String feature, Map<String, Double> f) {
     switch (feature) {
-      case Features.DAYS_SINCE_ACTIVE:
-      case Features.DAYS_SINCE_ACTIVE_REL:
-      case Features.CLASS_ACTIVE_SINCE:
-        return inactivity(f.get(Features.DAYS_SINCE_ACTIVE), f.get(Features.CLASS_ACTIVE_SINCE));
-      case Features.ACTIVE_7:
-      case Features.ACTIVE_7_REL:
-        return activeDays(f, Features.ACTIVE_7, Features.ACTIVE_7_REL, 7);
-      case Features.ACTIVE_14:
-      case Features.ACTIVE_14_REL:
-        return activeDays(f, Features.ACTIVE_14, Features.ACTIVE_14_REL, 14);
-      case Features.ACTIVE_28:
-      case Features.ACTIVE_28_REL:
-        return activeDays(f, Features.ACTIVE_28, Features.ACTIVE_28_REL, 28);
-      case Features.TREND:
-        // A negative trend can come from the class being busier, not the student doing less.
-        return f.get(Features.OWN_BASELINE) <= f.get(Features.ACTIVE_7)
-            ? null
-            : String.format(
-                Locale.ROOT, "active on %d day%s in the last week, down from %.1f a week before",
-                f.get(Features.ACTIVE_7).intValue(), f.get(Features.ACTIVE_7) == 1 ? "" : "s",
-                f.get(Features.OWN_BASELINE));
-      case Features.MISSED:
+      case Features.ACTIVE_28_PCT:
+        return String.format(
+            Locale.ROOT, "active on %d of the last 28 days (class median %s)",
+            f.get(Features.ACTIVE_28).intValue(), number(f.get(Features.ACTIVE_28_MEDIAN)));
+      case Features.ACTIVE_7_PCT:
+        return String.format(
+            Locale.ROOT, "active on %d of the last 7 days while %d %% of the class was active",
+            f.get(Features.ACTIVE_7).intValue(), Math.round(f.get(Features.CLASS_ACTIVE_7) * 100));
+      case Features.DAYS_SINCE_PCT:
+        return String.format(
+            Locale.ROOT, "no activity for %d days (class median %s)",
+            f.get(Features.DAYS_SINCE_ACTIVE).intValue(), number(f.get(Features.DAYS_SINCE_MEDIAN)));
+      case Features.CLICKS_14_PCT:
+        return String.format(
+            Locale.ROOT, "%d interactions in the last 14 days (class median %s)",
+            f.get(Features.CLICKS_14).intValue(), number(f.get(Features.CLICKS_14_MEDIAN)));
+      case Features.SUBMITTED_PCT:
+        int n = f.get(Features.SUBMITTED).intValue();
+        return String.format(
+            Locale.ROOT, "submitted %d assignment%s so far (class median %s)",
+            n, n == 1 ? "" : "s", number(f.get(Features.SUBMITTED_MEDIAN)));
       case Features.MISSED_SHARE:
-      case Features.DUE:
         return missed(f.get(Features.MISSED).intValue(), f.get(Features.DUE).intValue());
-      case Features.LATE:
+      case Features.SCORE_VS_CLASS:
         return String.format(
-            Locale.ROOT, "handed in %d of %d assessments late",
-            f.get(Features.LATE).intValue(), f.get(Features.DUE).intValue());
-      case Features.FAILED:
-        return String.format(
-            Locale.ROOT, "failed %d of %d graded assessments",
-            f.get(Features.FAILED).intValue(), f.get(Features.GRADED).intValue());
-      case Features.SCORE_MEAN:
-      case Features.SCORE_VS_MEDIAN:
-      case Features.SCORE_CLASS_MEDIAN:
-        return f.get(Features.GRADED) == 0
-            ? null
-            : String.format(
-                Locale.ROOT, "average score %d vs class median %d",
-                Math.round(f.get(Features.SCORE_MEAN) * 100),
-                Math.round(f.get(Features.SCORE_CLASS_MEDIAN) * 100));
+            Locale.ROOT, "scores average %d vs class median %d",
+            Math.round(f.get(Features.SCORE_MEAN)), Math.round(f.get(Features.SCORE_CLASS_MEDIAN)));
       default:
-        return null;
+        return null; // logCourseWeek and context values are never shown
     }
   }
 
@@ -86,6 +71,22 @@ final class FactorPhrases {
     return String.format(
         Locale.ROOT, "no activity for %d days while %d %% of the class was active",
         Math.round(days), Math.round(classShare * 100));
+  }
+
+  private static String number(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  /** The rule's own reason first, then the model's, without repeats, at most {@link #MAX}. */
+  static List<String> leading(String reason, List<String> model) {
+    Set<String> out = new LinkedHashSet<>();
+    out.add(reason);
+    for (String m : model) {
+      if (out.size() < MAX) {
+        out.add(m);
+      }
+    }
+    return new ArrayList<>(out);
   }
 
   static String missed(int missed, int due) {
@@ -101,11 +102,5 @@ final class FactorPhrases {
             Math.round(permille / 10.0), Math.round(classMedian / 10.0));
   }
 
-  private static String activeDays(Map<String, Double> f, String feature, String rel, int window) {
-    double own = f.get(feature);
-    // The median back from the log ratio ln((own + 1) / (median + 1)).
-    long median = Math.round((own + 1) / Math.exp(f.get(rel)) - 1);
-    return String.format(
-        Locale.ROOT, "active on %d of the last %d days (class median %d)", (int) own, window, median);
-  }
+
 }

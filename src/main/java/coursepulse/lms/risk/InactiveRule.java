@@ -42,7 +42,8 @@ final class InactiveRule implements RiskRule {
         ev.put("classActiveShare", Alert.ratio(share));
         ev.put("thresholdDays", Alert.ratio(cfg.minDays()));
         ctx.alerts().open(
-            Rule.INACTIVE, m.student(), m.course(), m.state(), day.at(), ev, s.score(), s.factors());
+            Rule.INACTIVE, m.student(), m.course(), m.state(), day.at(), ev, s.score(),
+            FactorPhrases.leading(FactorPhrases.inactivity(silent, share), s.factors()));
       }
     }
   }

@@ -370,7 +370,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
     enrollments.put(key, en);
     students.put(student, st);
-    signals.worked(student, course, t, 1);
+    signals.worked(student, course, t, 1, index);
     if (e.score() != null && index >= 0) {
       signals.graded(student, course, e.assignmentId(), index, e.score(), t);
     }
@@ -389,7 +389,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       students.put(e.studentId(), st);
     }
     enrollments.put(key, en);
-    signals.worked(e.studentId(), e.courseId(), t, e.clickCount());
+    signals.worked(e.studentId(), e.courseId(), t, e.clickCount(), -1);
   }
 
   /**

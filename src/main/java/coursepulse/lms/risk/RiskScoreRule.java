@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * {@link Rule#RISK_SCORE}: on each course day, resolves alerts whose score fell below {@code
- * resolveBelow} (hysteresis), then opens the highest scores at or above {@code threshold} while
+ * closeThreshold} (hysteresis), then opens the highest scores at or above {@code openThreshold} while
  * the course's open RISK_SCORE alerts stay within {@code budgetPercent} of its active students. The
  * budget is what an instructor can follow up; the effective threshold is whichever is higher.
  */
@@ -31,7 +31,7 @@ final class RiskScoreRule implements RiskRule {
           Map<String, Object> ev = new LinkedHashMap<>();
           ev.put("reason", "score_below_threshold");
           ev.put("score", Alert.ratio(s.score()));
-          ev.put("resolveBelow", Alert.ratio(cfg.resolveBelow()));
+          ev.put("closeThreshold", Alert.ratio(cfg.resolveBelow()));
           book.resolve(Rule.RISK_SCORE, m.student(), m.course(), m.state(), day.at(), ev);
         } else {
           open++;
@@ -55,7 +55,7 @@ final class RiskScoreRule implements RiskRule {
       }
       Map<String, Object> ev = new LinkedHashMap<>();
       ev.put("score", Alert.ratio(s.score()));
-      ev.put("threshold", Alert.ratio(cfg.threshold()));
+      ev.put("openThreshold", Alert.ratio(cfg.threshold()));
       ev.put("budgetPercent", Alert.ratio(cfg.budgetPercent()));
       ev.put("activeStudents", (long) day.members().size());
       book.open(Rule.RISK_SCORE, m.student(), m.course(), m.state(), day.at(), ev, s.score(), s.factors());

@@ -160,10 +160,11 @@ public record RulesConfig(
   }
 
   /**
-   * {@link Rule#RISK_SCORE}: opens when the score reaches {@code threshold} (default 0.5), but
-   * never more than {@code budgetPercent} (default 10) of a course's active students at once (the
-   * highest scores first); resolves when the score falls below {@code resolveBelow} (default 0.4).
-   * No alert before course day {@code minCourseDay} (default 14).
+   * {@link Rule#RISK_SCORE}: opens when the score reaches {@code openThreshold} (default 0.8), but
+   * never more than {@code budgetPercent} (default 25) of a course's active students at once (the
+   * highest scores first); resolves when the score falls below {@code closeThreshold} (default
+   * 0.65). No alert before course day {@code minCourseDay} (default 14). Starting values from the
+   * lead's 2013B prototype (features note).
    */
   public record RiskScoreRule(
       boolean enabled, double threshold, double resolveBelow, double budgetPercent, int minCourseDay) {
@@ -171,17 +172,17 @@ public record RulesConfig(
     @JsonCreator
     public static RiskScoreRule of(
         @JsonProperty("enabled") Boolean enabled,
-        @JsonProperty("threshold") Double threshold,
-        @JsonProperty("resolveBelow") Double resolveBelow,
+        @JsonProperty("openThreshold") Double threshold,
+        @JsonProperty("closeThreshold") Double resolveBelow,
         @JsonProperty("budgetPercent") Double budgetPercent,
         @JsonProperty("minCourseDay") Integer minCourseDay) {
-      double t = threshold == null ? 0.5 : requireShare("riskScore.threshold", threshold);
-      double r = resolveBelow == null ? Math.min(0.4, t) : requireShare("riskScore.resolveBelow", resolveBelow);
+      double t = threshold == null ? 0.8 : requireShare("riskScore.openThreshold", threshold);
+      double r = resolveBelow == null ? Math.min(0.65, t) : requireShare("riskScore.closeThreshold", resolveBelow);
       if (r > t) {
         throw new IllegalArgumentException(
-            "riskScore.resolveBelow (" + r + ") must not be above riskScore.threshold (" + t + ")");
+            "riskScore.closeThreshold (" + r + ") must not be above riskScore.openThreshold (" + t + ")");
       }
-      double b = budgetPercent == null ? 10 : requireNonNegative("riskScore.budgetPercent", budgetPercent);
+      double b = budgetPercent == null ? 25 : requireNonNegative("riskScore.budgetPercent", budgetPercent);
       if (b > 100) {
         throw new IllegalArgumentException("riskScore.budgetPercent must be 0..100, was " + b);
       }

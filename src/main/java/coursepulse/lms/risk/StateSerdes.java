@@ -222,6 +222,7 @@ final class StateSerdes {
           }
           o.varlong(s.lastActiveDay == StudentCourse.NO_DAY ? 0 : s.ringDay - s.lastActiveDay + 1);
           o.varlong(s.judgedBits);
+          o.varlong(s.submittedBits);
           o.varlong(s.onTime);
           o.varlong(s.late);
           o.varlong(s.missed);
@@ -251,6 +252,7 @@ final class StateSerdes {
           }
           int lastActive = (int) in.varlong();
           long judged = in.varlong();
+          long submitted = in.varlong();
           int onTime = (int) in.varlong();
           int late = (int) in.varlong();
           int missed = (int) in.varlong();
@@ -268,6 +270,7 @@ final class StateSerdes {
           s.ringDay = ringDay;
           s.lastActiveDay = lastActive == 0 ? StudentCourse.NO_DAY : ringDay - lastActive + 1;
           s.judgedBits = judged;
+          s.submittedBits = submitted;
           s.onTime = onTime;
           s.late = late;
           s.missed = missed;

@@ -23,6 +23,8 @@ final class StudentCourse {
 
   /** Assignments (by index) whose deadline was judged, and the outcome counts. */
   long judgedBits;
+  /** Assignments (by index) submitted at any time, early ones included. */
+  long submittedBits;
   int onTime;
   int late;
   int missed;
@@ -96,6 +98,18 @@ final class StudentCourse {
       }
     }
     return count;
+  }
+
+  /** Clicks (submissions count one) in the {@code n} days ending with {@code lastDay}. */
+  int clicks(int lastDay, int n) {
+    int sum = 0;
+    for (int d = lastDay - n + 1; d <= lastDay && ringDay != NO_DAY; d++) {
+      int slot = ringDay - d;
+      if (slot >= 0 && slot < DAYS) {
+        sum += clicks[slot];
+      }
+    }
+    return sum;
   }
 
   void grade(int index, int permille) {

@@ -30,9 +30,9 @@ class RulesConfigTest {
     assertThat(c.inactive().classShare()).isEqualTo(0.5);
     assertThat(c.missedWork().share()).isEqualTo(0.3);
     assertThat(c.lowGrades().passMark()).isEqualTo(0.4);
-    assertThat(c.riskScore().budgetPercent()).isEqualTo(10);
-    assertThat(c.riskScore().threshold()).isEqualTo(0.5);
-    assertThat(c.riskScore().resolveBelow()).isEqualTo(0.4);
+    assertThat(c.riskScore().budgetPercent()).isEqualTo(25);
+    assertThat(c.riskScore().threshold()).isEqualTo(0.8);
+    assertThat(c.riskScore().resolveBelow()).isEqualTo(0.65);
     for (Rule r : Rule.values()) {
       assertThat(c.enabled(r)).as(r.name())
           .isEqualTo(r != Rule.INACTIVE && r != Rule.MISSED_WORK);

@@ -37,13 +37,14 @@ public final class RiskModel {
    */
   public static RiskModel builtIn() {
     Map<String, Double> c = new LinkedHashMap<>();
-    c.put("activeDays28Rel", -0.8);
-    c.put("daysSinceActiveRel", 0.6);
-    c.put("trend", -0.4);
-    c.put("missedShare", 2.5);
-    c.put("scoreVsMedian", -3.0);
-    c.put("failed", 0.8);
-    return new RiskModel("builtin-0", -1.6, c);
+    c.put("activeDays28Pct", -1.5);
+    c.put("activeDays7Pct", -0.5);
+    c.put("daysSinceActivePct", 1.0);
+    c.put("clicks14Pct", -0.5);
+    c.put("submittedPct", -1.0);
+    c.put("missedShare", 2.0);
+    c.put("scoreVsClass", -0.5);
+    return new RiskModel("builtin-0", 0.0, c);
   }
 
   /**
