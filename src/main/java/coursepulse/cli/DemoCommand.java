@@ -6,6 +6,7 @@ import coursepulse.engine.log.StreamLog;
 import coursepulse.io.embedded.EmbeddedStreamLog;
 import coursepulse.lms.event.StreamNames;
 import coursepulse.lms.risk.Evaluation;
+import coursepulse.lms.risk.AlertingApp;
 import coursepulse.lms.risk.RulesConfig;
 import coursepulse.lms.publish.Pacer;
 import coursepulse.lms.simulator.PersonaMix;

@@ -3,7 +3,9 @@ package coursepulse.cli;
 import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.risk.AlertingApp;
 import coursepulse.lms.risk.RulesConfig;
+import coursepulse.lms.risk.model.RiskModel;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -56,6 +58,13 @@ final class ProcessCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "Rule thresholds, YAML or .properties (see docs/rules.md); default: the built-in defaults.")
   Path rules;
+
+  @Option(
+      names = "--model",
+      paramLabel = "FILE",
+      description =
+          "Risk model file (JSON, written by 'coursepulse train'); default: the built-in model.")
+  Path model;
 
   @Option(
       names = "--stop-when-idle",
@@ -115,7 +124,9 @@ final class ProcessCommand implements Callable<Integer> {
             OffsetSpec.parse(from),
             checkpointInterval,
             courseLabel,
-            StreamNames.ALERTS);
+            StreamNames.ALERTS,
+            model == null ? RiskModel.builtIn() : RiskModel.load(model),
+            StreamNames.RISK);
     var out = spec.commandLine().getOut();
     var resetTo = ResetMarker.read(dir, applicationId);
     if (!resetTo.isEmpty()) {

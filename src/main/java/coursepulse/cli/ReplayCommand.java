@@ -9,6 +9,7 @@ import coursepulse.lms.event.EventCodec;
 import coursepulse.lms.event.StreamNames;
 import coursepulse.lms.risk.Alert;
 import coursepulse.lms.risk.AlertCodec;
+import coursepulse.lms.risk.AlertDiff;
 import coursepulse.lms.risk.AlertFormatter;
 import coursepulse.lms.risk.Evaluation;
 import coursepulse.lms.risk.GroundTruth;
@@ -16,6 +17,7 @@ import coursepulse.lms.risk.RiskMetrics;
 import coursepulse.lms.risk.RiskTopology;
 import coursepulse.lms.risk.Rule;
 import coursepulse.lms.risk.RulesConfig;
+import coursepulse.lms.risk.model.RiskModel;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedOutputStream;
@@ -73,6 +75,14 @@ final class ReplayCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin LogOptions log;
+
+  @Option(
+      names = "--model",
+      paramLabel = "FILE",
+      description = "Risk model file (JSON); default: the built-in model.")
+  Path modelFile;
+
+  private RiskModel model;
 
   @Option(names = "--from", defaultValue = "first", paramLabel = "POSITION",
       description = "Where every input starts (default: ${DEFAULT-VALUE}).")
@@ -172,6 +182,7 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    model = modelFile == null ? RiskModel.builtIn() : RiskModel.load(modelFile);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ReplayPosition fromPos = ReplayPosition.parse(from);
@@ -277,7 +288,8 @@ final class ReplayCommand implements Callable<Integer> {
                   .withRules(v.rules)
                   .withMetrics(new RiskMetrics(v.registry, false))
                   .withAlertListener(sink)
-                  .withDeadLetterStream(null);
+                  .withDeadLetterStream(null)
+                  .withModel(model);
           StreamEngine.Builder builder =
               StreamEngine.builder()
                   .applicationId(id)

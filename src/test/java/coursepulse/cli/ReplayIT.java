@@ -9,6 +9,7 @@ import coursepulse.io.rabbit.RabbitStreamLog;
 import coursepulse.lms.event.StreamNames;
 import coursepulse.lms.risk.Alert;
 import coursepulse.lms.risk.AlertCodec;
+import coursepulse.lms.risk.AlertDiff;
 import coursepulse.lms.risk.Evaluation;
 import coursepulse.lms.simulator.SimEvent;
 import coursepulse.lms.simulator.Simulation;

@@ -81,7 +81,7 @@ final class Cli {
   }
 
   static List<String> produce(String uri, String... extra) {
-    List<String> args = new ArrayList<>(List.of("produce", "--uri", uri, "--quiet"));
+    List<String> args = new ArrayList<>(List.of("produce", "--uri", uri, "--quiet", "--metrics-port", "0"));
     args.addAll(SEMESTER);
     args.addAll(List.of(extra));
     return args;

@@ -27,6 +27,9 @@ import java.util.Objects;
  * @param evidence the numbers behind the decision, in a fixed order; values are {@link Long},
  *     {@link BigDecimal} (two decimals) or {@link String}
  * @param rulesVersion the {@code version} of the rules configuration that decided
+ * @param score the student-course's risk score in [0, 1] when the alert was decided, or {@code
+ *     null} where there is none (student-level rules, before the first score)
+ * @param factors the strongest reasons in plain words, most important first; may be empty
  */
 public record Alert(
     Type type,
@@ -38,7 +41,26 @@ public record Alert(
     Instant openedAt,
     Instant resolvedAt,
     Map<String, Object> evidence,
-    String rulesVersion) {
+    String rulesVersion,
+    Double score,
+    java.util.List<String> factors)
+    implements RiskOutput {
+
+  /** An alert without score or factors. */
+  public Alert(
+      Type type,
+      String alertId,
+      Rule rule,
+      Severity severity,
+      String studentId,
+      String courseId,
+      Instant openedAt,
+      Instant resolvedAt,
+      Map<String, Object> evidence,
+      String rulesVersion) {
+    this(type, alertId, rule, severity, studentId, courseId, openedAt, resolvedAt, evidence,
+        rulesVersion, null, java.util.List.of());
+  }
 
   /** Whether a record opens or resolves an alert. */
   public enum Type {
@@ -78,6 +100,10 @@ public record Alert(
       throw new IllegalArgumentException("resolvedAt is set exactly on resolutions");
     }
     evidence = evidence == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(evidence));
+    factors = factors == null ? java.util.List.of() : java.util.List.copyOf(factors);
+    if (score != null && !(score >= 0 && score <= 1)) {
+      throw new IllegalArgumentException("score " + score + " is not in [0, 1]");
+    }
   }
 
   /** The event time of this record: {@code resolvedAt} on resolutions, else {@code openedAt}. */

@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * The JSON form of {@link Alert} in {@code 04-Alerts}: compact UTF-8, fields always in the order
  * {@code type, alertId, rule, severity, studentId, courseId, openedAt, resolvedAt, evidence,
- * rulesVersion} ({@code resolvedAt} only on resolutions, {@code courseId} written as null for
+ * score, factors, rulesVersion} ({@code score} and {@code factors} only when the alert has a
+ * score or factors; the alert-format note places them after {@code evidence}) ({@code resolvedAt} only on resolutions, {@code courseId} written as null for
  * student-level rules), times as ISO-8601 UTC. Equal alerts give equal bytes. Thread-safe.
  */
 public final class AlertCodec {
@@ -86,6 +87,18 @@ public final class AlertCodec {
         }
       }
       g.writeEndObject();
+      if (alert.score() != null) {
+        g.writeFieldName("score");
+        g.writeNumber(
+            BigDecimal.valueOf(alert.score()).setScale(4, java.math.RoundingMode.HALF_UP).toPlainString());
+      }
+      if (alert.score() != null || !alert.factors().isEmpty()) {
+        g.writeArrayFieldStart("factors");
+        for (String f : alert.factors()) {
+          g.writeString(f);
+        }
+        g.writeEndArray();
+      }
       g.writeStringField("rulesVersion", alert.rulesVersion());
       g.writeEndObject();
     } catch (IOException e) {
@@ -136,10 +149,18 @@ public final class AlertCodec {
           Instant.parse(text(n, "openedAt")),
           optionalText(n, "resolvedAt") == null ? null : Instant.parse(text(n, "resolvedAt")),
           evidence,
-          text(n, "rulesVersion"));
+          text(n, "rulesVersion"),
+          n.hasNonNull("score") ? n.get("score").asDouble() : null,
+          factors(n));
     } catch (DateTimeParseException | NullPointerException e) {
       throw new IllegalArgumentException("invalid alert record: " + e.getMessage(), e);
     }
+  }
+
+  private static java.util.List<String> factors(JsonNode n) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    n.path("factors").forEach(f -> out.add(f.asText()));
+    return out;
   }
 
   private static String text(JsonNode n, String field) {

@@ -32,7 +32,7 @@ public record DeadLetter(
     String eventId,
     String studentId,
     String courseId,
-    Instant occurredAt) {
+    Instant occurredAt) implements RiskOutput {
 
   /** No enrolment of this student (in this course) is known. */
   public static final String NOT_ENROLLED = "not_enrolled";

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *   <li>{@code coursepulse.students.tracked} gauge
  *   <li>{@code coursepulse.events.processed} (tag {@code stream})
  *   <li>{@code coursepulse.dead.letters} (tags {@code stream}, {@code reason})
+ *   <li>{@code coursepulse.risk.score} distribution of the scores sent to {@code 05-Risk}
  * </ul>
  *
  * Tag values are bounded: never a student id; a {@code course} tag on the alert counters only when
@@ -33,6 +34,7 @@ public final class RiskMetrics {
   // and the gauges report the sum.
   private final Set<Share> shares = ConcurrentHashMap.newKeySet();
   private final Map<String, Counter> processed = new ConcurrentHashMap<>();
+  private final io.micrometer.core.instrument.DistributionSummary scoreSummary;
 
   /**
    * @param registry where meters go; {@code null} for none
@@ -47,6 +49,11 @@ public final class RiskMetrics {
           .tag("rule", rule.name())
           .register(this.registry);
     }
+    scoreSummary =
+        io.micrometer.core.instrument.DistributionSummary.builder("coursepulse.risk.score")
+            .description("Risk scores sent to 05-Risk, in [0, 1]")
+            .serviceLevelObjectives(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+            .register(this.registry);
     Gauge.builder("coursepulse.students.tracked", this, RiskMetrics::studentsTracked)
         .description("Students with at least one enrolment in the roster")
         .register(this.registry);
@@ -83,6 +90,11 @@ public final class RiskMetrics {
     registry
         .counter("coursepulse.alerts.resolved", withCourse(Tags.of("rule", alert.rule().name()), alert))
         .increment();
+  }
+
+  /** One risk score sent to 05-Risk: a distribution over all student-courses, no per-student tag. */
+  void scored(double score) {
+    scoreSummary.record(score);
   }
 
   void processed(String stream) {

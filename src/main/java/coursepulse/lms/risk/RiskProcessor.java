@@ -40,7 +40,12 @@ import org.slf4j.LoggerFactory;
  * <p>It needs every input in one task: enrolments, logins and activity of a student, and the
  * assignments of a course (keyed by course), meet in the same stores.
  */
-final class RiskProcessor implements Processor<String, LmsEvent, String, Object> {
+final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOutput> {
+  /** Named children: each receives one record type. */
+  static final String ALERTS_CHILD = "risk-alerts";
+  static final String REFUSED_CHILD = "risk-refused";
+  static final String SCORES_CHILD = "risk-scores";
+
   static final String STUDENTS = "risk-students";
   static final String ENROLLMENTS = "risk-enrollments";
   static final String MEMBERS = "risk-course-members";
@@ -57,8 +62,11 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
   private final RulesConfig rules;
   private final RiskMetrics metrics;
   private RiskMetrics.Share share;
-  private final String alertsChild;
-  private final String deadLettersChild;
+  private final coursepulse.lms.risk.model.RiskModel model;
+  private final java.util.function.Consumer<Alert> alertListener;
+  private final boolean alertsOut;
+  private final boolean refusedOut;
+  private final boolean scoresOut;
   private final Duration punctuationInterval;
   private final long loginMs;
   private final long noSubMs;
@@ -66,7 +74,10 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
   private final long cooldownMs;
   private final int weeksKept;
 
-  private ProcessorContext<String, Object> context;
+  private ProcessorContext<String, RiskOutput> context;
+  private Roster roster;
+  private AlertBook book;
+  private CourseSignals signals;
   private KeyValueStore<String, StudentState> students;
   private KeyValueStore<String, EnrollmentState> enrollments;
   private KeyValueStore<String, byte[]> members;
@@ -77,21 +88,26 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
   private boolean countersLoaded;
 
   /**
-   * @param alertsChild the child that receives alerts; {@code null} to send alerts and dead
-   *     letters to every child (the DSL splits them by type)
-   * @param deadLettersChild the child that receives dead letters when {@code alertsChild} is set;
-   *     {@code null} to count them only
+   * @param alertListener called with every alert as it is emitted
+   * @param alertsOut whether child {@link #ALERTS_CHILD} exists; likewise {@code refusedOut} for
+   *     {@link #REFUSED_CHILD} and {@code scoresOut} for {@link #SCORES_CHILD}
    */
   RiskProcessor(
       RulesConfig rules,
+      coursepulse.lms.risk.model.RiskModel model,
       RiskMetrics metrics,
-      String alertsChild,
-      String deadLettersChild,
+      java.util.function.Consumer<Alert> alertListener,
+      boolean alertsOut,
+      boolean refusedOut,
+      boolean scoresOut,
       Duration punctuationInterval) {
     this.rules = rules;
+    this.model = model;
     this.metrics = metrics;
-    this.alertsChild = alertsChild;
-    this.deadLettersChild = deadLettersChild;
+    this.alertListener = alertListener;
+    this.alertsOut = alertsOut;
+    this.refusedOut = refusedOut;
+    this.scoresOut = scoresOut;
     this.punctuationInterval = punctuationInterval;
     this.loginMs = rules.loginInactiveMs();
     this.noSubMs = rules.noSubmissionsMs();
@@ -106,7 +122,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
   }
 
   @Override
-  public void init(ProcessorContext<String, Object> context) {
+  public void init(ProcessorContext<String, RiskOutput> context) {
     this.context = context;
     this.share = metrics.join();
     this.students = context.getStateStore(STUDENTS);
@@ -116,6 +132,15 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     this.timers = context.getStateStore(TIMERS);
     this.meta = context.getStateStore(META);
     this.eventIds = context.getStateStore(EVENT_IDS);
+    KeyValueStore<String, StudentCourse> studentCourses =
+        context.getStateStore(CourseSignals.STUDENT_COURSES);
+    this.roster = new Roster(enrollments, members, courses);
+    this.book = new AlertBook(rules, metrics, share, meta, students, studentCourses, this::emitAlert);
+    this.signals =
+        new CourseSignals(
+            rules, model, metrics, roster, studentCourses,
+            context.getStateStore(CourseSignals.COHORTS), context.getStateStore(CourseSignals.GRADES),
+            book, this::emitScore);
     context.schedule(punctuationInterval, PunctuationType.STREAM_TIME, this::fireDueTimers);
   }
 
@@ -228,6 +253,9 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     enrollments.put(key, en);
     checkLogin(student, st, context.currentStreamTimeMs() < 0 ? t : Math.max(t, context.currentStreamTimeMs()));
     students.put(student, st);
+    schedule(
+        signals.enrolled(student, course, e.courseStart().toEpochMilli(), courseEnd, t),
+        TimerKeys.COURSE_DAY, course, null);
   }
 
   private void onDropped(EnrollmentDropped e, long t) {
@@ -243,6 +271,8 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     if (en.dropped()) {
       return;
     }
+    signals.ended(student, course, t, "dropped", false);
+    st = students.get(student); // the signals' alerts changed the open count
     en.droppedAt = t;
     st.activeEnrollments--;
     resolveCourseAlerts(student, course, st, en, t, "dropped");
@@ -306,7 +336,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     en.lastSubmissionMs = Math.max(en.lastSubmissionMs, t);
     recordActivity(en, t);
     en.submissions.increment(t);
-    CourseAssignments ca = courseAssignments(course);
+    CourseAssignments ca = roster.assignments(course);
     int index = ca.indexOf(e.assignmentId());
     if (index >= 0 && index < MAX_TRACKED_ASSIGNMENTS) {
       long due = ca.due(index);
@@ -340,6 +370,10 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     }
     enrollments.put(key, en);
     students.put(student, st);
+    signals.worked(student, course, t, 1, index);
+    if (e.score() != null && index >= 0) {
+      signals.graded(student, course, e.assignmentId(), index, e.score(), t);
+    }
   }
 
   private void onAsset(AssetAccessed e, long t) {
@@ -355,6 +389,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
       students.put(e.studentId(), st);
     }
     enrollments.put(key, en);
+    signals.worked(e.studentId(), e.courseId(), t, e.clickCount(), -1);
   }
 
   /**
@@ -383,7 +418,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
   }
 
   private void onAssignment(AssignmentCreated e) {
-    CourseAssignments ca = courseAssignments(e.courseId());
+    CourseAssignments ca = roster.assignments(e.courseId());
     if (ca.indexOf(e.assignmentId()) >= 0) {
       return; // a repeated announcement changes nothing already scheduled
     }
@@ -397,6 +432,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     long due = e.dueAt().toEpochMilli();
     courses.put(e.courseId(), ca.with(e.assignmentId(), due));
     schedule(due + graceMs, TimerKeys.DEADLINE, e.courseId(), index4(index));
+    signals.assignment(e.courseId(), index, e.pointsPossible());
   }
 
   // ---------------------------------------------------------------- timers
@@ -440,6 +476,12 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
         break;
       case TimerKeys.COURSE_END:
         onCourseEnd(timer, now);
+        break;
+      case TimerKeys.COURSE_DAY:
+        long next = signals.dayEnded(timer.a(), timer.due());
+        if (next >= 0) {
+          schedule(next, TimerKeys.COURSE_DAY, timer.a(), null);
+        }
         break;
       default:
         LOG.warn("Unknown timer kind {} ignored", timer.kind());
@@ -566,7 +608,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     }
     // Only work still owed counts: an assignment handed in early makes silence unremarkable, and
     // one still inside its grace period is not owed yet (the same line MISSED_DEADLINES draws).
-    CourseAssignments ca = courseAssignments(course);
+    CourseAssignments ca = roster.assignments(course);
     long firstOwed = Long.MAX_VALUE;
     long owed = 0;
     for (int i = 0; i < ca.size(); i++) {
@@ -602,13 +644,13 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
   private void onDeadline(TimerKeys.Timer timer, long now) {
     String course = timer.a();
     int index = Integer.parseInt(timer.b());
-    CourseAssignments ca = courseAssignments(course);
+    CourseAssignments ca = roster.assignments(course);
     if (index >= ca.size()) {
       return;
     }
     long due = ca.due(index);
     long deadline = due + graceMs;
-    for (String student : courseMembers(course)) {
+    for (String student : roster.members(course)) {
       String key = TimerKeys.pair(student, course);
       EnrollmentState en = enrollments.get(key);
       if (en == null || !en.activeAt(deadline)) {
@@ -645,7 +687,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     long next = Weeks.weekEnd(week + 1);
     boolean more = false;
     boolean evaluate = rules.enabled(Rule.ACTIVITY_DROP) && rules.activityDrop().perCourse();
-    for (String student : courseMembers(course)) {
+    for (String student : roster.members(course)) {
       String key = TimerKeys.pair(student, course);
       EnrollmentState en = enrollments.get(key);
       if (en == null || en.dropped()) {
@@ -771,12 +813,13 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
   private void onCourseEnd(TimerKeys.Timer timer, long now) {
     String course = timer.a();
     long at = timer.due();
-    for (String student : courseMembers(course)) {
+    for (String student : roster.members(course)) {
       String key = TimerKeys.pair(student, course);
       EnrollmentState en = enrollments.get(key);
       if (en == null || en.courseEnd != at) {
         continue; // ends at another time, with its own timer
       }
+      signals.ended(student, course, at, "course_ended", true);
       StudentState st = students.get(student);
       resolveCourseAlerts(student, course, st, en, at, "course_ended");
       enrollments.delete(key);
@@ -799,6 +842,9 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
         students.put(student, st);
       }
     }
+    if (roster.members(course).isEmpty()) {
+      signals.courseEnded(course);
+    }
   }
 
   // ---------------------------------------------------------------- alerts
@@ -818,21 +864,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     } else {
       st.markOpened(rule, at, severity);
     }
-    Alert alert =
-        new Alert(
-            Alert.Type.OPENED,
-            Alert.idOf(rule, student, course, at),
-            rule,
-            severity,
-            student,
-            course,
-            Instant.ofEpochMilli(at),
-            null,
-            evidence,
-            rules.version());
-    setOpen(rule, count(openKey(rule)) + 1);
-    metrics.raised(alert);
-    emit(new StreamRecord<>(student, alert, at), alertsChild);
+    book.opened(rule, student, course, severity, at, evidence, null, List.of());
   }
 
   private void resolve(
@@ -852,21 +884,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
       st.markResolved(rule, resolvedAt);
     }
     st.openAlerts = Math.max(0, st.openAlerts - 1);
-    Alert alert =
-        new Alert(
-            Alert.Type.RESOLVED,
-            Alert.idOf(rule, student, course, openedAt),
-            rule,
-            Severity.values()[severity],
-            student,
-            course,
-            Instant.ofEpochMilli(openedAt),
-            Instant.ofEpochMilli(resolvedAt),
-            evidence,
-            rules.version());
-    setOpen(rule, count(openKey(rule)) - 1);
-    metrics.resolved(alert);
-    emit(new StreamRecord<>(student, alert, resolvedAt), alertsChild);
+    book.resolved(rule, student, course, Severity.values()[severity], openedAt, resolvedAt, evidence);
   }
 
   private void resolveCourseAlerts(
@@ -892,7 +910,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     Optional<RecordMetadata> origin = context.recordMetadata();
     String stream = origin.map(RecordMetadata::stream).orElse(e.stream());
     metrics.deadLettered(stream, reason);
-    if (alertsChild != null && deadLettersChild == null) {
+    if (!refusedOut) {
       return;
     }
     DeadLetter dl =
@@ -905,14 +923,21 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
             student,
             course,
             e.occurredAt());
-    emit(new StreamRecord<>(e.key(), dl, e.occurredAt().toEpochMilli()), deadLettersChild);
+    context.forward(new StreamRecord<>(e.key(), dl, e.occurredAt().toEpochMilli()), REFUSED_CHILD);
   }
 
-  private void emit(StreamRecord<String, Object> record, String child) {
-    if (alertsChild == null) {
-      context.forward(record);
-    } else {
-      context.forward(record, child);
+  private void emitAlert(Alert alert) {
+    alertListener.accept(alert);
+    if (alertsOut) {
+      context.forward(
+          new StreamRecord<>(alert.studentId(), alert, alert.eventTime().toEpochMilli()), ALERTS_CHILD);
+    }
+  }
+
+  private void emitScore(RiskScore score) {
+    if (scoresOut) {
+      context.forward(
+          new StreamRecord<>(score.studentId(), score, score.at().toEpochMilli()), SCORES_CHILD);
     }
   }
 
@@ -926,21 +951,6 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
       }
     }
     return out;
-  }
-
-  private List<String> courseMembers(String course) {
-    List<String> out = new ArrayList<>();
-    for (Iterator<KeyValue<String, byte[]>> it =
-            members.range(TimerKeys.prefixStart(course), TimerKeys.prefixEnd(course));
-        it.hasNext(); ) {
-      out.add(TimerKeys.second(it.next().key()));
-    }
-    return out;
-  }
-
-  private CourseAssignments courseAssignments(String course) {
-    CourseAssignments ca = courses.get(course);
-    return ca == null ? CourseAssignments.EMPTY : ca;
   }
 
   private void schedule(long due, char kind, String a, String b) {
@@ -960,18 +970,9 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     return Instant.ofEpochMilli(ms).toString();
   }
 
-  private static String openKey(Rule rule) {
-    return "open." + rule.name();
-  }
-
   private long count(String key) {
     Long v = meta.get(key);
     return v == null ? 0 : v;
-  }
-
-  private void setOpen(Rule rule, long n) {
-    meta.put(openKey(rule), n);
-    share.setOpen(rule, n);
   }
 
   private void setStudentsTracked(long n) {
@@ -993,7 +994,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, Object>
     }
     countersLoaded = true;
     for (Rule rule : Rule.values()) {
-      share.setOpen(rule, count(openKey(rule)));
+      share.setOpen(rule, count(AlertBook.openKey(rule)));
     }
     share.setStudentsTracked(count(META_STUDENTS));
   }

@@ -25,7 +25,7 @@ public record RiskScore(
     double score,
     List<String> factors,
     Map<String, Double> features,
-    String modelVersion) {
+    String modelVersion) implements RiskOutput {
   public RiskScore {
     Objects.requireNonNull(studentId, "studentId");
     Objects.requireNonNull(courseId, "courseId");

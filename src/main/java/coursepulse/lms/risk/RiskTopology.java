@@ -1,9 +1,7 @@
 package coursepulse.lms.risk;
 
-import coursepulse.engine.Branched;
 import coursepulse.engine.Consumed;
 import coursepulse.engine.DeserializationExceptionHandler;
-import coursepulse.engine.KStream;
 import coursepulse.engine.Processor;
 import coursepulse.engine.ProcessorContext;
 import coursepulse.engine.Produced;
@@ -11,14 +9,14 @@ import coursepulse.engine.ReasonCoded;
 import coursepulse.engine.Serde;
 import coursepulse.engine.Stores;
 import coursepulse.engine.StreamRecord;
-import coursepulse.engine.StreamsBuilder;
+import coursepulse.engine.ProcessorSupplier;
 import coursepulse.engine.Topology;
 import coursepulse.lms.event.EventCodec;
 import coursepulse.lms.event.LmsEvent;
 import coursepulse.lms.event.StreamNames;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
+import coursepulse.lms.risk.model.RiskModel;
 import java.util.function.Consumer;
 
 /**
@@ -47,7 +45,10 @@ public final class RiskTopology {
           RiskProcessor.COURSES,
           RiskProcessor.TIMERS,
           RiskProcessor.META,
-          RiskProcessor.EVENT_IDS);
+          RiskProcessor.EVENT_IDS,
+          CourseSignals.STUDENT_COURSES,
+          CourseSignals.COHORTS,
+          CourseSignals.GRADES);
 
   /**
    * How to build the application. Immutable; the {@code with*} methods return copies.
@@ -57,19 +58,25 @@ public final class RiskTopology {
    * @param alertListener called with every alert as it is emitted (terminal output); default none
    * @param deadLetterStream where refused events go; {@code null} counts them only
    * @param punctuationInterval how often (in stream time) due timers are drained; default 1 hour
+   * @param model the risk model; default {@link RiskModel#builtIn()}
+   * @param riskStream where risk scores go; default {@code null} (none): the application
+   *     ({@link AlertingApp}) sends them to {@code 05-Risk}, replays and benchmarks leave it out
    */
   public record Options(
       RulesConfig rules,
       RiskMetrics metrics,
       Consumer<Alert> alertListener,
       String deadLetterStream,
-      Duration punctuationInterval) {
+      Duration punctuationInterval,
+      RiskModel model,
+      String riskStream) {
 
     public Options {
       Objects.requireNonNull(rules, "rules");
       Objects.requireNonNull(metrics, "metrics");
       Objects.requireNonNull(alertListener, "alertListener");
       Objects.requireNonNull(punctuationInterval, "punctuationInterval");
+      Objects.requireNonNull(model, "model");
       if (punctuationInterval.isNegative() || punctuationInterval.isZero()) {
         throw new IllegalArgumentException("punctuationInterval must be positive");
       }
@@ -82,32 +89,49 @@ public final class RiskTopology {
     public static Options forApplication(String applicationId) {
       return new Options(
           RulesConfig.DEFAULTS, RiskMetrics.none(), a -> {}, applicationId + "-refused",
-          Duration.ofHours(1));
+          Duration.ofHours(1), RiskModel.builtIn(), null);
     }
 
     /** The rule thresholds. */
     public Options withRules(RulesConfig rules) {
-      return new Options(rules, metrics, alertListener, deadLetterStream, punctuationInterval);
+      return new Options(
+          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream);
     }
 
     /** Where meters go. */
     public Options withMetrics(RiskMetrics metrics) {
-      return new Options(rules, metrics, alertListener, deadLetterStream, punctuationInterval);
+      return new Options(
+          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream);
     }
 
     /** Called with every alert record as it is emitted, on the task thread: keep it fast. */
     public Options withAlertListener(Consumer<Alert> alertListener) {
-      return new Options(rules, metrics, alertListener, deadLetterStream, punctuationInterval);
+      return new Options(
+          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream);
     }
 
     /** Where refused events go; {@code null} counts them only. */
     public Options withDeadLetterStream(String deadLetterStream) {
-      return new Options(rules, metrics, alertListener, deadLetterStream, punctuationInterval);
+      return new Options(
+          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream);
+    }
+
+    /** The model that scores student-courses. */
+    public Options withModel(RiskModel model) {
+      return new Options(
+          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream);
+    }
+
+    /** Where risk scores go; {@code null} writes none. */
+    public Options withRiskStream(String riskStream) {
+      return new Options(
+          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream);
     }
 
     /** How often, in stream time, due timers are drained; alerts still carry exact times. */
     public Options withPunctuationInterval(Duration punctuationInterval) {
-      return new Options(rules, metrics, alertListener, deadLetterStream, punctuationInterval);
+      return new Options(
+          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream);
     }
   }
 
@@ -150,19 +174,7 @@ public final class RiskTopology {
    * none (the alert listener still sees every alert: replays and backtests that only compare).
    */
   public static Topology build(Options options, String alertsStream) {
-    StreamsBuilder builder = new StreamsBuilder();
-    build(builder, options, alertsStream);
-    return builder.build();
-  }
-
-  /** Adds the application to {@code builder}, writing alerts to {@code 04-Alerts}. */
-  public static void build(StreamsBuilder builder, Options options) {
-    build(builder, options, StreamNames.ALERTS);
-  }
-
-  /** Adds the application to {@code builder}; {@code alertsStream} as in {@link #build(Options, String)}. */
-  public static void build(StreamsBuilder builder, Options options, String alertsStream) {
-    build(builder, options, alertsStream, null);
+    return build(options, alertsStream, null);
   }
 
   /**
@@ -173,72 +185,72 @@ public final class RiskTopology {
    */
   public static Topology buildObserved(
       Options options, String alertsStream, Consumer<LmsEvent> afterEvent) {
-    StreamsBuilder builder = new StreamsBuilder();
-    build(builder, options, alertsStream, afterEvent);
-    return builder.build();
+    return build(options, alertsStream, afterEvent);
   }
 
-  private static void build(
-      StreamsBuilder builder, Options options, String alertsStream, Consumer<LmsEvent> afterEvent) {
-    RulesConfig rules = options.rules();
-    int weeks = RiskProcessor.weeksKept(rules);
-    builder
-        .addStateStore(
-            Stores.keyValueStoreBuilder(
-                RiskProcessor.STUDENTS, StateSerdes.STRING, StateSerdes.student(weeks)))
-        .addStateStore(
-            Stores.keyValueStoreBuilder(
-                RiskProcessor.ENROLLMENTS, StateSerdes.STRING, StateSerdes.enrollment(weeks)))
-        .addStateStore(
-            Stores.keyValueStoreBuilder(RiskProcessor.MEMBERS, StateSerdes.STRING, StateSerdes.BYTES))
-        .addStateStore(
-            Stores.keyValueStoreBuilder(RiskProcessor.COURSES, StateSerdes.STRING, StateSerdes.COURSE))
-        .addStateStore(
-            Stores.keyValueStoreBuilder(RiskProcessor.TIMERS, StateSerdes.STRING, StateSerdes.BYTES))
-        .addStateStore(
-            Stores.keyValueStoreBuilder(RiskProcessor.META, StateSerdes.STRING, StateSerdes.LONG))
-        .addStateStore(
-            Stores.keyValueStoreBuilder(
-                RiskProcessor.EVENT_IDS, StateSerdes.STRING, StateSerdes.BYTES));
-
+  private static Topology build(
+      Options options, String alertsStream, Consumer<LmsEvent> afterEvent) {
+    Topology t = new Topology();
     // Source order breaks timestamp ties: an enrolment is seen before a login at the same instant.
-    KStream<String, LmsEvent> enrollments = builder.stream(StreamNames.ENROLLMENT, consumed());
-    KStream<String, LmsEvent> logins = builder.stream(StreamNames.LOGIN, consumed());
-    KStream<String, LmsEvent> activity = builder.stream(StreamNames.ACTIVITY, consumed());
-
-    KStream<String, Object> outputs =
-        enrollments
-            .merge(logins)
-            .merge(activity)
-            .process(
-                () -> {
-                  RiskProcessor risk =
-                      new RiskProcessor(
-                          rules, options.metrics(), null, null, options.punctuationInterval());
-                  return afterEvent == null ? risk : new AfterEvent(risk, afterEvent);
-                },
-                STORES.toArray(new String[0]));
-
-    Map<String, KStream<String, Object>> branches =
-        outputs
-            .split("risk-")
-            .branch((k, v) -> v instanceof Alert, Branched.as("alerts"))
-            .defaultBranch(Branched.as("refused"));
-    Consumer<Alert> listener = options.alertListener();
-    KStream<String, Alert> alerts =
-        branches
-            .get("risk-alerts")
-            .mapValues(v -> (Alert) v)
-            .peek((k, alert) -> listener.accept(alert));
+    t.addSource("risk-source-enrollment", StreamNames.ENROLLMENT, consumed());
+    t.addSource("risk-source-login", StreamNames.LOGIN, consumed());
+    t.addSource("risk-source-activity", StreamNames.ACTIVITY, consumed());
+    boolean refused = options.deadLetterStream() != null;
+    boolean scores = options.riskStream() != null;
+    ProcessorSupplier<String, LmsEvent, String, RiskOutput> supplier =
+        () -> {
+          RiskProcessor risk =
+              new RiskProcessor(
+                  options.rules(), options.model(), options.metrics(), options.alertListener(),
+                  alertsStream != null, refused, scores, options.punctuationInterval());
+          return afterEvent == null ? risk : new AfterEvent(risk, afterEvent);
+        };
+    t.addProcessor(
+        "risk", supplier, "risk-source-enrollment", "risk-source-login", "risk-source-activity");
+    // Each child receives one record type from the processor, by name.
     if (alertsStream != null) {
-      alerts.to(alertsStream, Produced.with(AlertCodec.serde()));
+      t.addSink(RiskProcessor.ALERTS_CHILD, alertsStream, Produced.with(AlertCodec.serde()), "risk");
     }
-    if (options.deadLetterStream() != null) {
-      branches
-          .get("risk-refused")
-          .mapValues(v -> (DeadLetter) v)
-          .to(options.deadLetterStream(), Produced.with(DeadLetter.serde()));
+    if (refused) {
+      t.addSink(
+          RiskProcessor.REFUSED_CHILD, options.deadLetterStream(), Produced.with(DeadLetter.serde()),
+          "risk");
     }
+    if (scores) {
+      t.addSink(
+          RiskProcessor.SCORES_CHILD, options.riskStream(), Produced.with(RiskScoreCodec.serde()),
+          "risk");
+    }
+    int weeks = RiskProcessor.weeksKept(options.rules());
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(RiskProcessor.STUDENTS, StateSerdes.STRING, StateSerdes.student(weeks)),
+        "risk");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            RiskProcessor.ENROLLMENTS, StateSerdes.STRING, StateSerdes.enrollment(weeks)),
+        "risk");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(RiskProcessor.MEMBERS, StateSerdes.STRING, StateSerdes.BYTES), "risk");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(RiskProcessor.COURSES, StateSerdes.STRING, StateSerdes.COURSE), "risk");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(RiskProcessor.TIMERS, StateSerdes.STRING, StateSerdes.BYTES), "risk");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(RiskProcessor.META, StateSerdes.STRING, StateSerdes.LONG), "risk");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(RiskProcessor.EVENT_IDS, StateSerdes.STRING, StateSerdes.BYTES),
+        "risk");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            CourseSignals.STUDENT_COURSES, StateSerdes.STRING, StateSerdes.STUDENT_COURSE),
+        "risk");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(CourseSignals.COHORTS, StateSerdes.STRING, StateSerdes.COHORT),
+        "risk");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(CourseSignals.GRADES, StateSerdes.STRING, StateSerdes.GRADES),
+        "risk");
+    return t;
   }
 
   private static Consumed<String, LmsEvent> consumed() {
@@ -248,17 +260,17 @@ public final class RiskTopology {
   }
 
   /** Runs the alerting processor, then tells the listener about the event. */
-  private static final class AfterEvent implements Processor<String, LmsEvent, String, Object> {
-    private final Processor<String, LmsEvent, String, Object> delegate;
+  private static final class AfterEvent implements Processor<String, LmsEvent, String, RiskOutput> {
+    private final Processor<String, LmsEvent, String, RiskOutput> delegate;
     private final Consumer<LmsEvent> listener;
 
-    AfterEvent(Processor<String, LmsEvent, String, Object> delegate, Consumer<LmsEvent> listener) {
+    AfterEvent(Processor<String, LmsEvent, String, RiskOutput> delegate, Consumer<LmsEvent> listener) {
       this.delegate = delegate;
       this.listener = listener;
     }
 
     @Override
-    public void init(ProcessorContext<String, Object> context) {
+    public void init(ProcessorContext<String, RiskOutput> context) {
       delegate.init(context);
     }
 

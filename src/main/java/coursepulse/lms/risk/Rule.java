@@ -9,7 +9,15 @@ public enum Rule {
   /** K consecutive assignments of a course not submitted by due time + grace. */
   MISSED_DEADLINES(false),
   /** A week's activity fell below a ratio of the student's own trailing baseline. */
-  ACTIVITY_DROP(false);
+  ACTIVITY_DROP(false),
+  /** No activity in a course for days while most classmates were active (cohort-relative). */
+  INACTIVE(false),
+  /** Too large a share of the course's due work missed so far (follows the course's cadence). */
+  MISSED_WORK(false),
+  /** A graded assessment below the pass mark. */
+  LOW_GRADES(false),
+  /** The risk score crossed the course's budgeted threshold. */
+  RISK_SCORE(false);
 
   private final boolean studentLevel;
 

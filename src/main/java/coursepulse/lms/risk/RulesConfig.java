@@ -24,6 +24,11 @@ import java.util.Locale;
  * @param noSubmissions {@link Rule#NO_SUBMISSIONS}
  * @param missedDeadlines {@link Rule#MISSED_DEADLINES}
  * @param activityDrop {@link Rule#ACTIVITY_DROP}
+ * @param inactive {@link Rule#INACTIVE}
+ * @param missedWork {@link Rule#MISSED_WORK}
+ * @param lowGrades {@link Rule#LOW_GRADES}
+ * @param riskScore {@link Rule#RISK_SCORE}
+ * @param courseCalendar declared breaks per course id (inclusive UTC dates); default none
  */
 public record RulesConfig(
     String version,
@@ -31,17 +36,35 @@ public record RulesConfig(
     LoginInactive loginInactive,
     NoSubmissions noSubmissions,
     MissedDeadlines missedDeadlines,
-    ActivityDrop activityDrop) {
+    ActivityDrop activityDrop,
+    Inactive inactive,
+    MissedWork missedWork,
+    LowGrades lowGrades,
+    RiskScoreRule riskScore,
+    java.util.Map<String, java.util.List<Break>> courseCalendar) {
 
   /**
    * The {@code version} of the defaults. Bumped whenever a default threshold changes, so alerts
    * stay attributable: {@code default-1} was 7 / 14 / 2 / 0.4, {@code default-2} (calibrated,
-   * {@code docs/rules.md}) is 7 / 28 / 3 / 0.25.
+   * {@code docs/rules.md}) is 7 / 28 / 3 / 0.25; {@code default-3} adds the cohort-aware rules and
+   * the risk score.
    */
-  public static final String DEFAULT_VERSION = "default-2";
+  public static final String DEFAULT_VERSION = "default-3";
 
   /** The configuration with every default. */
   public static final RulesConfig DEFAULTS = of(null, null, null, null, null, null);
+
+  /** The four original rules as given, the cohort-aware ones at their defaults. */
+  public static RulesConfig of(
+      String version,
+      Double cooldownDays,
+      LoginInactive loginInactive,
+      NoSubmissions noSubmissions,
+      MissedDeadlines missedDeadlines,
+      ActivityDrop activityDrop) {
+    return of(version, cooldownDays, loginInactive, noSubmissions, missedDeadlines, activityDrop,
+        null, null, null, null, null);
+  }
 
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
@@ -55,14 +78,166 @@ public record RulesConfig(
       @JsonProperty("loginInactive") LoginInactive loginInactive,
       @JsonProperty("noSubmissions") NoSubmissions noSubmissions,
       @JsonProperty("missedDeadlines") MissedDeadlines missedDeadlines,
-      @JsonProperty("activityDrop") ActivityDrop activityDrop) {
+      @JsonProperty("activityDrop") ActivityDrop activityDrop,
+      @JsonProperty("inactive") Inactive inactive,
+      @JsonProperty("missedWork") MissedWork missedWork,
+      @JsonProperty("lowGrades") LowGrades lowGrades,
+      @JsonProperty("riskScore") RiskScoreRule riskScore,
+      @JsonProperty("courseCalendar") java.util.Map<String, java.util.List<Break>> courseCalendar) {
     return new RulesConfig(
         version == null || version.isBlank() ? DEFAULT_VERSION : version,
         cooldownDays == null ? 3 : requireNonNegative("cooldownDays", cooldownDays),
         loginInactive == null ? LoginInactive.of(null, null) : loginInactive,
         noSubmissions == null ? NoSubmissions.of(null, null) : noSubmissions,
         missedDeadlines == null ? MissedDeadlines.of(null, null, null) : missedDeadlines,
-        activityDrop == null ? ActivityDrop.of(null, null, null, null, null) : activityDrop);
+        activityDrop == null ? ActivityDrop.of(null, null, null, null, null) : activityDrop,
+        inactive == null ? Inactive.of(null, null, null) : inactive,
+        missedWork == null ? MissedWork.of(null, null, null, null) : missedWork,
+        lowGrades == null ? LowGrades.of(null, null) : lowGrades,
+        riskScore == null ? RiskScoreRule.of(null, null, null, null, null) : riskScore,
+        courseCalendar == null ? java.util.Map.of() : new java.util.TreeMap<>(courseCalendar));
+  }
+
+  /**
+   * {@link Rule#INACTIVE}: no activity in the course (page views, submissions) for at least
+   * {@code minDays} (default 7; declared breaks do not count) while at least {@code classShare}
+   * (default 0.5) of the classmates were active in the course since the student's last activity.
+   * A class-wide quiet spell therefore raises nothing. Off by default until tuned on 2013B.
+   */
+  public record Inactive(boolean enabled, double minDays, double classShare) {
+    /** Defaults for {@code null} arguments. */
+    @JsonCreator
+    public static Inactive of(
+        @JsonProperty("enabled") Boolean enabled,
+        @JsonProperty("minDays") Double minDays,
+        @JsonProperty("classShare") Double classShare) {
+      // Off until tuned on real data: on the simulator its defaults alert 24 % of engaged pairs.
+      return new Inactive(
+          enabled != null && enabled,
+          minDays == null ? 7 : requirePositive("inactive.minDays", minDays),
+          classShare == null ? 0.5 : requireShare("inactive.classShare", classShare));
+    }
+  }
+
+  /**
+   * {@link Rule#MISSED_WORK}: among the assessments whose deadline (due + {@code
+   * missedDeadlines.graceHours}) passed in the last {@code windowDays} (default 35), at least
+   * {@code minDue} (default 1), the share missed is at least {@code share} (default 0.3). The
+   * course's cadence decides: in 35 days a weekly course has five deadlines (one missed: 0.2, not
+   * flagged), a course with three assessments one or two (one missed: flagged). Off by default
+   * until tuned on 2013B.
+   */
+  public record MissedWork(boolean enabled, double share, int minDue, double windowDays) {
+    /** Defaults for {@code null} arguments. */
+    @JsonCreator
+    public static MissedWork of(
+        @JsonProperty("enabled") Boolean enabled,
+        @JsonProperty("share") Double share,
+        @JsonProperty("minDue") Integer minDue,
+        @JsonProperty("windowDays") Double windowDays) {
+      // Off until tuned on real data: on the simulator its defaults alert 10 % of engaged pairs.
+      return new MissedWork(
+          enabled != null && enabled,
+          share == null ? 0.3 : requireShare("missedWork.share", share),
+          minDue == null ? 1 : (int) requirePositive("missedWork.minDue", minDue),
+          windowDays == null ? 35 : requirePositive("missedWork.windowDays", windowDays));
+    }
+  }
+
+  /**
+   * {@link Rule#LOW_GRADES}: a graded submission below {@code passMark} (default 0.4 of the points
+   * possible, OULAD's pass mark); resolved by a later graded submission at or above it.
+   */
+  public record LowGrades(boolean enabled, double passMark) {
+    /** Defaults for {@code null} arguments. */
+    @JsonCreator
+    public static LowGrades of(
+        @JsonProperty("enabled") Boolean enabled, @JsonProperty("passMark") Double passMark) {
+      return new LowGrades(
+          enabled == null || enabled,
+          passMark == null ? 0.4 : requireShare("lowGrades.passMark", passMark));
+    }
+  }
+
+  /**
+   * {@link Rule#RISK_SCORE}: opens when the score reaches {@code openThreshold} (default 0.8), but
+   * never more than {@code budgetPercent} (default 25) of a course's active students at once (the
+   * highest scores first); resolves when the score falls below {@code closeThreshold} (default
+   * 0.65). No alert before course day {@code minCourseDay} (default 14). Starting values from the
+   * lead's 2013B prototype (features note).
+   */
+  public record RiskScoreRule(
+      boolean enabled, double threshold, double resolveBelow, double budgetPercent, int minCourseDay) {
+    /** Defaults for {@code null} arguments. */
+    @JsonCreator
+    public static RiskScoreRule of(
+        @JsonProperty("enabled") Boolean enabled,
+        @JsonProperty("openThreshold") Double threshold,
+        @JsonProperty("closeThreshold") Double resolveBelow,
+        @JsonProperty("budgetPercent") Double budgetPercent,
+        @JsonProperty("minCourseDay") Integer minCourseDay) {
+      double t = threshold == null ? 0.8 : requireShare("riskScore.openThreshold", threshold);
+      double r = resolveBelow == null ? Math.min(0.65, t) : requireShare("riskScore.closeThreshold", resolveBelow);
+      if (r > t) {
+        throw new IllegalArgumentException(
+            "riskScore.closeThreshold (" + r + ") must not be above riskScore.openThreshold (" + t + ")");
+      }
+      double b = budgetPercent == null ? 25 : requireNonNegative("riskScore.budgetPercent", budgetPercent);
+      if (b > 100) {
+        throw new IllegalArgumentException("riskScore.budgetPercent must be 0..100, was " + b);
+      }
+      return new RiskScoreRule(
+          enabled == null || enabled, t, r, b,
+          minCourseDay == null ? 14 : (int) requireNonNegative("riskScore.minCourseDay", minCourseDay));
+    }
+  }
+
+  /** A declared break of a course: no work expected from {@code from} to {@code to}, inclusive. */
+  public record Break(java.time.LocalDate from, java.time.LocalDate to) {
+    /** Both dates required, in order. */
+    @JsonCreator
+    public static Break of(@JsonProperty("from") String fromText, @JsonProperty("to") String toText) {
+      if (fromText == null || toText == null) {
+        throw new IllegalArgumentException("courseCalendar breaks need 'from' and 'to' dates (YYYY-MM-DD)");
+      }
+      java.time.LocalDate from = date(fromText);
+      java.time.LocalDate to = date(toText);
+      if (to.isBefore(from)) {
+        throw new IllegalArgumentException("courseCalendar break ends (" + to + ") before it starts (" + from + ")");
+      }
+      return new Break(from, to);
+    }
+
+    private static java.time.LocalDate date(String text) {
+      try {
+        return java.time.LocalDate.parse(text.trim());
+      } catch (java.time.format.DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            "courseCalendar: '" + text + "' is not a date; write YYYY-MM-DD", e);
+      }
+    }
+  }
+
+  /** Days of {@code course}'s declared breaks in the UTC days {@code [fromDay, toDay)}. */
+  int breakDays(String course, int fromDay, int toDay) {
+    java.util.List<Break> breaks = courseCalendar.get(course);
+    if (breaks == null) {
+      return 0;
+    }
+    int n = 0;
+    for (Break b : breaks) {
+      int lo = Math.max(fromDay, (int) b.from().toEpochDay());
+      int hi = Math.min(toDay, (int) b.to().toEpochDay() + 1);
+      n += Math.max(0, hi - lo);
+    }
+    return n;
+  }
+
+  private static double requireShare(String field, double v) {
+    if (!(v >= 0 && v <= 1)) {
+      throw new IllegalArgumentException(field + " must be between 0 and 1, was " + v);
+    }
+    return v;
   }
 
   /** {@link Rule#LOGIN_INACTIVE}: no login for {@code days} (default 7) while a course runs. */
@@ -164,9 +339,70 @@ public record RulesConfig(
         return missedDeadlines.enabled();
       case ACTIVITY_DROP:
         return activityDrop.enabled();
+      case INACTIVE:
+        return inactive.enabled();
+      case MISSED_WORK:
+        return missedWork.enabled();
+      case LOW_GRADES:
+        return lowGrades.enabled();
+      case RISK_SCORE:
+        return riskScore.enabled();
       default:
         throw new IllegalArgumentException(rule.name());
     }
+  }
+
+  /** A copy with {@code rule} switched on or off, every threshold kept. */
+  public RulesConfig withEnabled(Rule rule, boolean on) {
+    LoginInactive li = loginInactive;
+    NoSubmissions ns = noSubmissions;
+    MissedDeadlines md = missedDeadlines;
+    ActivityDrop ad = activityDrop;
+    Inactive in = inactive;
+    MissedWork mw = missedWork;
+    LowGrades lg = lowGrades;
+    RiskScoreRule rs = riskScore;
+    switch (rule) {
+      case LOGIN_INACTIVE:
+        li = new LoginInactive(on, li.days());
+        break;
+      case NO_SUBMISSIONS:
+        ns = new NoSubmissions(on, ns.days());
+        break;
+      case MISSED_DEADLINES:
+        md = new MissedDeadlines(on, md.consecutive(), md.graceHours());
+        break;
+      case ACTIVITY_DROP:
+        ad = new ActivityDrop(on, ad.ratio(), ad.baselineWeeks(), ad.minBaseline(), ad.basis());
+        break;
+      case INACTIVE:
+        in = new Inactive(on, in.minDays(), in.classShare());
+        break;
+      case MISSED_WORK:
+        mw = new MissedWork(on, mw.share(), mw.minDue(), mw.windowDays());
+        break;
+      case LOW_GRADES:
+        lg = new LowGrades(on, lg.passMark());
+        break;
+      case RISK_SCORE:
+        rs = new RiskScoreRule(on, rs.threshold(), rs.resolveBelow(), rs.budgetPercent(), rs.minCourseDay());
+        break;
+      default:
+        throw new IllegalArgumentException(rule.name());
+    }
+    return new RulesConfig(
+        version, cooldownDays, li, ns, md, ad, in, mw, lg, rs, courseCalendar);
+  }
+
+  /** A copy with only the given rules switched on. */
+  public RulesConfig withOnly(Rule... on) {
+    java.util.Set<Rule> keep = java.util.EnumSet.noneOf(Rule.class);
+    keep.addAll(java.util.List.of(on));
+    RulesConfig c = this;
+    for (Rule r : Rule.values()) {
+      c = c.withEnabled(r, keep.contains(r));
+    }
+    return c;
   }
 
   /** Whether {@link Rule#ACTIVITY_DROP} alerts are student-level (logins basis). */
@@ -201,26 +437,101 @@ public record RulesConfig(
    */
   public static RulesConfig fromYaml(InputStream in) {
     try {
-      com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(in);
-      if (tree == null || tree.isMissingNode() || tree.isNull()) {
-        return DEFAULTS; // an empty file means every default
-      }
-      return YAML.treeToValue(tree, RulesConfig.class);
+      return fromYaml(in.readAllBytes(), "rules file");
     } catch (IOException e) {
-      Throwable root = e;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
-      String detail = root instanceof IllegalArgumentException ? root.getMessage() : e.getMessage();
-      throw new IllegalArgumentException("invalid rules file: " + firstLine(detail), e);
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
   /** Reads a configuration from a YAML file; see {@link #fromYaml(InputStream)}. */
   public static RulesConfig fromYaml(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return fromYaml(in);
+    return fromYaml(Files.readAllBytes(file), file.toString());
+  }
+
+  /**
+   * Parses YAML, refusing an empty document (most likely the wrong file; leave out {@code --rules}
+   * for the defaults) and explaining errors as a user can act on them: syntax errors with line
+   * and column, wrong types with the field and what it should be, never a Java class name.
+   */
+  private static RulesConfig fromYaml(byte[] bytes, String source) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode tree = YAML.readTree(bytes);
+      if (tree == null || tree.isMissingNode() || tree.isNull() || tree.isEmpty() && tree.isObject()) {
+        throw new IllegalArgumentException(
+            source + " is empty: give at least one setting (e.g. 'version: my-rules-1'), or leave"
+                + " out --rules to use the built-in defaults");
+      }
+      if (!tree.isObject()) {
+        throw new IllegalArgumentException(
+            source + ": expected 'key: value' settings at the top level (see docs/rules.md)");
+      }
+      return YAML.readValue(bytes, RulesConfig.class);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(explain(source, e), e);
     }
+  }
+
+  private static String explain(String source, IOException e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String where = source;
+    if (e instanceof com.fasterxml.jackson.core.JsonProcessingException p && p.getLocation() != null
+        && p.getLocation().getLineNr() > 0) {
+      where += " line " + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr();
+    }
+    if (root instanceof IllegalArgumentException) {
+      return "invalid " + where + ": " + firstLine(root.getMessage());
+    }
+    if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
+      return "invalid " + where + ": unknown field '" + path(u) + "'; known here: "
+          + u.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+              .collect(java.util.stream.Collectors.joining(", "));
+    }
+    if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m) {
+      String value = m instanceof com.fasterxml.jackson.databind.exc.InvalidFormatException f
+          ? " (was '" + f.getValue() + "')" : "";
+      return "invalid " + where + ": '" + path(m) + "' must be " + expected(m.getTargetType()) + value;
+    }
+    if (e instanceof com.fasterxml.jackson.core.JsonProcessingException p) {
+      return "invalid " + where + ": " + firstLine(p.getOriginalMessage());
+    }
+    return "invalid " + where + ": " + firstLine(e.getMessage());
+  }
+
+  private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
+    StringBuilder s = new StringBuilder();
+    for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        s.append(s.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        s.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return s.length() == 0 ? "(top level)" : s.toString();
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == null) {
+      return "of another kind";
+    }
+    if (type == Double.class || type == double.class || type == Float.class) {
+      return "a number";
+    }
+    if (type == Integer.class || type == int.class || type == Long.class) {
+      return "a whole number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "text";
+    }
+    if (java.util.Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    return "a section of 'key: value' settings";
   }
 
   /**

@@ -209,6 +209,143 @@ final class StateSerdes {
         }
       };
 
+  /** Format 1 of {@link StudentCourse}; slot arrays carry their length so new rules extend them. */
+  static final Serde<StudentCourse> STUDENT_COURSE =
+      new Serde<>() {
+        @Override
+        public byte[] serialize(StudentCourse s) {
+          Out o = new Out();
+          o.format();
+          o.varlong(s.ringDay);
+          for (short c : s.clicks) {
+            o.varlong(c);
+          }
+          o.varlong(s.lastActiveDay == StudentCourse.NO_DAY ? 0 : s.ringDay - s.lastActiveDay + 1);
+          o.varlong(s.judgedBits);
+          o.varlong(s.submittedBits);
+          o.varlong(s.onTime);
+          o.varlong(s.late);
+          o.varlong(s.missed);
+          o.varlong(s.grades.length);
+          for (short g : s.grades) {
+            o.varlong(g);
+          }
+          o.varlong(s.opened.length);
+          for (int i = 0; i < s.opened.length; i++) {
+            o.varlong(s.opened[i]);
+            o.varlong(s.resolved[i]);
+            o.varlong(s.severity[i]);
+          }
+          o.varlong(s.lastScoreE4);
+          o.varlong(s.lastScoreDay == StudentCourse.NO_DAY ? 0 : s.ringDay - s.lastScoreDay + 1);
+          return o.bytes();
+        }
+
+        @Override
+        public StudentCourse deserialize(byte[] bytes) {
+          In in = new In(bytes, 1);
+          in.checkFormat(bytes);
+          int ringDay = (int) in.varlong();
+          short[] clicks = new short[StudentCourse.DAYS];
+          for (int i = 0; i < clicks.length; i++) {
+            clicks[i] = (short) in.varlong();
+          }
+          int lastActive = (int) in.varlong();
+          long judged = in.varlong();
+          long submitted = in.varlong();
+          int onTime = (int) in.varlong();
+          int late = (int) in.varlong();
+          int missed = (int) in.varlong();
+          short[] grades = new short[(int) in.varlong()];
+          for (int i = 0; i < grades.length; i++) {
+            grades[i] = (short) in.varlong();
+          }
+          int stored = (int) in.varlong();
+          StudentCourse s = new StudentCourse(clicks, Math.max(stored, AlertBook.SLOTS));
+          for (int i = 0; i < stored; i++) {
+            s.opened[i] = in.varlong();
+            s.resolved[i] = in.varlong();
+            s.severity[i] = (byte) in.varlong();
+          }
+          s.ringDay = ringDay;
+          s.lastActiveDay = lastActive == 0 ? StudentCourse.NO_DAY : ringDay - lastActive + 1;
+          s.judgedBits = judged;
+          s.submittedBits = submitted;
+          s.onTime = onTime;
+          s.late = late;
+          s.missed = missed;
+          s.grades = grades;
+          s.lastScoreE4 = (int) in.varlong();
+          int scoreDay = (int) in.varlong();
+          s.lastScoreDay = scoreDay == 0 ? StudentCourse.NO_DAY : ringDay - scoreDay + 1;
+          return s;
+        }
+      };
+
+  static final Serde<CourseCohort> COHORT =
+      new Serde<>() {
+        @Override
+        public byte[] serialize(CourseCohort c) {
+          Out o = new Out();
+          o.format();
+          o.varlong(c.courseStart);
+          o.varlong(c.courseEnd - c.courseStart);
+          o.varlong(c.ringDay);
+          o.varlong(c.active.length);
+          for (int a : c.active) {
+            o.varlong(a);
+          }
+          return o.bytes();
+        }
+
+        @Override
+        public CourseCohort deserialize(byte[] bytes) {
+          In in = new In(bytes, 1);
+          in.checkFormat(bytes);
+          long start = in.varlong();
+          long end = start + in.varlong();
+          int ringDay = (int) in.varlong();
+          int n = (int) in.varlong();
+          int[] active = new int[StudentCourse.DAYS];
+          for (int i = 0; i < n; i++) {
+            long v = in.varlong();
+            if (i < active.length) {
+              active[i] = (int) v;
+            }
+          }
+          CourseCohort c = new CourseCohort(start, end, active);
+          c.ringDay = ringDay;
+          return c;
+        }
+      };
+
+  static final Serde<AssignmentGrades> GRADES =
+      new Serde<>() {
+        @Override
+        public byte[] serialize(AssignmentGrades g) {
+          Out o = new Out();
+          o.format();
+          o.varlong(Double.doubleToLongBits(g.pointsPossible));
+          o.varlong(g.sorted.length);
+          for (short s : g.sorted) {
+            o.varlong(s);
+          }
+          return o.bytes();
+        }
+
+        @Override
+        public AssignmentGrades deserialize(byte[] bytes) {
+          In in = new In(bytes, 1);
+          in.checkFormat(bytes);
+          double points = Double.longBitsToDouble(in.varlong());
+          short[] sorted = new short[(int) in.varlong()];
+          for (int i = 0; i < sorted.length; i++) {
+            sorted[i] = (short) in.varlong();
+          }
+          return new AssignmentGrades(points, sorted);
+        }
+      };
+
   private static final class Out {
     // A plain array, not a ByteArrayOutputStream: its synchronized writes showed in profiles of
     // the per-event path (one state written back per event).

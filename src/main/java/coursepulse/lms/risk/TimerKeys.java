@@ -20,6 +20,8 @@ final class TimerKeys {
   static final char WEEK_LOGINS = 'w';
   /** Course end: per course; the enrolments ending then are closed and removed. */
   static final char COURSE_END = 'E';
+  /** End of a course day (course start + k days): signals, scores and the cohort-aware rules. */
+  static final char COURSE_DAY = 'Y';
 
   private TimerKeys() {}
 

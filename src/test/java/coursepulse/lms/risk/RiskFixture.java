@@ -39,6 +39,8 @@ final class RiskFixture implements AutoCloseable {
   private final TestInputStream<LmsEvent> activity;
   private final TestOutputStream<String, byte[]> alerts;
   private final TestOutputStream<String, byte[]> refused;
+  private final TestOutputStream<String, byte[]> risk;
+  private final List<byte[]> riskBytes = new ArrayList<>();
   private final List<byte[]> alertBytes = new ArrayList<>();
   private int seq;
 
@@ -53,12 +55,14 @@ final class RiskFixture implements AutoCloseable {
                 RiskTopology.Options.forApplication("risk-test")
                     .withRules(rules)
                     .withMetrics(metrics)
-                    .withAlertListener(printed::add)));
+                    .withAlertListener(printed::add)
+                    .withRiskStream(StreamNames.RISK)));
     enrollment = driver.createInputStream(StreamNames.ENROLLMENT, RiskTopology.EVENT_SERDE);
     login = driver.createInputStream(StreamNames.LOGIN, RiskTopology.EVENT_SERDE);
     activity = driver.createInputStream(StreamNames.ACTIVITY, RiskTopology.EVENT_SERDE);
     alerts = driver.createOutputStream(StreamNames.ALERTS, Serdes.ByteArray());
     refused = driver.createOutputStream("risk-test-refused", Serdes.ByteArray());
+    risk = driver.createOutputStream(StreamNames.RISK, Serdes.ByteArray());
     enroll(BYSTANDER, TERM_START.minus(Duration.ofDays(1)));
   }
 
@@ -104,6 +108,24 @@ final class RiskFixture implements AutoCloseable {
   RiskFixture submit(String student, String course, String assignment, Instant at) {
     activity.pipe(new SubmissionCreated(id(), 1, at, student, course, assignment, false), at);
     return this;
+  }
+
+  RiskFixture submit(String student, String course, String assignment, Instant at, double score) {
+    activity.pipe(
+        new SubmissionCreated(id(), 1, at, student, course, assignment, false, score), at);
+    return this;
+  }
+
+  /** Every 05-Risk record so far, as written. */
+  List<byte[]> riskBytes() {
+    for (StreamRecord<String, byte[]> r : risk.readRecordsToList()) {
+      riskBytes.add(r.value());
+    }
+    return riskBytes;
+  }
+
+  List<RiskScore> risk() {
+    return riskBytes().stream().map(RiskScoreCodec::decode).toList();
   }
 
   RiskFixture access(String student, String course, Instant at) {

@@ -25,7 +25,11 @@ class RiskTopologyTest {
         RulesConfig.LoginInactive.of(rule == null || rule == Rule.LOGIN_INACTIVE, 7.0),
         RulesConfig.NoSubmissions.of(rule == null || rule == Rule.NO_SUBMISSIONS, 14.0),
         RulesConfig.MissedDeadlines.of(rule == null || rule == Rule.MISSED_DEADLINES, 2, 24.0),
-        RulesConfig.ActivityDrop.of(rule == null || rule == Rule.ACTIVITY_DROP, 0.4, 3, 2.0, dropBasis));
+        RulesConfig.ActivityDrop.of(rule == null || rule == Rule.ACTIVITY_DROP, 0.4, 3, 2.0, dropBasis))
+        .withEnabled(Rule.INACTIVE, false)
+        .withEnabled(Rule.MISSED_WORK, false)
+        .withEnabled(Rule.LOW_GRADES, false)
+        .withEnabled(Rule.RISK_SCORE, false);
   }
 
   /** Every rule on, at the thresholds of {@link #only(Rule, String)}. */
@@ -110,7 +114,8 @@ class RiskTopologyTest {
     RulesConfig rules =
         RulesConfig.of("cool", 3.0, RulesConfig.LoginInactive.of(true, 1.0),
             RulesConfig.NoSubmissions.of(false, null), RulesConfig.MissedDeadlines.of(false, null, null),
-            RulesConfig.ActivityDrop.of(false, null, null, null, null));
+            RulesConfig.ActivityDrop.of(false, null, null, null, null))
+            .withOnly(Rule.LOGIN_INACTIVE);
     try (RiskFixture f = new RiskFixture(rules)) {
       f.enroll("s1", day(-2)).login("s1", day(0));
       f.advanceTo(day(1.2)).login("s1", day(1.5));

@@ -16,7 +16,7 @@ class RulesConfigTest {
   @Test
   void shouldUseTheDocumentedDefaults() {
     RulesConfig c = RulesConfig.DEFAULTS;
-    assertThat(c.version()).isEqualTo("default-2");
+    assertThat(c.version()).isEqualTo("default-3");
     assertThat(c.cooldownDays()).isEqualTo(3);
     assertThat(c.loginInactive().days()).isEqualTo(7);
     assertThat(c.noSubmissions().days()).isEqualTo(28);
@@ -26,8 +26,16 @@ class RulesConfigTest {
     assertThat(c.activityDrop().baselineWeeks()).isEqualTo(3);
     assertThat(c.activityDrop().minBaseline()).isEqualTo(2);
     assertThat(c.activityDrop().basis()).isEqualTo(RulesConfig.Basis.LOGINS);
+    assertThat(c.inactive().minDays()).isEqualTo(7);
+    assertThat(c.inactive().classShare()).isEqualTo(0.5);
+    assertThat(c.missedWork().share()).isEqualTo(0.3);
+    assertThat(c.lowGrades().passMark()).isEqualTo(0.4);
+    assertThat(c.riskScore().budgetPercent()).isEqualTo(25);
+    assertThat(c.riskScore().threshold()).isEqualTo(0.8);
+    assertThat(c.riskScore().resolveBelow()).isEqualTo(0.65);
     for (Rule r : Rule.values()) {
-      assertThat(c.enabled(r)).isTrue();
+      assertThat(c.enabled(r)).as(r.name())
+          .isEqualTo(r != Rule.INACTIVE && r != Rule.MISSED_WORK);
     }
   }
 
@@ -55,8 +63,37 @@ class RulesConfigTest {
   }
 
   @Test
-  void shouldReadAnEmptyFileAsDefaults() {
-    assertThat(yaml("")).isEqualTo(RulesConfig.DEFAULTS);
+  void shouldRefuseAnEmptyFileWithAClearMessage() {
+    assertThatThrownBy(() -> yaml(""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is empty")
+        .hasMessageContaining("leave out --rules");
+    assertThatThrownBy(() -> yaml("# only a comment\n")).hasMessageContaining("is empty");
+  }
+
+  @Test
+  void shouldNameFileLineAndColumnOfASyntaxError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("rules.yaml");
+    java.nio.file.Files.writeString(file, "version: x\nloginInactive:\n  days: [7\n");
+    assertThatThrownBy(() -> RulesConfig.fromYaml(file))
+        .hasMessageContaining(file.toString())
+        .hasMessageMatching("(?s).*line \\d+, column \\d+.*");
+  }
+
+  @Test
+  void shouldSayWhichFieldHasTheWrongTypeWithoutJavaNames() {
+    assertThatThrownBy(() -> yaml("loginInactive:\n  days: seven\n"))
+        .hasMessageContaining("loginInactive.days")
+        .hasMessageContaining("must be a number")
+        .hasMessageContaining("line 2")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("java.").doesNotContain("Double"));
+    assertThatThrownBy(() -> yaml("riskScore: 3\n"))
+        .hasMessageContaining("'riskScore' must be a section")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("RulesConfig"));
+    assertThatThrownBy(() -> yaml("inactive:\n  enabled: maybe\n"))
+        .hasMessageContaining("inactive.enabled")
+        .hasMessageContaining("true or false");
   }
 
   @Test

@@ -104,6 +104,12 @@ final class SimulatedSemester {
       return StateSerdes.COURSE.serialize(ca).length;
     } else if (value instanceof Long l) {
       return StateSerdes.LONG.serialize(l).length;
+    } else if (value instanceof StudentCourse sc) {
+      return StateSerdes.STUDENT_COURSE.serialize(sc).length;
+    } else if (value instanceof CourseCohort c) {
+      return StateSerdes.COHORT.serialize(c).length;
+    } else if (value instanceof AssignmentGrades g) {
+      return StateSerdes.GRADES.serialize(g).length;
     }
     return ((byte[]) value).length;
   }

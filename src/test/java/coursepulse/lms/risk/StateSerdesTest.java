@@ -40,6 +40,53 @@ class StateSerdesTest {
     assertThat(bytes.length).isLessThan(80);
   }
 
+  /**
+   * Bytes of an enrolment checkpointed by the previous release (format 1, before the cohort-aware
+   * rules): the roster state keeps its format, so such a checkpoint restores unchanged.
+   */
+  @Test
+  void shouldReadAnEnrolmentWrittenInTheOldFormat() {
+    byte[] old = java.util.HexFormat.of().parseHex(
+        "0180e0a0b7f16680f0ddcb430082d098f70182c0cbc902060e02d42d0a0400000000ffffffff0f0a00000000"
+            + "0000008290fbd30900000000020000");
+    var serde = StateSerdes.enrollment(4);
+    EnrollmentState e = serde.deserialize(old);
+
+    assertThat(e.activeFrom).isEqualTo(T);
+    assertThat(e.courseEnd).isEqualTo(T + 105 * Weeks.DAY_MS);
+    assertThat(e.lastActivityMs).isEqualTo(T + 4 * Weeks.DAY_MS);
+    assertThat(e.submittedByGrace).isEqualTo(0b111);
+    assertThat(e.missedOpenedAt).isEqualTo(T + 15 * Weeks.DAY_MS);
+    assertThat(e.severity(Rule.MISSED_DEADLINES)).isEqualTo((byte) Severity.MEDIUM.ordinal());
+    assertThat(serde.serialize(e)).isEqualTo(old);
+  }
+
+  @Test
+  void shouldRoundTripTheSignalStateOfAStudentCourse() {
+    StudentCourse sc = new StudentCourse();
+    int day = Weeks.dayIndex(T);
+    sc.recordActivity(day, 12);
+    sc.recordActivity(day + 3, 1);
+    sc.onTime = 2;
+    sc.missed = 1;
+    sc.judgedBits = 0b111;
+    sc.grade(2, 350);
+    sc.opened[AlertBook.slot(Rule.INACTIVE)] = T;
+    sc.lastScoreE4 = 4321;
+    sc.lastScoreDay = day + 3;
+
+    byte[] bytes = StateSerdes.STUDENT_COURSE.serialize(sc);
+    StudentCourse back = StateSerdes.STUDENT_COURSE.deserialize(bytes);
+
+    assertThat(StateSerdes.STUDENT_COURSE.serialize(back)).isEqualTo(bytes);
+    assertThat(back.activeDays(day + 3, 7)).isEqualTo(2);
+    assertThat(back.lastActiveDay).isEqualTo(day + 3);
+    assertThat(back.grades).containsExactly((short) -1, (short) -1, (short) 350);
+    assertThat(back.opened[AlertBook.slot(Rule.INACTIVE)]).isEqualTo(T);
+    assertThat(back.lastScoreDay).isEqualTo(day + 3);
+    assertThat(bytes.length).isLessThan(90);
+  }
+
   @Test
   void shouldRoundTripAStudent() {
     StudentState s = new StudentState(4);

@@ -1,4 +1,4 @@
-package coursepulse.cli;
+package coursepulse.lms.risk;
 
 import coursepulse.engine.StreamEngine;
 import coursepulse.engine.log.OffsetSpec;
@@ -6,11 +6,6 @@ import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamNotFoundException;
 import coursepulse.lms.event.StreamNames;
-import coursepulse.lms.risk.Alert;
-import coursepulse.lms.risk.AlertFormatter;
-import coursepulse.lms.risk.RiskMetrics;
-import coursepulse.lms.risk.RiskTopology;
-import coursepulse.lms.risk.RulesConfig;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -26,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * engine started with its meters, alerts printed as they happen. Shared by {@code process},
  * {@code demo} and {@code replay}.
  */
-final class AlertingApp implements AutoCloseable {
+public final class AlertingApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AlertingApp.class);
 
   private final StreamEngine engine;
@@ -38,21 +33,36 @@ final class AlertingApp implements AutoCloseable {
   }
 
   /** What a run needs beyond the log. */
-  record Settings(
+  public record Settings(
       String applicationId,
       Path stateDir,
       RulesConfig rules,
       OffsetSpec startFrom,
       Duration checkpointInterval,
       boolean courseTag,
-      String alertsStream) {}
+      String alertsStream,
+      coursepulse.lms.risk.model.RiskModel model,
+      String riskStream) {
+    /** Without a model file (the built-in model) and with scores to {@code 05-Risk}. */
+    public Settings(
+        String applicationId,
+        Path stateDir,
+        RulesConfig rules,
+        OffsetSpec startFrom,
+        Duration checkpointInterval,
+        boolean courseTag,
+        String alertsStream) {
+      this(applicationId, stateDir, rules, startFrom, checkpointInterval, courseTag, alertsStream,
+          coursepulse.lms.risk.model.RiskModel.builtIn(), StreamNames.RISK);
+    }
+  }
 
   /**
    * Checks the inputs exist, declares the outputs and starts the engine.
    *
    * @param alertSink called with each alert as it is emitted (on the engine's thread)
    */
-  static AlertingApp start(
+  public static AlertingApp start(
       StreamLog log, Settings settings, MeterRegistry registry, Consumer<Alert> alertSink) {
     return start(log, settings, registry, alertSink, java.util.Map.of());
   }
@@ -61,7 +71,7 @@ final class AlertingApp implements AutoCloseable {
    * Like {@link #start(StreamLog, Settings, MeterRegistry, Consumer)} with per-stream start
    * positions used while there is no checkpoint (those {@code reset} left).
    */
-  static AlertingApp start(
+  public static AlertingApp start(
       StreamLog log, Settings settings, MeterRegistry registry, Consumer<Alert> alertSink,
       java.util.Map<String, OffsetSpec> startPositions) {
     for (String input : StreamNames.INPUTS) {
@@ -74,14 +84,19 @@ final class AlertingApp implements AutoCloseable {
         RiskTopology.Options.forApplication(settings.applicationId())
             .withRules(settings.rules())
             .withMetrics(riskMetrics)
-            .withAlertListener(alertSink);
+            .withAlertListener(alertSink)
+            .withModel(settings.model())
+            .withRiskStream(settings.riskStream());
     for (String output :
         new String[] {
           settings.alertsStream(),
           options.deadLetterStream(),
+          settings.riskStream(),
           StreamNames.deadLetters(settings.applicationId())
         }) {
-      log.createStream(output, Retention.unlimited());
+      if (output != null) {
+        log.createStream(output, Retention.unlimited());
+      }
     }
     StreamEngine engine =
         StreamEngine.builder()
@@ -106,14 +121,14 @@ final class AlertingApp implements AutoCloseable {
   }
 
   /** Prints one readable line per alert (ids only, never names). */
-  static Consumer<Alert> printer(PrintWriter out) {
+  public static Consumer<Alert> printer(PrintWriter out) {
     return alert -> {
       out.println(AlertFormatter.line(alert));
       out.flush();
     };
   }
 
-  StreamEngine engine() {
+  public StreamEngine engine() {
     return engine;
   }
 
@@ -121,7 +136,7 @@ final class AlertingApp implements AutoCloseable {
    * Returns once every input is caught up and nothing new has arrived for {@code quiet}, or when
    * the engine stops or fails.
    */
-  void awaitQuiet(Duration quiet) throws InterruptedException {
+  public void awaitQuiet(Duration quiet) throws InterruptedException {
     long quietNanos = quiet.toNanos();
     double lastProcessed = -1;
     long idleSince = 0;
@@ -158,7 +173,7 @@ final class AlertingApp implements AutoCloseable {
   }
 
   /** The engine's failure as an exception for the command's exit code, if it failed. */
-  void throwIfFailed() throws IOException {
+  public void throwIfFailed() throws IOException {
     if (engine.state() == StreamEngine.State.ERROR) {
       Throwable t = engine.failure().orElse(null);
       throw new IOException(

@@ -1,10 +1,7 @@
-package coursepulse.cli;
+package coursepulse.lms.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import coursepulse.lms.risk.Alert;
-import coursepulse.lms.risk.Rule;
-import coursepulse.lms.risk.Severity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,7 +1,5 @@
-package coursepulse.cli;
+package coursepulse.lms.risk;
 
-import coursepulse.lms.risk.Alert;
-import coursepulse.lms.risk.Rule;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,10 +27,10 @@ import java.util.Objects;
  * <p>what is left is <b>only in A</b> or <b>only in B</b>. Severity is not compared: it depends on
  * the other open alerts of the student, so it follows from the differences above.
  */
-final class AlertDiff {
+public final class AlertDiff {
 
   /** Counts of one rule (or of all rules). */
-  record Counts(
+  public record Counts(
       long openedA, long openedB, long same, long shifted, long onlyA, long onlyB,
       List<Duration> shifts) {
 
@@ -48,12 +46,12 @@ final class AlertDiff {
   }
 
   /** The comparison: counts per rule, totals, and the unmatched openings of each side. */
-  record Result(Map<Rule, Counts> perRule, Counts total, List<Alert> onlyA, List<Alert> onlyB) {}
+  public record Result(Map<Rule, Counts> perRule, Counts total, List<Alert> onlyA, List<Alert> onlyB) {}
 
   private AlertDiff() {}
 
   /** Compares the alert records (openings and resolutions) of A and B. */
-  static Result compare(List<Alert> a, List<Alert> b) {
+  public static Result compare(List<Alert> a, List<Alert> b) {
     Map<String, Opening> openA = openings(a);
     Map<String, Opening> openB = openings(b);
     Map<Rule, long[]> counts = new EnumMap<>(Rule.class);
@@ -133,7 +131,7 @@ final class AlertDiff {
   }
 
   /** A table of the result, one row per rule and a total row. */
-  static String format(Result r, String labelA, String labelB) {
+  public static String format(Result r, String labelA, String labelB) {
     StringBuilder s = new StringBuilder();
     s.append("A = ").append(labelA).append('\n');
     s.append("B = ").append(labelB).append('\n');

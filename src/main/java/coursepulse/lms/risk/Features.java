@@ -1,0 +1,119 @@
+package coursepulse.lms.risk;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The feature vector of a student-course on a course day, as specified in the lead's features
+ * note: model features (percentile ranks within the course's active cohort, shares, a scaled
+ * score difference) and context values for plain-word factors and training joins. Names are
+ * stable: {@code 05-Risk} records and model files refer to them. A feature with nothing to say
+ * (no work due, no grade) is left out of the map; the model then uses its training mean.
+ */
+final class Features {
+  // Model features.
+  static final String ACTIVE_28_PCT = "activeDays28Pct";
+  static final String ACTIVE_7_PCT = "activeDays7Pct";
+  static final String DAYS_SINCE_PCT = "daysSinceActivePct";
+  static final String CLICKS_14_PCT = "clicks14Pct";
+  static final String SUBMITTED_PCT = "submittedPct";
+  static final String MISSED_SHARE = "missedShare";
+  static final String SCORE_VS_CLASS = "scoreVsClass";
+  static final String LOG_COURSE_WEEK = "logCourseWeek";
+  // Context values.
+  static final String COURSE_DAY = "courseDay";
+  static final String ACTIVE_28 = "activeDays28";
+  static final String ACTIVE_28_MEDIAN = "activeDays28Median";
+  static final String ACTIVE_7 = "activeDays7";
+  static final String DAYS_SINCE_ACTIVE = "daysSinceActive";
+  static final String DAYS_SINCE_MEDIAN = "daysSinceActiveMedian";
+  static final String CLICKS_14 = "clicks14";
+  static final String CLICKS_14_MEDIAN = "clicks14Median";
+  static final String SUBMITTED = "submitted";
+  static final String SUBMITTED_MEDIAN = "submittedMedian";
+  static final String MISSED = "missed";
+  static final String DUE = "due";
+  static final String SCORE_MEAN = "scoreMean";
+  static final String SCORE_CLASS_MEDIAN = "scoreClassMedian";
+  static final String CLASS_ACTIVE_7 = "classActiveShare7";
+  /** Share of classmates active in the course since the student's last activity ({@code INACTIVE}). */
+  static final String CLASS_ACTIVE_SINCE = "classActiveSince";
+  /** Deadlines passed in the last {@code missedWork.windowDays}, and those missed ({@code MISSED_WORK}). */
+  static final String DUE_RECENT = "dueRecent";
+  static final String MISSED_RECENT = "missedRecent";
+
+  private Features() {}
+
+  /** One student's raw figures of the day and their percentile ranks in the cohort. */
+  record Own(
+      int active7, int active28, int daysSince, int clicks14, int submitted, double classSince,
+      int graded, double scoreMean, double classMedianMean, int dueRecent, int missedRecent,
+      double active7Pct, double active28Pct, double daysSincePct, double clicks14Pct,
+      double submittedPct) {}
+
+  /** Cohort medians and the share of the cohort active in the last 7 days. */
+  record Cohort(
+      double active28Median, double daysSinceMedian, double clicks14Median, double submittedMedian,
+      double classActive7) {}
+
+  static Map<String, Double> of(double courseDay, Own o, StudentCourse sc, Cohort c) {
+    Map<String, Double> f = new LinkedHashMap<>();
+    f.put(ACTIVE_28_PCT, o.active28Pct());
+    f.put(ACTIVE_7_PCT, o.active7Pct());
+    f.put(DAYS_SINCE_PCT, o.daysSincePct());
+    f.put(CLICKS_14_PCT, o.clicks14Pct());
+    f.put(SUBMITTED_PCT, o.submittedPct());
+    if (sc.due() > 0) {
+      f.put(MISSED_SHARE, (double) sc.missed / sc.due());
+    }
+    if (o.graded() > 0) {
+      f.put(SCORE_VS_CLASS, (o.scoreMean() - o.classMedianMean()) * 5);
+    }
+    f.put(LOG_COURSE_WEEK, Math.log(Math.max(1, courseDay / 7)));
+    f.put(COURSE_DAY, courseDay);
+    f.put(ACTIVE_28, (double) o.active28());
+    f.put(ACTIVE_28_MEDIAN, c.active28Median());
+    f.put(ACTIVE_7, (double) o.active7());
+    f.put(DAYS_SINCE_ACTIVE, (double) o.daysSince());
+    f.put(DAYS_SINCE_MEDIAN, c.daysSinceMedian());
+    f.put(CLICKS_14, (double) o.clicks14());
+    f.put(CLICKS_14_MEDIAN, c.clicks14Median());
+    f.put(SUBMITTED, (double) o.submitted());
+    f.put(SUBMITTED_MEDIAN, c.submittedMedian());
+    f.put(MISSED, (double) sc.missed);
+    f.put(DUE, (double) sc.due());
+    if (o.graded() > 0) {
+      f.put(SCORE_MEAN, o.scoreMean() * 100);
+      f.put(SCORE_CLASS_MEDIAN, o.classMedianMean() * 100);
+    }
+    f.put(CLASS_ACTIVE_7, c.classActive7());
+    f.put(CLASS_ACTIVE_SINCE, o.classSince());
+    f.put(DUE_RECENT, (double) o.dueRecent());
+    f.put(MISSED_RECENT, (double) o.missedRecent());
+    return f;
+  }
+
+  /**
+   * Percentile rank with ties at mid-rank (pandas {@code rank(pct=True)}): (values below + (equal
+   * values + 1) / 2) / n, against the cohort's sorted values (the student's own included).
+   */
+  static double pct(int[] sorted, int x) {
+    int below = lowerBound(sorted, x);
+    int equal = lowerBound(sorted, x + 1) - below;
+    return (below + (equal + 1) / 2.0) / sorted.length;
+  }
+
+  private static int lowerBound(int[] sorted, int v) {
+    int lo = 0;
+    int hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] < v) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+}

@@ -1,0 +1,254 @@
+package coursepulse.lms.risk;
+
+import static coursepulse.lms.risk.RiskFixture.day;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The cohort-aware signals and rules on the test driver, one behaviour each. */
+class CohortRulesTest {
+  private static final String A = "c-A";
+  private static final String B = "c-B";
+
+  private static String student(int i) {
+    return "s" + (i < 10 ? "0" : "") + i;
+  }
+
+  /** {@code n} students enrolled in {@code course} before the term. */
+  private static void enrollClass(RiskFixture f, String course, int n) {
+    for (int i = 0; i < n; i++) {
+      f.enroll(student(i), course, day(-3));
+    }
+  }
+
+  /** Every student but those in {@code silent} works in {@code course} on days [from, to). */
+  private static void workDaily(RiskFixture f, String course, int n, int from, int to, Set<String> silent) {
+    for (int d = from; d < to; d++) {
+      for (int i = 0; i < n; i++) {
+        if (!silent.contains(student(i))) {
+          f.access(student(i), course, day(d + 0.4 + i * 0.001));
+        }
+      }
+      f.advanceTo(day(d + 0.9));
+    }
+  }
+
+  private static List<Alert> opened(RiskFixture f, Rule rule) {
+    return f.alerts().stream()
+        .filter(a -> a.rule() == rule && a.type() == Alert.Type.OPENED)
+        .toList();
+  }
+
+  @Test
+  void shouldRaiseNothingWhenTheWholeClassIsQuietForAWeek() {
+    try (RiskFixture f = new RiskFixture(RulesConfig.DEFAULTS.withOnly(Rule.INACTIVE))) {
+      enrollClass(f, A, 10);
+      workDaily(f, A, 10, 0, 14, Set.of());
+      workDaily(f, A, 10, 14, 26, Set.of(student(0), student(1), student(2), student(3),
+          student(4), student(5), student(6), student(7), student(8), student(9)));
+      workDaily(f, A, 10, 26, 35, Set.of());
+
+      assertThat(opened(f, Rule.INACTIVE)).isEmpty();
+    }
+  }
+
+  @Test
+  void shouldFlagAStudentSilentWhileClassmatesWorkAndNameTheFactors() {
+    try (RiskFixture f = new RiskFixture(RulesConfig.DEFAULTS.withOnly(Rule.INACTIVE))) {
+      enrollClass(f, A, 10);
+      workDaily(f, A, 10, 0, 7, Set.of());
+      workDaily(f, A, 10, 7, 20, Set.of(student(0)));
+
+      List<Alert> alerts = opened(f, Rule.INACTIVE);
+      assertThat(alerts).singleElement().satisfies(a -> {
+        assertThat(a.studentId()).isEqualTo(student(0));
+        assertThat(a.courseId()).isEqualTo(A);
+        // Last work on day 6; day 13 ends with 7 silent days.
+        assertThat(a.openedAt()).isEqualTo(day(14));
+        assertThat(a.evidence()).containsEntry("classActiveShare", Alert.ratio(1.0));
+        assertThat(a.score()).isNotNull().isBetween(0.0, 1.0);
+        assertThat(a.factors()).contains("no activity for 7 days while 100 % of the class was active");
+      });
+    }
+  }
+
+  @Test
+  void shouldResolveInactiveOnTheNextWorkInTheCourse() {
+    try (RiskFixture f = new RiskFixture(RulesConfig.DEFAULTS.withOnly(Rule.INACTIVE))) {
+      enrollClass(f, A, 10);
+      workDaily(f, A, 10, 0, 7, Set.of());
+      workDaily(f, A, 10, 7, 16, Set.of(student(0)));
+      f.submit(student(0), A, "a1", day(16.5));
+      f.advanceTo(day(17));
+
+      assertThat(f.alerts(student(0))).extracting(a -> a.type() + ":" + a.evidence().get("reason"))
+          .containsExactly("OPENED:null", "RESOLVED:activity");
+    }
+  }
+
+  @Test
+  void shouldFlagOnlyTheCourseAStudentStoppedWorkingIn() {
+    try (RiskFixture f = new RiskFixture(RulesConfig.DEFAULTS.withOnly(Rule.INACTIVE))) {
+      enrollClass(f, A, 10);
+      enrollClass(f, B, 10);
+      for (int d = 0; d < 20; d++) {
+        for (int i = 0; i < 10; i++) {
+          if (i != 0 || d < 5) {
+            f.access(student(i), A, day(d + 0.3 + i * 0.001));
+          }
+          f.access(student(i), B, day(d + 0.5 + i * 0.001));
+        }
+        f.advanceTo(day(d + 0.9));
+      }
+
+      assertThat(opened(f, Rule.INACTIVE)).extracting(a -> a.studentId() + "@" + a.courseId())
+          .containsExactly(student(0) + "@" + A);
+    }
+  }
+
+  @Test
+  void shouldJudgeMissedWorkAsAShareOfTheCoursesSchedule() {
+    try (RiskFixture f = new RiskFixture(RulesConfig.DEFAULTS.withOnly(Rule.MISSED_WORK))) {
+      // The same last assessment missed: the 3rd of 3 in A, the 15th of 15 in B.
+      enrollClass(f, A, 5);
+      enrollClass(f, B, 5);
+      for (int k = 0; k < 3; k++) {
+        f.assignment(A, "a" + k, day(0), day(5 + 30 * k));
+      }
+      for (int k = 0; k < 15; k++) {
+        f.assignment(B, "b" + k, day(0), day(5 + 6 * k));
+      }
+      for (int d = 0; d < 100; d++) {
+        for (int k = 0; k < 15; k++) {
+          if (5 + 6 * k == d + 1) {
+            for (int i = 0; i < 5; i++) {
+              if (!(i == 0 && k == 14)) {
+                f.submit(student(i), B, "b" + k, day(d + 0.5));
+              }
+            }
+          }
+        }
+        for (int k = 0; k < 3; k++) {
+          if (5 + 30 * k == d + 1) {
+            for (int i = 0; i < 5; i++) {
+              if (!(i == 0 && k == 2)) {
+                f.submit(student(i), A, "a" + k, day(d + 0.5));
+              }
+            }
+          }
+        }
+        f.advanceTo(day(d + 0.9));
+      }
+
+      List<Alert> a = opened(f, Rule.MISSED_WORK);
+      assertThat(a).extracting(x -> x.studentId() + "@" + x.courseId())
+          .containsExactly(student(0) + "@" + A);
+      // In A the deadlines of a1 (day 35) and a2 (day 65) fall in the 35-day window: 1 of 2.
+      assertThat(a.get(0).evidence()).containsEntry("missed", 1L).containsEntry("due", 2L);
+      assertThat(a.get(0).factors()).contains("missed 1 of 3 assessments so far");
+    }
+  }
+
+  @Test
+  void shouldFlagAFailedAssessmentAgainstTheClassMedian() {
+    try (RiskFixture f = new RiskFixture(RulesConfig.DEFAULTS.withOnly(Rule.LOW_GRADES))) {
+      enrollClass(f, A, 5);
+      f.assignment(A, "tma1", day(0), day(10));
+      for (int i = 1; i < 5; i++) {
+        f.submit(student(i), A, "tma1", day(9), 7.0); // of 10 points
+      }
+      f.submit(student(0), A, "tma1", day(9.5), 3.5);
+      f.advanceTo(day(11));
+
+      assertThat(opened(f, Rule.LOW_GRADES)).singleElement().satisfies(a -> {
+        assertThat(a.studentId()).isEqualTo(student(0));
+        assertThat(a.openedAt()).isEqualTo(day(9.5));
+        assertThat(a.factors()).containsExactly("score 35 vs class median 70");
+      });
+    }
+  }
+
+  @Test
+  void shouldNeverFlagMoreThanTheBudgetOfACourseAtOnce() {
+    RulesConfig rules =
+        RulesConfig.of(null, null, null, null, null, null, null, null, null,
+                RulesConfig.RiskScoreRule.of(true, 0.05, 0.04, 10.0, 0), null)
+            .withOnly(Rule.RISK_SCORE);
+    try (RiskFixture f = new RiskFixture(rules)) {
+      enrollClass(f, A, 20);
+      Set<String> silent = new HashSet<>();
+      for (int i = 0; i < 10; i++) {
+        silent.add(student(i));
+      }
+      workDaily(f, A, 20, 0, 30, silent);
+
+      Set<String> open = new HashSet<>();
+      int max = 0;
+      for (Alert a : f.alerts()) {
+        if (a.type() == Alert.Type.OPENED) {
+          open.add(a.alertId());
+        } else {
+          open.remove(a.alertId());
+        }
+        max = Math.max(max, open.size());
+      }
+      assertThat(max).isEqualTo(2); // 10 % of 20
+      assertThat(opened(f, Rule.RISK_SCORE)).allSatisfy(a -> {
+        assertThat(silent).contains(a.studentId());
+        assertThat(a.score()).isNotNull();
+        assertThat(a.factors()).isNotEmpty();
+      });
+    }
+  }
+
+  @Test
+  void shouldSendEveryActiveStudentCourseTo05RiskAtEachCourseWeek() {
+    try (RiskFixture f = new RiskFixture(RulesConfig.DEFAULTS)) {
+      enrollClass(f, A, 4);
+      workDaily(f, A, 4, 0, 15, Set.of(student(3)));
+
+      List<RiskScore> weekly =
+          f.risk().stream().filter(r -> r.courseId().equals(A) && r.at().equals(day(7))).toList();
+      assertThat(weekly).extracting(RiskScore::studentId)
+          .containsExactly(student(0), student(1), student(2), student(3));
+      assertThat(weekly.get(3).features()).containsEntry("courseDay", 7.0);
+      assertThat(weekly.get(3).score()).isGreaterThan(weekly.get(0).score());
+      assertThat(f.risk().stream().filter(r -> r.courseId().equals(A) && r.at().equals(day(14))))
+          .hasSize(4);
+      // Between week boundaries at most one record per student-course and day.
+      assertThat(f.risk().stream().map(r -> r.studentId() + r.courseId() + r.at()).distinct().count())
+          .isEqualTo(f.risk().size());
+    }
+  }
+
+  @Test
+  void shouldWriteIdenticalBytesForTheSameInput() {
+    List<byte[]> alerts1;
+    List<byte[]> risk1;
+    try (RiskFixture f = semester()) {
+      alerts1 = f.alertBytes();
+      risk1 = f.riskBytes();
+    }
+    try (RiskFixture f = semester()) {
+      assertThat(f.alertBytes()).containsExactlyElementsOf(alerts1);
+      assertThat(f.riskBytes()).containsExactlyElementsOf(risk1);
+      assertThat(risk1).isNotEmpty();
+      assertThat(alerts1).isNotEmpty();
+    }
+  }
+
+  private static RiskFixture semester() {
+    RiskFixture f = new RiskFixture(RulesConfig.DEFAULTS);
+    enrollClass(f, A, 6);
+    f.assignment(A, "a1", day(0), day(8)).assignment(A, "a2", day(0), day(16));
+    for (int i = 1; i < 6; i++) {
+      f.submit(student(i), A, "a1", day(7), 6.0 + i % 3);
+    }
+    f.submit(student(0), A, "a1", day(7.5), 2.0);
+    workDaily(f, A, 6, 0, 25, Set.of(student(0), student(5)));
+    return f;
+  }
+}
