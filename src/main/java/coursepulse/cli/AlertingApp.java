@@ -37,7 +37,19 @@ final class AlertingApp implements AutoCloseable {
     this.registry = registry;
   }
 
-  /** What a run needs beyond the log. */
+  /**
+   * How far ahead of the inputs' observed event time a record may be before the engine holds it
+   * back as a probable wrong clock (see {@code StreamEngine.Builder#maxEventTimeAhead}). A day is
+   * longer than any quiet spell of a busy term and far shorter than the damage a year-ahead
+   * record does (every timer of the term fires at once).
+   */
+  static final Duration DEFAULT_MAX_EVENT_TIME_AHEAD = Duration.ofDays(1);
+
+  /**
+   * What a run needs beyond the log.
+   *
+   * @param maxEventTimeAhead the stream-time guard's limit; zero turns it off
+   */
   record Settings(
       String applicationId,
       Path stateDir,
@@ -45,7 +57,8 @@ final class AlertingApp implements AutoCloseable {
       OffsetSpec startFrom,
       Duration checkpointInterval,
       boolean courseTag,
-      String alertsStream) {}
+      String alertsStream,
+      Duration maxEventTimeAhead) {}
 
   /**
    * Checks the inputs exist, declares the outputs and starts the engine.
@@ -93,6 +106,7 @@ final class AlertingApp implements AutoCloseable {
             .startFrom(settings.startFrom())
             .startFrom(startPositions)
             .checkpointInterval(settings.checkpointInterval())
+            .maxEventTimeAhead(settings.maxEventTimeAhead())
             .deserializationExceptionHandler(RiskTopology.deadLetterHandler(riskMetrics))
             .build();
     engine.start();

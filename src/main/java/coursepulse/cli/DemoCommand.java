@@ -118,7 +118,8 @@ final class DemoCommand implements Callable<Integer> {
               OffsetSpec.first(),
               Duration.ofSeconds(10),
               false,
-              StreamNames.ALERTS);
+              StreamNames.ALERTS,
+              AlertingApp.DEFAULT_MAX_EVENT_TIME_AHEAD);
       try (AlertingApp app =
               AlertingApp.start(streams, settings, registry, quiet ? a -> {} : AlertingApp.printer(out));
           MetricsServer server =

@@ -118,6 +118,16 @@ final class IngestCommand implements Callable<Integer> {
       description = "Longest a request waits for RabbitMQ before 503 (default: ${DEFAULT-VALUE}).")
   Duration commitTimeout;
 
+  @Option(
+      names = "--max-event-time-ahead",
+      paramLabel = "DURATION",
+      converter = Sizes.DurationConverter.class,
+      defaultValue = "1d",
+      description =
+          "A request with an event dated further ahead of this server's clock is refused with 400"
+              + " event_time_ahead (default: ${DEFAULT-VALUE}).")
+  Duration maxEventTimeAhead;
+
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
@@ -131,7 +141,8 @@ final class IngestCommand implements Callable<Integer> {
             .withThreads(threads)
             .withDedupWindow(dedupWindow)
             .withProducerName(producerName)
-            .withCommitTimeout(commitTimeout);
+            .withCommitTimeout(commitTimeout)
+            .withMaxEventTimeAhead(maxEventTimeAhead);
     PrometheusMeterRegistry registry = MetricsServer.newRegistry("ingest");
     CountDownLatch stop = new CountDownLatch(1);
     try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ);

@@ -83,6 +83,18 @@ final class ProcessCommand implements Callable<Integer> {
   Duration checkpointInterval;
 
   @Option(
+      names = "--max-event-time-ahead",
+      defaultValue = "1d",
+      converter = Sizes.DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "Records dated further than this ahead of the latest event time seen on the inputs are"
+              + " held back and, when the next record of their stream is not, dead-lettered"
+              + " (reason event-time-ahead): a wrong clock cannot end the term. 0s turns the guard"
+              + " off (default: ${DEFAULT-VALUE}).")
+  Duration maxEventTimeAhead;
+
+  @Option(
       names = "--course-label",
       description =
           "Add a course label to alert meters (bounded by the number of courses; off by default).")
@@ -115,7 +127,8 @@ final class ProcessCommand implements Callable<Integer> {
             OffsetSpec.parse(from),
             checkpointInterval,
             courseLabel,
-            StreamNames.ALERTS);
+            StreamNames.ALERTS,
+            maxEventTimeAhead);
     var out = spec.commandLine().getOut();
     var resetTo = ResetMarker.read(dir, applicationId);
     if (!resetTo.isEmpty()) {

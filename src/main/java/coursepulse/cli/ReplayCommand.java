@@ -287,6 +287,8 @@ final class ReplayCommand implements Callable<Integer> {
                   .meterRegistry(v.registry)
                   .startFrom(starts)
                   .stopAt(ends)
+                  // as 'process' runs, so a replay reproduces what it did with outliers
+                  .maxEventTimeAhead(AlertingApp.DEFAULT_MAX_EVENT_TIME_AHEAD)
                   .checkpointInterval(Duration.ZERO);
           if (backtest) {
             builder.logRecoveryTimeout(Duration.ZERO); // a shared read cannot be re-positioned

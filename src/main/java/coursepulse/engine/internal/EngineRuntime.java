@@ -269,6 +269,9 @@ public final class EngineRuntime implements EngineLifecycle {
         new StreamTask(
             graph, settings.applicationId(), settings.clock()::millis, new LogCollector(),
             settings.deserializationHandler(), metrics);
+    if (!settings.maxEventTimeAhead().isZero()) {
+      task.guardStreamTime(settings.maxEventTimeAhead());
+    }
 
     Checkpoint cp = checkpoints.loadLatest();
     if (cp == null) {
