@@ -45,6 +45,20 @@ final class AlertingApp implements AutoCloseable {
    */
   static final Duration DEFAULT_MAX_EVENT_TIME_AHEAD = Duration.ofDays(1);
 
+  /** The application id whose alerts go to {@code 04-Alerts} unless told otherwise. */
+  static final String DEFAULT_APPLICATION_ID = "coursepulse";
+
+  /**
+   * Where an application writes alerts without {@code --output-stream}: {@code 04-Alerts} for the
+   * default application, {@code <applicationId>-alerts} for any other, so a trial run under its own
+   * id can never land in the stream the sink and the dashboard read.
+   */
+  static String defaultAlertsStream(String applicationId) {
+    return DEFAULT_APPLICATION_ID.equals(applicationId)
+        ? StreamNames.ALERTS
+        : applicationId + "-alerts";
+  }
+
   /**
    * What a run needs beyond the log.
    *
@@ -99,7 +113,11 @@ final class AlertingApp implements AutoCloseable {
     StreamEngine engine =
         StreamEngine.builder()
             .applicationId(settings.applicationId())
-            .topology(RiskTopology.build(options, settings.alertsStream()))
+            .topology(
+                RiskTopology.build(
+                    options,
+                    settings.alertsStream(),
+                    Alert.Origin.of(settings.applicationId(), settings.rules())))
             .log(log)
             .stateDir(settings.stateDir())
             .meterRegistry(registry)

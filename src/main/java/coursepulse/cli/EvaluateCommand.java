@@ -2,7 +2,9 @@ package coursepulse.cli;
 
 import coursepulse.engine.log.StreamLog;
 import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.risk.AlertCodec;
 import coursepulse.lms.risk.Evaluation;
+import coursepulse.lms.risk.GroundTruth;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,14 +44,30 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "Stream holding the alerts (default: ${DEFAULT-VALUE}).")
   String alertsStream;
 
+  @Option(
+      names = "--application-id",
+      paramLabel = "ID",
+      description = "Score only alerts stamped with this application id (default: any).")
+  String applicationId;
+
+  @Option(
+      names = "--rules-hash",
+      paramLabel = "HEX",
+      description = "Score only alerts decided by rules with this hash (default: any).")
+  String rulesHash;
+
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
   @Override
   public Integer call() throws Exception {
     try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ)) {
+      // Each record once: a reset and a re-run write the same deterministic records again.
       Evaluation.Report report =
-          Evaluation.evaluate(StreamDump.bodies(streams, alertsStream), groundTruth);
+          Evaluation.evaluate(
+              AlertCodec.decodeDistinct(
+                  StreamDump.bodies(streams, alertsStream), applicationId, rulesHash),
+              GroundTruth.read(groundTruth));
       spec.commandLine().getOut().println(report.format());
     }
     return 0;

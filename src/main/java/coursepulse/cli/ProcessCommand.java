@@ -2,7 +2,6 @@ package coursepulse.cli;
 
 import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.StreamLog;
-import coursepulse.lms.event.StreamNames;
 import coursepulse.lms.risk.RulesConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -38,7 +37,7 @@ final class ProcessCommand implements Callable<Integer> {
 
   @Option(
       names = {"--application-id", "-a"},
-      defaultValue = "coursepulse",
+      defaultValue = AlertingApp.DEFAULT_APPLICATION_ID,
       paramLabel = "ID",
       description =
           "Names the consumer offsets, producer names, checkpoints and dead-letter stream"
@@ -81,6 +80,15 @@ final class ProcessCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       description = "How often to checkpoint (default: ${DEFAULT-VALUE}).")
   Duration checkpointInterval;
+
+  @Option(
+      names = "--output-stream",
+      paramLabel = "STREAM",
+      description =
+          "Where alerts go (default: 04-Alerts for the application id 'coursepulse',"
+              + " <application-id>-alerts for any other, so a trial run cannot mix with real"
+              + " alerts). Every alert also carries applicationId and rulesHash.")
+  String outputStream;
 
   @Option(
       names = "--max-event-time-ahead",
@@ -127,7 +135,7 @@ final class ProcessCommand implements Callable<Integer> {
             OffsetSpec.parse(from),
             checkpointInterval,
             courseLabel,
-            StreamNames.ALERTS,
+            outputStream != null ? outputStream : AlertingApp.defaultAlertsStream(applicationId),
             maxEventTimeAhead);
     var out = spec.commandLine().getOut();
     var resetTo = ResetMarker.read(dir, applicationId);
@@ -147,7 +155,7 @@ final class ProcessCommand implements Callable<Integer> {
               () -> app.engine().state().name(),
               spec.commandLine().getErr(),
               "process")) {
-        coursepulse.lms.sink.AlertSink sink = startSink(streams, registry);
+        coursepulse.lms.sink.AlertSink sink = startSink(streams, registry, settings.alertsStream());
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook =
             new Thread(
@@ -164,7 +172,7 @@ final class ProcessCommand implements Callable<Integer> {
           app.close();
           if (sink != null) {
             // the sink catches up with what the application wrote before it stops
-            awaitSinkCaughtUp(sink, streams, Duration.ofMinutes(5));
+            awaitSinkCaughtUp(sink, streams, settings.alertsStream(), Duration.ofMinutes(5));
           }
           closeSink(sink);
         } else {
@@ -181,13 +189,16 @@ final class ProcessCommand implements Callable<Integer> {
     return 0;
   }
 
-  private coursepulse.lms.sink.AlertSink startSink(StreamLog streams, PrometheusMeterRegistry registry) {
+  private coursepulse.lms.sink.AlertSink startSink(
+      StreamLog streams, PrometheusMeterRegistry registry, String alertsStream) {
     if (sinkJdbcUrl == null || sinkJdbcUrl.isBlank()) {
       return null;
     }
     coursepulse.lms.sink.AlertSink sink =
         coursepulse.lms.sink.AlertSink.builder(streams, sinkJdbcUrl.trim())
             .credentials(System.getenv("PGUSER"), System.getenv("PGPASSWORD"))
+            .stream(alertsStream)
+            .origin(applicationId, null)
             .meterRegistry(registry)
             .build();
     sink.start();
@@ -201,10 +212,10 @@ final class ProcessCommand implements Callable<Integer> {
   }
 
   private static void awaitSinkCaughtUp(
-      coursepulse.lms.sink.AlertSink sink, StreamLog streams, Duration timeout)
-      throws InterruptedException {
+      coursepulse.lms.sink.AlertSink sink, StreamLog streams, String alertsStream,
+      Duration timeout) throws InterruptedException {
     long end =
-        streams.stats(StreamNames.ALERTS).map(s -> s.lastOffset()).orElse(-1L);
+        streams.stats(alertsStream).map(s -> s.lastOffset()).orElse(-1L);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (sink.position() < end
         && sink.state() != coursepulse.lms.sink.AlertSink.State.FAILED

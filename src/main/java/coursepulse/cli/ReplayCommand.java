@@ -281,7 +281,8 @@ final class ReplayCommand implements Callable<Integer> {
           StreamEngine.Builder builder =
               StreamEngine.builder()
                   .applicationId(id)
-                  .topology(RiskTopology.build(options, outputStream))
+                  .topology(
+                      RiskTopology.build(options, outputStream, Alert.Origin.of(id, v.rules)))
                   .log(source)
                   .stateDir(dir)
                   .meterRegistry(v.registry)

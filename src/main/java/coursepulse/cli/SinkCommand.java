@@ -85,6 +85,20 @@ final class SinkCommand implements Callable<Integer> {
   String stream;
 
   @Option(
+      names = "--application-id",
+      paramLabel = "ID",
+      description =
+          "Materialize only alerts stamped with this application id (default: every alert of the"
+              + " stream).")
+  String applicationId;
+
+  @Option(
+      names = "--rules-hash",
+      paramLabel = "HEX",
+      description = "Materialize only alerts decided by rules with this hash (default: any).")
+  String rulesHash;
+
+  @Option(
       names = "--batch-size",
       paramLabel = "N",
       defaultValue = "1000",
@@ -129,6 +143,7 @@ final class SinkCommand implements Callable<Integer> {
                 .credentials(dbUser, password)
                 .stream(stream)
                 .sinkName(sinkName)
+                .origin(applicationId, rulesHash)
                 .batchSize(batchSize)
                 .maxBatchDelay(maxBatchDelay)
                 .reportInterval(reportInterval)

@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * The JSON form of {@link Alert} in {@code 04-Alerts}: compact UTF-8, fields always in the order
  * {@code type, alertId, rule, severity, studentId, courseId, openedAt, resolvedAt, evidence,
- * rulesVersion} ({@code resolvedAt} only on resolutions, {@code courseId} written as null for
+ * rulesVersion, applicationId, rulesHash} ({@code resolvedAt} only on resolutions, the last two
+ * only when stamped, {@code courseId} written as null for
  * student-level rules), times as ISO-8601 UTC. Equal alerts give equal bytes. Thread-safe.
  */
 public final class AlertCodec {
@@ -87,6 +88,12 @@ public final class AlertCodec {
       }
       g.writeEndObject();
       g.writeStringField("rulesVersion", alert.rulesVersion());
+      if (alert.applicationId() != null) {
+        g.writeStringField("applicationId", alert.applicationId());
+      }
+      if (alert.rulesHash() != null) {
+        g.writeStringField("rulesHash", alert.rulesHash());
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -136,10 +143,32 @@ public final class AlertCodec {
           Instant.parse(text(n, "openedAt")),
           optionalText(n, "resolvedAt") == null ? null : Instant.parse(text(n, "resolvedAt")),
           evidence,
-          text(n, "rulesVersion"));
+          text(n, "rulesVersion"),
+          optionalText(n, "applicationId"),
+          optionalText(n, "rulesHash"));
     } catch (DateTimeParseException | NullPointerException e) {
       throw new IllegalArgumentException("invalid alert record: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Decodes {@code records} in order, keeping each record once by {@link Alert#recordKey()} (a
+   * reset followed by a re-run writes the same records again) and only those that {@link
+   * Alert#matches} {@code applicationId} and {@code rulesHash} (null: any).
+   *
+   * @throws IllegalArgumentException when a record is not an alert record
+   */
+  public static java.util.List<Alert> decodeDistinct(
+      Iterable<byte[]> records, String applicationId, String rulesHash) {
+    java.util.List<Alert> out = new java.util.ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (byte[] r : records) {
+      Alert a = decode(r);
+      if (a.matches(applicationId, rulesHash) && seen.add(a.recordKey())) {
+        out.add(a);
+      }
+    }
+    return out;
   }
 
   private static String text(JsonNode n, String field) {

@@ -160,6 +160,16 @@ public final class RiskTopology {
     build(builder, options, StreamNames.ALERTS);
   }
 
+  /**
+   * Like {@link #build(Options, String)}, every alert stamped with {@code origin} (application id
+   * and rules hash) before it is written or given to the listener.
+   */
+  public static Topology build(Options options, String alertsStream, Alert.Origin origin) {
+    StreamsBuilder builder = new StreamsBuilder();
+    build(builder, options, alertsStream, null, origin);
+    return builder.build();
+  }
+
   /** Adds the application to {@code builder}; {@code alertsStream} as in {@link #build(Options, String)}. */
   public static void build(StreamsBuilder builder, Options options, String alertsStream) {
     build(builder, options, alertsStream, null);
@@ -180,6 +190,12 @@ public final class RiskTopology {
 
   private static void build(
       StreamsBuilder builder, Options options, String alertsStream, Consumer<LmsEvent> afterEvent) {
+    build(builder, options, alertsStream, afterEvent, null);
+  }
+
+  private static void build(
+      StreamsBuilder builder, Options options, String alertsStream, Consumer<LmsEvent> afterEvent,
+      Alert.Origin origin) {
     RulesConfig rules = options.rules();
     int weeks = RiskProcessor.weeksKept(rules);
     builder
@@ -228,7 +244,7 @@ public final class RiskTopology {
     KStream<String, Alert> alerts =
         branches
             .get("risk-alerts")
-            .mapValues(v -> (Alert) v)
+            .mapValues(v -> origin == null ? (Alert) v : ((Alert) v).withOrigin(origin))
             .peek((k, alert) -> listener.accept(alert));
     if (alertsStream != null) {
       alerts.to(alertsStream, Produced.with(AlertCodec.serde()));

@@ -100,6 +100,7 @@ public final class AlertSink implements AutoCloseable {
   private final AtomicLong applied = new AtomicLong();
   private final Counter appliedCounter;
   private final Counter undecodableCounter;
+  private final Counter otherOriginCounter;
   private final Counter recoveries;
   private final Timer commitTimer;
   private volatile Throwable failure;
@@ -119,6 +120,11 @@ public final class AlertSink implements AutoCloseable {
         Counter.builder("coursepulse.sink.records")
             .description("04-Alerts records read by the sink, by outcome")
             .tag("outcome", "undecodable")
+            .register(registry);
+    this.otherOriginCounter =
+        Counter.builder("coursepulse.sink.records")
+            .description("04-Alerts records read by the sink, by outcome")
+            .tag("outcome", "other_origin")
             .register(registry);
     this.recoveries =
         Counter.builder("coursepulse.sink.recoveries")
@@ -298,6 +304,10 @@ public final class AlertSink implements AutoCloseable {
         last = m.offset();
         try {
           Alert alert = AlertCodec.decode(m.body());
+          if (!alert.matches(settings.applicationId, settings.rulesHash)) {
+            otherOriginCounter.increment(); // another application's or other rules' alert
+            continue;
+          }
           batch.add(new AbstractMap.SimpleImmutableEntry<>(m.offset(), alert));
           Instant t = alert.eventTime();
           maxEventTime = maxEventTime == null || t.isAfter(maxEventTime) ? t : maxEventTime;
@@ -450,7 +460,9 @@ public final class AlertSink implements AutoCloseable {
       Duration initialBackoff,
       Duration maxBackoff,
       Duration reportInterval,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      String applicationId,
+      String rulesHash) {
 
     String describeDatabase() {
       String url = jdbcUrl;
@@ -473,6 +485,8 @@ public final class AlertSink implements AutoCloseable {
     private Duration maxBackoff = Duration.ofSeconds(30);
     private Duration reportInterval = Duration.ofSeconds(30);
     private MeterRegistry registry;
+    private String applicationId;
+    private String rulesHash;
 
     private Builder(StreamLog log, String jdbcUrl) {
       this.log = Objects.requireNonNull(log, "log");
@@ -543,12 +557,22 @@ public final class AlertSink implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Materialize only alerts stamped with this application id and, when not null, this rules
+     * hash; others are skipped (meter outcome {@code other_origin}). Default: every alert.
+     */
+    public Builder origin(String applicationId, String rulesHash) {
+      this.applicationId = applicationId;
+      this.rulesHash = rulesHash;
+      return this;
+    }
+
     /** A sink with these options, not yet started. */
     public AlertSink build() {
       return new AlertSink(
           log,
           new Settings(jdbcUrl, user, password, stream, sinkName, batchSize, maxBatchDelay,
-              initialBackoff, maxBackoff, reportInterval, registry));
+              initialBackoff, maxBackoff, reportInterval, registry, applicationId, rulesHash));
     }
   }
 }
