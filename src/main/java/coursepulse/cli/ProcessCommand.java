@@ -103,6 +103,17 @@ final class ProcessCommand implements Callable<Integer> {
   Duration maxEventTimeAhead;
 
   @Option(
+      names = "--retry-for",
+      defaultValue = "10m",
+      converter = Sizes.DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "While the broker refuses connections at start-up (down or restarting), keep trying this"
+              + " long instead of exiting; 0s fails at once"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration retryFor;
+
+  @Option(
       names = "--course-label",
       description =
           "Add a course label to alert meters (bounded by the number of courses; off by default).")
@@ -143,7 +154,8 @@ final class ProcessCommand implements Callable<Integer> {
       spec.commandLine().getErr().println(
           "starting from the positions 'reset' left (unless a checkpoint exists): " + resetTo);
     }
-    try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ)) {
+    try (StreamLog streams =
+        log.open(LogOptions.Broker.RABBITMQ, retryFor, spec.commandLine().getErr())) {
       AlertingApp app =
           AlertingApp.start(
               streams, settings, registry, quiet ? a -> {} : AlertingApp.printer(out), resetTo);
