@@ -40,6 +40,9 @@ final class IngestCommand implements Callable<Integer> {
 
   static final String TOKEN_ENV = "COURSEPULSE_INGEST_TOKEN";
 
+  /** Not the sink's 9467: both run beside each other on one host. */
+  static final int DEFAULT_METRICS_PORT = 9468;
+
   @Mixin LogOptions log;
 
   @Mixin MetricsOptions metricsOptions;
@@ -147,7 +150,7 @@ final class IngestCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ);
         IngestServer server = IngestServer.start(streams, options, registry, Clock.systemUTC())) {
-      int metricsPort = metricsOptions.portOr(9467);
+      int metricsPort = metricsOptions.portOr(DEFAULT_METRICS_PORT);
       MetricsServer metrics =
           metricsPort == 0
               ? null

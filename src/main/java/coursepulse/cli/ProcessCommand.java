@@ -135,6 +135,12 @@ final class ProcessCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (stopWhenIdleSeconds != null && !(stopWhenIdleSeconds >= 0)) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--stop-when-idle must be 0 or more seconds, was " + stopWhenIdleSeconds
+              + " (leave it out to run until SIGTERM)");
+    }
     RulesConfig rulesConfig = rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromFile(rules);
     Path dir = stateDir != null ? stateDir : Path.of("coursepulse-data", "state");
     PrometheusMeterRegistry registry = MetricsServer.newRegistry(applicationId);

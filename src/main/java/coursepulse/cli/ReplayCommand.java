@@ -176,6 +176,12 @@ final class ReplayCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ReplayPosition fromPos = ReplayPosition.parse(from);
     ReplayPosition toPos = ReplayPosition.parse(to);
+    if (ReplayPosition.endsBeforeStart(fromPos, toPos)) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--to " + toPos + " lies before --from " + fromPos + ": nothing to replay; give a --to"
+              + " after --from");
+    }
     Map<String, ReplayPosition> perStream = ReplayPosition.parsePerStream(fromOffsets);
     for (String s : perStream.keySet()) {
       if (!StreamNames.INPUTS.contains(s)) {
