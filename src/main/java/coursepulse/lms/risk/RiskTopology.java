@@ -218,9 +218,9 @@ public final class RiskTopology {
                 RiskProcessor.EVENT_IDS, StateSerdes.STRING, StateSerdes.BYTES));
 
     // Source order breaks timestamp ties: an enrolment is seen before a login at the same instant.
-    KStream<String, LmsEvent> enrollments = builder.stream(StreamNames.ENROLLMENT, consumed());
-    KStream<String, LmsEvent> logins = builder.stream(StreamNames.LOGIN, consumed());
-    KStream<String, LmsEvent> activity = builder.stream(StreamNames.ACTIVITY, consumed());
+    KStream<String, LmsEvent> enrollments = builder.stream(StreamNames.ENROLLMENT, consumed(StreamNames.ENROLLMENT));
+    KStream<String, LmsEvent> logins = builder.stream(StreamNames.LOGIN, consumed(StreamNames.LOGIN));
+    KStream<String, LmsEvent> activity = builder.stream(StreamNames.ACTIVITY, consumed(StreamNames.ACTIVITY));
 
     KStream<String, Object> outputs =
         enrollments
@@ -257,8 +257,21 @@ public final class RiskTopology {
     }
   }
 
-  private static Consumed<String, LmsEvent> consumed() {
-    return Consumed.<String, LmsEvent>with(EVENT_SERDE)
+  /** Events of {@code stream}: an event of a type that belongs elsewhere is refused. */
+  private static Consumed<String, LmsEvent> consumed(String stream) {
+    Serde<LmsEvent> serde =
+        new Serde<>() {
+          @Override
+          public byte[] serialize(LmsEvent value) {
+            return EventCodec.encode(value);
+          }
+
+          @Override
+          public LmsEvent deserialize(byte[] bytes) {
+            return EventCodec.decodeFrom(stream, bytes);
+          }
+        };
+    return Consumed.<String, LmsEvent>with(serde)
         .withKeyExtractor(LmsEvent::key)
         .withTimestampExtractor((event, logTimestamp) -> event.occurredAt().toEpochMilli());
   }
