@@ -112,18 +112,21 @@ public final class RiskTopology {
   }
 
   /** The serde of LMS events at the sources: {@link EventCodec}, which validates. */
-  public static final Serde<LmsEvent> EVENT_SERDE =
-      new Serde<>() {
-        @Override
-        public byte[] serialize(LmsEvent value) {
-          return EventCodec.encode(value);
-        }
+  public static final Serde<LmsEvent> EVENT_SERDE = eventSerde(EventCodec::decode);
 
-        @Override
-        public LmsEvent deserialize(byte[] bytes) {
-          return EventCodec.decode(bytes);
-        }
-      };
+  private static Serde<LmsEvent> eventSerde(java.util.function.Function<byte[], LmsEvent> decoder) {
+    return new Serde<>() {
+      @Override
+      public byte[] serialize(LmsEvent value) {
+        return EventCodec.encode(value);
+      }
+
+      @Override
+      public LmsEvent deserialize(byte[] bytes) {
+        return decoder.apply(bytes);
+      }
+    };
+  }
 
   /**
    * The engine's handler for unreadable source records: counts each in {@code
@@ -259,19 +262,7 @@ public final class RiskTopology {
 
   /** Events of {@code stream}: an event of a type that belongs elsewhere is refused. */
   private static Consumed<String, LmsEvent> consumed(String stream) {
-    Serde<LmsEvent> serde =
-        new Serde<>() {
-          @Override
-          public byte[] serialize(LmsEvent value) {
-            return EventCodec.encode(value);
-          }
-
-          @Override
-          public LmsEvent deserialize(byte[] bytes) {
-            return EventCodec.decodeFrom(stream, bytes);
-          }
-        };
-    return Consumed.<String, LmsEvent>with(serde)
+    return Consumed.<String, LmsEvent>with(eventSerde(bytes -> EventCodec.decodeFrom(stream, bytes)))
         .withKeyExtractor(LmsEvent::key)
         .withTimestampExtractor((event, logTimestamp) -> event.occurredAt().toEpochMilli());
   }
