@@ -40,8 +40,8 @@ import picocli.CommandLine.Spec;
       "Simulates a semester of students at an accelerated clock, runs the alerting application on"
           + " it live, prints alerts as they happen, serves /metrics, and ends with the alerts'"
           + " precision and recall against what the simulated students really did.",
-      "Runs on an in-process log unless a RabbitMQ broker is configured (--uri,"
-          + " COURSEPULSE_RABBITMQ_URI or --broker rabbitmq).",
+      "Runs on an in-process log, even when a RabbitMQ URI is configured (that broker is for real"
+          + " work); with --broker rabbitmq it runs there, on streams named coursepulse-demo-*.",
       ""
     })
 final class DemoCommand implements Callable<Integer> {
@@ -121,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
     Path stateDir = keepData ? Path.of("coursepulse-data", "demo-state") : work.resolve("state");
     String applicationId = "coursepulse-demo";
     PrometheusMeterRegistry registry = MetricsServer.newRegistry(applicationId);
-    try (StreamLog streams = openLog()) {
+    try (StreamLog streams = openLog(err)) {
       for (String stream : StreamNames.INPUTS) {
         streams.createStream(stream, Retention.unlimited());
       }
@@ -184,11 +184,29 @@ final class DemoCommand implements Callable<Integer> {
     return DemoWeb.start(streams, db, webPort, groundTruth, registry, err);
   }
 
-  private StreamLog openLog() {
-    if (log.resolve(LogOptions.Broker.AUTO) == LogOptions.Broker.EMBEDDED && !keepData) {
+  /** Prefix of the demo's streams on RabbitMQ: never the streams of real work. */
+  static final String RABBITMQ_PREFIX = "coursepulse-demo-";
+
+  /**
+   * The embedded log unless {@code --broker rabbitmq} was given explicitly: a configured URI (say
+   * COURSEPULSE_RABBITMQ_URI in the shell) means a broker for real work, and a demo must not write
+   * a simulated term into its 01..04 streams. On RabbitMQ the demo uses its own stream names.
+   */
+  private StreamLog openLog(PrintWriter err) {
+    if (log.broker == LogOptions.Broker.RABBITMQ) {
+      return new PrefixedStreamLog(log.open(LogOptions.Broker.RABBITMQ), RABBITMQ_PREFIX);
+    }
+    if (log.broker != LogOptions.Broker.EMBEDDED
+        && log.resolve(LogOptions.Broker.AUTO) == LogOptions.Broker.RABBITMQ) {
+      err.println(
+          "demo: a RabbitMQ URI is configured, but the demo runs on the embedded log so it never"
+              + " writes into a broker meant for real work; give --broker rabbitmq to run it there"
+              + " (streams " + RABBITMQ_PREFIX + "*)");
+    }
+    if (!keepData) {
       return EmbeddedStreamLog.inMemory();
     }
-    return log.open(LogOptions.Broker.AUTO);
+    return log.open(LogOptions.Broker.EMBEDDED);
   }
 
   private static void progress(PrintWriter err, Progress p) {

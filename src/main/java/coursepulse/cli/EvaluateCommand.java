@@ -7,7 +7,9 @@ import coursepulse.lms.quality.Cohort;
 import coursepulse.lms.quality.CourseFilter;
 import coursepulse.lms.quality.OutcomeEvaluation;
 import coursepulse.lms.quality.QualityReport;
+import coursepulse.lms.risk.AlertCodec;
 import coursepulse.lms.risk.Evaluation;
+import coursepulse.lms.risk.GroundTruth;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -92,6 +94,18 @@ final class EvaluateCommand implements Callable<Integer> {
       description = "With --outcomes: also write every figure to FILE as JSON.")
   Path json;
 
+  @Option(
+      names = "--application-id",
+      paramLabel = "ID",
+      description = "Score only alerts stamped with this application id (default: any).")
+  String applicationId;
+
+  @Option(
+      names = "--rules-hash",
+      paramLabel = "HEX",
+      description = "Score only alerts decided by rules with this hash (default: any).")
+  String rulesHash;
+
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
@@ -107,8 +121,12 @@ final class EvaluateCommand implements Callable<Integer> {
     }
     try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ)) {
       if (groundTruth != null) {
+        // Each record once: a reset and a re-run write the same deterministic records again.
         Evaluation.Report report =
-            Evaluation.evaluate(StreamDump.bodies(streams, alertsStream), groundTruth);
+            Evaluation.evaluate(
+                AlertCodec.decodeDistinct(
+                    StreamDump.bodies(streams, alertsStream), applicationId, rulesHash),
+                GroundTruth.read(groundTruth));
         spec.commandLine().getOut().println(report.format());
         return 0;
       }

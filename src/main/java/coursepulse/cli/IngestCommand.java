@@ -40,6 +40,9 @@ final class IngestCommand implements Callable<Integer> {
 
   static final String TOKEN_ENV = "COURSEPULSE_INGEST_TOKEN";
 
+  /** Not the sink's 9467: both run beside each other on one host. */
+  static final int DEFAULT_METRICS_PORT = 9468;
+
   @Mixin LogOptions log;
 
   @Mixin MetricsOptions metricsOptions;
@@ -118,6 +121,16 @@ final class IngestCommand implements Callable<Integer> {
       description = "Longest a request waits for RabbitMQ before 503 (default: ${DEFAULT-VALUE}).")
   Duration commitTimeout;
 
+  @Option(
+      names = "--max-event-time-ahead",
+      paramLabel = "DURATION",
+      converter = Sizes.DurationConverter.class,
+      defaultValue = "1d",
+      description =
+          "A request with an event dated further ahead of this server's clock is refused with 400"
+              + " event_time_ahead (default: ${DEFAULT-VALUE}).")
+  Duration maxEventTimeAhead;
+
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
@@ -131,12 +144,13 @@ final class IngestCommand implements Callable<Integer> {
             .withThreads(threads)
             .withDedupWindow(dedupWindow)
             .withProducerName(producerName)
-            .withCommitTimeout(commitTimeout);
+            .withCommitTimeout(commitTimeout)
+            .withMaxEventTimeAhead(maxEventTimeAhead);
     PrometheusMeterRegistry registry = MetricsServer.newRegistry("ingest");
     CountDownLatch stop = new CountDownLatch(1);
     try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ);
         IngestServer server = IngestServer.start(streams, options, registry, Clock.systemUTC())) {
-      int metricsPort = metricsOptions.portOr(9467);
+      int metricsPort = metricsOptions.portOr(DEFAULT_METRICS_PORT);
       MetricsServer metrics =
           metricsPort == 0
               ? null

@@ -97,6 +97,40 @@ final class LogOptions {
     return RabbitStreamLog.connect(settings.build());
   }
 
+  /**
+   * Opens the log like {@link #open(Broker)}, but while the broker refuses connections (down, or
+   * restarting) keeps trying for {@code retryFor}, with a line on {@code err} per attempt; other
+   * failures (credentials, TLS, unknown host) fail at once, since waiting cannot fix them.
+   */
+  StreamLog open(Broker commandDefault, java.time.Duration retryFor, java.io.PrintWriter err)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + retryFor.toNanos();
+    long backoffMs = 250;
+    while (true) {
+      try {
+        return open(commandDefault);
+      } catch (coursepulse.engine.log.LogUnavailableException e) {
+        if (!refusedConnection(e) || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        err.println(Secrets.mask(e.getMessage()) + "; retrying in " + backoffMs + " ms (--retry-for "
+            + retryFor + ")");
+        err.flush();
+        Thread.sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, 5_000);
+      }
+    }
+  }
+
+  private static boolean refusedConnection(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The RabbitMQ URI this run uses: the configured one, else the default. */
   String effectiveUri() {
     String configured = configuredUri();

@@ -40,7 +40,7 @@ final class ProcessCommand implements Callable<Integer> {
 
   @Option(
       names = {"--application-id", "-a"},
-      defaultValue = "coursepulse",
+      defaultValue = AlertingApp.DEFAULT_APPLICATION_ID,
       paramLabel = "ID",
       description =
           "Names the consumer offsets, producer names, checkpoints and dead-letter stream"
@@ -92,6 +92,38 @@ final class ProcessCommand implements Callable<Integer> {
   Duration checkpointInterval;
 
   @Option(
+      names = "--output-stream",
+      paramLabel = "STREAM",
+      description =
+          "Where alerts go (default: 04-Alerts for the application id 'coursepulse',"
+              + " <application-id>-alerts for any other, so a trial run cannot mix with real"
+              + " alerts). Every alert also carries applicationId and rulesHash.")
+  String outputStream;
+
+  @Option(
+      names = "--max-event-time-ahead",
+      defaultValue = "1d",
+      converter = Sizes.DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "Records dated further than this ahead of the latest event time seen on the inputs are"
+              + " held back and, when the next record of their stream is not, dead-lettered"
+              + " (reason event-time-ahead): a wrong clock cannot end the term. 0s turns the guard"
+              + " off (default: ${DEFAULT-VALUE}).")
+  Duration maxEventTimeAhead;
+
+  @Option(
+      names = "--retry-for",
+      defaultValue = "10m",
+      converter = Sizes.DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "While the broker refuses connections at start-up (down or restarting), keep trying this"
+              + " long instead of exiting; 0s fails at once"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration retryFor;
+
+  @Option(
       names = "--course-label",
       description =
           "Add a course label to alert meters (bounded by the number of courses; off by default).")
@@ -113,6 +145,12 @@ final class ProcessCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (stopWhenIdleSeconds != null && !(stopWhenIdleSeconds >= 0)) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--stop-when-idle must be 0 or more seconds, was " + stopWhenIdleSeconds
+              + " (leave it out to run until SIGTERM)");
+    }
     RulesConfig rulesConfig = rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromFile(rules);
     Path dir = stateDir != null ? stateDir : Path.of("coursepulse-data", "state");
     PrometheusMeterRegistry registry = MetricsServer.newRegistry(applicationId);
@@ -124,16 +162,18 @@ final class ProcessCommand implements Callable<Integer> {
             OffsetSpec.parse(from),
             checkpointInterval,
             courseLabel,
-            StreamNames.ALERTS,
+            outputStream != null ? outputStream : AlertingApp.defaultAlertsStream(applicationId),
             model == null ? RiskModel.builtIn() : RiskModel.load(model),
-            StreamNames.RISK);
+            AlertingApp.defaultRiskStream(applicationId),
+            maxEventTimeAhead);
     var out = spec.commandLine().getOut();
     var resetTo = ResetMarker.read(dir, applicationId);
     if (!resetTo.isEmpty()) {
       spec.commandLine().getErr().println(
           "starting from the positions 'reset' left (unless a checkpoint exists): " + resetTo);
     }
-    try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ)) {
+    try (StreamLog streams =
+        log.open(LogOptions.Broker.RABBITMQ, retryFor, spec.commandLine().getErr())) {
       AlertingApp app =
           AlertingApp.start(
               streams, settings, registry, quiet ? a -> {} : AlertingApp.printer(out), resetTo);
@@ -145,7 +185,7 @@ final class ProcessCommand implements Callable<Integer> {
               () -> app.engine().state().name(),
               spec.commandLine().getErr(),
               "process")) {
-        coursepulse.lms.sink.AlertSink sink = startSink(streams, registry);
+        coursepulse.lms.sink.AlertSink sink = startSink(streams, registry, settings.alertsStream());
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook =
             new Thread(
@@ -162,7 +202,7 @@ final class ProcessCommand implements Callable<Integer> {
           app.close();
           if (sink != null) {
             // the sink catches up with what the application wrote before it stops
-            awaitSinkCaughtUp(sink, streams, Duration.ofMinutes(5));
+            awaitSinkCaughtUp(sink, streams, settings.alertsStream(), Duration.ofMinutes(5));
           }
           closeSink(sink);
         } else {
@@ -179,13 +219,16 @@ final class ProcessCommand implements Callable<Integer> {
     return 0;
   }
 
-  private coursepulse.lms.sink.AlertSink startSink(StreamLog streams, PrometheusMeterRegistry registry) {
+  private coursepulse.lms.sink.AlertSink startSink(
+      StreamLog streams, PrometheusMeterRegistry registry, String alertsStream) {
     if (sinkJdbcUrl == null || sinkJdbcUrl.isBlank()) {
       return null;
     }
     coursepulse.lms.sink.AlertSink sink =
         coursepulse.lms.sink.AlertSink.builder(streams, sinkJdbcUrl.trim())
             .credentials(System.getenv("PGUSER"), System.getenv("PGPASSWORD"))
+            .stream(alertsStream)
+            .origin(applicationId, null)
             .meterRegistry(registry)
             .build();
     sink.start();
@@ -199,10 +242,10 @@ final class ProcessCommand implements Callable<Integer> {
   }
 
   private static void awaitSinkCaughtUp(
-      coursepulse.lms.sink.AlertSink sink, StreamLog streams, Duration timeout)
-      throws InterruptedException {
+      coursepulse.lms.sink.AlertSink sink, StreamLog streams, String alertsStream,
+      Duration timeout) throws InterruptedException {
     long end =
-        streams.stats(StreamNames.ALERTS).map(s -> s.lastOffset()).orElse(-1L);
+        streams.stats(alertsStream).map(s -> s.lastOffset()).orElse(-1L);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (sink.position() < end
         && sink.state() != coursepulse.lms.sink.AlertSink.State.FAILED

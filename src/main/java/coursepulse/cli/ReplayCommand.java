@@ -8,6 +8,7 @@ import coursepulse.engine.log.StreamNotFoundException;
 import coursepulse.lms.event.EventCodec;
 import coursepulse.lms.event.StreamNames;
 import coursepulse.lms.risk.Alert;
+import coursepulse.lms.risk.AlertingApp;
 import coursepulse.lms.risk.AlertCodec;
 import coursepulse.lms.risk.AlertDiff;
 import coursepulse.lms.risk.AlertFormatter;
@@ -187,6 +188,12 @@ final class ReplayCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ReplayPosition fromPos = ReplayPosition.parse(from);
     ReplayPosition toPos = ReplayPosition.parse(to);
+    if (ReplayPosition.endsBeforeStart(fromPos, toPos)) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--to " + toPos + " lies before --from " + fromPos + ": nothing to replay; give a --to"
+              + " after --from");
+    }
     Map<String, ReplayPosition> perStream = ReplayPosition.parsePerStream(fromOffsets);
     for (String s : perStream.keySet()) {
       if (!StreamNames.INPUTS.contains(s)) {
@@ -293,12 +300,17 @@ final class ReplayCommand implements Callable<Integer> {
           StreamEngine.Builder builder =
               StreamEngine.builder()
                   .applicationId(id)
-                  .topology(RiskTopology.build(options, outputStream))
+                  .topology(
+                      RiskTopology.build(
+                          options, outputStream,
+                          Alert.Origin.of(id, v.rules, options.model().version())))
                   .log(source)
                   .stateDir(dir)
                   .meterRegistry(v.registry)
                   .startFrom(starts)
                   .stopAt(ends)
+                  // as 'process' runs, so a replay reproduces what it did with outliers
+                  .maxEventTimeAhead(AlertingApp.DEFAULT_MAX_EVENT_TIME_AHEAD)
                   .checkpointInterval(Duration.ZERO);
           if (backtest) {
             builder.logRecoveryTimeout(Duration.ZERO); // a shared read cannot be re-positioned

@@ -53,6 +53,31 @@ sealed interface ReplayPosition {
     }
   }
 
+  /**
+   * Whether {@code to} lies before {@code from} whatever the streams hold: same kind and an
+   * earlier value, {@code last} before anything but {@code last}, or anything before {@code
+   * first} but {@code first}. Positions of different kinds (an offset and a time) are only
+   * comparable once resolved on the streams.
+   */
+  static boolean endsBeforeStart(ReplayPosition from, ReplayPosition to) {
+    if (from instanceof Last && !(to instanceof Last)) {
+      return true;
+    }
+    if (to instanceof First && !(from instanceof First)) {
+      return true;
+    }
+    if (from instanceof Offset f && to instanceof Offset t) {
+      return t.offset() < f.offset();
+    }
+    if (from instanceof LogTime f && to instanceof LogTime t) {
+      return t.time().isBefore(f.time());
+    }
+    if (from instanceof EventTime f && to instanceof EventTime t) {
+      return t.time().isBefore(f.time());
+    }
+    return false;
+  }
+
   String FORMS =
       "first, last, offset:N, timestamp:2026-09-15T00:00:00Z (log time) or"
           + " event-time:2026-09-15T00:00:00Z (event time)";

@@ -86,6 +86,20 @@ final class SinkCommand implements Callable<Integer> {
   String stream;
 
   @Option(
+      names = "--application-id",
+      paramLabel = "ID",
+      description =
+          "Materialize only alerts stamped with this application id (default: every alert of the"
+              + " stream).")
+  String applicationId;
+
+  @Option(
+      names = "--rules-hash",
+      paramLabel = "HEX",
+      description = "Materialize only alerts decided by rules with this hash (default: any).")
+  String rulesHash;
+
+  @Option(
       names = "--batch-size",
       paramLabel = "N",
       defaultValue = "1000",
@@ -135,7 +149,7 @@ final class SinkCommand implements Callable<Integer> {
     try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ)) {
       List<AlertSink> sinks = new ArrayList<>();
       sinks.add(configure(AlertSink.builder(streams, jdbcUrl.trim()), password, registry)
-          .stream(stream).build());
+          .stream(stream).origin(applicationId, rulesHash).build());
       if (!noRoster && StreamNames.ALERTS.equals(stream)) {
         for (String input : StreamNames.INPUTS) {
           sinks.add(configure(AlertSink.builder(streams, jdbcUrl.trim()), password, registry)

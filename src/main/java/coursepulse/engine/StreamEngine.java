@@ -235,6 +235,7 @@ public final class StreamEngine implements AutoCloseable {
         DeserializationExceptionHandler.logAndContinue();
     private StateListener stateListener = (n, o) -> {};
     private Duration logRecoveryTimeout = Duration.ofMinutes(10);
+    private Duration maxEventTimeAhead = Duration.ZERO;
     private Map<String, OffsetSpec> startFromByStream = Map.of();
     private Map<String, Long> stopAt = Map.of();
     private String instanceName = PartitionedRuntime.defaultInstanceName();
@@ -375,6 +376,21 @@ public final class StreamEngine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Guards stream time against records dated far in the future: a record whose event time is
+     * more than {@code maxAhead} ahead of the largest event time seen on the inputs is held back;
+     * if the next record of its stream is within the limit, the held one was an outlier and goes
+     * to the dead-letter stream (reason {@code event-time-ahead}, meter {@code
+     * coursepulse.engine.records.event.time.ahead}, one WARN line) without ever advancing stream
+     * time; if the next record is beyond the limit too, or the other inputs catch up with it, time
+     * really moved on and it is processed. Choose a limit longer than the longest quiet spell of
+     * the inputs. Default {@link Duration#ZERO}: off.
+     */
+    public Builder maxEventTimeAhead(Duration maxAhead) {
+      this.maxEventTimeAhead = requireNotNegative(maxAhead, "maxEventTimeAhead");
+      return this;
+    }
+
     /** Listener for state changes; default none. */
     public Builder stateListener(StateListener listener) {
       this.stateListener = Objects.requireNonNull(listener, "listener");
@@ -416,6 +432,7 @@ public final class StreamEngine implements AutoCloseable {
               pollTimeout,
               deserializationExceptionHandler,
               logRecoveryTimeout,
+              maxEventTimeAhead,
               startFromByStream,
               stopAt);
       Optional<PartitionedRuntime> partitioned =

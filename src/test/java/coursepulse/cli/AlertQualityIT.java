@@ -46,7 +46,7 @@ class AlertQualityIT {
 
     Evaluation.Report report;
     try (RabbitStreamLog log = vhost.openLog()) {
-      report = Evaluation.evaluate(StreamDump.bodies(log, StreamNames.ALERTS), truth);
+      report = Evaluation.evaluate(StreamDump.bodies(log, "quality-it-alerts"), truth);
     }
     System.out.println(report.format());
     Map<String, Evaluation.PersonaScore> persona =

@@ -71,7 +71,7 @@ class HostileInputIT {
     assertThat(traffic.unreadable.keySet())
         .containsExactlyInAnyOrder(
             "empty", "too_large", "not_json", "unknown_type", "unsupported_schema_version",
-            "missing_field", "wrong_type", "bad_timestamp");
+            "missing_field", "wrong_type", "bad_timestamp", "wrong_stream");
     assertThat(traffic.refused.keySet())
         .containsExactlyInAnyOrder("duplicate_event", "not_enrolled", "invalid_id");
 

@@ -159,6 +159,12 @@ final class HostileTraffic {
     login.set("occurredAt", e.get("occurredAt"));
     login.put("studentId", UNKNOWN_STUDENT_PREFIX + (serial++));
     login.put("device", "desktop");
+    if (!e.get("type").asText().startsWith("logged_")) {
+      // interleaved into 01-Enrollment or 03-Activity: refused for the stream, whoever it names
+      unreadable.merge("wrong_stream", 1L, Long::sum);
+      expected.merge("wrong_stream", 1L, Long::sum);
+      return bytes(login);
+    }
     return refused("not_enrolled", bytes(login));
   }
 

@@ -269,6 +269,9 @@ public final class EngineRuntime implements EngineLifecycle {
         new StreamTask(
             graph, settings.applicationId(), settings.clock()::millis, new LogCollector(),
             settings.deserializationHandler(), metrics);
+    if (!settings.maxEventTimeAhead().isZero()) {
+      task.guardStreamTime(settings.maxEventTimeAhead());
+    }
 
     Checkpoint cp = checkpoints.loadLatest();
     if (cp == null) {
@@ -462,12 +465,7 @@ public final class EngineRuntime implements EngineLifecycle {
         task.addRecord(i, offset, m.timestamp(), m.body());
         return true;
       }
-      // The first message after subscribing may lie beyond the requested offset when retention
-      // removed older data: those records are gone for every reader.
-      LOG.warn(
-          "engine {}: '{}' resumes at offset {} instead of {}: older messages were removed by"
-              + " retention and are not processed",
-          name, task.sourceStream(i), offset, last + 1);
+      warnIfRetentionGap(i, offset, last + 1);
     }
     lastRead[i] = offset;
     readSinceSubscribe[i] = true;
@@ -478,6 +476,32 @@ public final class EngineRuntime implements EngineLifecycle {
       stopReached[i] = true;
     }
     return true;
+  }
+
+  /**
+   * The first message after subscribing may lie beyond the requested offset for two reasons:
+   * retention removed older data (those records are gone for every reader: warn), or the offsets
+   * in between are entries without messages, such as stored consumer offsets (normal after every
+   * restart: debug). Only the stream's first offset tells them apart.
+   */
+  private void warnIfRetentionGap(int i, long offset, long expected) {
+    String stream = task.sourceStream(i);
+    long first;
+    try {
+      first = settings.log().stats(stream).map(StreamStats::firstOffset).orElse(-1L);
+    } catch (RuntimeException e) {
+      first = -1;
+    }
+    if (first > expected) {
+      LOG.warn(
+          "engine {}: '{}' resumes at offset {} instead of {}: messages before offset {} were"
+              + " removed by retention and are not processed",
+          name, stream, offset, expected, first);
+    } else {
+      LOG.debug(
+          "engine {}: '{}' resumes at offset {} after {} (offsets without messages)",
+          name, stream, offset, expected - 1);
+    }
   }
 
   private void publishPositions() {

@@ -16,6 +16,7 @@ import java.util.Map;
  *     it use {@code startFrom}
  * @param stopAt per source stream, the offset before which reading stops (exclusive); streams not
  *     in it are read without end
+ * @param maxEventTimeAhead the stream-time guard's limit (see {@link StreamTimeGuard}); zero: off
  */
 public record EngineSettings(
     String applicationId,
@@ -31,6 +32,7 @@ public record EngineSettings(
     Duration pollTimeout,
     DeserializationExceptionHandler deserializationHandler,
     Duration logRecoveryTimeout,
+    Duration maxEventTimeAhead,
     Map<String, OffsetSpec> startFromByStream,
     Map<String, Long> stopAt) {
 

@@ -33,6 +33,11 @@ import java.util.function.LongSupplier;
  */
 public final class StreamTask {
 
+  /** Dead-letter reason of a record held back by the stream-time guard and found an outlier. */
+  public static final String EVENT_TIME_AHEAD = "event-time-ahead";
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StreamTask.class);
+
   private final String applicationId;
   private final LongSupplier wallClock;
   private final RecordCollector collector;
@@ -46,6 +51,7 @@ public final class StreamTask {
   private final PunctuationQueue streamTimeSchedules = new PunctuationQueue();
   private final PunctuationQueue wallClockSchedules = new PunctuationQueue();
   private long streamTime = -1;
+  private StreamTimeGuard<Arrival> timeGuard;
   private RecordMetadata currentMetadata;
   private String currentNode;
   private boolean initialized;
@@ -113,6 +119,19 @@ public final class StreamTask {
       out.add(Objects.requireNonNull(nodes.get(n), n));
     }
     return out;
+  }
+
+  /**
+   * Holds back records whose event time is more than {@code maxAhead} ahead of the largest event
+   * time seen on the inputs, and dead-letters them when the source's next record shows they were
+   * outliers (see {@link StreamTimeGuard}); before the first record. Without it every readable
+   * record is queued.
+   */
+  public void guardStreamTime(Duration maxAhead) {
+    timeGuard = new StreamTimeGuard<>(maxAhead.toMillis(), sources.length, new GuardOutcome());
+    if (streamTime >= 0) {
+      timeGuard.observe(streamTime);
+    }
   }
 
   /** Calls every processor's {@code init}, parents first. */
@@ -187,7 +206,12 @@ public final class StreamTask {
       }
       return false;
     }
-    src.queue.add(new Queued(offset, key, value, ts));
+    Queued q = new Queued(offset, key, value, ts);
+    if (timeGuard == null) {
+      src.queue.add(q);
+    } else {
+      timeGuard.offer(source, new Arrival(q, logTimestamp, body), ts);
+    }
     return true;
   }
 
@@ -225,6 +249,10 @@ public final class StreamTask {
     if (!s.queue.isEmpty()) {
       return s.queue.peek().offset;
     }
+    Arrival held = timeGuard == null ? null : timeGuard.held(i);
+    if (held != null) {
+      return held.record.offset;
+    }
     return s.lastAddedOffset < 0 ? -1 : s.lastAddedOffset + 1;
   }
 
@@ -232,6 +260,9 @@ public final class StreamTask {
   public void setReadPosition(int i, long nextOffset) {
     sources[i].queue.clear();
     sources[i].lastAddedOffset = nextOffset - 1;
+    if (timeGuard != null) {
+      timeGuard.clear(i);
+    }
   }
 
   /**
@@ -320,6 +351,9 @@ public final class StreamTask {
   /** Restores stream time from a checkpoint; before {@link #init()}. */
   public void restoreStreamTime(long t) {
     streamTime = t;
+    if (timeGuard != null) {
+      timeGuard.observe(t);
+    }
   }
 
   /** Stream-time schedules as (id, next fire time), for checkpoints. */
@@ -386,6 +420,39 @@ public final class StreamTask {
   }
 
   private record Queued(long offset, Object key, Object value, long timestamp) {}
+
+  /** A readable record with what a dead letter needs, while the stream-time guard decides. */
+  private record Arrival(Queued record, long logTimestamp, byte[] body) {}
+
+  private static String hours(long ms) {
+    return String.format(java.util.Locale.ROOT, "%.1f h", ms / 3_600_000.0);
+  }
+
+  private final class GuardOutcome implements StreamTimeGuard.Outcome<Arrival> {
+    @Override
+    public void admit(int source, Arrival a) {
+      sources[source].queue.add(a.record);
+    }
+
+    @Override
+    public void reject(int source, Arrival a, long eventTime, long observedTime, long limitMs) {
+      String stream = sources[source].def.stream();
+      String detail =
+          "event time " + java.time.Instant.ofEpochMilli(eventTime) + " is "
+              + hours(eventTime - observedTime) + " ahead of the inputs' observed time "
+              + java.time.Instant.ofEpochMilli(observedTime) + " (limit " + hours(limitMs)
+              + ") and the next record of the stream is not";
+      collector.sendDeadLetter(
+          stream, a.record.offset,
+          DeadLetter.encode(stream, a.record.offset, EVENT_TIME_AHEAD, detail, a.body),
+          a.logTimestamp);
+      metrics.deadLettered(source);
+      metrics.eventTimeAhead(source);
+      LOG.warn(
+          "record {}@{} dead-lettered to {}: {}", stream, a.record.offset,
+          DeadLetter.streamName(applicationId), detail);
+    }
+  }
 
   private static final class SourceRuntime {
     final int index;

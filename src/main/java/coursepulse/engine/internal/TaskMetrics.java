@@ -34,6 +34,7 @@ public final class TaskMetrics {
   private final long[] deadLettered;
   private final Timer processLatency;
   private final Timer e2eLag;
+  private final long[] eventTimeAhead;
   private final Map<String, Counter> dropped = new HashMap<>();
   private final Counter streamPunctuations;
   private final Counter wallPunctuations;
@@ -60,6 +61,7 @@ public final class TaskMetrics {
     this.common = common;
     this.processed = new long[sources.size()];
     this.deadLettered = new long[sources.size()];
+    this.eventTimeAhead = new long[sources.size()];
     if (registry == null) {
       processLatency = null;
       e2eLag = null;
@@ -74,7 +76,15 @@ public final class TaskMetrics {
           .tag("source", sources.get(i))
           .tags(common).register(registry);
       FunctionCounter.builder(PREFIX + "records.dead.lettered", deadLettered, a -> a[idx])
-          .description("Source records sent to the dead-letter stream because they were unreadable")
+          .description(
+              "Source records sent to the dead-letter stream: unreadable, or event time too far"
+                  + " ahead")
+          .tag("source", sources.get(i))
+          .tags(common).register(registry);
+      FunctionCounter.builder(PREFIX + "records.event.time.ahead", eventTimeAhead, a -> a[idx])
+          .description(
+              "Source records dead-lettered because their event time was too far ahead of the"
+                  + " inputs' observed time (they never advance stream time)")
           .tag("source", sources.get(i))
           .tags(common).register(registry);
     }
@@ -134,6 +144,10 @@ public final class TaskMetrics {
 
   void deadLettered(int source) {
     deadLettered[source]++;
+  }
+
+  void eventTimeAhead(int source) {
+    eventTimeAhead[source]++;
   }
 
   void dropped(String reason) {

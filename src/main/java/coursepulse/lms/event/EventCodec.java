@@ -50,6 +50,29 @@ public final class EventCodec {
         .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
   }
 
+  /** Fields the schema types as strings (ids, ISO-8601 times, labels), in every event type. */
+  private static final java.util.List<String> TEXT_FIELDS =
+      java.util.List.of(
+          "eventId", "occurredAt", "studentId", "courseId", "role", "name", "email",
+          "courseStart", "courseEnd", "reason", "device", "userAgent", "assignmentId", "dueAt",
+          "assetKind", "assetId", "kind");
+
+  /**
+   * Decodes and validates one event read from {@code stream}, refusing a valid event of a type that
+   * stream does not carry (an {@code enrollment_created} in {@code 02-Login}).
+   *
+   * @throws MalformedEventException with the reason when the bytes are not a valid event of it
+   */
+  public static LmsEvent decodeFrom(String stream, byte[] bytes) {
+    LmsEvent event = decode(bytes);
+    if (!event.stream().equals(stream)) {
+      throw new MalformedEventException(
+          MalformedEventException.Reason.WRONG_STREAM,
+          event.type() + " belongs in " + event.stream() + ", not " + stream);
+    }
+    return event;
+  }
+
   /** The event as compact UTF-8 JSON. */
   public static byte[] encode(LmsEvent event) {
     try {
@@ -113,6 +136,15 @@ public final class EventCodec {
     JsonNode type = tree.get("type");
     if (type == null || !type.isTextual()) {
       throw new MalformedEventException(MalformedEventException.Reason.MISSING_FIELD, "type");
+    }
+    for (String field : TEXT_FIELDS) {
+      JsonNode v = tree.get(field);
+      if (v != null && !v.isNull() && !v.isTextual()) {
+        // Data binding would turn 42 into "42" and a number into an epoch instant: the schema
+        // says string, and the streaming path declines these, so both refuse alike.
+        throw new MalformedEventException(
+            MalformedEventException.Reason.WRONG_TYPE, field + " is not a string");
+      }
     }
     LmsEvent event;
     try {

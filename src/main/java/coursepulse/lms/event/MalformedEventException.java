@@ -14,7 +14,9 @@ public final class MalformedEventException extends RuntimeException
     UNSUPPORTED_SCHEMA_VERSION("unsupported_schema_version"),
     MISSING_FIELD("missing_field"),
     WRONG_TYPE("wrong_type"),
-    BAD_TIMESTAMP("bad_timestamp");
+    BAD_TIMESTAMP("bad_timestamp"),
+    /** A valid event read from a stream that does not carry its type. */
+    WRONG_STREAM("wrong_stream");
 
     private final String code;
 

@@ -71,7 +71,8 @@ final class IngestMetrics {
 
   void rejected(Source source, RejectReason reason) {
     Counter.builder("coursepulse.ingest.events.rejected")
-        .description("Source events refused and dead-lettered, by source and reason")
+        .description("Source events refused (dead-lettered, or with event_time_ahead the request answered 400),"
+                + " by source and reason")
         .tag("source", source.code())
         .tag("reason", reason.code())
         .register(registry)

@@ -82,6 +82,9 @@ public final class IngestServer implements AutoCloseable {
    * @param deadLetterStream where refused events go; default {@code ingest-dlq}
    * @param deadLetterRetention retention of the dead-letter stream if ingest creates it; default
    *     30 days (it holds raw events)
+   * @param maxEventTimeAhead a request with an event dated further ahead of this server's clock is
+   *     refused whole with 400 {@code event_time_ahead}: one wrong clock would otherwise move the
+   *     alerting application's stream time to its date; default 1 day
    */
   public record Options(
       InetSocketAddress listen,
@@ -93,7 +96,8 @@ public final class IngestServer implements AutoCloseable {
       String producerName,
       Duration commitTimeout,
       String deadLetterStream,
-      Retention deadLetterRetention) {
+      Retention deadLetterRetention,
+      Duration maxEventTimeAhead) {
 
     public Options {
       Objects.requireNonNull(listen, "listen");
@@ -101,6 +105,7 @@ public final class IngestServer implements AutoCloseable {
       Objects.requireNonNull(producerName, "producerName");
       Objects.requireNonNull(commitTimeout, "commitTimeout");
       Objects.requireNonNull(deadLetterStream, "deadLetterStream");
+      Objects.requireNonNull(maxEventTimeAhead, "maxEventTimeAhead");
       if (token == null || token.isBlank()) {
         throw new IllegalArgumentException(
             "no ingest token: give --token-file or set COURSEPULSE_INGEST_TOKEN");
@@ -115,37 +120,42 @@ public final class IngestServer implements AutoCloseable {
     public static Options defaults(InetSocketAddress listen, String token) {
       return new Options(listen, token, CourseCatalog.empty(), 1 << 20, 16, 100_000,
           "coursepulse-ingest", Duration.ofSeconds(30), "ingest-dlq",
-          new Retention(Duration.ofDays(30), 0));
+          new Retention(Duration.ofDays(30), 0), Duration.ofDays(1));
     }
 
     public Options withCatalog(CourseCatalog catalog) {
       return new Options(listen, token, catalog, maxRequestBytes, threads, dedupWindow,
-          producerName, commitTimeout, deadLetterStream, deadLetterRetention);
+          producerName, commitTimeout, deadLetterStream, deadLetterRetention, maxEventTimeAhead);
     }
 
     public Options withMaxRequestBytes(int maxRequestBytes) {
       return new Options(listen, token, catalog, maxRequestBytes, threads, dedupWindow,
-          producerName, commitTimeout, deadLetterStream, deadLetterRetention);
+          producerName, commitTimeout, deadLetterStream, deadLetterRetention, maxEventTimeAhead);
     }
 
     public Options withThreads(int threads) {
       return new Options(listen, token, catalog, maxRequestBytes, threads, dedupWindow,
-          producerName, commitTimeout, deadLetterStream, deadLetterRetention);
+          producerName, commitTimeout, deadLetterStream, deadLetterRetention, maxEventTimeAhead);
     }
 
     public Options withDedupWindow(int dedupWindow) {
       return new Options(listen, token, catalog, maxRequestBytes, threads, dedupWindow,
-          producerName, commitTimeout, deadLetterStream, deadLetterRetention);
+          producerName, commitTimeout, deadLetterStream, deadLetterRetention, maxEventTimeAhead);
     }
 
     public Options withProducerName(String producerName) {
       return new Options(listen, token, catalog, maxRequestBytes, threads, dedupWindow,
-          producerName, commitTimeout, deadLetterStream, deadLetterRetention);
+          producerName, commitTimeout, deadLetterStream, deadLetterRetention, maxEventTimeAhead);
     }
 
     public Options withCommitTimeout(Duration commitTimeout) {
       return new Options(listen, token, catalog, maxRequestBytes, threads, dedupWindow,
-          producerName, commitTimeout, deadLetterStream, deadLetterRetention);
+          producerName, commitTimeout, deadLetterStream, deadLetterRetention, maxEventTimeAhead);
+    }
+
+    public Options withMaxEventTimeAhead(Duration maxEventTimeAhead) {
+      return new Options(listen, token, catalog, maxRequestBytes, threads, dedupWindow,
+          producerName, commitTimeout, deadLetterStream, deadLetterRetention, maxEventTimeAhead);
     }
   }
 
@@ -284,6 +294,12 @@ public final class IngestServer implements AutoCloseable {
     } catch (EnvelopeException e) {
       return error(exchange, 400, e.code(), e.getMessage());
     }
+    String ahead = firstEventTooFarAhead(mapped);
+    if (ahead != null) {
+      metrics.rejected(source, RejectReason.EVENT_TIME_AHEAD);
+      LOG.warn("{} request refused: {}", source.code(), ahead);
+      return error(exchange, 400, "event_time_ahead", ahead);
+    }
     List<Appender.Item> items = new ArrayList<>();
     for (MappedEvent m : mapped) {
       if (m instanceof MappedEvent.Accepted a) {
@@ -311,6 +327,29 @@ public final class IngestServer implements AutoCloseable {
       return error(exchange, 503, "shutting_down", "retry");
     }
     return respond(exchange, source, mapped, outcomes);
+  }
+
+  /**
+   * Why the request must be refused because an event is dated too far ahead of this server's
+   * clock, or null. The whole request is refused (nothing appended) so the sender sees the error
+   * and can fix its clock, rather than a 207 it may not read.
+   */
+  private String firstEventTooFarAhead(List<MappedEvent> mapped) {
+    java.time.Instant now = clock.instant();
+    java.time.Instant limit = now.plus(options.maxEventTimeAhead());
+    for (MappedEvent m : mapped) {
+      if (m instanceof MappedEvent.Accepted a) {
+        for (LmsEvent e : a.events()) {
+          if (e.occurredAt().isAfter(limit)) {
+            return "event " + m.index() + " (" + e.type() + ") is dated " + e.occurredAt()
+                + ", more than " + options.maxEventTimeAhead().toHours() + " h ahead of this"
+                + " server's clock (" + now + "): fix the sender's clock; nothing in this request"
+                + " was appended";
+          }
+        }
+      }
+    }
+    return null;
   }
 
   private int respond(

@@ -15,6 +15,11 @@ public enum RejectReason {
   WRONG_TYPE("wrong_type"),
   /** A time field is not ISO-8601 or out of the schema's range. */
   BAD_TIMESTAMP("bad_timestamp"),
+  /**
+   * The event is dated too far ahead of the server's clock; the whole request is refused with 400
+   * (not dead-lettered) so the sender fixes its clock.
+   */
+  EVENT_TIME_AHEAD("event_time_ahead"),
   /** The course of the event is unknown: no course dates configured, or an unseen assignment. */
   UNKNOWN_COURSE("unknown_course"),
   /** The mapped event failed the schema's validation for another reason. */

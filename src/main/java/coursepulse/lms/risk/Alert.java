@@ -30,6 +30,10 @@ import java.util.Objects;
  * @param score the student-course's risk score in [0, 1] when the alert was decided, or {@code
  *     null} where there is none (student-level rules, before the first score)
  * @param factors the strongest reasons in plain words, most important first; may be empty
+ * @param applicationId the application that wrote the record; {@code null} on records written
+ *     before it was stamped (and in topologies built without an {@link Origin})
+ * @param rulesHash {@link Origin#rulesHash(RulesConfig)} of the rules that decided, or {@code null}
+ *     as {@code applicationId}
  */
 public record Alert(
     Type type,
@@ -43,10 +47,30 @@ public record Alert(
     Map<String, Object> evidence,
     String rulesVersion,
     Double score,
-    java.util.List<String> factors)
+    java.util.List<String> factors,
+    String applicationId,
+    String rulesHash)
     implements RiskOutput {
 
-  /** An alert without score or factors. */
+  /** An alert with score and factors, not stamped with its origin (yet). */
+  public Alert(
+      Type type,
+      String alertId,
+      Rule rule,
+      Severity severity,
+      String studentId,
+      String courseId,
+      Instant openedAt,
+      Instant resolvedAt,
+      Map<String, Object> evidence,
+      String rulesVersion,
+      Double score,
+      java.util.List<String> factors) {
+    this(type, alertId, rule, severity, studentId, courseId, openedAt, resolvedAt, evidence,
+        rulesVersion, score, factors, null, null);
+  }
+
+  /** An alert without score or factors, not stamped with its origin (yet). */
   public Alert(
       Type type,
       String alertId,
@@ -58,8 +82,67 @@ public record Alert(
       Instant resolvedAt,
       Map<String, Object> evidence,
       String rulesVersion) {
-    this(type, alertId, rule, severity, studentId, courseId, openedAt, resolvedAt, evidence,
-        rulesVersion, null, java.util.List.of());
+    this(
+        type, alertId, rule, severity, studentId, courseId, openedAt, resolvedAt, evidence,
+        rulesVersion, null, java.util.List.of(), null, null);
+  }
+
+  /**
+   * Who decided an alert: the application id and a hash of the rules' content, so outputs of a
+   * trial run with other thresholds can never pass for the real ones even when the hand-written
+   * {@code version} was left unchanged.
+   */
+  public record Origin(String applicationId, String rulesHash) {
+    public Origin {
+      Objects.requireNonNull(applicationId, "applicationId");
+      Objects.requireNonNull(rulesHash, "rulesHash");
+    }
+
+    /** The origin of alerts decided by {@code rules} in application {@code applicationId}. */
+    public static Origin of(String applicationId, RulesConfig rules) {
+      return new Origin(applicationId, rulesHash(rules));
+    }
+
+    /**
+     * The origin of alerts decided by {@code rules} and the risk model {@code modelVersion}: a new
+     * model changes the hash as a new threshold does.
+     */
+    public static Origin of(String applicationId, RulesConfig rules, String modelVersion) {
+      return new Origin(applicationId, sha256Hex16(rules.toString() + '\n' + modelVersion));
+    }
+
+    /**
+     * 16 hex digits of SHA-256 over the rules' full content (every threshold and the version,
+     * defaults included), so equal rules give equal hashes whatever file they came from.
+     */
+    public static String rulesHash(RulesConfig rules) {
+      return sha256Hex16(rules.toString());
+    }
+  }
+
+  /** This record stamped with {@code origin}. */
+  public Alert withOrigin(Origin origin) {
+    return new Alert(
+        type, alertId, rule, severity, studentId, courseId, openedAt, resolvedAt, evidence,
+        rulesVersion, score, factors, origin.applicationId(), origin.rulesHash());
+  }
+
+  /**
+   * Whether this record comes from {@code applicationId} (any when null) and rules with hash {@code
+   * rulesHash} (any when null). A record written before alerts were stamped matches only a filter
+   * that asks for nothing.
+   */
+  public boolean matches(String applicationId, String rulesHash) {
+    return (applicationId == null || applicationId.equals(this.applicationId))
+        && (rulesHash == null || rulesHash.equals(this.rulesHash));
+  }
+
+  /**
+   * The identity of this record for deduplication: alert id and type. A reset followed by a
+   * re-run writes the same records again (ids are deterministic); readers count each key once.
+   */
+  public String recordKey() {
+    return alertId + '/' + type.code();
   }
 
   /** Whether a record opens or resolves an alert. */
@@ -116,8 +199,12 @@ public record Alert(
    * the first 16 hex digits of SHA-256 over those four values, so a replay gives the same id.
    */
   public static String idOf(Rule rule, String studentId, String courseId, long openedAtMs) {
-    String material =
-        rule.name() + '\n' + studentId + '\n' + (courseId == null ? "" : courseId) + '\n' + openedAtMs;
+    return sha256Hex16(
+        rule.name() + '\n' + studentId + '\n' + (courseId == null ? "" : courseId) + '\n'
+            + openedAtMs);
+  }
+
+  private static String sha256Hex16(String material) {
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));

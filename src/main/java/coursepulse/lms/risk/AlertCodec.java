@@ -19,8 +19,9 @@ import java.util.Map;
 /**
  * The JSON form of {@link Alert} in {@code 04-Alerts}: compact UTF-8, fields always in the order
  * {@code type, alertId, rule, severity, studentId, courseId, openedAt, resolvedAt, evidence,
- * score, factors, rulesVersion} ({@code score} and {@code factors} only when the alert has a
- * score or factors; the alert-format note places them after {@code evidence}) ({@code resolvedAt} only on resolutions, {@code courseId} written as null for
+ * score, factors, rulesVersion, applicationId, rulesHash} ({@code score} and {@code factors} only
+ * when the alert has a score or factors, {@code applicationId} and {@code rulesHash} only when
+ * stamped, {@code resolvedAt} only on resolutions, {@code courseId} written as null for
  * student-level rules), times as ISO-8601 UTC. Equal alerts give equal bytes. Thread-safe.
  */
 public final class AlertCodec {
@@ -100,6 +101,12 @@ public final class AlertCodec {
         g.writeEndArray();
       }
       g.writeStringField("rulesVersion", alert.rulesVersion());
+      if (alert.applicationId() != null) {
+        g.writeStringField("applicationId", alert.applicationId());
+      }
+      if (alert.rulesHash() != null) {
+        g.writeStringField("rulesHash", alert.rulesHash());
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -151,7 +158,9 @@ public final class AlertCodec {
           evidence,
           text(n, "rulesVersion"),
           n.hasNonNull("score") ? n.get("score").asDouble() : null,
-          factors(n));
+          factors(n),
+          optionalText(n, "applicationId"),
+          optionalText(n, "rulesHash"));
     } catch (DateTimeParseException | NullPointerException e) {
       throw new IllegalArgumentException("invalid alert record: " + e.getMessage(), e);
     }
@@ -160,6 +169,26 @@ public final class AlertCodec {
   private static java.util.List<String> factors(JsonNode n) {
     java.util.List<String> out = new java.util.ArrayList<>();
     n.path("factors").forEach(f -> out.add(f.asText()));
+    return out;
+  }
+
+  /**
+   * Decodes {@code records} in order, keeping each record once by {@link Alert#recordKey()} (a
+   * reset followed by a re-run writes the same records again) and only those that {@link
+   * Alert#matches} {@code applicationId} and {@code rulesHash} (null: any).
+   *
+   * @throws IllegalArgumentException when a record is not an alert record
+   */
+  public static java.util.List<Alert> decodeDistinct(
+      Iterable<byte[]> records, String applicationId, String rulesHash) {
+    java.util.List<Alert> out = new java.util.ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (byte[] r : records) {
+      Alert a = decode(r);
+      if (a.matches(applicationId, rulesHash) && seen.add(a.recordKey())) {
+        out.add(a);
+      }
+    }
     return out;
   }
 

@@ -32,7 +32,43 @@ public final class AlertingApp implements AutoCloseable {
     this.registry = registry;
   }
 
-  /** What a run needs beyond the log. */
+  /**
+   * How far ahead of the inputs' observed event time a record may be before the engine holds it
+   * back as a probable wrong clock (see {@code StreamEngine.Builder#maxEventTimeAhead}). A day is
+   * longer than any quiet spell of a busy term and far shorter than the damage a year-ahead
+   * record does (every timer of the term fires at once).
+   */
+  public static final Duration DEFAULT_MAX_EVENT_TIME_AHEAD = Duration.ofDays(1);
+
+  /** The application id whose alerts go to {@code 04-Alerts} unless told otherwise. */
+  public static final String DEFAULT_APPLICATION_ID = "coursepulse";
+
+  /**
+   * Where an application writes alerts without {@code --output-stream}: {@code 04-Alerts} for the
+   * default application, {@code <applicationId>-alerts} for any other, so a trial run under its own
+   * id can never land in the stream the sink and the dashboard read.
+   */
+  public static String defaultAlertsStream(String applicationId) {
+    return DEFAULT_APPLICATION_ID.equals(applicationId)
+        ? StreamNames.ALERTS
+        : applicationId + "-alerts";
+  }
+
+  /**
+   * Where an application writes risk scores: {@code 05-Risk} for the default application, {@code
+   * <applicationId>-risk} for any other, for the same reason as {@link #defaultAlertsStream}.
+   */
+  public static String defaultRiskStream(String applicationId) {
+    return DEFAULT_APPLICATION_ID.equals(applicationId) ? StreamNames.RISK : applicationId + "-risk";
+  }
+
+  /**
+   * What a run needs beyond the log.
+   *
+   * @param model the risk model scoring every student-course
+   * @param riskStream where risk scores go ({@code 05-Risk}); {@code null} writes none
+   * @param maxEventTimeAhead the stream-time guard's limit; zero turns it off
+   */
   public record Settings(
       String applicationId,
       Path stateDir,
@@ -42,8 +78,11 @@ public final class AlertingApp implements AutoCloseable {
       boolean courseTag,
       String alertsStream,
       coursepulse.lms.risk.model.RiskModel model,
-      String riskStream) {
-    /** Without a model file (the built-in model) and with scores to {@code 05-Risk}. */
+      String riskStream,
+      Duration maxEventTimeAhead) {
+    /**
+     * With the built-in model, scores to {@code 05-Risk} and the default stream-time guard.
+     */
     public Settings(
         String applicationId,
         Path stateDir,
@@ -53,7 +92,8 @@ public final class AlertingApp implements AutoCloseable {
         boolean courseTag,
         String alertsStream) {
       this(applicationId, stateDir, rules, startFrom, checkpointInterval, courseTag, alertsStream,
-          coursepulse.lms.risk.model.RiskModel.builtIn(), StreamNames.RISK);
+          coursepulse.lms.risk.model.RiskModel.builtIn(), defaultRiskStream(applicationId),
+          DEFAULT_MAX_EVENT_TIME_AHEAD);
     }
   }
 
@@ -101,13 +141,19 @@ public final class AlertingApp implements AutoCloseable {
     StreamEngine engine =
         StreamEngine.builder()
             .applicationId(settings.applicationId())
-            .topology(RiskTopology.build(options, settings.alertsStream()))
+            .topology(
+                RiskTopology.build(
+                    options,
+                    settings.alertsStream(),
+                    Alert.Origin.of(
+                        settings.applicationId(), settings.rules(), settings.model().version())))
             .log(log)
             .stateDir(settings.stateDir())
             .meterRegistry(registry)
             .startFrom(settings.startFrom())
             .startFrom(startPositions)
             .checkpointInterval(settings.checkpointInterval())
+            .maxEventTimeAhead(settings.maxEventTimeAhead())
             .deserializationExceptionHandler(RiskTopology.deadLetterHandler(riskMetrics))
             .build();
     engine.start();

@@ -64,6 +64,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   private RiskMetrics.Share share;
   private final coursepulse.lms.risk.model.RiskModel model;
   private final java.util.function.Consumer<Alert> alertListener;
+  private final Alert.Origin origin;
   private final boolean alertsOut;
   private final boolean refusedOut;
   private final boolean scoresOut;
@@ -89,6 +90,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
 
   /**
    * @param alertListener called with every alert as it is emitted
+   * @param origin stamped on every alert before it is emitted; {@code null} stamps nothing
    * @param alertsOut whether child {@link #ALERTS_CHILD} exists; likewise {@code refusedOut} for
    *     {@link #REFUSED_CHILD} and {@code scoresOut} for {@link #SCORES_CHILD}
    */
@@ -97,6 +99,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       coursepulse.lms.risk.model.RiskModel model,
       RiskMetrics metrics,
       java.util.function.Consumer<Alert> alertListener,
+      Alert.Origin origin,
       boolean alertsOut,
       boolean refusedOut,
       boolean scoresOut,
@@ -105,6 +108,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     this.model = model;
     this.metrics = metrics;
     this.alertListener = alertListener;
+    this.origin = origin;
     this.alertsOut = alertsOut;
     this.refusedOut = refusedOut;
     this.scoresOut = scoresOut;
@@ -926,7 +930,8 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     context.forward(new StreamRecord<>(e.key(), dl, e.occurredAt().toEpochMilli()), REFUSED_CHILD);
   }
 
-  private void emitAlert(Alert alert) {
+  private void emitAlert(Alert decided) {
+    Alert alert = origin == null ? decided : decided.withOrigin(origin);
     alertListener.accept(alert);
     if (alertsOut) {
       context.forward(

@@ -136,18 +136,21 @@ public final class RiskTopology {
   }
 
   /** The serde of LMS events at the sources: {@link EventCodec}, which validates. */
-  public static final Serde<LmsEvent> EVENT_SERDE =
-      new Serde<>() {
-        @Override
-        public byte[] serialize(LmsEvent value) {
-          return EventCodec.encode(value);
-        }
+  public static final Serde<LmsEvent> EVENT_SERDE = eventSerde(EventCodec::decode);
 
-        @Override
-        public LmsEvent deserialize(byte[] bytes) {
-          return EventCodec.decode(bytes);
-        }
-      };
+  private static Serde<LmsEvent> eventSerde(java.util.function.Function<byte[], LmsEvent> decoder) {
+    return new Serde<>() {
+      @Override
+      public byte[] serialize(LmsEvent value) {
+        return EventCodec.encode(value);
+      }
+
+      @Override
+      public LmsEvent deserialize(byte[] bytes) {
+        return decoder.apply(bytes);
+      }
+    };
+  }
 
   /**
    * The engine's handler for unreadable source records: counts each in {@code
@@ -174,7 +177,15 @@ public final class RiskTopology {
    * none (the alert listener still sees every alert: replays and backtests that only compare).
    */
   public static Topology build(Options options, String alertsStream) {
-    return build(options, alertsStream, null);
+    return build(options, alertsStream, null, null);
+  }
+
+  /**
+   * Like {@link #build(Options, String)}, every alert stamped with {@code origin} (application id
+   * and rules hash) before it is written or given to the listener.
+   */
+  public static Topology build(Options options, String alertsStream, Alert.Origin origin) {
+    return build(options, alertsStream, null, origin);
   }
 
   /**
@@ -185,23 +196,23 @@ public final class RiskTopology {
    */
   public static Topology buildObserved(
       Options options, String alertsStream, Consumer<LmsEvent> afterEvent) {
-    return build(options, alertsStream, afterEvent);
+    return build(options, alertsStream, afterEvent, null);
   }
 
   private static Topology build(
-      Options options, String alertsStream, Consumer<LmsEvent> afterEvent) {
+      Options options, String alertsStream, Consumer<LmsEvent> afterEvent, Alert.Origin origin) {
     Topology t = new Topology();
     // Source order breaks timestamp ties: an enrolment is seen before a login at the same instant.
-    t.addSource("risk-source-enrollment", StreamNames.ENROLLMENT, consumed());
-    t.addSource("risk-source-login", StreamNames.LOGIN, consumed());
-    t.addSource("risk-source-activity", StreamNames.ACTIVITY, consumed());
+    t.addSource("risk-source-enrollment", StreamNames.ENROLLMENT, consumed(StreamNames.ENROLLMENT));
+    t.addSource("risk-source-login", StreamNames.LOGIN, consumed(StreamNames.LOGIN));
+    t.addSource("risk-source-activity", StreamNames.ACTIVITY, consumed(StreamNames.ACTIVITY));
     boolean refused = options.deadLetterStream() != null;
     boolean scores = options.riskStream() != null;
     ProcessorSupplier<String, LmsEvent, String, RiskOutput> supplier =
         () -> {
           RiskProcessor risk =
               new RiskProcessor(
-                  options.rules(), options.model(), options.metrics(), options.alertListener(),
+                  options.rules(), options.model(), options.metrics(), options.alertListener(), origin,
                   alertsStream != null, refused, scores, options.punctuationInterval());
           return afterEvent == null ? risk : new AfterEvent(risk, afterEvent);
         };
@@ -253,8 +264,9 @@ public final class RiskTopology {
     return t;
   }
 
-  private static Consumed<String, LmsEvent> consumed() {
-    return Consumed.<String, LmsEvent>with(EVENT_SERDE)
+  /** Events of {@code stream}: an event of a type that belongs elsewhere is refused. */
+  private static Consumed<String, LmsEvent> consumed(String stream) {
+    return Consumed.<String, LmsEvent>with(eventSerde(bytes -> EventCodec.decodeFrom(stream, bytes)))
         .withKeyExtractor(LmsEvent::key)
         .withTimestampExtractor((event, logTimestamp) -> event.occurredAt().toEpochMilli());
   }

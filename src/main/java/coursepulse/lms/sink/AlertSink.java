@@ -98,6 +98,7 @@ public final class AlertSink implements AutoCloseable {
   private final AtomicLong applied = new AtomicLong();
   private final Counter appliedCounter;
   private final Counter undecodableCounter;
+  private final Counter otherOriginCounter;
   private final Counter recoveries;
   private final Timer commitTimer;
   private volatile Throwable failure;
@@ -119,6 +120,12 @@ public final class AlertSink implements AutoCloseable {
             .tag("stream", settings.stream)
             .description("04-Alerts records read by the sink, by outcome")
             .tag("outcome", "undecodable")
+            .register(registry);
+    this.otherOriginCounter =
+        Counter.builder("coursepulse.sink.records")
+            .tag("stream", settings.stream)
+            .description("04-Alerts records read by the sink, by outcome")
+            .tag("outcome", "other_origin")
             .register(registry);
     this.recoveries =
         Counter.builder("coursepulse.sink.recoveries")
@@ -302,6 +309,10 @@ public final class AlertSink implements AutoCloseable {
         last = m.offset();
         try {
           T record = target.decode(m.body());
+          if (!target.keep(record)) {
+            otherOriginCounter.increment(); // another application's or other rules' alert
+            continue;
+          }
           batch.add(new AbstractMap.SimpleImmutableEntry<>(m.offset(), record));
           Instant t = target.eventTime(record);
           maxEventTime = t == null || (maxEventTime != null && !t.isAfter(maxEventTime))
@@ -479,6 +490,8 @@ public final class AlertSink implements AutoCloseable {
     private Duration reportInterval = Duration.ofSeconds(30);
     private MeterRegistry registry;
     private boolean events;
+    private String applicationId;
+    private String rulesHash;
 
     private Builder(StreamLog log, String jdbcUrl) {
       this.log = Objects.requireNonNull(log, "log");
@@ -559,13 +572,23 @@ public final class AlertSink implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Materialize only alerts stamped with this application id and, when not null, this rules
+     * hash; others are skipped (meter outcome {@code other_origin}). Default: every alert.
+     */
+    public Builder origin(String applicationId, String rulesHash) {
+      this.applicationId = applicationId;
+      this.rulesHash = rulesHash;
+      return this;
+    }
+
     /** A sink with these options, not yet started. */
     public AlertSink build() {
       return new AlertSink(
           log,
           new Settings(jdbcUrl, user, password, stream, sinkName, batchSize, maxBatchDelay,
               initialBackoff, maxBackoff, reportInterval, registry,
-              events ? new EventsTarget(stream) : new AlertsTarget()));
+              events ? new EventsTarget(stream) : new AlertsTarget(applicationId, rulesHash)));
     }
   }
 }

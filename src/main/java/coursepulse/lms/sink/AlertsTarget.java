@@ -42,6 +42,23 @@ final class AlertsTarget implements SinkTarget<AlertsTarget.Scored> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private final String applicationId;
+  private final String rulesHash;
+
+  /**
+   * @param applicationId keep only alerts stamped with this application id; {@code null}: any
+   * @param rulesHash keep only alerts decided by rules with this hash; {@code null}: any
+   */
+  AlertsTarget(String applicationId, String rulesHash) {
+    this.applicationId = applicationId;
+    this.rulesHash = rulesHash;
+  }
+
+  @Override
+  public boolean keep(Scored record) {
+    return record.alert().matches(applicationId, rulesHash);
+  }
+
   @Override
   public Scored decode(byte[] body) {
     Alert alert = AlertCodec.decode(body);

@@ -22,6 +22,14 @@ interface SinkTarget<T> {
    */
   T decode(byte[] body);
 
+  /**
+   * Whether the sink stores {@code record}; records it does not are counted as {@code
+   * other_origin} and skipped (an alerts target keeps only its application's alerts).
+   */
+  default boolean keep(T record) {
+    return true;
+  }
+
   /** The record's event time, for the position's "as of". */
   Instant eventTime(T record);
 

@@ -171,6 +171,36 @@ class EventCodecTest {
   }
 
   @Test
+  void shouldRefuseANumberWhereTheSchemaSaysString() throws Exception {
+    for (LmsEvent event : samples()) {
+      ObjectNode base = (ObjectNode) MAPPER.readTree(EventCodec.encode(event));
+      for (String field : List.of("studentId", "occurredAt", "eventId")) {
+        ObjectNode changed = base.deepCopy();
+        changed.set(field, NODES.numberNode(field.equals("occurredAt") ? 1_700_000_000L : 42));
+        byte[] json = MAPPER.writeValueAsBytes(changed);
+        String expected = "WRONG_TYPE wrong_type: " + field + " is not a string";
+        if (base.has(field)) {
+          assertThat(outcome(() -> EventCodec.decode(json))).as(field).isEqualTo(expected);
+          assertThat(outcome(() -> EventCodec.decodeWithTree(json))).as(field).isEqualTo(expected);
+        }
+      }
+    }
+  }
+
+  @Test
+  void shouldRefuseAnEventReadFromAStreamThatDoesNotCarryItsType() {
+    for (LmsEvent event : samples()) {
+      byte[] json = EventCodec.encode(event);
+      assertThat(EventCodec.decodeFrom(event.stream(), json)).isEqualTo(event);
+      String other =
+          event.stream().equals(StreamNames.LOGIN) ? StreamNames.ENROLLMENT : StreamNames.LOGIN;
+      assertThat(outcome(() -> EventCodec.decodeFrom(other, json)))
+          .isEqualTo(
+              "WRONG_STREAM wrong_stream: " + event.type() + " belongs in " + event.stream() + ", not " + other);
+    }
+  }
+
+  @Test
   void shouldParseCanonicalInstantsLikeIsoInstant() {
     for (String s : new String[] {"2026-09-08T10:15:30Z", "2024-02-29T23:59:59.999999999Z",
         "1970-01-01T00:00:00Z", "2199-12-31T23:59:59.1Z", "2000-03-01T00:00:00.120Z",

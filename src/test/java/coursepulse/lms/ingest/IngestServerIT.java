@@ -71,7 +71,9 @@ class IngestServerIT {
             log,
             IngestServer.Options.defaults(new InetSocketAddress("127.0.0.1", 0), TOKEN)
                 .withCatalog(Fixtures.catalog())
-                .withMaxRequestBytes(64 * 1024),
+                .withMaxRequestBytes(64 * 1024)
+                // the fixtures span the term and the fixed clock is in its second week
+                .withMaxEventTimeAhead(java.time.Duration.ofDays(120)),
             registry,
             CLOCK);
     client = new IngestClient(server.address(), TOKEN);
@@ -258,6 +260,31 @@ class IngestServerIT {
                 .counter()
                 .count())
         .isEqualTo(2);
+  }
+
+  @Test
+  void shouldAnswer400AndAppendNothingWhenAnEventIsDatedFarAheadOfTheClock() {
+    ObjectNode envelope = (ObjectNode) Fixtures.json("caliper/session-logged-in.json");
+    ArrayNode data = (ArrayNode) envelope.get("data");
+    ObjectNode wrongClock = data.get(0).deepCopy();
+    wrongClock.put("eventTime", "2027-06-01T00:00:00Z");
+    data.add(wrongClock);
+
+    IngestClient.Answer a = client.post("/v1/caliper", withFreshIds(envelope));
+
+    assertThat(a.status()).isEqualTo(400);
+    assertThat(a.body().get("error").asText()).isEqualTo("event_time_ahead");
+    assertThat(a.body().get("detail").asText())
+        .contains("event 1", "2027-06-01T00:00:00Z", "2026-09-14T12:00:00Z", "fix the sender's clock");
+    for (String s : STREAMS) {
+      assertThat(IngestClient.end(log, s)).as(s).isEqualTo(marks.get(s));
+    }
+    assertThat(
+            registry.get("coursepulse.ingest.events.rejected")
+                .tags("source", "caliper", "reason", "event_time_ahead")
+                .counter()
+                .count())
+        .isEqualTo(1);
   }
 
   @Test

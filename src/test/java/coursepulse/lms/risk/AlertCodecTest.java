@@ -35,6 +35,43 @@ class AlertCodecTest {
   }
 
   @Test
+  void shouldWriteApplicationIdAndRulesHashAfterRulesVersionWhenStamped() {
+    Alert stamped = resolution().withOrigin(Alert.Origin.of("trial", RulesConfig.DEFAULTS));
+    String json = new String(AlertCodec.encode(stamped), StandardCharsets.UTF_8);
+    assertThat(json)
+        .endsWith(
+            "\"rulesVersion\":\"default-1\",\"applicationId\":\"trial\",\"rulesHash\":\""
+                + Alert.Origin.rulesHash(RulesConfig.DEFAULTS) + "\"}");
+    assertThat(AlertCodec.decode(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(stamped);
+  }
+
+  @Test
+  void shouldHashTheRulesContentNotOnlyTheirVersion() {
+    RulesConfig sameVersionOtherThreshold =
+        RulesConfig.of(null, 5.0, null, null, null, null); // cooldown 5 days instead of 3
+    assertThat(sameVersionOtherThreshold.version()).isEqualTo(RulesConfig.DEFAULTS.version());
+    assertThat(Alert.Origin.rulesHash(sameVersionOtherThreshold))
+        .hasSize(16)
+        .isNotEqualTo(Alert.Origin.rulesHash(RulesConfig.DEFAULTS));
+    assertThat(Alert.Origin.rulesHash(RulesConfig.DEFAULTS))
+        .isEqualTo(Alert.Origin.rulesHash(RulesConfig.of(null, null, null, null, null, null)));
+  }
+
+  @Test
+  void shouldCountEachRecordOnceAndOnlyTheAskedOrigin() {
+    Alert real = resolution().withOrigin(new Alert.Origin("coursepulse", "aaaa"));
+    Alert trial = resolution().withOrigin(new Alert.Origin("trial", "bbbb"));
+    java.util.List<byte[]> afterResetAndRerun =
+        java.util.List.of(
+            AlertCodec.encode(real), AlertCodec.encode(trial), AlertCodec.encode(real));
+
+    assertThat(AlertCodec.decodeDistinct(afterResetAndRerun, "coursepulse", null))
+        .containsExactly(real);
+    assertThat(AlertCodec.decodeDistinct(afterResetAndRerun, null, "bbbb")).containsExactly(trial);
+    assertThat(AlertCodec.decodeDistinct(afterResetAndRerun, null, null)).containsExactly(real);
+  }
+
+  @Test
   void shouldReadBackWhatItWrites() {
     Alert a = resolution();
     Alert back = AlertCodec.decode(AlertCodec.encode(a));

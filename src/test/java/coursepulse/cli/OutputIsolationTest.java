@@ -1,0 +1,59 @@
+package coursepulse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coursepulse.engine.log.OffsetSpec;
+import coursepulse.engine.log.StreamLog;
+import coursepulse.io.embedded.EmbeddedStreamLog;
+import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.risk.Alert;
+import coursepulse.lms.risk.AlertCodec;
+import coursepulse.lms.risk.RulesConfig;
+import coursepulse.lms.publish.Pacer;
+import coursepulse.lms.risk.AlertingApp;
+import coursepulse.lms.simulator.Simulation;
+import coursepulse.lms.simulator.SimulationConfig;
+import coursepulse.lms.simulator.SimulationPublisher;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A trial run under its own application id cannot land among the real alerts. */
+class OutputIsolationTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void shouldWriteATrialApplicationsAlertsToItsOwnStreamStampedWithItsOrigin() throws Exception {
+    RulesConfig trialRules = RulesConfig.of(null, 1.0, null, null, null, null);
+    try (StreamLog log = EmbeddedStreamLog.inMemory()) {
+      new SimulationPublisher(Pacer.unlimited(), p -> {})
+          .publish(
+              new Simulation(SimulationConfig.defaults().withStudents(60).withDays(35)), log);
+      String stream = AlertingApp.defaultAlertsStream("trial");
+      AlertingApp.Settings settings =
+          new AlertingApp.Settings(
+              "trial", dir, trialRules, OffsetSpec.first(), Duration.ofMinutes(5), false, stream);
+      try (AlertingApp app = AlertingApp.start(log, settings, new SimpleMeterRegistry(), a -> {})) {
+        app.awaitQuiet(Duration.ofSeconds(1));
+      }
+
+      assertThat(stream).isEqualTo("trial-alerts");
+      assertThat(AlertingApp.defaultAlertsStream("coursepulse")).isEqualTo(StreamNames.ALERTS);
+      assertThat(log.streamExists(StreamNames.ALERTS)).isFalse();
+      List<Alert> alerts = AlertCodec.decodeDistinct(StreamDump.bodies(log, stream), null, null);
+      assertThat(alerts)
+          .isNotEmpty()
+          .allSatisfy(
+              a -> {
+                assertThat(a.applicationId()).isEqualTo("trial");
+                assertThat(a.rulesHash()).isEqualTo(Alert.Origin.rulesHash(trialRules));
+              });
+      assertThat(AlertCodec.decodeDistinct(StreamDump.bodies(log, stream), "coursepulse", null))
+          .isEmpty();
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package coursepulse.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coursepulse.engine.log.LogMessage;
+import coursepulse.engine.log.LogReader;
+import coursepulse.engine.log.OffsetSpec;
+import coursepulse.engine.log.Retention;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The stream-time guard on the real runtime: outliers dead-lettered, real jumps kept. */
+class StreamTimeGuardTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final long HOUR = 3_600_000L;
+  private static final long DAY = 24 * HOUR;
+
+  @TempDir Path stateDir;
+
+  private final InMemoryStreamLog log = new InMemoryStreamLog(Clock.systemUTC());
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+  /** Copies "name@time" values to "out" as "name@time st=<stream time when processed>". */
+  private static Topology stamped(String... inputs) {
+    Topology t = new Topology();
+    String[] parents = new String[inputs.length];
+    for (int i = 0; i < inputs.length; i++) {
+      parents[i] = "src-" + inputs[i];
+      t.addSource(
+          parents[i],
+          inputs[i],
+          Consumed.<String, String>with(Serdes.String())
+              .withKeyExtractor(v -> v)
+              .withTimestampExtractor((v, ts) -> Long.parseLong(v.substring(v.indexOf('@') + 1))));
+    }
+    t.addProcessor(
+        "stamp",
+        () ->
+            new Processor<String, String, String, String>() {
+              ProcessorContext<String, String> ctx;
+
+              @Override
+              public void init(ProcessorContext<String, String> context) {
+                ctx = context;
+              }
+
+              @Override
+              public void process(StreamRecord<String, String> r) {
+                ctx.forward(r.withValue(r.value() + " st=" + ctx.currentStreamTimeMs()));
+              }
+            },
+        parents);
+    return t.addSink("out", "out", Produced.with(Serdes.String()), "stamp");
+  }
+
+  private void append(String stream, String name, long time) {
+    if (!log.streamExists(stream)) {
+      log.createStream(stream, Retention.unlimited());
+    }
+    log.append(stream, 0L, (name + "@" + time).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private List<String> read(String stream) {
+    List<String> out = new ArrayList<>();
+    if (!log.streamExists(stream)) {
+      return out;
+    }
+    try (LogReader r = log.reader(stream, OffsetSpec.first())) {
+      for (LogMessage m = r.poll(Duration.ZERO); m != null; m = r.poll(Duration.ZERO)) {
+        out.add(new String(m.body(), StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
+  private List<String> run(Topology topology) throws Exception {
+    log.createStream("out", Retention.unlimited());
+    try (StreamEngine engine =
+        StreamEngine.builder()
+            .applicationId("guard")
+            .topology(topology)
+            .log(log)
+            .stateDir(stateDir)
+            .meterRegistry(registry)
+            .maxEventTimeAhead(Duration.ofDays(1))
+            .build()) {
+      engine.start();
+      assertThat(engine.awaitIdle(WAIT)).isTrue();
+    }
+    return read("out");
+  }
+
+  private double aheadCount() {
+    return registry.get("coursepulse.engine.records.event.time.ahead").functionCounter().count();
+  }
+
+  @Test
+  void shouldDeadLetterAnOutlierWithoutAdvancingStreamTime() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      append("a", "a" + i, i * HOUR);
+      if (i == 4) {
+        append("a", "poison", 400 * DAY);
+      }
+    }
+
+    List<String> out = run(stamped("a"));
+
+    assertThat(out).hasSize(10).noneMatch(v -> v.startsWith("poison"));
+    assertThat(out.get(9)).isEqualTo("a9@" + 9 * HOUR + " st=" + 9 * HOUR);
+    List<String> dlq = read("guard-dlq");
+    assertThat(dlq).hasSize(1);
+    assertThat(dlq.get(0))
+        .contains("\"stream\":\"a\"", "\"offset\":5", "\"reason\":\"event-time-ahead\"");
+    assertThat(aheadCount()).isEqualTo(1.0);
+  }
+
+  @Test
+  void shouldKeepARealJumpAfterAQuietSpell() throws Exception {
+    append("a", "before", 0);
+    append("a", "after1", 10 * DAY);
+    append("a", "after2", 10 * DAY + HOUR);
+
+    List<String> out = run(stamped("a"));
+
+    assertThat(out)
+        .containsExactly(
+            "before@0 st=0",
+            "after1@" + 10 * DAY + " st=" + 10 * DAY,
+            "after2@" + (10 * DAY + HOUR) + " st=" + (10 * DAY + HOUR));
+    assertThat(read("guard-dlq")).isEmpty();
+    assertThat(aheadCount()).isZero();
+  }
+
+  @Test
+  void shouldReleaseAHeldRecordOnceAnotherInputCatchesUp() throws Exception {
+    // a sparse input's last record (say a late drop) is far ahead of it, but not of the other
+    append("sparse", "early", 0);
+    append("sparse", "late", 5 * DAY);
+    append("busy", "b0", 0);
+    for (int d = 1; d <= 6; d++) {
+      append("busy", "b" + d, d * DAY - HOUR);
+    }
+
+    List<String> out = run(stamped("sparse", "busy"));
+
+    assertThat(out).hasSize(9).anyMatch(v -> v.startsWith("late@"));
+    assertThat(read("guard-dlq")).isEmpty();
+  }
+}
