@@ -12,6 +12,7 @@ import coursepulse.engine.log.LogMessage;
 import coursepulse.engine.log.LogReader;
 import coursepulse.engine.log.OffsetSpec;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +30,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The broker delivers whole chunks, so a subscription by offset or timestamp starts at the
  * beginning of the chunk that holds it: messages below the requested offset, and messages whose
  * chunk time is before the requested time, are dropped here (and credited as processed).
+ *
+ * <p><b>Catch-up</b> ({@link #catchup}) is decided from what the reader already knows, never by a
+ * call on the caller's thread. When it subscribes, the reader asks the log once, on a thread of
+ * its own, for the stream's last offset: until a message at or past it has been taken, the reader
+ * is behind (exact: this is what makes a replay of stored data deterministic). After that it is in
+ * live mode: on RabbitMQ 3.11 and newer every delivery carries the id of the last committed chunk,
+ * and the reader is caught up once it has taken a message of that chunk and the client has been
+ * quiet for {@link #CHUNK_QUIET} (the rest of that chunk is handed over back to back); on 3.10,
+ * which sends no such metadata, once nothing arrived for {@link #LIVE_QUIET_3_10}. An offset the
+ * reader is never given (each stored consumer offset takes one) would hold it behind forever: a
+ * target that stays unreached for {@link #UNDELIVERABLE_QUIET} without any delivery counts as
+ * reached.
  */
 final class RabbitLogReader implements LogReader {
 
@@ -47,6 +60,24 @@ final class RabbitLogReader implements LogReader {
   private volatile boolean closed;
   private volatile LogException failure;
   private final Consumer consumer;
+  // The stream's last offset when the reader subscribed (-1: empty or live start), asked once off
+  // the caller's thread.
+  private final CompletableFuture<Long> initialEnd;
+  private final boolean chunkMetadata;
+  // Written by the client's dispatch thread.
+  private volatile long lastArrivalNanos = System.nanoTime();
+  private volatile long committedChunkId = -1;
+  // Owned by the caller's thread: the offset of the last message poll returned.
+  private long lastTaken = -1;
+
+  /** Live mode on RabbitMQ 3.11+: how long the client must be quiet after the committed chunk. */
+  static final Duration CHUNK_QUIET = Duration.ofMillis(2);
+
+  /** Live mode on RabbitMQ 3.10: how long nothing must arrive to count as caught up. */
+  static final Duration LIVE_QUIET_3_10 = Duration.ofMillis(20);
+
+  /** How long a known target offset that never arrives holds the reader behind. */
+  static final Duration UNDELIVERABLE_QUIET = Duration.ofSeconds(1);
 
   RabbitLogReader(
       RabbitStreamLog log, Environment environment, String stream, OffsetSpec from, int credits) {
@@ -73,6 +104,18 @@ final class RabbitLogReader implements LogReader {
     this.minOffset = minOff;
     this.minTimestamp = minTs;
     this.filteringTimestamp = minTs != Long.MIN_VALUE;
+    this.chunkMetadata = log.supports(RabbitStreamLog.Feature.STREAM_STATS);
+    this.initialEnd =
+        from == OffsetSpec.next()
+            ? CompletableFuture.completedFuture(-1L)
+            : CompletableFuture.supplyAsync(
+                    () -> log.stats(stream).map(s -> s.lastOffset()).orElse(-1L),
+                    task -> {
+                      Thread t = new Thread(task, "coursepulse-reader-end-" + stream);
+                      t.setDaemon(true);
+                      t.start();
+                    })
+                .exceptionally(e -> -1L); // no target: live mode from the start
     try {
       this.consumer =
           environment.consumerBuilder()
@@ -92,6 +135,10 @@ final class RabbitLogReader implements LogReader {
 
   /** Runs on the client's dispatch thread, one message at a time for this consumer. */
   private void handle(MessageHandler.Context context, Message message) {
+    lastArrivalNanos = System.nanoTime();
+    if (chunkMetadata) {
+      committedChunkId = context.committedChunkId();
+    }
     long offset = context.offset();
     if (offset < minOffset) {
       context.processed();
@@ -147,7 +194,26 @@ final class RabbitLogReader implements LogReader {
     }
     buffered.decrementAndGet();
     d.context().processed();
+    lastTaken = d.message().offset();
     return d.message();
+  }
+
+  @Override
+  public Catchup catchup() {
+    if (!queue.isEmpty()) {
+      return Catchup.BEHIND;
+    }
+    Long end = initialEnd.getNow(null);
+    if (end == null) {
+      return Catchup.BEHIND; // still asking where the end is
+    }
+    long quiet = System.nanoTime() - lastArrivalNanos;
+    long committed = committedChunkId;
+    if (lastTaken < end || (committed >= 0 && lastTaken < committed)) {
+      return quiet >= UNDELIVERABLE_QUIET.toNanos() ? Catchup.CAUGHT_UP : Catchup.BEHIND;
+    }
+    Duration needed = chunkMetadata ? CHUNK_QUIET : LIVE_QUIET_3_10;
+    return quiet >= needed.toNanos() ? Catchup.CAUGHT_UP : Catchup.BEHIND;
   }
 
   @Override
