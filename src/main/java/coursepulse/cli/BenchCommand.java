@@ -72,6 +72,9 @@ import picocli.CommandLine.Spec;
  *   <li>{@code raw-decode}: raw-consume plus decoding and validating every event;
  *   <li>{@code plain-java-rules}: raw-decode plus {@link PlainJavaRules}, a hand-written
  *       implementation of the same four rules on {@code HashMap}s (the physical limit);
+ *   <li>{@code processor-heap}: processor with its key-value stores on the heap ({@link
+ *       Topology#keyValueStoresOnHeap}), ratio to processor: what the application gains by
+ *       switching to heap stores;
  *   <li>{@code e2e-latency-p50}, {@code -p99}: a fresh simulation published at a fixed rate while
  *       the application runs live; per event, the producer notes {@link System#nanoTime()} right
  *       before {@code append} under the event id, and the application, right after its alerting
@@ -145,6 +148,7 @@ final class BenchCommand implements Callable<Integer> {
           "processor",
           "raw-decode",
           "plain-java-rules",
+          "processor-heap",
           "e2e-latency-p50",
           "e2e-latency-p99",
           "state-bytes-per-student-course",
@@ -252,6 +256,7 @@ final class BenchCommand implements Callable<Integer> {
     Measured rawDecode = null;
     Measured plainRules = null;
     Measured processor = null;
+    Measured processorHeap = null;
     try (Namespace ns = namespace(broker, "throughput")) {
       StreamLog streams = ns.log();
       streams.createStream("bench-raw", Retention.unlimited());
@@ -280,8 +285,14 @@ final class BenchCommand implements Callable<Integer> {
         int r = round;
         processor =
             measure("processor", round, n,
-                    () -> processAll(streams, ns.stateDir().resolve("round-" + r), "bench-" + r, n))
+                    () -> processAll(streams, ns.stateDir().resolve("round-" + r), "bench-" + r, n,
+                        false))
                 .best(processor);
+        processorHeap =
+            measure("processor-heap", round, n,
+                    () -> processAll(streams, ns.stateDir().resolve("heap-" + r), "bench-heap-" + r,
+                        n, true))
+                .best(processorHeap);
       }
     }
     add("raw-publish", rawPublish, "events/s", null, 0);
@@ -290,6 +301,7 @@ final class BenchCommand implements Callable<Integer> {
     addThroughput("processor", processor, "raw-consume", rawConsume, null);
     addThroughput("raw-decode", rawDecode, "raw-consume", rawConsume, processor);
     addThroughput("plain-java-rules", plainRules, "raw-decode", rawDecode, processor);
+    addThroughput("processor-heap", processorHeap, "processor", processor, null);
 
     Histogram latency;
     // A semester has about 350 events per student: enough students to last the whole run.
@@ -416,13 +428,15 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** Nanoseconds from engine start until the alerting processor has handled {@code n} events. */
-  private long processAll(StreamLog streams, Path stateDir, String applicationId, long n)
+  private long processAll(
+      StreamLog streams, Path stateDir, String applicationId, long n, boolean heapStores)
       throws InterruptedException {
     AtomicLong handled = new AtomicLong();
     long start = System.nanoTime();
     try (StreamEngine engine =
         startApp(
-            streams, stateDir, applicationId, e -> handled.lazySet(handled.get() + 1), null)) {
+            streams, stateDir, applicationId, e -> handled.lazySet(handled.get() + 1), null,
+            heapStores)) {
       awaitHandled(engine, handled, n, "processor");
       return System.nanoTime() - start;
     }
@@ -447,7 +461,7 @@ final class BenchCommand implements Callable<Integer> {
     for (String s : StreamNames.INPUTS) {
       streams.createStream(s, Retention.unlimited());
     }
-    try (StreamEngine engine = startApp(streams, stateDir, "bench-live", onEvent, null)) {
+    try (StreamEngine engine = startApp(streams, stateDir, "bench-live", onEvent, null, false)) {
       awaitRunning(engine);
       LogWriter[] writers = new LogWriter[StreamNames.INPUTS.size()];
       try {
@@ -515,7 +529,7 @@ final class BenchCommand implements Callable<Integer> {
     long start = System.nanoTime();
     try (StreamEngine engine =
         startApp(memory, stateDir, "bench-state", e -> handled.lazySet(handled.get() + 1),
-            registry)) {
+            registry, false)) {
       awaitHandled(engine, handled, n, "state");
       progress("state: processed in %.1f s (%,.0f events/s, embedded log)",
           (System.nanoTime() - start) / 1e9, rate(n, System.nanoTime() - start));
@@ -531,7 +545,7 @@ final class BenchCommand implements Callable<Integer> {
 
   private double recovery(StreamLog memory, Path stateDir) throws InterruptedException {
     long start = System.nanoTime();
-    try (StreamEngine engine = startApp(memory, stateDir, "bench-state", e -> {}, null)) {
+    try (StreamEngine engine = startApp(memory, stateDir, "bench-state", e -> {}, null, false)) {
       awaitRunning(engine);
       double seconds = (System.nanoTime() - start) / 1e9;
       progress("recovery: RUNNING after %.2f s", seconds);
@@ -546,7 +560,8 @@ final class BenchCommand implements Callable<Integer> {
       Path stateDir,
       String applicationId,
       Consumer<LmsEvent> afterEvent,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      boolean heapStores) {
     RiskTopology.Options options = RiskTopology.Options.forApplication(applicationId);
     for (String s : StreamNames.INPUTS) {
       streams.createStream(s, Retention.unlimited());
@@ -558,6 +573,9 @@ final class BenchCommand implements Callable<Integer> {
       streams.createStream(s, Retention.unlimited());
     }
     Topology topology = RiskTopology.buildObserved(options, StreamNames.ALERTS, afterEvent);
+    if (heapStores) {
+      topology.keyValueStoresOnHeap();
+    }
     StreamEngine.Builder builder =
         StreamEngine.builder()
             .applicationId(applicationId)
