@@ -13,6 +13,7 @@ import coursepulse.engine.log.StreamLog;
 import coursepulse.io.embedded.EmbeddedStreamLog;
 import coursepulse.io.rabbit.RabbitBench;
 import coursepulse.io.rabbit.RabbitStreamLog;
+import coursepulse.lms.event.EventCodec;
 import coursepulse.lms.event.LmsEvent;
 import coursepulse.lms.event.StreamNames;
 import coursepulse.lms.oulad.OuladCalendar;
@@ -22,6 +23,7 @@ import coursepulse.lms.publish.PublishableEvent;
 import coursepulse.lms.risk.RiskTopology;
 import coursepulse.lms.publish.Pacer;
 import coursepulse.lms.publish.Progress;
+import coursepulse.lms.risk.RulesConfig;
 import coursepulse.lms.simulator.SimEvent;
 import coursepulse.lms.simulator.Simulation;
 import coursepulse.lms.simulator.SimulationConfig;
@@ -67,10 +69,16 @@ import picocli.CommandLine.Spec;
  *       events to one stream with confirms (on the embedded log: its writer);
  *   <li>{@code producer}: the simulator at speed max publishing the same events to the three input
  *       streams (generation and encoding included), ratio to raw-publish;
- *   <li>{@code raw-consume}: the stream-client reading the raw stream from the first offset and
- *       doing nothing (on the embedded log: its reader);
+ *   <li>{@code raw-consume}: the stream-client reading the raw stream from the first offset with
+ *       the engine readers' credit strategy and doing nothing (on the embedded log: its reader);
  *   <li>{@code processor}: the alerting application from the first offset until it has handled
  *       every event, ratio to raw-consume;
+ *   <li>{@code raw-decode}: raw-consume plus decoding and validating every event;
+ *   <li>{@code plain-java-rules}: raw-decode plus {@link PlainJavaRules}, a hand-written
+ *       implementation of the same four rules on {@code HashMap}s (the physical limit);
+ *   <li>{@code processor-heap}: processor with its key-value stores on the heap ({@link
+ *       Topology#keyValueStoresOnHeap}), ratio to processor: what the application gains by
+ *       switching to heap stores;
  *   <li>{@code e2e-latency-p50}, {@code -p99}: a fresh simulation published at a fixed rate while
  *       the application runs live; per event, the producer notes {@link System#nanoTime()} right
  *       before {@code append} under the event id, and the application, right after its alerting
@@ -83,8 +91,11 @@ import picocli.CommandLine.Spec;
  *       {@code RUNNING}.
  * </ol>
  *
- * Rows 1–5 run against the configured broker, each phase in a fresh virtual host (RabbitMQ,
- * created and deleted through the management API) or a fresh directory (embedded); rows 6–7 run
+ * The four consume rows run {@code --rounds} times, interleaved (raw-consume, raw-decode,
+ * plain-java-rules, processor, then again), each keeping its best round; each has this JVM's CPU
+ * µs per event, the load average at its end and, for the baselines, the processor's ratio to it.
+ * Rows 1–7 run against the configured broker, each phase in a fresh virtual host (RabbitMQ,
+ * created and deleted through the management API) or a fresh directory (embedded); the last two run
  * on the in-memory embedded log, since they measure the engine's state, not I/O.
  */
 @Command(
@@ -108,8 +119,29 @@ final class BenchCommand implements Callable<Integer> {
    * @param unit its unit, e.g. {@code events/s}
    * @param baseline name of the row it is compared with, or {@code null}
    * @param ratio {@code value / baseline value}, or {@code null}
+   * @param processorRatio for the throughput baselines: the {@code processor} row's rate divided
+   *     by this row's, or {@code null}
+   * @param cpuMicrosPerEvent CPU time of this JVM (all its threads) per event during the
+   *     measurement, or {@code null} (the broker's CPU is not included)
+   * @param loadAverage the machine's one-minute load average when the measurement ended, or
+   *     {@code null}
    */
-  record BenchRow(String name, double value, String unit, String baseline, Double ratio) {}
+  record BenchRow(
+      String name,
+      double value,
+      String unit,
+      String baseline,
+      Double ratio,
+      Double processorRatio,
+      Double cpuMicrosPerEvent,
+      Double loadAverage) {}
+
+  /** One timed throughput phase: events per second, CPU µs per event, load average at its end. */
+  record Measured(double rate, double cpuMicrosPerEvent, double loadAverage) {
+    Measured best(Measured other) {
+      return other == null || rate >= other.rate ? this : other;
+    }
+  }
 
   /** Every row a run prints, in order. */
   static final List<String> ROWS =
@@ -118,6 +150,9 @@ final class BenchCommand implements Callable<Integer> {
           "producer",
           "raw-consume",
           "processor",
+          "raw-decode",
+          "plain-java-rules",
+          "processor-heap",
           "e2e-latency-p50",
           "e2e-latency-p99",
           "state-bytes-per-student-course",
@@ -141,6 +176,16 @@ final class BenchCommand implements Callable<Integer> {
       paramLabel = "N",
       description = "Use only the first N events of that semester (default: all of it).")
   Long events;
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "2",
+      paramLabel = "N",
+      description =
+          "Rounds of the four consume phases (raw-consume, raw-decode, plain-java-rules,"
+              + " processor), interleaved; each row keeps its best round (default:"
+              + " ${DEFAULT-VALUE}).")
+  int rounds;
 
   @Option(
       names = "--rate",
@@ -224,8 +269,11 @@ final class BenchCommand implements Callable<Integer> {
 
     double rawPublish;
     double producer;
-    double rawConsume;
-    double processor;
+    Measured rawConsume = null;
+    Measured rawDecode = null;
+    Measured plainRules = null;
+    Measured processor = null;
+    Measured processorHeap = null;
     try (Namespace ns = namespace(broker, "throughput")) {
       StreamLog streams = ns.log();
       streams.createStream("bench-raw", Retention.unlimited());
@@ -238,15 +286,39 @@ final class BenchCommand implements Callable<Integer> {
               .publish(new Simulation(config), streams, n);
       producer = rate(n, System.nanoTime() - t0);
       progress("producer %,.0f events/s (%d events)", producer, total(p));
-      rawConsume = rate(n, rawConsume(streams, "bench-raw", n));
-      progress("raw-consume %,.0f events/s", rawConsume);
-      processor = rate(n, processAll(streams, ns.stateDir(), n));
-      progress("processor %,.0f events/s", processor);
+      // Interleaved rounds: a burst of load from other processes hits every phase alike.
+      for (int round = 1; round <= rounds; round++) {
+        rawConsume = measure("raw-consume", round, n, () -> consume(streams, "bench-raw", n, b -> {}))
+            .best(rawConsume);
+        rawDecode =
+            measure("raw-decode", round, n, () -> consume(streams, "bench-raw", n, BenchCommand::decode))
+                .best(rawDecode);
+        PlainJavaRules plain = new PlainJavaRules(RulesConfig.DEFAULTS);
+        plainRules =
+            measure("plain-java-rules", round, n,
+                    () -> consume(streams, "bench-raw", n, b -> plain.accept(EventCodec.decode(b))))
+                .best(plainRules);
+        progress("plain-java-rules: %,d alerts opened or resolved", plain.alerts());
+        int r = round;
+        processor =
+            measure("processor", round, n,
+                    () -> processAll(streams, ns.stateDir().resolve("round-" + r), "bench-" + r, n,
+                        false))
+                .best(processor);
+        processorHeap =
+            measure("processor-heap", round, n,
+                    () -> processAll(streams, ns.stateDir().resolve("heap-" + r), "bench-heap-" + r,
+                        n, true))
+                .best(processorHeap);
+      }
     }
     add("raw-publish", rawPublish, "events/s", null, 0);
     add("producer", producer, "events/s", "raw-publish", rawPublish);
-    add("raw-consume", rawConsume, "events/s", null, 0);
-    add("processor", processor, "events/s", "raw-consume", rawConsume);
+    addThroughput("raw-consume", rawConsume, null, null, processor);
+    addThroughput("processor", processor, "raw-consume", rawConsume, null);
+    addThroughput("raw-decode", rawDecode, "raw-consume", rawConsume, processor);
+    addThroughput("plain-java-rules", plainRules, "raw-decode", rawDecode, processor);
+    addThroughput("processor-heap", processorHeap, "processor", processor, null);
 
     Histogram latency;
     // A semester has about 350 events per student: enough students to last the whole run.
@@ -317,9 +389,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         double imported = rate(n, System.nanoTime() - t0);
         progress("oulad-import%s %,.0f events/s", on, imported);
-        double rawConsume = rate(n, rawConsume(streams, "bench-raw", n));
+        double rawConsume = rate(n, consume(streams, "bench-raw", n, body -> {}));
         progress("oulad-raw-consume%s %,.0f events/s", on, rawConsume);
-        double processed = rate(n, processAll(streams, ns.stateDir(), n));
+        double processed = rate(n, processAll(streams, ns.stateDir(), "bench", n, false));
         progress("oulad-process%s %,.0f events/s", on, processed);
         add("oulad-raw-publish" + on, rawPublish, "events/s", null, 0);
         add("oulad-import" + on, imported, "events/s", "oulad-raw-publish" + on, rawPublish);
@@ -354,10 +426,48 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private static long rawConsume(StreamLog streams, String stream, int n)
+  private interface Timed {
+    long nanos() throws InterruptedException;
+  }
+
+  /** Runs one phase, with this JVM's CPU time and the load average around it. */
+  private Measured measure(String name, int round, long n, Timed phase)
+      throws InterruptedException {
+    long cpu0 = processCpuNanos();
+    long nanos = phase.nanos();
+    long cpu = processCpuNanos() - cpu0;
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    Measured m = new Measured(rate(n, nanos), cpu < 0 ? Double.NaN : cpu / 1000.0 / n, load);
+    progress("round %d %s %,.0f events/s, %.1f CPU µs/event, load average %.1f", round, name,
+        m.rate(), m.cpuMicrosPerEvent(), load);
+    return m;
+  }
+
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean sun) {
+      return sun.getProcessCpuTime();
+    }
+    return -1;
+  }
+
+  /** The {@code raw-decode} work: decoding and validating an event, result kept alive. */
+  private static void decode(byte[] body) {
+    decoded = EventCodec.decode(body);
+  }
+
+  @SuppressWarnings("unused")
+  private static volatile LmsEvent decoded;
+
+  /**
+   * Reads {@code n} messages of {@code stream} from the first, handing each body to {@code
+   * onBody}: the raw stream-client with the engine readers' flow strategy on RabbitMQ, a {@link
+   * LogReader} loop on the embedded log.
+   */
+  private static long consume(StreamLog streams, String stream, int n, Consumer<byte[]> onBody)
       throws InterruptedException {
     if (streams instanceof RabbitStreamLog rabbit) {
-      return RabbitBench.rawConsume(rabbit, stream, n);
+      return RabbitBench.rawConsume(rabbit, stream, n, onBody);
     }
     long start = System.nanoTime();
     try (LogReader reader = streams.reader(stream, OffsetSpec.first())) {
@@ -365,6 +475,7 @@ final class BenchCommand implements Callable<Integer> {
       while (read < n) {
         LogMessage m = reader.poll(Duration.ofMillis(100));
         if (m != null) {
+          onBody.accept(m.body());
           read++;
         } else if (System.nanoTime() - start > WAIT.toNanos()) {
           throw new IllegalStateException("raw consume got " + read + " of " + n);
@@ -375,11 +486,15 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** Nanoseconds from engine start until the alerting processor has handled {@code n} events. */
-  private long processAll(StreamLog streams, Path stateDir, long n) throws InterruptedException {
+  private long processAll(
+      StreamLog streams, Path stateDir, String applicationId, long n, boolean heapStores)
+      throws InterruptedException {
     AtomicLong handled = new AtomicLong();
     long start = System.nanoTime();
     try (StreamEngine engine =
-        startApp(streams, stateDir, "bench", e -> handled.lazySet(handled.get() + 1), null)) {
+        startApp(
+            streams, stateDir, applicationId, e -> handled.lazySet(handled.get() + 1), null,
+            heapStores)) {
       awaitHandled(engine, handled, n, "processor");
       return System.nanoTime() - start;
     }
@@ -404,7 +519,7 @@ final class BenchCommand implements Callable<Integer> {
     for (String s : StreamNames.INPUTS) {
       streams.createStream(s, Retention.unlimited());
     }
-    try (StreamEngine engine = startApp(streams, stateDir, "bench-live", onEvent, null)) {
+    try (StreamEngine engine = startApp(streams, stateDir, "bench-live", onEvent, null, false)) {
       awaitRunning(engine);
       LogWriter[] writers = new LogWriter[StreamNames.INPUTS.size()];
       try {
@@ -472,7 +587,7 @@ final class BenchCommand implements Callable<Integer> {
     long start = System.nanoTime();
     try (StreamEngine engine =
         startApp(memory, stateDir, "bench-state", e -> handled.lazySet(handled.get() + 1),
-            registry)) {
+            registry, false)) {
       awaitHandled(engine, handled, n, "state");
       progress("state: processed in %.1f s (%,.0f events/s, embedded log)",
           (System.nanoTime() - start) / 1e9, rate(n, System.nanoTime() - start));
@@ -488,7 +603,7 @@ final class BenchCommand implements Callable<Integer> {
 
   private double recovery(StreamLog memory, Path stateDir) throws InterruptedException {
     long start = System.nanoTime();
-    try (StreamEngine engine = startApp(memory, stateDir, "bench-state", e -> {}, null)) {
+    try (StreamEngine engine = startApp(memory, stateDir, "bench-state", e -> {}, null, false)) {
       awaitRunning(engine);
       double seconds = (System.nanoTime() - start) / 1e9;
       progress("recovery: RUNNING after %.2f s", seconds);
@@ -503,7 +618,8 @@ final class BenchCommand implements Callable<Integer> {
       Path stateDir,
       String applicationId,
       Consumer<LmsEvent> afterEvent,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      boolean heapStores) {
     RiskTopology.Options options = RiskTopology.Options.forApplication(applicationId);
     for (String s : StreamNames.INPUTS) {
       streams.createStream(s, Retention.unlimited());
@@ -515,6 +631,9 @@ final class BenchCommand implements Callable<Integer> {
       streams.createStream(s, Retention.unlimited());
     }
     Topology topology = RiskTopology.buildObserved(options, StreamNames.ALERTS, afterEvent);
+    if (heapStores) {
+      topology.keyValueStoresOnHeap();
+    }
     StreamEngine.Builder builder =
         StreamEngine.builder()
             .applicationId(applicationId)
@@ -707,18 +826,38 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private void add(String name, double value, String unit, String baseline, double baseValue) {
-    rows.add(new BenchRow(name, value, unit, baseline, baseline == null ? null : value / baseValue));
+    rows.add(
+        new BenchRow(
+            name, value, unit, baseline, baseline == null ? null : value / baseValue, null, null,
+            null));
+  }
+
+  private void addThroughput(
+      String name, Measured m, String baseline, Measured base, Measured processor) {
+    rows.add(
+        new BenchRow(
+            name, m.rate(), "events/s", baseline, base == null ? null : m.rate() / base.rate(),
+            processor == null ? null : processor.rate() / m.rate(), m.cpuMicrosPerEvent(),
+            m.loadAverage()));
   }
 
   private void printTable() {
     out.println();
-    out.printf("%-32s %14s  %-9s %-12s %6s%n", "name", "value", "unit", "baseline", "ratio");
+    String format = "%-32s %14s  %-9s %-12s %6s %11s %9s %5s%n";
+    out.printf(format, "name", "value", "unit", "baseline", "ratio", "processor/x", "cpu-us/ev",
+        "load");
     for (BenchRow row : rows) {
-      out.printf("%-32s %14s  %-9s %-12s %6s%n", row.name(),
+      out.printf(format, row.name(),
           Math.abs(row.value()) >= 1000 ? String.format("%,.0f", row.value())
               : String.format("%.2f", row.value()),
-          row.unit(), row.baseline() == null ? "-" : row.baseline(),
-          row.ratio() == null ? "-" : String.format("%.2f", row.ratio()));
+          row.unit(), row.baseline() == null ? "-" : row.baseline(), twoDigits(row.ratio()),
+          twoDigits(row.processorRatio()),
+          row.cpuMicrosPerEvent() == null ? "-" : String.format("%.1f", row.cpuMicrosPerEvent()),
+          row.loadAverage() == null ? "-" : String.format("%.1f", row.loadAverage()));
     }
+  }
+
+  private static String twoDigits(Double d) {
+    return d == null ? "-" : String.format("%.2f", d);
   }
 }

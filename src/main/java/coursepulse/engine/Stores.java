@@ -1,5 +1,6 @@
 package coursepulse.engine;
 
+import coursepulse.engine.internal.HeapKeyValueStore;
 import coursepulse.engine.internal.InMemoryKeyValueStore;
 import coursepulse.engine.internal.InMemoryWindowStore;
 import java.time.Duration;
@@ -20,20 +21,49 @@ public final class Stores {
    */
   public static <K, V> StoreBuilder<KeyValueStore<K, V>> keyValueStoreBuilder(
       String name, Serde<K> keySerde, Serde<V> valueSerde) {
-    requireName(name);
-    Objects.requireNonNull(keySerde, "keySerde");
-    Objects.requireNonNull(valueSerde, "valueSerde");
-    return new StoreBuilder<>() {
-      @Override
-      public String name() {
-        return name;
-      }
+    return KeyValueSpec.of(name, keySerde, valueSerde, false);
+  }
 
-      @Override
-      public KeyValueStore<K, V> build() {
-        return new InMemoryKeyValueStore<>(name, keySerde, valueSerde);
-      }
-    };
+  /**
+   * A key-value store of objects held on the heap: {@code get} and {@code put} of a known key are
+   * a hash lookup, with no serialization; the serdes run only at checkpoints and when a key is
+   * added or removed. Iteration is in serialized key order and the checkpoint format is that of
+   * {@link #keyValueStoreBuilder}, so a store can switch between the two over its checkpoints.
+   *
+   * <p>The value {@code get} returns is the stored object: changing it changes the store even
+   * without a {@code put}. Keys need {@code equals}/{@code hashCode} that agree with their
+   * serialized form (not arrays).
+   *
+   * @param name store name, unique in the topology
+   */
+  public static <K, V> StoreBuilder<KeyValueStore<K, V>> heapKeyValueStoreBuilder(
+      String name, Serde<K> keySerde, Serde<V> valueSerde) {
+    return KeyValueSpec.of(name, keySerde, valueSerde, true);
+  }
+
+  /** What the two key-value factories build, kept so a topology can move its stores to the heap. */
+  record KeyValueSpec<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, boolean onHeap)
+      implements StoreBuilder<KeyValueStore<K, V>> {
+
+    static <K, V> KeyValueSpec<K, V> of(
+        String name, Serde<K> keySerde, Serde<V> valueSerde, boolean onHeap) {
+      requireName(name);
+      Objects.requireNonNull(keySerde, "keySerde");
+      Objects.requireNonNull(valueSerde, "valueSerde");
+      return new KeyValueSpec<>(name, keySerde, valueSerde, onHeap);
+    }
+
+    @Override
+    public KeyValueStore<K, V> build() {
+      return onHeap
+          ? new HeapKeyValueStore<>(name, keySerde, valueSerde)
+          : new InMemoryKeyValueStore<>(name, keySerde, valueSerde);
+    }
+
+    /** The heap variant, unless keys are byte arrays (no value equality). */
+    KeyValueSpec<K, V> heapIfPossible() {
+      return onHeap || keySerde == Serdes.ByteArray() ? this : new KeyValueSpec<>(name, keySerde, valueSerde, true);
+    }
   }
 
   /**

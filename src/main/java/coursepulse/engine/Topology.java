@@ -111,6 +111,24 @@ public final class Topology {
   }
 
   /**
+   * Moves every key-value store added with {@link Stores#keyValueStoreBuilder} to the heap, as if
+   * it had been added with {@link Stores#heapKeyValueStoreBuilder}: the same stores, checkpoints
+   * and iteration order, without serialization on access. For processors that never change a
+   * value they got from a store without putting it back (a heap store would keep that change).
+   * Stores keyed by byte arrays stay as they are.
+   *
+   * @return this
+   */
+  public Topology keyValueStoresOnHeap() {
+    for (Map.Entry<String, StoreEntry> e : stores.entrySet()) {
+      if (e.getValue().builder instanceof Stores.KeyValueSpec<?, ?> spec) {
+        e.getValue().builder = spec.heapIfPossible();
+      }
+    }
+    return this;
+  }
+
+  /**
    * Adds a state store and connects it to {@code processorNames} (may be empty: connect later with
    * {@link #connectProcessorAndStateStores}).
    *
@@ -333,7 +351,7 @@ public final class Topology {
   }
 
   private static final class StoreEntry {
-    final StoreBuilder<?> builder;
+    StoreBuilder<?> builder;
     final Set<String> processors = new LinkedHashSet<>();
 
     StoreEntry(StoreBuilder<?> builder) {

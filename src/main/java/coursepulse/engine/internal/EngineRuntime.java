@@ -538,10 +538,18 @@ public final class EngineRuntime implements EngineLifecycle {
     return now - idleSince >= settings.maxTaskIdle().toMillis();
   }
 
-  /** Whether source {@code i} (with an empty queue) is known to have nothing more in the log. */
+  /**
+   * Whether source {@code i} (with an empty queue) is known to have nothing more in the log: from
+   * what its reader already knows ({@link LogReader#catchup}), or, for a reader that cannot tell,
+   * from the last {@link #waitForInput} that asked the log.
+   */
   private boolean atEnd(int i) {
     if (stopReached[i]) {
       return true;
+    }
+    LogReader.Catchup known = readers[i].catchup();
+    if (known != LogReader.Catchup.UNKNOWN) {
+      return known == LogReader.Catchup.CAUGHT_UP;
     }
     return endConfirmedAt[i] != NOT_AT_END && endConfirmedAt[i] == task.nextOffset(i);
   }
@@ -555,7 +563,9 @@ public final class EngineRuntime implements EngineLifecycle {
    * offset of the newest chunk, which is below the true end; but a reader past that offset has
    * received that whole chunk (the broker delivers chunks whole), and the timed poll gave the
    * client time to hand its remaining messages over. So the rule holds for exact and for
-   * chunk-start last offsets.
+   * chunk-start last offsets. Only readers that cannot tell by themselves ({@link
+   * LogReader.Catchup#UNKNOWN}) need this question; the others are never asked about, and the wait
+   * ends early when they show that records already buffered may be processed.
    *
    * @return true when a message arrived
    */
@@ -592,13 +602,16 @@ public final class EngineRuntime implements EngineLifecycle {
         accept(firstEmpty, m);
         return true;
       }
+      if (task.anyBuffered() && mayProcess()) {
+        return false; // the empty inputs' readers now know they are caught up
+      }
       remaining = deadline - System.nanoTime();
     }
     if (stopRequested) {
       return false;
     }
     for (int i = 0; i < readers.length; i++) {
-      if (task.buffered(i) == 0) {
+      if (task.buffered(i) == 0 && readers[i].catchup() == LogReader.Catchup.UNKNOWN) {
         endConfirmedAt[i] = lastOffsetBelowPosition(i) ? task.nextOffset(i) : NOT_AT_END;
       }
     }

@@ -48,6 +48,13 @@ final class EmbeddedReader implements LogReader {
     return next;
   }
 
+  /** Exact: the log is in this process, so its visible end is known without asking anyone. */
+  @Override
+  public Catchup catchup() {
+    checkOpen();
+    return count == 0 && stream.caughtUp(this) ? Catchup.CAUGHT_UP : Catchup.BEHIND;
+  }
+
   @Override
   public String stream() {
     return stream.name();

@@ -388,6 +388,16 @@ final class StreamState {
     return true;
   }
 
+  /** Whether {@code reader} has copied every message readers may see now. */
+  boolean caughtUp(EmbeddedReader reader) {
+    lock.lock();
+    try {
+      return reader.position >= committedOffset;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Advances the offset readers may see and wakes them if it moved. */
   private void publish() {
     long visible = store.nextOffset();

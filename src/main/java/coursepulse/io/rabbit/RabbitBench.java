@@ -161,6 +161,41 @@ public final class RabbitBench {
     return rawConsume(log.environment(), stream, count);
   }
 
+  /**
+   * Reads {@code count} messages of {@code stream} from its first offset with the raw
+   * stream-client and the flow strategy {@code log}'s readers use (a credit per chunk when half of
+   * its messages are processed, the configured initial credits),
+   * handing each body to {@code onBody} on the client's thread before marking it processed.
+   * Returns the nanoseconds from subscribing to the last message handled.
+   */
+  public static long rawConsume(
+      RabbitStreamLog log, String stream, int count, java.util.function.Consumer<byte[]> onBody)
+      throws InterruptedException {
+    CountDownLatch received = new CountDownLatch(count);
+    long start = System.nanoTime();
+    try (Consumer consumer =
+        log.environment()
+            .consumerBuilder()
+            .stream(stream)
+            .offset(OffsetSpecification.first())
+            .noTrackingStrategy()
+            .flow()
+            .strategy(
+                ConsumerFlowStrategy.creditWhenHalfMessagesProcessed(
+                    log.settings().readerInitialCredits()))
+            .builder()
+            .messageHandler(
+                (context, message) -> {
+                  onBody.accept(message.getBodyAsBinary());
+                  context.processed();
+                  received.countDown();
+                })
+            .build()) {
+      await(received, "raw consume");
+      return System.nanoTime() - start;
+    }
+  }
+
   private interface Body {
     void run() throws InterruptedException;
   }

@@ -12,6 +12,7 @@ import coursepulse.engine.log.LogMessage;
 import coursepulse.engine.log.LogReader;
 import coursepulse.engine.log.OffsetSpec;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +30,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The broker delivers whole chunks, so a subscription by offset or timestamp starts at the
  * beginning of the chunk that holds it: messages below the requested offset, and messages whose
  * chunk time is before the requested time, are dropped here (and credited as processed).
+ *
+ * <p><b>Catch-up</b> ({@link #catchup}) is decided from what the reader already knows, never by a
+ * call on the caller's thread. When it subscribes, the reader asks the log once, on a thread of
+ * its own, for the stream's last offset: until a message at or past it has been taken, the reader
+ * is behind, without the engine asking anything (that answer is a lower bound of the true end, so
+ * "behind" is always right). After that, live: on RabbitMQ 3.10 the reader is caught up once
+ * nothing arrived for {@link #LIVE_QUIET_3_10}; on 3.11 and newer it answers {@code UNKNOWN} and
+ * the engine asks the log as before (a committed-chunk-id rule was tried and diverged under heavy
+ * load; see docs/performance.md). It also answers {@code UNKNOWN} when the first question failed
+ * or the target stays unreached for {@link #UNDELIVERABLE_QUIET} (an offset no reader is given:
+ * each stored consumer offset takes one).
  */
 final class RabbitLogReader implements LogReader {
 
@@ -47,6 +59,20 @@ final class RabbitLogReader implements LogReader {
   private volatile boolean closed;
   private volatile LogException failure;
   private final Consumer consumer;
+  // The stream's last offset when the reader subscribed (-1: empty or live start), asked once off
+  // the caller's thread.
+  private final CompletableFuture<Long> initialEnd;
+  private final boolean chunkMetadata;
+  // Written by the client's dispatch thread.
+  private volatile long lastArrivalNanos = System.nanoTime();
+  // Owned by the caller's thread: the offset of the last message poll returned.
+  private long lastTaken = -1;
+
+  /** Live mode on RabbitMQ 3.10: how long nothing must arrive to count as caught up. */
+  static final Duration LIVE_QUIET_3_10 = Duration.ofMillis(20);
+
+  /** How long a known target offset that never arrives holds the reader behind. */
+  static final Duration UNDELIVERABLE_QUIET = Duration.ofSeconds(1);
 
   RabbitLogReader(
       RabbitStreamLog log, Environment environment, String stream, OffsetSpec from, int credits) {
@@ -73,6 +99,18 @@ final class RabbitLogReader implements LogReader {
     this.minOffset = minOff;
     this.minTimestamp = minTs;
     this.filteringTimestamp = minTs != Long.MIN_VALUE;
+    this.chunkMetadata = log.supports(RabbitStreamLog.Feature.STREAM_STATS);
+    this.initialEnd =
+        from == OffsetSpec.next()
+            ? CompletableFuture.completedFuture(-1L)
+            : CompletableFuture.supplyAsync(
+                    () -> log.stats(stream).map(s -> s.lastOffset()).orElse(-1L),
+                    task -> {
+                      Thread t = new Thread(task, "coursepulse-reader-end-" + stream);
+                      t.setDaemon(true);
+                      t.start();
+                    })
+                .exceptionally(e -> -1L); // no target: live mode from the start
     try {
       this.consumer =
           environment.consumerBuilder()
@@ -92,6 +130,7 @@ final class RabbitLogReader implements LogReader {
 
   /** Runs on the client's dispatch thread, one message at a time for this consumer. */
   private void handle(MessageHandler.Context context, Message message) {
+    lastArrivalNanos = System.nanoTime();
     long offset = context.offset();
     if (offset < minOffset) {
       context.processed();
@@ -147,7 +186,35 @@ final class RabbitLogReader implements LogReader {
     }
     buffered.decrementAndGet();
     d.context().processed();
+    lastTaken = d.message().offset();
     return d.message();
+  }
+
+  @Override
+  public Catchup catchup() {
+    if (!queue.isEmpty()) {
+      return Catchup.BEHIND;
+    }
+    Long end = initialEnd.getNow(null);
+    if (end == null) {
+      return Catchup.BEHIND; // still asking where the end is
+    }
+    if (end < 0) {
+      return Catchup.UNKNOWN; // empty, a live start, or the question failed: the engine asks
+    }
+    long quiet = System.nanoTime() - lastArrivalNanos;
+    if (lastTaken < end) {
+      // A lower bound of the true end (exact, or the first offset of the last chunk): behind,
+      // unless nothing came for long (an offset no reader is given); then the engine asks.
+      return quiet >= UNDELIVERABLE_QUIET.toNanos() ? Catchup.UNKNOWN : Catchup.BEHIND;
+    }
+    if (chunkMetadata) {
+      // Live on 3.11+: the committed chunk id plus a short quiet period let a merge go ahead
+      // while a loaded client thread was still handing over the rest of a chunk (ScaleOut4IT
+      // diverged at load average 35); until that is exact, the engine asks the log.
+      return Catchup.UNKNOWN;
+    }
+    return quiet >= LIVE_QUIET_3_10.toNanos() ? Catchup.CAUGHT_UP : Catchup.BEHIND;
   }
 
   @Override

@@ -461,32 +461,18 @@ public final class RabbitStreamLog implements StreamLog {
    * first chunk of each subscription gives the first offset, and the last chunk's first offset
    * plus its record count gives the last offset.
    *
-   * <p>The probe connection is opened once and kept: the engine asks after every drained input
-   * while it waits for more, and a new connection per question (TCP, authentication, tuning) cost
-   * tens of milliseconds each time, which was most of the end-to-end latency on 3.10. Every probe
-   * uses two fresh subscription ids (cycling through the byte range) and ignores chunks for any
-   * other id, so a late chunk of an earlier probe cannot answer this one.
+   * <p>Each probe opens a connection of its own and uses two fresh subscription ids (cycling
+   * through the byte range), ignoring chunks for any other id, so a late chunk of an earlier probe
+   * cannot answer this one. It costs tens of milliseconds (up to the probe timeout on an empty
+   * stream): readers ask once when they subscribe, off the engine's thread, and the input-lag
+   * gauge asks when scraped.
    */
   private Optional<StreamStats> probeStats(String stream) {
     synchronized (probeLock) {
       // A fresh connection per probe: a kept one missed late chunks under load (the crash and
-      // backpressure ITs timed out on it); correctness first, the latency cost is documented.
+      // backpressure ITs timed out on it); correctness first. The engine no longer asks per
+      // drained input (readers know when they are caught up), so this runs once per reader.
       closeProbe();
-      boolean reused = false;
-      try {
-        return probeOnce(stream);
-      } catch (LogException e) {
-        closeProbe(); // reconnect next time: the connection may be the problem
-        throw e;
-      } catch (RuntimeException e) {
-        closeProbe();
-        if (!reused) {
-          throw new LogException(
-              "cannot read the offsets of stream '" + stream + "': " + e, e);
-        }
-      }
-      // The kept connection had gone stale (closed by the broker, a restart, a long pause):
-      // one more try on a fresh connection before reporting a failure.
       try {
         return probeOnce(stream);
       } catch (LogException e) {

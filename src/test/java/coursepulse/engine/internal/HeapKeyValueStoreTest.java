@@ -1,0 +1,98 @@
+package coursepulse.engine.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coursepulse.engine.KeyValue;
+import coursepulse.engine.Serdes;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The heap store behaves as the serialized store, and their checkpoints are interchangeable. */
+class HeapKeyValueStoreTest {
+
+  @Test
+  void shouldAnswerAndIterateLikeTheSerializedStoreUnderRandomOperations() throws IOException {
+    HeapKeyValueStore<String, Long> heap =
+        new HeapKeyValueStore<>("s", Serdes.String(), Serdes.Long());
+    InMemoryKeyValueStore<String, Long> bytes =
+        new InMemoryKeyValueStore<>("s", Serdes.String(), Serdes.Long());
+    Random random = new Random(3);
+    for (int i = 0; i < 20_000; i++) {
+      // keys with non-ASCII characters too: order must be the serialized (UTF-8 byte) order
+      String key = "k" + random.nextInt(500) + (random.nextInt(10) == 0 ? "\u00e9\uD83D\uDE00" : "");
+      switch (random.nextInt(4)) {
+        case 0, 1 -> {
+          long v = random.nextLong();
+          heap.put(key, v);
+          bytes.put(key, v);
+        }
+        case 2 -> assertThat(heap.delete(key)).isEqualTo(bytes.delete(key));
+        default -> assertThat(heap.get(key)).isEqualTo(bytes.get(key));
+      }
+      if (i % 1_000 == 0) {
+        String from = "k" + random.nextInt(500);
+        String to = "k" + random.nextInt(500);
+        assertThat(list(heap.range(from, to))).isEqualTo(list(bytes.range(from, to)));
+        assertThat(list(heap.range(null, to))).isEqualTo(list(bytes.range(null, to)));
+        assertThat(list(heap.range(from, null))).isEqualTo(list(bytes.range(from, null)));
+      }
+    }
+    assertThat(heap.approximateNumEntries()).isEqualTo(bytes.approximateNumEntries());
+    assertThat(list(heap.all())).isEqualTo(list(bytes.all()));
+    assertThat(checkpoint(heap)).isEqualTo(checkpoint(bytes));
+  }
+
+  @Test
+  void shouldRestoreFromAndIntoTheSerializedStoresCheckpoint() throws IOException {
+    InMemoryKeyValueStore<String, Long> bytes =
+        new InMemoryKeyValueStore<>("s", Serdes.String(), Serdes.Long());
+    for (int i = 0; i < 1_000; i++) {
+      bytes.put("key-" + i, (long) i * i);
+    }
+    HeapKeyValueStore<String, Long> heap =
+        new HeapKeyValueStore<>("s", Serdes.String(), Serdes.Long());
+    heap.put("stale", 1L);
+    heap.readFrom(new DataInputStream(new ByteArrayInputStream(checkpoint(bytes))));
+
+    assertThat(heap.get("stale")).isNull();
+    assertThat(heap.get("key-77")).isEqualTo(77L * 77);
+    assertThat(list(heap.all())).isEqualTo(list(bytes.all()));
+    InMemoryKeyValueStore<String, Long> back =
+        new InMemoryKeyValueStore<>("s", Serdes.String(), Serdes.Long());
+    back.readFrom(new DataInputStream(new ByteArrayInputStream(checkpoint(heap))));
+    assertThat(list(back.all())).isEqualTo(list(bytes.all()));
+  }
+
+  @Test
+  void shouldHandOutTheStoredObjectWithoutACopy() {
+    HeapKeyValueStore<String, List<String>> heap =
+        new HeapKeyValueStore<>(
+            "s", Serdes.String(),
+            Serdes.from(l -> String.join(",", l).getBytes(), b -> List.of(new String(b).split(","))));
+    List<String> value = new ArrayList<>(List.of("a"));
+    heap.put("k", value);
+
+    assertThat(heap.get("k")).isSameAs(value);
+  }
+
+  private static byte[] checkpoint(CheckpointableStore store) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    store.writeTo(new DataOutputStream(out));
+    return out.toByteArray();
+  }
+
+  private static <K, V> List<String> list(Iterator<KeyValue<K, V>> it) {
+    List<String> out = new ArrayList<>();
+    it.forEachRemaining(kv -> out.add(kv.key() + "=" + kv.value()));
+    return out;
+  }
+
+}
