@@ -50,7 +50,13 @@ class OutputIsolationTest {
           .allSatisfy(
               a -> {
                 assertThat(a.applicationId()).isEqualTo("trial");
-                assertThat(a.rulesHash()).isEqualTo(Alert.Origin.rulesHash(trialRules));
+                // the hash covers the rules and the built-in model the run scored with
+                assertThat(a.rulesHash())
+                    .isEqualTo(
+                        Alert.Origin.of(
+                                "trial", trialRules,
+                                coursepulse.lms.risk.model.RiskModel.builtIn().version())
+                            .rulesHash());
               });
       assertThat(AlertCodec.decodeDistinct(StreamDump.bodies(log, stream), "coursepulse", null))
           .isEmpty();
