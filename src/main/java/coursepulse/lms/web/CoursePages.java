@@ -39,7 +39,7 @@ public final class CoursePages {
   public record CourseSummary(String courseId, int students, int high, int medium, int low,
       int lastWeek) {}
 
-  /** One alert row of a course page. */
+  /** One alert row of a course page; {@code chart} is null in the CSV export, which has none. */
   public record AlertView(String alertId, String studentId, String name, String rule,
       String ruleWords, String severity, BigDecimal score, String reasons, LocalDate since,
       String status, LocalDate snoozeUntil, String chart) {}
@@ -154,68 +154,10 @@ public final class CoursePages {
 
   /** A course page: its alerts under {@code filter}, rules, outcomes and the latest log. */
   public CoursePage course(String courseId, Filter filter, Triage triage) throws SQLException {
-    return course(courseId, filter, triage, PAGE_SIZE);
-  }
-
-  /** As {@link #course(String, Filter, Triage)} with {@code limit} rows a page (CSV: all). */
-  public CoursePage course(String courseId, Filter filter, Triage triage, int limit)
-      throws SQLException {
     try (Connection c = db.getConnection()) {
       LocalDate today = day(asOf(c));
-      // alert_id last: equal keys still come in one order, so pages neither repeat nor skip.
-      String order = switch (filter.sort()) {
-        case "name" -> "s.name NULLS LAST, s.student_id, s.rank DESC, s.alert_id";
-        case "since" -> "s.opened_at, s.rank DESC, s.alert_id";
-        case "rule" -> "s.rule, s.rank DESC, s.opened_at, s.alert_id";
-        default -> "s.rank DESC, s.score DESC NULLS LAST, s.opened_at, s.alert_id";
-      };
-      String statusFilter = switch (filter.status()) {
-        case "open" -> " AND s.status IN ('new', 'acknowledged')";
-        case "all", "resolved" -> "";
-        default -> " AND s.status = ?";
-      };
-      // Filtered and cut to the page in one sort (top-N); no window over every alert.
-      String sql =
-          "SELECT s.alert_id, s.student_id, s.name, s.rule, s.severity, s.score, s.factors,"
-              + " s.evidence, s.opened_at, s.status, s.snooze_until FROM (SELECT a.alert_id,"
-              + " a.student_id, r.name, a.rule, a.severity, a.score, a.factors::text AS factors,"
-              + " a.evidence::text AS evidence, a.opened_at, " + STATUS + " AS status,"
-              + " t.snooze_until, " + SEVERITY_RANK + " AS rank"
-              + " FROM " + COURSE_ALERTS + " a" + LATEST_TRIAGE
-              + " LEFT JOIN roster r ON r.course_id = ? AND r.student_id = a.student_id"
-              + " WHERE (?::text IS NULL OR a.rule = ?) AND (?::text IS NULL OR a.severity = ?)"
-              + resolvedCondition(filter.status()) + ") s WHERE true" + statusFilter
-              + " ORDER BY " + order + " LIMIT ? OFFSET ?";
-      List<AlertView> rows = new ArrayList<>();
-      List<int[]> charts = new ArrayList<>();
-      try (PreparedStatement p = c.prepareStatement(sql)) {
-        int i = 1;
-        p.setDate(i++, Date.valueOf(today));
-        p.setString(i++, courseId);
-        p.setString(i++, courseId);
-        p.setString(i++, courseId);
-        p.setString(i++, courseId);
-        p.setString(i++, filter.rule());
-        p.setString(i++, filter.rule());
-        p.setString(i++, filter.severity());
-        p.setString(i++, filter.severity());
-        if (statusFilter.endsWith("?")) {
-          p.setString(i++, filter.status());
-        }
-        p.setLong(i++, (long) limit + 1);
-        p.setLong(i, (long) filter.page() * limit);
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            Date snooze = rs.getDate(11);
-            rows.add(new AlertView(rs.getString(1), rs.getString(2), rs.getString(3),
-                rs.getString(4), Reasons.rule(rs.getString(4)), rs.getString(5),
-                rs.getBigDecimal(6), Reasons.of(rs.getString(7), rs.getString(8)),
-                day(rs.getTimestamp(9).toInstant()), rs.getString(10),
-                snooze == null ? null : snooze.toLocalDate(), null));
-          }
-        }
-      }
-      boolean more = rows.size() > limit;
+      List<AlertView> rows = alerts(c, courseId, today, filter, PAGE_SIZE);
+      boolean more = rows.size() > PAGE_SIZE;
       if (more) {
         rows.remove(rows.size() - 1);
       }
@@ -234,6 +176,78 @@ public final class CoursePages {
       return new CoursePage(courseId, today, filter, rows, more, rules, triage.outcomes(courseId),
           log(c, courseId, null, 50));
     }
+  }
+
+  /**
+   * Every alert {@code filter} selects (its page number ignored), in its order, for the CSV
+   * export: without the charts, rules, outcomes and log only the page shows.
+   */
+  public List<AlertView> export(String courseId, Filter filter) throws SQLException {
+    try (Connection c = db.getConnection()) {
+      Filter all = new Filter(filter.rule(), filter.severity(), filter.status(), filter.sort(), 0);
+      return alerts(c, courseId, day(asOf(c)), all, Integer.MAX_VALUE - 1);
+    }
+  }
+
+  /**
+   * Up to {@code limit} + 1 alerts (the extra one says there is a next page) of {@code filter}'s
+   * page, without charts.
+   */
+  private static List<AlertView> alerts(Connection c, String courseId, LocalDate today,
+      Filter filter, int limit) throws SQLException {
+    // alert_id last: equal keys still come in one order, so pages neither repeat nor skip.
+    String order = switch (filter.sort()) {
+      case "name" -> "s.name NULLS LAST, s.student_id, s.rank DESC, s.alert_id";
+      case "since" -> "s.opened_at, s.rank DESC, s.alert_id";
+      case "rule" -> "s.rule, s.rank DESC, s.opened_at, s.alert_id";
+      default -> "s.rank DESC, s.score DESC NULLS LAST, s.opened_at, s.alert_id";
+    };
+    String statusFilter = switch (filter.status()) {
+      case "open" -> " AND s.status IN ('new', 'acknowledged')";
+      case "all", "resolved" -> "";
+      default -> " AND s.status = ?";
+    };
+    // Filtered and cut to the page in one sort (top-N); no window over every alert.
+    String sql =
+        "SELECT s.alert_id, s.student_id, s.name, s.rule, s.severity, s.score, s.factors,"
+            + " s.evidence, s.opened_at, s.status, s.snooze_until FROM (SELECT a.alert_id,"
+            + " a.student_id, r.name, a.rule, a.severity, a.score, a.factors::text AS factors,"
+            + " a.evidence::text AS evidence, a.opened_at, " + STATUS + " AS status,"
+            + " t.snooze_until, " + SEVERITY_RANK + " AS rank"
+            + " FROM " + COURSE_ALERTS + " a" + LATEST_TRIAGE
+            + " LEFT JOIN roster r ON r.course_id = ? AND r.student_id = a.student_id"
+            + " WHERE (?::text IS NULL OR a.rule = ?) AND (?::text IS NULL OR a.severity = ?)"
+            + resolvedCondition(filter.status()) + ") s WHERE true" + statusFilter
+            + " ORDER BY " + order + " LIMIT ? OFFSET ?";
+    List<AlertView> rows = new ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      int i = 1;
+      p.setDate(i++, Date.valueOf(today));
+      p.setString(i++, courseId);
+      p.setString(i++, courseId);
+      p.setString(i++, courseId);
+      p.setString(i++, courseId);
+      p.setString(i++, filter.rule());
+      p.setString(i++, filter.rule());
+      p.setString(i++, filter.severity());
+      p.setString(i++, filter.severity());
+      if (statusFilter.endsWith("?")) {
+        p.setString(i++, filter.status());
+      }
+      p.setLong(i++, (long) limit + 1);
+      p.setLong(i, (long) filter.page() * limit);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          Date snooze = rs.getDate(11);
+          rows.add(new AlertView(rs.getString(1), rs.getString(2), rs.getString(3),
+              rs.getString(4), Reasons.rule(rs.getString(4)), rs.getString(5),
+              rs.getBigDecimal(6), Reasons.of(rs.getString(7), rs.getString(8)),
+              day(rs.getTimestamp(9).toInstant()), rs.getString(10),
+              snooze == null ? null : snooze.toLocalDate(), null));
+        }
+      }
+    }
+    return rows;
   }
 
   /**
