@@ -39,7 +39,7 @@ public final class CoursePages {
   public record CourseSummary(String courseId, int students, int high, int medium, int low,
       int lastWeek) {}
 
-  /** One alert row of a course page. */
+  /** One alert row of a course page; {@code chart} is null in the CSV export, which has none. */
   public record AlertView(String alertId, String studentId, String name, String rule,
       String ruleWords, String severity, BigDecimal score, String reasons, LocalDate since,
       String status, LocalDate snoozeUntil, String chart) {}
@@ -87,12 +87,24 @@ public final class CoursePages {
           + " JOIN roster r ON r.course_id = ? AND r.student_id = al.student_id"
           + " WHERE al.course_id IS NULL)";
 
+  /** The alert's current triage state in the course (kept from triage_log by a trigger). */
   private static final String LATEST_TRIAGE =
-      " LEFT JOIN LATERAL (SELECT action, snooze_until FROM triage_log tl WHERE"
-          + " tl.alert_id = a.alert_id AND tl.course_id = ? ORDER BY id DESC LIMIT 1) t ON true";
+      " LEFT JOIN triage_status t ON t.course_id = ? AND t.alert_id = a.alert_id";
 
   private static final String SEVERITY_RANK =
       "CASE a.severity WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END";
+
+  /**
+   * Only open or only resolved alerts, as a condition on the alerts themselves so it reaches
+   * both halves of the course's alerts (and the index of open alerts) before any join.
+   */
+  private static String resolvedCondition(String status) {
+    return switch (status) {
+      case "all" -> "";
+      case "resolved" -> " AND a.resolved_at IS NOT NULL";
+      default -> " AND a.resolved_at IS NULL";
+    };
+  }
 
   private final DataSource db;
 
@@ -142,69 +154,14 @@ public final class CoursePages {
 
   /** A course page: its alerts under {@code filter}, rules, outcomes and the latest log. */
   public CoursePage course(String courseId, Filter filter, Triage triage) throws SQLException {
-    return course(courseId, filter, triage, PAGE_SIZE);
-  }
-
-  /** As {@link #course(String, Filter, Triage)} with {@code limit} rows a page (CSV: all). */
-  public CoursePage course(String courseId, Filter filter, Triage triage, int limit)
-      throws SQLException {
     try (Connection c = db.getConnection()) {
       LocalDate today = day(asOf(c));
-      String order = switch (filter.sort()) {
-        case "name" -> "r.name NULLS LAST, a.student_id, " + SEVERITY_RANK + " DESC";
-        case "since" -> "a.opened_at, " + SEVERITY_RANK + " DESC";
-        case "rule" -> "a.rule, " + SEVERITY_RANK + " DESC, a.opened_at";
-        default -> SEVERITY_RANK + " DESC, a.score DESC NULLS LAST, a.opened_at";
-      };
-      String statusFilter = switch (filter.status()) {
-        case "open" -> " AND s.status IN ('new', 'acknowledged')";
-        case "all" -> "";
-        default -> " AND s.status = ?";
-      };
-      String sql =
-          "SELECT s.* FROM (SELECT a.alert_id, a.student_id, r.name, a.rule, a.severity,"
-              + " a.score, a.factors::text, a.evidence::text, a.opened_at, " + STATUS
-              + " AS status, t.snooze_until, row_number() OVER (ORDER BY " + order + ") AS n"
-              + " FROM " + COURSE_ALERTS + " a" + LATEST_TRIAGE
-              + " LEFT JOIN roster r ON r.course_id = ? AND r.student_id = a.student_id"
-              + " WHERE (?::text IS NULL OR a.rule = ?) AND (?::text IS NULL OR a.severity = ?)"
-              + ") s WHERE true" + statusFilter + " ORDER BY s.n LIMIT ? OFFSET ?";
-      List<AlertView> rows = new ArrayList<>();
-      Map<String, int[]> weekly = weekly(c, courseId, today, WEEKS);
-      try (PreparedStatement p = c.prepareStatement(sql)) {
-        int i = 1;
-        p.setDate(i++, Date.valueOf(today));
-        p.setString(i++, courseId);
-        p.setString(i++, courseId);
-        p.setString(i++, courseId);
-        p.setString(i++, courseId);
-        p.setString(i++, filter.rule());
-        p.setString(i++, filter.rule());
-        p.setString(i++, filter.severity());
-        p.setString(i++, filter.severity());
-        if (statusFilter.endsWith("?")) {
-          p.setString(i++, filter.status());
-        }
-        p.setLong(i++, (long) limit + 1);
-        p.setLong(i, (long) filter.page() * limit);
-        try (ResultSet rs = p.executeQuery()) {
-          while (rs.next()) {
-            String student = rs.getString(2);
-            int[] w = weekly.getOrDefault(student, new int[WEEKS]);
-            Date snooze = rs.getDate(11);
-            rows.add(new AlertView(rs.getString(1), student, rs.getString(3), rs.getString(4),
-                Reasons.rule(rs.getString(4)), rs.getString(5), rs.getBigDecimal(6),
-                Reasons.of(rs.getString(7), rs.getString(8)),
-                day(rs.getTimestamp(9).toInstant()), rs.getString(10),
-                snooze == null ? null : snooze.toLocalDate(),
-                Bars.svg(w, 64, 18, "activity per week, last " + WEEKS + " weeks")));
-          }
-        }
-      }
-      boolean more = rows.size() > limit;
+      List<AlertView> rows = alerts(c, courseId, today, filter, PAGE_SIZE);
+      boolean more = rows.size() > PAGE_SIZE;
       if (more) {
         rows.remove(rows.size() - 1);
       }
+      rows = withCharts(c, courseId, today, rows);
       List<String> rules = new ArrayList<>();
       try (PreparedStatement p = c.prepareStatement(
           "SELECT DISTINCT rule FROM " + COURSE_ALERTS + " a ORDER BY 1")) {
@@ -219,6 +176,78 @@ public final class CoursePages {
       return new CoursePage(courseId, today, filter, rows, more, rules, triage.outcomes(courseId),
           log(c, courseId, null, 50));
     }
+  }
+
+  /**
+   * Every alert {@code filter} selects (its page number ignored), in its order, for the CSV
+   * export: without the charts, rules, outcomes and log only the page shows.
+   */
+  public List<AlertView> export(String courseId, Filter filter) throws SQLException {
+    try (Connection c = db.getConnection()) {
+      Filter all = new Filter(filter.rule(), filter.severity(), filter.status(), filter.sort(), 0);
+      return alerts(c, courseId, day(asOf(c)), all, Integer.MAX_VALUE - 1);
+    }
+  }
+
+  /**
+   * Up to {@code limit} + 1 alerts (the extra one says there is a next page) of {@code filter}'s
+   * page, without charts.
+   */
+  private static List<AlertView> alerts(Connection c, String courseId, LocalDate today,
+      Filter filter, int limit) throws SQLException {
+    // alert_id last: equal keys still come in one order, so pages neither repeat nor skip.
+    String order = switch (filter.sort()) {
+      case "name" -> "s.name NULLS LAST, s.student_id, s.rank DESC, s.alert_id";
+      case "since" -> "s.opened_at, s.rank DESC, s.alert_id";
+      case "rule" -> "s.rule, s.rank DESC, s.opened_at, s.alert_id";
+      default -> "s.rank DESC, s.score DESC NULLS LAST, s.opened_at, s.alert_id";
+    };
+    String statusFilter = switch (filter.status()) {
+      case "open" -> " AND s.status IN ('new', 'acknowledged')";
+      case "all", "resolved" -> "";
+      default -> " AND s.status = ?";
+    };
+    // Filtered and cut to the page in one sort (top-N); no window over every alert.
+    String sql =
+        "SELECT s.alert_id, s.student_id, s.name, s.rule, s.severity, s.score, s.factors,"
+            + " s.evidence, s.opened_at, s.status, s.snooze_until FROM (SELECT a.alert_id,"
+            + " a.student_id, r.name, a.rule, a.severity, a.score, a.factors::text AS factors,"
+            + " a.evidence::text AS evidence, a.opened_at, " + STATUS + " AS status,"
+            + " t.snooze_until, " + SEVERITY_RANK + " AS rank"
+            + " FROM " + COURSE_ALERTS + " a" + LATEST_TRIAGE
+            + " LEFT JOIN roster r ON r.course_id = ? AND r.student_id = a.student_id"
+            + " WHERE (?::text IS NULL OR a.rule = ?) AND (?::text IS NULL OR a.severity = ?)"
+            + resolvedCondition(filter.status()) + ") s WHERE true" + statusFilter
+            + " ORDER BY " + order + " LIMIT ? OFFSET ?";
+    List<AlertView> rows = new ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement(sql)) {
+      int i = 1;
+      p.setDate(i++, Date.valueOf(today));
+      p.setString(i++, courseId);
+      p.setString(i++, courseId);
+      p.setString(i++, courseId);
+      p.setString(i++, courseId);
+      p.setString(i++, filter.rule());
+      p.setString(i++, filter.rule());
+      p.setString(i++, filter.severity());
+      p.setString(i++, filter.severity());
+      if (statusFilter.endsWith("?")) {
+        p.setString(i++, filter.status());
+      }
+      p.setLong(i++, (long) limit + 1);
+      p.setLong(i, (long) filter.page() * limit);
+      try (ResultSet rs = p.executeQuery()) {
+        while (rs.next()) {
+          Date snooze = rs.getDate(11);
+          rows.add(new AlertView(rs.getString(1), rs.getString(2), rs.getString(3),
+              rs.getString(4), Reasons.rule(rs.getString(4)), rs.getString(5),
+              rs.getBigDecimal(6), Reasons.of(rs.getString(7), rs.getString(8)),
+              day(rs.getTimestamp(9).toInstant()), rs.getString(10),
+              snooze == null ? null : snooze.toLocalDate(), null));
+        }
+      }
+    }
+    return rows;
   }
 
   /**
@@ -311,18 +340,41 @@ public final class CoursePages {
     }
   }
 
-  /** Activity (clicks and submissions) per student over the {@code weeks} weeks up to today. */
+  /** {@code rows} with their students' activity charts over the last {@link #WEEKS} weeks. */
+  private static List<AlertView> withCharts(Connection c, String courseId, LocalDate today,
+      List<AlertView> rows) throws SQLException {
+    Map<String, int[]> weekly = weekly(c, courseId, today, WEEKS,
+        rows.stream().map(AlertView::studentId).distinct().toArray(String[]::new));
+    List<AlertView> out = new ArrayList<>(rows.size());
+    for (AlertView a : rows) {
+      out.add(new AlertView(a.alertId(), a.studentId(), a.name(), a.rule(), a.ruleWords(),
+          a.severity(), a.score(), a.reasons(), a.since(), a.status(), a.snoozeUntil(),
+          Bars.svg(weekly.getOrDefault(a.studentId(), new int[WEEKS]), 64, 18,
+              "activity per week, last " + WEEKS + " weeks")));
+    }
+    return out;
+  }
+
+  /**
+   * Activity (clicks and submissions) of {@code students} over the {@code weeks} weeks up to
+   * today; only the students on the page, not the whole course.
+   */
   private static Map<String, int[]> weekly(Connection c, String courseId, LocalDate today,
-      int weeks) throws SQLException {
+      int weeks, String[] students) throws SQLException {
     Map<String, int[]> out = new HashMap<>();
+    if (students.length == 0) {
+      return out;
+    }
     try (PreparedStatement p = c.prepareStatement(
         "SELECT student_id, (?::date - day) / 7, sum(clicks + submissions) FROM daily_activity"
-            + " WHERE course_id = ? AND day > ?::date - ? AND day <= ? GROUP BY 1, 2")) {
+            + " WHERE course_id = ? AND student_id = ANY (?) AND day > ?::date - ? AND day <= ?"
+            + " GROUP BY 1, 2")) {
       p.setDate(1, Date.valueOf(today));
       p.setString(2, courseId);
-      p.setDate(3, Date.valueOf(today));
-      p.setInt(4, weeks * 7);
-      p.setDate(5, Date.valueOf(today));
+      p.setArray(3, c.createArrayOf("text", students));
+      p.setDate(4, Date.valueOf(today));
+      p.setInt(5, weeks * 7);
+      p.setDate(6, Date.valueOf(today));
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
           out.computeIfAbsent(rs.getString(1), k -> new int[weeks])[weeks - 1 - rs.getInt(2)] =

@@ -301,18 +301,18 @@ public final class WebServer implements AutoCloseable {
 
   private void csv(Context ctx) throws SQLException {
     courseSession(ctx);
-    CoursePages.CoursePage page =
-        pages.course(ctx.pathParam("course"), filter(ctx), triage, Integer.MAX_VALUE - 1);
+    String course = ctx.pathParam("course");
+    List<CoursePages.AlertView> alerts = pages.export(course, filter(ctx));
     StringBuilder b = new StringBuilder("alert_id,student_id,name,rule,severity,score,since,"
         + "status,snooze_until,reasons\r\n");
-    for (CoursePages.AlertView a : page.alerts()) {
+    for (CoursePages.AlertView a : alerts) {
       b.append(Csv.row(a.alertId(), a.studentId(), a.name(), a.rule(), a.severity(),
           a.score() == null ? "" : a.score().toPlainString(), a.since().toString(), a.status(),
           a.snoozeUntil() == null ? "" : a.snoozeUntil().toString(), a.reasons()));
     }
     ctx.contentType("text/csv; charset=utf-8");
     ctx.header("Content-Disposition",
-        "attachment; filename=\"alerts-" + page.courseId().replaceAll("[^A-Za-z0-9_-]", "_")
+        "attachment; filename=\"alerts-" + course.replaceAll("[^A-Za-z0-9_-]", "_")
             + ".csv\"");
     ctx.result(b.toString());
   }

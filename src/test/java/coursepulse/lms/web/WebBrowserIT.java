@@ -52,6 +52,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The instructors' pages in a real headless Chromium (Debian's chromium and chromium-driver), on
@@ -170,7 +172,16 @@ class WebBrowserIT {
     driver.get(base + "/login");
     driver.findElement(By.id("login")).sendKeys(user);
     driver.findElement(By.id("password")).sendKeys(PASSWORD);
-    driver.findElement(By.id("sign-in")).click();
+    submit(driver, driver.findElement(By.id("sign-in")));
+  }
+
+  /**
+   * Clicks a form's submit {@code button} and waits until its page is replaced: click() returns
+   * before the POST is sent, and a driver.get() right after it could cancel the POST.
+   */
+  static void submit(WebDriver driver, WebElement button) {
+    button.click();
+    new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(button));
   }
 
   static WebElement row(WebDriver driver, String alertId) {
@@ -208,7 +219,7 @@ class WebBrowserIT {
       WebElement until = snoozeRow.findElement(By.cssSelector("form.snooze input[name=until]"));
       ((JavascriptExecutor) driver).executeScript("arguments[0].value = arguments[1]", until,
           "2026-10-27");
-      snoozeRow.findElement(By.cssSelector("form.snooze button")).click();
+      submit(driver, snoozeRow.findElement(By.cssSelector("form.snooze button")));
       assertThat(driver.findElements(By.id("alert-a000000000000002"))).isEmpty();
       driver.get(base + "/courses/" + C1 + "?status=snoozed");
       assertThat(row(driver, "a000000000000002").getText()).contains("snoozed until 2026-10-27");
@@ -221,7 +232,7 @@ class WebBrowserIT {
           .sendKeys("phone");
       contactRow.findElement(By.cssSelector("form.contact input[name=note]"))
           .sendKeys("left a voicemail");
-      contactRow.findElement(By.cssSelector("form.contact button")).click();
+      submit(driver, contactRow.findElement(By.cssSelector("form.contact button")));
       driver.get(base + "/courses/" + C1 + "?status=handled");
       assertThat(row(driver, "a000000000000003").getText()).contains("handled");
 
@@ -245,7 +256,7 @@ class WebBrowserIT {
       driver.manage().window().setSize(new Dimension(1280, 900));
 
       // Another instructor of the course (made from a TeacherEnrollment) sees what alice did.
-      driver.findElement(By.cssSelector("form.logout button")).click();
+      submit(driver, driver.findElement(By.cssSelector("form.logout button")));
       signIn(driver, "t1");
       driver.get(base + "/courses/" + C1);
       List<String> log = driver.findElements(By.className("log-line")).stream()
