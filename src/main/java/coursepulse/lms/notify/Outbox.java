@@ -22,6 +22,8 @@ import java.util.List;
  */
 final class Outbox {
   private static final String POSITION = "email";
+  /** Rows done with keep no text: student names stay in the outbox only until sent. */
+  private static final String FORGET = ", subject = NULL, body = NULL";
 
   private final Emails emails;
   private final NotifySettings settings;
@@ -208,8 +210,9 @@ final class Outbox {
       p.setString(2, kind);
       p.setString(3, ref);
       p.setString(4, status);
-      p.setString(5, text.subject());
-      p.setString(6, text.body());
+      boolean keep = "pending".equals(status);
+      p.setString(5, keep ? text.subject() : null);
+      p.setString(6, keep ? text.body() : null);
       p.setTimestamp(7, Timestamp.from(now));
       p.setTimestamp(8, Timestamp.from(now));
       int inserted = p.executeUpdate();
@@ -220,7 +223,8 @@ final class Outbox {
   /** Rows left 'sending' by a process that died: the SMTP call may have succeeded. */
   static int markUnknown(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
-      return s.executeUpdate("UPDATE email_outbox SET status = 'unknown' WHERE status = 'sending'");
+      return s.executeUpdate("UPDATE email_outbox SET status = 'unknown'" + FORGET
+          + " WHERE status = 'sending'");
     }
   }
 
@@ -257,8 +261,8 @@ final class Outbox {
         }
       }
       if (!wanted) {
-        update(c, "UPDATE email_outbox SET status = 'skipped' WHERE id = ? AND status = 'pending'",
-            id);
+        update(c, "UPDATE email_outbox SET status = 'skipped'" + FORGET
+            + " WHERE id = ? AND status = 'pending'", id);
         continue;
       }
       Instant oldest = rateLimited(c, userId, now);
@@ -306,18 +310,23 @@ final class Outbox {
   }
 
   static void sent(Connection c, long id) throws SQLException {
-    update(c, "UPDATE email_outbox SET status = 'sent', last_error = NULL WHERE id = ?", id);
+    update(c, "UPDATE email_outbox SET status = 'sent', last_error = NULL" + FORGET
+        + " WHERE id = ?", id);
   }
 
   /** After a failed SMTP call: back to pending after {@code retryAt}, or failed when null. */
   static void failed(Connection c, long id, String error, Instant retryAt) throws SQLException {
     try (PreparedStatement p = c.prepareStatement(
         "UPDATE email_outbox SET status = ?, last_error = ?, sent_at = NULL,"
-            + " next_attempt_at = coalesce(?, next_attempt_at) WHERE id = ?")) {
+            + " next_attempt_at = coalesce(?, next_attempt_at),"
+            + " subject = CASE WHEN ? THEN subject END, body = CASE WHEN ? THEN body END"
+            + " WHERE id = ?")) {
       p.setString(1, retryAt == null ? "failed" : "pending");
       p.setString(2, error);
       p.setTimestamp(3, retryAt == null ? null : Timestamp.from(retryAt));
-      p.setLong(4, id);
+      p.setBoolean(4, retryAt != null);
+      p.setBoolean(5, retryAt != null);
+      p.setLong(6, id);
       p.executeUpdate();
     }
   }

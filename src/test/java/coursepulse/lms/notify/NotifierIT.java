@@ -54,10 +54,14 @@ class NotifierIT {
   }
 
   private Notifier notifier(Instant now) {
+    return notifier(now, 20, NotifyFixtures.smtp(mail));
+  }
+
+  private Notifier notifier(Instant now, int perHour, Smtp smtp) {
     NotifySettings settings = new NotifySettings("https://cp.example.edu/",
-        "http://127.0.0.1:" + unsubscribe.port() + "/unsubscribe", LocalTime.of(7, 0), 20, 3,
-        Duration.ofSeconds(30), Duration.ofSeconds(1));
-    return new Notifier(ds, NotifyFixtures.smtp(mail), settings, NotifyFixtures.SECRET,
+        "http://127.0.0.1:" + unsubscribe.port() + "/unsubscribe", LocalTime.of(7, 0), perHour,
+        3, Duration.ofSeconds(30), Duration.ofSeconds(1));
+    return new Notifier(ds, smtp, settings, NotifyFixtures.SECRET,
         Clock.fixed(now, ZoneOffset.UTC), registry);
   }
 
@@ -129,6 +133,58 @@ class NotifierIT {
         .doesNotContain("s2", "s3");
     assertThat(registry.counter("coursepulse.notify.emails.sent", "kind", "alert").count())
         .isEqualTo(1.0);
+    assertThat(scalar("SELECT count(*) FROM email_outbox WHERE body IS NOT NULL"))
+        .as("sent rows keep no names").isZero();
+  }
+
+  @Test
+  void shouldRetryTransientSmtpFailureWithBackoffAndCountIt() throws Exception {
+    try (Connection c = ds.getConnection()) {
+      instructor(c, "ann", "ann@example.edu", "UTC", "C1", true, false);
+      alert(c, "high-1", "C1", "s1", "high", "2026-12-04T10:00:00Z", null, 10);
+    }
+    int port = mail.getSmtp().getPort();
+    Smtp smtp = NotifyFixtures.smtp(mail);
+    mail.stop(); // connection refused: transient
+    notifier(NOW, 20, smtp).runOnce();
+    assertThat(registry.counter("coursepulse.notify.emails.failed", "kind", "alert", "outcome",
+        "retry").count()).isEqualTo(1.0);
+    assertThat(scalar("SELECT count(*) FROM email_outbox WHERE status = 'pending'"
+        + " AND next_attempt_at = '2026-12-04T16:00:30Z'")).isEqualTo(1);
+
+    mail = new GreenMail(new com.icegreen.greenmail.util.ServerSetup(port, "127.0.0.1", "smtp"));
+    mail.start();
+    notifier(NOW.plusSeconds(29), 20, smtp).runOnce(); // still backing off
+    assertThat(mail.getReceivedMessages()).isEmpty();
+    notifier(NOW.plusSeconds(30), 20, smtp).runOnce();
+    assertThat(mail.getReceivedMessages()).hasSize(1);
+  }
+
+  @Test
+  void shouldHoldMailOverTheHourlyLimitForAnHour() throws Exception {
+    try (Connection c = ds.getConnection()) {
+      instructor(c, "ann", "ann@example.edu", "UTC", "C1", true, false);
+      for (int i = 0; i < 3; i++) {
+        alert(c, "high-" + i, "C1", "s" + i, "high", "2026-12-04T10:00:00Z", null, i);
+      }
+    }
+    Smtp smtp = NotifyFixtures.smtp(mail);
+    notifier(NOW, 2, smtp).runOnce();
+    assertThat(mail.getReceivedMessages()).hasSize(2);
+    assertThat(registry.counter("coursepulse.notify.emails.deferred").count()).isEqualTo(1.0);
+    notifier(NOW.plusSeconds(3599), 2, smtp).runOnce();
+    assertThat(mail.getReceivedMessages()).hasSize(2);
+    notifier(NOW.plusSeconds(3600), 2, smtp).runOnce();
+    assertThat(mail.getReceivedMessages()).hasSize(3);
+  }
+
+  private long scalar(String sql) throws Exception {
+    try (Connection c = ds.getConnection();
+        var s = c.createStatement();
+        var rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   @Test
