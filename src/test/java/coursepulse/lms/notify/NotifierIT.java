@@ -188,6 +188,20 @@ class NotifierIT {
   }
 
   @Test
+  void shouldHonourImmediateSwitchSetPerInstructor() throws Exception {
+    try (Connection c = ds.getConnection()) {
+      instructor(c, "ann", "ann@example.edu", "UTC", "C1", true, false);
+      instructor(c, "bob", "bob@example.edu", "UTC", "C1", true, false);
+    }
+    EmailPreferences.set(ds, "bob", false, null);
+    try (Connection c = ds.getConnection()) {
+      alert(c, "high-1", "C1", "s1", "high", "2026-12-04T10:00:00Z", null, 10);
+    }
+    notifier.runOnce();
+    assertThat(received(mail)).singleElement().asString().startsWith("ann@example.edu|");
+  }
+
+  @Test
   void shouldNotMailSnoozedAlertBeforeSnoozeDate() throws Exception {
     try (Connection c = ds.getConnection()) {
       long ann = instructor(c, "ann", "ann@example.edu", "UTC", "C1", true, false);
