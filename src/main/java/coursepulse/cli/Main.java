@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       WebCommand.class,
       UsersCommand.class,
       PrivacyCommand.class,
+      NotifyCommand.class,
     })
 public final class Main {
 

@@ -1,22 +1,26 @@
 package coursepulse.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
+import coursepulse.lms.notify.EmailPreferences;
 import coursepulse.lms.web.Accounts;
 import coursepulse.lms.web.WebDatabase;
 import java.io.Console;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code coursepulse users}: accounts of the instructors' pages. */
 @Command(
     name = "users",
     mixinStandardHelpOptions = true,
     description = "Accounts of the instructors' pages ('coursepulse web').",
-    subcommands = {UsersCommand.Add.class})
+    subcommands = {UsersCommand.Add.class, UsersCommand.Email.class})
 final class UsersCommand {
 
   /** {@code coursepulse users add}. */
@@ -92,6 +96,58 @@ final class UsersCommand {
             + (courses.isEmpty() ? "" : ", courses " + String.join(", ", courses)));
       }
       return 0;
+    }
+  }
+
+  /** {@code coursepulse users email}. */
+  @Command(
+      name = "email",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description = {
+        "Turns an account's emails from 'coursepulse notify' on or off (the unsubscribe links"
+            + " in the emails turn them off).",
+        ""
+      })
+  static final class Email implements Callable<Integer> {
+    @Mixin DatabaseOptions db;
+
+    @Option(names = "--login", required = true, paramLabel = "LOGIN", description = "Login name.")
+    String login;
+
+    @Option(names = "--immediate", paramLabel = "on|off", arity = "1",
+        converter = OnOff.class,
+        description = "An email for each new high-severity alert of the account's courses.")
+    Boolean immediate;
+
+    @Option(names = "--digest", paramLabel = "on|off", arity = "1", converter = OnOff.class,
+        description = "The daily digest (new, resolved, snoozed until today).")
+    Boolean digest;
+
+    @Override
+    public Integer call() throws Exception {
+      if (immediate == null && digest == null) {
+        throw new IllegalArgumentException("say what to change: --immediate on|off and/or"
+            + " --digest on|off");
+      }
+      try (HikariDataSource ds = WebDatabase.open(db.url(), db.user, db.password())) {
+        EmailPreferences.set(ds, login, immediate, digest);
+      }
+      System.out.println("email settings of " + login + " saved");
+      return 0;
+    }
+  }
+
+  /** {@code on}/{@code off}, as users type them. */
+  static final class OnOff implements ITypeConverter<Boolean> {
+    @Override
+    public Boolean convert(String value) {
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "on", "true", "yes" -> true;
+        case "off", "false", "no" -> false;
+        default -> throw new TypeConversionException(
+            "'" + value + "' is not on or off");
+      };
     }
   }
 }
