@@ -68,18 +68,23 @@ public final class ModelTrainer {
 
   /**
    * The columns of {@code set} a model is fitted on: {@code requested} in that order; by default
-   * (empty or {@code null}) the built-in model's features, since {@code 05-Risk} records also carry
-   * context values (medians, counts, {@code courseDay}) that are not model inputs; {@value
-   * #ALL_FEATURES} for every feature in the data.
+   * (empty or {@code null}) those of the built-in model's features that the data has, since {@code
+   * 05-Risk} records also carry context values (medians, counts, {@code courseDay}) that are not
+   * model inputs; {@value #ALL_FEATURES} for every feature in the data.
    *
-   * @throws IllegalArgumentException naming a requested feature the data does not have
+   * @throws IllegalArgumentException naming an explicitly requested feature the data does not have
    */
   public static TrainingSet modelFeatures(TrainingSet set, List<String> requested) {
     if (requested != null && requested.equals(List.of(ALL_FEATURES))) {
       return set;
     }
-    return set.select(
-        requested == null || requested.isEmpty() ? RiskModel.builtIn().featureNames() : requested);
+    if (requested == null || requested.isEmpty()) {
+      // the built-in model names features no record carries yet (earnedShare); a default must not
+      // refuse the data 'process' writes, so those are left out rather than requested
+      return set.select(
+          RiskModel.builtIn().featureNames().stream().filter(set.featureNames()::contains).toList());
+    }
+    return set.select(requested);
   }
 
   /**

@@ -129,4 +129,21 @@ class ModelTrainerTest {
     atMean.put("risk", model.file().features().get(0).mean());
     assertThat(model.score(x)).isEqualTo(model.score(atMean));
   }
+
+  @Test
+  void shouldDefaultToTheBuiltInFeaturesTheDataHasAndRefuseAnExplicitMissingOne() {
+    List<String> builtIn = RiskModel.builtIn().featureNames();
+    List<String> present = new ArrayList<>(builtIn.subList(0, builtIn.size() - 1));
+    present.add("courseDay");
+    List<TrainingSet.Row> rows = new ArrayList<>();
+    rows.add(new TrainingSet.Row("s1", "c1", java.time.Instant.EPOCH, 7, true, new double[present.size()]));
+    TrainingSet set = TrainingSet.of(present, rows);
+
+    // what 'process' writes today lacks a built-in feature (earnedShare): the default leaves it out
+    assertThat(ModelTrainer.modelFeatures(set, null).featureNames())
+        .isEqualTo(builtIn.subList(0, builtIn.size() - 1));
+    assertThatThrownBy(() -> ModelTrainer.modelFeatures(set, List.of(builtIn.get(builtIn.size() - 1))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not in the data");
+  }
 }
