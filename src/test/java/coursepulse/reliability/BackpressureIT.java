@@ -54,7 +54,9 @@ class BackpressureIT {
           events, TimeUnit.NANOSECONDS.toSeconds(producedAt - start),
           TimeUnit.NANOSECONDS.toSeconds(processedAt - start),
           Cli.count(log, StreamNames.ALERTS));
-      assertThat(events).isGreaterThan(300_000);
+      // a backlog far beyond what 96 MB could hold as objects (the realistic simulator of model
+      // version 2 writes about 275,000 events for this term)
+      assertThat(events).isGreaterThan(250_000);
     }
     assertThat(Files.readString(processLog)).doesNotContain("OutOfMemoryError");
   }

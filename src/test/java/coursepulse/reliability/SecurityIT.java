@@ -75,7 +75,7 @@ class SecurityIT {
       // Failures: wrong password, unreachable broker, world-readable URI file; and help texts
       // with the secret URI in the environment.
       exit(out, List.of("produce", "--verbose", "--uri", withUser(vhost.uri(), user, wrong)), Map.of());
-      exit(out, List.of("process", "--verbose", "--metrics-port", "0", "--uri",
+      exit(out, List.of("process", "--verbose", "--metrics-port", "0", "--retry-for", "0s", "--uri",
           "rabbitmq-stream://" + user + ":" + secret + "@127.0.0.1:1/x"), Map.of());
       Path uriFile = tmp.resolve("uri.txt");
       Files.writeString(uriFile, uri);

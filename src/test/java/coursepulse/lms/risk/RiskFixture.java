@@ -44,8 +44,14 @@ final class RiskFixture implements AutoCloseable {
   private final List<byte[]> alertBytes = new ArrayList<>();
   private int seq;
 
+  /** The four original rules switched on (they are off by default since default-4). */
   RiskFixture() {
-    this(RulesConfig.DEFAULTS);
+    this(
+        RulesConfig.DEFAULTS
+            .withEnabled(Rule.LOGIN_INACTIVE, true)
+            .withEnabled(Rule.NO_SUBMISSIONS, true)
+            .withEnabled(Rule.ACTIVITY_DROP, true)
+            .withEnabled(Rule.LOW_GRADES, true));
   }
 
   RiskFixture(RulesConfig rules) {

@@ -95,7 +95,7 @@ class RiskModelTest {
   }
 
   @Test
-  void shouldShipAPlaceholderBuiltInModelInCanonicalForm() throws Exception {
+  void shouldShipTheModelTrainedOnOuladFebruaryInCanonicalForm() throws Exception {
     RiskModel builtIn = RiskModel.builtIn();
     assertThat(builtIn.featureNames())
         .containsExactly(
@@ -105,11 +105,10 @@ class RiskModelTest {
             "clicks14Pct",
             "submittedPct",
             "missedShare",
-            "earnedShare",
             "scoreVsClass",
             "logCourseWeek");
-    assertThat(builtIn.version()).startsWith("placeholder@");
-    assertThat(builtIn.file().description()).contains("PLACEHOLDER");
+    // trained with 'coursepulse train' on the February (2013B) presentations only (docs/model.md)
+    assertThat(builtIn.version()).startsWith("oulad-2013B@");
     try (InputStream in =
         getClass().getClassLoader().getResourceAsStream(RiskModel.BUILT_IN_RESOURCE)) {
       byte[] bytes = in.readAllBytes();
