@@ -225,8 +225,9 @@ class ReplayIT {
   @Test
   void shouldCountInTheBacktestWhatTwoIndependentReplaysGive() throws Exception {
     Path strict = dir.resolve("strict.yaml");
-    Files.writeString(strict, "version: \"strict-1\"\nmissedDeadlines:\n  consecutive: 3\n"
-        + "noSubmissions:\n  days: 21\nactivityDrop:\n  ratio: 0.3\n");
+    // stricter versions of the two rules on by default
+    Files.writeString(strict, "version: \"strict-1\"\nmissedDeadlines:\n  consecutive: 2\n"
+        + "riskScore:\n  openThreshold: 0.9\n  closeThreshold: 0.75\n");
     Run backtest = cli(with("replay", "--rules", strict.toString(), "--compare-with", "defaults",
         "--ground-truth", groundTruth.toString(), "--progress", "none"));
     assertThat(backtest.exit()).as(backtest.err()).isZero();
