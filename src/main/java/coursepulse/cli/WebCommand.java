@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
     })
 final class WebCommand implements Callable<Integer> {
 
-  static final int DEFAULT_METRICS_PORT = 9468;
+  static final int DEFAULT_METRICS_PORT = 9470;
 
   @Spec CommandSpec spec;
 
