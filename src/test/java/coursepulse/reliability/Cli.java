@@ -92,9 +92,33 @@ final class Cli {
         new ArrayList<>(
             List.of(
                 "process", "--uri", uri, "--state-dir", stateDir.toString(),
-                "--checkpoint-interval", "1s", "--quiet", "--metrics-port", "0"));
+                "--checkpoint-interval", "1s", "--quiet", "--metrics-port", "0",
+                "--rules", perStudentRules().toString()));
     args.addAll(List.of(extra));
     return args;
+  }
+
+  /**
+   * The rules these tests run: the four original per-student rules, the risk score off. The
+   * faults tested here (kills, scale-out, backlogs) are about the engine's guarantees; the risk
+   * score ranks a student within the course's cohort, and with partitioned inputs a task sees only
+   * its partition's share of a class, so a scale-out run cannot equal a single instance on it.
+   */
+  static synchronized Path perStudentRules() {
+    try {
+      Path file = Path.of(System.getProperty("java.io.tmpdir"), "coursepulse-reliability-rules.yaml");
+      Files.writeString(file, """
+          version: "reliability-1"
+          loginInactive: { enabled: true }
+          noSubmissions: { enabled: true }
+          missedDeadlines: { enabled: true }
+          activityDrop: { enabled: true }
+          riskScore: { enabled: false }
+          """);
+      return file;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static String classPath() {
