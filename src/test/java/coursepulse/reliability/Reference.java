@@ -1,11 +1,15 @@
 package coursepulse.reliability;
 
+import coursepulse.engine.log.LogWriter;
+import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.lms.event.StreamNames;
 import coursepulse.testing.RabbitMqExtension;
 import coursepulse.testing.RabbitVhost;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +51,53 @@ record Reference(Map<String, List<String>> inputs, List<String> alerts) {
             "reference run: %s events, %d alerts%n",
             inputs.values().stream().mapToInt(List::size).sum(), alerts.size());
         return new Reference(inputs, alerts);
+      }
+    } finally {
+      RabbitMqExtension.deleteVhost(vhost);
+    }
+  }
+
+  /**
+   * An alert without the score and factors it carries: those rank the student within the cohort
+   * the task sees (with partitioned inputs the partition's share of the class; with hostile input
+   * also the valid new students it enrolled), while the decision itself must not change.
+   */
+  static String decision(String alert) {
+    return alert.replaceFirst(",\"score\":[0-9.]+", "").replaceFirst(",\"factors\":\\[[^\\]]*\\]", "");
+  }
+
+  /** {@link #alerts()} as {@link #decision decisions}. */
+  List<String> decisions() {
+    return alerts.stream().map(Reference::decision).toList();
+  }
+
+  /**
+   * Writes {@code inputs} to the input streams of a new virtual host of the RabbitMQ 3.10 node and
+   * processes them there with one uninterrupted {@code process}.
+   *
+   * @return the alerts written
+   */
+  static List<String> process(Map<String, List<String>> inputs, String name) throws Exception {
+    RabbitVhost vhost = RabbitMqExtension.createVhost(name);
+    Path dir = Files.createTempDirectory("cp-" + name);
+    try {
+      try (StreamLog log = vhost.openLog()) {
+        for (Map.Entry<String, List<String>> e : inputs.entrySet()) {
+          log.createStream(e.getKey(), Retention.unlimited());
+          try (LogWriter w = log.writer(e.getKey(), "reference")) {
+            long id = 0;
+            for (String m : e.getValue()) {
+              w.append(id++, m.getBytes(StandardCharsets.UTF_8));
+            }
+            w.flush(Duration.ofMinutes(2));
+          }
+        }
+      }
+      Cli.run(
+          dir.resolve("process.log"), List.of(),
+          Cli.process(vhost.uri(), dir.resolve("state"), "--stop-when-idle", "2"));
+      try (StreamLog log = vhost.openLog()) {
+        return Cli.readAll(log, StreamNames.ALERTS);
       }
     } finally {
       RabbitMqExtension.deleteVhost(vhost);
