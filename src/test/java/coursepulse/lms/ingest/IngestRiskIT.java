@@ -13,6 +13,7 @@ import coursepulse.lms.risk.Alert;
 import coursepulse.lms.risk.AlertCodec;
 import coursepulse.lms.risk.RiskTopology;
 import coursepulse.lms.risk.Rule;
+import coursepulse.lms.risk.RulesConfig;
 import coursepulse.testing.RabbitMqExtension;
 import coursepulse.testing.RabbitVhost;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -89,7 +90,12 @@ class IngestRiskIT {
       try (StreamEngine engine =
           StreamEngine.builder()
               .applicationId(app)
-              .topology(RiskTopology.build(RiskTopology.Options.forApplication(app)))
+              // the per-student login rule (off by default since default-4): what an LMS sends
+              // through ingest reaches the rules with its event times
+              .topology(
+                  RiskTopology.build(
+                      RiskTopology.Options.forApplication(app)
+                          .withRules(RulesConfig.DEFAULTS.withOnly(Rule.LOGIN_INACTIVE))))
               .log(log)
               .stateDir(state)
               .build()) {
