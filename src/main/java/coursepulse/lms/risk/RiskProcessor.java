@@ -86,7 +86,6 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   private KeyValueStore<String, byte[]> timers;
   private KeyValueStore<String, Long> meta;
   private KeyValueStore<String, byte[]> eventIds;
-  private boolean countersLoaded;
 
   /**
    * @param alertListener called with every alert as it is emitted
@@ -146,13 +145,13 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
             context.getStateStore(CourseSignals.COHORTS), context.getStateStore(CourseSignals.GRADES),
             book, this::emitScore);
     context.schedule(punctuationInterval, PunctuationType.STREAM_TIME, this::fireDueTimers);
+    loadCounters();
   }
 
   // ---------------------------------------------------------------- events
 
   @Override
   public void process(StreamRecord<String, LmsEvent> record) {
-    loadCounters();
     LmsEvent event = record.value();
     if (event == null) {
       return;
@@ -442,7 +441,6 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   // ---------------------------------------------------------------- timers
 
   private void fireDueTimers(long now) {
-    loadCounters();
     // Firing may schedule timers that are already due (a long jump in stream time): drain them
     // too, in rounds, so the outcome does not depend on how time advanced.
     for (int round = 0; round < 1_000; round++) {
@@ -992,12 +990,11 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
   }
 
-  /** Gauges restart from the checkpointed counts, not from zero. */
+  /**
+   * Gauges restart from the checkpointed counts, not from zero (issue 20). The engine restores the
+   * stores before it calls {@code init}, so the counts are there already.
+   */
   private void loadCounters() {
-    if (countersLoaded) {
-      return;
-    }
-    countersLoaded = true;
     for (Rule rule : Rule.values()) {
       share.setOpen(rule, count(AlertBook.openKey(rule)));
     }
