@@ -78,6 +78,8 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   private ProcessorContext<String, RiskOutput> context;
   private Roster roster;
   private AlertBook book;
+  private RosterAlerts rosterAlerts;
+  private RosterContext rosterCtx;
   private CourseSignals signals;
   private KeyValueStore<String, StudentState> students;
   private KeyValueStore<String, EnrollmentState> enrollments;
@@ -139,6 +141,8 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
         context.getStateStore(CourseSignals.STUDENT_COURSES);
     this.roster = new Roster(enrollments, members, courses);
     this.book = new AlertBook(rules, metrics, share, meta, students, studentCourses, this::emitAlert);
+    this.rosterAlerts = new RosterAlerts(book);
+    this.rosterCtx = new RosterContext(rules, rosterAlerts);
     this.signals =
         new CourseSignals(
             rules, model, metrics, roster, studentCourses,
@@ -305,8 +309,8 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       ev.put("inactiveDays", days(t - inactiveSince(before, st.loginOpenedAt)));
       resolve(Rule.LOGIN_INACTIVE, student, null, st, null, t, ev);
     }
-    if (!rules.activityDrop().perCourse() && st.dropOpenedAt != StudentState.NONE) {
-      maybeResolveDrop(student, null, st, null, st.weeklyLogins, t);
+    for (RiskRule r : RiskRule.ALL) {
+      r.onLogin(rosterCtx, student, st, t);
     }
     checkLogin(student, st, t);
     students.put(student, st);
@@ -363,8 +367,8 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       ev.put("assignmentId", e.assignmentId());
       resolve(Rule.MISSED_DEADLINES, student, course, st, en, t, ev);
     }
-    if (rules.activityDrop().perCourse() && en.dropOpenedAt != EnrollmentState.NONE) {
-      maybeResolveDrop(student, course, st, en, en.activity, t);
+    for (RiskRule r : RiskRule.ALL) {
+      r.onCourseWork(rosterCtx, student, course, st, en, t);
     }
     long newDue = noSubDue(en);
     if (newDue != oldNoSubDue) {
@@ -386,9 +390,12 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       return;
     }
     recordActivity(en, t);
-    if (rules.activityDrop().perCourse() && en.dropOpenedAt != EnrollmentState.NONE) {
-      StudentState st = students.get(e.studentId());
-      maybeResolveDrop(e.studentId(), e.courseId(), st, en, en.activity, t);
+    StudentState st = students.get(e.studentId());
+    boolean changed = false;
+    for (RiskRule r : RiskRule.ALL) {
+      changed |= r.onCourseWork(rosterCtx, e.studentId(), e.courseId(), st, en, t);
+    }
+    if (changed) {
       students.put(e.studentId(), st);
     }
     enrollments.put(key, en);
@@ -682,13 +689,12 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
   }
 
-  /** End of a week for a course: ACTIVITY_DROP of each enrolment, then the next week's timer. */
+  /** End of a week for a course: the rules on each active enrolment, then the next week's timer. */
   private void onWeekEnd(TimerKeys.Timer timer, long now) {
     String course = timer.a();
     int week = Weeks.weekIndex(timer.due()) - 1;
     long next = Weeks.weekEnd(week + 1);
     boolean more = false;
-    boolean evaluate = rules.enabled(Rule.ACTIVITY_DROP) && rules.activityDrop().perCourse();
     for (String student : roster.members(course)) {
       String key = TimerKeys.pair(student, course);
       EnrollmentState en = enrollments.get(key);
@@ -696,12 +702,14 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
         continue;
       }
       more |= next <= en.courseEnd;
-      if (evaluate) {
-        StudentState st = students.get(student);
-        if (evaluateDrop(student, course, st, en, en.activity, week, en.activeFrom, en.courseEnd)) {
-          enrollments.put(key, en);
-          students.put(student, st);
-        }
+      StudentState st = students.get(student);
+      boolean changed = false;
+      for (RiskRule r : RiskRule.ALL) {
+        changed |= r.onCourseWeekEnd(rosterCtx, student, course, st, en, week);
+      }
+      if (changed) {
+        enrollments.put(key, en);
+        students.put(student, st);
       }
     }
     if (more) {
@@ -723,92 +731,14 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
         end = Math.max(end, kv.value().courseEnd);
       }
     }
-    if (rules.enabled(Rule.ACTIVITY_DROP) && !rules.activityDrop().perCourse()) {
-      evaluateDrop(timer.a(), null, st, null, st.weeklyLogins, week, from, end);
+    for (RiskRule r : RiskRule.ALL) {
+      r.onStudentWeekEnd(rosterCtx, timer.a(), st, week, from, end);
     }
     long next = Weeks.weekEnd(week + 1);
     if (next <= end) {
       schedule(next, TimerKeys.WEEK_LOGINS, timer.a(), null);
     }
     students.put(timer.a(), st);
-  }
-
-  /**
-   * ACTIVITY_DROP for a completed {@code week}: its count against the mean of the complete weeks
-   * before it. Weeks before the enrolment's first full week never count as baseline, so a new
-   * student is never compared with weeks they were not there.
-   */
-  private boolean evaluateDrop(
-      String student,
-      String course,
-      StudentState st,
-      EnrollmentState en,
-      WeeklyCounts counts,
-      int week,
-      long activeFrom,
-      long end) {
-    long openedAt = en != null ? en.dropOpenedAt : st.dropOpenedAt;
-    if (openedAt != StudentState.NONE) {
-      return false;
-    }
-    RulesConfig.ActivityDrop cfg = rules.activityDrop();
-    int b = cfg.baselineWeeks();
-    if (week - b < Weeks.firstFullWeek(activeFrom) || Weeks.weekEnd(week) > end) {
-      return false;
-    }
-    long sum = 0;
-    for (int w = week - b; w < week; w++) {
-      int c = counts.count(w);
-      if (c < 0) {
-        return false; // the ring moved on: cannot happen with hourly punctuation
-      }
-      sum += c;
-    }
-    int current = counts.count(week);
-    if (current < 0) {
-      return false;
-    }
-    double baseline = (double) sum / b;
-    if (baseline < cfg.minBaseline() || current >= cfg.ratio() * baseline) {
-      return false;
-    }
-    long at = Weeks.weekEnd(week);
-    long resolvedAt = en != null ? en.dropResolvedAt : st.dropResolvedAt;
-    if (resolvedAt != StudentState.NONE && at < resolvedAt + cooldownMs) {
-      return false;
-    }
-    if (en != null && !en.activeAt(at - 1)) {
-      return false;
-    }
-    int baselineX100 = (int) Math.round(baseline * 100);
-    if (en != null) {
-      en.dropBaselineX100 = baselineX100;
-    } else {
-      st.dropBaselineX100 = baselineX100;
-    }
-    Map<String, Object> ev = new LinkedHashMap<>();
-    ev.put("basis", cfg.basis().name().toLowerCase(Locale.ROOT));
-    ev.put("weekStart", iso(Weeks.weekStart(week)));
-    ev.put("weekCount", (long) current);
-    ev.put("baselineMean", Alert.ratio(baseline));
-    ev.put("ratio", Alert.ratio(current / baseline));
-    ev.put("thresholdRatio", Alert.ratio(cfg.ratio()));
-    open(Rule.ACTIVITY_DROP, student, course, st, en, at, ev);
-    return true;
-  }
-
-  /** Resolves an open ACTIVITY_DROP once the running week is back above the ratio of its baseline. */
-  private void maybeResolveDrop(
-      String student, String course, StudentState st, EnrollmentState en, WeeklyCounts counts, long t) {
-    int baselineX100 = en != null ? en.dropBaselineX100 : st.dropBaselineX100;
-    int current = counts.count(Weeks.weekIndex(t));
-    if (current * 100L >= rules.activityDrop().ratio() * baselineX100) {
-      Map<String, Object> ev = new LinkedHashMap<>();
-      ev.put("reason", "activity_recovered");
-      ev.put("weekCount", (long) current);
-      ev.put("baselineMean", Alert.ratio(baselineX100 / 100.0));
-      resolve(Rule.ACTIVITY_DROP, student, course, st, en, t, ev);
-    }
   }
 
   /** A course ended: close the alerts and remove the state of its enrolments that end now. */
@@ -852,41 +782,15 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   // ---------------------------------------------------------------- alerts
 
   private void open(
-      Rule rule,
-      String student,
-      String course,
-      StudentState st,
-      EnrollmentState en,
-      long at,
+      Rule rule, String student, String course, StudentState st, EnrollmentState en, long at,
       Map<String, Object> evidence) {
-    st.openAlerts++;
-    Severity severity = Severity.forOpenRules(st.openAlerts);
-    if (en != null) {
-      en.markOpened(rule, at, severity);
-    } else {
-      st.markOpened(rule, at, severity);
-    }
-    book.opened(rule, student, course, severity, at, evidence, null, List.of());
+    rosterAlerts.open(rule, student, course, st, en, at, evidence);
   }
 
   private void resolve(
-      Rule rule,
-      String student,
-      String course,
-      StudentState st,
-      EnrollmentState en,
-      long at,
+      Rule rule, String student, String course, StudentState st, EnrollmentState en, long at,
       Map<String, Object> evidence) {
-    long openedAt = en != null ? en.opened(rule) : st.opened(rule);
-    byte severity = en != null ? en.severity(rule) : st.severity(rule);
-    long resolvedAt = Math.max(at, openedAt);
-    if (en != null) {
-      en.markResolved(rule, resolvedAt);
-    } else {
-      st.markResolved(rule, resolvedAt);
-    }
-    st.openAlerts = Math.max(0, st.openAlerts - 1);
-    book.resolved(rule, student, course, Severity.values()[severity], openedAt, resolvedAt, evidence);
+    rosterAlerts.resolve(rule, student, course, st, en, at, evidence);
   }
 
   private void resolveCourseAlerts(
