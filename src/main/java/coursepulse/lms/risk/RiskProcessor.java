@@ -241,7 +241,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       en.droppedAt = EnrollmentState.NONE;
       en.activeFrom = activeFrom;
       en.courseEnd = courseEnd;
-      en.consecutiveMissed = 0;
+      en.consecutiveMissed = 0; // MissedDeadlinesRule counts afresh in a renewed enrolment
       activated = true;
     } else {
       // A repeated enrolment only moves the course end.
@@ -354,18 +354,14 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
         en.submittedByGrace |= 1L << index;
       }
     }
-    en.consecutiveMissed = 0;
     if (en.noSubOpenedAt != EnrollmentState.NONE) {
       Map<String, Object> ev = new LinkedHashMap<>();
       ev.put("reason", "submission");
       ev.put("assignmentId", e.assignmentId());
       resolve(Rule.NO_SUBMISSIONS, student, course, st, en, t, ev);
     }
-    if (en.missedOpenedAt != EnrollmentState.NONE) {
-      Map<String, Object> ev = new LinkedHashMap<>();
-      ev.put("reason", "submission");
-      ev.put("assignmentId", e.assignmentId());
-      resolve(Rule.MISSED_DEADLINES, student, course, st, en, t, ev);
+    for (RiskRule r : RiskRule.ALL) {
+      r.onSubmission(rosterCtx, student, course, st, en, e.assignmentId(), t);
     }
     for (RiskRule r : RiskRule.ALL) {
       r.onCourseWork(rosterCtx, student, course, st, en, t);
@@ -659,6 +655,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
     long due = ca.due(index);
     long deadline = due + graceMs;
+    RiskRule.Deadline d = new RiskRule.Deadline(index, ca.id(index), due, now);
     for (String student : roster.members(course)) {
       String key = TimerKeys.pair(student, course);
       EnrollmentState en = enrollments.get(key);
@@ -666,22 +663,8 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
         continue;
       }
       StudentState st = students.get(student);
-      AssignmentStatus status = en.status(index, due, graceMs, now);
-      if (status == AssignmentStatus.MISSED) {
-        en.consecutiveMissed++;
-        int k = rules.missedDeadlines().consecutive();
-        boolean cooled = en.missedResolvedAt == EnrollmentState.NONE
-            || deadline >= en.missedResolvedAt + cooldownMs;
-        if (rules.enabled(Rule.MISSED_DEADLINES) && en.consecutiveMissed >= k
-            && en.missedOpenedAt == EnrollmentState.NONE && cooled) {
-          Map<String, Object> ev = new LinkedHashMap<>();
-          ev.put("consecutiveMissed", (long) en.consecutiveMissed);
-          ev.put("threshold", (long) k);
-          ev.put("assignmentId", ca.id(index));
-          ev.put("dueAt", iso(due));
-          ev.put("graceHours", Alert.ratio(rules.missedDeadlines().graceHours()));
-          open(Rule.MISSED_DEADLINES, student, course, st, en, deadline, ev);
-        }
+      for (RiskRule r : RiskRule.ALL) {
+        r.onDeadline(rosterCtx, student, course, st, en, d);
       }
       checkNoSubmissions(student, course, st, en, now);
       enrollments.put(key, en);

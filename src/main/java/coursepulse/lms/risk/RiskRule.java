@@ -15,7 +15,7 @@ interface RiskRule {
   List<RiskRule> ALL =
       List.of(
           new InactiveRule(), new MissedWorkRule(), new LowGradesRule(), new RiskScoreRule(),
-          new ActivityDropRule());
+          new MissedDeadlinesRule(), new ActivityDropRule());
 
   Rule rule();
 
@@ -34,6 +34,19 @@ interface RiskRule {
 
   /** A login of a student with an active enrolment. */
   default void onLogin(RosterContext ctx, String student, StudentState st, long t) {}
+
+  /** A submission of {@code assignmentId} in an active enrolment, before {@link #onCourseWork}. */
+  default void onSubmission(
+      RosterContext ctx, String student, String course, StudentState st, EnrollmentState en,
+      String assignmentId, long t) {}
+
+  /** The deadline (due + grace) of assignment {@code d} passed, for an enrolment active then. */
+  default void onDeadline(
+      RosterContext ctx, String student, String course, StudentState st, EnrollmentState en,
+      Deadline d) {}
+
+  /** Assignment {@code index} of a course, due at {@code due}, judged at stream time {@code now}. */
+  record Deadline(int index, String assignmentId, long due, long now) {}
 
   /**
    * Work in an active enrolment (submission or page view) at {@code t}.
