@@ -78,6 +78,8 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   private ProcessorContext<String, RiskOutput> context;
   private Roster roster;
   private AlertBook book;
+  private RosterAlerts rosterAlerts;
+  private RosterContext rosterCtx;
   private CourseSignals signals;
   private KeyValueStore<String, StudentState> students;
   private KeyValueStore<String, EnrollmentState> enrollments;
@@ -86,7 +88,6 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   private KeyValueStore<String, byte[]> timers;
   private KeyValueStore<String, Long> meta;
   private KeyValueStore<String, byte[]> eventIds;
-  private boolean countersLoaded;
 
   /**
    * @param alertListener called with every alert as it is emitted
@@ -140,19 +141,21 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
         context.getStateStore(CourseSignals.STUDENT_COURSES);
     this.roster = new Roster(enrollments, members, courses);
     this.book = new AlertBook(rules, metrics, share, meta, students, studentCourses, this::emitAlert);
+    this.rosterAlerts = new RosterAlerts(book);
+    this.rosterCtx = new RosterContext(rules, rosterAlerts);
     this.signals =
         new CourseSignals(
             rules, model, metrics, roster, studentCourses,
             context.getStateStore(CourseSignals.COHORTS), context.getStateStore(CourseSignals.GRADES),
             book, this::emitScore);
     context.schedule(punctuationInterval, PunctuationType.STREAM_TIME, this::fireDueTimers);
+    loadCounters();
   }
 
   // ---------------------------------------------------------------- events
 
   @Override
   public void process(StreamRecord<String, LmsEvent> record) {
-    loadCounters();
     LmsEvent event = record.value();
     if (event == null) {
       return;
@@ -238,7 +241,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       en.droppedAt = EnrollmentState.NONE;
       en.activeFrom = activeFrom;
       en.courseEnd = courseEnd;
-      en.consecutiveMissed = 0;
+      en.consecutiveMissed = 0; // MissedDeadlinesRule counts afresh in a renewed enrolment
       activated = true;
     } else {
       // A repeated enrolment only moves the course end.
@@ -306,8 +309,8 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       ev.put("inactiveDays", days(t - inactiveSince(before, st.loginOpenedAt)));
       resolve(Rule.LOGIN_INACTIVE, student, null, st, null, t, ev);
     }
-    if (!rules.activityDrop().perCourse() && st.dropOpenedAt != StudentState.NONE) {
-      maybeResolveDrop(student, null, st, null, st.weeklyLogins, t);
+    for (RiskRule r : RiskRule.ALL) {
+      r.onLogin(rosterCtx, student, st, t);
     }
     checkLogin(student, st, t);
     students.put(student, st);
@@ -351,21 +354,17 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
         en.submittedByGrace |= 1L << index;
       }
     }
-    en.consecutiveMissed = 0;
     if (en.noSubOpenedAt != EnrollmentState.NONE) {
       Map<String, Object> ev = new LinkedHashMap<>();
       ev.put("reason", "submission");
       ev.put("assignmentId", e.assignmentId());
       resolve(Rule.NO_SUBMISSIONS, student, course, st, en, t, ev);
     }
-    if (en.missedOpenedAt != EnrollmentState.NONE) {
-      Map<String, Object> ev = new LinkedHashMap<>();
-      ev.put("reason", "submission");
-      ev.put("assignmentId", e.assignmentId());
-      resolve(Rule.MISSED_DEADLINES, student, course, st, en, t, ev);
+    for (RiskRule r : RiskRule.ALL) {
+      r.onSubmission(rosterCtx, student, course, st, en, e.assignmentId(), t);
     }
-    if (rules.activityDrop().perCourse() && en.dropOpenedAt != EnrollmentState.NONE) {
-      maybeResolveDrop(student, course, st, en, en.activity, t);
+    for (RiskRule r : RiskRule.ALL) {
+      r.onCourseWork(rosterCtx, student, course, st, en, t);
     }
     long newDue = noSubDue(en);
     if (newDue != oldNoSubDue) {
@@ -387,9 +386,12 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       return;
     }
     recordActivity(en, t);
-    if (rules.activityDrop().perCourse() && en.dropOpenedAt != EnrollmentState.NONE) {
-      StudentState st = students.get(e.studentId());
-      maybeResolveDrop(e.studentId(), e.courseId(), st, en, en.activity, t);
+    StudentState st = students.get(e.studentId());
+    boolean changed = false;
+    for (RiskRule r : RiskRule.ALL) {
+      changed |= r.onCourseWork(rosterCtx, e.studentId(), e.courseId(), st, en, t);
+    }
+    if (changed) {
       students.put(e.studentId(), st);
     }
     enrollments.put(key, en);
@@ -442,7 +444,6 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   // ---------------------------------------------------------------- timers
 
   private void fireDueTimers(long now) {
-    loadCounters();
     // Firing may schedule timers that are already due (a long jump in stream time): drain them
     // too, in rounds, so the outcome does not depend on how time advanced.
     for (int round = 0; round < 1_000; round++) {
@@ -654,6 +655,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
     long due = ca.due(index);
     long deadline = due + graceMs;
+    RiskRule.Deadline d = new RiskRule.Deadline(index, ca.id(index), due, now);
     for (String student : roster.members(course)) {
       String key = TimerKeys.pair(student, course);
       EnrollmentState en = enrollments.get(key);
@@ -661,22 +663,8 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
         continue;
       }
       StudentState st = students.get(student);
-      AssignmentStatus status = en.status(index, due, graceMs, now);
-      if (status == AssignmentStatus.MISSED) {
-        en.consecutiveMissed++;
-        int k = rules.missedDeadlines().consecutive();
-        boolean cooled = en.missedResolvedAt == EnrollmentState.NONE
-            || deadline >= en.missedResolvedAt + cooldownMs;
-        if (rules.enabled(Rule.MISSED_DEADLINES) && en.consecutiveMissed >= k
-            && en.missedOpenedAt == EnrollmentState.NONE && cooled) {
-          Map<String, Object> ev = new LinkedHashMap<>();
-          ev.put("consecutiveMissed", (long) en.consecutiveMissed);
-          ev.put("threshold", (long) k);
-          ev.put("assignmentId", ca.id(index));
-          ev.put("dueAt", iso(due));
-          ev.put("graceHours", Alert.ratio(rules.missedDeadlines().graceHours()));
-          open(Rule.MISSED_DEADLINES, student, course, st, en, deadline, ev);
-        }
+      for (RiskRule r : RiskRule.ALL) {
+        r.onDeadline(rosterCtx, student, course, st, en, d);
       }
       checkNoSubmissions(student, course, st, en, now);
       enrollments.put(key, en);
@@ -684,13 +672,12 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
   }
 
-  /** End of a week for a course: ACTIVITY_DROP of each enrolment, then the next week's timer. */
+  /** End of a week for a course: the rules on each active enrolment, then the next week's timer. */
   private void onWeekEnd(TimerKeys.Timer timer, long now) {
     String course = timer.a();
     int week = Weeks.weekIndex(timer.due()) - 1;
     long next = Weeks.weekEnd(week + 1);
     boolean more = false;
-    boolean evaluate = rules.enabled(Rule.ACTIVITY_DROP) && rules.activityDrop().perCourse();
     for (String student : roster.members(course)) {
       String key = TimerKeys.pair(student, course);
       EnrollmentState en = enrollments.get(key);
@@ -698,12 +685,14 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
         continue;
       }
       more |= next <= en.courseEnd;
-      if (evaluate) {
-        StudentState st = students.get(student);
-        if (evaluateDrop(student, course, st, en, en.activity, week, en.activeFrom, en.courseEnd)) {
-          enrollments.put(key, en);
-          students.put(student, st);
-        }
+      StudentState st = students.get(student);
+      boolean changed = false;
+      for (RiskRule r : RiskRule.ALL) {
+        changed |= r.onCourseWeekEnd(rosterCtx, student, course, st, en, week);
+      }
+      if (changed) {
+        enrollments.put(key, en);
+        students.put(student, st);
       }
     }
     if (more) {
@@ -725,92 +714,14 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
         end = Math.max(end, kv.value().courseEnd);
       }
     }
-    if (rules.enabled(Rule.ACTIVITY_DROP) && !rules.activityDrop().perCourse()) {
-      evaluateDrop(timer.a(), null, st, null, st.weeklyLogins, week, from, end);
+    for (RiskRule r : RiskRule.ALL) {
+      r.onStudentWeekEnd(rosterCtx, timer.a(), st, week, from, end);
     }
     long next = Weeks.weekEnd(week + 1);
     if (next <= end) {
       schedule(next, TimerKeys.WEEK_LOGINS, timer.a(), null);
     }
     students.put(timer.a(), st);
-  }
-
-  /**
-   * ACTIVITY_DROP for a completed {@code week}: its count against the mean of the complete weeks
-   * before it. Weeks before the enrolment's first full week never count as baseline, so a new
-   * student is never compared with weeks they were not there.
-   */
-  private boolean evaluateDrop(
-      String student,
-      String course,
-      StudentState st,
-      EnrollmentState en,
-      WeeklyCounts counts,
-      int week,
-      long activeFrom,
-      long end) {
-    long openedAt = en != null ? en.dropOpenedAt : st.dropOpenedAt;
-    if (openedAt != StudentState.NONE) {
-      return false;
-    }
-    RulesConfig.ActivityDrop cfg = rules.activityDrop();
-    int b = cfg.baselineWeeks();
-    if (week - b < Weeks.firstFullWeek(activeFrom) || Weeks.weekEnd(week) > end) {
-      return false;
-    }
-    long sum = 0;
-    for (int w = week - b; w < week; w++) {
-      int c = counts.count(w);
-      if (c < 0) {
-        return false; // the ring moved on: cannot happen with hourly punctuation
-      }
-      sum += c;
-    }
-    int current = counts.count(week);
-    if (current < 0) {
-      return false;
-    }
-    double baseline = (double) sum / b;
-    if (baseline < cfg.minBaseline() || current >= cfg.ratio() * baseline) {
-      return false;
-    }
-    long at = Weeks.weekEnd(week);
-    long resolvedAt = en != null ? en.dropResolvedAt : st.dropResolvedAt;
-    if (resolvedAt != StudentState.NONE && at < resolvedAt + cooldownMs) {
-      return false;
-    }
-    if (en != null && !en.activeAt(at - 1)) {
-      return false;
-    }
-    int baselineX100 = (int) Math.round(baseline * 100);
-    if (en != null) {
-      en.dropBaselineX100 = baselineX100;
-    } else {
-      st.dropBaselineX100 = baselineX100;
-    }
-    Map<String, Object> ev = new LinkedHashMap<>();
-    ev.put("basis", cfg.basis().name().toLowerCase(Locale.ROOT));
-    ev.put("weekStart", iso(Weeks.weekStart(week)));
-    ev.put("weekCount", (long) current);
-    ev.put("baselineMean", Alert.ratio(baseline));
-    ev.put("ratio", Alert.ratio(current / baseline));
-    ev.put("thresholdRatio", Alert.ratio(cfg.ratio()));
-    open(Rule.ACTIVITY_DROP, student, course, st, en, at, ev);
-    return true;
-  }
-
-  /** Resolves an open ACTIVITY_DROP once the running week is back above the ratio of its baseline. */
-  private void maybeResolveDrop(
-      String student, String course, StudentState st, EnrollmentState en, WeeklyCounts counts, long t) {
-    int baselineX100 = en != null ? en.dropBaselineX100 : st.dropBaselineX100;
-    int current = counts.count(Weeks.weekIndex(t));
-    if (current * 100L >= rules.activityDrop().ratio() * baselineX100) {
-      Map<String, Object> ev = new LinkedHashMap<>();
-      ev.put("reason", "activity_recovered");
-      ev.put("weekCount", (long) current);
-      ev.put("baselineMean", Alert.ratio(baselineX100 / 100.0));
-      resolve(Rule.ACTIVITY_DROP, student, course, st, en, t, ev);
-    }
   }
 
   /** A course ended: close the alerts and remove the state of its enrolments that end now. */
@@ -854,41 +765,15 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   // ---------------------------------------------------------------- alerts
 
   private void open(
-      Rule rule,
-      String student,
-      String course,
-      StudentState st,
-      EnrollmentState en,
-      long at,
+      Rule rule, String student, String course, StudentState st, EnrollmentState en, long at,
       Map<String, Object> evidence) {
-    st.openAlerts++;
-    Severity severity = Severity.forOpenRules(st.openAlerts);
-    if (en != null) {
-      en.markOpened(rule, at, severity);
-    } else {
-      st.markOpened(rule, at, severity);
-    }
-    book.opened(rule, student, course, severity, at, evidence, null, List.of());
+    rosterAlerts.open(rule, student, course, st, en, at, evidence);
   }
 
   private void resolve(
-      Rule rule,
-      String student,
-      String course,
-      StudentState st,
-      EnrollmentState en,
-      long at,
+      Rule rule, String student, String course, StudentState st, EnrollmentState en, long at,
       Map<String, Object> evidence) {
-    long openedAt = en != null ? en.opened(rule) : st.opened(rule);
-    byte severity = en != null ? en.severity(rule) : st.severity(rule);
-    long resolvedAt = Math.max(at, openedAt);
-    if (en != null) {
-      en.markResolved(rule, resolvedAt);
-    } else {
-      st.markResolved(rule, resolvedAt);
-    }
-    st.openAlerts = Math.max(0, st.openAlerts - 1);
-    book.resolved(rule, student, course, Severity.values()[severity], openedAt, resolvedAt, evidence);
+    rosterAlerts.resolve(rule, student, course, st, en, at, evidence);
   }
 
   private void resolveCourseAlerts(
@@ -992,12 +877,11 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
   }
 
-  /** Gauges restart from the checkpointed counts, not from zero. */
+  /**
+   * Gauges restart from the checkpointed counts, not from zero (issue 20). The engine restores the
+   * stores before it calls {@code init}, so the counts are there already.
+   */
   private void loadCounters() {
-    if (countersLoaded) {
-      return;
-    }
-    countersLoaded = true;
     for (Rule rule : Rule.values()) {
       share.setOpen(rule, count(AlertBook.openKey(rule)));
     }

@@ -1,0 +1,134 @@
+package coursepulse.lms.risk;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@link Rule#ACTIVITY_DROP}: a completed week's count far below the mean of the complete weeks
+ * before it. Counted per enrolment (active days in the course) when {@code activityDrop.perCourse},
+ * else per student (logins). Resolves once the running week is back above the ratio of the
+ * baseline. Its state is the {@code drop*} fields of {@link EnrollmentState} or {@link
+ * StudentState}.
+ */
+final class ActivityDropRule implements RiskRule {
+  @Override
+  public Rule rule() {
+    return Rule.ACTIVITY_DROP;
+  }
+
+  @Override
+  public void onLogin(RosterContext ctx, String student, StudentState st, long t) {
+    if (!ctx.rules().activityDrop().perCourse() && st.dropOpenedAt != StudentState.NONE) {
+      maybeResolve(ctx, student, null, st, null, st.weeklyLogins, t);
+    }
+  }
+
+  @Override
+  public boolean onCourseWork(
+      RosterContext ctx, String student, String course, StudentState st, EnrollmentState en,
+      long t) {
+    if (ctx.rules().activityDrop().perCourse() && en.dropOpenedAt != EnrollmentState.NONE) {
+      maybeResolve(ctx, student, course, st, en, en.activity, t);
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public boolean onCourseWeekEnd(
+      RosterContext ctx, String student, String course, StudentState st, EnrollmentState en,
+      int week) {
+    return ctx.rules().enabled(Rule.ACTIVITY_DROP) && ctx.rules().activityDrop().perCourse()
+        && evaluate(ctx, student, course, st, en, en.activity, week, en.activeFrom, en.courseEnd);
+  }
+
+  @Override
+  public void onStudentWeekEnd(
+      RosterContext ctx, String student, StudentState st, int week, long activeFrom, long end) {
+    if (ctx.rules().enabled(Rule.ACTIVITY_DROP) && !ctx.rules().activityDrop().perCourse()) {
+      evaluate(ctx, student, null, st, null, st.weeklyLogins, week, activeFrom, end);
+    }
+  }
+
+  /**
+   * For a completed {@code week}: its count against the mean of the complete weeks before it.
+   * Weeks before the enrolment's first full week never count as baseline, so a new student is
+   * never compared with weeks they were not there.
+   */
+  private static boolean evaluate(
+      RosterContext ctx,
+      String student,
+      String course,
+      StudentState st,
+      EnrollmentState en,
+      WeeklyCounts counts,
+      int week,
+      long activeFrom,
+      long end) {
+    long openedAt = en != null ? en.dropOpenedAt : st.dropOpenedAt;
+    if (openedAt != StudentState.NONE) {
+      return false;
+    }
+    RulesConfig.ActivityDrop cfg = ctx.rules().activityDrop();
+    int b = cfg.baselineWeeks();
+    if (week - b < Weeks.firstFullWeek(activeFrom) || Weeks.weekEnd(week) > end) {
+      return false;
+    }
+    long sum = 0;
+    for (int w = week - b; w < week; w++) {
+      int c = counts.count(w);
+      if (c < 0) {
+        return false; // the ring moved on: cannot happen with hourly punctuation
+      }
+      sum += c;
+    }
+    int current = counts.count(week);
+    if (current < 0) {
+      return false;
+    }
+    double baseline = (double) sum / b;
+    if (baseline < cfg.minBaseline() || current >= cfg.ratio() * baseline) {
+      return false;
+    }
+    long at = Weeks.weekEnd(week);
+    long resolvedAt = en != null ? en.dropResolvedAt : st.dropResolvedAt;
+    if (resolvedAt != StudentState.NONE && at < resolvedAt + ctx.rules().cooldownMs()) {
+      return false;
+    }
+    if (en != null && !en.activeAt(at - 1)) {
+      return false;
+    }
+    int baselineX100 = (int) Math.round(baseline * 100);
+    if (en != null) {
+      en.dropBaselineX100 = baselineX100;
+    } else {
+      st.dropBaselineX100 = baselineX100;
+    }
+    Map<String, Object> ev = new LinkedHashMap<>();
+    ev.put("basis", cfg.basis().name().toLowerCase(Locale.ROOT));
+    ev.put("weekStart", Instant.ofEpochMilli(Weeks.weekStart(week)).toString());
+    ev.put("weekCount", (long) current);
+    ev.put("baselineMean", Alert.ratio(baseline));
+    ev.put("ratio", Alert.ratio(current / baseline));
+    ev.put("thresholdRatio", Alert.ratio(cfg.ratio()));
+    ctx.alerts().open(Rule.ACTIVITY_DROP, student, course, st, en, at, ev);
+    return true;
+  }
+
+  /** Resolves an open alert once the running week is back above the ratio of its baseline. */
+  private static void maybeResolve(
+      RosterContext ctx, String student, String course, StudentState st, EnrollmentState en,
+      WeeklyCounts counts, long t) {
+    int baselineX100 = en != null ? en.dropBaselineX100 : st.dropBaselineX100;
+    int current = counts.count(Weeks.weekIndex(t));
+    if (current * 100L >= ctx.rules().activityDrop().ratio() * baselineX100) {
+      Map<String, Object> ev = new LinkedHashMap<>();
+      ev.put("reason", "activity_recovered");
+      ev.put("weekCount", (long) current);
+      ev.put("baselineMean", Alert.ratio(baselineX100 / 100.0));
+      ctx.alerts().resolve(Rule.ACTIVITY_DROP, student, course, st, en, t, ev);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package coursepulse.lms.risk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import coursepulse.engine.Serdes;
+import coursepulse.engine.StreamRecord;
+import coursepulse.engine.TestDriver;
+import coursepulse.engine.TestInputStream;
+import coursepulse.engine.TestOutputStream;
+import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.simulator.SimEvent;
+import coursepulse.lms.simulator.Simulation;
+import coursepulse.lms.simulator.SimulationConfig;
+import coursepulse.lms.simulator.SimulationRun;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pins the exact bytes of 04-Alerts and 05-Risk for a small default simulation with every rule
+ * on, so that a refactoring of the rules (issue 18) can show it changed no output. The hashes were
+ * taken on the code before the rules moved into their own files; a deliberate behaviour change
+ * updates them.
+ */
+class GoldenOutputTest {
+  static final String ALERTS_SHA256 =
+      "1077 alerts 0295ba405f39d22a23f34fee47fa31d760df08c2e0bec910bdc6361f05f09fe0";
+  static final String RISK_SHA256 =
+      "6843 risk 014008665e9c34adf88e0aba3ea1967c9e5ffd3b60555fcb4bdc0d5d450a0e4b";
+
+  @Test
+  void defaultSimulationGivesTheSameAlertAndRiskBytes() throws Exception {
+    Simulation sim =
+        new Simulation(SimulationConfig.defaults().withStudents(200).withDays(35));
+    MessageDigest alerts = MessageDigest.getInstance("SHA-256");
+    MessageDigest risk = MessageDigest.getInstance("SHA-256");
+    long alertCount = 0;
+    long riskCount = 0;
+    try (TestDriver driver = new TestDriver(RiskTopology.build(
+        RiskTopology.Options.forApplication("golden")
+            .withRules(RulesConfig.DEFAULTS.withOnly(Rule.values()))
+            .withMetrics(RiskMetrics.none())
+            .withRiskStream(StreamNames.RISK)))) {
+      Map<String, TestInputStream<byte[]>> inputs = new HashMap<>();
+      for (String s : StreamNames.INPUTS) {
+        inputs.put(s, driver.createInputStream(s, Serdes.ByteArray()));
+      }
+      TestOutputStream<String, byte[]> alertOut =
+          driver.createOutputStream(StreamNames.ALERTS, Serdes.ByteArray());
+      TestOutputStream<String, byte[]> riskOut =
+          driver.createOutputStream(StreamNames.RISK, Serdes.ByteArray());
+      SimulationRun run = sim.run();
+      for (SimEvent e = run.next(); e != null; e = run.next()) {
+        inputs.get(e.stream()).pipeRaw(e.toJson(), e.occurredAt().toEpochMilli());
+      }
+      for (StreamRecord<String, byte[]> r : alertOut.readRecordsToList()) {
+        alerts.update(r.value());
+        alertCount++;
+      }
+      for (StreamRecord<String, byte[]> r : riskOut.readRecordsToList()) {
+        risk.update(r.value());
+        riskCount++;
+      }
+    }
+    HexFormat hex = HexFormat.of();
+    String got = alertCount + " alerts " + hex.formatHex(alerts.digest())
+        + "\n" + riskCount + " risk " + hex.formatHex(risk.digest());
+    assertEquals(ALERTS_SHA256 + "\n" + RISK_SHA256, got);
+  }
+}
