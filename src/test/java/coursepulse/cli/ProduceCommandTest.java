@@ -81,7 +81,8 @@ class ProduceCommandTest {
 
   @Test
   void shouldFillTheEmbeddedLogAndResumeWithoutDuplicates() {
-    String[] args = {"--students", "40", "--days", "7", "--broker", "embedded", "--embedded-dir", dir.resolve("log").toString()};
+    // metrics on a free port: the default 9465 may be taken by a producer running on this machine
+    String[] args = {"--students", "40", "--days", "7", "--broker", "embedded", "--embedded-dir", dir.resolve("log").toString(), "--metrics-port", "0"};
     StringWriter first = new StringWriter();
     assertThat(run(first, args)).as(first.toString()).isZero();
     assertThat(first.toString()).contains("done").doesNotContain("02-Login=0 ");
