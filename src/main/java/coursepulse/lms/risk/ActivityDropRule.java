@@ -19,7 +19,8 @@ final class ActivityDropRule implements RiskRule {
   }
 
   @Override
-  public void onLogin(RosterContext ctx, String student, StudentState st, long t) {
+  public void onLogin(
+      RosterContext ctx, String student, StudentState st, long t, long lastLoginBefore) {
     if (!ctx.rules().activityDrop().perCourse() && st.dropOpenedAt != StudentState.NONE) {
       maybeResolve(ctx, student, null, st, null, st.weeklyLogins, t);
     }

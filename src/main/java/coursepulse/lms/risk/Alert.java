@@ -219,6 +219,11 @@ public record Alert(
     }
   }
 
+  /** A duration as evidence: days, two decimals. */
+  static BigDecimal days(long ms) {
+    return ratio(ms / (double) Weeks.DAY_MS);
+  }
+
   /** A ratio as evidence: two decimals, half-up, so its text never depends on the JVM. */
   public static BigDecimal ratio(double value) {
     return BigDecimal.valueOf(value).setScale(2, RoundingMode.HALF_UP);

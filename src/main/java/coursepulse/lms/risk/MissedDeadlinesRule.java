@@ -15,6 +15,13 @@ final class MissedDeadlinesRule implements RiskRule {
     return Rule.MISSED_DEADLINES;
   }
 
+  /** A renewed enrolment counts its streak afresh. */
+  @Override
+  public void onEnrollmentActivated(
+      RosterContext ctx, String student, String course, StudentState st, EnrollmentState en) {
+    en.consecutiveMissed = 0;
+  }
+
   @Override
   public void onSubmission(
       RosterContext ctx, String student, String course, StudentState st, EnrollmentState en,

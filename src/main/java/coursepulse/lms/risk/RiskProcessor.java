@@ -1,6 +1,5 @@
 package coursepulse.lms.risk;
 
-import coursepulse.engine.KeyValue;
 import coursepulse.engine.KeyValueStore;
 import coursepulse.engine.Processor;
 import coursepulse.engine.ProcessorContext;
@@ -16,10 +15,6 @@ import coursepulse.lms.event.LoggedIn;
 import coursepulse.lms.event.LoggedOut;
 import coursepulse.lms.event.SubmissionCreated;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,7 +52,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   private static final Logger LOG = LoggerFactory.getLogger(RiskProcessor.class);
   private static final byte[] MARK = new byte[0];
   private static final String META_STUDENTS = "students.tracked";
-  private static final int MAX_TRACKED_ASSIGNMENTS = 64;
+  static final int MAX_TRACKED_ASSIGNMENTS = 64;
 
   private final RulesConfig rules;
   private final RiskMetrics metrics;
@@ -69,10 +64,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   private final boolean refusedOut;
   private final boolean scoresOut;
   private final Duration punctuationInterval;
-  private final long loginMs;
-  private final long noSubMs;
   private final long graceMs;
-  private final long cooldownMs;
   private final int weeksKept;
 
   private ProcessorContext<String, RiskOutput> context;
@@ -85,7 +77,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   private KeyValueStore<String, EnrollmentState> enrollments;
   private KeyValueStore<String, byte[]> members;
   private KeyValueStore<String, CourseAssignments> courses;
-  private KeyValueStore<String, byte[]> timers;
+  private Timers timers;
   private KeyValueStore<String, Long> meta;
   private KeyValueStore<String, byte[]> eventIds;
 
@@ -114,10 +106,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     this.refusedOut = refusedOut;
     this.scoresOut = scoresOut;
     this.punctuationInterval = punctuationInterval;
-    this.loginMs = rules.loginInactiveMs();
-    this.noSubMs = rules.noSubmissionsMs();
     this.graceMs = rules.graceMs();
-    this.cooldownMs = rules.cooldownMs();
     this.weeksKept = weeksKept(rules);
   }
 
@@ -134,7 +123,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     this.enrollments = context.getStateStore(ENROLLMENTS);
     this.members = context.getStateStore(MEMBERS);
     this.courses = context.getStateStore(COURSES);
-    this.timers = context.getStateStore(TIMERS);
+    this.timers = new Timers(context.getStateStore(TIMERS));
     this.meta = context.getStateStore(META);
     this.eventIds = context.getStateStore(EVENT_IDS);
     KeyValueStore<String, StudentCourse> studentCourses =
@@ -142,7 +131,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     this.roster = new Roster(enrollments, members, courses);
     this.book = new AlertBook(rules, metrics, share, meta, students, studentCourses, this::emitAlert);
     this.rosterAlerts = new RosterAlerts(book);
-    this.rosterCtx = new RosterContext(rules, rosterAlerts);
+    this.rosterCtx = new RosterContext(rules, rosterAlerts, roster, timers);
     this.signals =
         new CourseSignals(
             rules, model, metrics, roster, studentCourses,
@@ -241,7 +230,6 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       en.droppedAt = EnrollmentState.NONE;
       en.activeFrom = activeFrom;
       en.courseEnd = courseEnd;
-      en.consecutiveMissed = 0; // MissedDeadlinesRule counts afresh in a renewed enrolment
       activated = true;
     } else {
       // A repeated enrolment only moves the course end.
@@ -250,17 +238,22 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
     if (activated) {
       st.activeEnrollments++;
-      schedule(en.activeFrom + noSubMs, TimerKeys.NO_SUBMISSIONS, student, course);
-      schedule(Weeks.weekEnd(Weeks.weekIndex(en.activeFrom)), TimerKeys.WEEK, course, null);
+      for (RiskRule r : RiskRule.ALL) {
+        r.onEnrollmentActivated(rosterCtx, student, course, st, en);
+      }
+      timers.schedule(Weeks.weekEnd(Weeks.weekIndex(en.activeFrom)), TimerKeys.WEEK, course, null);
       // Chains of weekly timers that meet on the same week collapse into one key, so starting one
       // per activation never evaluates a week twice, and a later course extends the chain.
-      schedule(Weeks.weekEnd(Weeks.weekIndex(en.activeFrom)), TimerKeys.WEEK_LOGINS, student, null);
+      timers.schedule(
+          Weeks.weekEnd(Weeks.weekIndex(en.activeFrom)), TimerKeys.WEEK_LOGINS, student, null);
     }
-    schedule(en.courseEnd, TimerKeys.COURSE_END, course, null);
+    timers.schedule(en.courseEnd, TimerKeys.COURSE_END, course, null);
     enrollments.put(key, en);
-    checkLogin(student, st, context.currentStreamTimeMs() < 0 ? t : Math.max(t, context.currentStreamTimeMs()));
+    enrollmentsChanged(
+        student, st,
+        context.currentStreamTimeMs() < 0 ? t : Math.max(t, context.currentStreamTimeMs()));
     students.put(student, st);
-    schedule(
+    timers.schedule(
         signals.enrolled(student, course, e.courseStart().toEpochMilli(), courseEnd, t),
         TimerKeys.COURSE_DAY, course, null);
   }
@@ -287,7 +280,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       resolveStudentAlerts(student, st, t, "dropped");
     }
     enrollments.put(key, en);
-    checkLogin(student, st, t);
+    enrollmentsChanged(student, st, t);
     students.put(student, st);
   }
 
@@ -303,22 +296,10 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
     long before = st.lastLoginMs;
     st.recordLogin(t);
-    if (st.loginOpenedAt != StudentState.NONE) {
-      Map<String, Object> ev = new LinkedHashMap<>();
-      ev.put("reason", "login");
-      ev.put("inactiveDays", days(t - inactiveSince(before, st.loginOpenedAt)));
-      resolve(Rule.LOGIN_INACTIVE, student, null, st, null, t, ev);
-    }
     for (RiskRule r : RiskRule.ALL) {
-      r.onLogin(rosterCtx, student, st, t);
+      r.onLogin(rosterCtx, student, st, t, before);
     }
-    checkLogin(student, st, t);
     students.put(student, st);
-  }
-
-  /** The start of the silence an open LOGIN_INACTIVE alert measured. */
-  private long inactiveSince(long lastLoginBefore, long openedAt) {
-    return lastLoginBefore == StudentState.NONE ? openedAt - loginMs : lastLoginBefore;
   }
 
   private void onLogout(LoggedOut e) {
@@ -339,8 +320,6 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       return;
     }
     StudentState st = students.get(student);
-    long oldNoSubDue = noSubDue(en);
-    en.lastSubmissionMs = Math.max(en.lastSubmissionMs, t);
     recordActivity(en, t);
     en.submissions.increment(t);
     CourseAssignments ca = roster.assignments(course);
@@ -354,22 +333,11 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
         en.submittedByGrace |= 1L << index;
       }
     }
-    if (en.noSubOpenedAt != EnrollmentState.NONE) {
-      Map<String, Object> ev = new LinkedHashMap<>();
-      ev.put("reason", "submission");
-      ev.put("assignmentId", e.assignmentId());
-      resolve(Rule.NO_SUBMISSIONS, student, course, st, en, t, ev);
-    }
     for (RiskRule r : RiskRule.ALL) {
       r.onSubmission(rosterCtx, student, course, st, en, e.assignmentId(), t);
     }
     for (RiskRule r : RiskRule.ALL) {
       r.onCourseWork(rosterCtx, student, course, st, en, t);
-    }
-    long newDue = noSubDue(en);
-    if (newDue != oldNoSubDue) {
-      timers.delete(TimerKeys.key(oldNoSubDue, TimerKeys.NO_SUBMISSIONS, student, course));
-      schedule(newDue, TimerKeys.NO_SUBMISSIONS, student, course);
     }
     enrollments.put(key, en);
     students.put(student, st);
@@ -437,7 +405,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
     long due = e.dueAt().toEpochMilli();
     courses.put(e.courseId(), ca.with(e.assignmentId(), due));
-    schedule(due + graceMs, TimerKeys.DEADLINE, e.courseId(), index4(index));
+    timers.schedule(due + graceMs, TimerKeys.DEADLINE, e.courseId(), index4(index));
     signals.assignment(e.courseId(), index, e.pointsPossible());
   }
 
@@ -447,11 +415,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     // Firing may schedule timers that are already due (a long jump in stream time): drain them
     // too, in rounds, so the outcome does not depend on how time advanced.
     for (int round = 0; round < 1_000; round++) {
-      List<String> due = new ArrayList<>();
-      for (Iterator<KeyValue<String, byte[]>> it = timers.range(null, TimerKeys.upTo(now));
-          it.hasNext(); ) {
-        due.add(it.next().key());
-      }
+      List<String> due = timers.dueBy(now);
       if (due.isEmpty()) {
         return;
       }
@@ -465,10 +429,8 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   private void fire(TimerKeys.Timer timer, long now) {
     switch (timer.kind()) {
       case TimerKeys.LOGIN:
-        onLoginTimer(timer, now);
-        break;
       case TimerKeys.NO_SUBMISSIONS:
-        onNoSubmissionsTimer(timer, now);
+        onRuleTimer(timer, now);
         break;
       case TimerKeys.DEADLINE:
         onDeadline(timer, now);
@@ -485,7 +447,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       case TimerKeys.COURSE_DAY:
         long next = signals.dayEnded(timer.a(), timer.due());
         if (next >= 0) {
-          schedule(next, TimerKeys.COURSE_DAY, timer.a(), null);
+          timers.schedule(next, TimerKeys.COURSE_DAY, timer.a(), null);
         }
         break;
       default:
@@ -493,157 +455,32 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
   }
 
-  private void onLoginTimer(TimerKeys.Timer timer, long now) {
-    StudentState st = students.get(timer.a());
-    if (st == null || st.loginTimerAt != timer.due()) {
-      return; // moved by a later login, or the student left
-    }
-    st.loginTimerAt = StudentState.NONE;
-    checkLogin(timer.a(), st, now);
-    students.put(timer.a(), st);
-  }
-
   /**
-   * Opens LOGIN_INACTIVE when due, else (re)schedules the one pending check of this student. The
-   * silence is counted from the last login, or from the start of the first active enrolment.
+   * A timer a rule set for its pending check, keyed by student ({@code b} null) or student-course:
+   * the rules decide whether it is theirs and still current.
    */
-  private void checkLogin(String student, StudentState st, long now) {
-    long next = StudentState.NONE;
-    if (rules.enabled(Rule.LOGIN_INACTIVE) && st.activeEnrollments > 0
-        && st.loginOpenedAt == StudentState.NONE) {
-      List<EnrollmentState> active = new ArrayList<>();
-      for (KeyValue<String, EnrollmentState> kv : studentEnrollments(student, st)) {
-        if (!kv.value().dropped()) {
-          active.add(kv.value());
-        }
+  private void onRuleTimer(TimerKeys.Timer timer, long now) {
+    String student = timer.a();
+    String course = timer.b();
+    String key = course == null ? null : TimerKeys.pair(student, course);
+    EnrollmentState en = key == null ? null : enrollments.get(key);
+    if (key != null && en == null) {
+      return; // the enrolment was removed with its course
+    }
+    StudentState st = students.get(student);
+    if (st == null) {
+      return; // the student left
+    }
+    boolean changed = false;
+    for (RiskRule r : RiskRule.ALL) {
+      changed |= r.onTimer(rosterCtx, student, course, st, en, timer, now);
+    }
+    if (changed) {
+      if (en != null) {
+        enrollments.put(key, en);
       }
-      long due = loginDue(st, active, Long.MIN_VALUE);
-      while (due != StudentState.NONE) {
-        long openAt = st.loginResolvedAt == StudentState.NONE
-            ? due : Math.max(due, st.loginResolvedAt + cooldownMs);
-        if (!activeAt(active, openAt)) {
-          due = loginDue(st, active, openAt);
-          continue;
-        }
-        if (openAt > now) {
-          next = openAt;
-        } else {
-          Map<String, Object> ev = new LinkedHashMap<>();
-          long since = openAt - (due - loginMs);
-          ev.put("inactiveDays", days(since));
-          ev.put("thresholdDays", Alert.ratio(rules.loginInactive().days()));
-          ev.put("lastLoginAt", st.lastLoginMs == StudentState.NONE ? null : iso(st.lastLoginMs));
-          open(Rule.LOGIN_INACTIVE, student, null, st, null, openAt, ev);
-        }
-        break;
-      }
+      students.put(student, st);
     }
-    if (next != st.loginTimerAt) {
-      if (st.loginTimerAt != StudentState.NONE) {
-        timers.delete(TimerKeys.key(st.loginTimerAt, TimerKeys.LOGIN, student, null));
-      }
-      if (next != StudentState.NONE) {
-        schedule(next, TimerKeys.LOGIN, student, null);
-      }
-      st.loginTimerAt = next;
-    }
-  }
-
-  /**
-   * When the student will have been silent for the threshold, counting from the last login or the
-   * start of an active enrolment, considering only enrolments starting after {@code after}.
-   */
-  private long loginDue(StudentState st, List<EnrollmentState> active, long after) {
-    long start = Long.MAX_VALUE;
-    for (EnrollmentState en : active) {
-      if (en.courseEnd > after && en.activeFrom < start
-          && (after == Long.MIN_VALUE || en.activeFrom > after - loginMs)) {
-        start = en.activeFrom;
-      }
-    }
-    if (start == Long.MAX_VALUE) {
-      return StudentState.NONE;
-    }
-    long due = Math.max(st.lastLoginMs, start) + loginMs;
-    return due > after ? due : StudentState.NONE;
-  }
-
-  private static boolean activeAt(List<EnrollmentState> active, long t) {
-    for (EnrollmentState en : active) {
-      if (en.activeAt(t)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private long noSubDue(EnrollmentState en) {
-    return Math.max(en.lastSubmissionMs, en.activeFrom) + noSubMs;
-  }
-
-  private void onNoSubmissionsTimer(TimerKeys.Timer timer, long now) {
-    String key = TimerKeys.pair(timer.a(), timer.b());
-    EnrollmentState en = enrollments.get(key);
-    if (en == null) {
-      return;
-    }
-    StudentState st = students.get(timer.a());
-    checkNoSubmissions(timer.a(), timer.b(), st, en, now);
-    enrollments.put(key, en);
-    students.put(timer.a(), st);
-  }
-
-  /**
-   * Opens NO_SUBMISSIONS once the threshold has passed since the last submission (or the start)
-   * and at least one assignment of this course, due after that, was not handed in by its due time
-   * plus grace. Without one it waits for the next deadline timer (due + grace), which calls this
-   * again.
-   */
-  private void checkNoSubmissions(
-      String student, String course, StudentState st, EnrollmentState en, long now) {
-    if (!rules.enabled(Rule.NO_SUBMISSIONS) || en.dropped()
-        || en.noSubOpenedAt != EnrollmentState.NONE) {
-      return;
-    }
-    long since = Math.max(en.lastSubmissionMs, en.activeFrom);
-    long due = since + noSubMs;
-    if (due > now) {
-      schedule(due, TimerKeys.NO_SUBMISSIONS, student, course);
-      return;
-    }
-    // Only work still owed counts: an assignment handed in early makes silence unremarkable, and
-    // one still inside its grace period is not owed yet (the same line MISSED_DEADLINES draws).
-    CourseAssignments ca = roster.assignments(course);
-    long firstOwed = Long.MAX_VALUE;
-    long owed = 0;
-    for (int i = 0; i < ca.size(); i++) {
-      long d = ca.due(i);
-      boolean handedIn = i < MAX_TRACKED_ASSIGNMENTS && (en.submittedByGrace & (1L << i)) != 0;
-      if (d > since && d + graceMs <= now && !handedIn) {
-        firstOwed = Math.min(firstOwed, d + graceMs);
-        owed++;
-      }
-    }
-    if (firstOwed == Long.MAX_VALUE) {
-      return;
-    }
-    long openAt = Math.max(due, firstOwed);
-    if (en.noSubResolvedAt != EnrollmentState.NONE) {
-      openAt = Math.max(openAt, en.noSubResolvedAt + cooldownMs);
-    }
-    if (openAt > now) {
-      schedule(openAt, TimerKeys.NO_SUBMISSIONS, student, course);
-      return;
-    }
-    if (!en.activeAt(openAt)) {
-      return;
-    }
-    Map<String, Object> ev = new LinkedHashMap<>();
-    ev.put("daysWithoutSubmission", days(openAt - since));
-    ev.put("thresholdDays", Alert.ratio(rules.noSubmissions().days()));
-    ev.put("assignmentsDue", owed);
-    ev.put("lastSubmissionAt", en.lastSubmissionMs == EnrollmentState.NONE ? null : iso(en.lastSubmissionMs));
-    open(Rule.NO_SUBMISSIONS, student, course, st, en, openAt, ev);
   }
 
   private void onDeadline(TimerKeys.Timer timer, long now) {
@@ -666,7 +503,9 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       for (RiskRule r : RiskRule.ALL) {
         r.onDeadline(rosterCtx, student, course, st, en, d);
       }
-      checkNoSubmissions(student, course, st, en, now);
+      for (RiskRule r : RiskRule.ALL) {
+        r.afterDeadline(rosterCtx, student, course, st, en, now);
+      }
       enrollments.put(key, en);
       students.put(student, st);
     }
@@ -696,7 +535,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       }
     }
     if (more) {
-      schedule(next, TimerKeys.WEEK, course, null);
+      timers.schedule(next, TimerKeys.WEEK, course, null);
     }
   }
 
@@ -708,10 +547,10 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     int week = Weeks.weekIndex(timer.due()) - 1;
     long from = Long.MAX_VALUE;
     long end = Long.MIN_VALUE;
-    for (KeyValue<String, EnrollmentState> kv : studentEnrollments(timer.a(), st)) {
-      if (!kv.value().dropped()) {
-        from = Math.min(from, kv.value().activeFrom);
-        end = Math.max(end, kv.value().courseEnd);
+    for (EnrollmentState en : roster.enrollments(timer.a(), st)) {
+      if (!en.dropped()) {
+        from = Math.min(from, en.activeFrom);
+        end = Math.max(end, en.courseEnd);
       }
     }
     for (RiskRule r : RiskRule.ALL) {
@@ -719,7 +558,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
     long next = Weeks.weekEnd(week + 1);
     if (next <= end) {
-      schedule(next, TimerKeys.WEEK_LOGINS, timer.a(), null);
+      timers.schedule(next, TimerKeys.WEEK_LOGINS, timer.a(), null);
     }
     students.put(timer.a(), st);
   }
@@ -746,14 +585,11 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
           resolveStudentAlerts(student, st, at, "course_ended");
         }
       }
+      enrollmentsChanged(student, st, now);
       if (st.enrollments() == 0) {
-        if (st.loginTimerAt != StudentState.NONE) {
-          timers.delete(TimerKeys.key(st.loginTimerAt, TimerKeys.LOGIN, student, null));
-        }
         students.delete(student);
         setStudentsTracked(count(META_STUDENTS) - 1);
       } else {
-        checkLogin(student, st, now);
         students.put(student, st);
       }
     }
@@ -764,10 +600,11 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
 
   // ---------------------------------------------------------------- alerts
 
-  private void open(
-      Rule rule, String student, String course, StudentState st, EnrollmentState en, long at,
-      Map<String, Object> evidence) {
-    rosterAlerts.open(rule, student, course, st, en, at, evidence);
+  /** The rules keeping pending checks over the student's enrolments move or cancel them. */
+  private void enrollmentsChanged(String student, StudentState st, long now) {
+    for (RiskRule r : RiskRule.ALL) {
+      r.onEnrollmentsChanged(rosterCtx, student, st, now);
+    }
   }
 
   private void resolve(
@@ -831,33 +668,9 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
   }
 
-  private List<KeyValue<String, EnrollmentState>> studentEnrollments(
-      String student, StudentState st) {
-    List<KeyValue<String, EnrollmentState>> out = new ArrayList<>(st.courses.length);
-    for (String course : st.courses) {
-      EnrollmentState en = enrollments.get(TimerKeys.pair(student, course));
-      if (en != null) {
-        out.add(KeyValue.pair(course, en));
-      }
-    }
-    return out;
-  }
-
-  private void schedule(long due, char kind, String a, String b) {
-    timers.put(TimerKeys.key(due, kind, a, b), MARK);
-  }
-
   private static String index4(int index) {
     String s = Integer.toString(index);
     return "0000".substring(Math.min(4, s.length())) + s;
-  }
-
-  private static Object days(long ms) {
-    return Alert.ratio(ms / (double) Weeks.DAY_MS);
-  }
-
-  private static String iso(long ms) {
-    return Instant.ofEpochMilli(ms).toString();
   }
 
   private long count(String key) {

@@ -11,11 +11,17 @@ import java.util.Map;
  * {@link #ALL}.
  */
 interface RiskRule {
-  /** The cohort-aware rules, in the order they run. */
+  /**
+   * The rules, in the order they run. Rules acting on the same moment emit their alerts in this
+   * order, so the order is part of the output: the roster rules keep the order of {@link Rule}
+   * they had inline in the processor (a login resolves LOGIN_INACTIVE before ACTIVITY_DROP, a
+   * submission NO_SUBMISSIONS before MISSED_DEADLINES; see also {@link #afterDeadline}).
+   */
   List<RiskRule> ALL =
       List.of(
           new InactiveRule(), new MissedWorkRule(), new LowGradesRule(), new RiskScoreRule(),
-          new MissedDeadlinesRule(), new ActivityDropRule());
+          new LoginInactiveRule(), new NoSubmissionsRule(), new MissedDeadlinesRule(),
+          new ActivityDropRule());
 
   Rule rule();
 
@@ -32,8 +38,25 @@ interface RiskRule {
   // Moments of the roster rules, whose state is in StudentState / EnrollmentState (written back
   // by the caller).
 
-  /** A login of a student with an active enrolment. */
-  default void onLogin(RosterContext ctx, String student, StudentState st, long t) {}
+  /**
+   * A login of a student with an active enrolment, already recorded in {@code st}; {@code
+   * lastLoginBefore} is {@code st.lastLoginMs} before it ({@link StudentState#NONE} if none).
+   */
+  default void onLogin(
+      RosterContext ctx, String student, StudentState st, long t, long lastLoginBefore) {}
+
+  /**
+   * An enrolment became active from {@code en.activeFrom}: a new one, or one renewed after a drop.
+   */
+  default void onEnrollmentActivated(
+      RosterContext ctx, String student, String course, StudentState st, EnrollmentState en) {}
+
+  /**
+   * The student's enrolments changed at stream time {@code now}: an enrolment (new, renewed or
+   * moving the course end), a drop, or a course that ended, also when none is left ({@code
+   * st.enrollments() == 0}, the state is then removed).
+   */
+  default void onEnrollmentsChanged(RosterContext ctx, String student, StudentState st, long now) {}
 
   /** A submission of {@code assignmentId} in an active enrolment, before {@link #onCourseWork}. */
   default void onSubmission(
@@ -47,6 +70,29 @@ interface RiskRule {
 
   /** Assignment {@code index} of a course, due at {@code due}, judged at stream time {@code now}. */
   record Deadline(int index, String assignmentId, long due, long now) {}
+
+  /**
+   * After every rule's {@link #onDeadline} for this enrolment, at stream time {@code now}: for
+   * conditions over all the work owed so far rather than one assignment. A moment of its own so
+   * that alerts opened at one deadline keep their order, per-assignment judgements first.
+   */
+  default void afterDeadline(
+      RosterContext ctx, String student, String course, StudentState st, EnrollmentState en,
+      long now) {}
+
+  /**
+   * A timer set by a rule (see {@link RosterContext#timers()}) fired at stream time {@code now}.
+   * Keyed by the student ({@code course} and {@code en} null) or by the student-course. Each rule
+   * acts on its own {@link TimerKeys.Timer#kind()} only; a new kind is named in {@link TimerKeys}
+   * and routed here by {@code RiskProcessor.fire}.
+   *
+   * @return whether {@code st} or {@code en} changed
+   */
+  default boolean onTimer(
+      RosterContext ctx, String student, String course, StudentState st, EnrollmentState en,
+      TimerKeys.Timer timer, long now) {
+    return false;
+  }
 
   /**
    * Work in an active enrolment (submission or page view) at {@code t}.

@@ -29,6 +29,18 @@ final class Roster {
     return enrollments.get(TimerKeys.pair(student, course));
   }
 
+  /** The student's enrolments in the roster (active or dropped), in course-id order. */
+  List<EnrollmentState> enrollments(String student, StudentState st) {
+    List<EnrollmentState> out = new ArrayList<>(st.courses.length);
+    for (String course : st.courses) {
+      EnrollmentState en = enrollment(student, course);
+      if (en != null) {
+        out.add(en);
+      }
+    }
+    return out;
+  }
+
   /** Students with an enrolment in the course (active or dropped), in id order. */
   List<String> members(String course) {
     List<String> out = new ArrayList<>();

@@ -2,6 +2,7 @@ package coursepulse.lms.risk;
 
 /**
  * What a roster rule (state in {@link StudentState} / {@link EnrollmentState}) may use: the
- * thresholds and the alert lifecycle of that state.
+ * thresholds, the alert lifecycle of that state, the roster to read (enrolments, assignments) and
+ * the timers, where it keeps its own pending checks.
  */
-record RosterContext(RulesConfig rules, RosterAlerts alerts) {}
+record RosterContext(RulesConfig rules, RosterAlerts alerts, Roster roster, Timers timers) {}
