@@ -114,7 +114,15 @@ final class ActivityDropRule implements RiskRule {
     ev.put("baselineMean", Alert.ratio(baseline));
     ev.put("ratio", Alert.ratio(current / baseline));
     ev.put("thresholdRatio", Alert.ratio(cfg.ratio()));
-    ctx.alerts().open(Rule.ACTIVITY_DROP, student, course, st, en, at, ev);
+    ctx.alerts().open(
+        Rule.ACTIVITY_DROP, student, course, st, en, at, ev,
+        String.format(
+            Locale.ROOT, "%d %s this week against %.1f a week before",
+            current,
+            cfg.basis() == RulesConfig.Basis.LOGINS
+                ? (current == 1 ? "login" : "logins")
+                : (current == 1 ? "activity" : "activities"),
+            baseline));
     return true;
   }
 

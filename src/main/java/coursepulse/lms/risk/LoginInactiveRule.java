@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -90,7 +91,9 @@ final class LoginInactiveRule implements RiskRule {
           ev.put("thresholdDays", Alert.ratio(rules.loginInactive().days()));
           ev.put("lastLoginAt", st.lastLoginMs == StudentState.NONE
               ? null : Instant.ofEpochMilli(st.lastLoginMs).toString());
-          ctx.alerts().open(Rule.LOGIN_INACTIVE, student, null, st, null, openAt, ev);
+          ctx.alerts().open(
+              Rule.LOGIN_INACTIVE, student, null, st, null, openAt, ev,
+              String.format(Locale.ROOT, "no login for %d days", Math.round(since / 86_400_000.0)));
         }
         break;
       }

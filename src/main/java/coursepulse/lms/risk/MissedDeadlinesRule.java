@@ -2,6 +2,7 @@ package coursepulse.lms.risk;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -56,7 +57,9 @@ final class MissedDeadlinesRule implements RiskRule {
       ev.put("assignmentId", d.assignmentId());
       ev.put("dueAt", Instant.ofEpochMilli(d.due()).toString());
       ev.put("graceHours", Alert.ratio(rules.missedDeadlines().graceHours()));
-      ctx.alerts().open(Rule.MISSED_DEADLINES, student, course, st, en, deadline, ev);
+      ctx.alerts().open(
+          Rule.MISSED_DEADLINES, student, course, st, en, deadline, ev,
+          String.format(Locale.ROOT, "missed the last %d deadlines in a row", en.consecutiveMissed));
     }
   }
 }

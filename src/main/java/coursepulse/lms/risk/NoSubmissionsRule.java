@@ -2,6 +2,7 @@ package coursepulse.lms.risk;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -120,7 +121,12 @@ final class NoSubmissionsRule implements RiskRule {
     ev.put("assignmentsDue", owed);
     ev.put("lastSubmissionAt", en.lastSubmissionMs == EnrollmentState.NONE
         ? null : Instant.ofEpochMilli(en.lastSubmissionMs).toString());
-    ctx.alerts().open(Rule.NO_SUBMISSIONS, student, course, st, en, openAt, ev);
+    ctx.alerts().open(
+        Rule.NO_SUBMISSIONS, student, course, st, en, openAt, ev,
+        String.format(
+            Locale.ROOT, "no submission for %d days while %d assignment%s %s due",
+            Math.round((openAt - since) / 86_400_000.0), owed, owed == 1 ? "" : "s",
+            owed == 1 ? "was" : "were"));
     return true;
   }
 }

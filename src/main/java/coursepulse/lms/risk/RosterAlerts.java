@@ -22,7 +22,8 @@ final class RosterAlerts {
       StudentState st,
       EnrollmentState en,
       long at,
-      Map<String, Object> evidence) {
+      Map<String, Object> evidence,
+      String reason) {
     st.openAlerts++;
     Severity severity = Severity.forOpenRules(st.openAlerts);
     if (en != null) {
@@ -30,7 +31,8 @@ final class RosterAlerts {
     } else {
       st.markOpened(rule, at, severity);
     }
-    book.opened(rule, student, course, severity, at, evidence, null, List.of());
+    // the rule's own reason in plain words is the alert's factor (these rules are not the model's)
+    book.opened(rule, student, course, severity, at, evidence, null, List.of(reason));
   }
 
   void resolve(

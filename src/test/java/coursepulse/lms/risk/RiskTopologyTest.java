@@ -55,6 +55,7 @@ class RiskTopologyTest {
       assertThat(a.severity()).isEqualTo(Severity.LOW);
       assertThat(a.rulesVersion()).isEqualTo("test-1");
       assertThat(a.evidence()).containsEntry("inactiveDays", Alert.ratio(7));
+      assertThat(a.factors()).containsExactly("no login for 7 days");
       assertThat(a.alertId()).isEqualTo(Alert.idOf(Rule.LOGIN_INACTIVE, "s1", null, day(7.5).toEpochMilli()));
     }
   }
@@ -154,6 +155,7 @@ class RiskTopologyTest {
       assertThat(opened.openedAt()).isEqualTo(day(15)); // a2 due day 14 + 24 h grace
       assertThat(opened.evidence()).containsEntry("consecutiveMissed", 2L)
           .containsEntry("assignmentId", "a2");
+      assertThat(opened.factors()).containsExactly("missed the last 2 deadlines in a row");
       assertThat(s1.get(1).resolvedAt()).isEqualTo(day(16));
     }
   }
@@ -185,6 +187,7 @@ class RiskTopologyTest {
         assertThat(a.rule()).isEqualTo(Rule.NO_SUBMISSIONS);
         assertThat(a.openedAt()).isEqualTo(day(15)); // last submission day 1 + 14 days
         assertThat(a.evidence()).containsEntry("assignmentsDue", 1L);
+        assertThat(a.factors()).containsExactly("no submission for 14 days while 1 assignment was due");
       });
     }
   }
@@ -247,6 +250,7 @@ class RiskTopologyTest {
         assertThat(a.openedAt()).isEqualTo(day(28));
         assertThat(a.evidence()).containsEntry("basis", "logins").containsEntry("weekCount", 1L)
             .containsEntry("baselineMean", Alert.ratio(5)).containsEntry("ratio", Alert.ratio(0.2));
+        assertThat(a.factors()).containsExactly("1 login this week against 5.0 a week before");
       });
 
       f.login("s1", day(29)).login("s1", day(29.5)).login("s1", day(30));
