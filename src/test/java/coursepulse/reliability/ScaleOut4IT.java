@@ -164,6 +164,27 @@ class ScaleOut4IT {
     }
   }
 
+  /**
+   * A batch run over super streams ends by itself: {@code process --stop-when-idle} once every
+   * task has read its partitions to the end (it used to wait forever: its tasks were asked one
+   * after the other whether they were idle, and the answers never fitted in the wait).
+   */
+  @Test
+  void shouldStopWhenIdleOverPartitionedInputsWithTheSameAlerts() throws Exception {
+    producePartitionedSemester();
+    Reference reference = partitionedReference();
+    long start = System.nanoTime();
+    Cli.run(logOf(0), List.of(), Cli.process(vhost.uri(), tmp.resolve("state-0"), "--stop-when-idle", "2"));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    try (StreamLog log = vhost.openLog()) {
+      assertSameAlerts(log, reference);
+    }
+    assertThat(assignedTasks(0)).containsExactly(0, 1, 2);
+    System.out.printf(
+        "scale-out: one instance with --stop-when-idle 2 over %d partitions exited after %.1f s%n",
+        PARTITIONS, seconds);
+  }
+
   private static Reference partitioned;
 
   /**

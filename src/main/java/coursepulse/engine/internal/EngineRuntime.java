@@ -170,10 +170,26 @@ public final class EngineRuntime implements EngineLifecycle {
 
   @Override
   public boolean awaitIdle(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    return awaitIdle(idleTarget(), System.nanoTime() + timeout.toNanos());
+  }
+
+  /**
+   * What {@link #awaitIdle(long, long)} waits for when asked now: two idle observations from now
+   * on, so that the second loop pass started after the question.
+   */
+  long idleTarget() {
     synchronized (lock) {
-      // Two idle observations after the call: the second loop pass started after this call.
-      long target = idleEpoch + 2;
+      return idleEpoch + 2;
+    }
+  }
+
+  /**
+   * Waits until the loop has been idle {@code target} times in all (see {@link #idleTarget}), up
+   * to {@code deadline} ({@link System#nanoTime}). Several tasks asked first and waited on after
+   * wait together, not one after the other.
+   */
+  boolean awaitIdle(long target, long deadline) throws InterruptedException {
+    synchronized (lock) {
       while (idleEpoch < target) {
         if (state.get() == State.ERROR || state.get() == State.STOPPED) {
           return false;

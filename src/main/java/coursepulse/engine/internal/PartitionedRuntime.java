@@ -271,9 +271,15 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
       }
       held = List.copyOf(tasks.values());
     }
-    for (EngineRuntime task : held) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0 || !task.awaitIdle(Duration.ofNanos(left))) {
+    // Ask every task first, then wait: an idle pass of a task on RabbitMQ 4 takes up to a few
+    // hundred ms (it asks the broker for each input's last offset), and tasks waited on one after
+    // the other never all fitted in a short timeout, so --stop-when-idle never ended.
+    long[] targets = new long[held.size()];
+    for (int k = 0; k < targets.length; k++) {
+      targets[k] = held.get(k).idleTarget();
+    }
+    for (int k = 0; k < targets.length; k++) {
+      if (!held.get(k).awaitIdle(targets[k], deadline)) {
         return false;
       }
     }

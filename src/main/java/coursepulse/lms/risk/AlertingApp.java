@@ -188,7 +188,9 @@ public final class AlertingApp implements AutoCloseable {
     long idleSince = 0;
     while (engine.state() != StreamEngine.State.ERROR
         && engine.state() != StreamEngine.State.STOPPED) {
-      boolean idle = engine.awaitIdle(Duration.ofMillis(500));
+      // returns as soon as the engine is idle; the timeout only bounds a busy wait (two idle
+      // passes take a few hundred ms on RabbitMQ 4, which asks the broker for the last offsets)
+      boolean idle = engine.awaitIdle(Duration.ofSeconds(2));
       double processed = processed();
       long now = System.nanoTime();
       if (!idle || processed != lastProcessed) {
