@@ -225,11 +225,7 @@ class ScaleOut4IT {
   }
 
   private void startInstance(RabbitVhost vhost, int i) throws IOException {
-    instances.add(Cli.start(logOf(i), List.of(), Cli.process(vhost.uri(), tmp.resolve("state-" + i),
-        // A partition's last record can lie more than a day past the other inputs of that
-        // partition, and the stream-time guard holds it until a later record releases it, which
-        // never comes at the end of a term (a known limit, docs/reliability.md).
-        "--max-event-time-ahead", "0s")));
+    instances.add(Cli.start(logOf(i), List.of(), Cli.process(vhost.uri(), tmp.resolve("state-" + i))));
   }
 
   private Path logOf(int i) {
