@@ -183,6 +183,27 @@ class ObservabilityStackIT {
     });
   }
 
+  /** Every job's exposition passes Prometheus' own linter (HELP texts, naming rules). */
+  @Test
+  void shouldExposeMetricsThatPromtoolAccepts() throws Exception {
+    Path promtool = Path.of(findPrometheus()).resolveSibling("promtool");
+    assertThat(promtool).as("promtool beside prometheus (same Debian package)").isExecutable();
+    Map<String, Integer> jobs = Map.of("producer", producerPort, "processor", processorPort, "sink", sinkPort);
+    for (Map.Entry<String, Integer> job : jobs.entrySet()) {
+      HttpResponse<String> metrics = send("http://127.0.0.1:" + job.getValue() + "/metrics");
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      Process check =
+          new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+      try (var in = check.getOutputStream()) {
+        in.write(metrics.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      String report = new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(report).as("promtool check metrics on %s", job.getKey()).isEmpty();
+      assertThat(check.exitValue()).as("promtool exit on %s", job.getKey()).isZero();
+    }
+  }
+
   @Test
   void shouldReportHealthAsTheIssueDefines() throws Exception {
     HttpResponse<String> processor = send("http://127.0.0.1:" + processorPort + "/health");
