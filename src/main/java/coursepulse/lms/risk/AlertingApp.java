@@ -188,9 +188,11 @@ public final class AlertingApp implements AutoCloseable {
     long idleSince = 0;
     while (engine.state() != StreamEngine.State.ERROR
         && engine.state() != StreamEngine.State.STOPPED) {
-      // returns as soon as the engine is idle; the timeout only bounds a busy wait (two idle
-      // passes take a few hundred ms on RabbitMQ 4, which asks the broker for the last offsets)
-      boolean idle = engine.awaitIdle(Duration.ofSeconds(2));
+      // Returns as soon as the engine is idle; the timeout only bounds a busy wait. It must hold
+      // two idle passes of every task: on RabbitMQ 4.0.5 a pass asks the broker for each input's
+      // last offset through a probe connection shared by the tasks, so with three tasks a pass
+      // can take a second or two (with 2 s here, a 3-partition run needed 261 s to stop).
+      boolean idle = engine.awaitIdle(Duration.ofSeconds(10));
       double processed = processed();
       long now = System.nanoTime();
       if (!idle || processed != lastProcessed) {

@@ -137,8 +137,10 @@ public final class AlertSink implements AutoCloseable {
             .tag("stream", settings.stream)
             .description("Time to write and commit one batch of alert rows and the position")
             .register(registry);
-    registry.gauge("coursepulse.sink.position", io.micrometer.core.instrument.Tags.of("stream", settings.stream),
-        position, AtomicLong::doubleValue);
+    io.micrometer.core.instrument.Gauge.builder("coursepulse.sink.position", position, AtomicLong::doubleValue)
+        .description("Offset of the alert stream up to which rows are committed in PostgreSQL")
+        .tag("stream", settings.stream)
+        .register(registry);
   }
 
   /**
