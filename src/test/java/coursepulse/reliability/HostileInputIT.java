@@ -67,8 +67,8 @@ class HostileInputIT {
         "fuzz: %d hostile messages among %d valid events written in %d ms; expected %s%n",
         traffic.hostile, reference.inputCount(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), traffic.expected);
-    // more hostile messages than valid events (the realistic simulator writes ~79,000 for this term)
-    assertThat(traffic.hostile).isGreaterThan(reference.inputCount()).isGreaterThanOrEqualTo(90_000);
+    // more than 100,000, and more hostile messages than valid events (~79,000 in this term)
+    assertThat(traffic.hostile).isGreaterThan(reference.inputCount()).isGreaterThan(100_000);
     assertThat(traffic.unreadable.keySet())
         .containsExactlyInAnyOrder(
             "empty", "too_large", "not_json", "unknown_type", "unsupported_schema_version",
