@@ -6,6 +6,8 @@
 #   eval "$(bash .ci/rabbitmq4.sh)"        # build the root if absent, start the node if not running
 #   bash .ci/rabbitmq4.sh stop             # stop the node, only if this script started it
 #   bash .ci/rabbitmq4.sh ctl list_vhosts  # rabbitmqctl inside the root (it holds the cookie)
+#   bash .ci/rabbitmq4.sh root             # only build (or restore) the root and its cookie
+#                                          # (.ci/rabbitmq4-cluster.sh runs its nodes from it)
 #
 # - Root: `debootstrap --variant=minbase trixie` into $COURSEPULSE_RABBITMQ4_ROOT (default
 #   /var/cache/coursepulse/trixie-rabbitmq), then `apt-get install --no-install-recommends
@@ -84,14 +86,8 @@ stop_node() {
   log "stopped"
 }
 
-case "${1:-start}" in
-  stop) stop_node; exit 0 ;;
-  ctl) shift; [ -f "$root/$marker" ] || die "no RabbitMQ 4 root at $root"; ctl "$@"; exit $? ;;
-  start) ;;
-  *) die "usage: $0 [start|stop|ctl ARGS...]" ;;
-esac
-
 # 1. The root: reuse, restore from the tarball, or build.
+ensure_root() {
 if [ ! -f "$root/$marker" ] && [ -f "$tarball" ]; then
   log "restoring $root from $tarball"
   rm -rf "$root"; mkdir -p "$root"
@@ -124,6 +120,24 @@ if [ ! -f "$root/$marker" ]; then
   log "root built in $((SECONDS - started)) s ($(du -sh "$root" | cut -f1))"
 fi
 
+# One cookie for the node (its user's home) and the CLI run as root inside the root.
+cookie="$root/var/lib/rabbitmq/.erlang.cookie"
+if [ ! -s "$cookie" ]; then
+  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' | tr 'a-f' 'A-F' >"$cookie"
+fi
+rabbit_ids="$(chroot "$root" id -u rabbitmq):$(chroot "$root" id -g rabbitmq)"
+chown "$rabbit_ids" "$cookie"; chmod 400 "$cookie"
+install -m 400 "$cookie" "$root/root/.erlang.cookie"
+}
+
+case "${1:-start}" in
+  stop) stop_node; exit 0 ;;
+  ctl) shift; [ -f "$root/$marker" ] || die "no RabbitMQ 4 root at $root"; ctl "$@"; exit $? ;;
+  root) ensure_root; exit 0 ;;
+  start) ensure_root ;;
+  *) die "usage: $0 [start|stop|root|ctl ARGS...]" ;;
+esac
+
 version="$(chroot "$root" dpkg-query -W -f='${Version}' rabbitmq-server)"
 plugins_dir="$(ls -d "$root"/usr/lib/rabbitmq/lib/rabbitmq_server-*/plugins | sort -V | tail -n 1)"
 plugins_dir="${plugins_dir#"$root"}"
@@ -151,14 +165,6 @@ stream.advertised_port = $stream_port
 management.tcp.port = $mgmt_port
 EOF
 echo '[rabbitmq_stream,rabbitmq_management].' >"$root/etc/rabbitmq/enabled_plugins"
-# One cookie for the node (its user's home) and the CLI run as root inside the root.
-cookie="$root/var/lib/rabbitmq/.erlang.cookie"
-if [ ! -s "$cookie" ]; then
-  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' | tr 'a-f' 'A-F' >"$cookie"
-fi
-rabbit_ids="$(chroot "$root" id -u rabbitmq):$(chroot "$root" id -g rabbitmq)"
-chown "$rabbit_ids" "$cookie"; chmod 400 "$cookie"
-install -m 400 "$cookie" "$root/root/.erlang.cookie"
 
 # 3. Start unless something answers on the stream port already.
 if port_open "$stream_port"; then
