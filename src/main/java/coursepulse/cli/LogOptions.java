@@ -40,8 +40,9 @@ final class LogOptions {
       description =
           "RabbitMQ stream URI, rabbitmq-stream://USER:PASSWORD@HOST:5552/VHOST or"
               + " rabbitmq-stream+tls://... (default: " + URI_ENV + ", else "
-              + "rabbitmq-stream://guest:***@localhost:5552/%%2f). Prefer the environment variable"
-              + " or --uri-file for real credentials.")
+              + "rabbitmq-stream://guest:***@localhost:5552/%%2f). A cluster: one URI per node,"
+              + " comma separated, differing only in host and port. Prefer the environment"
+              + " variable or --uri-file for real credentials.")
   String uri;
 
   @Option(

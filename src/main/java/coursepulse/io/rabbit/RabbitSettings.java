@@ -2,7 +2,9 @@ package coursepulse.io.rabbit;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * Immutable connection and tuning settings for {@link RabbitStreamLog}.
@@ -19,6 +21,11 @@ import java.util.Objects;
  * ({@code %2f} is the default virtual host {@code /}); an empty path also means {@code /}. User and
  * password are URL-decoded. {@link #toString()} never shows the password.
  *
+ * <p>Cluster: several URIs separated by commas, one per node, differing only in host and port
+ * ({@code rabbitmq-stream://app:secret@mq1:5552/lms,rabbitmq-stream://app:secret@mq2:5552/lms}).
+ * The client then survives the loss of any of them; see {@link RabbitStreamLog} for how it reaches
+ * stream leaders and replicas.
+ *
  * <p>TLS trust, in order of precedence: {@link Builder#tlsTrustEverything(boolean)} (tests only:
  * no certificate check at all), {@link Builder#tlsTrustStore(Path, String)} (a PKCS12 or JKS file
  * holding the CA certificates to trust), otherwise the JVM's default trust store ({@code
@@ -30,7 +37,7 @@ public final class RabbitSettings {
   /** The URI used when none is given: the local broker with the default credentials. */
   public static final String DEFAULT_URI = "rabbitmq-stream://guest:guest@localhost:5552/%2f";
 
-  private final RabbitUri uri;
+  private final List<RabbitUri> uris;
   private final Path tlsTrustStore;
   private final String tlsTrustStorePassword;
   private final boolean tlsTrustEverything;
@@ -43,7 +50,7 @@ public final class RabbitSettings {
   private final Duration statsProbeTimeout;
 
   private RabbitSettings(Builder b) {
-    this.uri = RabbitUri.parse(b.uri);
+    this.uris = RabbitUri.parseAll(b.uri);
     this.tlsTrustStore = b.tlsTrustStore;
     this.tlsTrustStorePassword = b.tlsTrustStorePassword;
     this.tlsTrustEverything = b.tlsTrustEverything;
@@ -70,13 +77,22 @@ public final class RabbitSettings {
     return new Builder(uri);
   }
 
-  /** The URI without its password, e.g. {@code rabbitmq-stream://guest@localhost:5552/%2f}. */
+  /**
+   * The URI without its password, e.g. {@code rabbitmq-stream://guest@localhost:5552/%2f}; for a
+   * cluster every node's, comma separated.
+   */
   public String redactedUri() {
-    return uri.redacted();
+    return uris.stream().map(RabbitUri::redacted).collect(Collectors.joining(","));
   }
 
+  /** The first node's URI (the only one unless the settings name a cluster). */
   RabbitUri uri() {
-    return uri;
+    return uris.get(0);
+  }
+
+  /** Every node's URI, in the order given; one element unless the settings name a cluster. */
+  List<RabbitUri> uris() {
+    return uris;
   }
 
   Path tlsTrustStore() {
@@ -121,7 +137,7 @@ public final class RabbitSettings {
 
   @Override
   public String toString() {
-    return "RabbitSettings{" + uri.redacted() + "}";
+    return "RabbitSettings{" + redactedUri() + "}";
   }
 
   /** Builds {@link RabbitSettings}; every setter documents its default. */

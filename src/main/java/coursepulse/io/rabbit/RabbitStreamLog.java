@@ -44,6 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,11 +64,15 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Connections.</b> One stream-client {@code Environment} (producers, consumers, stream
- * management) plus one small management connection (broker version, stored offsets). Every
- * connection goes to the URI's host and port whatever host the broker advertises, so a single
- * node behind a NAT, in a container or under a host name the client cannot resolve just works. In
- * a cluster this means stream leaders are reached through that one node; point the URI at a load
- * balancer, or give each client the node it should use.
+ * management) plus one small management connection (broker version, stored offsets). With one URI
+ * every connection goes to the URI's host and port whatever host the broker advertises, so a
+ * single node behind a NAT, in a container or under a host name the client cannot resolve just
+ * works. With several URIs (the nodes of a cluster, see {@link RabbitSettings}) the environment
+ * keeps a locator connection to each of the first three, and producers and consumers connect to
+ * the host and port each node advertises ({@code stream.advertised_host} and {@code
+ * stream.advertised_port}), which must be reachable from the client: a producer must reach its
+ * stream's leader, and after a node is lost the client finds the new leader through a surviving
+ * locator. The management connection moves to the next node when its node goes away.
  *
  * <p><b>Broker versions.</b> The broker version is read once at {@link #connect}. RabbitMQ 3.10
  * lacks the stream statistics command: {@link #stats} then attaches two short-lived subscriptions
@@ -132,6 +137,9 @@ public final class RabbitStreamLog implements StreamLog {
   private volatile CompletableFuture<Long> probeFirst;
   private volatile CompletableFuture<Long> probeLast;
   private final RabbitUri uri;
+  private final List<RabbitUri> uris;
+  // The node the management connection used last: the next one is tried first after a failure.
+  private volatile int adminNode;
   private final SslContext sslContext;
   // One I/O thread pool for the Environment and our own connections: the client would otherwise
   // start one per connection and spend a second of "quiet period" shutting each one down.
@@ -155,6 +163,7 @@ public final class RabbitStreamLog implements StreamLog {
   private RabbitStreamLog(RabbitSettings settings) {
     this.settings = settings;
     this.uri = settings.uri();
+    this.uris = settings.uris();
     this.sslContext = uri.tls() ? sslContext(settings) : null;
     this.eventLoopGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
     try {
@@ -543,21 +552,21 @@ public final class RabbitStreamLog implements StreamLog {
 
   private Client probeClient() {
     if (probe == null) {
-      Client.ClientParameters parameters =
-          clientParameters()
-              .chunkListener(
-                  (client, subscriptionId, offset, messageCount, dataSize) -> {
-                    CompletableFuture<Long> f = probeFirst;
-                    CompletableFuture<Long> l = probeLast;
-                    if (f != null && subscriptionId == probeFirstId) {
-                      f.complete(offset);
-                    } else if (l != null && subscriptionId == probeLastId) {
-                      l.complete(offset + messageCount - 1);
-                    }
-                    return null;
-                  })
-              .messageListener((sub, offset, ts, committed, chunkContext, message) -> {});
-      probe = openClient(parameters);
+      probe =
+          openClient(
+              p ->
+                  p.chunkListener(
+                          (client, subscriptionId, offset, messageCount, dataSize) -> {
+                            CompletableFuture<Long> f = probeFirst;
+                            CompletableFuture<Long> l = probeLast;
+                            if (f != null && subscriptionId == probeFirstId) {
+                              f.complete(offset);
+                            } else if (l != null && subscriptionId == probeLastId) {
+                              l.complete(offset + messageCount - 1);
+                            }
+                            return null;
+                          })
+                      .messageListener((sub, offset, ts, committed, chunkContext, message) -> {}));
     }
     return probe;
   }
@@ -663,7 +672,7 @@ public final class RabbitStreamLog implements StreamLog {
 
   @Override
   public String describe() {
-    return "RabbitMQ " + brokerVersion + " at " + uri.redacted();
+    return "RabbitMQ " + brokerVersion + " at " + settings.redactedUri();
   }
 
   @Override
@@ -755,48 +764,70 @@ public final class RabbitStreamLog implements StreamLog {
   }
 
   private Client openAdminClient() {
-    return openClient(clientParameters());
+    return openClient(p -> p);
   }
 
-  private Client openClient(Client.ClientParameters parameters) {
-    try {
-      return new Client(parameters);
-    } catch (RuntimeException e) {
-      throw RabbitErrors.connecting(e, uri);
+  /**
+   * A connection to the first node that accepts one, starting with the node used last (a cluster's
+   * nodes in turn; the only node otherwise).
+   */
+  private Client openClient(UnaryOperator<Client.ClientParameters> customize) {
+    RuntimeException failure = null;
+    RabbitUri failed = uri;
+    int start = adminNode;
+    for (int i = 0; i < uris.size(); i++) {
+      int node = (start + i) % uris.size();
+      RabbitUri candidate = uris.get(node);
+      try {
+        Client client = new Client(customize.apply(clientParameters(candidate)));
+        adminNode = node;
+        return client;
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+          failed = candidate;
+        }
+        LOG.debug("Cannot connect to RabbitMQ at {}: {}", candidate.endpoint(), e.toString());
+      }
     }
+    throw RabbitErrors.connecting(failure, failed);
   }
 
-  private Client.ClientParameters clientParameters() {
+  private Client.ClientParameters clientParameters(RabbitUri node) {
     Client.ClientParameters p = new Client.ClientParameters().eventLoopGroup(eventLoopGroup);
     if (sslContext != null) {
       p.sslContext(sslContext); // before port(): it resets the default port to the TLS one
     }
-    return p.host(uri.host())
-        .port(uri.port())
-        .username(uri.username())
-        .password(uri.password())
-        .virtualHost(uri.virtualHost())
+    return p.host(node.host())
+        .port(node.port())
+        .username(node.username())
+        .password(node.password())
+        .virtualHost(node.virtualHost())
         .rpcTimeout(settings.rpcTimeout())
         .clientProperty("connection_name", "coursepulse-admin");
   }
 
   private Environment buildEnvironment(String id) {
-    Address fixed = new Address(uri.host(), uri.port());
-    EnvironmentBuilder builder =
-        Environment.builder()
-            .id(id)
-            .host(uri.host())
-            .port(uri.port())
+    EnvironmentBuilder builder = Environment.builder().id(id);
+    if (uris.size() == 1) {
+      // Ignore the host the broker advertises (often a container or machine name the client
+      // cannot resolve): every connection goes where the URI says.
+      Address fixed = new Address(uri.host(), uri.port());
+      builder.host(uri.host()).port(uri.port()).addressResolver(address -> fixed);
+    } else {
+      // A cluster: a locator per node (the client keeps up to three), and producers and consumers
+      // on the node each stream's leader or replica lives on, at the address it advertises.
+      builder.uris(uris.stream().map(RabbitUri::full).toList());
+    }
+    builder =
+        builder
             .username(uri.username())
             .password(uri.password())
             .virtualHost(uri.virtualHost())
             .rpcTimeout(settings.rpcTimeout())
             .netty()
             .eventLoopGroup(eventLoopGroup)
-            .environmentBuilder()
-            // Ignore the host the broker advertises (often a container or machine name the
-            // client cannot resolve): every connection goes where the URI says.
-            .addressResolver(address -> fixed);
+            .environmentBuilder();
     if (sslContext != null) {
       builder = builder.tls().sslContext(sslContext).environmentBuilder();
     }

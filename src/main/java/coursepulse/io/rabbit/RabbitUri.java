@@ -5,10 +5,13 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A parsed {@code rabbitmq-stream[+tls]://user:password@host:port/vhost} URI. Error messages and
- * {@link #redacted()} never contain the password.
+ * {@link #redacted()} never contain the password. {@link #parseAll} reads the comma-separated list
+ * of URIs that names the nodes of one cluster.
  */
 record RabbitUri(
     boolean tls, String username, String password, String host, int port, String virtualHost) {
@@ -19,6 +22,33 @@ record RabbitUri(
   @Override
   public String toString() {
     return redacted();
+  }
+
+  /**
+   * One or more URIs separated by commas (a comma followed by the next URI's scheme, so a comma in
+   * a password stays part of it), all with the same scheme, user, password and virtual host: the
+   * nodes of one cluster. Only host and port may differ.
+   */
+  static List<RabbitUri> parseAll(String text) {
+    String[] parts = text.trim().split("\\s*,\\s*(?=(?i)" + SCHEME + "(\\+tls)?://)");
+    List<RabbitUri> uris = new ArrayList<>();
+    for (String part : parts) {
+      RabbitUri uri = parse(part);
+      if (!uris.isEmpty()) {
+        RabbitUri first = uris.get(0);
+        if (uri.tls != first.tls
+            || !uri.username.equals(first.username)
+            || !uri.password.equals(first.password)
+            || !uri.virtualHost.equals(first.virtualHost)) {
+          throw new IllegalArgumentException(
+              "the RabbitMQ URIs " + first.redacted() + " and " + uri.redacted() + " name nodes of"
+                  + " one cluster, so they must differ only in host and port (same scheme, user,"
+                  + " password and virtual host)");
+        }
+      }
+      uris.add(uri);
+    }
+    return List.copyOf(uris);
   }
 
   static RabbitUri parse(String text) {
@@ -66,6 +96,12 @@ record RabbitUri(
   /** {@code host:port}, as users type it. */
   String endpoint() {
     return host + ":" + port;
+  }
+
+  /** This URI's text, password included: only for the stream client's own URI list. */
+  String full() {
+    return (tls ? TLS_SCHEME : SCHEME) + "://" + encode(username) + ":" + encode(password) + "@"
+        + endpoint() + "/" + encode(virtualHost);
   }
 
   /** The URI with the password removed. */

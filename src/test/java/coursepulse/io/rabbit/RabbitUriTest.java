@@ -48,6 +48,33 @@ class RabbitUriTest {
   }
 
   @Test
+  void shouldReadTheNodesOfAClusterSeparatedByCommas() {
+    var uris =
+        RabbitUri.parseAll(
+            "rabbitmq-stream://app:a,b@mq1:5561/lms, rabbitmq-stream://app:a,b@mq2:5562/lms");
+
+    assertThat(uris).extracting(RabbitUri::endpoint).containsExactly("mq1:5561", "mq2:5562");
+    assertThat(uris).extracting(RabbitUri::password).containsOnly("a,b");
+    assertThat(RabbitUri.parseAll("rabbitmq-stream://u:p@h:5552/v")).hasSize(1);
+  }
+
+  @Test
+  void shouldRefuseClusterUrisThatDifferInMoreThanHostAndPort() {
+    assertThatThrownBy(
+            () -> RabbitUri.parseAll("rabbitmq-stream://u:secret@h1/a,rabbitmq-stream://u:secret@h2/b"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("differ only in host and port")
+        .hasMessageNotContaining("secret");
+  }
+
+  @Test
+  void shouldGiveTheStreamClientEncodedCredentials() {
+    RabbitUri uri = RabbitUri.parse("rabbitmq-stream://app:p%40ss%3Aword@h:5552/%2f");
+
+    assertThat(uri.full()).isEqualTo("rabbitmq-stream://app:p%40ss%3Aword@h:5552/%2F");
+  }
+
+  @Test
   void shouldReadBrokerVersions() {
     assertThat(BrokerVersion.parse("3.10.8").atLeast(3, 11)).isFalse();
     assertThat(BrokerVersion.parse("3.11.0").atLeast(3, 11)).isTrue();
