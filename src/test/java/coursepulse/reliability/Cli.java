@@ -181,4 +181,22 @@ final class Cli {
       TimeUnit.MILLISECONDS.sleep(5); // polling interval, not a wait for an outcome
     }
   }
+
+  /** {@code value}, or -1 while the log cannot answer (a broker restarting, a leader moving). */
+  static long available(LongSupplier value) {
+    try {
+      return value.getAsLong();
+    } catch (coursepulse.engine.log.LogException e) {
+      return -1;
+    }
+  }
+
+  /** Messages in the three input streams together. */
+  static long inputs(StreamLog log) {
+    long n = 0;
+    for (String s : coursepulse.lms.event.StreamNames.INPUTS) {
+      n += count(log, s);
+    }
+    return n;
+  }
 }

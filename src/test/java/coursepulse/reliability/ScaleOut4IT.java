@@ -10,9 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * partitions, on the RabbitMQ 4.0 node: the broker spreads the three tasks over the instances
  * (single active consumer) and moves them when one dies or joins, tasks restore from the
  * application's checkpoint stream, and 04-Alerts must always equal one uninterrupted run per
- * partition ({@link #partitionedReference}): the same alerts, none missing, none doubled.
+ * partition ({@link Reference#partitioned}): the same alerts, none missing, none doubled.
  */
 @ExtendWith(RabbitMq4Extension.class)
 class ScaleOut4IT {
@@ -185,34 +183,10 @@ class ScaleOut4IT {
         PARTITIONS, seconds);
   }
 
-  private static Reference partitioned;
-
-  /**
-   * What the three tasks must write together, whichever instances run them: each partition's
-   * inputs copied to plain streams of a virtual host of their own and processed there by one
-   * uninterrupted {@code process}. A task's stream time is its partition's, not the whole class's,
-   * so at the edges (the last days of a term, a quiet week) its timers fire where the plain run
-   * over all students' streams would not (docs/scaling.md); scaling out must change nothing
-   * beyond that. Computed once (the semester and its partitioning are deterministic).
-   */
+  /** {@link Reference#partitioned}, from this test's partitions. */
   private Reference partitionedReference() throws Exception {
-    synchronized (ScaleOut4IT.class) {
-      if (partitioned == null) {
-        Map<String, List<String>> inputs = new LinkedHashMap<>();
-        List<String> alerts = new ArrayList<>();
-        try (StreamLog source = vhost.openLog()) {
-          for (int k = 0; k < PARTITIONS; k++) {
-            Map<String, List<String>> partition = new LinkedHashMap<>();
-            for (String s : StreamNames.INPUTS) {
-              partition.put(s, Cli.readAll(source, s + "-" + k));
-              inputs.computeIfAbsent(s, x -> new ArrayList<>()).addAll(partition.get(s));
-            }
-            alerts.addAll(Reference.process(partition, "ScaleOut4IT-partition-" + k));
-          }
-        }
-        partitioned = new Reference(inputs, alerts);
-      }
-      return partitioned;
+    try (StreamLog source = vhost.openLog()) {
+      return Reference.partitioned(source, PARTITIONS);
     }
   }
 

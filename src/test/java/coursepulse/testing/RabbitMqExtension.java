@@ -63,7 +63,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public sealed class RabbitMqExtension
     implements BeforeAllCallback, AfterAllCallback, ParameterResolver
-    permits RabbitMq4Extension {
+    permits RabbitMq4Extension, RabbitClusterExtension {
 
   /** Environment variable holding the broker URI. */
   public static final String URI_ENV = "COURSEPULSE_RABBITMQ_URI";
@@ -220,13 +220,18 @@ public sealed class RabbitMqExtension
     }
 
     static Broker fromEnvironment(Target target) {
-      String uri = env(target.uriEnv(), target.defaultUri());
-      String management = env(target.managementEnv(), target.defaultManagementUrl());
+      // A cluster's variables list its nodes, comma separated: the first one is the broker here.
+      String uri = firstOf(env(target.uriEnv(), target.defaultUri()));
+      String management = firstOf(env(target.managementEnv(), target.defaultManagementUrl()));
       String ctl = target.ctlEnv() == null ? null : env(target.ctlEnv(), null);
       return new Broker(
           URI.create(uri.trim()),
           management,
           ctl == null ? target.defaultCtl() : List.of(ctl.trim().split("\\s+")));
+    }
+
+    private static String firstOf(String list) {
+      return list == null ? null : list.split(",")[0].trim();
     }
 
     private static String env(String name, String fallback) {

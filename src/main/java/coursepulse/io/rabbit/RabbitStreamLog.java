@@ -458,7 +458,14 @@ public final class RabbitStreamLog implements StreamLog {
     } catch (NoOffsetException e) {
       // Only the first offset of the last committed chunk (3.11 to 4.0.x: Debian trixie's 4.0.5
       // does not report committed_offset): read that chunk's record count to make it exact.
-      long chunk = s.committedChunkId();
+      long chunk;
+      try {
+        chunk = s.committedChunkId();
+      } catch (NoOffsetException unknown) {
+        // In a cluster the node answering may hold a replica that has not learnt the committed
+        // chunk yet (a new stream, a leader that just moved): the probe alone says it.
+        chunk = first;
+      }
       last = probeStats(stream).map(StreamStats::lastOffset).orElse(chunk);
       last = Math.max(last, chunk);
     }
