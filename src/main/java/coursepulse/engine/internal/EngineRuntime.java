@@ -79,6 +79,7 @@ public final class EngineRuntime implements EngineLifecycle {
   // Read by meter gauges on other threads.
   private final AtomicLongArray position;
   private final AtomicLongArray buffered;
+  private volatile long publishedStreamTime = -1;
   private final Map<String, LogWriter> writers = new LinkedHashMap<>();
   private final Map<String, Long> nextPublishingId = new LinkedHashMap<>();
   // Per source, the position last stored on the log as this application's consumer offset.
@@ -130,6 +131,11 @@ public final class EngineRuntime implements EngineLifecycle {
       metrics.registerInputLag(sources.get(i), () -> inputLag(idx));
       metrics.registerBuffered(sources.get(i), () -> buffered.get(idx));
     }
+    metrics.registerStreamTimeLag(
+        () -> {
+          long t = publishedStreamTime;
+          return t < 0 ? Double.NaN : (double) (settings.clock().millis() - t);
+        });
     metrics.registerStores(
         settings.graph().stores().stream().map(d -> d.builder().name()).toList(), this::store);
   }
@@ -310,6 +316,7 @@ public final class EngineRuntime implements EngineLifecycle {
     if (cp != null) {
       task.restoreStreamTimeSchedule(cp.streamTimeSchedule());
     }
+    publishedStreamTime = task.streamTime(); // the gauge tells where a restored task stands
 
     int n = task.sourceCount();
     readers = new LogReader[n];
@@ -525,6 +532,7 @@ public final class EngineRuntime implements EngineLifecycle {
       position.lazySet(i, task.nextOffset(i));
       buffered.lazySet(i, task.buffered(i));
     }
+    publishedStreamTime = task.streamTime();
   }
 
   /** Whether the next record may be processed now, given empty inputs and maxTaskIdle. */
