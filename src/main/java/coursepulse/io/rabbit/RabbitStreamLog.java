@@ -134,6 +134,8 @@ public final class RabbitStreamLog implements StreamLog {
   private volatile CompletableFuture<Long> probeLast;
   // Per stream: the committed chunk id at the last probe and the last offset it gave.
   private final Map<String, long[]> probedLast = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger probes =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final RabbitUri uri;
   private final SslContext sslContext;
   // One I/O thread pool for the Environment and our own connections: the client would otherwise
@@ -501,6 +503,7 @@ public final class RabbitStreamLog implements StreamLog {
   }
 
   private Optional<StreamStats> probeOnce(String stream) {
+    probes.incrementAndGet();
     Client probe = probeClient();
     byte firstId = (byte) probeSubscription++;
     byte lastId = (byte) probeSubscription++;
@@ -554,6 +557,11 @@ public final class RabbitStreamLog implements StreamLog {
         closeProbe();
       }
     }
+  }
+
+  /** Probes run so far (each opens a connection): for tests. */
+  int probeCount() {
+    return probes.get();
   }
 
   private Client probeClient() {
