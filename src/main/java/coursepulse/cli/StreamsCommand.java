@@ -31,9 +31,12 @@ import picocli.CommandLine.Spec;
     name = "streams",
     mixinStandardHelpOptions = true,
     description = {
-      "Lists the streams coursepulse uses: first and last offset, message count and the stored"
-          + " offset of each application's named consumer, with its lag in messages and in time"
-          + " (log time of the newest message minus that of the last processed one).",
+      "Lists the streams coursepulse uses: first offset, offset of the newest message, message"
+          + " count and the stored offset of each application's named consumer, with the lag its"
+          + " next run will have in messages and in time (log time of the newest message minus"
+          + " that of the last processed one). Counts are of messages: RabbitMQ's offset-tracking"
+          + " entries (one per stored offset) take offsets but are not counted. Streams spanning"
+          + " more than a million offsets are not read: their figures are estimates (~).",
       "With --create, declares the input streams 01-Enrollment, 02-Login, 03-Activity and the"
           + " output stream 04-Alerts (existing streams are left as they are).",
       "With --create --partitions N (N > 1, RabbitMQ 3.11 or newer), the input streams are super"
@@ -156,7 +159,7 @@ final class StreamsCommand implements Callable<Integer> {
       return "0s";
     }
     LogMessage done = messageAt(streams, stream, processed);
-    LogMessage newest = messageAt(streams, stream, stats.lastOffset());
+    LogMessage newest = newestMessage(streams, stream);
     if (done == null || newest == null) {
       return "time unknown";
     }
@@ -181,6 +184,21 @@ final class StreamsCommand implements Callable<Integer> {
     try (LogReader reader = streams.reader(stream, OffsetSpec.offset(offset))) {
       return reader.poll(Duration.ofSeconds(5));
     }
+  }
+
+  /**
+   * The newest message, read from the stream's last chunk: the last offset itself may be a stored
+   * consumer offset, which no reader is given.
+   */
+  private static LogMessage newestMessage(StreamLog streams, String stream) {
+    LogMessage newest = null;
+    try (LogReader reader = streams.reader(stream, OffsetSpec.last())) {
+      for (LogMessage m = reader.poll(Duration.ofSeconds(5)); m != null;
+          m = reader.poll(Duration.ofMillis(300))) {
+        newest = m;
+      }
+    }
+    return newest;
   }
 
   private void declare(StreamLog streams, Retention retention, PrintWriter out) {
@@ -284,25 +302,50 @@ final class StreamsCommand implements Callable<Integer> {
 
   private void row(PrintWriter out, StreamLog streams, String label, String stream) {
     Optional<StreamStats> stats = streams.stats(stream);
-    String first = stats.map(s -> Long.toString(s.firstOffset())).orElse("-");
-    String last = stats.map(s -> Long.toString(s.lastOffset())).orElse("-");
-    String count = stats.map(s -> Long.toString(s.count())).orElse("0");
-    out.println(
-        String.format(
-            "%-22s %12s %12s %12s  %s",
-            label, first, last, count, consumers(streams, stream, stats)));
-  }
-
-  private String consumers(StreamLog streams, String stream, Optional<StreamStats> stats) {
-    List<String> parts = new ArrayList<>();
+    Map<String, Long> next = new LinkedHashMap<>();
     for (String app : applicationIds) {
       OptionalLong stored = streams.queryOffset(app, stream);
       if (stored.isPresent()) {
-        String lag =
-            lag(streams, stream, stored.getAsLong() + 1, stats.map(s -> s.lastOffset() + 1).orElse(0L));
-        String behind = stats.map(s -> timeLag(streams, stream, stored.getAsLong(), s)).orElse("0s");
-        parts.add(app + "@" + stored.getAsLong() + " (lag " + lag + " msgs, " + behind + ")");
+        next.put(app, stored.getAsLong() + 1); // where the app's next run resumes
       }
+    }
+    Optional<StreamScan> scan =
+        stats.flatMap(s -> StreamScan.of(streams, stream, s, next.values()));
+    String first = stats.map(s -> Long.toString(s.firstOffset())).orElse("-");
+    // The newest message, not the last offset: on RabbitMQ that may be a stored consumer offset.
+    String last =
+        scan.map(s -> s.newest().map(m -> Long.toString(m.offset())).orElse("-"))
+            .orElseGet(() -> stats.map(s -> "~" + s.lastOffset()).orElse("-"));
+    String count =
+        scan.map(s -> Long.toString(s.messages()))
+            .orElseGet(() -> stats.map(s -> "~" + s.count()).orElse("0"));
+    out.println(
+        String.format(
+            "%-22s %12s %12s %12s  %s",
+            label, first, last, count, consumers(streams, stream, stats, scan, next)));
+  }
+
+  /**
+   * Each application's stored offset with the lag its next run will have: the messages after it
+   * (offset-tracking entries excluded) and the log time between the last processed message and
+   * the newest one. Streams too long to read show estimates ("~").
+   */
+  private static String consumers(
+      StreamLog streams, String stream, Optional<StreamStats> stats, Optional<StreamScan> scan,
+      Map<String, Long> next) {
+    List<String> parts = new ArrayList<>();
+    for (Map.Entry<String, Long> e : next.entrySet()) {
+      long from = e.getValue();
+      String lag;
+      String behind;
+      if (scan.isPresent()) {
+        lag = String.valueOf(scan.get().lag(from));
+        behind = humanDuration(scan.get().timeLag(from));
+      } else {
+        lag = lag(streams, stream, from, stats.map(s -> s.lastOffset() + 1).orElse(0L));
+        behind = stats.map(s -> timeLag(streams, stream, from - 1, s)).orElse("0s");
+      }
+      parts.add(e.getKey() + "@" + (from - 1) + " (lag " + lag + " msgs, " + behind + ")");
     }
     return parts.isEmpty() ? "-" : String.join(", ", parts);
   }

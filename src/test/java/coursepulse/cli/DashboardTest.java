@@ -108,12 +108,22 @@ class DashboardTest {
             "coursepulse_alerts_resolved_total",
             "coursepulse_students_tracked",
             "coursepulse_engine_input_lag",
-            "coursepulse_engine_record_e2e_lag_seconds",
+            "coursepulse_engine_record_append_delay_seconds_bucket",
+            "coursepulse_engine_record_event_lag_seconds_bucket",
+            "coursepulse_engine_stream_time_lag_seconds",
             "histogram_quantile(0.99, sum by (le, application) (rate(coursepulse_engine_process_latency_seconds_bucket",
             "coursepulse_engine_records_dropped_total",
             "coursepulse_engine_records_dead_lettered_total",
             "coursepulse_engine_checkpoint_duration_seconds",
             "jvm_memory_used_bytes{area=\"heap\"");
+  }
+
+  @Test
+  void shouldShowLagOnlyThroughMetersThatStayBoundedInABackfill() {
+    String all = String.join("\n", dashboard.prometheusQueries().stream().map(Dashboard.Query::expr).toList());
+    // The former e2e histogram mixed simulated event times with the wall clock and its sum
+    // overflowed in backfills; the lag panel reads buckets and a gauge, never a lag _sum.
+    assertThat(all).doesNotContain("e2e_lag").doesNotContain("lag_seconds_sum").doesNotContain("delay_seconds_sum");
   }
 
   @Test

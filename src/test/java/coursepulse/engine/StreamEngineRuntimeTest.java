@@ -96,7 +96,8 @@ class StreamEngineRuntimeTest {
 
   private void put(StreamLog target, String stream, String value) {
     if (target == log) {
-      log.append(stream, 0L, value.getBytes(StandardCharsets.UTF_8));
+      // stamped now, like a broker's append time
+      log.append(stream, Clock.systemUTC().millis(), value.getBytes(StandardCharsets.UTF_8));
     }
   }
 
@@ -128,10 +129,20 @@ class StreamEngineRuntimeTest {
       assertThat(functionCount(registry, "coursepulse.engine.records.processed", "source", "in-b"))
           .isEqualTo(1);
       assertThat(registry.get("coursepulse.engine.process.latency").timer().count()).isEqualTo(4);
-      assertThat(registry.get("coursepulse.engine.record.e2e.lag").timer().count())
+      assertThat(registry.get("coursepulse.engine.record.event.lag").summary().count())
+          .as("event times in 1970 say nothing about lateness: left out of the histogram")
+          .isZero();
+      assertThat(
+              registry.get("coursepulse.engine.record.event.lag.skipped")
+                  .tag("reason", "older_than_7d").counter().count())
           .isEqualTo(4);
-      assertThat(registry.get("coursepulse.engine.record.e2e.lag").timer().max(TimeUnit.SECONDS))
-          .as("event times are in 1970: the lag is decades")
+      assertThat(registry.get("coursepulse.engine.record.append.delay").summary().count())
+          .isEqualTo(4);
+      assertThat(registry.get("coursepulse.engine.record.append.delay").summary().max())
+          .as("appended moments ago, in seconds")
+          .isBetween(0.0, WAIT.toSeconds() + 0.0);
+      assertThat(registry.get("coursepulse.engine.stream.time.lag").gauge().value())
+          .as("stream time is 3 h after 1970: the gauge shows decades, in seconds")
           .isGreaterThan(1e9);
       assertThat(
               registry.get("coursepulse.engine.input.lag").tag("source", "in-a").gauge().value())

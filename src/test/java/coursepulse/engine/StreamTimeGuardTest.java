@@ -111,8 +111,25 @@ class StreamTimeGuardTest {
       }
     }
 
-    List<String> out = run(stamped("a"));
+    ch.qos.logback.classic.Logger task =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger("coursepulse.engine.internal.StreamTask");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    task.addAppender(logged);
+    List<String> out;
+    try {
+      out = run(stamped("a"));
+    } finally {
+      task.detachAppender(logged);
+    }
 
+    assertThat(logged.list)
+        .as("one WARN line says so")
+        .filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+        .singleElement()
+        .satisfies(e -> assertThat(e.getFormattedMessage()).contains("a@5", "guard-dlq", "ahead"));
     assertThat(out).hasSize(10).noneMatch(v -> v.startsWith("poison"));
     assertThat(out.get(9)).isEqualTo("a9@" + 9 * HOUR + " st=" + 9 * HOUR);
     List<String> dlq = read("guard-dlq");
@@ -153,5 +170,30 @@ class StreamTimeGuardTest {
 
     assertThat(out).hasSize(9).anyMatch(v -> v.startsWith("late@"));
     assertThat(read("guard-dlq")).isEmpty();
+  }
+
+  /**
+   * Decision for the end of an input (issue 20): a record too far ahead with nothing after it is
+   * neither processed nor dead-lettered on a guess. It stays held and unread, exactly as a live
+   * run holds it at that instant, so a bounded run still ends (idle) and its checkpoint resumes
+   * from the held record; the next run, seeing what came after it, decides.
+   */
+  @Test
+  void shouldHoldTheLastRecordOfAnInputUntilTheNextRunSeesWhatFollows() throws Exception {
+    append("in", "a1", HOUR);
+    append("in", "a2", 2 * HOUR);
+    append("in", "a3", 2 * HOUR + 3 * DAY); // the input's last record, three days ahead
+
+    assertThat(names(run(stamped("in")))).as("first run: a3 held, the run still ends").containsExactly("a1", "a2");
+    assertThat(aheadCount()).isZero();
+
+    append("in", "a4", 3 * HOUR); // back in the present: a3 was an outlier
+    assertThat(names(run(stamped("in")))).as("second run resumes at a3").containsExactly("a1", "a2", "a4");
+    assertThat(read("guard-dlq")).singleElement().asString()
+        .contains("\"stream\":\"in\"", "\"offset\":2", "\"reason\":\"event-time-ahead\"");
+  }
+
+  private static List<String> names(List<String> values) {
+    return values.stream().map(v -> v.substring(0, v.indexOf('@'))).toList();
   }
 }

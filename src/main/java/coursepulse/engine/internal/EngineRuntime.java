@@ -79,6 +79,7 @@ public final class EngineRuntime implements EngineLifecycle {
   // Read by meter gauges on other threads.
   private final AtomicLongArray position;
   private final AtomicLongArray buffered;
+  private volatile long publishedStreamTime = -1;
   private final Map<String, LogWriter> writers = new LinkedHashMap<>();
   private final Map<String, Long> nextPublishingId = new LinkedHashMap<>();
   // Per source, the position last stored on the log as this application's consumer offset.
@@ -95,6 +96,23 @@ public final class EngineRuntime implements EngineLifecycle {
 
   /** How long one empty input is polled before the others are looked at again. */
   private static final long SLICE_NANOS = 500_000L;
+
+  /**
+   * The same while nothing at all is buffered: no record waits for an answer, so a message on
+   * another input may wait this long to be seen, and an idle engine wakes 100 times a second
+   * instead of 2,000.
+   */
+  private static final long IDLE_SLICE_NANOS = 10_000_000L;
+
+  /**
+   * The longest wait of an idle engine between two looks at the log (stats of inputs that cannot
+   * tell their end, the idle notification): the wait doubles from {@code pollTimeout / inputs} per
+   * idle pass up to this, so an idle engine asks the broker a few times a second, not 30.
+   */
+  private static final long MAX_IDLE_WINDOW_NANOS = 250_000_000L;
+
+  // The current wait of waitForInput while nothing is buffered (see MAX_IDLE_WINDOW_NANOS).
+  private long idleWindowNanos;
 
   public EngineRuntime(EngineSettings settings, StreamEngine.StateListener listener) {
     this(settings, TaskPlacement.whole(), null, Tags.empty(), listener);
@@ -130,6 +148,11 @@ public final class EngineRuntime implements EngineLifecycle {
       metrics.registerInputLag(sources.get(i), () -> inputLag(idx));
       metrics.registerBuffered(sources.get(i), () -> buffered.get(idx));
     }
+    metrics.registerStreamTimeLag(
+        () -> {
+          long t = publishedStreamTime;
+          return t < 0 ? Double.NaN : (double) (settings.clock().millis() - t);
+        });
     metrics.registerStores(
         settings.graph().stores().stream().map(d -> d.builder().name()).toList(), this::store);
   }
@@ -310,6 +333,7 @@ public final class EngineRuntime implements EngineLifecycle {
     if (cp != null) {
       task.restoreStreamTimeSchedule(cp.streamTimeSchedule());
     }
+    publishedStreamTime = task.streamTime(); // the gauge tells where a restored task stands
 
     int n = task.sourceCount();
     readers = new LogReader[n];
@@ -426,6 +450,7 @@ public final class EngineRuntime implements EngineLifecycle {
       }
     }
     if (fetched) {
+      idleWindowNanos = 0;
       publishPositions();
     }
     int processed = 0;
@@ -525,6 +550,7 @@ public final class EngineRuntime implements EngineLifecycle {
       position.lazySet(i, task.nextOffset(i));
       buffered.lazySet(i, task.buffered(i));
     }
+    publishedStreamTime = task.streamTime();
   }
 
   /** Whether the next record may be processed now, given empty inputs and maxTaskIdle. */
@@ -596,7 +622,11 @@ public final class EngineRuntime implements EngineLifecycle {
     // Every empty input is watched for the same window at once (not one after the other), so a
     // message on any of them ends the wait within a slice: a sparse input no longer holds up a
     // busy one for a whole timeout.
-    long windowNanos = Math.max(1, settings.pollTimeout().toMillis() / readers.length) * 1_000_000L;
+    long baseWindowNanos =
+        Math.max(1, settings.pollTimeout().toMillis() / readers.length) * 1_000_000L;
+    boolean idle = !task.anyBuffered();
+    long windowNanos = idle ? Math.max(baseWindowNanos, idleWindowNanos) : baseWindowNanos;
+    long slice = idle ? IDLE_SLICE_NANOS : SLICE_NANOS;
     long deadline = System.nanoTime() + windowNanos;
     long remaining = windowNanos;
     while (remaining > 0 && !stopRequested) {
@@ -605,7 +635,7 @@ public final class EngineRuntime implements EngineLifecycle {
         if (task.buffered(i) == 0 && !stopReached[i]) {
           LogMessage m = readers[i].poll(Duration.ZERO);
           if (m != null) {
-            accept(i, m);
+            arrivedAfterWait(i, m, windowNanos > baseWindowNanos);
             return true;
           }
           if (firstEmpty < 0) {
@@ -613,9 +643,9 @@ public final class EngineRuntime implements EngineLifecycle {
           }
         }
       }
-      LogMessage m = readers[firstEmpty].poll(Duration.ofNanos(Math.min(remaining, SLICE_NANOS)));
+      LogMessage m = readers[firstEmpty].poll(Duration.ofNanos(Math.min(remaining, slice)));
       if (m != null) {
-        accept(firstEmpty, m);
+        arrivedAfterWait(firstEmpty, m, windowNanos > baseWindowNanos);
         return true;
       }
       if (task.anyBuffered() && mayProcess()) {
@@ -631,7 +661,27 @@ public final class EngineRuntime implements EngineLifecycle {
         endConfirmedAt[i] = lastOffsetBelowPosition(i) ? task.nextOffset(i) : NOT_AT_END;
       }
     }
+    if (idle) {
+      idleWindowNanos = Math.min(MAX_IDLE_WINDOW_NANOS, Math.max(baseWindowNanos, windowNanos) * 2);
+    }
     return false;
+  }
+
+  /**
+   * Takes a message that ended a wait. After a long idle wait the other inputs' end
+   * confirmations are as old as that wait: they are dropped, so the merge asks again (one short
+   * wait) before it lets this record go ahead of them, as it would have after a short one.
+   */
+  private void arrivedAfterWait(int source, LogMessage m, boolean longWait) {
+    idleWindowNanos = 0;
+    if (longWait) {
+      for (int i = 0; i < readers.length; i++) {
+        if (i != source) {
+          endConfirmedAt[i] = NOT_AT_END;
+        }
+      }
+    }
+    accept(source, m);
   }
 
   private boolean lastOffsetBelowPosition(int i) {

@@ -206,11 +206,11 @@ public final class StreamTask {
       }
       return false;
     }
-    Queued q = new Queued(offset, key, value, ts);
+    Queued q = new Queued(offset, key, value, ts, logTimestamp);
     if (timeGuard == null) {
       src.queue.add(q);
     } else {
-      timeGuard.offer(source, new Arrival(q, logTimestamp, body), ts);
+      timeGuard.offer(source, new Arrival(q, body), ts);
     }
     return true;
   }
@@ -303,9 +303,10 @@ public final class StreamTask {
       currentMetadata = null;
     }
     if (metrics.enabled()) {
-      metrics.processed(next, System.nanoTime() - start, wallClock.getAsLong() - r.timestamp);
+      long now = wallClock.getAsLong();
+      metrics.processed(next, System.nanoTime() - start, now - r.timestamp, now - r.logTimestamp);
     } else {
-      metrics.processed(next, 0, 0);
+      metrics.processed(next);
     }
     maybePunctuateStreamTime();
     return true;
@@ -419,10 +420,14 @@ public final class StreamTask {
     }
   }
 
-  private record Queued(long offset, Object key, Object value, long timestamp) {}
+  /**
+   * A record waiting to be processed: {@code timestamp} is its event time, {@code logTimestamp}
+   * the time the log appended it (for the append-delay metric).
+   */
+  private record Queued(long offset, Object key, Object value, long timestamp, long logTimestamp) {}
 
   /** A readable record with what a dead letter needs, while the stream-time guard decides. */
-  private record Arrival(Queued record, long logTimestamp, byte[] body) {}
+  private record Arrival(Queued record, byte[] body) {}
 
   private static String hours(long ms) {
     return String.format(java.util.Locale.ROOT, "%.1f h", ms / 3_600_000.0);
@@ -445,7 +450,7 @@ public final class StreamTask {
       collector.sendDeadLetter(
           stream, a.record.offset,
           DeadLetter.encode(stream, a.record.offset, EVENT_TIME_AHEAD, detail, a.body),
-          a.logTimestamp);
+          a.record.logTimestamp);
       metrics.deadLettered(source);
       metrics.eventTimeAhead(source);
       LOG.warn(

@@ -3,6 +3,7 @@ package coursepulse.engine.internal;
 import coursepulse.engine.PunctuationType;
 import coursepulse.engine.StateStore;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -28,12 +29,18 @@ public final class TaskMetrics {
 
   static final String PREFIX = "coursepulse.engine.";
 
+  /** Event lags above this are a backfill or a simulated term, not lateness: 7 days. */
+  static final long MAX_EVENT_LAG_SECONDS = 7 * 86_400L;
+
   private final MeterRegistry registry;
   private final Tags common;
   private final long[] processed;
   private final long[] deadLettered;
   private final Timer processLatency;
-  private final Timer e2eLag;
+  private final DistributionSummary eventLag;
+  private final Counter eventLagOlder;
+  private final Counter eventLagAhead;
+  private final DistributionSummary appendDelay;
   private final long[] eventTimeAhead;
   private final Map<String, Counter> dropped = new HashMap<>();
   private final Counter streamPunctuations;
@@ -64,7 +71,10 @@ public final class TaskMetrics {
     this.eventTimeAhead = new long[sources.size()];
     if (registry == null) {
       processLatency = null;
-      e2eLag = null;
+      eventLag = null;
+      eventLagOlder = null;
+      eventLagAhead = null;
+      appendDelay = null;
       streamPunctuations = null;
       wallPunctuations = null;
       return;
@@ -101,12 +111,27 @@ public final class TaskMetrics {
                 micros(500), millis(1), millis(2.5), millis(5), millis(10), millis(25),
                 millis(100), millis(1000))
             .tags(common).register(registry);
-    e2eLag =
-        Timer.builder(PREFIX + "record.e2e.lag")
-            .description("Engine clock minus the event time of each processed record")
+    // Seconds as doubles (a summary, not a Timer): a Timer sums nanoseconds in a long, and the
+    // lag of a backfill or of a simulated term (years per record) overflowed it to a negative sum.
+    eventLag =
+        DistributionSummary.builder(PREFIX + "record.event.lag")
+            .description(
+                "Engine clock minus the event time of each processed record whose event time lies"
+                    + " in the last 7 days; older and future event times are counted apart")
+            .baseUnit("seconds")
             .serviceLevelObjectives(
-                millis(100), millis(1000), millis(5000), millis(30_000), millis(60_000),
-                millis(300_000), millis(3_600_000), millis(86_400_000))
+                1, 5, 30, 60, 300, 900, 3_600, 6 * 3_600, 86_400, MAX_EVENT_LAG_SECONDS)
+            .tags(common).register(registry);
+    eventLagOlder = eventLagSkipped("older_than_7d");
+    eventLagAhead = eventLagSkipped("ahead_of_clock");
+    appendDelay =
+        DistributionSummary.builder(PREFIX + "record.append.delay")
+            .description(
+                "Engine clock minus the time the log appended each processed record: how long it"
+                    + " waited in the stream (a backfill shows the age of the records it re-reads)")
+            .baseUnit("seconds")
+            .serviceLevelObjectives(
+                0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300, 3_600, 86_400, MAX_EVENT_LAG_SECONDS)
             .tags(common).register(registry);
     streamPunctuations = punctuationCounter(PunctuationType.STREAM_TIME);
     wallPunctuations = punctuationCounter(PunctuationType.WALL_CLOCK_TIME);
@@ -134,11 +159,58 @@ public final class TaskMetrics {
     return registry != null;
   }
 
-  void processed(int source, long latencyNanos, long e2eLagMs) {
+  /** Counts one processed record of {@code source}, without timings (metrics disabled). */
+  void processed(int source) {
+    processed[source]++;
+  }
+
+  /**
+   * Counts one processed record with its timings.
+   *
+   * @param eventLagMs engine clock minus the record's event time; recorded only between 0 and 7
+   *     days, else counted as skipped (an event time ahead of the clock, or a backfill or
+   *     simulated term whose event times are far in the past, says nothing about how late alerts
+   *     are)
+   * @param appendDelayMs engine clock minus the log's append time of the record; a negative value
+   *     (the log's clock ahead of ours) counts as 0
+   */
+  void processed(int source, long latencyNanos, long eventLagMs, long appendDelayMs) {
     processed[source]++;
     if (registry != null) {
       processLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
-      e2eLag.record(Math.max(0, e2eLagMs), TimeUnit.MILLISECONDS);
+      if (eventLagMs < 0) {
+        eventLagAhead.increment();
+      } else if (eventLagMs > MAX_EVENT_LAG_SECONDS * 1_000L) {
+        eventLagOlder.increment();
+      } else {
+        eventLag.record(eventLagMs / 1_000.0);
+      }
+      appendDelay.record(Math.max(0, appendDelayMs) / 1_000.0);
+    }
+  }
+
+  private Counter eventLagSkipped(String reason) {
+    return Counter.builder(PREFIX + "record.event.lag.skipped")
+        .description(
+            "Processed records left out of the event-lag histogram: event time more than 7 days"
+                + " old, or ahead of the engine clock")
+        .tag("reason", reason)
+        .tags(common).register(registry);
+  }
+
+  /**
+   * Registers the gauge of the task's stream time behind the engine clock, in seconds: where the
+   * task is in event time, meaningful in a backfill too (falling while it catches up).
+   *
+   * @param lagMs engine clock minus stream time in ms, or {@code NaN} before the first record
+   */
+  public void registerStreamTimeLag(Supplier<Double> lagMs) {
+    if (registry != null) {
+      Gauge.builder(PREFIX + "stream.time.lag", lagMs, l -> l.get() / 1_000.0)
+          .description("Engine clock minus the task's stream time (newest event time processed)")
+          .baseUnit("seconds")
+          .strongReference(true)
+          .tags(common).register(registry);
     }
   }
 

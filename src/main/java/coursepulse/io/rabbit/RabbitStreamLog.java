@@ -35,6 +35,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -136,6 +137,10 @@ public final class RabbitStreamLog implements StreamLog {
   private volatile byte probeLastId;
   private volatile CompletableFuture<Long> probeFirst;
   private volatile CompletableFuture<Long> probeLast;
+  // Per stream: the committed chunk id at the last probe and the last offset it gave.
+  private final Map<String, long[]> probedLast = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger probes =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final RabbitUri uri;
   private final List<RabbitUri> uris;
   // The node the management connection used last: the next one is tried first after a failure.
@@ -413,6 +418,7 @@ public final class RabbitStreamLog implements StreamLog {
   @Override
   public void deleteStream(String stream) {
     checkOpen();
+    probedLast.remove(stream); // a stream created again under the name starts over
     try {
       environment.deleteStream(stream);
     } catch (RuntimeException e) {
@@ -459,15 +465,28 @@ public final class RabbitStreamLog implements StreamLog {
       // Only the first offset of the last committed chunk (3.11 to 4.0.x: Debian trixie's 4.0.5
       // does not report committed_offset): read that chunk's record count to make it exact.
       long chunk;
+      boolean chunkKnown = true;
       try {
         chunk = s.committedChunkId();
       } catch (NoOffsetException unknown) {
         // In a cluster the node answering may hold a replica that has not learnt the committed
         // chunk yet (a new stream, a leader that just moved): the probe alone says it.
         chunk = first;
+        chunkKnown = false;
       }
-      last = probeStats(stream).map(StreamStats::lastOffset).orElse(chunk);
-      last = Math.max(last, chunk);
+      long[] known = chunkKnown ? probedLast.get(stream) : null;
+      if (known != null && known[0] == chunk) {
+        // Nothing was committed since the last probe (every append, stored offsets included,
+        // is a new chunk with a new id), so its answer stands: an idle engine asking every pass
+        // no longer opens a probe connection each time (issue 20: an idle engine must not spin).
+        last = known[1];
+      } else {
+        Optional<StreamStats> probed = probeStats(stream);
+        last = Math.max(probed.map(StreamStats::lastOffset).orElse(chunk), chunk);
+        if (probed.isPresent() && chunkKnown) {
+          probedLast.put(stream, new long[] {chunk, last});
+        }
+      }
     }
     return Optional.of(new StreamStats(first, Math.max(first, last)));
   }
@@ -502,6 +521,7 @@ public final class RabbitStreamLog implements StreamLog {
   }
 
   private Optional<StreamStats> probeOnce(String stream) {
+    probes.incrementAndGet();
     Client probe = probeClient();
     byte firstId = (byte) probeSubscription++;
     byte lastId = (byte) probeSubscription++;
@@ -555,6 +575,11 @@ public final class RabbitStreamLog implements StreamLog {
         closeProbe();
       }
     }
+  }
+
+  /** Probes run so far (each opens a connection): for tests. */
+  int probeCount() {
+    return probes.get();
   }
 
   private Client probeClient() {

@@ -36,4 +36,39 @@ class RabbitStreamLogContract4IT extends StreamLogContract {
   protected boolean lastOffsetIsExact() {
     return true; // RabbitMQ 4.0+ reports the committed offset
   }
+
+  /**
+   * Issue 20 (an idle engine must not spin): where the broker does not report the committed
+   * offset (4.0.5), the last offset needs a probe connection; it is reused while nothing was
+   * committed, and a new chunk (a message or a stored offset) is seen at once.
+   */
+  @org.junit.jupiter.api.Test
+  void shouldProbeTheLastOffsetOnlyWhenSomethingWasCommitted() {
+    try (RabbitStreamLog log = vhost.openLog()) {
+      String stream = RabbitVhost.uniqueStream("probe");
+      log.createStream(stream, coursepulse.engine.log.Retention.unlimited());
+      append(log, stream, 1, 5);
+      coursepulse.engine.log.StreamStats first = log.stats(stream).orElseThrow();
+      int probes = log.probeCount();
+
+      assertThat(log.stats(stream)).contains(first);
+      assertThat(log.stats(stream)).contains(first);
+      assertThat(log.probeCount()).as("no probe while nothing was committed").isEqualTo(probes);
+
+      log.storeOffset("probe-app", stream, first.lastOffset());
+      append(log, stream, 6, 1);
+      assertThat(log.stats(stream).orElseThrow().lastOffset())
+          .as("a stored offset and a message later")
+          .isEqualTo(first.lastOffset() + 2);
+    }
+  }
+
+  private static void append(RabbitStreamLog log, String stream, long firstId, int n) {
+    try (coursepulse.engine.log.LogWriter w = log.writer(stream, "probe-writer")) {
+      for (int i = 0; i < n; i++) {
+        w.append(firstId + i, ("m" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      w.flush(java.time.Duration.ofSeconds(30));
+    }
+  }
 }

@@ -106,6 +106,35 @@ class DuplicateAndUnreadableEventsTest {
     }
   }
 
+  /**
+   * Issue 20, input checked as strictly as documented, through the topology that {@code process}
+   * runs: an enrolment sent to 02-Login and a number where the schema says string are dead-lettered
+   * with their reason, never applied.
+   */
+  @Test
+  void shouldDeadLetterAnEventOnTheWrongStreamAndANumberWhereAStringIsRequired() throws Exception {
+    try (TestDriver d = driver()) {
+      TestInputStream<byte[]> login = d.createInputStream(StreamNames.LOGIN, Serdes.ByteArray());
+      login.pipeRaw(coursepulse.lms.event.EventCodec.encode(enrolment()), 1L);
+      String numberId =
+          new String(coursepulse.lms.event.EventCodec.encode(enrolment()), StandardCharsets.UTF_8)
+              .replace("\"studentId\":\"s-1\"", "\"studentId\":42");
+      assertThat(numberId).contains("\"studentId\":42");
+      TestInputStream<byte[]> enrolments =
+          d.createInputStream(StreamNames.ENROLLMENT, Serdes.ByteArray());
+      enrolments.pipeRaw(numberId.getBytes(StandardCharsets.UTF_8), 2L);
+
+      assertThat(deadLetters("wrong_stream")).isEqualTo(1);
+      assertThat(deadLetters("wrong_type")).isEqualTo(1);
+      assertThat(registry.get("coursepulse.students.tracked").gauge().value())
+          .as("neither enrolment applied")
+          .isZero();
+      List<String> dlq = d.createOutputStream("app-dlq", Serdes.String()).readValuesToList();
+      assertThat(dlq.stream().map(s -> readReason(new ObjectMapper(), s)).toList())
+          .containsExactly("wrong_stream", "wrong_type");
+    }
+  }
+
   private static String readReason(ObjectMapper json, String s) {
     try {
       return json.readTree(s).get("reason").asText();
