@@ -15,14 +15,14 @@ import java.util.Arrays;
 final class AssignmentWeights {
   static final String STORE = "risk-assignment-weights";
   static final double UNKNOWN = -1;
+  static final AssignmentWeights NONE = new AssignmentWeights(new double[0]);
+  private static final byte FORMAT = 1;
 
   private final double[] weights;
 
   AssignmentWeights(double[] weights) {
     this.weights = weights;
   }
-
-  static final AssignmentWeights NONE = new AssignmentWeights(new double[0]);
 
   /** The weight of assignment {@code index}, or {@link #UNKNOWN}. */
   double weight(int index) {
@@ -36,8 +36,6 @@ final class AssignmentWeights {
     w[index] = weight == null || !(weight >= 0) ? UNKNOWN : weight;
     return new AssignmentWeights(w);
   }
-
-  private static final byte FORMAT = 1;
 
   static final Serde<AssignmentWeights> SERDE =
       new Serde<>() {

@@ -284,7 +284,8 @@ final class CourseSignals {
               Features.pct(s7, a7[i]), Features.pct(s28, a28[i]), Features.pct(sSince, since[i]),
               Features.pct(sClicks, clicks[i]), Features.pct(sSubmitted, submitted[i]));
       WorkSignal.Summary work =
-          WorkSignal.summarize(sc, enrolments.get(i), ca, courseWeights, passMark, rules.graceMs(), at);
+          WorkSignal.summarize(
+              sc, enrolments.get(i), ca, courseWeights, passMark, rules.graceMs(), at);
       Map<String, Double> f = Features.of(dayOfCourse, own, sc, c, work);
       double score = model.score(f);
       out.add(

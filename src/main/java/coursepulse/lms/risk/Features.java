@@ -61,7 +61,8 @@ final class Features {
       double active28Median, double daysSinceMedian, double clicks14Median, double submittedMedian,
       double classActive7) {}
 
-  static Map<String, Double> of(double courseDay, Own o, StudentCourse sc, Cohort c, WorkSignal.Summary w) {
+  static Map<String, Double> of(
+      double courseDay, Own o, StudentCourse sc, Cohort c, WorkSignal.Summary w) {
     Map<String, Double> f = new LinkedHashMap<>();
     f.put(ACTIVE_28_PCT, o.active28Pct());
     f.put(ACTIVE_7_PCT, o.active7Pct());

@@ -263,9 +263,9 @@ public final class RiskTopology {
         Stores.keyValueStoreBuilder(CourseSignals.GRADES, StateSerdes.STRING, StateSerdes.GRADES),
         "risk");
     t.addStateStore(
-        Stores.keyValueStoreBuilder(AssignmentWeights.STORE, StateSerdes.STRING, AssignmentWeights.SERDE),
+        Stores.keyValueStoreBuilder(
+            AssignmentWeights.STORE, StateSerdes.STRING, AssignmentWeights.SERDE),
         "risk");
-
     return t;
   }
 

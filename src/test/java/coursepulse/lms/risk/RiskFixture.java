@@ -112,7 +112,8 @@ final class RiskFixture implements AutoCloseable {
   }
 
   /** An assessment of 10 points with its weight in the final grade (percent). */
-  RiskFixture assignment(String course, String assignment, Instant createdAt, Instant due, double weight) {
+  RiskFixture assignment(
+      String course, String assignment, Instant createdAt, Instant due, double weight) {
     activity.pipe(
         new AssignmentCreated(id(), 1, createdAt, course, assignment, due, 10.0, "TMA", weight),
         createdAt);
