@@ -62,9 +62,10 @@ class AlertQualityIT {
   }
 
   /**
-   * Seed 42, 500 students: engaged alerted 4.4 %, precision 0.69, recall ghost 1.00, fading 0.83,
-   * lurker 0.89, returning 0.66, dropout 0.24 (the dropouts leave abruptly, often before the
-   * course's first two weeks give the risk score anything to go on).
+   * Seed 42, 500 students ({@code default-5}): engaged alerted 4.4 %, precision 0.75, recall ghost
+   * 1.00, fading 0.84, lurker 0.89, returning 0.62, dropout 0.25 (the dropouts leave abruptly,
+   * often before the course's first two weeks give the risk score anything to go on); {@code
+   * default-4}: 4.4 %, 0.69, 1.00, 0.83, 0.89, 0.66, 0.24.
    */
   private static final double RECALL_FLOOR = 0.7;
 

@@ -28,6 +28,7 @@ final class CourseSignals {
   private final KeyValueStore<String, StudentCourse> studentCourses;
   private final KeyValueStore<String, CourseCohort> cohorts;
   private final KeyValueStore<String, AssignmentGrades> grades;
+  private final KeyValueStore<String, AssignmentWeights> weights;
   private final RuleContext ctx;
   private final Consumer<RiskScore> scores;
   private final List<RiskRule> active = new ArrayList<>();
@@ -40,6 +41,7 @@ final class CourseSignals {
       KeyValueStore<String, StudentCourse> studentCourses,
       KeyValueStore<String, CourseCohort> cohorts,
       KeyValueStore<String, AssignmentGrades> grades,
+      KeyValueStore<String, AssignmentWeights> weights,
       AlertBook book,
       Consumer<RiskScore> scores) {
     this.rules = rules;
@@ -49,6 +51,7 @@ final class CourseSignals {
     this.studentCourses = studentCourses;
     this.cohorts = cohorts;
     this.grades = grades;
+    this.weights = weights;
     this.ctx = new RuleContext(rules, book);
     this.scores = scores;
     // Rules switched off still run: their open alerts resolve normally (docs/rules.md).
@@ -123,11 +126,13 @@ final class CourseSignals {
   }
 
   /** A new assignment (index in the course's schedule): its grades start empty. */
-  void assignment(String course, int index, double pointsPossible) {
+  void assignment(String course, int index, double pointsPossible, Double weight) {
     if (index < CadenceSignal.TRACKED) {
       grades.put(
           TimerKeys.pair(course, Integer.toString(index)),
           new AssignmentGrades(pointsPossible, new short[0]));
+      AssignmentWeights w = weights.get(course);
+      weights.put(course, (w == null ? AssignmentWeights.NONE : w).with(index, weight));
     }
   }
 
@@ -149,6 +154,7 @@ final class CourseSignals {
   /** The course had no members left at its end. */
   void courseEnded(String course) {
     cohorts.delete(course);
+    weights.delete(course);
     CourseAssignments ca = roster.assignments(course);
     for (int i = 0; i < Math.min(ca.size(), CadenceSignal.TRACKED); i++) {
       grades.delete(TimerKeys.pair(course, Integer.toString(i)));
@@ -251,6 +257,10 @@ final class CourseSignals {
     Features.Cohort c =
         new Features.Cohort(
             median(s28), median(sSince), median(sClicks), median(sSubmitted), active7 / (double) n);
+    AssignmentWeights courseWeights = weights.get(course);
+    if (courseWeights == null) {
+      courseWeights = AssignmentWeights.NONE;
+    }
     int[] classMedians = new int[Math.min(ca.size(), CadenceSignal.TRACKED)];
     for (int i = 0; i < classMedians.length; i++) {
       AssignmentGrades ag = grades.get(TimerKeys.pair(course, Integer.toString(i)));
@@ -273,7 +283,10 @@ final class CourseSignals {
               g.classMedianMean(), recent[0], recent[1],
               Features.pct(s7, a7[i]), Features.pct(s28, a28[i]), Features.pct(sSince, since[i]),
               Features.pct(sClicks, clicks[i]), Features.pct(sSubmitted, submitted[i]));
-      Map<String, Double> f = Features.of(dayOfCourse, own, sc, c);
+      WorkSignal.Summary work =
+          WorkSignal.summarize(
+              sc, enrolments.get(i), ca, courseWeights, passMark, rules.graceMs(), at);
+      Map<String, Double> f = Features.of(dayOfCourse, own, sc, c, work);
       double score = model.score(f);
       out.add(
           new RiskRule.Scored(

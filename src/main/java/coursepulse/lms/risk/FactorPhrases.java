@@ -44,6 +44,7 @@ final class FactorPhrases {
             Locale.ROOT, "active on %d of the last 7 days while %d %% of the class was active",
             f.get(Features.ACTIVE_7).intValue(), Math.round(f.get(Features.CLASS_ACTIVE_7) * 100));
       case Features.DAYS_SINCE_PCT:
+      case Features.DAYS_SINCE_VS_CLASS:
         return String.format(
             Locale.ROOT, "no activity for %d days (class median %s)",
             f.get(Features.DAYS_SINCE_ACTIVE).intValue(), number(f.get(Features.DAYS_SINCE_MEDIAN)));
@@ -62,6 +63,19 @@ final class FactorPhrases {
         return String.format(
             Locale.ROOT, "scores average %d vs class median %d",
             Math.round(f.get(Features.SCORE_MEAN)), Math.round(f.get(Features.SCORE_CLASS_MEDIAN)));
+      case Features.EARNED_SHARE:
+        return String.format(
+            Locale.ROOT, "handed in and passed %d %% of the assessment weight due so far",
+            Math.round(f.get(Features.EARNED_SHARE) * 100));
+      case Features.UNSUBMITTED_SHARE:
+        return String.format(
+            Locale.ROOT, "never handed in %d of %d assessments due so far",
+            f.get(Features.UNSUBMITTED).intValue(), f.get(Features.DUE).intValue());
+      case Features.ACTIVITY_TREND:
+        double before = (f.get(Features.ACTIVE_28) - f.get(Features.ACTIVE_7)) / 3;
+        return String.format(
+            Locale.ROOT, "active on %d of the last 7 days against %s a week in the 3 weeks before",
+            f.get(Features.ACTIVE_7).intValue(), number(Math.round(before * 10) / 10.0));
       default:
         return null; // logCourseWeek and context values are never shown
     }
@@ -101,6 +115,4 @@ final class FactorPhrases {
             Locale.ROOT, "score %d vs class median %d",
             Math.round(permille / 10.0), Math.round(classMedian / 10.0));
   }
-
-
 }

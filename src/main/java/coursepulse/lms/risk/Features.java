@@ -20,6 +20,10 @@ final class Features {
   static final String MISSED_SHARE = "missedShare";
   static final String SCORE_VS_CLASS = "scoreVsClass";
   static final String LOG_COURSE_WEEK = "logCourseWeek";
+  static final String EARNED_SHARE = "earnedShare";
+  static final String UNSUBMITTED_SHARE = "unsubmittedShare";
+  static final String ACTIVITY_TREND = "activityTrend";
+  static final String DAYS_SINCE_VS_CLASS = "daysSinceVsClass";
   // Context values.
   static final String COURSE_DAY = "courseDay";
   static final String ACTIVE_28 = "activeDays28";
@@ -33,6 +37,7 @@ final class Features {
   static final String SUBMITTED_MEDIAN = "submittedMedian";
   static final String MISSED = "missed";
   static final String DUE = "due";
+  static final String UNSUBMITTED = "unsubmitted";
   static final String SCORE_MEAN = "scoreMean";
   static final String SCORE_CLASS_MEDIAN = "scoreClassMedian";
   static final String CLASS_ACTIVE_7 = "classActiveShare7";
@@ -56,7 +61,8 @@ final class Features {
       double active28Median, double daysSinceMedian, double clicks14Median, double submittedMedian,
       double classActive7) {}
 
-  static Map<String, Double> of(double courseDay, Own o, StudentCourse sc, Cohort c) {
+  static Map<String, Double> of(
+      double courseDay, Own o, StudentCourse sc, Cohort c, WorkSignal.Summary w) {
     Map<String, Double> f = new LinkedHashMap<>();
     f.put(ACTIVE_28_PCT, o.active28Pct());
     f.put(ACTIVE_7_PCT, o.active7Pct());
@@ -70,6 +76,13 @@ final class Features {
       f.put(SCORE_VS_CLASS, (o.scoreMean() - o.classMedianMean()) * 5);
     }
     f.put(LOG_COURSE_WEEK, Math.log(Math.max(1, courseDay / 7)));
+    if (w.due() > 0) {
+      f.put(UNSUBMITTED_SHARE, w.unsubmitted() / (double) w.due());
+      f.put(EARNED_SHARE, w.earnedShare());
+    }
+    // This week against the student's own three weeks before, as a ratio of active days.
+    f.put(ACTIVITY_TREND, Math.log((1 + o.active7()) / (1 + (o.active28() - o.active7()) / 3.0)));
+    f.put(DAYS_SINCE_VS_CLASS, Math.log((1 + o.daysSince()) / (1 + c.daysSinceMedian())));
     f.put(COURSE_DAY, courseDay);
     f.put(ACTIVE_28, (double) o.active28());
     f.put(ACTIVE_28_MEDIAN, c.active28Median());
@@ -82,6 +95,7 @@ final class Features {
     f.put(SUBMITTED_MEDIAN, c.submittedMedian());
     f.put(MISSED, (double) sc.missed);
     f.put(DUE, (double) sc.due());
+    f.put(UNSUBMITTED, (double) w.unsubmitted());
     if (o.graded() > 0) {
       f.put(SCORE_MEAN, o.scoreMean() * 100);
       f.put(SCORE_CLASS_MEDIAN, o.classMedianMean() * 100);

@@ -136,6 +136,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
         new CourseSignals(
             rules, model, metrics, roster, studentCourses,
             context.getStateStore(CourseSignals.COHORTS), context.getStateStore(CourseSignals.GRADES),
+            context.getStateStore(AssignmentWeights.STORE),
             book, this::emitScore);
     context.schedule(punctuationInterval, PunctuationType.STREAM_TIME, this::fireDueTimers);
     loadCounters();
@@ -406,7 +407,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     long due = e.dueAt().toEpochMilli();
     courses.put(e.courseId(), ca.with(e.assignmentId(), due));
     timers.schedule(due + graceMs, TimerKeys.DEADLINE, e.courseId(), index4(index));
-    signals.assignment(e.courseId(), index, e.pointsPossible());
+    signals.assignment(e.courseId(), index, e.pointsPossible(), e.weight());
   }
 
   // ---------------------------------------------------------------- timers

@@ -48,7 +48,8 @@ public final class RiskTopology {
           RiskProcessor.EVENT_IDS,
           CourseSignals.STUDENT_COURSES,
           CourseSignals.COHORTS,
-          CourseSignals.GRADES);
+          CourseSignals.GRADES,
+          AssignmentWeights.STORE);
 
   /**
    * How to build the application. Immutable; the {@code with*} methods return copies.
@@ -260,6 +261,10 @@ public final class RiskTopology {
         "risk");
     t.addStateStore(
         Stores.keyValueStoreBuilder(CourseSignals.GRADES, StateSerdes.STRING, StateSerdes.GRADES),
+        "risk");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            AssignmentWeights.STORE, StateSerdes.STRING, AssignmentWeights.SERDE),
         "risk");
     return t;
   }

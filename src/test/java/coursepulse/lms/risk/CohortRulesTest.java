@@ -172,6 +172,63 @@ class CohortRulesTest {
   }
 
   @Test
+  void shouldScoreWorkNeverHandedInAndTheAssessmentWeightEarned() {
+    try (RiskFixture f = new RiskFixture(RulesConfig.DEFAULTS.withOnly(Rule.RISK_SCORE))) {
+      enrollClass(f, A, 4);
+      enrollClass(f, B, 4);
+      // A declares weights 10 / 30 / 60; B declares none, so its assessments count the same.
+      f.assignment(A, "a0", day(0), day(3), 10);
+      f.assignment(A, "a1", day(0), day(6), 30);
+      f.assignment(A, "a2", day(0), day(20), 60);
+      f.assignment(B, "b0", day(0), day(3));
+      f.assignment(B, "b1", day(0), day(6));
+      for (int d = 0; d < 15; d++) {
+        for (String c : List.of(A, B)) {
+          String first = c.equals(A) ? "a0" : "b0";
+          String second = c.equals(A) ? "a1" : "b1";
+          if (d == 2) {
+            f.submit(student(0), c, first, day(2.5), 8.0); // of 10: passed
+            f.submit(student(2), c, first, day(2.5), 9.0);
+            f.submit(student(3), c, first, day(2.5), 9.0);
+          } else if (d == 5) {
+            f.submit(student(2), c, second, day(5.5), 9.0);
+            f.submit(student(3), c, second, day(5.5), 9.0);
+          } else if (d == 9) {
+            // after the deadline (day 6) and its grace: missed, made good, but failed
+            f.submit(student(0), c, second, day(9.5), 2.0);
+          }
+          // student 1 hands in nothing
+        }
+        workDaily(f, A, 4, d, d + 1, Set.of());
+        workDaily(f, B, 4, d, d + 1, Set.of());
+      }
+
+      RiskScore s0 = weekTwo(f, student(0), A);
+      assertThat(s0.features())
+          .containsEntry("due", 2.0)
+          .containsEntry("missedShare", 0.5)
+          .containsEntry("unsubmittedShare", 0.0)
+          .containsEntry("earnedShare", 0.25); // 10 of the 40 weight points due
+      assertThat(weekTwo(f, student(0), B).features()).containsEntry("earnedShare", 0.5);
+      RiskScore s1 = weekTwo(f, student(1), A);
+      assertThat(s1.features())
+          .containsEntry("unsubmitted", 2.0)
+          .containsEntry("unsubmittedShare", 1.0)
+          .containsEntry("earnedShare", 0.0);
+      assertThat(s1.factors()).contains("never handed in 2 of 2 assessments due so far");
+      assertThat(s1.score()).isGreaterThan(s0.score());
+    }
+  }
+
+  private static RiskScore weekTwo(RiskFixture f, String student, String course) {
+    return f.risk().stream()
+        .filter(r -> r.studentId().equals(student) && r.courseId().equals(course))
+        .filter(r -> r.at().equals(day(14)))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
   void shouldNeverFlagMoreThanTheBudgetOfACourseAtOnce() {
     RulesConfig rules =
         RulesConfig.of(null, null, null, null, null, null, null, null, null,

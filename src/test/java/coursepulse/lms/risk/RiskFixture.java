@@ -111,6 +111,15 @@ final class RiskFixture implements AutoCloseable {
     return this;
   }
 
+  /** An assessment of 10 points with its weight in the final grade (percent). */
+  RiskFixture assignment(
+      String course, String assignment, Instant createdAt, Instant due, double weight) {
+    activity.pipe(
+        new AssignmentCreated(id(), 1, createdAt, course, assignment, due, 10.0, "TMA", weight),
+        createdAt);
+    return this;
+  }
+
   RiskFixture submit(String student, String course, String assignment, Instant at) {
     activity.pipe(new SubmissionCreated(id(), 1, at, student, course, assignment, false), at);
     return this;

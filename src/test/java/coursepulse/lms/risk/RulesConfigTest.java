@@ -16,7 +16,7 @@ class RulesConfigTest {
   @Test
   void shouldUseTheDocumentedDefaults() {
     RulesConfig c = RulesConfig.DEFAULTS;
-    assertThat(c.version()).isEqualTo("default-4");
+    assertThat(c.version()).isEqualTo("default-5");
     assertThat(c.cooldownDays()).isEqualTo(3);
     assertThat(c.loginInactive().days()).isEqualTo(7);
     assertThat(c.noSubmissions().days()).isEqualTo(28);
@@ -31,8 +31,8 @@ class RulesConfigTest {
     assertThat(c.missedWork().share()).isEqualTo(0.3);
     assertThat(c.lowGrades().passMark()).isEqualTo(0.4);
     assertThat(c.riskScore().budgetPercent()).isEqualTo(25);
-    assertThat(c.riskScore().threshold()).isEqualTo(0.85);
-    assertThat(c.riskScore().resolveBelow()).isEqualTo(0.7);
+    assertThat(c.riskScore().threshold()).isEqualTo(0.88);
+    assertThat(c.riskScore().resolveBelow()).isEqualTo(0.73);
     // on by default: the two that stayed precise on OULAD 2013B (docs/rules.md)
     for (Rule r : Rule.values()) {
       assertThat(c.enabled(r)).as(r.name())

@@ -79,8 +79,8 @@ public final class ModelTrainer {
       return set;
     }
     if (requested == null || requested.isEmpty()) {
-      // the built-in model names features no record carries yet (earnedShare); a default must not
-      // refuse the data 'process' writes, so those are left out rather than requested
+      // records written by an older build lack a built-in feature (unsubmittedShare); a default
+      // must not refuse them, so those are left out rather than requested
       return set.select(
           RiskModel.builtIn().featureNames().stream().filter(set.featureNames()::contains).toList());
     }

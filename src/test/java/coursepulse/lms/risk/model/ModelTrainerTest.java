@@ -139,7 +139,7 @@ class ModelTrainerTest {
     rows.add(new TrainingSet.Row("s1", "c1", java.time.Instant.EPOCH, 7, true, new double[present.size()]));
     TrainingSet set = TrainingSet.of(present, rows);
 
-    // what 'process' writes today lacks a built-in feature (earnedShare): the default leaves it out
+    // records of an older build lack a built-in feature (unsubmittedShare): the default leaves it out
     assertThat(ModelTrainer.modelFeatures(set, null).featureNames())
         .isEqualTo(builtIn.subList(0, builtIn.size() - 1));
     assertThatThrownBy(() -> ModelTrainer.modelFeatures(set, List.of(builtIn.get(builtIn.size() - 1))))

@@ -105,6 +105,7 @@ class RiskModelTest {
             "clicks14Pct",
             "submittedPct",
             "missedShare",
+            "unsubmittedShare",
             "scoreVsClass",
             "logCourseWeek");
     // trained with 'coursepulse train' on the February (2013B) presentations only (docs/model.md)
