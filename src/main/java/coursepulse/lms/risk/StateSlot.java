@@ -34,7 +34,11 @@ final class StateSlot<S extends AlertSlot> {
    * @param writer writes the added fields; {@code reader} reads them back into an empty state
    */
   StateSlot(
-      Rule rule, int id, IntFunction<S> create, Writer<S> writer, BiConsumer<S, StateSerdes.In> reader) {
+      Rule rule,
+      int id,
+      IntFunction<S> create,
+      Writer<S> writer,
+      BiConsumer<S, StateSerdes.In> reader) {
     if (id < 0 || id > Byte.MAX_VALUE) {
       throw new IllegalArgumentException("slot id out of range: " + id);
     }
@@ -127,7 +131,8 @@ final class StateSlot<S extends AlertSlot> {
         StateSlot<?> s = r.state();
         if (BY_ID[s.id()] != null) {
           throw new IllegalStateException(
-              "state slot id " + s.id() + " of " + s.rule() + " is taken by " + BY_ID[s.id()].rule());
+              "state slot id " + s.id() + " of " + s.rule() + " is taken by "
+                  + BY_ID[s.id()].rule());
         }
         if (s.rule() != r.rule()) {
           throw new IllegalStateException(r.rule() + " declares the slot of " + s.rule());

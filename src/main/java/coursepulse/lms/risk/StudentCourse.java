@@ -14,7 +14,6 @@ final class StudentCourse extends Slotted {
   static final int DAYS = 28;
 
   static final int NO_DAY = Integer.MIN_VALUE;
-  static final long NONE = -1L;
 
   /** Day index (UTC days since the epoch) of ring slot 0; {@link #NO_DAY} when empty. */
   int ringDay = NO_DAY;

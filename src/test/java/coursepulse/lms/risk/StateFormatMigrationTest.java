@@ -49,7 +49,7 @@ class StateFormatMigrationTest {
     return SimulationConfig.defaults().withStudents(60).withDays(35);
   }
 
-  /** Every rule on, ACTIVITY_DROP per student ({@code logins}) or per enrolment ({@code activity}). */
+  /** Every rule on; ACTIVITY_DROP per student ({@code logins}) or enrolment ({@code activity}). */
   private static RulesConfig rules(String basis) {
     return RulesConfig.fromYaml(new ByteArrayInputStream(
             ("activityDrop:\n  basis: " + basis + "\n").getBytes(StandardCharsets.UTF_8)))
