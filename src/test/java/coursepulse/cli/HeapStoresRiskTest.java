@@ -10,6 +10,8 @@ import coursepulse.engine.TestOutputStream;
 import coursepulse.engine.Topology;
 import coursepulse.lms.event.StreamNames;
 import coursepulse.lms.risk.RiskTopology;
+import coursepulse.lms.risk.Rule;
+import coursepulse.lms.risk.RulesConfig;
 import coursepulse.lms.simulator.SimEvent;
 import coursepulse.lms.simulator.Simulation;
 import coursepulse.lms.simulator.SimulationConfig;
@@ -36,6 +38,20 @@ class HeapStoresRiskTest {
     List<String> heap = alerts(config, RiskTopology.build(options()).keyValueStoresOnHeap());
 
     assertThat(serialized).hasSizeGreaterThan(20);
+    assertThat(heap).containsExactlyElementsOf(serialized);
+  }
+
+  /** Every rule keeps state in its slots: heap stores keep the very objects, the same alerts. */
+  @Test
+  void shouldWriteTheSameAlertsWithHeapStoresWithEveryRuleOn() {
+    SimulationConfig config = SimulationConfig.defaults().withStudents(120).withDays(35);
+    RiskTopology.Options all =
+        options().withRules(RulesConfig.DEFAULTS.withOnly(Rule.values()));
+
+    List<String> serialized = alerts(config, RiskTopology.build(all));
+    List<String> heap = alerts(config, RiskTopology.build(all).keyValueStoresOnHeap());
+
+    assertThat(serialized).hasSizeGreaterThan(300);
     assertThat(heap).containsExactlyElementsOf(serialized);
   }
 

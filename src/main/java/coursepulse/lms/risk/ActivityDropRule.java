@@ -9,19 +9,43 @@ import java.util.Map;
  * {@link Rule#ACTIVITY_DROP}: a completed week's count far below the mean of the complete weeks
  * before it. Counted per enrolment (active days in the course) when {@code activityDrop.perCourse},
  * else per student (logins). Resolves once the running week is back above the ratio of the
- * baseline. Its state is the {@code drop*} fields of {@link EnrollmentState} or {@link
- * StudentState}.
+ * baseline. Its state is a {@link State} in the enrolment's record or, on the logins basis, the
+ * student's.
  */
 final class ActivityDropRule implements RiskRule {
+  /** The alert, and the baseline it opened against (in 1/100), which its resolution needs. */
+  static final class State extends AlertSlot {
+    int baselineX100;
+
+    State(int id) {
+      super(id);
+    }
+
+    @Override
+    boolean isEmpty() {
+      return super.isEmpty() && baselineX100 == 0;
+    }
+  }
+
+  static final StateSlot<State> STATE =
+      new StateSlot<>(
+          Rule.ACTIVITY_DROP, 3, State::new, (s, out) -> out.varlong(s.baselineX100),
+          (s, in) -> s.baselineX100 = (int) in.varlong());
+
   @Override
   public Rule rule() {
     return Rule.ACTIVITY_DROP;
   }
 
   @Override
+  public StateSlot<State> state() {
+    return STATE;
+  }
+
+  @Override
   public void onLogin(
       RosterContext ctx, String student, StudentState st, long t, long lastLoginBefore) {
-    if (!ctx.rules().activityDrop().perCourse() && st.dropOpenedAt != StudentState.NONE) {
+    if (!ctx.rules().activityDrop().perCourse() && isOpen(st)) {
       maybeResolve(ctx, student, null, st, null, st.weeklyLogins, t);
     }
   }
@@ -30,7 +54,7 @@ final class ActivityDropRule implements RiskRule {
   public boolean onCourseWork(
       RosterContext ctx, String student, String course, StudentState st, EnrollmentState en,
       long t) {
-    if (ctx.rules().activityDrop().perCourse() && en.dropOpenedAt != EnrollmentState.NONE) {
+    if (ctx.rules().activityDrop().perCourse() && isOpen(en)) {
       maybeResolve(ctx, student, course, st, en, en.activity, t);
       return true;
     }
@@ -68,8 +92,8 @@ final class ActivityDropRule implements RiskRule {
       int week,
       long activeFrom,
       long end) {
-    long openedAt = en != null ? en.dropOpenedAt : st.dropOpenedAt;
-    if (openedAt != StudentState.NONE) {
+    State s = STATE.get(en != null ? en : st);
+    if (s != null && s.isOpen()) {
       return false;
     }
     RulesConfig.ActivityDrop cfg = ctx.rules().activityDrop();
@@ -94,19 +118,13 @@ final class ActivityDropRule implements RiskRule {
       return false;
     }
     long at = Weeks.weekEnd(week);
-    long resolvedAt = en != null ? en.dropResolvedAt : st.dropResolvedAt;
-    if (resolvedAt != StudentState.NONE && at < resolvedAt + ctx.rules().cooldownMs()) {
+    if (s != null && s.resolvedAt != State.NONE && at < s.resolvedAt + ctx.rules().cooldownMs()) {
       return false;
     }
     if (en != null && !en.activeAt(at - 1)) {
       return false;
     }
-    int baselineX100 = (int) Math.round(baseline * 100);
-    if (en != null) {
-      en.dropBaselineX100 = baselineX100;
-    } else {
-      st.dropBaselineX100 = baselineX100;
-    }
+    STATE.getOrCreate(en != null ? en : st).baselineX100 = (int) Math.round(baseline * 100);
     Map<String, Object> ev = new LinkedHashMap<>();
     ev.put("basis", cfg.basis().name().toLowerCase(Locale.ROOT));
     ev.put("weekStart", Instant.ofEpochMilli(Weeks.weekStart(week)).toString());
@@ -130,7 +148,7 @@ final class ActivityDropRule implements RiskRule {
   private static void maybeResolve(
       RosterContext ctx, String student, String course, StudentState st, EnrollmentState en,
       WeeklyCounts counts, long t) {
-    int baselineX100 = en != null ? en.dropBaselineX100 : st.dropBaselineX100;
+    int baselineX100 = STATE.get(en != null ? en : st).baselineX100;
     int current = counts.count(Weeks.weekIndex(t));
     if (current * 100L >= ctx.rules().activityDrop().ratio() * baselineX100) {
       Map<String, Object> ev = new LinkedHashMap<>();
@@ -139,5 +157,10 @@ final class ActivityDropRule implements RiskRule {
       ev.put("baselineMean", Alert.ratio(baselineX100 / 100.0));
       ctx.alerts().resolve(Rule.ACTIVITY_DROP, student, course, st, en, t, ev);
     }
+  }
+
+  private static boolean isOpen(Slotted record) {
+    State s = STATE.get(record);
+    return s != null && s.isOpen();
   }
 }

@@ -8,17 +8,11 @@ import java.util.Map;
 /**
  * The alert lifecycle: builds every {@code 04-Alerts} record (deterministic id, severity, score and
  * factors), keeps the open-alert counts for the gauges, and hands the record to the output. For the
- * cohort-aware rules it also owns their slots in {@link StudentCourse}: one open alert per
- * (student, course, rule), and no re-opening within the cooldown after a resolution.
+ * cohort-aware rules it also keeps the alert lifecycle in each rule's {@link StateSlot} of {@link
+ * StudentCourse}: one open alert per (student, course, rule), and no re-opening within the
+ * cooldown after a resolution.
  */
 final class AlertBook {
-  /** Rules whose open/resolved slots live in {@link StudentCourse}, in slot order. */
-  private static final Rule[] SLOTTED = {
-    Rule.INACTIVE, Rule.MISSED_WORK, Rule.LOW_GRADES, Rule.RISK_SCORE
-  };
-
-  static final int SLOTS = SLOTTED.length;
-
   /** Where finished records go. */
   interface Sink {
     void alert(Alert alert);
@@ -49,29 +43,18 @@ final class AlertBook {
     this.sink = sink;
   }
 
-  static int slot(Rule rule) {
-    for (int i = 0; i < SLOTTED.length; i++) {
-      if (SLOTTED[i] == rule) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException(rule + " keeps its slot in the roster state");
-  }
-
-  static Rule[] slotted() {
-    return SLOTTED.clone();
-  }
-
   boolean isOpen(Rule rule, StudentCourse sc) {
-    return sc.opened[slot(rule)] != StudentCourse.NONE;
+    AlertSlot a = StateSlot.of(rule).get(sc);
+    return a != null && a.isOpen();
   }
 
   /** Switched on, not open, and past the cooldown of its last resolution. */
   boolean mayOpen(Rule rule, StudentCourse sc, long at) {
-    int i = slot(rule);
+    AlertSlot a = StateSlot.of(rule).get(sc);
     return rules.enabled(rule)
-        && sc.opened[i] == StudentCourse.NONE
-        && (sc.resolved[i] == StudentCourse.NONE || at >= sc.resolved[i] + rules.cooldownMs());
+        && (a == null
+            || (!a.isOpen()
+                && (a.resolvedAt == AlertSlot.NONE || at >= a.resolvedAt + rules.cooldownMs())));
   }
 
   /**
@@ -95,36 +78,35 @@ final class AlertBook {
       students.put(student, st);
     }
     Severity severity = Severity.forOpenRules(openNow);
-    int i = slot(rule);
-    sc.opened[i] = at;
-    sc.severity[i] = (byte) severity.ordinal();
+    StateSlot.of(rule).getOrCreate(sc).markOpened(at, severity);
     opened(rule, student, course, severity, at, evidence, score, factors);
   }
 
   /** Resolves a cohort-aware rule's open alert; the caller writes {@code sc} back. */
   void resolve(
       Rule rule, String student, String course, StudentCourse sc, long at, Map<String, Object> evidence) {
-    int i = slot(rule);
-    long openedAt = sc.opened[i];
-    if (openedAt == StudentCourse.NONE) {
+    AlertSlot a = StateSlot.of(rule).get(sc);
+    if (a == null || !a.isOpen()) {
       return;
     }
+    long openedAt = a.openedAt;
     long resolvedAt = Math.max(at, openedAt);
-    sc.opened[i] = StudentCourse.NONE;
-    sc.resolved[i] = resolvedAt;
+    a.markResolved(resolvedAt);
     StudentState st = students.get(student);
     if (st != null) {
       st.openAlerts = Math.max(0, st.openAlerts - 1);
       students.put(student, st);
     }
-    resolved(rule, student, course, Severity.values()[sc.severity[i]], openedAt, resolvedAt, evidence);
+    resolved(rule, student, course, Severity.values()[a.severity], openedAt, resolvedAt, evidence);
   }
 
-  /** Resolves every open cohort-aware alert of an enrolment (dropped, course ended). */
+  /**
+   * Resolves every open cohort-aware alert of an enrolment (dropped, course ended), in slot order.
+   */
   void resolveAll(String student, String course, StudentCourse sc, long at, String reason) {
-    for (Rule rule : SLOTTED) {
-      if (isOpen(rule, sc)) {
-        resolve(rule, student, course, sc, at, Map.of("reason", reason));
+    for (AlertSlot a : sc.slots()) {
+      if (a.isOpen()) {
+        resolve(StateSlot.byId(a.id).rule(), student, course, sc, at, Map.of("reason", reason));
       }
     }
   }

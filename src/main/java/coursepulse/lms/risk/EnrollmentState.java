@@ -1,11 +1,12 @@
 package coursepulse.lms.risk;
 
 /**
- * Per student-course state: roster facts, activity, assignment outcomes and the course-level
- * alert slots. Primitive fields only (about 150 bytes of heap) because there is one per enrolment.
+ * Per student-course state: roster facts, activity and assignment outcomes, and the states of the
+ * roster rules acting on the enrolment, each in its {@link StateSlot}. Primitive fields only
+ * because there is one per enrolment; rule states exist only where a rule has something to keep.
  * Mutable; owned by the processor's task thread and written back after every change.
  */
-final class EnrollmentState {
+final class EnrollmentState extends Slotted {
   static final long NONE = -1L;
 
   /** When the enrolment counts: the later of enrolment and course start. */
@@ -17,22 +18,9 @@ final class EnrollmentState {
   /** Bit i: assignment i of the course was submitted by its due time / by due time + grace. */
   long submittedByDue;
   long submittedByGrace;
-  /** Deadlines (due + grace) missed in a row; reset by any submission or an assignment made. */
-  int consecutiveMissed;
   /** Days with activity (submissions or assets) per week, and submissions per week. */
   final WeeklyCounts activity;
   final WeeklyCounts submissions;
-
-  long noSubOpenedAt = NONE;
-  long noSubResolvedAt = NONE;
-  long missedOpenedAt = NONE;
-  long missedResolvedAt = NONE;
-  long dropOpenedAt = NONE;
-  long dropResolvedAt = NONE;
-  byte noSubSeverity;
-  byte missedSeverity;
-  byte dropSeverity;
-  int dropBaselineX100;
 
   EnrollmentState(int weeksKept) {
     this.activity = new WeeklyCounts(weeksKept);
@@ -69,70 +57,5 @@ final class EnrollmentState {
       return AssignmentStatus.LATE;
     }
     return nowMs >= dueMs + graceMs ? AssignmentStatus.MISSED : AssignmentStatus.PENDING;
-  }
-  long opened(Rule rule) {
-    switch (rule) {
-      case NO_SUBMISSIONS:
-        return noSubOpenedAt;
-      case MISSED_DEADLINES:
-        return missedOpenedAt;
-      default:
-        return dropOpenedAt;
-    }
-  }
-
-  long resolved(Rule rule) {
-    switch (rule) {
-      case NO_SUBMISSIONS:
-        return noSubResolvedAt;
-      case MISSED_DEADLINES:
-        return missedResolvedAt;
-      default:
-        return dropResolvedAt;
-    }
-  }
-
-  byte severity(Rule rule) {
-    switch (rule) {
-      case NO_SUBMISSIONS:
-        return noSubSeverity;
-      case MISSED_DEADLINES:
-        return missedSeverity;
-      default:
-        return dropSeverity;
-    }
-  }
-
-  void markOpened(Rule rule, long at, Severity severity) {
-    byte sev = (byte) severity.ordinal();
-    switch (rule) {
-      case NO_SUBMISSIONS:
-        noSubOpenedAt = at;
-        noSubSeverity = sev;
-        break;
-      case MISSED_DEADLINES:
-        missedOpenedAt = at;
-        missedSeverity = sev;
-        break;
-      default:
-        dropOpenedAt = at;
-        dropSeverity = sev;
-    }
-  }
-
-  void markResolved(Rule rule, long at) {
-    switch (rule) {
-      case NO_SUBMISSIONS:
-        noSubOpenedAt = NONE;
-        noSubResolvedAt = at;
-        break;
-      case MISSED_DEADLINES:
-        missedOpenedAt = NONE;
-        missedResolvedAt = at;
-        break;
-      default:
-        dropOpenedAt = NONE;
-        dropResolvedAt = at;
-    }
   }
 }

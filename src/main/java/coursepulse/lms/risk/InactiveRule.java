@@ -10,9 +10,16 @@ import java.util.Map;
  * work in another course does not hide it. Resolves on the next sign of work in the course.
  */
 final class InactiveRule implements RiskRule {
+  static final StateSlot<AlertSlot> STATE = StateSlot.alertOnly(Rule.INACTIVE, 4);
+
   @Override
   public Rule rule() {
     return Rule.INACTIVE;
+  }
+
+  @Override
+  public StateSlot<AlertSlot> state() {
+    return STATE;
   }
 
   @Override

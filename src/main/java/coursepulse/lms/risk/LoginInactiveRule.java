@@ -10,24 +10,49 @@ import java.util.Map;
 /**
  * {@link Rule#LOGIN_INACTIVE}: a student with an active enrolment has not logged in for {@code
  * loginInactive.days}, counted from the last login or, for a student who never logged in, from the
- * start of the first active enrolment. Student-level; resolves on the next login. Its state is the
- * {@code login*} fields of {@link StudentState} ({@code lastLoginMs} is recorded with the login
- * days, by the processor) and one pending check per student, a {@link TimerKeys#LOGIN} timer due
- * at {@code loginTimerAt}, moved rather than added to on each login.
+ * start of the first active enrolment. Student-level; resolves on the next login. Its state is a
+ * {@link State} in the student's record ({@code lastLoginMs} is recorded with the login days, by
+ * the processor) and one pending check per student, a {@link TimerKeys#LOGIN} timer due at {@link
+ * State#timerAt}, moved rather than added to on each login.
  */
 final class LoginInactiveRule implements RiskRule {
+  /** The alert, and the due time of the pending check so that a login can move it. */
+  static final class State extends AlertSlot {
+    long timerAt = NONE;
+
+    State(int id) {
+      super(id);
+    }
+
+    @Override
+    boolean isEmpty() {
+      return super.isEmpty() && timerAt == NONE;
+    }
+  }
+
+  static final StateSlot<State> STATE =
+      new StateSlot<>(
+          Rule.LOGIN_INACTIVE, 0, State::new, (s, out) -> out.time(s.timerAt),
+          (s, in) -> s.timerAt = in.time());
+
   @Override
   public Rule rule() {
     return Rule.LOGIN_INACTIVE;
   }
 
   @Override
+  public StateSlot<State> state() {
+    return STATE;
+  }
+
+  @Override
   public void onLogin(
       RosterContext ctx, String student, StudentState st, long t, long lastLoginBefore) {
-    if (st.loginOpenedAt != StudentState.NONE) {
+    State s = STATE.get(st);
+    if (s != null && s.isOpen()) {
       Map<String, Object> ev = new LinkedHashMap<>();
       ev.put("reason", "login");
-      ev.put("inactiveDays", Alert.days(t - inactiveSince(ctx, lastLoginBefore, st.loginOpenedAt)));
+      ev.put("inactiveDays", Alert.days(t - inactiveSince(ctx, lastLoginBefore, s.openedAt)));
       ctx.alerts().resolve(Rule.LOGIN_INACTIVE, student, null, st, null, t, ev);
     }
     check(ctx, student, st, t);
@@ -42,10 +67,11 @@ final class LoginInactiveRule implements RiskRule {
   public boolean onTimer(
       RosterContext ctx, String student, String course, StudentState st, EnrollmentState en,
       TimerKeys.Timer timer, long now) {
-    if (timer.kind() != TimerKeys.LOGIN || st.loginTimerAt != timer.due()) {
+    State s = STATE.get(st);
+    if (timer.kind() != TimerKeys.LOGIN || s == null || s.timerAt != timer.due()) {
       return false; // not ours, or moved by a later login
     }
-    st.loginTimerAt = StudentState.NONE;
+    s.timerAt = State.NONE;
     check(ctx, student, st, now);
     return true;
   }
@@ -65,9 +91,12 @@ final class LoginInactiveRule implements RiskRule {
   private static void check(RosterContext ctx, String student, StudentState st, long now) {
     RulesConfig rules = ctx.rules();
     long loginMs = rules.loginInactiveMs();
+    State s = STATE.get(st);
+    long resolvedAt = s == null ? State.NONE : s.resolvedAt;
+    long timerAt = s == null ? State.NONE : s.timerAt;
     long next = StudentState.NONE;
     if (rules.enabled(Rule.LOGIN_INACTIVE) && st.activeEnrollments > 0
-        && st.loginOpenedAt == StudentState.NONE) {
+        && (s == null || !s.isOpen())) {
       List<EnrollmentState> active = new ArrayList<>();
       for (EnrollmentState en : ctx.roster().enrollments(student, st)) {
         if (!en.dropped()) {
@@ -76,8 +105,8 @@ final class LoginInactiveRule implements RiskRule {
       }
       long due = due(st, active, Long.MIN_VALUE, loginMs);
       while (due != StudentState.NONE) {
-        long openAt = st.loginResolvedAt == StudentState.NONE
-            ? due : Math.max(due, st.loginResolvedAt + rules.cooldownMs());
+        long openAt = resolvedAt == State.NONE
+            ? due : Math.max(due, resolvedAt + rules.cooldownMs());
         if (!activeAt(active, openAt)) {
           due = due(st, active, openAt, loginMs);
           continue;
@@ -98,14 +127,14 @@ final class LoginInactiveRule implements RiskRule {
         break;
       }
     }
-    if (next != st.loginTimerAt) {
-      if (st.loginTimerAt != StudentState.NONE) {
-        ctx.timers().cancel(st.loginTimerAt, TimerKeys.LOGIN, student, null);
+    if (next != timerAt) {
+      if (timerAt != State.NONE) {
+        ctx.timers().cancel(timerAt, TimerKeys.LOGIN, student, null);
       }
-      if (next != StudentState.NONE) {
+      if (next != State.NONE) {
         ctx.timers().schedule(next, TimerKeys.LOGIN, student, null);
       }
-      st.loginTimerAt = next;
+      STATE.getOrCreate(st).timerAt = next;
     }
   }
 

@@ -9,9 +9,16 @@ import java.util.Map;
  * assessment is among the strongest early signals on real data); a later passing grade resolves.
  */
 final class LowGradesRule implements RiskRule {
+  static final StateSlot<AlertSlot> STATE = StateSlot.alertOnly(Rule.LOW_GRADES, 6);
+
   @Override
   public Rule rule() {
     return Rule.LOW_GRADES;
+  }
+
+  @Override
+  public StateSlot<AlertSlot> state() {
+    return STATE;
   }
 
   @Override

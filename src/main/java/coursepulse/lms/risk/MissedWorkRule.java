@@ -11,9 +11,16 @@ import java.util.Map;
  * after a warm-up (docs/replay.md). Resolves when the share falls back below the threshold.
  */
 final class MissedWorkRule implements RiskRule {
+  static final StateSlot<AlertSlot> STATE = StateSlot.alertOnly(Rule.MISSED_WORK, 5);
+
   @Override
   public Rule rule() {
     return Rule.MISSED_WORK;
+  }
+
+  @Override
+  public StateSlot<AlertSlot> state() {
+    return STATE;
   }
 
   @Override

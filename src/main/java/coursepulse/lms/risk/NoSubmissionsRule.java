@@ -9,14 +9,21 @@ import java.util.Map;
  * {@link Rule#NO_SUBMISSIONS}: no submission in a course for {@code noSubmissions.days}, counted
  * from the last submission or the start of the enrolment, while at least one assignment of the
  * course, due in that time, was not handed in by its due time + grace. Resolves on the next
- * submission in the course. Its state is {@code lastSubmissionMs} and the {@code noSub*} fields of
- * {@link EnrollmentState}, and a pending {@link TimerKeys#NO_SUBMISSIONS} check per enrolment, set
- * where the silence reaches the threshold and moved by each submission.
+ * submission in the course. Its state is its alert in the enrolment's record, read with the
+ * enrolment's {@code lastSubmissionMs}, and a pending {@link TimerKeys#NO_SUBMISSIONS} check per
+ * enrolment, set where the silence reaches the threshold and moved by each submission.
  */
 final class NoSubmissionsRule implements RiskRule {
+  static final StateSlot<AlertSlot> STATE = StateSlot.alertOnly(Rule.NO_SUBMISSIONS, 1);
+
   @Override
   public Rule rule() {
     return Rule.NO_SUBMISSIONS;
+  }
+
+  @Override
+  public StateSlot<AlertSlot> state() {
+    return STATE;
   }
 
   @Override
@@ -32,7 +39,8 @@ final class NoSubmissionsRule implements RiskRule {
       String assignmentId, long t) {
     long oldDue = silenceDue(ctx, en);
     en.lastSubmissionMs = Math.max(en.lastSubmissionMs, t);
-    if (en.noSubOpenedAt != EnrollmentState.NONE) {
+    AlertSlot a = STATE.get(en);
+    if (a != null && a.isOpen()) {
       Map<String, Object> ev = new LinkedHashMap<>();
       ev.put("reason", "submission");
       ev.put("assignmentId", assignmentId);
@@ -76,8 +84,8 @@ final class NoSubmissionsRule implements RiskRule {
       RosterContext ctx, String student, String course, StudentState st, EnrollmentState en,
       long now) {
     RulesConfig rules = ctx.rules();
-    if (!rules.enabled(Rule.NO_SUBMISSIONS) || en.dropped()
-        || en.noSubOpenedAt != EnrollmentState.NONE) {
+    AlertSlot a = STATE.get(en);
+    if (!rules.enabled(Rule.NO_SUBMISSIONS) || en.dropped() || (a != null && a.isOpen())) {
       return false;
     }
     long since = Math.max(en.lastSubmissionMs, en.activeFrom);
@@ -105,8 +113,8 @@ final class NoSubmissionsRule implements RiskRule {
       return false;
     }
     long openAt = Math.max(due, firstOwed);
-    if (en.noSubResolvedAt != EnrollmentState.NONE) {
-      openAt = Math.max(openAt, en.noSubResolvedAt + rules.cooldownMs());
+    if (a != null && a.resolvedAt != AlertSlot.NONE) {
+      openAt = Math.max(openAt, a.resolvedAt + rules.cooldownMs());
     }
     if (openAt > now) {
       ctx.timers().schedule(openAt, TimerKeys.NO_SUBMISSIONS, student, course);

@@ -17,7 +17,6 @@ import coursepulse.lms.event.SubmissionCreated;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -276,9 +275,9 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     st = students.get(student); // the signals' alerts changed the open count
     en.droppedAt = t;
     st.activeEnrollments--;
-    resolveCourseAlerts(student, course, st, en, t, "dropped");
+    rosterAlerts.resolveAll(student, course, st, en, t, "dropped");
     if (st.activeEnrollments == 0) {
-      resolveStudentAlerts(student, st, t, "dropped");
+      rosterAlerts.resolveAll(student, null, st, null, t, "dropped");
     }
     enrollments.put(key, en);
     enrollmentsChanged(student, st, t);
@@ -576,14 +575,14 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       }
       signals.ended(student, course, at, "course_ended", true);
       StudentState st = students.get(student);
-      resolveCourseAlerts(student, course, st, en, at, "course_ended");
+      rosterAlerts.resolveAll(student, course, st, en, at, "course_ended");
       enrollments.delete(key);
       members.delete(TimerKeys.pair(course, student));
       st.removeCourse(course);
       if (!en.dropped()) {
         st.activeEnrollments--;
         if (st.activeEnrollments == 0) {
-          resolveStudentAlerts(student, st, at, "course_ended");
+          rosterAlerts.resolveAll(student, null, st, null, at, "course_ended");
         }
       }
       enrollmentsChanged(student, st, now);
@@ -605,29 +604,6 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   private void enrollmentsChanged(String student, StudentState st, long now) {
     for (RiskRule r : RiskRule.ALL) {
       r.onEnrollmentsChanged(rosterCtx, student, st, now);
-    }
-  }
-
-  private void resolve(
-      Rule rule, String student, String course, StudentState st, EnrollmentState en, long at,
-      Map<String, Object> evidence) {
-    rosterAlerts.resolve(rule, student, course, st, en, at, evidence);
-  }
-
-  private void resolveCourseAlerts(
-      String student, String course, StudentState st, EnrollmentState en, long at, String reason) {
-    for (Rule rule : new Rule[] {Rule.NO_SUBMISSIONS, Rule.MISSED_DEADLINES, Rule.ACTIVITY_DROP}) {
-      if (en.opened(rule) != EnrollmentState.NONE) {
-        resolve(rule, student, course, st, en, at, Map.of("reason", reason));
-      }
-    }
-  }
-
-  private void resolveStudentAlerts(String student, StudentState st, long at, String reason) {
-    for (Rule rule : new Rule[] {Rule.LOGIN_INACTIVE, Rule.ACTIVITY_DROP}) {
-      if (st.opened(rule) != StudentState.NONE) {
-        resolve(rule, student, null, st, null, at, Map.of("reason", reason));
-      }
     }
   }
 

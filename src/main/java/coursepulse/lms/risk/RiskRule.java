@@ -6,9 +6,11 @@ import java.util.Map;
 /**
  * One alerting rule over the per student-course signals. A rule says what it does on the moments
  * it cares about; the {@link RuleContext} gives it the configuration and the {@link AlertBook}.
- * Its open/resolved state is its slot in {@link StudentCourse}. Adding a rule: one class
- * implementing this, its {@link Rule} name and its section of {@link RulesConfig}, and an entry in
- * {@link #ALL}.
+ * Its state (its alert's lifecycle and whatever else it keeps) is one object of its own type in
+ * its {@link StateSlot} of the record it acts on: {@link StudentCourse} for the cohort-aware
+ * rules, {@link EnrollmentState} or {@link StudentState} for the roster rules. Adding a rule: one
+ * class implementing this (with its state type and slot, if it keeps more than its alert), its
+ * {@link Rule} name and its section of {@link RulesConfig}, and an entry in {@link #ALL}.
  */
 interface RiskRule {
   /**
@@ -25,6 +27,9 @@ interface RiskRule {
 
   Rule rule();
 
+  /** Where the rule keeps its state; slot ids are unique and never reused (see {@link StateSlot}). */
+  StateSlot<?> state();
+
   /** A student showed work in the course at {@code t} (page view or submission). */
   default void onActivity(RuleContext ctx, Member m, long t) {}
 
@@ -35,8 +40,8 @@ interface RiskRule {
   /** The course's daily tick: every active member with features, score and factors. */
   default void onCourseDay(RuleContext ctx, CourseDay day) {}
 
-  // Moments of the roster rules, whose state is in StudentState / EnrollmentState (written back
-  // by the caller).
+  // Moments of the roster rules, which keep their state in their slots of StudentState /
+  // EnrollmentState (written back by the caller).
 
   /**
    * A login of a student with an active enrolment, already recorded in {@code st}; {@code

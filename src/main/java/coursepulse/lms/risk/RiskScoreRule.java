@@ -13,9 +13,16 @@ import java.util.Map;
  * budget is what an instructor can follow up; the effective threshold is whichever is higher.
  */
 final class RiskScoreRule implements RiskRule {
+  static final StateSlot<AlertSlot> STATE = StateSlot.alertOnly(Rule.RISK_SCORE, 7);
+
   @Override
   public Rule rule() {
     return Rule.RISK_SCORE;
+  }
+
+  @Override
+  public StateSlot<AlertSlot> state() {
+    return STATE;
   }
 
   @Override

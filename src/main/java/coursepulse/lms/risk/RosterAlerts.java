@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The alert lifecycle of the roster rules, whose open/resolved state lives in {@link
+ * The alert lifecycle of the roster rules, kept in each rule's {@link StateSlot} of {@link
  * StudentState} (per-student rules, {@code en == null}) or {@link EnrollmentState} (per-course
  * rules). Keeps the student's count of open alerts, which sets the severity of the next one.
  */
@@ -26,11 +26,7 @@ final class RosterAlerts {
       String reason) {
     st.openAlerts++;
     Severity severity = Severity.forOpenRules(st.openAlerts);
-    if (en != null) {
-      en.markOpened(rule, at, severity);
-    } else {
-      st.markOpened(rule, at, severity);
-    }
+    StateSlot.of(rule).getOrCreate(en != null ? en : st).markOpened(at, severity);
     // the rule's own reason in plain words is the alert's factor (these rules are not the model's)
     book.opened(rule, student, course, severity, at, evidence, null, List.of(reason));
   }
@@ -43,15 +39,27 @@ final class RosterAlerts {
       EnrollmentState en,
       long at,
       Map<String, Object> evidence) {
-    long openedAt = en != null ? en.opened(rule) : st.opened(rule);
-    byte severity = en != null ? en.severity(rule) : st.severity(rule);
+    AlertSlot a = StateSlot.of(rule).get(en != null ? en : st);
+    long openedAt = a.openedAt;
+    byte severity = a.severity;
     long resolvedAt = Math.max(at, openedAt);
-    if (en != null) {
-      en.markResolved(rule, resolvedAt);
-    } else {
-      st.markResolved(rule, resolvedAt);
-    }
+    a.markResolved(resolvedAt);
     st.openAlerts = Math.max(0, st.openAlerts - 1);
     book.resolved(rule, student, course, Severity.values()[severity], openedAt, resolvedAt, evidence);
+  }
+
+  /**
+   * Resolves every open alert kept in the enrolment ({@code en}) or, with {@code en} null, in the
+   * student's own record, in slot order: the enrolment was dropped or its course ended, or the
+   * student has no active enrolment left.
+   */
+  void resolveAll(
+      String student, String course, StudentState st, EnrollmentState en, long at, String reason) {
+    for (AlertSlot a : (en != null ? en : st).slots()) {
+      if (a.isOpen()) {
+        resolve(
+            StateSlot.byId(a.id).rule(), student, course, st, en, at, Map.of("reason", reason));
+      }
+    }
   }
 }

@@ -6,10 +6,19 @@ import java.nio.charset.StandardCharsets;
 /**
  * Deterministic compact binary serdes for the risk stores, used by the engine's checkpoints: a
  * format byte, then zig-zag varints (times as deltas where they cluster), so a typical enrolment
- * checkpoints in about 40 bytes. Equal states give equal bytes.
+ * checkpoints in about 40 bytes. Equal states give equal bytes. The records that hold rule state
+ * end with the states in their {@link StateSlot}s (format 2); the readers also take format 1.
  */
 final class StateSerdes {
-  private static final byte FORMAT_V1 = 1;
+  /** Every store's first format; still the format of the stores without rule state. */
+  static final byte FORMAT_V1 = 1;
+
+  /**
+   * The records with rule state ({@link StudentState}, {@link EnrollmentState}, {@link
+   * StudentCourse}): the rules' states in their slots after the record's own fields. Format 1 of
+   * these records (the rules' fields inline) is read by {@link StateFormatV1}.
+   */
+  static final byte FORMAT_V2 = 2;
 
   private StateSerdes() {}
 
@@ -50,7 +59,7 @@ final class StateSerdes {
 
         @Override
         public Long deserialize(byte[] bytes) {
-          return new In(bytes, 0).varlong();
+          return new In(bytes).varlong();
         }
       };
 
@@ -59,7 +68,7 @@ final class StateSerdes {
       @Override
       public byte[] serialize(StudentState s) {
         Out o = new Out();
-        o.format();
+        o.format(FORMAT_V2);
         o.varlong(s.lastLoginMs);
         o.varlong(s.loginDay);
         o.varlong(s.dayLogins);
@@ -70,21 +79,17 @@ final class StateSerdes {
         }
         o.varlong(s.activeEnrollments);
         o.varlong(s.openAlerts);
-        o.varlong(s.loginTimerAt);
-        o.varlong(s.loginOpenedAt);
-        o.varlong(s.loginResolvedAt);
-        o.varlong(s.loginSeverity);
-        o.varlong(s.dropOpenedAt);
-        o.varlong(s.dropResolvedAt);
-        o.varlong(s.dropSeverity);
-        o.varlong(s.dropBaselineX100);
+        o.base(studentBase(s.lastLoginMs));
+        o.slots(s);
         return o.bytes();
       }
 
       @Override
       public StudentState deserialize(byte[] bytes) {
-        In in = new In(bytes, 1);
-        in.checkFormat(bytes);
+        if (format(bytes) == FORMAT_V1) {
+          return StateFormatV1.student(bytes, weeksKept);
+        }
+        In in = new In(bytes, FORMAT_V2);
         long lastLogin = in.varlong();
         int day = (int) in.varlong();
         int dayLogins = (int) in.varlong();
@@ -99,17 +104,16 @@ final class StateSerdes {
         s.courses = courses;
         s.activeEnrollments = (int) in.varlong();
         s.openAlerts = (int) in.varlong();
-        s.loginTimerAt = in.varlong();
-        s.loginOpenedAt = in.varlong();
-        s.loginResolvedAt = in.varlong();
-        s.loginSeverity = (byte) in.varlong();
-        s.dropOpenedAt = in.varlong();
-        s.dropResolvedAt = in.varlong();
-        s.dropSeverity = (byte) in.varlong();
-        s.dropBaselineX100 = (int) in.varlong();
+        in.base(studentBase(lastLogin));
+        in.slots(s);
         return s;
       }
     };
+  }
+
+  /** Times in a student's rule states relative to the last login: near it, short varints. */
+  private static long studentBase(long lastLoginMs) {
+    return lastLoginMs == StudentState.NONE ? 0 : lastLoginMs;
   }
 
   static Serde<EnrollmentState> enrollment(int weeksKept) {
@@ -117,43 +121,36 @@ final class StateSerdes {
       @Override
       public byte[] serialize(EnrollmentState e) {
         Out o = new Out();
-        o.format();
+        o.format(FORMAT_V2);
         o.varlong(e.activeFrom);
         // Times relative to activeFrom: small numbers, short varints.
+        o.base(e.activeFrom);
         o.varlong(e.courseEnd - e.activeFrom);
-        o.rel(e.droppedAt, e.activeFrom);
-        o.rel(e.lastSubmissionMs, e.activeFrom);
-        o.rel(e.lastActivityMs, e.activeFrom);
+        o.time(e.droppedAt);
+        o.time(e.lastSubmissionMs);
+        o.time(e.lastActivityMs);
         o.varlong(e.submittedByDue);
         o.varlong(e.submittedByGrace);
-        o.varlong(e.consecutiveMissed);
         o.weekly(e.activity);
         o.weekly(e.submissions);
-        o.rel(e.noSubOpenedAt, e.activeFrom);
-        o.rel(e.noSubResolvedAt, e.activeFrom);
-        o.rel(e.missedOpenedAt, e.activeFrom);
-        o.rel(e.missedResolvedAt, e.activeFrom);
-        o.rel(e.dropOpenedAt, e.activeFrom);
-        o.rel(e.dropResolvedAt, e.activeFrom);
-        o.varlong(e.noSubSeverity);
-        o.varlong(e.missedSeverity);
-        o.varlong(e.dropSeverity);
-        o.varlong(e.dropBaselineX100);
+        o.slots(e);
         return o.bytes();
       }
 
       @Override
       public EnrollmentState deserialize(byte[] bytes) {
-        In in = new In(bytes, 1);
-        in.checkFormat(bytes);
+        if (format(bytes) == FORMAT_V1) {
+          return StateFormatV1.enrollment(bytes, weeksKept);
+        }
+        In in = new In(bytes, FORMAT_V2);
         long from = in.varlong();
+        in.base(from);
         long end = from + in.varlong();
-        long dropped = in.rel(from);
-        long lastSub = in.rel(from);
-        long lastAct = in.rel(from);
+        long dropped = in.time();
+        long lastSub = in.time();
+        long lastAct = in.time();
         long byDue = in.varlong();
         long byGrace = in.varlong();
-        int missed = (int) in.varlong();
         WeeklyCounts activity = in.weekly(weeksKept);
         WeeklyCounts subs = in.weekly(weeksKept);
         EnrollmentState e = new EnrollmentState(activity, subs);
@@ -164,17 +161,7 @@ final class StateSerdes {
         e.lastActivityMs = lastAct;
         e.submittedByDue = byDue;
         e.submittedByGrace = byGrace;
-        e.consecutiveMissed = missed;
-        e.noSubOpenedAt = in.rel(from);
-        e.noSubResolvedAt = in.rel(from);
-        e.missedOpenedAt = in.rel(from);
-        e.missedResolvedAt = in.rel(from);
-        e.dropOpenedAt = in.rel(from);
-        e.dropResolvedAt = in.rel(from);
-        e.noSubSeverity = (byte) in.varlong();
-        e.missedSeverity = (byte) in.varlong();
-        e.dropSeverity = (byte) in.varlong();
-        e.dropBaselineX100 = (int) in.varlong();
+        in.slots(e);
         return e;
       }
     };
@@ -185,7 +172,7 @@ final class StateSerdes {
         @Override
         public byte[] serialize(CourseAssignments c) {
           Out o = new Out();
-          o.format();
+          o.format(FORMAT_V1);
           o.varlong(c.size());
           for (int i = 0; i < c.size(); i++) {
             o.string(c.id(i));
@@ -196,8 +183,7 @@ final class StateSerdes {
 
         @Override
         public CourseAssignments deserialize(byte[] bytes) {
-          In in = new In(bytes, 1);
-          in.checkFormat(bytes);
+          In in = new In(bytes, FORMAT_V1);
           int n = (int) in.varlong();
           String[] ids = new String[n];
           long[] due = new long[n];
@@ -209,13 +195,13 @@ final class StateSerdes {
         }
       };
 
-  /** Format 1 of {@link StudentCourse}; slot arrays carry their length so new rules extend them. */
+  /** {@link StudentCourse}: the signals, then the rule states (format 2). */
   static final Serde<StudentCourse> STUDENT_COURSE =
       new Serde<>() {
         @Override
         public byte[] serialize(StudentCourse s) {
           Out o = new Out();
-          o.format();
+          o.format(FORMAT_V2);
           o.varlong(s.ringDay);
           for (short c : s.clicks) {
             o.varlong(c);
@@ -230,64 +216,56 @@ final class StateSerdes {
           for (short g : s.grades) {
             o.varlong(g);
           }
-          o.varlong(s.opened.length);
-          for (int i = 0; i < s.opened.length; i++) {
-            o.varlong(s.opened[i]);
-            o.varlong(s.resolved[i]);
-            o.varlong(s.severity[i]);
-          }
           o.varlong(s.lastScoreE4);
           o.varlong(s.lastScoreDay == StudentCourse.NO_DAY ? 0 : s.ringDay - s.lastScoreDay + 1);
+          o.base(studentCourseBase(s.ringDay));
+          o.slots(s);
           return o.bytes();
         }
 
         @Override
         public StudentCourse deserialize(byte[] bytes) {
-          In in = new In(bytes, 1);
-          in.checkFormat(bytes);
-          int ringDay = (int) in.varlong();
-          short[] clicks = new short[StudentCourse.DAYS];
-          for (int i = 0; i < clicks.length; i++) {
-            clicks[i] = (short) in.varlong();
+          if (format(bytes) == FORMAT_V1) {
+            return StateFormatV1.studentCourse(bytes);
+          }
+          In in = new In(bytes, FORMAT_V2);
+          StudentCourse s = new StudentCourse();
+          s.ringDay = (int) in.varlong();
+          for (int i = 0; i < s.clicks.length; i++) {
+            s.clicks[i] = (short) in.varlong();
           }
           int lastActive = (int) in.varlong();
-          long judged = in.varlong();
-          long submitted = in.varlong();
-          int onTime = (int) in.varlong();
-          int late = (int) in.varlong();
-          int missed = (int) in.varlong();
+          s.lastActiveDay = lastActive == 0 ? StudentCourse.NO_DAY : s.ringDay - lastActive + 1;
+          s.judgedBits = in.varlong();
+          s.submittedBits = in.varlong();
+          s.onTime = (int) in.varlong();
+          s.late = (int) in.varlong();
+          s.missed = (int) in.varlong();
           short[] grades = new short[(int) in.varlong()];
           for (int i = 0; i < grades.length; i++) {
             grades[i] = (short) in.varlong();
           }
-          int stored = (int) in.varlong();
-          StudentCourse s = new StudentCourse(clicks, Math.max(stored, AlertBook.SLOTS));
-          for (int i = 0; i < stored; i++) {
-            s.opened[i] = in.varlong();
-            s.resolved[i] = in.varlong();
-            s.severity[i] = (byte) in.varlong();
-          }
-          s.ringDay = ringDay;
-          s.lastActiveDay = lastActive == 0 ? StudentCourse.NO_DAY : ringDay - lastActive + 1;
-          s.judgedBits = judged;
-          s.submittedBits = submitted;
-          s.onTime = onTime;
-          s.late = late;
-          s.missed = missed;
           s.grades = grades;
           s.lastScoreE4 = (int) in.varlong();
           int scoreDay = (int) in.varlong();
-          s.lastScoreDay = scoreDay == 0 ? StudentCourse.NO_DAY : ringDay - scoreDay + 1;
+          s.lastScoreDay = scoreDay == 0 ? StudentCourse.NO_DAY : s.ringDay - scoreDay + 1;
+          in.base(studentCourseBase(s.ringDay));
+          in.slots(s);
           return s;
         }
       };
+
+  /** Times in a student-course's rule states relative to its latest activity day. */
+  private static long studentCourseBase(int ringDay) {
+    return ringDay == StudentCourse.NO_DAY ? 0 : ringDay * Weeks.DAY_MS;
+  }
 
   static final Serde<CourseCohort> COHORT =
       new Serde<>() {
         @Override
         public byte[] serialize(CourseCohort c) {
           Out o = new Out();
-          o.format();
+          o.format(FORMAT_V1);
           o.varlong(c.courseStart);
           o.varlong(c.courseEnd - c.courseStart);
           o.varlong(c.ringDay);
@@ -300,8 +278,7 @@ final class StateSerdes {
 
         @Override
         public CourseCohort deserialize(byte[] bytes) {
-          In in = new In(bytes, 1);
-          in.checkFormat(bytes);
+          In in = new In(bytes, FORMAT_V1);
           long start = in.varlong();
           long end = start + in.varlong();
           int ringDay = (int) in.varlong();
@@ -324,7 +301,7 @@ final class StateSerdes {
         @Override
         public byte[] serialize(AssignmentGrades g) {
           Out o = new Out();
-          o.format();
+          o.format(FORMAT_V1);
           o.varlong(Double.doubleToLongBits(g.pointsPossible));
           o.varlong(g.sorted.length);
           for (short s : g.sorted) {
@@ -335,8 +312,7 @@ final class StateSerdes {
 
         @Override
         public AssignmentGrades deserialize(byte[] bytes) {
-          In in = new In(bytes, 1);
-          in.checkFormat(bytes);
+          In in = new In(bytes, FORMAT_V1);
           double points = Double.longBitsToDouble(in.varlong());
           short[] sorted = new short[(int) in.varlong()];
           for (int i = 0; i < sorted.length; i++) {
@@ -346,11 +322,29 @@ final class StateSerdes {
         }
       };
 
-  private static final class Out {
+  /** The format byte of a record, for the readers of older formats. */
+  static byte format(byte[] bytes) {
+    if (bytes.length == 0) {
+      throw new IllegalArgumentException("unknown risk state format (empty)");
+    }
+    return bytes[0];
+  }
+
+  /** Writes a record: a format byte, then zig-zag varints. */
+  static final class Out {
     // A plain array, not a ByteArrayOutputStream: its synchronized writes showed in profiles of
     // the per-event path (one state written back per event).
-    private byte[] buf = new byte[64];
+    private byte[] buf;
     private int size;
+    private long base;
+
+    Out() {
+      this(64);
+    }
+
+    private Out(int capacity) {
+      buf = new byte[capacity];
+    }
 
     private void write(int b) {
       if (size == buf.length) {
@@ -359,8 +353,8 @@ final class StateSerdes {
       buf[size++] = (byte) b;
     }
 
-    void format() {
-      write(FORMAT_V1);
+    void format(byte version) {
+      write(version);
     }
 
     void varlong(long v) {
@@ -370,6 +364,16 @@ final class StateSerdes {
         z >>>= 7;
       }
       write((int) z);
+    }
+
+    /** Sets the base of {@link #time}: a time the record's times cluster around. */
+    void base(long base) {
+      this.base = base;
+    }
+
+    /** A time relative to the base, with -1 (none) kept distinct. */
+    void time(long t) {
+      rel(t, base);
     }
 
     /** A time relative to a base, with -1 (none) kept distinct. */
@@ -395,25 +399,57 @@ final class StateSerdes {
       }
     }
 
+    /**
+     * The rule states of a record: their count, then per state its slot id, its length in bytes
+     * (so a reader can pass over a slot no rule declares any more) and what its slot writes. Empty
+     * states are left out, so equal states give equal bytes however they came about.
+     */
+    void slots(Slotted record) {
+      int n = 0;
+      for (AlertSlot s : record.slots()) {
+        n += s.isEmpty() ? 0 : 1;
+      }
+      varlong(n);
+      for (AlertSlot s : record.slots()) {
+        if (s.isEmpty()) {
+          continue;
+        }
+        StateSlot<?> slot = StateSlot.byId(s.id);
+        Out payload = new Out(16);
+        payload.base = base;
+        slot.write(s, payload);
+        varlong(s.id);
+        varlong(payload.size);
+        for (int i = 0; i < payload.size; i++) {
+          write(payload.buf[i]);
+        }
+      }
+    }
+
     byte[] bytes() {
       return java.util.Arrays.copyOf(buf, size);
     }
   }
 
-  private static final class In {
+  /** Reads a record written by {@link Out}. */
+  static final class In {
     private final byte[] b;
     private int pos;
+    private long base;
 
-    In(byte[] b, int pos) {
+    /** Reads from the start, no format byte. */
+    In(byte[] b) {
       this.b = b;
-      this.pos = pos;
     }
 
-    void checkFormat(byte[] bytes) {
-      if (bytes.length == 0 || bytes[0] != FORMAT_V1) {
+    /** Reads a record of format {@code version}, after its format byte. */
+    In(byte[] b, byte version) {
+      if (b.length == 0 || b[0] != version) {
         throw new IllegalArgumentException(
-            "unknown risk state format " + (bytes.length == 0 ? "(empty)" : bytes[0]));
+            "unknown risk state format " + (b.length == 0 ? "(empty)" : b[0]));
       }
+      this.b = b;
+      this.pos = 1;
     }
 
     long varlong() {
@@ -434,6 +470,14 @@ final class StateSerdes {
         }
       }
       return (z >>> 1) ^ -(z & 1);
+    }
+
+    void base(long base) {
+      this.base = base;
+    }
+
+    long time() {
+      return rel(base);
     }
 
     long rel(long base) {
@@ -462,6 +506,30 @@ final class StateSerdes {
       String s = new String(b, pos, n, StandardCharsets.UTF_8);
       pos += n;
       return s;
+    }
+
+    /**
+     * Reads what {@link Out#slots} wrote into {@code record}. A slot that no rule declares any more
+     * (a rule taken out) is passed over: its state goes with it.
+     */
+    void slots(Slotted record) {
+      int n = (int) varlong();
+      for (int i = 0; i < n; i++) {
+        int id = (int) varlong();
+        int length = (int) varlong();
+        int end = pos + length;
+        if (length < 0 || end > b.length) {
+          throw new IllegalArgumentException("truncated risk state");
+        }
+        StateSlot<?> slot = StateSlot.byId(id);
+        if (slot != null) {
+          record.add(slot.read(this));
+          if (pos > end) {
+            throw new IllegalArgumentException("risk state slot " + id + " longer than stored");
+          }
+        }
+        pos = end;
+      }
     }
   }
 }

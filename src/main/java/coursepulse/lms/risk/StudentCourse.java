@@ -5,15 +5,15 @@ import java.util.Arrays;
 /**
  * Signal state of one student in one course, beside the roster's {@link EnrollmentState}: daily
  * activity (clicks per day) in a ring of the last {@link #DAYS} days, deadlines judged, grades per
- * assignment, the alert slots of the cohort-aware rules and the last score sent to {@code 05-Risk}.
- * Primitive arrays only: one of these exists per enrolment and is written back per event.
+ * assignment and the last score sent to {@code 05-Risk}, and the states of the cohort-aware rules,
+ * each in its {@link StateSlot}. Primitive arrays only: one of these exists per enrolment and is
+ * written back per event.
  */
-final class StudentCourse {
+final class StudentCourse extends Slotted {
   /** Days of activity kept: enough for the 7/14/28-day windows. */
   static final int DAYS = 28;
 
   static final int NO_DAY = Integer.MIN_VALUE;
-  static final long NONE = -1L;
 
   /** Day index (UTC days since the epoch) of ring slot 0; {@link #NO_DAY} when empty. */
   int ringDay = NO_DAY;
@@ -32,26 +32,12 @@ final class StudentCourse {
   /** Score in per mille of the points possible per assignment index, -1 when not graded. */
   short[] grades = new short[0];
 
-  /** Alert slots, by {@link AlertBook#slot(Rule)}. */
-  final long[] opened;
-  final long[] resolved;
-  final byte[] severity;
-
   /** Last score sent to 05-Risk in 1/10,000, -1 for none, and its day. */
   int lastScoreE4 = -1;
   int lastScoreDay = NO_DAY;
 
   StudentCourse() {
-    this(new short[DAYS], AlertBook.SLOTS);
-  }
-
-  StudentCourse(short[] clicks, int slots) {
-    this.clicks = clicks;
-    this.opened = new long[slots];
-    this.resolved = new long[slots];
-    this.severity = new byte[slots];
-    Arrays.fill(opened, NONE);
-    Arrays.fill(resolved, NONE);
+    this.clicks = new short[DAYS];
   }
 
   /** Adds activity on {@code day}; returns whether it is the first activity of that day. */

@@ -1,10 +1,11 @@
 package coursepulse.lms.risk;
 
 /**
- * Per-student state: login history and the student-level alert slots. Mutable; owned by the
+ * Per-student state: login history, the student's courses and open-alert count, and the states of
+ * the rules acting on the student as a whole, each in its {@link StateSlot}. Mutable; owned by the
  * processor's task thread and written back to its store after every change.
  */
-final class StudentState {
+final class StudentState extends Slotted {
   static final long NONE = -1L;
 
   long lastLoginMs = NONE;
@@ -20,18 +21,6 @@ final class StudentState {
   int activeEnrollments;
   /** Alerts open for this student across all rules and courses: drives severity. */
   int openAlerts;
-  /** Due time of the pending LOGIN_INACTIVE check, so it can be moved on each login. */
-  long loginTimerAt = NONE;
-
-  long loginOpenedAt = NONE;
-  long loginResolvedAt = NONE;
-  byte loginSeverity;
-
-  /** ACTIVITY_DROP on the logins basis. */
-  long dropOpenedAt = NONE;
-  long dropResolvedAt = NONE;
-  byte dropSeverity;
-  int dropBaselineX100;
 
   StudentState(int weeksKept) {
     this.weeklyLogins = new WeeklyCounts(weeksKept);
@@ -84,36 +73,5 @@ final class StudentState {
   /** Logins in the day of {@code timeMs}, if that is the latest day seen. */
   int loginsOnDay(long timeMs) {
     return Weeks.dayIndex(timeMs) == loginDay ? dayLogins : 0;
-  }
-  long opened(Rule rule) {
-    return rule == Rule.LOGIN_INACTIVE ? loginOpenedAt : dropOpenedAt;
-  }
-
-  long resolved(Rule rule) {
-    return rule == Rule.LOGIN_INACTIVE ? loginResolvedAt : dropResolvedAt;
-  }
-
-  byte severity(Rule rule) {
-    return rule == Rule.LOGIN_INACTIVE ? loginSeverity : dropSeverity;
-  }
-
-  void markOpened(Rule rule, long at, Severity severity) {
-    if (rule == Rule.LOGIN_INACTIVE) {
-      loginOpenedAt = at;
-      loginSeverity = (byte) severity.ordinal();
-    } else {
-      dropOpenedAt = at;
-      dropSeverity = (byte) severity.ordinal();
-    }
-  }
-
-  void markResolved(Rule rule, long at) {
-    if (rule == Rule.LOGIN_INACTIVE) {
-      loginOpenedAt = NONE;
-      loginResolvedAt = at;
-    } else {
-      dropOpenedAt = NONE;
-      dropResolvedAt = at;
-    }
   }
 }

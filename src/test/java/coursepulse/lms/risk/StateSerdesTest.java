@@ -17,32 +17,87 @@ class StateSerdesTest {
     e.lastActivityMs = T + 4 * Weeks.DAY_MS;
     e.submittedByDue = 0b1011;
     e.submittedByGrace = 0b1111;
-    e.consecutiveMissed = 2;
     for (int i = 0; i < 12; i++) {
       e.activity.increment(T + i * Weeks.DAY_MS);
     }
     e.submissions.increment(T + Weeks.DAY_MS);
-    e.markOpened(Rule.MISSED_DEADLINES, T + 15 * Weeks.DAY_MS, Severity.HIGH);
-    e.markResolved(Rule.NO_SUBMISSIONS, T + 9 * Weeks.DAY_MS);
-    e.dropBaselineX100 = 1234;
+    MissedDeadlinesRule.State missed = MissedDeadlinesRule.STATE.getOrCreate(e);
+    missed.streak = 2;
+    missed.markOpened(T + 15 * Weeks.DAY_MS, Severity.HIGH);
+    NoSubmissionsRule.STATE.getOrCreate(e).markResolved(T + 9 * Weeks.DAY_MS);
+    ActivityDropRule.STATE.getOrCreate(e).baselineX100 = 1234;
 
     var serde = StateSerdes.enrollment(4);
     byte[] bytes = serde.serialize(e);
     EnrollmentState back = serde.deserialize(bytes);
 
+    assertThat(bytes[0]).isEqualTo(StateSerdes.FORMAT_V2);
     assertThat(serde.serialize(back)).isEqualTo(bytes);
     assertThat(back.droppedAt).isEqualTo(T - 5);
-    assertThat(back.missedOpenedAt).isEqualTo(T + 15 * Weeks.DAY_MS);
-    assertThat(back.severity(Rule.MISSED_DEADLINES)).isEqualTo((byte) Severity.HIGH.ordinal());
-    assertThat(back.noSubOpenedAt).isEqualTo(EnrollmentState.NONE);
+    assertThat(MissedDeadlinesRule.STATE.get(back).openedAt).isEqualTo(T + 15 * Weeks.DAY_MS);
+    assertThat(MissedDeadlinesRule.STATE.get(back).severity)
+        .isEqualTo((byte) Severity.HIGH.ordinal());
+    assertThat(MissedDeadlinesRule.STATE.get(back).streak).isEqualTo(2);
+    assertThat(NoSubmissionsRule.STATE.get(back).isOpen()).isFalse();
+    assertThat(NoSubmissionsRule.STATE.get(back).resolvedAt).isEqualTo(T + 9 * Weeks.DAY_MS);
+    assertThat(ActivityDropRule.STATE.get(back).baselineX100).isEqualTo(1234);
     assertThat(back.activity.count(Weeks.weekIndex(T))).isEqualTo(7);
     assertThat(back.activity.count(Weeks.weekIndex(T) + 1)).isEqualTo(5);
     assertThat(bytes.length).isLessThan(80);
   }
 
+  /** A rule with nothing to keep costs nothing: its empty state is neither kept nor written. */
+  @Test
+  void shouldWriteTheSameBytesWithOrWithoutAnEmptyRuleState() {
+    EnrollmentState plain = new EnrollmentState(4);
+    plain.activeFrom = T;
+    plain.courseEnd = T + 105 * Weeks.DAY_MS;
+    EnrollmentState touched = new EnrollmentState(4);
+    touched.activeFrom = T;
+    touched.courseEnd = T + 105 * Weeks.DAY_MS;
+    MissedDeadlinesRule.STATE.getOrCreate(touched);
+    LoginInactiveRule.STATE.getOrCreate(touched);
+
+    var serde = StateSerdes.enrollment(4);
+    byte[] bytes = serde.serialize(plain);
+
+    assertThat(serde.serialize(touched)).isEqualTo(bytes);
+    assertThat(serde.deserialize(bytes).slots()).isEmpty();
+  }
+
+  /** A state whose rule is gone (its slot id unknown) is passed over; the rest reads. */
+  @Test
+  void shouldPassOverTheStateOfARuleNoLongerDeclared() {
+    EnrollmentState e = new EnrollmentState(4);
+    e.activeFrom = T;
+    e.courseEnd = T + 105 * Weeks.DAY_MS;
+    MissedDeadlinesRule.STATE.getOrCreate(e).streak = 3;
+    var serde = StateSerdes.enrollment(4);
+    byte[] bytes = serde.serialize(e);
+    // count 1, id 2, length 4 (opened, resolved, severity, streak): make it two slots, the first
+    // with id 99 and a 3-byte payload no rule can read.
+    int at = bytes.length - 7;
+    assertThat(bytes[at]).isEqualTo((byte) 2); // zig-zag 1
+    byte[] withUnknown = new byte[bytes.length + 5];
+    System.arraycopy(bytes, 0, withUnknown, 0, at);
+    withUnknown[at] = 4; // two slots
+    withUnknown[at + 1] = (byte) 0xC6; // id 99, zig-zag 198: two bytes
+    withUnknown[at + 2] = 0x01;
+    withUnknown[at + 3] = 4; // length 2
+    withUnknown[at + 4] = 0x7F;
+    withUnknown[at + 5] = 0x7F;
+    System.arraycopy(bytes, at + 1, withUnknown, at + 6, 6);
+
+    EnrollmentState back = serde.deserialize(withUnknown);
+
+    assertThat(back.slots()).hasSize(1);
+    assertThat(MissedDeadlinesRule.STATE.get(back).streak).isEqualTo(3);
+    assertThat(serde.serialize(back)).isEqualTo(bytes);
+  }
+
   /**
-   * Bytes of an enrolment checkpointed by the previous release (format 1, before the cohort-aware
-   * rules): the roster state keeps its format, so such a checkpoint restores unchanged.
+   * Bytes of an enrolment checkpointed by an earlier release (format 1, before the cohort-aware
+   * rules): the rules' inline fields move into their slots, and the record is written in format 2.
    */
   @Test
   void shouldReadAnEnrolmentWrittenInTheOldFormat() {
@@ -56,9 +111,15 @@ class StateSerdesTest {
     assertThat(e.courseEnd).isEqualTo(T + 105 * Weeks.DAY_MS);
     assertThat(e.lastActivityMs).isEqualTo(T + 4 * Weeks.DAY_MS);
     assertThat(e.submittedByGrace).isEqualTo(0b111);
-    assertThat(e.missedOpenedAt).isEqualTo(T + 15 * Weeks.DAY_MS);
-    assertThat(e.severity(Rule.MISSED_DEADLINES)).isEqualTo((byte) Severity.MEDIUM.ordinal());
-    assertThat(serde.serialize(e)).isEqualTo(old);
+    MissedDeadlinesRule.State missed = MissedDeadlinesRule.STATE.get(e);
+    assertThat(missed.openedAt).isEqualTo(T + 15 * Weeks.DAY_MS);
+    assertThat(missed.severity).isEqualTo((byte) Severity.MEDIUM.ordinal());
+    assertThat(missed.streak).isEqualTo(1);
+    assertThat(NoSubmissionsRule.STATE.get(e)).isNull();
+    assertThat(ActivityDropRule.STATE.get(e)).isNull();
+    byte[] now = serde.serialize(e);
+    assertThat(now[0]).isEqualTo(StateSerdes.FORMAT_V2);
+    assertThat(serde.serialize(serde.deserialize(now))).isEqualTo(now);
   }
 
   @Test
@@ -71,7 +132,7 @@ class StateSerdesTest {
     sc.missed = 1;
     sc.judgedBits = 0b111;
     sc.grade(2, 350);
-    sc.opened[AlertBook.slot(Rule.INACTIVE)] = T;
+    InactiveRule.STATE.getOrCreate(sc).markOpened(T, Severity.LOW);
     sc.lastScoreE4 = 4321;
     sc.lastScoreDay = day + 3;
 
@@ -82,7 +143,8 @@ class StateSerdesTest {
     assertThat(back.activeDays(day + 3, 7)).isEqualTo(2);
     assertThat(back.lastActiveDay).isEqualTo(day + 3);
     assertThat(back.grades).containsExactly((short) -1, (short) -1, (short) 350);
-    assertThat(back.opened[AlertBook.slot(Rule.INACTIVE)]).isEqualTo(T);
+    assertThat(InactiveRule.STATE.get(back).openedAt).isEqualTo(T);
+    assertThat(RiskScoreRule.STATE.get(back)).isNull();
     assertThat(back.lastScoreDay).isEqualTo(day + 3);
     assertThat(bytes.length).isLessThan(90);
   }
@@ -96,8 +158,9 @@ class StateSerdesTest {
     s.addCourse("c1");
     s.activeEnrollments = 2;
     s.openAlerts = 1;
-    s.loginTimerAt = T + 7 * Weeks.DAY_MS;
-    s.markOpened(Rule.LOGIN_INACTIVE, T, Severity.LOW);
+    LoginInactiveRule.State login = LoginInactiveRule.STATE.getOrCreate(s);
+    login.timerAt = T + 7 * Weeks.DAY_MS;
+    login.markOpened(T, Severity.LOW);
 
     var serde = StateSerdes.student(4);
     StudentState back = serde.deserialize(serde.serialize(s));
@@ -105,8 +168,19 @@ class StateSerdesTest {
     assertThat(back.courses).containsExactly("c1", "c2");
     assertThat(back.lastLoginMs).isEqualTo(T + 2000);
     assertThat(back.loginsOnDay(T)).isEqualTo(2);
-    assertThat(back.loginOpenedAt).isEqualTo(T);
+    assertThat(LoginInactiveRule.STATE.get(back).openedAt).isEqualTo(T);
+    assertThat(LoginInactiveRule.STATE.get(back).timerAt).isEqualTo(T + 7 * Weeks.DAY_MS);
     assertThat(serde.serialize(back)).isEqualTo(serde.serialize(s));
+  }
+
+  @Test
+  void shouldGiveEveryRuleItsOwnSlot() {
+    java.util.Set<Integer> ids = new java.util.HashSet<>();
+    for (RiskRule r : RiskRule.ALL) {
+      assertThat(ids.add(r.state().id())).as("slot id of %s", r.rule()).isTrue();
+      assertThat(StateSlot.of(r.rule())).isSameAs(r.state());
+      assertThat(StateSlot.byId(r.state().id())).isSameAs(r.state());
+    }
   }
 
   @Test

@@ -1,0 +1,216 @@
+package coursepulse.lms.risk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coursepulse.engine.KeyValue;
+import coursepulse.engine.KeyValueStore;
+import coursepulse.engine.Serde;
+import coursepulse.engine.Serdes;
+import coursepulse.engine.StreamRecord;
+import coursepulse.engine.TestDriver;
+import coursepulse.engine.TestInputStream;
+import coursepulse.engine.TestOutputStream;
+import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.simulator.SimEvent;
+import coursepulse.lms.simulator.Simulation;
+import coursepulse.lms.simulator.SimulationConfig;
+import coursepulse.lms.simulator.SimulationRun;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * State stored before the rules kept their state in slots (format 1: checkpoints, and stores
+ * restored from them) restores into the slots, and a run goes on from it as if it had never
+ * stopped.
+ *
+ * <p>The fixtures {@code risk/state-v1-<basis>.bin.gz} hold the per-student and per-student-course
+ * stores after the 8,148 events of an all-rules run (the first 35 days of a term), written by the
+ * code of commit fa49c4e ({@code StateV1FixtureWriter}, commit 140fee7, which also printed the
+ * counts asserted below).
+ */
+class StateFormatMigrationTest {
+  /** Where the second test stops and restores: about half-way, with alerts open of every kind. */
+  private static final int CUT = 4_000;
+
+  private static SimulationConfig config() {
+    return SimulationConfig.defaults().withStudents(60).withDays(35);
+  }
+
+  /** Every rule on; ACTIVITY_DROP per student ({@code logins}) or enrolment ({@code activity}). */
+  private static RulesConfig rules(String basis) {
+    return RulesConfig.fromYaml(new ByteArrayInputStream(
+            ("activityDrop:\n  basis: " + basis + "\n").getBytes(StandardCharsets.UTF_8)))
+        .withOnly(Rule.values());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"logins", "activity"})
+  void shouldReadEveryRuleStateTheOldFormatStored(String basis) throws IOException {
+    int weeks = RiskProcessor.weeksKept(rules(basis));
+    Map<String, Map<String, byte[]>> stored = fixture(basis);
+    Map<String, StudentState> students =
+        read(stored.get(RiskProcessor.STUDENTS), StateSerdes.student(weeks));
+    Map<String, EnrollmentState> enrolments =
+        read(stored.get(RiskProcessor.ENROLLMENTS), StateSerdes.enrollment(weeks));
+    Map<String, StudentCourse> pairs =
+        read(stored.get(CourseSignals.STUDENT_COURSES), StateSerdes.STUDENT_COURSE);
+
+    assertThat(students).hasSize(60);
+    assertThat(enrolments).hasSize(102);
+    assertThat(pairs).hasSize(102);
+    // What the old code counted in its inline fields at the cut: open, resolved (and more).
+    assertThat(count(students.values(), LoginInactiveRule.STATE)).containsExactly(8, 17);
+    assertThat(count(students.values(), ActivityDropRule.STATE))
+        .containsExactly(basis.equals("logins") ? 1 : 0, 0);
+    assertThat(students.values().stream().filter(s -> {
+      LoginInactiveRule.State l = LoginInactiveRule.STATE.get(s);
+      return l != null && l.timerAt != AlertSlot.NONE;
+    })).hasSize(46);
+    assertThat(count(enrolments.values(), NoSubmissionsRule.STATE)).containsExactly(9, 2);
+    assertThat(count(enrolments.values(), MissedDeadlinesRule.STATE)).containsExactly(5, 1);
+    assertThat(count(enrolments.values(), ActivityDropRule.STATE))
+        .containsExactly(basis.equals("logins") ? 0 : 1, 0);
+    assertThat(enrolments.values().stream().filter(e -> {
+      MissedDeadlinesRule.State m = MissedDeadlinesRule.STATE.get(e);
+      return m != null && m.streak != 0;
+    })).hasSize(30);
+    assertThat(count(pairs.values(), InactiveRule.STATE)).containsExactly(23, 48);
+    assertThat(count(pairs.values(), MissedWorkRule.STATE)).containsExactly(24, 15);
+    assertThat(count(pairs.values(), LowGradesRule.STATE)).containsExactly(7, 8);
+    assertThat(count(pairs.values(), RiskScoreRule.STATE)).containsExactly(12, 5);
+
+    // Nothing is lost: the old format written back from the slots gives the stored bytes again.
+    stored.get(RiskProcessor.STUDENTS).forEach((k, v) ->
+        assertThat(StateFormatV1Writer.student(students.get(k))).as(k).isEqualTo(v));
+    stored.get(RiskProcessor.ENROLLMENTS).forEach((k, v) ->
+        assertThat(StateFormatV1Writer.enrollment(enrolments.get(k))).as(k).isEqualTo(v));
+    stored.get(CourseSignals.STUDENT_COURSES).forEach((k, v) ->
+        assertThat(StateFormatV1Writer.studentCourse(pairs.get(k))).as(k).isEqualTo(v));
+    // ... and the new format keeps what was read.
+    assertStable(students.values(), StateSerdes.student(weeks));
+    assertStable(enrolments.values(), StateSerdes.enrollment(weeks));
+    assertStable(pairs.values(), StateSerdes.STUDENT_COURSE);
+  }
+
+  /**
+   * Stops a run at {@link #CUT}, stores its state in the old format and restores it from there:
+   * the rest of the run writes the alerts, byte for byte, of a run that never stopped.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"logins", "activity"})
+  void shouldContinueFromStateStoredInTheOldFormat(String basis) {
+    List<String> uninterrupted = run(basis, false);
+    List<String> restored = run(basis, true);
+
+    assertThat(uninterrupted).hasSizeGreaterThan(100);
+    assertThat(restored).containsExactlyElementsOf(uninterrupted);
+  }
+
+  private static List<String> run(String basis, boolean viaOldFormat) {
+    RulesConfig rules = rules(basis);
+    int weeks = RiskProcessor.weeksKept(rules);
+    List<String> out = new ArrayList<>();
+    try (TestDriver driver = new TestDriver(RiskTopology.build(
+        RiskTopology.Options.forApplication("migration")
+            .withRules(rules)
+            .withMetrics(RiskMetrics.none())))) {
+      Map<String, TestInputStream<byte[]>> inputs = new HashMap<>();
+      for (String s : StreamNames.INPUTS) {
+        inputs.put(s, driver.createInputStream(s, Serdes.ByteArray()));
+      }
+      TestOutputStream<String, byte[]> alerts =
+          driver.createOutputStream(StreamNames.ALERTS, Serdes.ByteArray());
+      SimulationRun run = new Simulation(config()).run();
+      int n = 0;
+      boolean restored = false;
+      for (SimEvent e = run.next(); e != null; e = run.next(), n++) {
+        if (n == CUT && viaOldFormat) {
+          restoreViaOldFormat(driver, RiskProcessor.STUDENTS, StateFormatV1Writer::student,
+              StateSerdes.student(weeks));
+          restoreViaOldFormat(driver, RiskProcessor.ENROLLMENTS, StateFormatV1Writer::enrollment,
+              StateSerdes.enrollment(weeks));
+          restoreViaOldFormat(driver, CourseSignals.STUDENT_COURSES,
+              StateFormatV1Writer::studentCourse, StateSerdes.STUDENT_COURSE);
+          restored = true;
+        }
+        inputs.get(e.stream()).pipeRaw(e.toJson(), e.occurredAt().toEpochMilli());
+      }
+      assertThat(restored).as("the run reached the cut").isEqualTo(viaOldFormat);
+      for (StreamRecord<String, byte[]> r : alerts.readRecordsToList()) {
+        out.add(new String(r.value(), StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
+  /** Replaces every value of a store with what the store's serde reads from its old bytes. */
+  private static <V> void restoreViaOldFormat(
+      TestDriver driver, String store, Function<V, byte[]> oldFormat, Serde<V> serde) {
+    KeyValueStore<String, V> kv = driver.getKeyValueStore(store);
+    Map<String, V> restored = new LinkedHashMap<>();
+    for (Iterator<KeyValue<String, V>> it = kv.all(); it.hasNext(); ) {
+      KeyValue<String, V> e = it.next();
+      byte[] old = oldFormat.apply(e.value());
+      assertThat(old[0]).isEqualTo(StateSerdes.FORMAT_V1);
+      restored.put(e.key(), serde.deserialize(old));
+    }
+    assertThat(restored).isNotEmpty();
+    restored.forEach(kv::put);
+  }
+
+  private static Map<String, Map<String, byte[]>> fixture(String basis) throws IOException {
+    Map<String, Map<String, byte[]>> stores = new HashMap<>();
+    try (InputStream raw = StateFormatMigrationTest.class.getResourceAsStream(
+            "/risk/state-v1-" + basis + ".bin.gz");
+        DataInputStream in = new DataInputStream(new GZIPInputStream(raw))) {
+      for (String store = in.readUTF(); !store.isEmpty(); store = in.readUTF()) {
+        String key = in.readUTF();
+        byte[] value = new byte[in.readInt()];
+        in.readFully(value);
+        assertThat(value[0]).isEqualTo(StateSerdes.FORMAT_V1);
+        stores.computeIfAbsent(store, s -> new LinkedHashMap<>()).put(key, value);
+      }
+    }
+    return stores;
+  }
+
+  private static <V> Map<String, V> read(Map<String, byte[]> stored, Serde<V> serde) {
+    Map<String, V> out = new LinkedHashMap<>();
+    stored.forEach((k, v) -> out.put(k, serde.deserialize(v)));
+    return out;
+  }
+
+  /** {open, resolved} states of a slot among the records. */
+  private static int[] count(Iterable<? extends Slotted> records, StateSlot<?> slot) {
+    int[] c = new int[2];
+    for (Slotted r : records) {
+      AlertSlot a = slot.get(r);
+      if (a != null) {
+        c[0] += a.isOpen() ? 1 : 0;
+        c[1] += a.resolvedAt != AlertSlot.NONE ? 1 : 0;
+      }
+    }
+    return c;
+  }
+
+  private static <V> void assertStable(Iterable<V> values, Serde<V> serde) {
+    for (V v : values) {
+      byte[] now = serde.serialize(v);
+      assertThat(now[0]).isEqualTo(StateSerdes.FORMAT_V2);
+      assertThat(serde.serialize(serde.deserialize(now))).isEqualTo(now);
+    }
+  }
+}
