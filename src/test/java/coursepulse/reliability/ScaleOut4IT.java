@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RabbitMq4Extension.class)
 class ScaleOut4IT {
 
-  private static final int PARTITIONS = 3;
+  static final int PARTITIONS = 3;
   private static final Pattern ASSIGNED = Pattern.compile("task (\\d+) assigned to this instance");
 
   @TempDir Path tmp;
@@ -196,6 +196,11 @@ class ScaleOut4IT {
    * beyond that. Computed once (the semester and its partitioning are deterministic).
    */
   private Reference partitionedReference() throws Exception {
+    return partitionedReference(vhost);
+  }
+
+  /** {@link #partitionedReference()} for other tests over the same partitioned semester. */
+  static Reference partitionedReference(RabbitVhost vhost) throws Exception {
     synchronized (ScaleOut4IT.class) {
       if (partitioned == null) {
         Map<String, List<String>> inputs = new LinkedHashMap<>();
@@ -217,7 +222,11 @@ class ScaleOut4IT {
   }
 
   private void producePartitionedSemester() throws Exception {
-    Path setup = tmp.resolve("setup.log");
+    producePartitionedSemester(vhost, tmp.resolve("setup.log"));
+  }
+
+  /** Declares super streams of {@link #PARTITIONS} partitions and produces the semester in them. */
+  static void producePartitionedSemester(RabbitVhost vhost, Path setup) throws Exception {
     Cli.run(
         setup, List.of(),
         List.of("streams", "--create", "--partitions", String.valueOf(PARTITIONS), "--uri", vhost.uri()));
