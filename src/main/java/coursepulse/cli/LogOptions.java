@@ -67,6 +67,18 @@ final class LogOptions {
   String tlsTrustStorePassword;
 
   @Option(
+      names = "--heartbeat",
+      paramLabel = "DURATION",
+      defaultValue = "${env:COURSEPULSE_HEARTBEAT:-60s}",
+      converter = Sizes.DurationConverter.class,
+      description =
+          "Heartbeat interval of the RabbitMQ connections, whole seconds (default:"
+              + " ${DEFAULT-VALUE}, or COURSEPULSE_HEARTBEAT). The broker gives the partitions of an"
+              + " instance it has not heard from for about two intervals (vanished host, paused"
+              + " process) to the others; lower values move them sooner.")
+  java.time.Duration heartbeat;
+
+  @Option(
       names = "--embedded-dir",
       paramLabel = "DIR",
       defaultValue = "${env:COURSEPULSE_EMBEDDED_DIR:-coursepulse-data/log}",
@@ -92,10 +104,17 @@ final class LogOptions {
     String effective = configuredUri();
     RabbitSettings.Builder settings =
         RabbitSettings.builder(effective == null ? RabbitSettings.DEFAULT_URI : effective);
+    return RabbitStreamLog.connect(withOptions(settings).build());
+  }
+
+  private RabbitSettings.Builder withOptions(RabbitSettings.Builder settings) {
     if (tlsTrustStore != null) {
       settings.tlsTrustStore(tlsTrustStore, tlsTrustStorePassword);
     }
-    return RabbitStreamLog.connect(settings.build());
+    if (heartbeat != null) {
+      settings.heartbeat(heartbeat);
+    }
+    return settings;
   }
 
   /**
@@ -140,11 +159,7 @@ final class LogOptions {
 
   /** Opens RabbitMQ at {@code uri} with this run's TLS settings; the caller closes it. */
   RabbitStreamLog openRabbit(String uri) {
-    RabbitSettings.Builder settings = RabbitSettings.builder(uri);
-    if (tlsTrustStore != null) {
-      settings.tlsTrustStore(tlsTrustStore, tlsTrustStorePassword);
-    }
-    return RabbitStreamLog.connect(settings.build());
+    return RabbitStreamLog.connect(withOptions(RabbitSettings.builder(uri)).build());
   }
 
   private String configuredUri() {

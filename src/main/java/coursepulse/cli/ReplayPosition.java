@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * A position in an input stream as the operator names it for {@code replay} and {@code reset}:
- * {@code first}, {@code last}, {@code offset:N} (or a bare number), {@code timestamp:ISO} (log
+ * {@code first}, {@code last}, {@code next} (these three as {@code process --from} means them),
+ * {@code offset:N} (or a bare number), {@code timestamp:ISO} (log
  * time: when the broker stored the message) or {@code event-time:ISO} (the events' own {@code
  * occurredAt}). {@link ReplayRange} turns one into an offset per stream.
  */
@@ -21,11 +22,26 @@ sealed interface ReplayPosition {
     }
   }
 
-  /** The end of the stream as it is when the command starts (after its newest message). */
+  /**
+   * As a start, where {@code process --from last} starts: the first message of the log's newest
+   * chunk (on RabbitMQ a chunk holds a batch, so possibly several messages before the newest; the
+   * reader the log gives for {@code last} decides). As an end, after the newest message.
+   */
   record Last() implements ReplayPosition {
     @Override
     public String toString() {
       return "last";
+    }
+  }
+
+  /**
+   * Where {@code process --from next} starts: after the newest message as the command runs, so
+   * that only messages appended later are read. As an end, the same place.
+   */
+  record Next() implements ReplayPosition {
+    @Override
+    public String toString() {
+      return "next";
     }
   }
 
@@ -60,7 +76,7 @@ sealed interface ReplayPosition {
    * comparable once resolved on the streams.
    */
   static boolean endsBeforeStart(ReplayPosition from, ReplayPosition to) {
-    if (from instanceof Last && !(to instanceof Last)) {
+    if ((from instanceof Last || from instanceof Next) && !(to instanceof Last || to instanceof Next)) {
       return true;
     }
     if (to instanceof First && !(from instanceof First)) {
@@ -79,7 +95,7 @@ sealed interface ReplayPosition {
   }
 
   String FORMS =
-      "first, last, offset:N, timestamp:2026-09-15T00:00:00Z (log time) or"
+      "first, last, next, offset:N, timestamp:2026-09-15T00:00:00Z (log time) or"
           + " event-time:2026-09-15T00:00:00Z (event time)";
 
   /**
@@ -95,6 +111,9 @@ sealed interface ReplayPosition {
       }
       if (s.equals("last")) {
         return new Last();
+      }
+      if (s.equals("next")) {
+        return new Next();
       }
       if (s.startsWith("offset:") || (!s.isEmpty() && s.chars().allMatch(Character::isDigit))) {
         long n = Long.parseLong(s.startsWith("offset:") ? s.substring(7) : s);

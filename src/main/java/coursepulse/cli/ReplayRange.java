@@ -90,8 +90,11 @@ final class ReplayRange {
     if (p instanceof ReplayPosition.First) {
       return first;
     }
+    if (p instanceof ReplayPosition.Next) {
+      return logEnd;
+    }
     if (p instanceof ReplayPosition.Last) {
-      return isStart ? Math.max(first, logEnd - 1) : logEnd;
+      return isStart ? newestChunkStart(stream, first, logEnd) : logEnd;
     }
     if (p instanceof ReplayPosition.Offset o) {
       if (isStart && o.offset() < first) {
@@ -132,6 +135,20 @@ final class ReplayRange {
       }
     }
     return lo;
+  }
+
+  /**
+   * Where a reader for {@link OffsetSpec#last()} starts, as {@code process --from last} does: the
+   * log decides (the first offset of its newest chunk on RabbitMQ).
+   */
+  private long newestChunkStart(String stream, long first, long logEnd) {
+    if (logEnd <= first) {
+      return logEnd; // nothing retained: "last" starts with the next message
+    }
+    try (LogReader reader = log.reader(stream, OffsetSpec.last())) {
+      LogMessage m = reader.poll(PROBE_TIMEOUT);
+      return m == null ? logEnd : Math.max(first, Math.min(m.offset(), logEnd));
+    }
   }
 
   /** The first message at or after {@code offset} that has an event time, below {@code limit}. */

@@ -1,5 +1,6 @@
 package coursepulse.cli;
 
+import coursepulse.engine.InstanceSighting;
 import coursepulse.engine.StreamEngine;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamNotFoundException;
@@ -11,7 +12,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -34,8 +37,10 @@ import picocli.CommandLine.Spec;
           + " state, like Kafka's streams application reset tool.",
       "Refuses while the application is running: a running 'process' holds a lock on"
           + " <state-dir>/<application-id>/.lock (released by the operating system when the"
-          + " process ends, even on kill -9); with --health-url it also refuses when that"
-          + " endpoint answers (an instance on another host). Then it deletes the checkpoints,"
+          + " process ends, even on kill -9), and every running 'process' tells the broker so every"
+          + " 2 s (stream <application-id>-instances, broker time, so clock skew does not matter):"
+          + " an instance on another host is seen too. With --health-url it also refuses when that"
+          + " endpoint answers. Then it deletes the checkpoints,"
           + " stores each input's new position as the application's consumer offset and writes"
           + " <state-dir>/<application-id>/" + ResetMarker.FILE_NAME + ", which 'process' reads"
           + " while it has no checkpoint.",
@@ -59,7 +64,9 @@ final class ResetCommand implements Callable<Integer> {
   Path stateDir;
 
   @Option(names = "--to", required = true, paramLabel = "POSITION",
-      description = "first, last, offset:N, timestamp:ISO (log time) or event-time:ISO.")
+      description = "first, last, next, offset:N, timestamp:ISO (log time) or event-time:ISO;"
+          + " first, last and next as 'process --from' means them: last is the first message of"
+          + " the newest chunk, next is after the newest message (only new messages).")
   String to;
 
   @Option(names = "--to-offsets", paramLabel = "STREAM=POSITION,...",
@@ -70,6 +77,17 @@ final class ResetCommand implements Callable<Integer> {
       description = "Also refuse when this /health endpoint of the application answers, e.g."
           + " http://host:9464/health.")
   URI healthUrl;
+
+  @Option(
+      names = "--instance-timeout",
+      defaultValue = "30s",
+      converter = Sizes.DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "A running 'process' tells the broker every 2 s that it runs; one not heard from for"
+              + " this long (broker time) counts as gone: killed, host lost, or paused"
+              + " (default: ${DEFAULT-VALUE}).")
+  Duration instanceTimeout;
 
   @Option(names = "--dry-run", description = "Print what would be done, change nothing.")
   boolean dryRun;
@@ -96,6 +114,9 @@ final class ResetCommand implements Callable<Integer> {
       return EXIT_RUNNING;
     }
     try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ)) {
+      if (runsSomewhere(streams, err)) {
+        return EXIT_RUNNING;
+      }
       ReplayRange resolver = new ReplayRange(streams, ReplayCommand::eventTimeOf);
       Map<String, Long> next = new LinkedHashMap<>();
       for (String input : StreamNames.INPUTS) {
@@ -143,6 +164,37 @@ final class ResetCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Whether an instance of the application runs anywhere, as the broker knows it; prints the
+   * running ones (refused) and the silent ones (not counted, but the operator should know).
+   */
+  private boolean runsSomewhere(StreamLog streams, PrintWriter err) {
+    List<InstanceSighting> seen = StreamEngine.instances(streams, applicationId, instanceTimeout);
+    List<InstanceSighting> running = new ArrayList<>();
+    for (InstanceSighting s : seen) {
+      if (s.status() == InstanceSighting.Status.RUNNING) {
+        running.add(s);
+      } else if (s.status() == InstanceSighting.Status.SILENT) {
+        err.println("coursepulse: note: instance " + s.instance() + " of '" + applicationId
+            + "' was last heard from " + seconds(s.age()) + " ago and never said it stopped"
+            + " (killed, its host lost, or paused): not counted as running. If it is only paused,"
+            + " stop it before it resumes.");
+      }
+    }
+    for (InstanceSighting s : running) {
+      err.println("coursepulse: application '" + applicationId + "' is running: instance "
+          + s.instance() + " was heard from " + seconds(s.age()) + " ago (through the broker,"
+          + " stream " + applicationId + "-instances). Stop every instance first (SIGTERM: it"
+          + " says so at once; a killed one counts as gone after --instance-timeout "
+          + seconds(instanceTimeout) + ").");
+    }
+    return !running.isEmpty();
+  }
+
+  private static String seconds(Duration d) {
+    return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
   }
 
   private static boolean answers(URI url) {

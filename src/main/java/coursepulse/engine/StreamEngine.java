@@ -4,6 +4,7 @@ import coursepulse.engine.internal.Checkpoint;
 import coursepulse.engine.internal.EngineLifecycle;
 import coursepulse.engine.internal.EngineRuntime;
 import coursepulse.engine.internal.EngineSettings;
+import coursepulse.engine.internal.InstancePresence;
 import coursepulse.engine.internal.PartitionedRuntime;
 import coursepulse.engine.internal.StateDirLock;
 import coursepulse.engine.log.OffsetSpec;
@@ -105,9 +106,28 @@ public final class StreamEngine implements AutoCloseable {
   }
 
   private final EngineLifecycle runtime;
+  // Announces this instance on the log while it runs (null: not asked for).
+  private final java.util.function.Supplier<InstancePresence> announcer;
+  private InstancePresence presence;
 
-  private StreamEngine(EngineLifecycle runtime) {
+  private StreamEngine(
+      EngineLifecycle runtime, java.util.function.Supplier<InstancePresence> announcer) {
     this.runtime = runtime;
+    this.announcer = announcer;
+  }
+
+  /**
+   * The instances of application {@code applicationId} the log has heard from in the last minutes
+   * (those built with {@link Builder#announcePresence}), wherever they run: for tools such as a
+   * reset that must not act on a running application. Ages are on the log's clock, so clock skew
+   * between machines does not matter; an instance not heard from for {@code timeout} is {@link
+   * InstanceSighting.Status#SILENT}, not running.
+   *
+   * @throws coursepulse.engine.log.LogException when the log cannot be read or written
+   */
+  public static List<InstanceSighting> instances(
+      StreamLog log, String applicationId, Duration timeout) {
+    return InstancePresence.sightings(log, applicationId, timeout);
   }
 
   /** A builder; {@code applicationId}, {@code topology}, {@code log} and {@code stateDir} are required. */
@@ -172,6 +192,9 @@ public final class StreamEngine implements AutoCloseable {
 
   public void start() {
     runtime.start();
+    if (announcer != null) {
+      presence = announcer.get();
+    }
   }
 
   /** The current state. */
@@ -215,7 +238,12 @@ public final class StreamEngine implements AutoCloseable {
    * @return true when the engine stopped in time
    */
   public boolean close(Duration timeout) {
-    return runtime.close(timeout);
+    boolean clean = runtime.close(timeout);
+    InstancePresence p = presence;
+    if (p != null) {
+      p.close(); // after the tasks stopped: "stopped" must not come before the last checkpoint
+    }
+    return clean;
   }
 
   /** Settings of a {@link StreamEngine}; each setter documents its default. */
@@ -239,8 +267,19 @@ public final class StreamEngine implements AutoCloseable {
     private Map<String, OffsetSpec> startFromByStream = Map.of();
     private Map<String, Long> stopAt = Map.of();
     private String instanceName = PartitionedRuntime.defaultInstanceName();
+    private boolean announcePresence;
 
     private Builder() {}
+
+    /**
+     * Whether this instance tells the log that it runs (a heartbeat every few seconds and a
+     * "stopped" record on close, in the stream {@code <applicationId>-instances}), so that {@link
+     * StreamEngine#instances} sees it from any machine. Default: false.
+     */
+    public Builder announcePresence(boolean announce) {
+      this.announcePresence = announce;
+      return this;
+    }
 
     /**
      * The name this process goes by among the instances of its application (partitioned sources
@@ -449,8 +488,12 @@ public final class StreamEngine implements AutoCloseable {
             "startFrom names an offset, but the sources are partitioned streams with offsets per"
                 + " partition: start from first, last, next or a timestamp");
       }
+      String app = applicationId;
+      StreamLog theLog = log;
+      String name = instanceName;
       return new StreamEngine(
-          partitioned.<EngineLifecycle>map(p -> p).orElseGet(() -> new EngineRuntime(settings, stateListener)));
+          partitioned.<EngineLifecycle>map(p -> p).orElseGet(() -> new EngineRuntime(settings, stateListener)),
+          announcePresence ? () -> InstancePresence.announce(theLog, app, name) : null);
     }
 
     private void requireSource(String stream, String setting) {

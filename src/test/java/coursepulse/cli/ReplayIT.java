@@ -291,6 +291,105 @@ class ReplayIT {
     }
   }
 
+  /**
+   * {@code reset --to next} and {@code --to last} leave the positions where {@code process --from
+   * next} and {@code --from last} start: after the newest message, and the first message a reader
+   * for "last" gets (the newest chunk's first).
+   */
+  @Test
+  void shouldResetToNextAndLastWhereProcessStartsFromThem(RabbitStreamLog log) throws Exception {
+    Path state = dir.resolve("next-last-state");
+    Run next = cli(with("reset", "--application-id", "nextlast", "--state-dir", state.toString(),
+        "--to", "next"));
+    assertThat(next.exit()).as(next.err()).isZero();
+    Map<String, coursepulse.engine.log.OffsetSpec> marker = ResetMarker.read(state, "nextlast");
+    for (String stream : StreamNames.INPUTS) {
+      long end = new ReplayRange(log, b -> -1).exactEnd(stream, log.stats(stream).orElseThrow().lastOffset());
+      assertThat(marker.get(stream)).as(stream).isEqualTo(coursepulse.engine.log.OffsetSpec.offset(end));
+    }
+
+    Run last = cli(with("reset", "--application-id", "nextlast", "--state-dir", state.toString(),
+        "--to", "last"));
+    assertThat(last.exit()).as(last.err()).isZero();
+    marker = ResetMarker.read(state, "nextlast");
+    for (String stream : StreamNames.INPUTS) {
+      long processStart;
+      try (var reader = log.reader(stream, coursepulse.engine.log.OffsetSpec.last())) {
+        processStart = reader.poll(Duration.ofSeconds(10)).offset();
+      }
+      assertThat(marker.get(stream)).as(stream).isEqualTo(coursepulse.engine.log.OffsetSpec.offset(processStart));
+    }
+  }
+
+  /**
+   * {@code reset} sees an instance that runs with another state directory (as on another machine,
+   * where the local lock cannot tell) through the broker, and refuses naming it; once it stopped,
+   * or after it was killed and its heartbeat went stale, the reset goes ahead.
+   */
+  @Test
+  void shouldRefuseToResetWhileAnInstanceRunsElsewhereThroughTheBroker() throws Exception {
+    Path elsewhere = dir.resolve("other-machine");
+    Path here = dir.resolve("this-machine");
+    String[] reset = with("reset", "--application-id", "elsewhere", "--state-dir", here.toString(),
+        "--to", "first", "--instance-timeout", "6s");
+
+    Process child = startProcess("elsewhere", elsewhere);
+    try {
+      Run refused = awaitRefusal(reset, child);
+      assertThat(refused.err())
+          .contains("is running: instance " + child.pid() + "@")
+          .contains("Stop every instance first");
+    } finally {
+      child.destroy(); // SIGTERM: it says "stopped" on its way out
+      assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+    Run afterStop = cli(reset);
+    assertThat(afterStop.exit()).as(afterStop.err()).isZero();
+    assertThat(afterStop.err()).doesNotContain("" + child.pid());
+
+    Process killed = startProcess("elsewhere", elsewhere);
+    awaitRefusal(reset, killed);
+    killed.destroyForcibly(); // SIGKILL: no "stopped", the heartbeat only ages
+    assertThat(killed.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    Run stale = cli(reset);
+    while (stale.exit() == ResetCommand.EXIT_RUNNING && System.nanoTime() < deadline) {
+      Thread.sleep(500); // polling interval: the heartbeat ages on the broker's clock
+      stale = cli(reset);
+    }
+    assertThat(stale.exit()).as(stale.err()).isZero();
+    assertThat(stale.err())
+        .contains("instance " + killed.pid() + "@")
+        .contains("never said it stopped");
+  }
+
+  private Process startProcess(String applicationId, Path state) throws IOException {
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+            "process", "--application-id", applicationId, "--state-dir", state.toString(),
+            "--metrics-port", "0", "--quiet", "--uri", uri)
+        .redirectErrorStream(true)
+        .redirectOutput(
+            ProcessBuilder.Redirect.appendTo(dir.resolve(applicationId + "-child.log").toFile()))
+        .start();
+  }
+
+  /** Polls the reset until it refuses (the instance has announced itself). */
+  private static Run awaitRefusal(String[] reset, Process child) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      assertThat(child.isAlive()).as("process exited early; see its child.log").isTrue();
+      Run r = cli(reset);
+      if (r.exit() == ResetCommand.EXIT_RUNNING) {
+        return r;
+      }
+      assertThat(r.exit()).as(r.err()).isZero(); // not started yet: the reset went through
+      assertThat(System.nanoTime()).as("never refused").isLessThan(deadline);
+      Thread.sleep(200); // polling interval
+    }
+  }
+
   private static List<String> checkpoints(Path appDir) throws IOException {
     try (var files = Files.list(appDir)) {
       return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("checkpoint-")).toList();

@@ -13,6 +13,7 @@ class ReplayPositionTest {
   void shouldParseEveryForm() {
     assertThat(ReplayPosition.parse("first")).isEqualTo(new ReplayPosition.First());
     assertThat(ReplayPosition.parse(" last ")).isEqualTo(new ReplayPosition.Last());
+    assertThat(ReplayPosition.parse("next")).isEqualTo(new ReplayPosition.Next());
     assertThat(ReplayPosition.parse("offset:42")).isEqualTo(new ReplayPosition.Offset(42));
     assertThat(ReplayPosition.parse("42")).isEqualTo(new ReplayPosition.Offset(42));
     assertThat(ReplayPosition.parse("timestamp:2026-09-15T00:00:00Z"))
@@ -27,7 +28,7 @@ class ReplayPositionTest {
 
   @Test
   void shouldNameTheAcceptedFormsWhenItCannotRead() {
-    for (String bad : new String[] {"", "offset:-1", "offset:x", "timestamp:yesterday", "next", "eventtime:2026-01-01"}) {
+    for (String bad : new String[] {"", "offset:-1", "offset:x", "timestamp:yesterday", "nxt", "eventtime:2026-01-01"}) {
       assertThatThrownBy(() -> ReplayPosition.parse(bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RabbitMq4Extension.class)
 class ScaleOut4IT {
 
-  private static final int PARTITIONS = 3;
+  static final int PARTITIONS = 3;
   private static final Pattern ASSIGNED = Pattern.compile("task (\\d+) assigned to this instance");
 
   @TempDir Path tmp;
@@ -185,13 +185,22 @@ class ScaleOut4IT {
 
   /** {@link Reference#partitioned}, from this test's partitions. */
   private Reference partitionedReference() throws Exception {
+    return partitionedReference(vhost);
+  }
+
+  /** {@link #partitionedReference()} for other tests over the same partitioned semester. */
+  static Reference partitionedReference(RabbitVhost vhost) throws Exception {
     try (StreamLog source = vhost.openLog()) {
       return Reference.partitioned(source, PARTITIONS);
     }
   }
 
   private void producePartitionedSemester() throws Exception {
-    Path setup = tmp.resolve("setup.log");
+    producePartitionedSemester(vhost, tmp.resolve("setup.log"));
+  }
+
+  /** Declares super streams of {@link #PARTITIONS} partitions and produces the semester in them. */
+  static void producePartitionedSemester(RabbitVhost vhost, Path setup) throws Exception {
     Cli.run(
         setup, List.of(),
         List.of("streams", "--create", "--partitions", String.valueOf(PARTITIONS), "--uri", vhost.uri()));

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,7 @@ public final class EngineRuntime implements EngineLifecycle {
   private final EngineState state;
   private volatile Throwable failure;
   private volatile boolean stopRequested;
+  private volatile boolean fenced;
   private long idleEpoch;
   private Thread thread;
 
@@ -93,6 +95,8 @@ public final class EngineRuntime implements EngineLifecycle {
   // Per source: whether every offset below stopAt has been read (or the reader went past it).
   private boolean[] stopReached;
   private StateDirLock stateDirLock;
+  // Whether this task may still write for its partition; null: always (a plain engine).
+  private final BooleanSupplier leaseIntact;
 
   /** How long one empty input is polled before the others are looked at again. */
   private static final long SLICE_NANOS = 500_000L;
@@ -115,21 +119,25 @@ public final class EngineRuntime implements EngineLifecycle {
   private long idleWindowNanos;
 
   public EngineRuntime(EngineSettings settings, StreamEngine.StateListener listener) {
-    this(settings, TaskPlacement.whole(), null, Tags.empty(), listener);
+    this(settings, TaskPlacement.whole(), null, Tags.empty(), listener, null);
   }
 
   /**
    * @param placement which share of the sources this task reads
    * @param checkpoints where checkpoints live; null: files in the task's state directory
    * @param metricTags tags on every meter of this task (the task of a partitioned engine)
+   * @param leaseIntact asked before every output, dead letter and checkpoint: false fences the
+   *     task (it stops at once, writing nothing more, no final checkpoint); null: never fenced
    */
   EngineRuntime(
       EngineSettings settings,
       TaskPlacement placement,
       CheckpointStore checkpoints,
       Tags metricTags,
-      StreamEngine.StateListener listener) {
+      StreamEngine.StateListener listener,
+      BooleanSupplier leaseIntact) {
     this.settings = settings;
+    this.leaseIntact = leaseIntact;
     this.placement = placement;
     this.name = placement.describe(settings.applicationId());
     this.checkpoints =
@@ -281,6 +289,20 @@ public final class EngineRuntime implements EngineLifecycle {
       loop();
       shutdown();
       state.transition(State.STOPPED);
+    } catch (LeaseLostException lost) {
+      // Not a failure of this task: another instance may be running it now. Whatever this one
+      // did since its last checkpoint is redone there, with the same publishing ids.
+      LOG.warn(
+          "engine {}: fenced: this instance may have lost the task while it stood still; stopped"
+              + " without writing anything more (no final checkpoint)", name);
+      this.fenced = true;
+      discardTask();
+      synchronized (lock) {
+        if (state.get() == State.RESTORING || state.get() == State.RUNNING) {
+          state.transition(State.PENDING_SHUTDOWN);
+        }
+        state.transition(State.STOPPED);
+      }
     } catch (Throwable t) {
       String node = task == null ? null : task.currentNode();
       LOG.error(
@@ -817,9 +839,32 @@ public final class EngineRuntime implements EngineLifecycle {
     }
   }
 
+  /**
+   * Throws when this task may no longer hold its partition, before it writes anything: a zombie
+   * (an instance that stood still past its lease) must not write beside the task's new holder.
+   */
+  private void checkLease() {
+    if (leaseIntact != null && !leaseIntact.getAsBoolean()) {
+      throw new LeaseLostException();
+    }
+  }
+
+  /** Whether the task stopped because it was fenced ({@link #checkLease}). */
+  boolean fenced() {
+    return fenced;
+  }
+
+  /** Thrown by {@link #checkLease}; ends the task without a checkpoint. */
+  private static final class LeaseLostException extends RuntimeException {
+    LeaseLostException() {
+      super("lease lost", null, false, false);
+    }
+  }
+
   private void checkpoint() throws IOException {
     long start = System.nanoTime();
     flushAll();
+    checkLease();
     Map<String, Long> offsets = new LinkedHashMap<>();
     for (int i = 0; i < readers.length; i++) {
       offsets.put(task.sourceStream(i), task.nextOffset(i));
@@ -897,6 +942,7 @@ public final class EngineRuntime implements EngineLifecycle {
   private final class LogCollector implements RecordCollector {
     @Override
     public void send(String stream, Object key, byte[] value, long timestamp) {
+      checkLease();
       long id = nextPublishingId.get(stream);
       writers.get(stream).append(id, value);
       nextPublishingId.put(stream, id + 1);
@@ -904,6 +950,7 @@ public final class EngineRuntime implements EngineLifecycle {
 
     @Override
     public void sendDeadLetter(String sourceStream, long offset, byte[] deadLetter, long ts) {
+      checkLease();
       LogWriter w =
           deadLetterWriters.computeIfAbsent(
               sourceStream,

@@ -40,8 +40,16 @@ import org.slf4j.LoggerFactory;
  * <p>Outputs stay effectively-once across moves: each task numbers its outputs under its own
  * producer name, a restored task re-derives the same outputs with the same publishing ids, and the
  * log drops those it has.
+ *
+ * <p><b>Zombies.</b> An instance that stood still (SIGSTOP, a long GC pause, a suspended VM) for
+ * the membership's lease timeout may have lost its partitions without being asked: the log gave
+ * them to others once it stopped hearing from it. A {@link PauseDetector} notices the stand-still;
+ * from then on every task the instance held fails its lease check before its next output, dead
+ * letter or checkpoint and stops without writing anything more, and the instance leaves the group
+ * and joins it again: the partitions it gets then it restores from the checkpoint stream like any
+ * new holder. Listener calls of the old membership are ignored from the moment of the pause.
  */
-public final class PartitionedRuntime implements EngineLifecycle, PartitionListener {
+public final class PartitionedRuntime implements EngineLifecycle {
 
   private static final Logger LOG = LoggerFactory.getLogger(PartitionedRuntime.class);
   private static final Duration TASK_CLOSE_TIMEOUT = Duration.ofSeconds(60);
@@ -55,6 +63,9 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
   private final EngineState state;
   private volatile Throwable failure;
   private GroupMembership membership;
+  // Which membership's listener calls count (guarded by lock): raised when the instance rejoins.
+  private long generation;
+  private volatile PauseDetector pauses;
 
   private PartitionedRuntime(
       EngineSettings settings,
@@ -178,7 +189,11 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
     LOG.info(
         "engine {}: {} tasks over partitioned sources; instance {} joins the group on '{}'",
         applicationId(), taskCount(), instance, lead);
-    GroupMembership m = log.joinGroup(applicationId(), lead, this);
+    GroupMembership m = log.joinGroup(applicationId(), lead, new Listener(0));
+    m.leaseTimeout()
+        .ifPresent(
+            timeout ->
+                pauses = new PauseDetector(timeout, applicationId(), gap -> rejoinAfterPause()));
     synchronized (lock) {
       membership = m;
       if (state.get() == State.RESTORING) {
@@ -187,16 +202,40 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
     }
   }
 
-  @Override
-  public void assigned(int partition) {
+  /** The listener of one membership: its calls count only while it is the current one. */
+  private final class Listener implements PartitionListener {
+    private final long generation;
+
+    Listener(long generation) {
+      this.generation = generation;
+    }
+
+    @Override
+    public void assigned(int partition) {
+      PartitionedRuntime.this.assigned(generation, partition);
+    }
+
+    @Override
+    public void revoked(int partition) {
+      PartitionedRuntime.this.revoked(generation, partition);
+    }
+  }
+
+  private void assigned(long from, int partition) {
     EngineRuntime task;
     synchronized (lock) {
       if (state.get() != State.RESTORING && state.get() != State.RUNNING) {
         return; // stopping: the next holder will get it
       }
+      if (from != generation) {
+        return; // a membership this instance is leaving after a pause
+      }
       if (tasks.containsKey(partition)) {
         return;
       }
+      PauseDetector detector = pauses;
+      // 0 when the detector starts after this call (during the join): it starts counting at 0
+      long startedUnder = detector == null ? 0 : detector.pauses();
       Path cache = placement(partition).stateDir(settings.stateDir(), applicationId());
       task =
           new EngineRuntime(
@@ -204,7 +243,11 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
               placement(partition),
               new LogCheckpointStore(settings.log(), applicationId(), partition, instance, cache),
               Tags.of("task", String.valueOf(partition)),
-              (next, old) -> onTaskState(partition, next));
+              (next, old) -> onTaskState(partition, next),
+              () -> {
+                PauseDetector d = pauses;
+                return d == null || d.intact(startedUnder);
+              });
       tasks.put(partition, task);
       lock.notifyAll();
     }
@@ -212,10 +255,12 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
     task.start();
   }
 
-  @Override
-  public void revoked(int partition) {
+  private void revoked(long from, int partition) {
     EngineRuntime task;
     synchronized (lock) {
+      if (from != generation) {
+        return; // its tasks were stopped when the instance left that membership
+      }
       task = tasks.remove(partition);
     }
     if (task == null) {
@@ -227,6 +272,68 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
         "engine {}: task {} revoked; {} in {} ms", applicationId(), partition,
         stopped ? "stopped with a final checkpoint" : "did not stop in time",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+  }
+
+  /**
+   * After a pause: the held tasks are fenced already (their lease checks fail); stop them, leave
+   * the membership whose partitions may belong to others by now, and join again. Runs on a thread
+   * of its own so that the detector keeps ticking.
+   */
+  private void rejoinAfterPause() {
+    Thread t = new Thread(this::rejoin, "coursepulse-engine-" + applicationId() + "-rejoin");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void rejoin() {
+    GroupMembership old;
+    List<EngineRuntime> held;
+    long next;
+    synchronized (lock) {
+      if (state.get() != State.RUNNING) {
+        return;
+      }
+      old = membership;
+      membership = null;
+      next = ++generation;
+      held = List.copyOf(tasks.values());
+      tasks.clear();
+    }
+    long start = System.nanoTime();
+    int fenced = 0;
+    for (EngineRuntime task : held) {
+      task.close(TASK_CLOSE_TIMEOUT);
+      fenced += task.fenced() ? 1 : 0;
+    }
+    if (old != null) {
+      try {
+        old.close();
+      } catch (RuntimeException e) {
+        LOG.debug("engine {}: leaving the old membership failed: {}", applicationId(), e.toString());
+      }
+    }
+    LOG.warn(
+        "engine {}: after standing still, stopped {} task(s) ({} fenced before writing) and left"
+            + " the group in {} ms; joining it again",
+        applicationId(), held.size(), fenced,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    GroupMembership m;
+    try {
+      m = settings.log().joinGroup(
+          applicationId(), settings.graph().sourceStreams().get(0), new Listener(next));
+    } catch (RuntimeException e) {
+      failure = e;
+      LOG.error("engine {}: cannot join the group again: {}", applicationId(), e.toString());
+      state.fail();
+      return;
+    }
+    synchronized (lock) {
+      if (state.get() == State.RUNNING && generation == next) {
+        membership = m;
+        return;
+      }
+    }
+    m.close();
   }
 
   private TaskPlacement placement(int partition) {
@@ -338,6 +445,10 @@ public final class PartitionedRuntime implements EngineLifecycle, PartitionListe
       } catch (RuntimeException e) {
         LOG.warn("engine {}: leaving the group failed: {}", applicationId(), e.toString());
       }
+    }
+    PauseDetector d = pauses;
+    if (d != null) {
+      d.close();
     }
     return clean;
   }

@@ -8,10 +8,12 @@ import com.rabbitmq.stream.OffsetSpecification;
 import com.rabbitmq.stream.Resource;
 import coursepulse.engine.log.GroupMembership;
 import coursepulse.engine.log.PartitionListener;
+import java.time.Duration;
 import java.util.BitSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * resets them), so the partition moves within milliseconds plus the survivor's listener (measured
  * on RabbitMQ 4.0.5, same machine: 18 ms from SIGKILL to the survivor's {@code assigned}, against
  * 15 ms for a member that closes cleanly); a vanished host or a cut network is noticed only
- * through the heartbeat (the client asks for 60 s), so the partition can stay with the dead member
- * for one to two heartbeat intervals. A lower heartbeat shortens that at the cost of traffic.
+ * through the heartbeat ({@link RabbitSettings.Builder#heartbeat}, default 60 s), so the partition
+ * can stay with the dead member for about two heartbeat intervals; the same holds for a member
+ * whose process stands still (SIGSTOP), which must then not go on writing when it resumes: see
+ * {@link #leaseTimeout}. A lower heartbeat shortens that at the cost of traffic.
  *
  * <p><b>Connection loss of this member.</b> When the connection of one of our subscriptions
  * drops, the broker has given the partition away already; the listener gets {@code revoked} for
@@ -55,6 +59,7 @@ final class RabbitGroupMembership implements GroupMembership {
   private final String stream;
   private final List<String> partitions;
   private final PartitionListener listener;
+  private final Duration heartbeat;
   // Guards held, consumers and closed; held across listener calls so that they run one at a time.
   private final Object lock = new Object();
   private final BitSet held = new BitSet();
@@ -69,8 +74,10 @@ final class RabbitGroupMembership implements GroupMembership {
       String group,
       String stream,
       List<String> partitions,
-      PartitionListener listener) {
+      PartitionListener listener,
+      Duration heartbeat) {
     this.log = log;
+    this.heartbeat = heartbeat;
     this.group = group;
     this.stream = stream;
     this.partitions = partitions;
@@ -83,9 +90,10 @@ final class RabbitGroupMembership implements GroupMembership {
       String group,
       String stream,
       List<String> partitions,
-      PartitionListener listener) {
+      PartitionListener listener,
+      Duration heartbeat) {
     RabbitGroupMembership membership =
-        new RabbitGroupMembership(log, group, stream, partitions, listener);
+        new RabbitGroupMembership(log, group, stream, partitions, listener, heartbeat);
     Consumer consumer =
         environment.consumerBuilder()
             .superStream(stream)
@@ -109,6 +117,16 @@ final class RabbitGroupMembership implements GroupMembership {
   @Override
   public String group() {
     return group;
+  }
+
+  /**
+   * One heartbeat interval: the broker closes a connection it heard nothing from for about two
+   * (measured in ZombieFencing4IT) and only then activates another member, so a member silent for
+   * less than one interval still holds its partitions.
+   */
+  @Override
+  public Optional<Duration> leaseTimeout() {
+    return Optional.of(heartbeat);
   }
 
   /** The partitions this member holds now, for tests and diagnostics. */

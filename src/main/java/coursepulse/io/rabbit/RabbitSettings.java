@@ -48,6 +48,7 @@ public final class RabbitSettings {
   private final Duration enqueueTimeout;
   private final int readerInitialCredits;
   private final Duration statsProbeTimeout;
+  private final Duration heartbeat;
 
   private RabbitSettings(Builder b) {
     this.uris = RabbitUri.parseAll(b.uri);
@@ -61,6 +62,7 @@ public final class RabbitSettings {
     this.enqueueTimeout = b.enqueueTimeout;
     this.readerInitialCredits = b.readerInitialCredits;
     this.statsProbeTimeout = b.statsProbeTimeout;
+    this.heartbeat = b.heartbeat;
   }
 
   /**
@@ -135,6 +137,11 @@ public final class RabbitSettings {
     return statsProbeTimeout;
   }
 
+  /** The heartbeat interval every connection asks the broker for. */
+  public Duration heartbeat() {
+    return heartbeat;
+  }
+
   @Override
   public String toString() {
     return "RabbitSettings{" + redactedUri() + "}";
@@ -153,6 +160,7 @@ public final class RabbitSettings {
     private Duration enqueueTimeout = Duration.ofSeconds(30);
     private int readerInitialCredits = 4;
     private Duration statsProbeTimeout = Duration.ofSeconds(1);
+    private Duration heartbeat = Duration.ofSeconds(60);
 
     private Builder(String uri) {
       this.uri = Objects.requireNonNull(uri, "uri");
@@ -237,6 +245,22 @@ public final class RabbitSettings {
      */
     public Builder statsProbeTimeout(Duration timeout) {
       this.statsProbeTimeout = positive(timeout, "statsProbeTimeout");
+      return this;
+    }
+
+    /**
+     * The heartbeat interval each connection asks for (whole seconds, at least 1; default 60 s,
+     * the client's). The broker closes a connection it heard nothing from for about two intervals
+     * and only then gives a silent member's partitions to another instance: a host that vanished,
+     * or a process paused (SIGSTOP, a very long GC pause), keeps its partitions that long. Lower
+     * values move them sooner at the cost of a frame per interval and connection.
+     */
+    public Builder heartbeat(Duration interval) {
+      positive(interval, "heartbeat");
+      if (interval.toMillis() % 1000 != 0) {
+        throw new IllegalArgumentException("heartbeat must be whole seconds, was " + interval);
+      }
+      this.heartbeat = interval;
       return this;
     }
 

@@ -374,7 +374,8 @@ public final class RabbitStreamLog implements StreamLog {
     RabbitGroupMembership membership;
     try {
       membership =
-          RabbitGroupMembership.join(this, groupEnvironment(), group, stream, partitions, listener);
+          RabbitGroupMembership.join(
+              this, groupEnvironment(), group, stream, partitions, listener, settings.heartbeat());
     } catch (RuntimeException e) {
       throw RabbitErrors.onStream(e, stream, "join group '" + group + "' on");
     }
@@ -836,6 +837,7 @@ public final class RabbitStreamLog implements StreamLog {
         .password(node.password())
         .virtualHost(node.virtualHost())
         .rpcTimeout(settings.rpcTimeout())
+        .requestedHeartbeat(settings.heartbeat())
         .clientProperty("connection_name", "coursepulse-admin");
   }
 
@@ -857,6 +859,14 @@ public final class RabbitStreamLog implements StreamLog {
             .password(uri.password())
             .virtualHost(uri.virtualHost())
             .rpcTimeout(settings.rpcTimeout())
+            .requestedHeartbeat(settings.heartbeat())
+            // One connection per producer, so that closing a producer closes its connection. The
+            // client (1.11.0, StreamProducer.close) never sends delete_publisher: it sets the state
+            // to CLOSING and then checks for OPEN. On a shared connection the broker keeps the
+            // closed producer's name, and declaring that name there again is refused
+            // (PRECONDITION_FAILED, "reference already taken"): a task that came back to an
+            // instance that held it before could not write (found by ZombieFencing4IT).
+            .maxProducersByConnection(1)
             .netty()
             .eventLoopGroup(eventLoopGroup)
             .environmentBuilder();

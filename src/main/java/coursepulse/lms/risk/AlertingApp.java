@@ -155,6 +155,7 @@ public final class AlertingApp implements AutoCloseable {
             .checkpointInterval(settings.checkpointInterval())
             .maxEventTimeAhead(settings.maxEventTimeAhead())
             .deserializationExceptionHandler(RiskTopology.deadLetterHandler(riskMetrics))
+            .announcePresence(true) // reset refuses while any instance runs, on any machine
             .build();
     engine.start();
     LOG.info(
