@@ -36,10 +36,14 @@ public final class Main {
 
   /** Runs the command line and returns the exit code (tests call this instead of main). */
   public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The command line as {@link #run} parses it (case-insensitive values, our error handler). */
+  static CommandLine commandLine() {
     return new CommandLine(new Main())
         .setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler(new ErrorHandler())
-        .execute(args);
+        .setExecutionExceptionHandler(new ErrorHandler());
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -15,7 +15,7 @@ final class InProcess {
 
   /** Runs {@code args} with standard output to {@code out} and standard error to {@code err}. */
   static int run(StringWriter out, StringWriter err, String... args) {
-    CommandLine cl = new CommandLine(new Main()).setExecutionExceptionHandler(new ErrorHandler());
+    CommandLine cl = Main.commandLine();
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     return cl.execute(args);
