@@ -50,7 +50,9 @@ public final class RabbitClusterExtension extends RabbitMqExtension {
           MANAGEMENT_ENV,
           "http://localhost:15681",
           null,
-          List.of("bash", ".ci/rabbitmq4-cluster.sh", "ctl", "1"),
+          // the fallback when the management API does not answer: rabbitmqctl of the same cluster
+          // (never the default one when the variables name another, see the script's BASE)
+          ctlOfNode1(),
           "Start the three-node RabbitMQ 4.0 cluster with"
               + " 'eval \"$(sudo bash .ci/rabbitmq4-cluster.sh)\"' (stream ports 5561-5563).",
           new AtomicBoolean());
@@ -114,6 +116,19 @@ public final class RabbitClusterExtension extends RabbitMqExtension {
     script("start-node", String.valueOf(n));
   }
 
+  private static List<String> ctlOfNode1() {
+    List<String> command = new ArrayList<>(scriptPrefix());
+    command.addAll(List.of("ctl", "1"));
+    return List.copyOf(command);
+  }
+
+  private static List<String> scriptPrefix() {
+    String prefix = System.getenv(SCRIPT_ENV);
+    return prefix == null || prefix.isBlank()
+        ? List.of("bash", ".ci/rabbitmq4-cluster.sh")
+        : List.of(prefix.trim().split("\\s+"));
+  }
+
   private static List<String> nodeUris() {
     String value = System.getenv(URIS_ENV);
     String list = value == null || value.isBlank() ? DEFAULT_URIS : value;
@@ -126,12 +141,7 @@ public final class RabbitClusterExtension extends RabbitMqExtension {
   }
 
   private static String script(String... args) throws IOException, InterruptedException {
-    String prefix = System.getenv(SCRIPT_ENV);
-    List<String> command =
-        new ArrayList<>(
-            prefix == null || prefix.isBlank()
-                ? List.of("bash", ".ci/rabbitmq4-cluster.sh")
-                : List.of(prefix.trim().split("\\s+")));
+    List<String> command = new ArrayList<>(scriptPrefix());
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
