@@ -106,6 +106,25 @@ public final class RabbitClusterExtension extends RabbitMqExtension {
         "cp-leader-local", ".*", "{\"queue-leader-locator\":\"client-local\"}");
   }
 
+  /**
+   * The states of the consumers of single-active-consumer group {@code reference} on {@code
+   * stream} of {@code vhost}, one per member ({@code active} or {@code inactive}), asked of node
+   * {@code n}.
+   */
+  public static List<String> groupConsumerStates(RabbitVhost vhost, String stream, String reference, int n)
+      throws IOException, InterruptedException {
+    String out =
+        script(
+            "streams", String.valueOf(n), "-q", "list_stream_group_consumers", "-p", vhost.name(),
+            "--stream", stream, "--reference", reference, "--no-table-headers");
+    return out.lines()
+        .map(String::strip)
+        .filter(l -> !l.isEmpty())
+        .map(l -> l.replaceAll(".*\\s(\\S*active)\\b.*", "$1"))
+        .sorted()
+        .toList();
+  }
+
   /** SIGKILL of node {@code n}'s Erlang VM: a crash, no clean shutdown. Returns once it is gone. */
   public static void kill(int n) throws IOException, InterruptedException {
     script("kill", String.valueOf(n));
