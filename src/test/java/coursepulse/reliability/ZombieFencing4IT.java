@@ -134,7 +134,15 @@ class ZombieFencing4IT {
       // Without the fence the zombie went on appending after SIGCONT: the broker had closed its
       // connections, so the appends were refused ("producer not available") and the failed tasks
       // stopped the instance; once the client had reconnected they would have gone through.
-      assertThat(zombieLog)
+      // The instance's own presence heartbeat (<app>-instances, not a task's output) may be
+      // refused once on the connection the broker closed during the pause: that line is not a
+      // zombie write, every other refusal is.
+      String zombieWrites =
+          zombieLog
+              .lines()
+              .filter(line -> !line.contains("InstancePresence - cannot write this instance's"))
+              .collect(java.util.stream.Collectors.joining("\n"));
+      assertThat(zombieWrites)
           .as("the paused instance tried to write after its lease moved, or failed")
           .doesNotContain("refused a message")
           .doesNotContain("ERROR");
