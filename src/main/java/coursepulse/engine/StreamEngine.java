@@ -268,8 +268,26 @@ public final class StreamEngine implements AutoCloseable {
     private Map<String, Long> stopAt = Map.of();
     private String instanceName = PartitionedRuntime.defaultInstanceName();
     private boolean announcePresence;
+    private int taskThreads;
 
     private Builder() {}
+
+    /**
+     * How many threads run the tasks this instance holds over partitioned sources (Kafka Streams'
+     * {@code num.stream.threads}): each task runs on one of them at a time, in turn with the other
+     * tasks of its thread, and still moves between instances as the log assigns partitions. 0, the
+     * default, gives each task a thread of its own (as many threads as partitions held). Ignored
+     * for plain sources (one task, one thread).
+     *
+     * @throws IllegalArgumentException when negative
+     */
+    public Builder taskThreads(int threads) {
+      if (threads < 0) {
+        throw new IllegalArgumentException("taskThreads must be 0 or more, was " + threads);
+      }
+      this.taskThreads = threads;
+      return this;
+    }
 
     /**
      * Whether this instance tells the log that it runs (a heartbeat every few seconds and a
@@ -475,7 +493,8 @@ public final class StreamEngine implements AutoCloseable {
               startFromByStream,
               stopAt);
       Optional<PartitionedRuntime> partitioned =
-          PartitionedRuntime.forPartitionedSources(settings, stateListener, instanceName);
+          PartitionedRuntime.forPartitionedSources(
+              settings, stateListener, instanceName, taskThreads);
       if (partitioned.isPresent() && !stopAt.isEmpty()) {
         throw new IllegalArgumentException(
             "stopAt names offsets, but the sources are partitioned streams with offsets per"

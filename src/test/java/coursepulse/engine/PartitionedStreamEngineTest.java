@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +37,8 @@ class PartitionedStreamEngineTest {
   private final EmbeddedStreamLog partitioned = EmbeddedStreamLog.inMemory();
   private final EmbeddedStreamLog plain = EmbeddedStreamLog.inMemory();
   private final List<StreamEngine> engines = new ArrayList<>();
+  // The engines' taskThreads (0: a thread per task).
+  private int taskThreads;
 
   @AfterEach
   void close() {
@@ -84,6 +88,59 @@ class PartitionedStreamEngineTest {
     List<TaskStatus> status = StreamEngine.taskStatus(partitioned, "app", PARTITIONS);
     assertThat(status).extracting(TaskStatus::task).containsExactly(0, 1, 2);
     assertThat(status).extracting(TaskStatus::instance).containsOnly("first");
+  }
+
+  @Test
+  void shouldWriteTheSameOutputsOnOneTwoOrFourTaskThreads() throws Exception {
+    createStreams();
+    List<String> records = records(0, 900);
+    Map<String, List<String>> expected = perKey(plainRun(records));
+    for (int threads : new int[] {1, 2, 4}) {
+      try (EmbeddedStreamLog log = EmbeddedStreamLog.inMemory()) {
+        log.createSuperStream("in-a", PARTITIONS, Retention.unlimited());
+        log.createSuperStream("in-b", PARTITIONS, Retention.unlimited());
+        log.createStream("out", Retention.unlimited());
+        write(log, records);
+        taskThreads = threads;
+        StreamEngine engine = engine(log, "threads-" + threads);
+        engine.start();
+        assertThat(engine.awaitIdle(WAIT)).isTrue();
+        // Each key's outputs come from one task, in its processing order: equal to the plain run
+        // key by key, in order (which source's record got which count shows the merge order).
+        assertThat(perKey(outputs(log))).as("%d task threads", threads).isEqualTo(expected);
+        assertThat(engineThreads())
+            .as("threads running the %d tasks", PARTITIONS)
+            .isEqualTo(Math.min(threads, PARTITIONS));
+        engine.close();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (engineThreads() > 0 && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
+      }
+    }
+  }
+
+  /** Live threads running tasks of application "app" (per task or shared). */
+  private static long engineThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("coursepulse-engine-app-"))
+        .count();
+  }
+
+  @Test
+  void shouldMoveTasksBetweenEnginesOnOneTaskThreadEach() throws Exception {
+    taskThreads = 1;
+    shouldMoveTasksWithTheirStateWhenAnEngineJoinsAndLeaves();
+  }
+
+  /** Outputs ("stream:key=count") by key, each key's in the order they were written. */
+  private static Map<String, List<String>> perKey(List<String> outputs) {
+    Map<String, List<String>> out = new TreeMap<>();
+    for (String o : outputs) {
+      String key = o.substring(o.indexOf(':') + 1, o.indexOf('='));
+      out.computeIfAbsent(key, k -> new ArrayList<>()).add(o);
+    }
+    return out;
   }
 
   @Test
@@ -150,6 +207,10 @@ class PartitionedStreamEngineTest {
 
   /** Appends records to the partition of their key, as a partitioned producer does. */
   private void write(List<String> values) {
+    write(partitioned, values);
+  }
+
+  private static void write(EmbeddedStreamLog partitioned, List<String> values) {
     for (String v : values) {
       int index = Integer.parseInt(v.substring(v.indexOf('@') + 1)) / 10;
       String key = v.substring(0, v.indexOf('@'));
@@ -187,6 +248,7 @@ class PartitionedStreamEngineTest {
             .log(log)
             .stateDir(tmp.resolve(instance + "-" + System.nanoTime()))
             .checkpointInterval(Duration.ofMillis(50))
+            .taskThreads(taskThreads)
             .build();
     engines.add(engine);
     return engine;

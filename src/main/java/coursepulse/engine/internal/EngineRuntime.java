@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,10 +64,19 @@ public final class EngineRuntime implements EngineLifecycle {
   private volatile boolean fenced;
   private long idleEpoch;
   private Thread thread;
+  // The threads that run this task in turn with others; null: a thread of its own.
+  private final TaskThreads taskThreads;
+  // Counted down once the task has ended and released what it held (close waits for it).
+  private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+  // Owned by the processing thread: whether restore() has run for the current start.
+  private boolean restored;
 
   // Owned by the processing thread.
   private StreamTask task;
   private LogReader[] readers;
+  // Per source: takes a message drained from its reader into the task (see runOnce).
+  private Consumer<LogMessage>[] intake;
+  private boolean fetchedInPass;
   // Per source: the read position at which a timed poll came back empty while the log's last
   // offset was below that position (the input is at its end there), else NOT_AT_END.
   private long[] endConfirmedAt;
@@ -117,9 +127,15 @@ public final class EngineRuntime implements EngineLifecycle {
 
   // The current wait of waitForInput while nothing is buffered (see MAX_IDLE_WINDOW_NANOS).
   private long idleWindowNanos;
+  // On shared task threads a wait spans several passes (one slice each): the deadline of the
+  // window in progress (System.nanoTime) and its length, else waitDeadline is 0 with waitWindow 0.
+  private long waitDeadline;
+  private long waitWindow;
+  // Whether the last waitForInput returned before the end of its window to let other tasks run.
+  private boolean waitYielded;
 
   public EngineRuntime(EngineSettings settings, StreamEngine.StateListener listener) {
-    this(settings, TaskPlacement.whole(), null, Tags.empty(), listener, null);
+    this(settings, TaskPlacement.whole(), null, Tags.empty(), listener, null, null);
   }
 
   /**
@@ -128,6 +144,8 @@ public final class EngineRuntime implements EngineLifecycle {
    * @param metricTags tags on every meter of this task (the task of a partitioned engine)
    * @param leaseIntact asked before every output, dead letter and checkpoint: false fences the
    *     task (it stops at once, writing nothing more, no final checkpoint); null: never fenced
+   * @param taskThreads the threads that run this task in turn with others; null: a thread of its
+   *     own
    */
   EngineRuntime(
       EngineSettings settings,
@@ -135,8 +153,10 @@ public final class EngineRuntime implements EngineLifecycle {
       CheckpointStore checkpoints,
       Tags metricTags,
       StreamEngine.StateListener listener,
-      BooleanSupplier leaseIntact) {
+      BooleanSupplier leaseIntact,
+      TaskThreads taskThreads) {
     this.settings = settings;
+    this.taskThreads = taskThreads;
     this.leaseIntact = leaseIntact;
     this.placement = placement;
     this.name = placement.describe(settings.applicationId());
@@ -193,6 +213,10 @@ public final class EngineRuntime implements EngineLifecycle {
             "cannot lock the state directory " + checkpointDir() + ": " + e.getMessage(), e);
       }
       state.transition(State.RESTORING);
+      if (taskThreads != null) {
+        taskThreads.run(this);
+        return;
+      }
       thread = new Thread(this::run, "coursepulse-engine-" + name.replace(' ', '-'));
       thread.setDaemon(false);
       thread.start();
@@ -251,6 +275,17 @@ public final class EngineRuntime implements EngineLifecycle {
       lock.notifyAll();
       t = thread;
     }
+    if (taskThreads != null) {
+      if (taskThreads.isTaskThread()) {
+        return true; // it ends at this thread's next pass over it
+      }
+      try {
+        return ended.await(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
     if (t == null || t == Thread.currentThread()) {
       return true;
     }
@@ -264,8 +299,17 @@ public final class EngineRuntime implements EngineLifecycle {
 
   private void run() {
     try {
-      runTask();
+      while (step()) {
+        // one pass after the other on a thread of its own
+      }
     } finally {
+      release();
+    }
+  }
+
+  /** Releases the state directory, meters and checkpoint store once the task has ended. */
+  void release() {
+    try {
       stateDirLock.close();
       metrics.close();
       if (checkpoints instanceof AutoCloseable c) {
@@ -275,20 +319,48 @@ public final class EngineRuntime implements EngineLifecycle {
           LOG.debug("closing the checkpoint store failed", e);
         }
       }
+    } finally {
+      ended.countDown();
     }
   }
 
-  private void runTask() {
+  /**
+   * One pass of the task: the restore, one round of reading and processing ({@link #runOnce}),
+   * or, once asked to stop, the shutdown with its final checkpoint. A log failure in a round
+   * (connection lost for good, refused append, flush timeout, a subscription that skipped
+   * messages) does not end the engine: it throws the task away and rebuilds it from the last
+   * checkpoint, retrying until {@code logRecoveryTimeout}. Replaying from the checkpoint re-emits
+   * outputs with their original publishing ids, so the log keeps each output once whichever of
+   * them it had stored before the failure.
+   *
+   * @return false once the task has ended (stopped, fenced or failed); then call {@link #release}
+   */
+  boolean step() {
     try {
-      restore();
-      synchronized (lock) {
-        if (!stopRequested) {
-          state.transition(State.RUNNING);
+      if (!restored) {
+        restored = true;
+        restore();
+        synchronized (lock) {
+          if (!stopRequested) {
+            state.transition(State.RUNNING);
+          }
         }
+        return true;
       }
-      loop();
+      if (!stopRequested) {
+        try {
+          runOnce();
+        } catch (LogException e) {
+          if (stopRequested) {
+            throw e;
+          }
+          recover(e);
+        }
+        return true;
+      }
       shutdown();
       state.transition(State.STOPPED);
+      return false;
     } catch (LeaseLostException lost) {
       // Not a failure of this task: another instance may be running it now. Whatever this one
       // did since its last checkpoint is redone there, with the same publishing ids.
@@ -312,6 +384,7 @@ public final class EngineRuntime implements EngineLifecycle {
       state.fail();
       closeQuietly();
     }
+    return false;
   }
 
   private Path checkpointDir() {
@@ -359,6 +432,7 @@ public final class EngineRuntime implements EngineLifecycle {
 
     int n = task.sourceCount();
     readers = new LogReader[n];
+    intake = new Consumer[n];
     endConfirmedAt = new long[n];
     quietEnd = new long[n];
     quietSince = new long[n];
@@ -386,6 +460,9 @@ public final class EngineRuntime implements EngineLifecycle {
       buffered.set(i, 0);
       LOG.info("engine {}: reading '{}' from {}", name, placement.streamOf(stream), from);
       readers[i] = log.reader(placement.streamOf(stream), from);
+      readers[i].decodeOnArrival(task.decoder(i));
+      final int source = i;
+      intake[i] = m -> fetchedInPass |= accept(source, m);
     }
     for (String stream : graph.sinkStreams()) {
       LogWriter w = log.writer(stream, producerName(stream));
@@ -438,56 +515,45 @@ public final class EngineRuntime implements EngineLifecycle {
     return placement.producerName(settings.applicationId(), stream);
   }
 
-  /**
-   * Processes until asked to stop. A log failure (connection lost for good, refused append, flush
-   * timeout, a subscription that skipped messages) does not end the engine: it throws the task
-   * away and rebuilds it from the last checkpoint, retrying until {@code logRecoveryTimeout}.
-   * Replaying from the checkpoint re-emits outputs with their original publishing ids, so the log
-   * keeps each output once whichever of them it had stored before the failure.
-   */
-  private void loop() throws IOException {
-    while (!stopRequested) {
-      try {
-        runOnce();
-      } catch (LogException e) {
-        if (stopRequested) {
-          throw e;
-        }
-        recover(e);
-      }
-    }
-  }
-
   private void runOnce() throws IOException {
     int n = readers.length;
     int capacity = settings.maxBufferedRecordsPerSource();
-    boolean fetched = false;
+    fetchedInPass = false;
     for (int i = 0; i < n; i++) {
-      while (!stopReached[i] && task.buffered(i) < capacity) {
-        LogMessage m = readers[i].poll(Duration.ZERO);
-        if (m == null) {
-          break;
-        }
-        fetched |= accept(i, m);
+      // What the reader received so far, in one hand-off (a chunk's worth on RabbitMQ), not one
+      // locked queue operation per message.
+      if (!stopReached[i] && task.buffered(i) < capacity) {
+        readers[i].drain(capacity - task.buffered(i), intake[i]);
       }
+    }
+    boolean fetched = fetchedInPass;
+    if (fetched || task.anyBuffered()) {
+      waitWindow = 0; // a wait in progress on a shared thread is over: input came
     }
     if (fetched) {
       idleWindowNanos = 0;
       publishPositions();
     }
     int processed = 0;
+    long batchStart = metrics.enabled() ? System.nanoTime() : 0L;
     while (processed < MAX_RECORDS_PER_LOOP && mayProcess()) {
       task.process();
       processed++;
     }
-    publishPositions();
     long now = settings.clock().millis();
+    if (processed > 0 && metrics.enabled()) {
+      metrics.batchProcessed(
+          processed, System.nanoTime() - batchStart, now - task.lastProcessedEventTime(),
+          now - task.lastProcessedLogTime());
+    }
+    publishPositions();
     task.maybePunctuateWallClock(now);
     if (!settings.checkpointInterval().isZero()
         && now - lastCheckpointAt >= settings.checkpointInterval().toMillis()) {
       checkpoint();
     }
-    if (processed == 0 && !fetched && !waitForInput() && !task.anyBuffered() && allAtEnd()) {
+    if (processed == 0 && !fetched && !waitForInput() && !waitYielded && !task.anyBuffered()
+        && allAtEnd()) {
       flushAll();
       synchronized (lock) {
         idleEpoch++;
@@ -525,7 +591,7 @@ public final class EngineRuntime implements EngineLifecycle {
         lastRead[i] = offset;
         endConfirmedAt[i] = NOT_AT_END;
         quietSince[i] = -1;
-        task.addRecord(i, offset, m.timestamp(), m.body());
+        task.addRecord(i, offset, m.timestamp(), m.body(), m.decoded());
         return true;
       }
       warnIfRetentionGap(i, offset, last + 1);
@@ -534,7 +600,7 @@ public final class EngineRuntime implements EngineLifecycle {
     readSinceSubscribe[i] = true;
     endConfirmedAt[i] = NOT_AT_END;
     quietSince[i] = -1;
-    task.addRecord(i, offset, m.timestamp(), m.body());
+    task.addRecord(i, offset, m.timestamp(), m.body(), m.decoded());
     if (offset + 1 >= stopAt[i]) {
       stopReached[i] = true;
     }
@@ -634,6 +700,7 @@ public final class EngineRuntime implements EngineLifecycle {
    * @return true when a message arrived
    */
   private boolean waitForInput() {
+    waitYielded = false;
     boolean anyEmpty = false;
     for (int i = 0; i < readers.length; i++) {
       anyEmpty |= task.buffered(i) == 0 && !stopReached[i];
@@ -647,10 +714,21 @@ public final class EngineRuntime implements EngineLifecycle {
     long baseWindowNanos =
         Math.max(1, settings.pollTimeout().toMillis() / readers.length) * 1_000_000L;
     boolean idle = !task.anyBuffered();
-    long windowNanos = idle ? Math.max(baseWindowNanos, idleWindowNanos) : baseWindowNanos;
     long slice = idle ? IDLE_SLICE_NANOS : SLICE_NANOS;
-    long deadline = System.nanoTime() + windowNanos;
-    long remaining = windowNanos;
+    long windowNanos;
+    long deadline;
+    if (waitWindow > 0) {
+      windowNanos = waitWindow; // the window a shared thread's earlier pass began
+      deadline = waitDeadline;
+    } else {
+      windowNanos = idle ? Math.max(baseWindowNanos, idleWindowNanos) : baseWindowNanos;
+      deadline = System.nanoTime() + windowNanos;
+    }
+    waitWindow = 0;
+    // On a shared thread one pass waits one slice, then lets the thread's other tasks run; the
+    // window (and the end decision at its end) carries over to the next pass.
+    long passEnd = taskThreads == null ? Long.MAX_VALUE : System.nanoTime() + slice;
+    long remaining = deadline - System.nanoTime();
     while (remaining > 0 && !stopRequested) {
       int firstEmpty = -1;
       for (int i = 0; i < readers.length; i++) {
@@ -673,7 +751,14 @@ public final class EngineRuntime implements EngineLifecycle {
       if (task.anyBuffered() && mayProcess()) {
         return false; // the empty inputs' readers now know they are caught up
       }
-      remaining = deadline - System.nanoTime();
+      long now = System.nanoTime();
+      remaining = deadline - now;
+      if (remaining > 0 && now - passEnd >= 0) {
+        waitWindow = windowNanos;
+        waitDeadline = deadline;
+        waitYielded = true;
+        return false;
+      }
     }
     if (stopRequested) {
       return false;

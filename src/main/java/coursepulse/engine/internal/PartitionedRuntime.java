@@ -57,6 +57,8 @@ public final class PartitionedRuntime implements EngineLifecycle {
   private final EngineSettings settings;
   private final List<Map<String, String>> partitionStreams;
   private final String instance;
+  // The threads running the held tasks; null: one thread per task.
+  private final TaskThreads taskThreads;
   private final Object lock = new Object();
   // Tasks this instance holds, by partition; guarded by lock.
   private final Map<Integer, EngineRuntime> tasks = new TreeMap<>();
@@ -71,21 +73,26 @@ public final class PartitionedRuntime implements EngineLifecycle {
       EngineSettings settings,
       StreamEngine.StateListener listener,
       List<Map<String, String>> partitionStreams,
-      String instance) {
+      String instance,
+      int threads) {
     this.settings = settings;
     this.partitionStreams = partitionStreams;
     this.instance = instance;
+    this.taskThreads =
+        threads > 0 ? new TaskThreads(threads, "coursepulse-engine-" + settings.applicationId() + "-thread") : null;
     this.state = new EngineState(lock, settings.applicationId(), listener, LOG);
   }
 
   /**
    * A partitioned runtime when the sources are partitioned streams, empty when they are plain.
    *
+   * @param threads how many threads run the tasks this instance holds (each task on one of them
+   *     at a time); 0: a thread per task
    * @throws IllegalStateException when some sources are partitioned and others not, or their
    *     partition counts differ: records of one key would not meet in one task
    */
   public static Optional<PartitionedRuntime> forPartitionedSources(
-      EngineSettings settings, StreamEngine.StateListener listener, String instance) {
+      EngineSettings settings, StreamEngine.StateListener listener, String instance, int threads) {
     StreamLog log = settings.log();
     Map<String, List<String>> partitions = new LinkedHashMap<>();
     for (String source : settings.graph().sourceStreams()) {
@@ -119,7 +126,7 @@ public final class PartitionedRuntime implements EngineLifecycle {
       }
       perTask.add(streams);
     }
-    return Optional.of(new PartitionedRuntime(settings, listener, perTask, instance));
+    return Optional.of(new PartitionedRuntime(settings, listener, perTask, instance, threads));
   }
 
   /** A default instance name: host and process id, as operators find the process. */
@@ -247,7 +254,8 @@ public final class PartitionedRuntime implements EngineLifecycle {
               () -> {
                 PauseDetector d = pauses;
                 return d == null || d.intact(startedUnder);
-              });
+              },
+              taskThreads);
       tasks.put(partition, task);
       lock.notifyAll();
     }
@@ -449,6 +457,9 @@ public final class PartitionedRuntime implements EngineLifecycle {
     PauseDetector d = pauses;
     if (d != null) {
       d.close();
+    }
+    if (taskThreads != null) {
+      taskThreads.close();
     }
     return clean;
   }

@@ -27,7 +27,8 @@ import java.util.function.LongSupplier;
  * method runs on the thread that owns the task, as do processors and punctuators.
  *
  * <p>Records are deserialized when they enter their queue, because ordering needs their event
- * time; unreadable ones go to the dead-letter collector right there. {@link #process()} takes the
+ * time (by their reader's thread when it decoded them on arrival, see {@link #decoder}); unreadable
+ * ones go to the dead-letter collector right there, in offset order. {@link #process()} takes the
  * record with the smallest timestamp among the queue heads; ties go to the source added first.
  * Whether to process while some queue is empty ({@code maxTaskIdle}) is the caller's decision.
  */
@@ -51,6 +52,8 @@ public final class StreamTask {
   private final PunctuationQueue streamTimeSchedules = new PunctuationQueue();
   private final PunctuationQueue wallClockSchedules = new PunctuationQueue();
   private long streamTime = -1;
+  private long lastEventTime = -1;
+  private long lastLogTime = -1;
   private StreamTimeGuard<Arrival> timeGuard;
   private RecordMetadata currentMetadata;
   private String currentNode;
@@ -174,22 +177,25 @@ public final class StreamTask {
    * @throws DeserializationFailedException when the handler answers FAIL
    */
   public boolean addRecord(int source, long offset, long logTimestamp, byte[] body) {
+    return addRecord(source, offset, logTimestamp, body, null);
+  }
+
+  /**
+   * The same, for a message its reader may have decoded already.
+   *
+   * @param decoded what {@link #decoder(int)} made of {@code body} on the reader's thread, or
+   *     null (anything else): the body is decoded here
+   */
+  public boolean addRecord(
+      int source, long offset, long logTimestamp, byte[] body, Object decoded) {
     SourceRuntime src = sources[source];
     src.lastAddedOffset = offset;
-    Object value;
-    Object key;
-    long ts;
-    try {
-      value = src.def.valueSerde().deserialize(body);
-      if (value == null) {
-        throw new IllegalArgumentException("serde returned null");
-      }
-      key = src.def.keyExtractor().apply(value);
-      ts = src.def.timestampExtractor().extract(value, logTimestamp);
-      if (ts < 0) {
-        throw new IllegalArgumentException("invalid (negative) event time " + ts);
-      }
-    } catch (RuntimeException e) {
+    SourceDecoder.Decoded d =
+        decoded instanceof SourceDecoder.Decoded given
+            ? given
+            : src.decoder.decode(body, logTimestamp);
+    if (d.failure() != null) {
+      RuntimeException e = d.failure();
       RecordMetadata origin = new RecordMetadata(src.def.stream(), offset);
       String reason = DeadLetter.reason(e);
       collector.sendDeadLetter(
@@ -206,13 +212,22 @@ public final class StreamTask {
       }
       return false;
     }
-    Queued q = new Queued(offset, key, value, ts, logTimestamp);
+    Queued q = new Queued(offset, d.key(), d.value(), d.timestamp(), logTimestamp);
     if (timeGuard == null) {
       src.queue.add(q);
     } else {
-      timeGuard.offer(source, new Arrival(q, body), ts);
+      timeGuard.offer(source, new Arrival(q, body), d.timestamp());
     }
     return true;
+  }
+
+  /**
+   * The decoder of source {@code i}, for a reader to run on its own thread; its results are
+   * accepted by {@link #addRecord(int, long, long, byte[], Object)}.
+   */
+  java.util.function.Function<coursepulse.engine.log.LogMessage, Object> decoder(int i) {
+    SourceDecoder decoder = sources[i].decoder;
+    return m -> decoder.decode(m.body(), m.timestamp());
   }
 
   /** Records buffered for source {@code i}. */
@@ -286,7 +301,6 @@ public final class StreamTask {
     }
     SourceRuntime src = sources[next];
     Queued r = src.queue.poll();
-    long start = metrics.enabled() ? System.nanoTime() : 0L;
     if (r.timestamp > streamTime) {
       streamTime = r.timestamp;
       for (CheckpointableStore s : timeAwareStores) {
@@ -302,14 +316,23 @@ public final class StreamTask {
     } finally {
       currentMetadata = null;
     }
-    if (metrics.enabled()) {
-      long now = wallClock.getAsLong();
-      metrics.processed(next, System.nanoTime() - start, now - r.timestamp, now - r.logTimestamp);
-    } else {
-      metrics.processed(next);
-    }
+    // Timings are taken per batch by the caller (see lastProcessedEventTime): two timers per
+    // record cost more than some processors.
+    metrics.processed(next);
+    lastEventTime = r.timestamp;
+    lastLogTime = r.logTimestamp;
     maybePunctuateStreamTime();
     return true;
+  }
+
+  /** The event time of the record {@link #process()} processed last, -1 before any. */
+  public long lastProcessedEventTime() {
+    return lastEventTime;
+  }
+
+  /** When the log appended the record {@link #process()} processed last, -1 before any. */
+  public long lastProcessedLogTime() {
+    return lastLogTime;
   }
 
   /** Fires stream-time punctuators due at the current stream time. */
@@ -463,12 +486,14 @@ public final class StreamTask {
     final int index;
     final TopologyGraph.Source def;
     final List<Node> children;
+    final SourceDecoder decoder;
     final ArrayDeque<Queued> queue = new ArrayDeque<>();
     long lastAddedOffset = -1;
 
     SourceRuntime(int index, TopologyGraph.Source def, List<Node> children) {
       this.index = index;
       this.def = def;
+      this.decoder = new SourceDecoder(def);
       this.children = children;
     }
   }

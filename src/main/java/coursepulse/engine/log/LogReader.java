@@ -1,6 +1,8 @@
 package coursepulse.engine.log;
 
 import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Reads one stream from a starting position, in offset order.
@@ -18,6 +20,43 @@ public interface LogReader extends AutoCloseable {
    * @throws LogException when the subscription failed for good
    */
   LogMessage poll(Duration timeout);
+
+  /**
+   * Hands the messages already received, up to {@code max}, to {@code sink} in offset order,
+   * without waiting: the caller takes a chunk's worth at once instead of one message per call.
+   *
+   * @return how many messages were handed over
+   * @throws LogException when the subscription failed for good (after handing over what came
+   *     before the failure)
+   */
+  default int drain(int max, Consumer<? super LogMessage> sink) {
+    int n = 0;
+    while (n < max) {
+      LogMessage m = poll(Duration.ZERO);
+      if (m == null) {
+        break;
+      }
+      sink.accept(m);
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Asks the reader to apply {@code decoder} to each message on the thread that receives it from
+   * the log, before the caller takes it, and to hand the result over in {@link
+   * LogMessage#decoded()}: decoding then runs beside the caller's thread instead of on it. Call it
+   * before the first {@link #poll}.
+   *
+   * <p>The decoder must be thread-safe and must not throw: a message it cannot decode is described
+   * in its result, for the caller to handle in order.
+   *
+   * @return false by default: the reader does not support it, messages come without a decoded
+   *     form and the caller decodes them itself
+   */
+  default boolean decodeOnArrival(Function<LogMessage, Object> decoder) {
+    return false;
+  }
 
   /**
    * Whether every message stored in the stream, as far as this reader already knows, has been

@@ -12,10 +12,12 @@ import coursepulse.engine.log.LogMessage;
 import coursepulse.engine.log.LogReader;
 import coursepulse.engine.log.OffsetSpec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * A {@link LogReader} over one stream-client {@link Consumer}.
@@ -23,9 +25,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Memory is bounded by credit-based flow control, not by the queue: the broker sends a chunk
  * only against a credit, and the reader grants one more credit when the caller has taken half of
  * a chunk's messages through {@link #poll}. So at most about {@code readerInitialCredits + 1}
- * chunks sit in the hand-off queue however fast the stream grows and however slow the caller is.
- * The client's dispatch thread never blocks on the queue (it is shared with other consumers of the
+ * chunks sit in the hand-off buffer however fast the stream grows and however slow the caller is.
+ * The client's dispatch thread never blocks on the buffer (it is shared with other consumers of the
  * same connection, which must not stall because this caller is slow).
+ *
+ * <p><b>Hand-off in batches.</b> The dispatch thread appends each message to a buffer; the caller
+ * swaps the whole buffer out at once ({@link #drain}, or {@link #poll} when its batch is used up)
+ * and grants the credits for it, so the lock between the two threads is taken once per batch on
+ * the caller's side. With a decoder ({@link #decodeOnArrival}) the dispatch thread also decodes
+ * each message before appending it.
  *
  * <p>The broker delivers whole chunks, so a subscription by offset or timestamp starts at the
  * beginning of the chunk that holds it: messages below the requested offset, and messages whose
@@ -52,7 +60,16 @@ final class RabbitLogReader implements LogReader {
   private final String stream;
   private final long minOffset;
   private final long minTimestamp;
-  private final LinkedBlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
+  // Guards incoming and waiting; the caller waits on arrived for a message.
+  private final ReentrantLock handOff = new ReentrantLock();
+  private final Condition arrived = handOff.newCondition();
+  // Filled by the dispatch thread, swapped with the caller's used-up batch.
+  private ArrayList<Delivery> incoming = new ArrayList<>();
+  private boolean waiting;
+  // Owned by the caller: the batch it took last and how far it got in it.
+  private ArrayList<Delivery> batch = new ArrayList<>();
+  private int taken;
+  private volatile Function<LogMessage, Object> decoder;
   private final AtomicInteger buffered = new AtomicInteger();
   private volatile int highWatermark;
   private volatile boolean filteringTimestamp;
@@ -146,8 +163,14 @@ final class RabbitLogReader implements LogReader {
       filteringTimestamp = false;
     }
     byte[] body = message.getBodyAsBinary();
-    queue.add(new Delivery(new LogMessage(stream, offset, context.timestamp(), body), context));
+    LogMessage m = new LogMessage(stream, offset, context.timestamp(), body);
+    Function<LogMessage, Object> d = decoder;
+    if (d != null) {
+      m = new LogMessage(stream, offset, m.timestamp(), body, d.apply(m));
+    }
+    // Counted before it is handed over, so that catchup() never misses a message in the buffer.
     int n = buffered.incrementAndGet();
+    hand(new Delivery(m, context));
     if (n > highWatermark) {
       highWatermark = n;
     }
@@ -159,31 +182,69 @@ final class RabbitLogReader implements LogReader {
           new LogException(
               "the subscription to stream '" + stream + "' was closed by RabbitMQ (stream deleted"
                   + " or connection lost for good); open a new reader");
-      queue.add(FAILED);
+      hand(FAILED);
     }
   }
 
-  @Override
-  public LogMessage poll(Duration timeout) {
-    if (closed) {
-      throw new IllegalStateException("reader of stream '" + stream + "' is closed");
-    }
-    Delivery d = queue.poll();
-    if (d == null) {
-      try {
-        d = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new LogException("interrupted while reading stream '" + stream + "'", e);
+  private void hand(Delivery d) {
+    handOff.lock();
+    try {
+      incoming.add(d);
+      if (waiting) {
+        arrived.signal();
       }
-      if (d == null) {
-        return null;
-      }
+    } finally {
+      handOff.unlock();
     }
+  }
+
+  /**
+   * Makes the next received batch the caller's when its current one is used up, waiting up to
+   * {@code timeoutNanos} for a message.
+   *
+   * @return whether a message is ready in {@code batch}
+   */
+  private boolean ready(long timeoutNanos) {
+    if (taken < batch.size()) {
+      return true;
+    }
+    batch.clear();
+    taken = 0;
+    handOff.lock();
+    try {
+      if (incoming.isEmpty() && timeoutNanos > 0) {
+        waiting = true;
+        try {
+          for (long left = timeoutNanos; incoming.isEmpty() && left > 0; ) {
+            left = arrived.awaitNanos(left);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new LogException("interrupted while reading stream '" + stream + "'", e);
+        } finally {
+          waiting = false;
+        }
+      }
+      if (incoming.isEmpty()) {
+        return false;
+      }
+      // Swap, no copy: the dispatch thread fills the caller's emptied list next.
+      ArrayList<Delivery> full = incoming;
+      incoming = batch;
+      batch = full;
+    } finally {
+      handOff.unlock();
+    }
+    return true;
+  }
+
+  /** The next message of the current batch, after {@link #ready}; throws on the failure mark. */
+  private LogMessage take() {
+    Delivery d = batch.get(taken);
     if (d == FAILED) {
-      queue.add(FAILED);
-      throw failure;
+      throw failure; // stays at the head: every later call fails the same way
     }
+    taken++;
     buffered.decrementAndGet();
     d.context().processed();
     lastTaken = d.message().offset();
@@ -191,8 +252,35 @@ final class RabbitLogReader implements LogReader {
   }
 
   @Override
+  public LogMessage poll(Duration timeout) {
+    if (closed) {
+      throw new IllegalStateException("reader of stream '" + stream + "' is closed");
+    }
+    return ready(timeout.toNanos()) ? take() : null;
+  }
+
+  @Override
+  public int drain(int max, java.util.function.Consumer<? super LogMessage> sink) {
+    if (closed) {
+      throw new IllegalStateException("reader of stream '" + stream + "' is closed");
+    }
+    int n = 0;
+    while (n < max && ready(0)) {
+      sink.accept(take());
+      n++;
+    }
+    return n;
+  }
+
+  @Override
+  public boolean decodeOnArrival(Function<LogMessage, Object> decoder) {
+    this.decoder = decoder;
+    return true;
+  }
+
+  @Override
   public Catchup catchup() {
-    if (!queue.isEmpty()) {
+    if (buffered.get() > 0) {
       return Catchup.BEHIND;
     }
     Long end = initialEnd.getNow(null);
@@ -243,7 +331,13 @@ final class RabbitLogReader implements LogReader {
     } catch (RuntimeException e) {
       // The connection may already be gone; nothing left to release on our side.
     }
-    queue.clear();
+    handOff.lock();
+    try {
+      incoming.clear();
+    } finally {
+      handOff.unlock();
+    }
+    batch.clear();
     log.forget(this);
   }
 

@@ -22,7 +22,7 @@ class TaskMetricsTest {
     // A replay of a term 13 years old: every record's event time and log time are years back.
     // Under a Timer (nanoseconds summed in a long) 100,000 of them overflowed the sum negative.
     for (int i = 0; i < 100_000; i++) {
-      metrics.processed(0, 1_000, 13 * YEAR_MS, 2 * YEAR_MS);
+      metrics.batchProcessed(1, 1_000, 13 * YEAR_MS, 2 * YEAR_MS);
     }
     String scrape = registry.scrape();
 
@@ -37,9 +37,9 @@ class TaskMetricsTest {
 
   @Test
   void shouldRecordEventLagOnlyBetweenNowAndSevenDaysAgo() {
-    metrics.processed(0, 1_000, 2_000, 10); // 2 s late: recorded
-    metrics.processed(0, 1_000, -60_000, 10); // a minute ahead of the clock: skipped
-    metrics.processed(0, 1_000, 8 * 86_400_000L, 10); // 8 days old: skipped
+    metrics.batchProcessed(1, 1_000, 2_000, 10); // 2 s late: recorded
+    metrics.batchProcessed(1, 1_000, -60_000, 10); // a minute ahead of the clock: skipped
+    metrics.batchProcessed(1, 1_000, 8 * 86_400_000L, 10); // 8 days old: skipped
     String scrape = registry.scrape();
 
     assertThat(value(scrape, "coursepulse_engine_record_event_lag_seconds_count")).isEqualTo(1);
@@ -55,7 +55,7 @@ class TaskMetricsTest {
 
   @Test
   void shouldCountAnAppendTimeAheadOfTheClockAsNoDelay() {
-    metrics.processed(0, 1_000, 0, -5_000); // the broker's clock 5 s ahead of ours
+    metrics.batchProcessed(1, 1_000, 0, -5_000); // the broker's clock 5 s ahead of ours
     String scrape = registry.scrape();
 
     assertThat(value(scrape, "coursepulse_engine_record_append_delay_seconds_count")).isEqualTo(1);
