@@ -153,6 +153,9 @@ final class BenchCommand implements Callable<Integer> {
           "raw-decode",
           "plain-java-rules",
           "processor-heap",
+          ThreadsBench.row(1),
+          ThreadsBench.row(2),
+          ThreadsBench.row(4),
           "e2e-latency-p50",
           "e2e-latency-p99",
           "state-bytes-per-student-course",
@@ -319,6 +322,14 @@ final class BenchCommand implements Callable<Integer> {
     addThroughput("raw-decode", rawDecode, "raw-consume", rawConsume, processor);
     addThroughput("plain-java-rules", plainRules, "raw-decode", rawDecode, processor);
     addThroughput("processor-heap", processorHeap, "processor", processor, null);
+    Path threadsDir = Files.createTempDirectory("coursepulse-bench-threads-");
+    try {
+      var byThreads = ThreadsBench.run(config, n, rounds, threadsDir, this::measure);
+      byThreads.forEach((t, m) -> addThroughput(ThreadsBench.row(t), m, ThreadsBench.row(1),
+          byThreads.get(1), null));
+    } finally {
+      deleteTree(threadsDir);
+    }
 
     Histogram latency;
     // A semester has about 350 events per student: enough students to last the whole run.
@@ -426,7 +437,7 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private interface Timed {
+  interface Timed {
     long nanos() throws InterruptedException;
   }
 

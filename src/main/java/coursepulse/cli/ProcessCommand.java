@@ -137,6 +137,17 @@ final class ProcessCommand implements Callable<Integer> {
               + " --jdbc-url URL'; user and password from PGUSER and PGPASSWORD).")
   String sinkJdbcUrl;
 
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Over partitioned input streams: run the partitions (tasks) this process holds on N"
+              + " threads, each task on one thread at a time (Kafka Streams' num.stream.threads)."
+              + " 0 gives each task a thread of its own (default: ${DEFAULT-VALUE}). Plain streams"
+              + " are one task on one thread.")
+  int threads;
+
   @Option(names = "--quiet", description = "Do not print a line per alert.")
   boolean quiet;
 
@@ -150,6 +161,10 @@ final class ProcessCommand implements Callable<Integer> {
           spec.commandLine(),
           "--stop-when-idle must be 0 or more seconds, was " + stopWhenIdleSeconds
               + " (leave it out to run until SIGTERM)");
+    }
+    if (threads < 0) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--threads must be 0 or more, was " + threads);
     }
     RulesConfig rulesConfig = rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromFile(rules);
     Path dir = stateDir != null ? stateDir : Path.of("coursepulse-data", "state");
@@ -165,7 +180,8 @@ final class ProcessCommand implements Callable<Integer> {
             outputStream != null ? outputStream : AlertingApp.defaultAlertsStream(applicationId),
             model == null ? RiskModel.builtIn() : RiskModel.load(model),
             AlertingApp.defaultRiskStream(applicationId),
-            maxEventTimeAhead);
+            maxEventTimeAhead,
+            threads);
     var out = spec.commandLine().getOut();
     var resetTo = ResetMarker.read(dir, applicationId);
     if (!resetTo.isEmpty()) {

@@ -97,27 +97,136 @@ class PartitionedStreamEngineTest {
     Map<String, List<String>> expected = perKey(plainRun(records));
     for (int threads : new int[] {1, 2, 4}) {
       try (EmbeddedStreamLog log = EmbeddedStreamLog.inMemory()) {
-        log.createSuperStream("in-a", PARTITIONS, Retention.unlimited());
-        log.createSuperStream("in-b", PARTITIONS, Retention.unlimited());
-        log.createStream("out", Retention.unlimited());
-        write(log, records);
-        taskThreads = threads;
-        StreamEngine engine = engine(log, "threads-" + threads);
-        engine.start();
-        assertThat(engine.awaitIdle(WAIT)).isTrue();
-        // Each key's outputs come from one task, in its processing order: equal to the plain run
-        // key by key, in order (which source's record got which count shows the merge order).
-        assertThat(perKey(outputs(log))).as("%d task threads", threads).isEqualTo(expected);
-        assertThat(engineThreads())
-            .as("threads running the %d tasks", PARTITIONS)
-            .isEqualTo(Math.min(threads, PARTITIONS));
-        engine.close();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (engineThreads() > 0 && System.nanoTime() < deadline) {
-          Thread.sleep(10);
-        }
+        assertThat(runOnTaskThreads(log, log, records, threads))
+            .as("%d task threads", threads)
+            .isEqualTo(expected);
       }
     }
+  }
+
+  @Test
+  void shouldWriteTheSameOutputsOnSharedTaskThreadsWhenReadersCannotTellTheirEnd()
+      throws Exception {
+    // Readers that answer UNKNOWN (as RabbitMQ 3.11+ live): a task decides that an empty input
+    // ended only after a whole wait window, which on a shared thread spans several passes.
+    createStreams();
+    List<String> records = records(0, 600);
+    Map<String, List<String>> expected = perKey(plainRun(records));
+    try (EmbeddedStreamLog log = EmbeddedStreamLog.inMemory()) {
+      assertThat(runOnTaskThreads(log, new UnknownEndLog(log), records, 2)).isEqualTo(expected);
+    }
+  }
+
+  /**
+   * Writes {@code records} to fresh partitioned inputs in {@code log}, runs the engine over {@code
+   * view} of it on {@code threads} task threads until idle, and returns the outputs by key.
+   */
+  private Map<String, List<String>> runOnTaskThreads(
+      EmbeddedStreamLog log, StreamLog view, List<String> records, int threads) throws Exception {
+    log.createSuperStream("in-a", PARTITIONS, Retention.unlimited());
+    log.createSuperStream("in-b", PARTITIONS, Retention.unlimited());
+    log.createStream("out", Retention.unlimited());
+    write(log, records);
+    taskThreads = threads;
+    StreamEngine engine = engine(view, "threads-" + threads);
+    engine.start();
+    assertThat(engine.awaitIdle(WAIT)).isTrue();
+    // Each key's outputs come from one task, in its processing order: compared key by key, in
+    // order (which source's record got which count shows the merge order).
+    Map<String, List<String>> out = perKey(outputs(log));
+    assertThat(engineThreads())
+        .as("threads running the %d tasks", PARTITIONS)
+        .isEqualTo(Math.min(threads, PARTITIONS));
+    engine.close();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (engineThreads() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    return out;
+  }
+
+  /** The embedded log with readers that cannot tell their end: the engine asks the log. */
+  private static final class UnknownEndLog implements StreamLog {
+    private final EmbeddedStreamLog delegate;
+
+    UnknownEndLog(EmbeddedStreamLog delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public LogReader reader(String stream, OffsetSpec from) {
+      LogReader r = delegate.reader(stream, from);
+      return new LogReader() {
+        @Override
+        public LogMessage poll(Duration timeout) {
+          return r.poll(timeout);
+        }
+
+        @Override
+        public String stream() {
+          return stream;
+        }
+
+        @Override
+        public void close() {
+          r.close();
+        }
+      };
+    }
+
+    @Override
+    public List<String> partitions(String stream) {
+      return delegate.partitions(stream);
+    }
+
+    @Override
+    public coursepulse.engine.log.GroupMembership joinGroup(
+        String group, String stream, coursepulse.engine.log.PartitionListener listener) {
+      return delegate.joinGroup(group, stream, listener);
+    }
+
+    @Override
+    public java.util.Optional<coursepulse.engine.log.StreamStats> stats(String stream) {
+      return delegate.stats(stream);
+    }
+
+    @Override
+    public void createStream(String stream, Retention retention) {
+      delegate.createStream(stream, retention);
+    }
+
+    @Override
+    public void deleteStream(String stream) {
+      delegate.deleteStream(stream);
+    }
+
+    @Override
+    public boolean streamExists(String stream) {
+      return delegate.streamExists(stream);
+    }
+
+    @Override
+    public LogWriter writer(String stream, String producerName) {
+      return delegate.writer(stream, producerName);
+    }
+
+    @Override
+    public void storeOffset(String consumerName, String stream, long offset) {
+      delegate.storeOffset(consumerName, stream, offset);
+    }
+
+    @Override
+    public java.util.OptionalLong queryOffset(String consumerName, String stream) {
+      return delegate.queryOffset(consumerName, stream);
+    }
+
+    @Override
+    public String describe() {
+      return "unknown-end " + delegate.describe();
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** Live threads running tasks of application "app" (per task or shared). */

@@ -396,6 +396,7 @@ public final class EngineRuntime implements EngineLifecycle {
    * opens readers and writers. Used at start and again to recover from a log failure, so it
    * assumes nothing of an earlier task.
    */
+  @SuppressWarnings("unchecked") // the array of per-source intakes
   private void restore() throws IOException {
     StreamLog log = settings.log();
     TopologyGraph graph = settings.graph();
@@ -527,9 +528,6 @@ public final class EngineRuntime implements EngineLifecycle {
       }
     }
     boolean fetched = fetchedInPass;
-    if (fetched || task.anyBuffered()) {
-      waitWindow = 0; // a wait in progress on a shared thread is over: input came
-    }
     if (fetched) {
       idleWindowNanos = 0;
       publishPositions();
@@ -541,6 +539,9 @@ public final class EngineRuntime implements EngineLifecycle {
       processed++;
     }
     long now = settings.clock().millis();
+    if (fetched || processed > 0) {
+      waitWindow = 0; // a wait carried over on a shared thread is over: input came or went
+    }
     if (processed > 0 && metrics.enabled()) {
       metrics.batchProcessed(
           processed, System.nanoTime() - batchStart, now - task.lastProcessedEventTime(),

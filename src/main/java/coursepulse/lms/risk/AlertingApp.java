@@ -68,6 +68,8 @@ public final class AlertingApp implements AutoCloseable {
    * @param model the risk model scoring every student-course
    * @param riskStream where risk scores go ({@code 05-Risk}); {@code null} writes none
    * @param maxEventTimeAhead the stream-time guard's limit; zero turns it off
+   * @param taskThreads threads running the tasks over partitioned inputs ({@link
+   *     StreamEngine.Builder#taskThreads}); 0: a thread per task
    */
   public record Settings(
       String applicationId,
@@ -79,7 +81,30 @@ public final class AlertingApp implements AutoCloseable {
       String alertsStream,
       coursepulse.lms.risk.model.RiskModel model,
       String riskStream,
-      Duration maxEventTimeAhead) {
+      Duration maxEventTimeAhead,
+      int taskThreads) {
+    /** With a thread per task over partitioned inputs. */
+    public Settings(
+        String applicationId,
+        Path stateDir,
+        RulesConfig rules,
+        OffsetSpec startFrom,
+        Duration checkpointInterval,
+        boolean courseTag,
+        String alertsStream,
+        coursepulse.lms.risk.model.RiskModel model,
+        String riskStream,
+        Duration maxEventTimeAhead) {
+      this(applicationId, stateDir, rules, startFrom, checkpointInterval, courseTag, alertsStream,
+          model, riskStream, maxEventTimeAhead, 0);
+    }
+
+    /** The same settings with {@code threads} task threads. */
+    public Settings withTaskThreads(int threads) {
+      return new Settings(applicationId, stateDir, rules, startFrom, checkpointInterval, courseTag,
+          alertsStream, model, riskStream, maxEventTimeAhead, threads);
+    }
+
     /**
      * With the built-in model, scores to {@code 05-Risk} and the default stream-time guard.
      */
@@ -154,6 +179,7 @@ public final class AlertingApp implements AutoCloseable {
             .startFrom(startPositions)
             .checkpointInterval(settings.checkpointInterval())
             .maxEventTimeAhead(settings.maxEventTimeAhead())
+            .taskThreads(settings.taskThreads())
             .deserializationExceptionHandler(RiskTopology.deadLetterHandler(riskMetrics))
             .announcePresence(true) // reset refuses while any instance runs, on any machine
             .build();
