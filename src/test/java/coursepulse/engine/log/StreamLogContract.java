@@ -123,6 +123,37 @@ public abstract class StreamLogContract {
   }
 
   @Test
+  void shouldDrainWhatArrivedInOffsetOrderUpToTheLimitAndDecodeWhenSupported() {
+    String stream = newStream();
+    appendAndFlush(stream, null, 0, 50);
+    List<LogMessage> got = new ArrayList<>();
+    try (LogReader reader = log.reader(stream, OffsetSpec.first())) {
+      boolean decodes = reader.decodeOnArrival(m -> "decoded:" + new String(m.body(), UTF_8));
+      long deadline = System.nanoTime() + timeout().toNanos();
+      while (got.size() < 50 && System.nanoTime() < deadline) {
+        int before = got.size();
+        int n = reader.drain(7, got::add);
+        assertThat(n).as("handed over").isEqualTo(got.size() - before).isBetween(0, 7);
+        if (n == 0) {
+          LogMessage m = reader.poll(Duration.ofMillis(50)); // wait for more, then drain again
+          if (m != null) {
+            got.add(m);
+          }
+        }
+      }
+      assertThat(reader.drain(10, got::add)).as("nothing beyond the stream's end").isZero();
+      for (int i = 0; i < got.size(); i++) {
+        LogMessage m = got.get(i);
+        assertThat(m.offset()).isEqualTo(i);
+        assertThat(m.decoded())
+            .as("decoded form of offset %d", i)
+            .isEqualTo(decodes ? "decoded:" + payload(i) : null);
+      }
+    }
+    assertThat(got).hasSize(50);
+  }
+
+  @Test
   void shouldKeepOffsetsDenseAcrossManyBatchesAndChunks() {
     String stream = newStream();
     int batches = 100;
