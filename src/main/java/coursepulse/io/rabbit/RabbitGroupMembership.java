@@ -47,6 +47,15 @@ import org.slf4j.LoggerFactory;
  * it as soon as the client reports the subscription recovering, and {@code assigned} again if the
  * broker activates it after the client re-subscribed.
  *
+ * <p><b>Re-joining.</b> The client does not always get a subscription back: when the node that
+ * led the partition (and held the subscription's connection) is killed in a cluster, re-subscribing
+ * races the election of the new leader, and the client may give up (the subscription closes) or
+ * keep recovering without success; the broker then lists no group at all and nobody holds the
+ * partition. So a subscription that closes on its own, or is still not back {@link
+ * #RECOVERY_GRACE} after it started recovering, makes this member leave and join the group again
+ * with a new super-stream consumer (retrying until it succeeds or the membership is closed); calls
+ * from the old consumer are ignored from then on.
+ *
  * <p>Listener calls are serialized per membership; a listener that throws is logged and the group
  * goes on (the client's thread must survive it).
  */
@@ -54,29 +63,45 @@ final class RabbitGroupMembership implements GroupMembership {
 
   private static final Logger LOG = LoggerFactory.getLogger(RabbitGroupMembership.class);
 
+  /**
+   * How long a subscription may recover before the member joins again: the client re-subscribes
+   * within a few seconds once a leader is elected (measured: about 5 s after a node's SIGKILL).
+   */
+  static final Duration RECOVERY_GRACE = Duration.ofSeconds(15);
+
+  private static final Duration REJOIN_BACKOFF = Duration.ofSeconds(2);
+
   private final RabbitStreamLog log;
   private final String group;
   private final String stream;
   private final List<String> partitions;
   private final PartitionListener listener;
   private final Duration heartbeat;
+  private final Environment environment;
   // Guards held, consumers and closed; held across listener calls so that they run one at a time.
   private final Object lock = new Object();
   private final BitSet held = new BitSet();
   // The partition each subscription (the super-stream consumer's per-partition consumer) is active
   // on, to revoke it when that subscription loses its connection.
   private final Map<Object, Integer> activeSubscriptions = new IdentityHashMap<>();
+  // Subscriptions of the current consumer that are recovering, since when (System.nanoTime()).
+  private final Map<Object, Long> recovering = new IdentityHashMap<>();
   private boolean closed;
   private Consumer consumer;
+  // Which consumer's calls count: raised when the member joins again.
+  private long generation;
+  private boolean rejoining;
 
   private RabbitGroupMembership(
       RabbitStreamLog log,
+      Environment environment,
       String group,
       String stream,
       List<String> partitions,
       PartitionListener listener,
       Duration heartbeat) {
     this.log = log;
+    this.environment = environment;
     this.heartbeat = heartbeat;
     this.group = group;
     this.stream = stream;
@@ -93,9 +118,17 @@ final class RabbitGroupMembership implements GroupMembership {
       PartitionListener listener,
       Duration heartbeat) {
     RabbitGroupMembership membership =
-        new RabbitGroupMembership(log, group, stream, partitions, listener, heartbeat);
-    Consumer consumer =
-        environment.consumerBuilder()
+        new RabbitGroupMembership(log, environment, group, stream, partitions, listener, heartbeat);
+    Consumer consumer = membership.subscribe(0);
+    synchronized (membership.lock) {
+      membership.consumer = consumer;
+    }
+    return membership;
+  }
+
+  /** The super-stream consumer of generation {@code gen}: its calls count while that is current. */
+  private Consumer subscribe(long gen) {
+    return environment.consumerBuilder()
             .superStream(stream)
             .name(group)
             .singleActiveConsumer()
@@ -105,13 +138,9 @@ final class RabbitGroupMembership implements GroupMembership {
             .strategy(ConsumerFlowStrategy.creditWhenHalfMessagesProcessed(1))
             .builder()
             .messageHandler((context, message) -> {})
-            .consumerUpdateListener(membership::update)
-            .listeners(membership::stateChanged)
+            .consumerUpdateListener(context -> update(gen, context))
+            .listeners(context -> stateChanged(gen, context))
             .build();
-    synchronized (membership.lock) {
-      membership.consumer = consumer;
-    }
-    return membership;
   }
 
   @Override
@@ -136,10 +165,10 @@ final class RabbitGroupMembership implements GroupMembership {
     }
   }
 
-  private OffsetSpecification update(ConsumerUpdateListener.Context context) {
+  private OffsetSpecification update(long gen, ConsumerUpdateListener.Context context) {
     int partition = partitions.indexOf(context.stream());
     synchronized (lock) {
-      if (closed) {
+      if (closed || gen != generation) {
         return OffsetSpecification.next();
       }
       if (partition < 0) {
@@ -165,13 +194,23 @@ final class RabbitGroupMembership implements GroupMembership {
     return OffsetSpecification.next();
   }
 
-  private void stateChanged(Resource.Context context) {
+  private void stateChanged(long gen, Resource.Context context) {
     Resource.State state = context.currentState();
-    if (state != Resource.State.RECOVERING && state != Resource.State.CLOSED) {
-      return;
-    }
     synchronized (lock) {
-      if (closed) {
+      if (closed || gen != generation) {
+        return;
+      }
+      if (state == Resource.State.OPEN) {
+        recovering.remove(context.resource());
+        return;
+      }
+      if (state == Resource.State.RECOVERING) {
+        recovering.putIfAbsent(context.resource(), System.nanoTime());
+        scheduleCheck(gen);
+      } else if (state == Resource.State.CLOSED) {
+        // closed by the client, not by us (we close only after raising the generation)
+        startRejoin(gen, "a subscription closed");
+      } else {
         return;
       }
       Integer partition = activeSubscriptions.remove(context.resource());
@@ -181,6 +220,95 @@ final class RabbitGroupMembership implements GroupMembership {
             group, partition, stream);
         held.clear(partition);
         call(false, partition);
+      }
+    }
+  }
+
+  /** After the grace period: join again if a subscription of generation {@code gen} is still down. */
+  private void scheduleCheck(long gen) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(RECOVERY_GRACE.toMillis());
+              } catch (InterruptedException e) {
+                return;
+              }
+              synchronized (lock) {
+                long now = System.nanoTime();
+                boolean stuck =
+                    recovering.values().stream()
+                        .anyMatch(since -> now - since >= RECOVERY_GRACE.toNanos() - 1_000_000);
+                if (stuck) {
+                  startRejoin(gen, "a subscription did not recover in " + RECOVERY_GRACE.toSeconds() + " s");
+                }
+              }
+            },
+            "coursepulse-group-" + group + "-recovery-check");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * Leaves the group with the consumer of generation {@code gen} and joins it again, on a thread of
+   * its own (the client's threads call us). Called with the lock held.
+   */
+  private void startRejoin(long gen, String why) {
+    if (closed || gen != generation || rejoining) {
+      return;
+    }
+    rejoining = true;
+    long next = ++generation;
+    Consumer old = consumer;
+    consumer = null;
+    recovering.clear();
+    activeSubscriptions.clear();
+    LOG.warn("Group '{}' on '{}': {}; joining the group again", group, stream, why);
+    for (int partition = held.nextSetBit(0); partition >= 0; partition = held.nextSetBit(partition + 1)) {
+      call(false, partition);
+    }
+    held.clear();
+    Thread t = new Thread(() -> rejoin(old, next), "coursepulse-group-" + group + "-rejoin");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void rejoin(Consumer old, long gen) {
+    try {
+      if (old != null) {
+        old.close();
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("Group '{}': closing the old consumer failed (its connection may be gone)", group, e);
+    }
+    while (true) {
+      synchronized (lock) {
+        if (closed || gen != generation) {
+          return;
+        }
+      }
+      try {
+        Consumer c = subscribe(gen);
+        synchronized (lock) {
+          if (!closed && gen == generation) {
+            consumer = c;
+            rejoining = false;
+            LOG.info("Group '{}' on '{}': joined again", group, stream);
+            return;
+          }
+        }
+        c.close();
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "Group '{}' on '{}': joining again failed ({}); retrying in {} s", group, stream,
+            e.getClass().getName(), REJOIN_BACKOFF.toSeconds());
+        LOG.debug("Rejoin failure", e);
+        try {
+          Thread.sleep(REJOIN_BACKOFF.toMillis());
+        } catch (InterruptedException interrupted) {
+          return;
+        }
       }
     }
   }
@@ -212,6 +340,7 @@ final class RabbitGroupMembership implements GroupMembership {
       closed = true;
       c = consumer;
       held.clear();
+      recovering.clear();
       activeSubscriptions.clear();
     }
     try {

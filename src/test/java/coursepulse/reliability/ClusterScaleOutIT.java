@@ -1,0 +1,205 @@
+package coursepulse.reliability;
+
+import static coursepulse.testing.RabbitClusterExtension.clusterUri;
+import static coursepulse.testing.RabbitClusterExtension.leader;
+import static coursepulse.testing.RabbitClusterExtension.nodeUri;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coursepulse.engine.log.StreamLog;
+import coursepulse.io.rabbit.RabbitStreamLog;
+import coursepulse.lms.event.StreamNames;
+import coursepulse.testing.RabbitClusterExtension;
+import coursepulse.testing.RabbitVhost;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The three-instance scale-out ({@link ScaleOut4IT}) on the three-node cluster ({@link
+ * ClusterFailoverIT}): three {@code process} instances share the tasks of super streams of three
+ * partitions, all led by node 1, which is SIGKILLed mid-run and started again later. Every
+ * partition's new leader is elected among the survivors; the instances lose the connections to
+ * node 1 (the group's subscriptions, readers, output producers, the checkpoint stream's), the
+ * group moves the partitions, and the run must carry on to 04-Alerts equal to one uninterrupted
+ * run per partition ({@link Reference#partitioned}): nothing lost, nothing doubled, and every
+ * partition held by an instance again. Prints how long processing paused.
+ */
+@ExtendWith(RabbitClusterExtension.class)
+class ClusterScaleOutIT {
+
+  private static final int VICTIM = 1;
+  private static final int PARTITIONS = ScaleOut4IT.PARTITIONS;
+  private static final Pattern ASSIGNED = Pattern.compile("task (\\d+) assigned to this instance");
+
+  @TempDir Path tmp;
+
+  private final List<Process> instances = new ArrayList<>();
+  private RabbitVhost vhost;
+  private boolean victimDown;
+
+  @BeforeEach
+  void createVhost(RabbitVhost classVhost) throws Exception {
+    vhost = RabbitClusterExtension.createVhostOnCluster("ClusterScaleOutIT");
+    RabbitClusterExtension.leadersWhereDeclared(vhost);
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (Process p : instances) {
+      p.destroyForcibly();
+      p.waitFor(30, TimeUnit.SECONDS);
+    }
+    if (victimDown) {
+      RabbitClusterExtension.startNode(VICTIM); // leave the cluster whole for the next test
+    }
+    RabbitClusterExtension.deleteVhostOnCluster(vhost);
+  }
+
+  @Test
+  void shouldEqualThePerPartitionRunWhenTheNodeLeadingThePartitionsIsKilled() throws Exception {
+    String node1 = nodeUri(vhost, VICTIM);
+    Path setup = tmp.resolve("setup.log");
+    Cli.run(
+        setup, List.of(),
+        List.of("streams", "--create", "--partitions", String.valueOf(PARTITIONS), "--uri", node1));
+    Cli.run(setup, List.of(), Cli.produce(node1));
+    for (int k = 0; k < PARTITIONS; k++) {
+      assertThat(leader(vhost, StreamNames.ACTIVITY + "-" + k)).as("leader of partition %d", k)
+          .isEqualTo(VICTIM);
+    }
+    assertThat(leader(vhost, StreamNames.ALERTS)).as("04-Alerts' leader").isEqualTo(VICTIM);
+
+    String uri = clusterUri(vhost);
+    try (StreamLog log = RabbitStreamLog.connect(uri)) {
+      Reference reference = Reference.partitioned(log, PARTITIONS);
+      for (int i = 0; i < 3; i++) {
+        instances.add(
+            Cli.start(logOf(i), List.of(), Cli.process(uri, tmp.resolve("state-" + i))));
+      }
+      Cli.await(
+          () -> Cli.count(log, StreamNames.ALERTS), reference.alerts().size() / 4,
+          instances.get(0), logOf(0));
+      long[] logSizesAtKill = new long[3];
+      for (int i = 0; i < 3; i++) {
+        logSizesAtKill[i] = Files.size(logOf(i));
+      }
+
+      long killAt = System.nanoTime();
+      victimDown = true;
+      RabbitClusterExtension.kill(VICTIM);
+      long alertsAtKill =
+          Cli.await(
+              () -> Cli.available(() -> Cli.count(log, StreamNames.ALERTS)), 0, instances.get(0),
+              logOf(0));
+      Cli.await(
+          () -> Cli.available(() -> Cli.count(log, StreamNames.ALERTS)), alertsAtKill + 1,
+          instances.get(0), logOf(0));
+      long alertingAgain = System.nanoTime() - killAt;
+      Cli.await(
+          () -> assignedSince(logSizesAtKill).size(), PARTITIONS, instances.get(0), logOf(0));
+      long allHeld = System.nanoTime() - killAt;
+      int alertsLeader = leader(vhost, StreamNames.ALERTS);
+      assertThat(alertsLeader).as("04-Alerts' new leader").isNotEqualTo(VICTIM);
+
+      long restartAt = System.nanoTime();
+      RabbitClusterExtension.startNode(VICTIM);
+      victimDown = false;
+      long restart = System.nanoTime() - restartAt;
+
+      awaitAlerts(log, reference);
+      for (Process p : instances) {
+        assertThat(p.isAlive()).as("every instance still running").isTrue();
+      }
+      // every instance is still a member of the group on every partition, one of them holding it
+      // (an instance whose tasks failed while the node died used to leave the group for good)
+      for (int k = 0; k < PARTITIONS; k++) {
+        assertThat(
+                RabbitClusterExtension.groupConsumerStates(
+                    vhost, StreamNames.ENROLLMENT + "-" + k, "coursepulse", 2))
+            .as("group members on partition %d", k)
+            .containsExactly("active", "inactive", "inactive");
+      }
+      stopAll();
+      assertThat(Cli.readAll(log, StreamNames.ALERTS))
+          .containsExactlyInAnyOrderElementsOf(reference.alerts());
+      System.out.printf(
+          "cluster scale-out: killed node %d (leader of every partition and of 04-Alerts) at %d of"
+              + " %d alerts; alerts written again after %d ms, all %d partitions held again after"
+              + " %d ms (new 04-Alerts leader: node %d); node %d back in the cluster %d ms after"
+              + " its start; tasks assigned after the kill per instance: %s%n",
+          VICTIM, alertsAtKill, reference.alerts().size(),
+          TimeUnit.NANOSECONDS.toMillis(alertingAgain), PARTITIONS,
+          TimeUnit.NANOSECONDS.toMillis(allHeld), alertsLeader, VICTIM,
+          TimeUnit.NANOSECONDS.toMillis(restart), assignedPerInstance(logSizesAtKill));
+    }
+  }
+
+  private Path logOf(int i) {
+    return tmp.resolve("instance-" + i + ".log");
+  }
+
+  /** Tasks assigned to any instance after its log had the given size. */
+  private Set<Integer> assignedSince(long[] from) {
+    Set<Integer> all = new TreeSet<>();
+    assignedPerInstance(from).forEach(all::addAll);
+    return all;
+  }
+
+  private List<Set<Integer>> assignedPerInstance(long[] from) {
+    List<Set<Integer>> out = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Set<Integer> tasks = new TreeSet<>();
+      try {
+        String text = Files.readString(logOf(i));
+        Matcher m = ASSIGNED.matcher(text.substring((int) Math.min(from[i], text.length())));
+        while (m.find()) {
+          tasks.add(Integer.parseInt(m.group(1)));
+        }
+      } catch (IOException e) {
+        // not written yet
+      }
+      out.add(tasks);
+    }
+    return out;
+  }
+
+  private void awaitAlerts(StreamLog log, Reference reference) throws InterruptedException {
+    try {
+      Cli.await(
+          () -> Cli.available(() -> Cli.count(log, StreamNames.ALERTS)), reference.alerts().size(),
+          instances.get(0), logOf(0));
+    } catch (AssertionError tooFew) {
+      List<String> actual = Cli.readAll(log, StreamNames.ALERTS);
+      List<String> missing = new ArrayList<>(reference.alerts());
+      actual.forEach(missing::remove);
+      List<String> extra = new ArrayList<>(actual);
+      reference.alerts().forEach(extra::remove);
+      throw new AssertionError(
+          "missing " + missing.size() + " " + missing + "; extra " + extra.size() + " " + extra
+              + "; instance 1: " + Cli.tail(logOf(1)) + "; instance 2: " + Cli.tail(logOf(2))
+              + "; " + tooFew.getMessage(), tooFew);
+    }
+  }
+
+  /** SIGTERM: each instance stops its tasks with a final checkpoint and leaves the group. */
+  private void stopAll() throws InterruptedException {
+    for (Process p : instances) {
+      p.destroy();
+    }
+    for (Process p : instances) {
+      assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("instance stopped on SIGTERM").isTrue();
+    }
+  }
+}
