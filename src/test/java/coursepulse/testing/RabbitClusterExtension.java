@@ -113,16 +113,23 @@ public final class RabbitClusterExtension extends RabbitMqExtension {
    */
   public static List<String> groupConsumerStates(RabbitVhost vhost, String stream, String reference, int n)
       throws IOException, InterruptedException {
+    // rabbitmq-streams 4.0 has no --no-table-headers here (usage error, exit 64): keep only the
+    // rows' state column, whatever the header and column order.
     String out =
         script(
             "streams", String.valueOf(n), "-q", "list_stream_group_consumers", "-p", vhost.name(),
-            "--stream", stream, "--reference", reference, "--no-table-headers");
-    return out.lines()
-        .map(String::strip)
-        .filter(l -> !l.isEmpty())
-        .map(l -> l.replaceAll(".*\\s(\\S*active)\\b.*", "$1"))
-        .sorted()
-        .toList();
+            "--stream", stream, "--reference", reference);
+    List<String> states =
+        out.lines()
+            .flatMap(l -> Arrays.stream(l.strip().split("\\s+")))
+            .filter(token -> token.equals("active") || token.equals("inactive"))
+            .sorted()
+            .toList();
+    if (states.isEmpty()) {
+      throw new IllegalStateException(
+          "no consumer states in list_stream_group_consumers' output: " + out);
+    }
+    return states;
   }
 
   /** SIGKILL of node {@code n}'s Erlang VM: a crash, no clean shutdown. Returns once it is gone. */
