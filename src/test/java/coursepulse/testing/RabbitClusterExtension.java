@@ -132,6 +132,17 @@ public final class RabbitClusterExtension extends RabbitMqExtension {
     return states;
   }
 
+  /**
+   * {@code rabbitmq-streams} against node {@code n} with {@code args} (quiet, JSON rows): for the
+   * diagnostics of a failed test.
+   */
+  public static String streamsCommand(int n, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("streams", String.valueOf(n), "-q"));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--formatter", "json"));
+    return script(command.toArray(String[]::new)).strip();
+  }
+
   /** SIGKILL of node {@code n}'s Erlang VM: a crash, no clean shutdown. Returns once it is gone. */
   public static void kill(int n) throws IOException, InterruptedException {
     script("kill", String.valueOf(n));
