@@ -192,10 +192,32 @@ class ClusterScaleOutIT {
     } catch (Exception e) {
       out.append("(unavailable: ").append(e).append(")");
     }
+    // Whole logs and thread dumps outlive the temporary directory, in target/.
+    Path kept = Path.of("target", "cluster-scale-out-failure");
     for (int i = 0; i < instances.size(); i++) {
-      out.append("\n--- instance ").append(i).append(" (alive: ")
-          .append(instances.get(i).isAlive()).append("):\n").append(Cli.tail(logOf(i)));
+      Process p = instances.get(i);
+      out.append("\n--- instance ").append(i).append(" (alive: ").append(p.isAlive())
+          .append("):\n").append(Cli.tail(logOf(i)));
+      try {
+        Files.createDirectories(kept);
+        Files.copy(
+            logOf(i), kept.resolve("instance-" + i + ".log"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        if (p.isAlive()) {
+          Process jstack =
+              new ProcessBuilder(
+                      Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                      String.valueOf(p.pid()))
+                  .redirectErrorStream(true)
+                  .redirectOutput(kept.resolve("instance-" + i + ".jstack").toFile())
+                  .start();
+          jstack.waitFor(30, TimeUnit.SECONDS);
+        }
+      } catch (IOException | InterruptedException e) {
+        out.append("\n(could not keep its log or thread dump: ").append(e).append(")");
+      }
     }
+    out.append("\nwhole logs and thread dumps: ").append(kept.toAbsolutePath());
     AssertionError explained = new AssertionError(out.toString(), failure);
     explained.setStackTrace(failure.getStackTrace());
     return explained;

@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Connection loss of this member.</b> When the connection of one of our subscriptions
  * drops, the broker has given the partition away already; the listener gets {@code revoked} for
- * it as soon as the client reports the subscription recovering, and {@code assigned} again if the
- * broker activates it after the client re-subscribed.
+ * it as soon as the client reports the subscription recovering, and the member then joins the
+ * group again (below).
  *
  * <p><b>Re-joining.</b> After a node of a cluster dies, the client moves the subscriptions that
  * lived on it or followed a stream member there: it unsubscribes and subscribes again, sometimes on
