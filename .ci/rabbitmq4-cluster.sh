@@ -32,29 +32,42 @@
 #   joined, then prints on stdout: COURSEPULSE_RABBITMQ_CLUSTER_URIS (the three stream URIs, comma
 #   separated, as `--uri` takes them), COURSEPULSE_RABBITMQ_CLUSTER_MANAGEMENT_URLS and
 #   COURSEPULSE_RABBITMQ_CLUSTER_SCRIPT (a command prefix running this script).
+# - A second, independent cluster (a helper's, beside the CI's): COURSEPULSE_RABBITMQ_CLUSTER_BASE=B
+#   (default 1) shifts everything by B-1: node names (rabbitc, rabbitd, ...), every port by
+#   10*(B-1) (B=2: stream 5571-5573, AMQP 5711-5713, management 15691-15693, distribution
+#   25711-25713, epmd 4372), the conf/data dirs (/etc/rabbitmq/clusterB, /var/lib/rabbitmq/clusterB),
+#   the log files and the default pid dir (.ci/rabbitmq4-clusterB). Every subcommand needs the same
+#   BASE as the `start` that made the cluster (the printed SCRIPT prefix carries it).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="${COURSEPULSE_RABBITMQ4_ROOT:-/var/cache/coursepulse/trixie-rabbitmq}"
-piddir="${COURSEPULSE_RABBITMQ_CLUSTER_PIDDIR:-$here/rabbitmq4-cluster}"
+base="${COURSEPULSE_RABBITMQ_CLUSTER_BASE:-1}"
+case "$base" in [1-9]) ;; *) echo "rabbitmq4-cluster.sh: COURSEPULSE_RABBITMQ_CLUSTER_BASE must be 1 to 9" >&2; exit 1 ;; esac
+shift_ports=$((10 * (base - 1)))
+# The default cluster keeps its names (suffix ""); cluster B>1 has suffix B.
+suffix="$([ "$base" = 1 ] || echo "$base")"
+letters=cdefghijk
+prefix="rabbit${letters:base-1:1}"
+piddir="${COURSEPULSE_RABBITMQ_CLUSTER_PIDDIR:-$here/rabbitmq4-cluster$suffix}"
 wait_seconds="${RABBITMQ4_WAIT_SECONDS:-120}"
 nodes=(1 2 3)
-epmd_port=4371
-conf_dir=/etc/rabbitmq/cluster
-data_dir=/var/lib/rabbitmq/cluster
+epmd_port=$((4371 + base - 1))
+conf_dir=/etc/rabbitmq/cluster$suffix
+data_dir=/var/lib/rabbitmq/cluster$suffix
 
 log() { echo "rabbitmq4-cluster.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "needs root (chroot, unshare)"
 
-node_name() { echo "rabbitc$1@localhost"; }
-stream_port() { echo $((5560 + $1)); }
-amqp_port() { echo $((5700 + $1)); }
-mgmt_port() { echo $((15680 + $1)); }
-dist_port() { echo $((25700 + $1)); }
+node_name() { echo "$prefix$1@localhost"; }
+stream_port() { echo $((5560 + shift_ports + $1)); }
+amqp_port() { echo $((5700 + shift_ports + $1)); }
+mgmt_port() { echo $((15680 + shift_ports + $1)); }
+dist_port() { echo $((25700 + shift_ports + $1)); }
 pidfile() { echo "$piddir/node$1.pid"; }
-logfile() { echo "$(dirname "$root")/$(basename "$root")-cluster-node$1.log"; }
+logfile() { echo "$(dirname "$root")/$(basename "$root")-cluster$suffix-node$1.log"; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -95,8 +108,8 @@ LOG_BASE=$data_dir/log
 # One scheduler and one dirty CPU scheduler: three nodes share 2 cores with everything else.
 SERVER_ADDITIONAL_ERL_ARGS="+S 1:1 +SDcpu 1:1"
 # The CLI's distribution ports, clear of the other nodes' CLI ranges (35672-35682, 35700-35710).
-export RABBITMQ_CTL_DIST_PORT_MIN=35720
-export RABBITMQ_CTL_DIST_PORT_MAX=35740
+export RABBITMQ_CTL_DIST_PORT_MIN=$((35720 + 30 * (base - 1)))
+export RABBITMQ_CTL_DIST_PORT_MAX=$((35740 + 30 * (base - 1)))
 # The cluster's own epmd.
 export ERL_EPMD_PORT=$epmd_port
 PLUGINS_DIR=$plugins_dir
@@ -179,7 +192,7 @@ await_cluster() {
   local deadline=$((SECONDS + wait_seconds)) running
   while true; do
     running="$(ctl_tool rabbitmqctl 1 -q cluster_status --formatter json 2>/dev/null \
-      | grep -o '"running_nodes":\[[^]]*\]' | grep -o 'rabbitc[0-9]@localhost' | sort -u | wc -l || true)"
+      | grep -o '"running_nodes":\[[^]]*\]' | grep -o "$prefix[0-9]@localhost" | sort -u | wc -l || true)"
     [ "$running" = "${#nodes[@]}" ] && return 0
     [ "$SECONDS" -lt "$deadline" ] || die "only $running of ${#nodes[@]} nodes joined the cluster within ${wait_seconds}s"
     sleep 1
@@ -219,7 +232,7 @@ stop_all() {
   # Reverse order: node 1, stopped last, holds the newest cluster metadata.
   for n in 3 2 1; do stop_node "$n"; done
   rm -f "$piddir/started"
-  # The cluster's epmd (4371) outlives the nodes; the other nodes' epmds are not touched.
+  # The cluster's epmd (4371 + BASE - 1) outlives the nodes; the other nodes' epmds are not touched.
   chroot "$root" /usr/bin/env ERL_EPMD_PORT="$epmd_port" epmd -port "$epmd_port" -kill >/dev/null 2>&1 || true
   log "stopped"
 }
@@ -232,7 +245,7 @@ leader() {
     if out="$(ctl_tool rabbitmqctl "$n" -q list_queues -p "$vhost" name leader --no-table-headers 2>/dev/null)"; then
       out="$(printf '%s\n' "$out" | awk -F'\t' -v q="$stream" '$1 == q { print $2 }')"
       case "$out" in
-        rabbitc[0-9]@localhost) echo "${out:7:1}"; return 0 ;;
+        "$prefix"[0-9]@localhost) echo "${out:7:1}"; return 0 ;;
         *) die "no leader known for '$stream' in '$vhost' (answer: '$out')" ;;
       esac
     fi
@@ -291,4 +304,8 @@ done
 log "RabbitMQ cluster of ${#nodes[@]} nodes: $uris"
 echo "export COURSEPULSE_RABBITMQ_CLUSTER_URIS='$uris'"
 echo "export COURSEPULSE_RABBITMQ_CLUSTER_MANAGEMENT_URLS='$mgmt'"
-echo "export COURSEPULSE_RABBITMQ_CLUSTER_SCRIPT='bash $here/rabbitmq4-cluster.sh'"
+if [ "$base" = 1 ]; then
+  echo "export COURSEPULSE_RABBITMQ_CLUSTER_SCRIPT='bash $here/rabbitmq4-cluster.sh'"
+else
+  echo "export COURSEPULSE_RABBITMQ_CLUSTER_SCRIPT='env COURSEPULSE_RABBITMQ_CLUSTER_BASE=$base bash $here/rabbitmq4-cluster.sh'"
+fi

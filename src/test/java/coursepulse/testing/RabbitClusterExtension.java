@@ -50,7 +50,9 @@ public final class RabbitClusterExtension extends RabbitMqExtension {
           MANAGEMENT_ENV,
           "http://localhost:15681",
           null,
-          List.of("bash", ".ci/rabbitmq4-cluster.sh", "ctl", "1"),
+          // the fallback when the management API does not answer: rabbitmqctl of the same cluster
+          // (never the default one when the variables name another, see the script's BASE)
+          ctlOfNode1(),
           "Start the three-node RabbitMQ 4.0 cluster with"
               + " 'eval \"$(sudo bash .ci/rabbitmq4-cluster.sh)\"' (stream ports 5561-5563).",
           new AtomicBoolean());
@@ -104,6 +106,43 @@ public final class RabbitClusterExtension extends RabbitMqExtension {
         "cp-leader-local", ".*", "{\"queue-leader-locator\":\"client-local\"}");
   }
 
+  /**
+   * The states of the consumers of single-active-consumer group {@code reference} on {@code
+   * stream} of {@code vhost}, one per member ({@code active} or {@code inactive}), asked of node
+   * {@code n}.
+   */
+  public static List<String> groupConsumerStates(RabbitVhost vhost, String stream, String reference, int n)
+      throws IOException, InterruptedException {
+    // rabbitmq-streams 4.0 has no --no-table-headers here (usage error, exit 64): keep only the
+    // rows' state column, whatever the header and column order.
+    String out =
+        script(
+            "streams", String.valueOf(n), "-q", "list_stream_group_consumers", "-p", vhost.name(),
+            "--stream", stream, "--reference", reference);
+    List<String> states =
+        out.lines()
+            .flatMap(l -> Arrays.stream(l.strip().split("\\s+")))
+            .filter(token -> token.equals("active") || token.equals("inactive"))
+            .sorted()
+            .toList();
+    if (states.isEmpty()) {
+      throw new IllegalStateException(
+          "no consumer states in list_stream_group_consumers' output: " + out);
+    }
+    return states;
+  }
+
+  /**
+   * {@code rabbitmq-streams} against node {@code n} with {@code args} (quiet, JSON rows): for the
+   * diagnostics of a failed test.
+   */
+  public static String streamsCommand(int n, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("streams", String.valueOf(n), "-q"));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--formatter", "json"));
+    return script(command.toArray(String[]::new)).strip();
+  }
+
   /** SIGKILL of node {@code n}'s Erlang VM: a crash, no clean shutdown. Returns once it is gone. */
   public static void kill(int n) throws IOException, InterruptedException {
     script("kill", String.valueOf(n));
@@ -112,6 +151,19 @@ public final class RabbitClusterExtension extends RabbitMqExtension {
   /** Starts node {@code n} again with its data; returns once it has rejoined the cluster. */
   public static void startNode(int n) throws IOException, InterruptedException {
     script("start-node", String.valueOf(n));
+  }
+
+  private static List<String> ctlOfNode1() {
+    List<String> command = new ArrayList<>(scriptPrefix());
+    command.addAll(List.of("ctl", "1"));
+    return List.copyOf(command);
+  }
+
+  private static List<String> scriptPrefix() {
+    String prefix = System.getenv(SCRIPT_ENV);
+    return prefix == null || prefix.isBlank()
+        ? List.of("bash", ".ci/rabbitmq4-cluster.sh")
+        : List.of(prefix.trim().split("\\s+"));
   }
 
   private static List<String> nodeUris() {
@@ -126,12 +178,7 @@ public final class RabbitClusterExtension extends RabbitMqExtension {
   }
 
   private static String script(String... args) throws IOException, InterruptedException {
-    String prefix = System.getenv(SCRIPT_ENV);
-    List<String> command =
-        new ArrayList<>(
-            prefix == null || prefix.isBlank()
-                ? List.of("bash", ".ci/rabbitmq4-cluster.sh")
-                : List.of(prefix.trim().split("\\s+")));
+    List<String> command = new ArrayList<>(scriptPrefix());
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

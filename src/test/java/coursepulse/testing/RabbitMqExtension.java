@@ -71,7 +71,8 @@ public sealed class RabbitMqExtension
   /** Environment variable holding the management API base URL. */
   public static final String MANAGEMENT_ENV = "COURSEPULSE_RABBITMQ_MANAGEMENT_URL";
 
-  private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(10);
+  // A vhost's creation on a three-node cluster of a loaded 2-core machine took over 10 s.
+  private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(60);
 
   /** Which broker an extension tests against: where its settings come from, how to start one. */
   record Target(
@@ -272,7 +273,13 @@ public sealed class RabbitMqExtension
     /** True on a 2xx answer; false when the management API does not answer at all. */
     private boolean management(String method, String path, String body)
         throws InterruptedException {
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      // HTTP/1.1: RabbitMQ 4's management listener closes the connection on the client's h2c
+      // upgrade of a request with a body (then every PUT fell back to rabbitmqctl)
+      HttpClient http =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(2))
+              .build();
       String auth =
           Base64.getEncoder()
               .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -290,8 +297,12 @@ public sealed class RabbitMqExtension
       HttpResponse<String> response;
       try {
         response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (java.net.ConnectException e) {
+        return false; // not listening: rabbitmqctl instead
       } catch (IOException e) {
-        return false;
+        // it answered but slowly: rabbitmqctl now could act on another broker than the request
+        throw new IllegalStateException(
+            "RabbitMQ management API at " + managementUrl + " failed " + method + " " + path, e);
       }
       if (response.statusCode() / 100 != 2) {
         throw new IllegalStateException(

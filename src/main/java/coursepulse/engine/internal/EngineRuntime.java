@@ -382,7 +382,7 @@ public final class EngineRuntime implements EngineLifecycle {
           node == null ? "" : " in node '" + node + "'", t.toString(), t);
       failure = t;
       state.fail();
-      closeQuietly();
+      closeQuietly(true);
     }
     return false;
   }
@@ -908,7 +908,7 @@ public final class EngineRuntime implements EngineLifecycle {
         LOG.debug("closing processors of a discarded task failed", e);
       }
     }
-    closeQuietly();
+    closeQuietly(true);
     readers = new LogReader[0];
     writers.clear();
     deadLetterWriters.clear();
@@ -993,11 +993,16 @@ public final class EngineRuntime implements EngineLifecycle {
       task.close();
     } finally {
       checkpoint();
-      closeQuietly();
+      closeQuietly(false);
     }
   }
 
-  private void closeQuietly() {
+  /**
+   * Closes readers and writers. {@code abandon}: the task is thrown away (failed, or rebuilt after
+   * a log failure), so writers are released without waiting for confirmations; its outputs since
+   * the last checkpoint are derived again under the same publishing ids.
+   */
+  private void closeQuietly(boolean abandon) {
     if (readers != null) {
       for (LogReader r : readers) {
         if (r != null) {
@@ -1011,14 +1016,22 @@ public final class EngineRuntime implements EngineLifecycle {
     }
     for (LogWriter w : List.copyOf(writers.values())) {
       try {
-        w.close();
+        if (abandon) {
+          w.abandon();
+        } else {
+          w.close();
+        }
       } catch (RuntimeException e) {
         LOG.debug("closing writer failed", e);
       }
     }
     for (LogWriter w : List.copyOf(deadLetterWriters.values())) {
       try {
-        w.close();
+        if (abandon) {
+          w.abandon();
+        } else {
+          w.close();
+        }
       } catch (RuntimeException e) {
         LOG.debug("closing writer failed", e);
       }

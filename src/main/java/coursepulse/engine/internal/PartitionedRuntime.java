@@ -356,7 +356,19 @@ public final class PartitionedRuntime implements EngineLifecycle {
     synchronized (lock) {
       task = tasks.get(partition);
     }
-    Throwable cause = task == null ? null : task.failure().orElse(null);
+    if (task == null || task.state() != State.ERROR) {
+      // A task being stopped (revoked, or left behind on a rejoin) that failed its final
+      // checkpoint: typically the log lost the connection that also cost this instance the
+      // partition (a cluster node killed). Not the instance's failure: the next holder restores
+      // the checkpoint before and re-derives the outputs under the same publishing ids. Stopping
+      // the instance here took every other task with it, and when all instances did so nobody
+      // held a partition any more.
+      LOG.warn(
+          "engine {}: task {} failed while it was being stopped; its next holder resumes from its"
+              + " previous checkpoint", applicationId(), partition);
+      return;
+    }
+    Throwable cause = task.failure().orElse(null);
     // A task that failed for good (not a log outage: those it recovers from itself) stops the
     // instance, and leaving the group gives every task of it to the other instances.
     Thread stopper =

@@ -38,4 +38,13 @@ public interface LogWriter extends AutoCloseable {
   /** Flushes (bounded wait) and releases the writer. */
   @Override
   void close();
+
+  /**
+   * Releases the writer without waiting for unconfirmed messages: for a writer whose owner is
+   * thrown away after a failure, whose outputs since its last checkpoint are written again under
+   * the same publishing ids. The default closes (flushing first).
+   */
+  default void abandon() {
+    close();
+  }
 }

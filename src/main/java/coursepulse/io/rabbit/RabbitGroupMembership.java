@@ -14,6 +14,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +46,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Connection loss of this member.</b> When the connection of one of our subscriptions
  * drops, the broker has given the partition away already; the listener gets {@code revoked} for
- * it as soon as the client reports the subscription recovering, and {@code assigned} again if the
- * broker activates it after the client re-subscribed.
+ * it as soon as the client reports the subscription recovering, and the member then joins the
+ * group again (below).
+ *
+ * <p><b>Re-joining.</b> After a node of a cluster dies, the client moves the subscriptions that
+ * lived on it or followed a stream member there: it unsubscribes and subscribes again, sometimes on
+ * a connection that stays open. While the broker elects a new leader for its stream coordinator
+ * (which keeps the groups), an unsubscription can be lost: the connection no longer has the
+ * subscription, but the group still lists it, possibly as the active one, and then the broker
+ * activates nobody else on that partition for as long as that connection lives (seen on RabbitMQ
+ * 4.0.5: {@code list_stream_group_consumers} showed an active consumer no connection had, and no
+ * instance held the partition for minutes). The client may also give up re-subscribing (the
+ * subscription closes). So whenever a subscription of this member recovers or closes on its own,
+ * the member leaves the group and joins it again once the group has been quiet for {@link
+ * #REJOIN_SETTLE} (at most {@link #REJOIN_AT_MOST} after the first such event): it stops its
+ * tasks, closes the old consumer <em>and the environment it ran on</em> (closing the connection
+ * is what makes the broker drop every subscription it still lists for it), and subscribes again
+ * on a new environment, retrying until it succeeds or the membership is closed. Calls from the old
+ * consumer are ignored from then on.
  *
  * <p>Listener calls are serialized per membership; a listener that throws is logged and the group
  * goes on (the client's thread must survive it).
@@ -54,29 +72,63 @@ final class RabbitGroupMembership implements GroupMembership {
 
   private static final Logger LOG = LoggerFactory.getLogger(RabbitGroupMembership.class);
 
+  /** How long the group must be quiet (no subscription recovering or closing) before re-joining. */
+  static final Duration REJOIN_SETTLE = Duration.ofSeconds(3);
+
+  /** Re-join at the latest this long after the first trouble, even if more keeps coming. */
+  static final Duration REJOIN_AT_MOST = Duration.ofSeconds(15);
+
+  private static final Duration REJOIN_BACKOFF = Duration.ofSeconds(2);
+
   private final RabbitStreamLog log;
   private final String group;
   private final String stream;
   private final List<String> partitions;
   private final PartitionListener listener;
   private final Duration heartbeat;
-  // Guards held, consumers and closed; held across listener calls so that they run one at a time.
+  private final Supplier<Environment> environments;
+  // Guards everything below; held across listener calls so that they run one at a time.
   private final Object lock = new Object();
   private final BitSet held = new BitSet();
   // The partition each subscription (the super-stream consumer's per-partition consumer) is active
   // on, to revoke it when that subscription loses its connection.
   private final Map<Object, Integer> activeSubscriptions = new IdentityHashMap<>();
   private boolean closed;
-  private Consumer consumer;
+  private Lease lease;
+  // Which consumer's calls count: raised when the member joins again.
+  private long generation;
+  private boolean rejoining;
+  // The generation a re-join is planned for (-1: none), since when there is trouble and the last.
+  private long rejoinPlannedFor = -1;
+  private long firstTroubleAt;
+  private long lastTroubleAt;
+
+  /** A generation's consumer and the environment (connections) it alone runs on. */
+  private record Lease(Environment environment, Consumer consumer) {
+    void close(String group) {
+      try {
+        consumer.close();
+      } catch (RuntimeException e) {
+        LOG.debug("Group '{}': closing a consumer failed (its connection may be gone)", group, e);
+      }
+      try {
+        environment.close();
+      } catch (RuntimeException e) {
+        LOG.debug("Group '{}': closing an environment failed", group, e);
+      }
+    }
+  }
 
   private RabbitGroupMembership(
       RabbitStreamLog log,
+      Supplier<Environment> environments,
       String group,
       String stream,
       List<String> partitions,
       PartitionListener listener,
       Duration heartbeat) {
     this.log = log;
+    this.environments = environments;
     this.heartbeat = heartbeat;
     this.group = group;
     this.stream = stream;
@@ -84,34 +136,55 @@ final class RabbitGroupMembership implements GroupMembership {
     this.listener = listener;
   }
 
+  /**
+   * Joins {@code group} on super stream {@code stream}; {@code environments} gives a new
+   * environment for each (re-)join, which the membership closes when it leaves.
+   */
   static RabbitGroupMembership join(
       RabbitStreamLog log,
-      Environment environment,
+      Supplier<Environment> environments,
       String group,
       String stream,
       List<String> partitions,
       PartitionListener listener,
       Duration heartbeat) {
     RabbitGroupMembership membership =
-        new RabbitGroupMembership(log, group, stream, partitions, listener, heartbeat);
-    Consumer consumer =
-        environment.consumerBuilder()
-            .superStream(stream)
-            .name(group)
-            .singleActiveConsumer()
-            .noTrackingStrategy()
-            .offset(OffsetSpecification.next())
-            .flow()
-            .strategy(ConsumerFlowStrategy.creditWhenHalfMessagesProcessed(1))
-            .builder()
-            .messageHandler((context, message) -> {})
-            .consumerUpdateListener(membership::update)
-            .listeners(membership::stateChanged)
-            .build();
+        new RabbitGroupMembership(
+            log, environments, group, stream, partitions, listener, heartbeat);
+    Lease lease = membership.subscribe(0);
     synchronized (membership.lock) {
-      membership.consumer = consumer;
+      membership.lease = lease;
     }
     return membership;
+  }
+
+  /** The super-stream consumer of generation {@code gen}: its calls count while that is current. */
+  private Lease subscribe(long gen) {
+    Environment environment = environments.get();
+    try {
+      Consumer consumer =
+          environment.consumerBuilder()
+              .superStream(stream)
+              .name(group)
+              .singleActiveConsumer()
+              .noTrackingStrategy()
+              .offset(OffsetSpecification.next())
+              .flow()
+              .strategy(ConsumerFlowStrategy.creditWhenHalfMessagesProcessed(1))
+              .builder()
+              .messageHandler((context, message) -> {})
+              .consumerUpdateListener(context -> update(gen, context))
+              .listeners(context -> stateChanged(gen, context))
+              .build();
+      return new Lease(environment, consumer);
+    } catch (RuntimeException e) {
+      try {
+        environment.close();
+      } catch (RuntimeException ignored) {
+        // the failure to report is the subscription's
+      }
+      throw e;
+    }
   }
 
   @Override
@@ -136,10 +209,10 @@ final class RabbitGroupMembership implements GroupMembership {
     }
   }
 
-  private OffsetSpecification update(ConsumerUpdateListener.Context context) {
+  private OffsetSpecification update(long gen, ConsumerUpdateListener.Context context) {
     int partition = partitions.indexOf(context.stream());
     synchronized (lock) {
-      if (closed) {
+      if (closed || gen != generation) {
         return OffsetSpecification.next();
       }
       if (partition < 0) {
@@ -165,13 +238,18 @@ final class RabbitGroupMembership implements GroupMembership {
     return OffsetSpecification.next();
   }
 
-  private void stateChanged(Resource.Context context) {
+  private void stateChanged(long gen, Resource.Context context) {
     Resource.State state = context.currentState();
-    if (state != Resource.State.RECOVERING && state != Resource.State.CLOSED) {
-      return;
-    }
     synchronized (lock) {
-      if (closed) {
+      if (closed || gen != generation) {
+        return;
+      }
+      if (state == Resource.State.RECOVERING) {
+        planRejoin(gen, "a subscription lost its connection or its stream member moved");
+      } else if (state == Resource.State.CLOSED) {
+        // closed by the client, not by us (we close only after raising the generation)
+        planRejoin(gen, "a subscription closed");
+      } else {
         return;
       }
       Integer partition = activeSubscriptions.remove(context.resource());
@@ -181,6 +259,115 @@ final class RabbitGroupMembership implements GroupMembership {
             group, partition, stream);
         held.clear(partition);
         call(false, partition);
+      }
+    }
+  }
+
+  /**
+   * Re-joins with a new consumer on a new environment once the trouble of generation {@code gen}
+   * has settled (see the class comment). Called with the lock held.
+   */
+  private void planRejoin(long gen, String why) {
+    long now = System.nanoTime();
+    lastTroubleAt = now;
+    if (rejoinPlannedFor == gen) {
+      return;
+    }
+    rejoinPlannedFor = gen;
+    firstTroubleAt = now;
+    Thread t =
+        new Thread(
+            () -> {
+              while (true) {
+                long wait;
+                synchronized (lock) {
+                  if (closed || gen != generation) {
+                    return;
+                  }
+                  long due =
+                      Math.min(
+                          lastTroubleAt + REJOIN_SETTLE.toNanos(),
+                          firstTroubleAt + REJOIN_AT_MOST.toNanos());
+                  wait = due - System.nanoTime();
+                  if (wait <= 0) {
+                    startRejoin(gen, why);
+                    return;
+                  }
+                }
+                try {
+                  TimeUnit.NANOSECONDS.sleep(wait);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "coursepulse-group-" + group + "-rejoin-plan");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * Leaves the group with the consumer of generation {@code gen} and joins it again, on a thread of
+   * its own (the client's threads call us). Called with the lock held.
+   */
+  private void startRejoin(long gen, String why) {
+    if (closed || gen != generation || rejoining) {
+      return;
+    }
+    rejoining = true;
+    long next = ++generation;
+    Lease old = lease;
+    lease = null;
+    activeSubscriptions.clear();
+    BitSet revoke = (BitSet) held.clone();
+    held.clear();
+    LOG.warn("Group '{}' on '{}': {}; joining the group again", group, stream, why);
+    Thread t = new Thread(() -> rejoin(old, revoke, next), "coursepulse-group-" + group + "-rejoin");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void rejoin(Lease old, BitSet revoke, long gen) {
+    synchronized (lock) {
+      // the tasks stop (and checkpoint) before the broker hands their partitions on
+      for (int p = revoke.nextSetBit(0); p >= 0; p = revoke.nextSetBit(p + 1)) {
+        call(false, p);
+      }
+    }
+    if (old != null) {
+      old.close(group);
+    }
+    long start = System.nanoTime();
+    while (true) {
+      synchronized (lock) {
+        if (closed || gen != generation) {
+          return;
+        }
+      }
+      try {
+        Lease l = subscribe(gen);
+        synchronized (lock) {
+          if (!closed && gen == generation) {
+            lease = l;
+            rejoining = false;
+            LOG.info(
+                "Group '{}' on '{}': joined again in {} ms", group, stream,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            return;
+          }
+        }
+        l.close(group);
+        return;
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "Group '{}' on '{}': joining again failed ({}); retrying in {} s", group, stream,
+            e.toString(), REJOIN_BACKOFF.toSeconds());
+        LOG.debug("Rejoin failure", e);
+        try {
+          Thread.sleep(REJOIN_BACKOFF.toMillis());
+        } catch (InterruptedException interrupted) {
+          return;
+        }
       }
     }
   }
@@ -204,22 +391,21 @@ final class RabbitGroupMembership implements GroupMembership {
 
   @Override
   public void close() {
-    Consumer c;
+    Lease l;
     synchronized (lock) {
       if (closed) {
         return;
       }
       closed = true;
-      c = consumer;
+      l = lease;
+      lease = null;
       held.clear();
       activeSubscriptions.clear();
     }
     try {
-      if (c != null) {
-        c.close();
+      if (l != null) {
+        l.close(group);
       }
-    } catch (RuntimeException e) {
-      LOG.debug("Closing the group consumer of '{}' failed (the connection may be gone)", group, e);
     } finally {
       log.forget(this);
     }

@@ -157,11 +157,6 @@ public final class RabbitStreamLog implements StreamLog {
   private final Set<RabbitGroupMembership> memberships = ConcurrentHashMap.newKeySet();
   // Partitions of a super stream never change after creation: non-empty answers are kept.
   private final ConcurrentHashMap<String, List<String>> partitionCache = new ConcurrentHashMap<>();
-  private final Object groupLock = new Object();
-  // Group leases get their own environment (own connections, own dispatching threads): the broker
-  // waits for a revocation's answer, and a listener that stops a task and checkpoints inside it
-  // must not block the delivery of the messages that task's readers are draining.
-  private Environment groupEnvironment;
   private Client admin;
   private volatile boolean closed;
 
@@ -375,7 +370,8 @@ public final class RabbitStreamLog implements StreamLog {
     try {
       membership =
           RabbitGroupMembership.join(
-              this, groupEnvironment(), group, stream, partitions, listener, settings.heartbeat());
+              this, this::groupEnvironment, group, stream, partitions, listener,
+              settings.heartbeat());
     } catch (RuntimeException e) {
       throw RabbitErrors.onStream(e, stream, "join group '" + group + "' on");
     }
@@ -387,16 +383,19 @@ public final class RabbitStreamLog implements StreamLog {
     return membership;
   }
 
+  /**
+   * A new environment for one membership's lease (closed by the membership). Its own connections
+   * and dispatching threads: the broker waits for a revocation's answer, and a listener that stops
+   * a task and checkpoints inside it must not block the delivery of the messages that task's
+   * readers are draining. Not shared between memberships nor between the generations of one: the
+   * broker's group state can keep a subscription the client removed (see {@link
+   * RabbitGroupMembership}), and only closing the connection that held it removes it.
+   */
   private Environment groupEnvironment() {
-    synchronized (groupLock) {
-      if (groupEnvironment == null) {
-        try {
-          groupEnvironment = buildEnvironment("coursepulse-groups");
-        } catch (RuntimeException e) {
-          throw RabbitErrors.connecting(e, uri);
-        }
-      }
-      return groupEnvironment;
+    try {
+      return buildEnvironment("coursepulse-group");
+    } catch (RuntimeException e) {
+      throw RabbitErrors.connecting(e, uri);
     }
   }
 
@@ -722,15 +721,6 @@ public final class RabbitStreamLog implements StreamLog {
     closed = true;
     for (RabbitGroupMembership membership : memberships) {
       membership.close();
-    }
-    synchronized (groupLock) {
-      if (groupEnvironment != null) {
-        try {
-          groupEnvironment.close();
-        } catch (RuntimeException e) {
-          LOG.debug("Closing the group environment failed", e);
-        }
-      }
     }
     for (RabbitLogReader reader : readers) {
       reader.close();
