@@ -7,9 +7,12 @@ import com.rabbitmq.stream.OffsetSpecification;
 import coursepulse.engine.log.LogException;
 import coursepulse.engine.log.StreamStats;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,6 +43,11 @@ final class RabbitOffsetProbe {
   private final Environment environment;
   private final Duration timeout;
   private final AtomicInteger probes = new AtomicInteger();
+  // Answers still awaited, so that close() can end the probes under way before the environment
+  // goes (a probe subscribing on a closing environment fails noisily in the client's I/O layer).
+  private final Set<CompletableFuture<Long>> pending = ConcurrentHashMap.newKeySet();
+  private int inFlight;
+  private boolean closed;
 
   RabbitOffsetProbe(Environment environment, Duration timeout) {
     this.environment = environment;
@@ -48,9 +56,9 @@ final class RabbitOffsetProbe {
 
   /** First and last offset, or empty when the stream has no chunk within the timeout. */
   Optional<StreamStats> stats(String stream) {
-    probes.incrementAndGet();
     CompletableFuture<Long> first = new CompletableFuture<>();
     CompletableFuture<Long> last = new CompletableFuture<>();
+    begin(stream, first, last);
     Consumer fromFirst = null;
     Consumer fromLast = null;
     try {
@@ -74,6 +82,7 @@ final class RabbitOffsetProbe {
     } finally {
       closeQuietly(fromFirst);
       closeQuietly(fromLast);
+      end(first, last);
     }
   }
 
@@ -82,8 +91,8 @@ final class RabbitOffsetProbe {
    * (on brokers that report the first offset, the first subscription is not needed).
    */
   OptionalLong lastOffset(String stream) {
-    probes.incrementAndGet();
     CompletableFuture<Long> last = new CompletableFuture<>();
+    begin(stream, last);
     Consumer fromLast = null;
     try {
       fromLast = oneChunk(stream, OffsetSpecification.last(), null, last::complete);
@@ -101,6 +110,48 @@ final class RabbitOffsetProbe {
       throw RabbitErrors.onStream(e, stream, "read the offsets of");
     } finally {
       closeQuietly(fromLast);
+      end(last);
+    }
+  }
+
+  @SafeVarargs
+  private synchronized void begin(String stream, CompletableFuture<Long>... answers) {
+    if (closed) {
+      throw new LogException("cannot read the offsets of stream '" + stream + "': the log is closed");
+    }
+    probes.incrementAndGet();
+    inFlight++;
+    pending.addAll(List.of(answers));
+  }
+
+  @SafeVarargs
+  private synchronized void end(CompletableFuture<Long>... answers) {
+    pending.removeAll(List.of(answers));
+    inFlight--;
+    notifyAll();
+  }
+
+  /**
+   * Ends the probes under way (they fail) and waits up to {@code wait} for them to let go of
+   * their consumers; later probes fail at once.
+   */
+  synchronized void close(Duration wait) {
+    closed = true;
+    for (CompletableFuture<Long> answer : pending) {
+      answer.completeExceptionally(new LogException("the log is closed"));
+    }
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (inFlight > 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      try {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 

@@ -590,6 +590,7 @@ public final class RabbitStreamLog implements StreamLog {
     for (RabbitLogReader reader : readers) {
       reader.close();
     }
+    probe.close(Duration.ofSeconds(5)); // readers may still be asking for their stream's end
     for (RabbitLogWriter writer : writers) {
       try {
         writer.flush(Duration.ofSeconds(5));
