@@ -4,6 +4,7 @@ import com.rabbitmq.stream.Consumer;
 import com.rabbitmq.stream.ConsumerFlowStrategy;
 import com.rabbitmq.stream.Environment;
 import com.rabbitmq.stream.OffsetSpecification;
+import com.rabbitmq.stream.Resource;
 import coursepulse.engine.log.LogException;
 import coursepulse.engine.log.StreamStats;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * Exact first and last offsets of a stream read from its chunks, for brokers that do not report
@@ -29,18 +31,25 @@ import java.util.function.LongConsumer;
  * strategy is told each chunk's id (its first offset) and record count before any of its messages,
  * which gives the first offset and the last one ({@code id + count - 1}) without reading a message.
  * Each probe has its own consumers, futures and handlers, so a chunk sent late to an earlier probe
- * cannot answer this one (the client drops deliveries for closed consumers). The consumers are the
- * log's environment's: they share its connections (the engine's readers' while they read), so a
- * probe is two subscribe/unsubscribe round trips, not a new connection; only an environment with
- * no other consumer at that moment opens one for the probe and closes it after (the client closes
- * a consumer connection that has no subscription left).
+ * cannot answer this one (the client drops deliveries for closed consumers).
+ *
+ * <p>The probes have an environment of their own, never the readers': stream-client 1.11 can lose
+ * track of a consumer that subscribes to a stream on a connection while another consumer of that
+ * stream unsubscribes there ({@code ConsumersCoordinator} adds with {@code computeIfAbsent(..).add}
+ * outside the map's atomic removal), and such a reader is never told that its stream was deleted
+ * (seen as {@code RabbitStreamLogIT.shouldFailAReaderWhoseStreamIsDeleted} failing, the reader's
+ * own end probe racing its subscription). The client closes a consumer connection once its last
+ * subscription has gone, so a long-lived anchor consumer (from {@code next}, one credit) keeps the
+ * probes' connection open: a probe is two subscribe/unsubscribe round trips on it, not a new
+ * connection.
  *
  * <p>A stream with no chunk yet delivers nothing: after the timeout it is reported empty, as the
  * engine expects of an empty stream.
  */
 final class RabbitOffsetProbe {
 
-  private final Environment environment;
+  private final Supplier<Environment> environment;
+  private volatile Consumer anchor;
   private final Duration timeout;
   private final AtomicInteger probes = new AtomicInteger();
   // Answers still awaited, so that close() can end the probes under way before the environment
@@ -49,7 +58,7 @@ final class RabbitOffsetProbe {
   private int inFlight;
   private boolean closed;
 
-  RabbitOffsetProbe(Environment environment, Duration timeout) {
+  RabbitOffsetProbe(Supplier<Environment> environment, Duration timeout) {
     this.environment = environment;
     this.timeout = timeout;
   }
@@ -137,6 +146,7 @@ final class RabbitOffsetProbe {
    */
   synchronized void close(Duration wait) {
     closed = true;
+    closeQuietly(anchor);
     for (CompletableFuture<Long> answer : pending) {
       answer.completeExceptionally(new LogException("the log is closed"));
     }
@@ -194,7 +204,8 @@ final class RabbitOffsetProbe {
             return context -> {}; // no further credit: this subscription gets this chunk only
           }
         };
-    return environment.consumerBuilder()
+    anchor(stream);
+    return environment.get().consumerBuilder()
         .stream(stream)
         .offset(from)
         .noTrackingStrategy()
@@ -204,6 +215,46 @@ final class RabbitOffsetProbe {
         .messageHandler((context, message) -> {})
         .build();
   }
+
+  /** Keeps the probes' consumer connection open with a consumer that asks for nothing. */
+  private void anchor(String stream) {
+    if (anchor != null) {
+      return;
+    }
+    synchronized (this) {
+      if (anchor == null && !closed) {
+        anchor =
+            environment.get().consumerBuilder()
+                .stream(stream)
+                .offset(OffsetSpecification.next())
+                .noTrackingStrategy()
+                .listeners(
+                    change -> {
+                      if (change.currentState() == Resource.State.CLOSED) {
+                        anchor = null; // its stream was deleted: the next probe anchors again
+                      }
+                    })
+                .flow()
+                .strategy(ONE_CREDIT)
+                .builder()
+                .messageHandler((context, message) -> {})
+                .build();
+      }
+    }
+  }
+
+  private static final ConsumerFlowStrategy ONE_CREDIT =
+      new ConsumerFlowStrategy() {
+        @Override
+        public int initialCredits() {
+          return 1;
+        }
+
+        @Override
+        public MessageProcessedCallback start(Context chunk) {
+          return context -> {};
+        }
+      };
 
   private static void closeQuietly(Consumer consumer) {
     if (consumer != null) {

@@ -151,6 +151,9 @@ public final class RabbitStreamLog implements StreamLog {
   // waits for a revocation's answer, and a listener that stops a task and checkpoints inside it
   // must not block the delivery of the messages that task's readers are draining.
   private Environment groupEnvironment;
+  // Offset probes get their own environment too: see RabbitOffsetProbe for the client race that
+  // probes subscribing beside the readers would expose them to.
+  private Environment probeEnvironment;
   private volatile boolean closed;
 
   private RabbitStreamLog(RabbitSettings settings) {
@@ -174,7 +177,7 @@ public final class RabbitStreamLog implements StreamLog {
               + ": its first answer on the stream connection had none");
     }
     this.brokerVersion = BrokerVersion.parse(version.get());
-    this.probe = new RabbitOffsetProbe(environment, settings.statsProbeTimeout());
+    this.probe = new RabbitOffsetProbe(this::probeEnvironment, settings.statsProbeTimeout());
     this.storedOffsets = new RabbitStoredOffsets(environment, settings.rpcTimeout());
     LOG.debug("Connected to RabbitMQ {} at {}", brokerVersion, uri.redacted());
   }
@@ -414,6 +417,20 @@ public final class RabbitStreamLog implements StreamLog {
     }
   }
 
+  private Environment probeEnvironment() {
+    synchronized (groupLock) {
+      checkOpen();
+      if (probeEnvironment == null) {
+        try {
+          probeEnvironment = buildEnvironment("coursepulse-probe", new AtomicReference<>());
+        } catch (RuntimeException e) {
+          throw RabbitErrors.connecting(e, uri);
+        }
+      }
+      return probeEnvironment;
+    }
+  }
+
   void forget(RabbitGroupMembership membership) {
     memberships.remove(membership);
   }
@@ -591,6 +608,15 @@ public final class RabbitStreamLog implements StreamLog {
       reader.close();
     }
     probe.close(Duration.ofSeconds(5)); // readers may still be asking for their stream's end
+    synchronized (groupLock) {
+      if (probeEnvironment != null) {
+        try {
+          probeEnvironment.close();
+        } catch (RuntimeException e) {
+          LOG.debug("Closing the probe environment failed", e);
+        }
+      }
+    }
     for (RabbitLogWriter writer : writers) {
       try {
         writer.flush(Duration.ofSeconds(5));
