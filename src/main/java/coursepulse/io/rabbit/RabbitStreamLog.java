@@ -60,9 +60,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p><b>Connections.</b> One stream-client {@code Environment} for everything (producers,
- * consumers, stream management, stored offsets, offset probes), used only through the client's
- * public API (not its {@code impl} package, which may change in any release). With one URI
+ * <p><b>Connections.</b> One stream-client {@code Environment} (producers, consumers, stream
+ * management, stored offsets), one for offset probes (see {@code RabbitOffsetProbe}) and, for
+ * groups, one for leases; all used only through the client's public API (not its {@code impl}
+ * package, which may change in any release). With one URI
  * every connection goes to the URI's host and port whatever host the broker advertises, so a
  * single node behind a NAT, in a container or under a host name the client cannot resolve just
  * works. With several URIs (the nodes of a cluster, see {@link RabbitSettings}) the environment
