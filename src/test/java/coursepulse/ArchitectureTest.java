@@ -10,7 +10,8 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The dependency rules of the style guide, checked on the production classes: the engine stands
- * alone, only {@code io.rabbit} touches the RabbitMQ client, engine internals stay internal, and
+ * alone, only {@code io.rabbit} touches the RabbitMQ client and only through its public API, engine
+ * internals stay internal, and
  * dependencies point one way: {@code cli -> {lms, io} -> engine}.
  */
 @AnalyzeClasses(packages = "coursepulse", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -37,6 +38,15 @@ class ArchitectureTest {
           .dependOnClassesThat()
           .resideInAPackage("com.rabbitmq.stream..")
           .because("RabbitMQ is one implementation of the log port");
+
+  @ArchTest
+  static final ArchRule nothingUsesTheStreamClientsInternals =
+      noClasses()
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("com.rabbitmq.stream.impl..")
+          .because(
+              "stream-client's impl package is not its API and may change in any release (issue 19)");
 
   @ArchTest
   static final ArchRule nothingOutsideTheEngineUsesItsInternals =

@@ -79,6 +79,8 @@ import picocli.CommandLine.Spec;
  *   <li>{@code processor-heap}: processor with its key-value stores on the heap ({@link
  *       Topology#keyValueStoresOnHeap}), ratio to processor: what the application gains by
  *       switching to heap stores;
+ *   <li>{@code replay}: the {@code replay} command over the same inputs ({@link ReplayBench}),
+ *       ratio to processor;
  *   <li>{@code e2e-latency-p50}, {@code -p99}: a fresh simulation published at a fixed rate while
  *       the application runs live; per event, the producer notes {@link System#nanoTime()} right
  *       before {@code append} under the event id, and the application, right after its alerting
@@ -153,6 +155,7 @@ final class BenchCommand implements Callable<Integer> {
           "raw-decode",
           "plain-java-rules",
           "processor-heap",
+          "replay",
           ThreadsBench.row(1),
           ThreadsBench.row(2),
           ThreadsBench.row(4),
@@ -277,6 +280,7 @@ final class BenchCommand implements Callable<Integer> {
     Measured plainRules = null;
     Measured processor = null;
     Measured processorHeap = null;
+    Measured replay = null;
     try (Namespace ns = namespace(broker, "throughput")) {
       StreamLog streams = ns.log();
       streams.createStream("bench-raw", Retention.unlimited());
@@ -313,6 +317,11 @@ final class BenchCommand implements Callable<Integer> {
                     () -> processAll(streams, ns.stateDir().resolve("heap-" + r), "bench-heap-" + r,
                         n, true))
                 .best(processorHeap);
+        replay =
+            measure("replay", round, n,
+                    () -> ReplayBench.replayAll(
+                        streams, ns.stateDir().resolve("replay-" + r), "bench-replay-" + r, n))
+                .best(replay);
       }
     }
     add("raw-publish", rawPublish, "events/s", null, 0);
@@ -322,6 +331,7 @@ final class BenchCommand implements Callable<Integer> {
     addThroughput("raw-decode", rawDecode, "raw-consume", rawConsume, processor);
     addThroughput("plain-java-rules", plainRules, "raw-decode", rawDecode, processor);
     addThroughput("processor-heap", processorHeap, "processor", processor, null);
+    addThroughput("replay", replay, "processor", processor, null);
     Path threadsDir = Files.createTempDirectory("coursepulse-bench-threads-");
     try {
       var byThreads = ThreadsBench.run(config, n, rounds, threadsDir, this::measure);

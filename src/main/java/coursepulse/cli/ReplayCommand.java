@@ -183,6 +183,14 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    return run(null);
+  }
+
+  /**
+   * The replay over {@code given}, or over the log the options name when it is null (the log is
+   * then opened and closed here); {@code bench} passes the log its phases share.
+   */
+  Integer run(StreamLog given) throws Exception {
     model = modelFile == null ? RiskModel.builtIn() : RiskModel.load(modelFile);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -228,8 +236,9 @@ final class ReplayCommand implements Callable<Integer> {
     if (temporary) {
       dir = Files.createTempDirectory("coursepulse-replay-");
     }
-    try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ);
+    try (StreamLog opened = given == null ? log.open(LogOptions.Broker.RABBITMQ) : null;
         OutputStream file = output == null ? null : new BufferedOutputStream(Files.newOutputStream(output))) {
+      StreamLog streams = given == null ? opened : given;
       for (String input : StreamNames.INPUTS) {
         if (!streams.partitions(input).isEmpty()) {
           // A replay is a bounded run: its ranges are offsets of one stream per input.

@@ -38,6 +38,7 @@ final class ReplayRange {
 
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration END_QUIET = Duration.ofMillis(300);
+  private static final Duration CHUNK_REST = Duration.ofMillis(50);
 
   private final StreamLog log;
   private final ToLongFunction<byte[]> eventTime;
@@ -79,7 +80,11 @@ final class ReplayRange {
         if (System.nanoTime() > deadline) {
           break; // live traffic: "the end as of now" is as good as it gets
         }
-        m = reader.poll(END_QUIET);
+        // Once the reported last message itself has come, only the rest of its chunk can follow,
+        // and that is already on its way: a short wait, not the quiet period that covers a
+        // reported last offset that is never delivered (an offset-tracking entry on RabbitMQ).
+        // It saves 0.25 s per input of every replay (bench, issue 19).
+        m = reader.poll(last >= reportedLast ? CHUNK_REST : END_QUIET);
       }
     }
     return last + 1;

@@ -10,7 +10,6 @@ import com.rabbitmq.stream.OffsetSpecification;
 import com.rabbitmq.stream.Producer;
 import com.rabbitmq.stream.ProducerBuilder;
 import com.rabbitmq.stream.StreamCreator;
-import com.rabbitmq.stream.impl.Client;
 import coursepulse.engine.log.GroupMembership;
 import coursepulse.engine.log.KeyRouting;
 import coursepulse.engine.log.LogException;
@@ -40,12 +39,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.UnaryOperator;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +61,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Connections.</b> One stream-client {@code Environment} (producers, consumers, stream
- * management) plus one small management connection (broker version, stored offsets). With one URI
+ * management, stored offsets), one for offset probes (see {@code RabbitOffsetProbe}) and, for
+ * groups, one for leases; all used only through the client's public API (not its {@code impl}
+ * package, which may change in any release). With one URI
  * every connection goes to the URI's host and port whatever host the broker advertises, so a
  * single node behind a NAT, in a container or under a host name the client cannot resolve just
  * works. With several URIs (the nodes of a cluster, see {@link RabbitSettings}) the environment
@@ -73,15 +71,18 @@ import org.slf4j.LoggerFactory;
  * the host and port each node advertises ({@code stream.advertised_host} and {@code
  * stream.advertised_port}), which must be reachable from the client: a producer must reach its
  * stream's leader, and after a node is lost the client finds the new leader through a surviving
- * locator. The management connection moves to the next node when its node goes away.
+ * locator.
  *
- * <p><b>Broker versions.</b> The broker version is read once at {@link #connect}. RabbitMQ 3.10
- * lacks the stream statistics command: {@link #stats} then attaches two short-lived subscriptions
- * (from {@code first} and from {@code last}) and reads the first chunk of each (offset and record
- * count), which gives exact first and last offsets; a stream with no chunk after {@link
+ * <p><b>Broker versions.</b> The broker version is read at {@link #connect} from the environment's
+ * first connection (see {@code BrokerVersionSniffer}). RabbitMQ 3.10 lacks the stream statistics
+ * command: {@link #stats} then attaches two short-lived consumers (from {@code first} and from
+ * {@code last}, see {@code RabbitOffsetProbe}) and reads the id and record count of the one chunk
+ * each is sent, which gives exact first and last offsets; a stream with no chunk after {@link
  * RabbitSettings.Builder#statsProbeTimeout} is reported empty. On 3.11 or newer it uses the
  * statistics command for the first offset and, where the broker does not report the committed
- * offset (Debian's 4.0.5 does not), the same probe for the exact last one. Features that need a
+ * offset (Debian's 4.0.5 does not), the same probe from {@code last} for the exact last one.
+ * Stored offsets go through short-lived named consumers ({@code RabbitStoredOffsets}), a super
+ * stream's partitions through a super stream producer's routing metadata. Features that need a
  * newer broker are listed in {@link Feature}; {@link #requireFeature} fails with a line naming the
  * version needed.
  *
@@ -129,35 +130,27 @@ public final class RabbitStreamLog implements StreamLog {
   private static final Logger LOG = LoggerFactory.getLogger(RabbitStreamLog.class);
 
   private final RabbitSettings settings;
-  private final Object probeLock = new Object();
-  // The 3.10 stats probe's connection and the ids and answers of the probe under way.
-  private Client probe;
-  private int probeSubscription;
-  private volatile byte probeFirstId;
-  private volatile byte probeLastId;
-  private volatile CompletableFuture<Long> probeFirst;
-  private volatile CompletableFuture<Long> probeLast;
   // Per stream: the committed chunk id at the last probe and the last offset it gave.
   private final Map<String, long[]> probedLast = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicInteger probes =
-      new java.util.concurrent.atomic.AtomicInteger();
   private final RabbitUri uri;
   private final List<RabbitUri> uris;
-  // The node the management connection used last: the next one is tried first after a failure.
-  private volatile int adminNode;
   private final SslContext sslContext;
-  // One I/O thread pool for the Environment and our own connections: the client would otherwise
+  // One I/O thread pool for both environments' connections: the client would otherwise
   // start one per connection and spend a second of "quiet period" shutting each one down.
   private final EventLoopGroup eventLoopGroup;
   private final BrokerVersion brokerVersion;
   private final Environment environment;
-  private final Object adminLock = new Object();
+  private final RabbitOffsetProbe probe;
+  private final RabbitStoredOffsets storedOffsets;
   private final Set<RabbitLogWriter> writers = ConcurrentHashMap.newKeySet();
   private final Set<RabbitLogReader> readers = ConcurrentHashMap.newKeySet();
   private final Set<RabbitGroupMembership> memberships = ConcurrentHashMap.newKeySet();
   // Partitions of a super stream never change after creation: non-empty answers are kept.
   private final ConcurrentHashMap<String, List<String>> partitionCache = new ConcurrentHashMap<>();
-  private Client admin;
+  private final Object probeLock = new Object();
+  // Offset probes get an environment of their own: see RabbitOffsetProbe for the client race that
+  // probes subscribing beside the readers would expose them to.
+  private Environment probeEnvironment;
   private volatile boolean closed;
 
   private RabbitStreamLog(RabbitSettings settings) {
@@ -166,19 +159,23 @@ public final class RabbitStreamLog implements StreamLog {
     this.uris = settings.uris();
     this.sslContext = uri.tls() ? sslContext(settings) : null;
     this.eventLoopGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    AtomicReference<String> version = new AtomicReference<>();
     try {
-      this.admin = openAdminClient();
-      this.brokerVersion = BrokerVersion.parse(admin.brokerVersion());
-      try {
-        this.environment = buildEnvironment("coursepulse");
-      } catch (RuntimeException e) {
-        admin.close();
-        throw RabbitErrors.connecting(e, uri);
-      }
+      this.environment = buildEnvironment("coursepulse", version);
     } catch (RuntimeException e) {
       shutdown(eventLoopGroup);
-      throw e;
+      throw RabbitErrors.connecting(e, uri);
     }
+    if (version.get() == null) {
+      environment.close();
+      shutdown(eventLoopGroup);
+      throw new LogException(
+          "cannot read the version of RabbitMQ at " + uri.endpoint()
+              + ": its first answer on the stream connection had none");
+    }
+    this.brokerVersion = BrokerVersion.parse(version.get());
+    this.probe = new RabbitOffsetProbe(this::probeEnvironment, settings.statsProbeTimeout());
+    this.storedOffsets = new RabbitStoredOffsets(environment, settings.rpcTimeout());
     LOG.debug("Connected to RabbitMQ {} at {}", brokerVersion, uri.redacted());
   }
 
@@ -290,14 +287,36 @@ public final class RabbitStreamLog implements StreamLog {
     if (!supports(Feature.SUPER_STREAMS)) {
       return List.of();
     }
+    // The public API shows a super stream's partitions only to a routing strategy: a super stream
+    // producer looks them up when it is built, and a message routed nowhere is not sent.
+    AtomicReference<List<String>> partitions = new AtomicReference<>(List.of());
+    Producer lookup;
     try {
-      return List.copyOf(admin().partitions(superStream));
+      lookup =
+          environment.producerBuilder()
+              .superStream(superStream)
+              .routing(message -> "")
+              .strategy(
+                  (message, metadata) -> {
+                    partitions.set(List.copyOf(metadata.partitions()));
+                    return List.of();
+                  })
+              .producerBuilder()
+              .build();
+    } catch (IllegalArgumentException e) {
+      return List.of(); // "super stream ... has no partition": no super stream of that name
     } catch (RuntimeException e) {
       if (RabbitErrors.code(e) == Constants.RESPONSE_CODE_STREAM_DOES_NOT_EXIST) {
         return List.of();
       }
       throw RabbitErrors.onStream(e, superStream, "list the partitions of");
     }
+    try {
+      lookup.send(lookup.messageBuilder().build(), status -> {});
+    } finally {
+      lookup.close();
+    }
+    return partitions.get();
   }
 
   /**
@@ -393,9 +412,23 @@ public final class RabbitStreamLog implements StreamLog {
    */
   private Environment groupEnvironment() {
     try {
-      return buildEnvironment("coursepulse-group");
+      return buildEnvironment("coursepulse-group", new AtomicReference<>());
     } catch (RuntimeException e) {
       throw RabbitErrors.connecting(e, uri);
+    }
+  }
+
+  private Environment probeEnvironment() {
+    synchronized (probeLock) {
+      checkOpen();
+      if (probeEnvironment == null) {
+        try {
+          probeEnvironment = buildEnvironment("coursepulse-probe", new AtomicReference<>());
+        } catch (RuntimeException e) {
+          throw RabbitErrors.connecting(e, uri);
+        }
+      }
+      return probeEnvironment;
     }
   }
 
@@ -444,7 +477,7 @@ public final class RabbitStreamLog implements StreamLog {
     if (supports(Feature.STREAM_STATS)) {
       return queryStats(stream);
     }
-    return probeStats(stream);
+    return probe.stats(stream);
   }
 
   private Optional<StreamStats> queryStats(String stream) {
@@ -478,11 +511,11 @@ public final class RabbitStreamLog implements StreamLog {
       if (known != null && known[0] == chunk) {
         // Nothing was committed since the last probe (every append, stored offsets included,
         // is a new chunk with a new id), so its answer stands: an idle engine asking every pass
-        // no longer opens a probe connection each time (issue 20: an idle engine must not spin).
+        // no longer probes each time (issue 20: an idle engine must not spin).
         last = known[1];
       } else {
-        Optional<StreamStats> probed = probeStats(stream);
-        last = Math.max(probed.map(StreamStats::lastOffset).orElse(chunk), chunk);
+        OptionalLong probed = probe.lastOffset(stream);
+        last = Math.max(probed.orElse(chunk), chunk);
         if (probed.isPresent() && chunkKnown) {
           probedLast.put(stream, new long[] {chunk, last});
         }
@@ -491,129 +524,9 @@ public final class RabbitStreamLog implements StreamLog {
     return Optional.of(new StreamStats(first, Math.max(first, last)));
   }
 
-  /**
-   * RabbitMQ 3.10: subscribes from {@code first} and from {@code last} with one credit each; the
-   * first chunk of each subscription gives the first offset, and the last chunk's first offset
-   * plus its record count gives the last offset.
-   *
-   * <p>Each probe opens a connection of its own and uses two fresh subscription ids (cycling
-   * through the byte range), ignoring chunks for any other id, so a late chunk of an earlier probe
-   * cannot answer this one. It costs tens of milliseconds (up to the probe timeout on an empty
-   * stream): readers ask once when they subscribe, off the engine's thread, and the input-lag
-   * gauge asks when scraped.
-   */
-  private Optional<StreamStats> probeStats(String stream) {
-    synchronized (probeLock) {
-      // A fresh connection per probe: a kept one missed late chunks under load (the crash and
-      // backpressure ITs timed out on it); correctness first. The engine no longer asks per
-      // drained input (readers know when they are caught up), so this runs once per reader.
-      closeProbe();
-      try {
-        return probeOnce(stream);
-      } catch (LogException e) {
-        closeProbe();
-        throw e;
-      } catch (RuntimeException e) {
-        closeProbe();
-        throw new LogException("cannot read the offsets of stream '" + stream + "': " + e, e);
-      }
-    }
-  }
-
-  private Optional<StreamStats> probeOnce(String stream) {
-    probes.incrementAndGet();
-    Client probe = probeClient();
-    byte firstId = (byte) probeSubscription++;
-    byte lastId = (byte) probeSubscription++;
-    CompletableFuture<Long> first = new CompletableFuture<>();
-    CompletableFuture<Long> last = new CompletableFuture<>();
-    probeFirst = first;
-    probeLast = last;
-    probeFirstId = firstId;
-    probeLastId = lastId;
-    boolean firstSubscribed = false;
-    boolean lastSubscribed = false;
-    try {
-      Client.Response r = probe.subscribe(firstId, stream, OffsetSpecification.first(), 1);
-      if (!r.isOk()) {
-        throw RabbitErrors.responseCode(r.getResponseCode(), stream, "read the offsets of");
-      }
-      firstSubscribed = true;
-      r = probe.subscribe(lastId, stream, OffsetSpecification.last(), 1);
-      if (!r.isOk()) {
-        throw RabbitErrors.responseCode(r.getResponseCode(), stream, "read the offsets of");
-      }
-      lastSubscribed = true;
-      long timeoutMs = settings.statsProbeTimeout().toMillis();
-      long f;
-      try {
-        f = first.get(timeoutMs, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        return Optional.empty();
-      }
-      long l = last.get(timeoutMs, TimeUnit.MILLISECONDS);
-      return Optional.of(new StreamStats(f, Math.max(f, l)));
-    } catch (TimeoutException | ExecutionException e) {
-      throw new LogException(
-          "RabbitMQ delivered the first chunk of stream '" + stream + "' but not its last one", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LogException("interrupted while reading the offsets of stream '" + stream + "'");
-    } finally {
-      probeFirst = null;
-      probeLast = null;
-      // Best effort: the answer is already known; a connection that cannot unsubscribe is
-      // dropped so the next probe opens a fresh one.
-      try {
-        if (firstSubscribed) {
-          probe.unsubscribe(firstId);
-        }
-        if (lastSubscribed) {
-          probe.unsubscribe(lastId);
-        }
-      } catch (RuntimeException e) {
-        closeProbe();
-      }
-    }
-  }
-
-  /** Probes run so far (each opens a connection): for tests. */
+  /** Probes run so far (each attaches consumers): for tests. */
   int probeCount() {
-    return probes.get();
-  }
-
-  private Client probeClient() {
-    if (probe == null) {
-      probe =
-          openClient(
-              p ->
-                  p.chunkListener(
-                          (client, subscriptionId, offset, messageCount, dataSize) -> {
-                            CompletableFuture<Long> f = probeFirst;
-                            CompletableFuture<Long> l = probeLast;
-                            if (f != null && subscriptionId == probeFirstId) {
-                              f.complete(offset);
-                            } else if (l != null && subscriptionId == probeLastId) {
-                              l.complete(offset + messageCount - 1);
-                            }
-                            return null;
-                          })
-                      .messageListener((sub, offset, ts, committed, chunkContext, message) -> {}));
-    }
-    return probe;
-  }
-
-  private void closeProbe() {
-    synchronized (probeLock) {
-      if (probe != null) {
-        try {
-          probe.close();
-        } catch (RuntimeException e) {
-          // already broken: nothing to release
-        }
-        probe = null;
-      }
-    }
+    return probe.count();
   }
 
   @Override
@@ -654,52 +567,13 @@ public final class RabbitStreamLog implements StreamLog {
   @Override
   public void storeOffset(String consumerName, String stream, long offset) {
     checkOpen();
-    Client client = admin();
-    try {
-      client.storeOffset(consumerName, stream, offset);
-    } catch (RuntimeException e) {
-      throw RabbitErrors.onStream(e, stream, "store an offset on");
-    }
-    // The store command has no response; wait until a query sees it so that a later queryOffset
-    // (from any connection) reads what was stored.
-    long deadline = System.nanoTime() + settings.rpcTimeout().toNanos();
-    long backoffMs = 1;
-    while (true) {
-      OptionalLong stored = queryOffset(consumerName, stream);
-      if (stored.isPresent() && stored.getAsLong() == offset) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new LogException(
-            "RabbitMQ did not confirm the offset stored for a consumer on stream '" + stream
-                + "' within " + settings.rpcTimeout().toMillis() + " ms");
-      }
-      try {
-        Thread.sleep(backoffMs);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new LogException("interrupted while storing an offset on stream '" + stream + "'");
-      }
-      backoffMs = Math.min(backoffMs * 2, 50);
-    }
+    storedOffsets.store(consumerName, stream, offset);
   }
 
   @Override
   public OptionalLong queryOffset(String consumerName, String stream) {
     checkOpen();
-    Client.QueryOffsetResponse response;
-    try {
-      response = admin().queryOffset(consumerName, stream);
-    } catch (RuntimeException e) {
-      throw RabbitErrors.onStream(e, stream, "query a stored offset on");
-    }
-    if (response.isOk()) {
-      return OptionalLong.of(response.getOffset());
-    }
-    if (response.getResponseCode() == Constants.RESPONSE_CODE_NO_OFFSET) {
-      return OptionalLong.empty();
-    }
-    throw RabbitErrors.responseCode(response.getResponseCode(), stream, "query a stored offset on");
+    return storedOffsets.query(consumerName, stream);
   }
 
   @Override
@@ -725,6 +599,16 @@ public final class RabbitStreamLog implements StreamLog {
     for (RabbitLogReader reader : readers) {
       reader.close();
     }
+    probe.close(Duration.ofSeconds(5)); // readers may still be asking for their stream's end
+    synchronized (probeLock) {
+      if (probeEnvironment != null) {
+        try {
+          probeEnvironment.close();
+        } catch (RuntimeException e) {
+          LOG.debug("Closing the probe environment failed", e);
+        }
+      }
+    }
     for (RabbitLogWriter writer : writers) {
       try {
         writer.flush(Duration.ofSeconds(5));
@@ -736,12 +620,6 @@ public final class RabbitStreamLog implements StreamLog {
     try {
       environment.close();
     } finally {
-      synchronized (adminLock) {
-        if (admin != null) {
-          admin.close();
-        }
-      }
-      closeProbe();
       shutdown(eventLoopGroup);
     }
   }
@@ -776,62 +654,8 @@ public final class RabbitStreamLog implements StreamLog {
     }
   }
 
-  /** The management connection, reopened if the broker dropped it. */
-  private Client admin() {
-    synchronized (adminLock) {
-      if (admin == null || !admin.isOpen()) {
-        admin = openAdminClient();
-      }
-      return admin;
-    }
-  }
-
-  private Client openAdminClient() {
-    return openClient(p -> p);
-  }
-
-  /**
-   * A connection to the first node that accepts one, starting with the node used last (a cluster's
-   * nodes in turn; the only node otherwise).
-   */
-  private Client openClient(UnaryOperator<Client.ClientParameters> customize) {
-    RuntimeException failure = null;
-    RabbitUri failed = uri;
-    int start = adminNode;
-    for (int i = 0; i < uris.size(); i++) {
-      int node = (start + i) % uris.size();
-      RabbitUri candidate = uris.get(node);
-      try {
-        Client client = new Client(customize.apply(clientParameters(candidate)));
-        adminNode = node;
-        return client;
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-          failed = candidate;
-        }
-        LOG.debug("Cannot connect to RabbitMQ at {}: {}", candidate.endpoint(), e.toString());
-      }
-    }
-    throw RabbitErrors.connecting(failure, failed);
-  }
-
-  private Client.ClientParameters clientParameters(RabbitUri node) {
-    Client.ClientParameters p = new Client.ClientParameters().eventLoopGroup(eventLoopGroup);
-    if (sslContext != null) {
-      p.sslContext(sslContext); // before port(): it resets the default port to the TLS one
-    }
-    return p.host(node.host())
-        .port(node.port())
-        .username(node.username())
-        .password(node.password())
-        .virtualHost(node.virtualHost())
-        .rpcTimeout(settings.rpcTimeout())
-        .requestedHeartbeat(settings.heartbeat())
-        .clientProperty("connection_name", "coursepulse-admin");
-  }
-
-  private Environment buildEnvironment(String id) {
+  /** An environment on the URI's nodes; every connection it opens reports its broker version. */
+  private Environment buildEnvironment(String id, AtomicReference<String> version) {
     EnvironmentBuilder builder = Environment.builder().id(id);
     if (uris.size() == 1) {
       // Ignore the host the broker advertises (often a container or machine name the client
@@ -859,6 +683,7 @@ public final class RabbitStreamLog implements StreamLog {
             .maxProducersByConnection(1)
             .netty()
             .eventLoopGroup(eventLoopGroup)
+            .channelCustomizer(BrokerVersionSniffer.installer(version))
             .environmentBuilder();
     if (sslContext != null) {
       builder = builder.tls().sslContext(sslContext).environmentBuilder();
