@@ -88,7 +88,10 @@ import picocli.CommandLine.Spec;
  *       holding a mid-term semester of {@code --state-students} students, minus the same after
  *       the engine is closed, divided by the tracked student-courses (the enrolment store's size);
  *   <li>{@code recovery-seconds}: a new engine over that checkpoint, from {@code start()} to
- *       {@code RUNNING}.
+ *       {@code RUNNING};
+ *   <li>{@code state-sweep-bytes-<N>} and {@code state-sweep-events-<N>} for each {@code
+ *       --state-sweep} size: heap bytes per student-course and events/s after {@code --state-days}
+ *       of a term of N students ({@link StateSweepBench}).
  * </ol>
  *
  * The four consume rows run {@code --rounds} times, interleaved (raw-consume, raw-decode,
@@ -218,6 +221,16 @@ final class BenchCommand implements Callable<Integer> {
   int stateDays;
 
   @Option(
+      names = "--state-sweep",
+      split = ",",
+      defaultValue = "1000,20000",
+      paramLabel = "N,...",
+      description =
+          "Students of each point of the state-size sweep, 0 for none (default:"
+              + " ${DEFAULT-VALUE}).")
+  List<Integer> stateSweep;
+
+  @Option(
       names = "--management-url",
       paramLabel = "URL",
       description =
@@ -339,6 +352,10 @@ final class BenchCommand implements Callable<Integer> {
       add("recovery-seconds", recovery(memory, stateDir), "s", null, 0);
     } finally {
       deleteTree(stateDir);
+    }
+    for (StateSweepBench.Point p : new StateSweepBench(stateDays, m -> progress("%s", m)).run(stateSweep)) {
+      add("state-sweep-bytes-" + p.students(), p.bytesPerStudentCourse(), "bytes", null, 0);
+      add("state-sweep-events-" + p.students(), p.eventsPerSecond(), "events/s", null, 0);
     }
     return finish(machine);
   }
@@ -613,7 +630,7 @@ final class BenchCommand implements Callable<Integer> {
 
   // ------------------------------------------------------------------ helpers
 
-  private static StreamEngine startApp(
+  static StreamEngine startApp(
       StreamLog streams,
       Path stateDir,
       String applicationId,
@@ -649,7 +666,7 @@ final class BenchCommand implements Callable<Integer> {
     return engine;
   }
 
-  private static void awaitHandled(StreamEngine engine, AtomicLong handled, long n, String what)
+  static void awaitHandled(StreamEngine engine, AtomicLong handled, long n, String what)
       throws InterruptedException {
     // the real-data rows process millions of events: at least 1,000 events/s before giving up
     long deadline = System.nanoTime() + Math.max(WAIT.toNanos(), n * 1_000_000L);
@@ -681,7 +698,7 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private static long usedHeapAfterGc() throws InterruptedException {
+  static long usedHeapAfterGc() throws InterruptedException {
     long used = Long.MAX_VALUE;
     for (int i = 0; i < 4; i++) {
       System.gc();
@@ -691,7 +708,7 @@ final class BenchCommand implements Callable<Integer> {
     return used;
   }
 
-  private static long total(Progress p) {
+  static long total(Progress p) {
     long t = 0;
     for (long s : p.sent()) {
       t += s;
@@ -775,7 +792,7 @@ final class BenchCommand implements Callable<Integer> {
     };
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }
