@@ -23,10 +23,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The alerting application with its key-value stores on the heap (its default, {@link
- * Topology#keyValueStoresOnHeap}) writes the same alerts, byte for byte, as with serialized stores
- * ({@code withHeapStores(false)}): the application never keeps a change to a state object it did
- * not put back. {@code coursepulse.lms.risk.HeapStateTest} compares the stores' contents.
+ * The alerting application with its key-value stores on the heap (its default) writes the same
+ * alerts, byte for byte, as with serialized stores ({@code withHeapStores(false)}): the
+ * application never keeps a change to a state object it did not put back. {@code
+ * coursepulse.lms.risk.HeapStateTest} compares the stores' contents.
  */
 class HeapStoresRiskTest {
 

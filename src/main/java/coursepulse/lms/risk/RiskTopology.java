@@ -7,6 +7,7 @@ import coursepulse.engine.ProcessorContext;
 import coursepulse.engine.Produced;
 import coursepulse.engine.ReasonCoded;
 import coursepulse.engine.Serde;
+import coursepulse.engine.Serdes;
 import coursepulse.engine.Stores;
 import coursepulse.engine.StreamRecord;
 import coursepulse.engine.ProcessorSupplier;
@@ -251,12 +252,12 @@ public final class RiskTopology {
           RiskProcessor.SCORES_CHILD, options.riskStream(), Produced.with(RiskScoreCodec.serde()),
           "risk");
     }
-    for (java.util.Map.Entry<String, Serde<?>> store : valueSerdes(options.rules()).entrySet()) {
-      t.addStateStore(storeBuilder(store.getKey(), store.getValue()), "risk");
-    }
     // The processor puts back every state object it changes (see RiskProcessor), so the heap
-    // stores keep exactly what the serialized ones would.
-    return options.heapStores() ? t.keyValueStoresOnHeap() : t;
+    // stores keep exactly what the serialized ones would (HeapStateTest).
+    for (java.util.Map.Entry<String, Serde<?>> store : valueSerdes(options.rules()).entrySet()) {
+      t.addStateStore(storeBuilder(store.getKey(), store.getValue(), options.heapStores()), "risk");
+    }
+    return t;
   }
 
   /** The value serde of each of the {@link #STORES}, in that order; every key is a string. */
@@ -269,7 +270,7 @@ public final class RiskTopology {
     serdes.put(RiskProcessor.COURSES, StateSerdes.COURSE);
     serdes.put(RiskProcessor.TIMERS, StateSerdes.BYTES);
     serdes.put(RiskProcessor.META, StateSerdes.LONG);
-    serdes.put(RiskProcessor.EVENT_IDS, StateSerdes.BYTES);
+    serdes.put(RiskProcessor.EVENT_IDS, RecentEventIds.SERDE);
     serdes.put(CourseSignals.STUDENT_COURSES, StateSerdes.STUDENT_COURSE);
     serdes.put(CourseSignals.COHORTS, StateSerdes.COHORT);
     serdes.put(CourseSignals.GRADES, StateSerdes.GRADES);
@@ -278,8 +279,11 @@ public final class RiskTopology {
   }
 
   private static <V> coursepulse.engine.StoreBuilder<coursepulse.engine.KeyValueStore<String, V>>
-      storeBuilder(String name, Serde<V> values) {
-    return Stores.keyValueStoreBuilder(name, StateSerdes.STRING, values);
+      storeBuilder(String name, Serde<V> values, boolean onHeap) {
+    // One tree per store ordered like the keys' UTF-8 bytes: no hash map, no key copies.
+    return onHeap
+        ? Stores.heapKeyValueStoreBuilder(name, StateSerdes.STRING, values, Serdes.utf8Order())
+        : Stores.keyValueStoreBuilder(name, StateSerdes.STRING, values);
   }
 
   /** Events of {@code stream}: an event of a type that belongs elsewhere is refused. */
