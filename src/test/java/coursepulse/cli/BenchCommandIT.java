@@ -34,7 +34,7 @@ class BenchCommandIT {
             List.of(
                 "bench", "--uri", vhost.uri(), "--students", "30", "--events", "3000",
                 "--rate", "500", "--latency-seconds", "2", "--state-students", "300",
-                "--state-days", "2", "--json", json.toString()));
+                "--state-days", "2", "--state-sweep", "200", "--json", json.toString()));
     if (management != null && !management.isBlank()) {
       args.add("--management-url");
       args.add(management);
@@ -57,7 +57,15 @@ class BenchCommandIT {
       names.add(row.get("name").asText());
       assertThat(row.get("value").isNumber()).isTrue();
     }
-    assertThat(names).containsExactlyElementsOf(BenchCommand.ROWS);
+    assertThat(names)
+        .containsExactlyElementsOf(
+            concat(BenchCommand.ROWS, List.of("state-sweep-bytes-200", "state-sweep-events-200")));
     assertThat(doc.get("rows").get(3).get("baseline").asText()).isEqualTo("raw-consume");
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 }

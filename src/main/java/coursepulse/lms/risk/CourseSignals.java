@@ -61,10 +61,11 @@ final class CourseSignals {
   /**
    * A new or renewed enrolment: its signal state and the course's cohort exist from now on.
    *
+   * @param key the enrolment's key ({@link TimerKeys#pair}): the same string object keys both
+   *     stores, one copy on the heap
    * @return the due time of the course's next day tick
    */
-  long enrolled(String student, String course, long courseStart, long courseEnd, long t) {
-    String key = TimerKeys.pair(student, course);
+  long enrolled(String key, String course, long courseStart, long courseEnd, long t) {
     if (studentCourses.get(key) == null) {
       studentCourses.put(key, new StudentCourse());
     }

@@ -1,6 +1,7 @@
 package coursepulse.lms.risk;
 
 import coursepulse.engine.KeyValueStore;
+import coursepulse.engine.Serde;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -16,37 +17,85 @@ import java.nio.charset.StandardCharsets;
  * login, submitted-by-due bits) but it would be counted twice in {@code coursepulse.events.processed}
  * and in the weekly submission count. Distinct ids colliding on 64 bits among 64 entries: about
  * 1 in 10^17 per event.
+ *
+ * <p>One object per key is a ring changed in place (no copy per event), grown up to {@link
+ * #PER_KEY} as events come; its checkpoint form ({@link #SERDE}) is the hashes oldest first, 8
+ * bytes each, the byte array this store held before it kept objects.
  */
 final class RecentEventIds {
   /** Event ids remembered per key. */
   static final int PER_KEY = 64;
 
-  private RecentEventIds() {}
+  private static final long[] EMPTY = new long[0];
+
+  /** Ring of hashes; once full, {@code next} is the oldest. */
+  private long[] ring = EMPTY;
+  private int size;
+  private int next;
+
+  /** The checkpoint form: the hashes oldest first, 8 bytes each. */
+  static final Serde<RecentEventIds> SERDE =
+      new Serde<>() {
+        @Override
+        public byte[] serialize(RecentEventIds ids) {
+          ByteBuffer b = ByteBuffer.allocate(ids.size * Long.BYTES);
+          int oldest = ids.size < ids.ring.length ? 0 : ids.next;
+          for (int i = 0; i < ids.size; i++) {
+            b.putLong(ids.ring[(oldest + i) % ids.ring.length]);
+          }
+          return b.array();
+        }
+
+        @Override
+        public RecentEventIds deserialize(byte[] bytes) {
+          RecentEventIds ids = new RecentEventIds();
+          ByteBuffer b = ByteBuffer.wrap(bytes);
+          int n = bytes.length / Long.BYTES;
+          // a longer history (never written) keeps its newest PER_KEY
+          for (int i = Math.max(0, n - PER_KEY); i < n; i++) {
+            ids.add(b.getLong(i * Long.BYTES));
+          }
+          return ids;
+        }
+      };
 
   /**
    * Whether {@code eventId} was seen among the last {@link #PER_KEY} events of {@code key};
    * remembers it when not.
    */
-  static boolean seenBefore(KeyValueStore<String, byte[]> store, String key, String eventId) {
+  static boolean seenBefore(KeyValueStore<String, RecentEventIds> store, String key, String eventId) {
     long h = hash(eventId);
-    byte[] ring = store.get(key);
-    int n = ring == null ? 0 : ring.length / Long.BYTES;
-    if (ring != null) {
-      ByteBuffer b = ByteBuffer.wrap(ring);
-      for (int i = 0; i < n; i++) {
-        if (b.getLong(i * Long.BYTES) == h) {
-          return true;
-        }
+    RecentEventIds ids = store.get(key);
+    if (ids == null) {
+      ids = new RecentEventIds();
+    } else if (ids.contains(h)) {
+      return true;
+    }
+    ids.add(h);
+    store.put(key, ids);
+    return false;
+  }
+
+  private boolean contains(long h) {
+    for (int i = 0; i < size; i++) {
+      if (ring[i] == h) {
+        return true;
       }
     }
-    int keep = Math.min(n, PER_KEY - 1);
-    byte[] next = new byte[(keep + 1) * Long.BYTES];
-    if (keep > 0) {
-      System.arraycopy(ring, (n - keep) * Long.BYTES, next, 0, keep * Long.BYTES);
-    }
-    ByteBuffer.wrap(next).putLong(keep * Long.BYTES, h);
-    store.put(key, next);
     return false;
+  }
+
+  private void add(long h) {
+    if (size < PER_KEY) {
+      if (size == ring.length) {
+        ring = java.util.Arrays.copyOf(ring, Math.min(PER_KEY, Math.max(4, size * 2)));
+      }
+      ring[size++] = h;
+      next = size % ring.length;
+    } else {
+      ring[next] = h;
+      next = (next + 1) % PER_KEY;
+    }
   }
 
   /** FNV-1a over the UTF-8 bytes, then a 64-bit finaliser (murmur3's) to spread the bits. */

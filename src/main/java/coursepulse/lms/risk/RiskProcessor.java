@@ -78,7 +78,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   private KeyValueStore<String, CourseAssignments> courses;
   private Timers timers;
   private KeyValueStore<String, Long> meta;
-  private KeyValueStore<String, byte[]> eventIds;
+  private KeyValueStore<String, RecentEventIds> eventIds;
 
   /**
    * @param alertListener called with every alert as it is emitted
@@ -254,7 +254,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
         context.currentStreamTimeMs() < 0 ? t : Math.max(t, context.currentStreamTimeMs()));
     students.put(student, st);
     timers.schedule(
-        signals.enrolled(student, course, e.courseStart().toEpochMilli(), courseEnd, t),
+        signals.enrolled(key, course, e.courseStart().toEpochMilli(), courseEnd, t),
         TimerKeys.COURSE_DAY, course, null);
   }
 

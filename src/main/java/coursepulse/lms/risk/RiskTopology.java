@@ -7,6 +7,7 @@ import coursepulse.engine.ProcessorContext;
 import coursepulse.engine.Produced;
 import coursepulse.engine.ReasonCoded;
 import coursepulse.engine.Serde;
+import coursepulse.engine.Serdes;
 import coursepulse.engine.Stores;
 import coursepulse.engine.StreamRecord;
 import coursepulse.engine.ProcessorSupplier;
@@ -62,6 +63,9 @@ public final class RiskTopology {
    * @param model the risk model; default {@link RiskModel#builtIn()}
    * @param riskStream where risk scores go; default {@code null} (none): the application
    *     ({@link AlertingApp}) sends them to {@code 05-Risk}, replays and benchmarks leave it out
+   * @param heapStores whether the key-value stores keep state objects on the heap (default {@code
+   *     true}: no serialization per access) or serialized ({@code false}: the reference the heap
+   *     stores are tested against); checkpoints are the same bytes either way
    */
   public record Options(
       RulesConfig rules,
@@ -70,7 +74,8 @@ public final class RiskTopology {
       String deadLetterStream,
       Duration punctuationInterval,
       RiskModel model,
-      String riskStream) {
+      String riskStream,
+      boolean heapStores) {
 
     public Options {
       Objects.requireNonNull(rules, "rules");
@@ -90,49 +95,63 @@ public final class RiskTopology {
     public static Options forApplication(String applicationId) {
       return new Options(
           RulesConfig.DEFAULTS, RiskMetrics.none(), a -> {}, applicationId + "-refused",
-          Duration.ofHours(1), RiskModel.builtIn(), null);
+          Duration.ofHours(1), RiskModel.builtIn(), null, true);
     }
 
     /** The rule thresholds. */
     public Options withRules(RulesConfig rules) {
       return new Options(
-          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream);
+          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream,
+          heapStores);
     }
 
     /** Where meters go. */
     public Options withMetrics(RiskMetrics metrics) {
       return new Options(
-          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream);
+          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream,
+          heapStores);
     }
 
     /** Called with every alert record as it is emitted, on the task thread: keep it fast. */
     public Options withAlertListener(Consumer<Alert> alertListener) {
       return new Options(
-          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream);
+          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream,
+          heapStores);
     }
 
     /** Where refused events go; {@code null} counts them only. */
     public Options withDeadLetterStream(String deadLetterStream) {
       return new Options(
-          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream);
+          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream,
+          heapStores);
     }
 
     /** The model that scores student-courses. */
     public Options withModel(RiskModel model) {
       return new Options(
-          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream);
+          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream,
+          heapStores);
     }
 
     /** Where risk scores go; {@code null} writes none. */
     public Options withRiskStream(String riskStream) {
       return new Options(
-          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream);
+          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream,
+          heapStores);
+    }
+
+    /** Whether the key-value stores hold objects ({@code true}, default) or serialized bytes. */
+    public Options withHeapStores(boolean heapStores) {
+      return new Options(
+          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream,
+          heapStores);
     }
 
     /** How often, in stream time, due timers are drained; alerts still carry exact times. */
     public Options withPunctuationInterval(Duration punctuationInterval) {
       return new Options(
-          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream);
+          rules, metrics, alertListener, deadLetterStream, punctuationInterval, model, riskStream,
+          heapStores);
     }
   }
 
@@ -233,40 +252,38 @@ public final class RiskTopology {
           RiskProcessor.SCORES_CHILD, options.riskStream(), Produced.with(RiskScoreCodec.serde()),
           "risk");
     }
-    int weeks = RiskProcessor.weeksKept(options.rules());
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(RiskProcessor.STUDENTS, StateSerdes.STRING, StateSerdes.student(weeks)),
-        "risk");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            RiskProcessor.ENROLLMENTS, StateSerdes.STRING, StateSerdes.enrollment(weeks)),
-        "risk");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(RiskProcessor.MEMBERS, StateSerdes.STRING, StateSerdes.BYTES), "risk");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(RiskProcessor.COURSES, StateSerdes.STRING, StateSerdes.COURSE), "risk");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(RiskProcessor.TIMERS, StateSerdes.STRING, StateSerdes.BYTES), "risk");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(RiskProcessor.META, StateSerdes.STRING, StateSerdes.LONG), "risk");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(RiskProcessor.EVENT_IDS, StateSerdes.STRING, StateSerdes.BYTES),
-        "risk");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            CourseSignals.STUDENT_COURSES, StateSerdes.STRING, StateSerdes.STUDENT_COURSE),
-        "risk");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(CourseSignals.COHORTS, StateSerdes.STRING, StateSerdes.COHORT),
-        "risk");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(CourseSignals.GRADES, StateSerdes.STRING, StateSerdes.GRADES),
-        "risk");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            AssignmentWeights.STORE, StateSerdes.STRING, AssignmentWeights.SERDE),
-        "risk");
+    // The processor puts back every state object it changes (see RiskProcessor), so the heap
+    // stores keep exactly what the serialized ones would (HeapStateTest).
+    for (java.util.Map.Entry<String, Serde<?>> store : valueSerdes(options.rules()).entrySet()) {
+      t.addStateStore(storeBuilder(store.getKey(), store.getValue(), options.heapStores()), "risk");
+    }
     return t;
+  }
+
+  /** The value serde of each of the {@link #STORES}, in that order; every key is a string. */
+  static java.util.Map<String, Serde<?>> valueSerdes(RulesConfig rules) {
+    int weeks = RiskProcessor.weeksKept(rules);
+    java.util.Map<String, Serde<?>> serdes = new java.util.LinkedHashMap<>();
+    serdes.put(RiskProcessor.STUDENTS, StateSerdes.student(weeks));
+    serdes.put(RiskProcessor.ENROLLMENTS, StateSerdes.enrollment(weeks));
+    serdes.put(RiskProcessor.MEMBERS, StateSerdes.BYTES);
+    serdes.put(RiskProcessor.COURSES, StateSerdes.COURSE);
+    serdes.put(RiskProcessor.TIMERS, StateSerdes.BYTES);
+    serdes.put(RiskProcessor.META, StateSerdes.LONG);
+    serdes.put(RiskProcessor.EVENT_IDS, RecentEventIds.SERDE);
+    serdes.put(CourseSignals.STUDENT_COURSES, StateSerdes.STUDENT_COURSE);
+    serdes.put(CourseSignals.COHORTS, StateSerdes.COHORT);
+    serdes.put(CourseSignals.GRADES, StateSerdes.GRADES);
+    serdes.put(AssignmentWeights.STORE, AssignmentWeights.SERDE);
+    return serdes;
+  }
+
+  private static <V> coursepulse.engine.StoreBuilder<coursepulse.engine.KeyValueStore<String, V>>
+      storeBuilder(String name, Serde<V> values, boolean onHeap) {
+    // One tree per store ordered like the keys' UTF-8 bytes: no hash map, no key copies.
+    return onHeap
+        ? Stores.heapKeyValueStoreBuilder(name, StateSerdes.STRING, values, Serdes.utf8Order())
+        : Stores.keyValueStoreBuilder(name, StateSerdes.STRING, values);
   }
 
   /** Events of {@code stream}: an event of a type that belongs elsewhere is refused. */

@@ -217,7 +217,7 @@ final class StateSerdes {
             o.varlong(g);
           }
           o.varlong(s.lastScoreE4);
-          o.varlong(s.lastScoreDay == StudentCourse.NO_DAY ? 0 : s.ringDay - s.lastScoreDay + 1);
+          o.varlong(scoreDayOffset(s));
           o.base(studentCourseBase(s.ringDay));
           o.slots(s);
           return o.bytes();
@@ -247,13 +247,31 @@ final class StateSerdes {
           }
           s.grades = grades;
           s.lastScoreE4 = (int) in.varlong();
-          int scoreDay = (int) in.varlong();
-          s.lastScoreDay = scoreDay == 0 ? StudentCourse.NO_DAY : s.ringDay - scoreDay + 1;
+          long scoreDay = in.varlong();
+          s.lastScoreDay =
+              scoreDay == 0
+                  ? StudentCourse.NO_DAY
+                  : scoreDay == SCORE_DAY_AFTER_RING ? s.ringDay + 1 : s.ringDay - (int) scoreDay + 1;
           in.base(studentCourseBase(s.ringDay));
           in.slots(s);
           return s;
         }
       };
+
+  /**
+   * The score day is written as {@code ringDay - day + 1}, 0 meaning none; a student scored the
+   * day after their last activity would also give 0, so that day gets a value no int offset
+   * takes (format 2 readers before it read that day as none: the field informs, decides nothing).
+   */
+  private static final long SCORE_DAY_AFTER_RING = 1L << 32;
+
+  private static long scoreDayOffset(StudentCourse s) {
+    if (s.lastScoreDay == StudentCourse.NO_DAY) {
+      return 0;
+    }
+    int offset = s.ringDay - s.lastScoreDay + 1;
+    return offset == 0 ? SCORE_DAY_AFTER_RING : offset;
+  }
 
   /** Times in a student-course's rule states relative to its latest activity day. */
   private static long studentCourseBase(int ringDay) {
