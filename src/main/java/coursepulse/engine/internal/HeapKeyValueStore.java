@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A key-value store of objects: values are kept as the objects the processor put, so {@code get}
@@ -29,6 +30,13 @@ import java.util.TreeMap;
  * <p>The value returned by {@code get} is the stored object itself: a processor that changes it
  * changes the store, with or without a {@code put}. Keys must have {@code equals}/{@code hashCode}
  * that agree with their serialized form (strings, numbers, records; not arrays).
+ *
+ * <p>Incremental, copy-on-access: every key put, removed, read or iterated is marked changed
+ * (a value got may be changed in place) with its object. {@link #takeChanges} hands the marked
+ * set over whole (one swap on the task thread); the checkpointer's thread then serializes those
+ * objects while the task goes on, and the first access of the task to a key not serialized yet
+ * serializes it before the task may change it. So an object got from the store may be changed
+ * until the next record, not kept and changed later.
  */
 public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, CheckpointableStore {
 
@@ -37,6 +45,11 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
   private final Serde<V> valueSerde;
   private final Map<K, V> values = new HashMap<>();
   private final NavigableMap<byte[], K> order = new TreeMap<>(Arrays::compareUnsigned);
+  // Keys changed (or handed out) since the last takeChanges, with their object or REMOVED.
+  private ConcurrentHashMap<K, Object> changed = new ConcurrentHashMap<>();
+  // The changes a checkpoint is serializing, or null: shared with the checkpointer's thread.
+  private volatile Pending pending;
+  private static final Object REMOVED = new Object();
 
   public HeapKeyValueStore(String name, Serde<K> keySerde, Serde<V> valueSerde) {
     this.name = name;
@@ -56,7 +69,11 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
 
   @Override
   public V get(K key) {
-    return values.get(Objects.requireNonNull(key, "key"));
+    V v = values.get(Objects.requireNonNull(key, "key"));
+    if (v != null) {
+      handedOut(key, v);
+    }
+    return v;
   }
 
   @Override
@@ -64,7 +81,10 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
     Objects.requireNonNull(key, "key");
     if (value == null) {
       delete(key);
-    } else if (values.put(key, value) == null) {
+      return;
+    }
+    handedOut(key, value);
+    if (values.put(key, value) == null) {
       order.put(keySerde.serialize(key), key);
     }
   }
@@ -73,9 +93,24 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
   public V delete(K key) {
     V old = values.remove(Objects.requireNonNull(key, "key"));
     if (old != null) {
+      claim(key);
+      changed.put(key, REMOVED);
       order.remove(keySerde.serialize(key));
     }
     return old;
+  }
+
+  /** Marks a key whose object the task may change from now on; saves a pending snapshot first. */
+  private void handedOut(K key, V value) {
+    claim(key);
+    changed.put(key, value);
+  }
+
+  private void claim(K key) {
+    Pending p = pending;
+    if (p != null) {
+      p.serialize(key);
+    }
   }
 
   @Override
@@ -110,7 +145,9 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
       @Override
       public KeyValue<K, V> next() {
         K k = keys.next();
-        return KeyValue.pair(k, values.get(k));
+        V v = values.get(k);
+        handedOut(k, v);
+        return KeyValue.pair(k, v);
       }
     };
   }
@@ -135,5 +172,80 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
       values.put(key, valueSerde.deserialize(readBytes(in)));
       order.put(k, key);
     }
+    changed = new ConcurrentHashMap<>();
   }
+
+  @Override
+  public StoreChanges takeChanges() {
+    Pending p = new Pending(changed);
+    changed = new ConcurrentHashMap<>();
+    pending = p;
+    return p;
+  }
+
+  @Override
+  public void markAllChanged() {
+    changed.putAll(values);
+  }
+
+  @Override
+  public void restoreChanges(byte[] header, Iterator<byte[][]> entries) {
+    values.clear();
+    order.clear();
+    while (entries.hasNext()) {
+      byte[][] e = entries.next();
+      K key = keySerde.deserialize(e[0]);
+      values.put(key, valueSerde.deserialize(e[1]));
+      order.put(e[0], key);
+    }
+    changed = new ConcurrentHashMap<>();
+  }
+
+  /**
+   * The objects of one checkpoint, serialized by whichever thread comes first: the checkpointer's
+   * thread in {@link #writeTo}, or the task thread just before it touches one of them. The map's
+   * per-key lock makes the task thread wait while the other serializes the object it wants.
+   */
+  private final class Pending extends StoreChanges {
+    private final ConcurrentHashMap<K, Object> objects;
+    private final ConcurrentHashMap<Bytes, byte[]> bytes = new ConcurrentHashMap<>();
+    private final boolean empty;
+
+    Pending(ConcurrentHashMap<K, Object> objects) {
+      this.objects = objects;
+      this.empty = objects.isEmpty();
+    }
+
+    void serialize(K key) {
+      objects.computeIfPresent(
+          key,
+          (k, o) -> {
+            @SuppressWarnings("unchecked")
+            byte[] v = o == REMOVED ? TOMBSTONE : valueSerde.serialize((V) o);
+            bytes.put(Bytes.wrap(keySerde.serialize(k)), v);
+            return null;
+          });
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return empty;
+    }
+
+    @Override
+    public void writeTo(DataOutput out) throws IOException {
+      for (K key : objects.keySet()) {
+        serialize(key);
+      }
+      if (pending == this) {
+        pending = null;
+      }
+      Map<Bytes, byte[]> changes = new HashMap<>(bytes.size() * 4 / 3 + 1);
+      bytes.forEach((k, v) -> changes.put(k, v == TOMBSTONE ? null : v));
+      StoreChanges.write(out, null, null, changes);
+    }
+  }
+
+  // Marks a removed key among serialized values (the map takes no nulls); never a real value.
+  private static final byte[] TOMBSTONE = new byte[0];
 }
