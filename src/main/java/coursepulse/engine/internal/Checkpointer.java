@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * a restore re-emits what followed with the same ids (effectively once, as before).
  *
  * <p>Incremental: a chain is a full checkpoint and the deltas after it; when the deltas outgrow the
- * full one, or after {@value #MAX_DELTAS} of them, the checkpointer's thread merges the chain it
+ * full one (and 1 MiB), or after {@value #MAX_DELTAS} of them, the checkpointer's thread merges the chain it
  * reads back from the store with the new changes ({@link ChangeChain}) and writes a full
  * checkpoint instead of the delta, so a restore reads a bounded chain. The task thread takes a
  * whole snapshot only for the first checkpoint after restoring one of the older format (or when
@@ -56,6 +56,9 @@ final class Checkpointer implements AutoCloseable {
 
   /** The longest chain of deltas after a full checkpoint. */
   static final int MAX_DELTAS = 8;
+
+  /** Deltas smaller than this in all are not compacted before {@link #MAX_DELTAS}. */
+  private static final long MIN_COMPACTION_BYTES = 1 << 20;
 
   private final CheckpointStore store;
   private final String name;
@@ -278,7 +281,10 @@ final class Checkpointer implements AutoCloseable {
     }
     long sequence = lastSequence + 1;
     Checkpoint cp;
-    boolean compact = !s.full() && (deltas + 1 >= MAX_DELTAS || deltaBytes + bytes > fullBytes);
+    boolean compact =
+        !s.full()
+            && (deltas + 1 >= MAX_DELTAS
+                || deltaBytes + bytes > Math.max(fullBytes, MIN_COMPACTION_BYTES));
     List<Checkpoint> chain = compact ? store.chainEndingAt(lastSequence) : null;
     if (compact && chain == null) {
       LOG.warn(
