@@ -88,7 +88,9 @@ import picocli.CommandLine.Spec;
  *       holding a mid-term semester of {@code --state-students} students, minus the same after
  *       the engine is closed, divided by the tracked student-courses (the enrolment store's size);
  *   <li>{@code recovery-seconds}: a new engine over that checkpoint, from {@code start()} to
- *       {@code RUNNING}.
+ *       {@code RUNNING};
+ *   <li>{@code checkpoint-stall-ms-<N>}, {@code checkpoint-restore-seconds-<N>}: see {@link
+ *       CheckpointBench} ({@code --checkpoint-sizes}; {@code --checkpoints-only} runs just these).
  * </ol>
  *
  * The four consume rows run {@code --rounds} times, interleaved (raw-consume, raw-decode,
@@ -234,6 +236,18 @@ final class BenchCommand implements Callable<Integer> {
               + " consume of the same events (docs/oulad.md).")
   Path oulad;
 
+  @Option(
+      names = "--checkpoint-sizes",
+      split = ",",
+      defaultValue = "20000,100000,1000000",
+      paramLabel = "N,...",
+      description =
+          "Student-courses of the checkpoint rows (CheckpointBench; default: ${DEFAULT-VALUE}).")
+  List<Integer> checkpointSizes;
+
+  @Option(names = "--checkpoints-only", description = "Only the checkpoint rows (no broker needed).")
+  boolean checkpointsOnly;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write machine and rows as JSON.")
   Path json;
 
@@ -254,6 +268,10 @@ final class BenchCommand implements Callable<Integer> {
     out.flush();
     if (oulad != null) {
       ouladRows();
+      return finish(machine);
+    }
+    if (checkpointsOnly) {
+      checkpointRows();
       return finish(machine);
     }
 
@@ -340,7 +358,16 @@ final class BenchCommand implements Callable<Integer> {
     } finally {
       deleteTree(stateDir);
     }
+    checkpointRows();
     return finish(machine);
+  }
+
+  /** {@code checkpoint-stall-ms-<N>} and {@code checkpoint-restore-seconds-<N>} per size. */
+  private void checkpointRows() throws Exception {
+    for (CheckpointBench.Result r : new CheckpointBench(out).run(checkpointSizes)) {
+      add("checkpoint-stall-ms-" + r.studentCourses(), r.pauseMaxMs(), "ms", null, 0);
+      add("checkpoint-restore-seconds-" + r.studentCourses(), r.restoreSeconds(), "s", null, 0);
+    }
   }
 
   private int finish(Map<String, Object> machine) throws IOException {
