@@ -9,7 +9,14 @@ import coursepulse.engine.Serde;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -44,7 +51,8 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
   private final Serde<K> keySerde;
   private final Serde<V> valueSerde;
   private final Map<K, V> values = new HashMap<>();
-  private final NavigableMap<byte[], K> order = new TreeMap<>(Arrays::compareUnsigned);
+  private static final Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
+  private final TreeMap<byte[], K> order = new TreeMap<>(UNSIGNED);
   // Keys changed (or handed out) since the last takeChanges, with their object or REMOVED.
   private ConcurrentHashMap<K, Object> changed = new ConcurrentHashMap<>();
   // The changes a checkpoint is serializing, or null: shared with the checkpointer's thread.
@@ -192,13 +200,73 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
   public void restoreChanges(byte[] header, Iterator<byte[][]> entries) {
     values.clear();
     order.clear();
+    List<Map.Entry<byte[], K>> sorted = new ArrayList<>();
     while (entries.hasNext()) {
       byte[][] e = entries.next();
       K key = keySerde.deserialize(e[0]);
       values.put(key, valueSerde.deserialize(e[1]));
-      order.put(e[0], key);
+      sorted.add(new AbstractMap.SimpleImmutableEntry<>(e[0], key));
     }
+    order.putAll(new SortedRun<>(sorted)); // entries come in key order: a linear-time build
     changed = new ConcurrentHashMap<>();
+  }
+
+  /**
+   * Entries already in {@link #UNSIGNED} order, seen as a sorted map only so that {@link
+   * TreeMap#putAll} builds its tree in linear time instead of inserting one by one.
+   */
+  private static final class SortedRun<K> extends AbstractMap<byte[], K>
+      implements SortedMap<byte[], K> {
+    private final List<Map.Entry<byte[], K>> entries;
+
+    SortedRun(List<Map.Entry<byte[], K>> entries) {
+      this.entries = entries;
+    }
+
+    @Override
+    public Set<Map.Entry<byte[], K>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public Iterator<Map.Entry<byte[], K>> iterator() {
+          return entries.iterator();
+        }
+
+        @Override
+        public int size() {
+          return entries.size();
+        }
+      };
+    }
+
+    @Override
+    public Comparator<? super byte[]> comparator() {
+      return UNSIGNED;
+    }
+
+    @Override
+    public SortedMap<byte[], K> subMap(byte[] from, byte[] to) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SortedMap<byte[], K> headMap(byte[] to) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SortedMap<byte[], K> tailMap(byte[] from) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public byte[] firstKey() {
+      return entries.get(0).getKey();
+    }
+
+    @Override
+    public byte[] lastKey() {
+      return entries.get(entries.size() - 1).getKey();
+    }
   }
 
   /**
