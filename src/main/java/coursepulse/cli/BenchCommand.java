@@ -90,7 +90,8 @@ import picocli.CommandLine.Spec;
  *   <li>{@code recovery-seconds}: a new engine over that checkpoint, from {@code start()} to
  *       {@code RUNNING};
  *   <li>{@code checkpoint-stall-ms-<N>}, {@code checkpoint-restore-seconds-<N>}: see {@link
- *       CheckpointBench} ({@code --checkpoint-sizes}; {@code --checkpoints-only} runs just these).
+ *       CheckpointBench}, only with {@code --checkpoint-sizes} or {@code --checkpoints-only} (which
+ *       runs just these).
  * </ol>
  *
  * The four consume rows run {@code --rounds} times, interleaved (raw-consume, raw-decode,
@@ -239,10 +240,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--checkpoint-sizes",
       split = ",",
-      defaultValue = "20000,100000,1000000",
       paramLabel = "N,...",
       description =
-          "Student-courses of the checkpoint rows (CheckpointBench; default: ${DEFAULT-VALUE}).")
+          "Also the checkpoint rows (CheckpointBench) at these numbers of student-courses"
+              + " (default: none; with --checkpoints-only: 20000,100000,1000000).")
   List<Integer> checkpointSizes;
 
   @Option(names = "--checkpoints-only", description = "Only the checkpoint rows (no broker needed).")
@@ -358,13 +359,17 @@ final class BenchCommand implements Callable<Integer> {
     } finally {
       deleteTree(stateDir);
     }
-    checkpointRows();
+    if (checkpointSizes != null) {
+      checkpointRows();
+    }
     return finish(machine);
   }
 
   /** {@code checkpoint-stall-ms-<N>} and {@code checkpoint-restore-seconds-<N>} per size. */
   private void checkpointRows() throws Exception {
-    for (CheckpointBench.Result r : new CheckpointBench(out).run(checkpointSizes)) {
+    List<Integer> sizes =
+        checkpointSizes != null ? checkpointSizes : List.of(20_000, 100_000, 1_000_000);
+    for (CheckpointBench.Result r : new CheckpointBench(out).run(sizes)) {
       add("checkpoint-stall-ms-" + r.studentCourses(), r.pauseMaxMs(), "ms", null, 0);
       add("checkpoint-restore-seconds-" + r.studentCourses(), r.restoreSeconds(), "s", null, 0);
     }
