@@ -95,6 +95,9 @@ import picocli.CommandLine.Spec;
  *   <li>{@code state-sweep-bytes-<N>} and {@code state-sweep-events-<N>} for each {@code
  *       --state-sweep} size: heap bytes per student-course and events/s after {@code --state-days}
  *       of a term of N students ({@link StateSweepBench}).
+ *   <li>{@code checkpoint-stall-ms-<N>}, {@code checkpoint-restore-seconds-<N>}: see {@link
+ *       CheckpointBench}, only with {@code --checkpoint-sizes} or {@code --checkpoints-only} (which
+ *       runs just these).
  * </ol>
  *
  * The four consume rows run {@code --rounds} times, interleaved (raw-consume, raw-decode,
@@ -254,6 +257,18 @@ final class BenchCommand implements Callable<Integer> {
               + " consume of the same events (docs/oulad.md).")
   Path oulad;
 
+  @Option(
+      names = "--checkpoint-sizes",
+      split = ",",
+      paramLabel = "N,...",
+      description =
+          "Also the checkpoint rows (CheckpointBench) at these numbers of student-courses"
+              + " (default: none; with --checkpoints-only: 20000,100000,1000000).")
+  List<Integer> checkpointSizes;
+
+  @Option(names = "--checkpoints-only", description = "Only the checkpoint rows (no broker needed).")
+  boolean checkpointsOnly;
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write machine and rows as JSON.")
   Path json;
 
@@ -274,6 +289,10 @@ final class BenchCommand implements Callable<Integer> {
     out.flush();
     if (oulad != null) {
       ouladRows();
+      return finish(machine);
+    }
+    if (checkpointsOnly) {
+      checkpointRows();
       return finish(machine);
     }
 
@@ -379,7 +398,20 @@ final class BenchCommand implements Callable<Integer> {
       add("state-sweep-bytes-" + p.students(), p.bytesPerStudentCourse(), "bytes", null, 0);
       add("state-sweep-events-" + p.students(), p.eventsPerSecond(), "events/s", null, 0);
     }
+    if (checkpointSizes != null) {
+      checkpointRows();
+    }
     return finish(machine);
+  }
+
+  /** {@code checkpoint-stall-ms-<N>} and {@code checkpoint-restore-seconds-<N>} per size. */
+  private void checkpointRows() throws Exception {
+    List<Integer> sizes =
+        checkpointSizes != null ? checkpointSizes : List.of(20_000, 100_000, 1_000_000);
+    for (CheckpointBench.Result r : new CheckpointBench(out).run(sizes)) {
+      add("checkpoint-stall-ms-" + r.studentCourses(), r.pauseMaxMs(), "ms", null, 0);
+      add("checkpoint-restore-seconds-" + r.studentCourses(), r.restoreSeconds(), "s", null, 0);
+    }
   }
 
   private int finish(Map<String, Object> machine) throws IOException {

@@ -46,7 +46,8 @@ class ZombieFencing4IT {
   private static final Pattern ASSIGNED_OR_REVOKED =
       Pattern.compile("task (\\d+) (assigned to this instance|revoked)");
   private static final int SNAPSHOT_MAGIC = 0x43505431; // LogCheckpointStore's "CPT1"
-  private static final int CHECKPOINT_MAGIC = 0x43504b31; // Checkpoint's "CPK1"
+  // Checkpoint's "CPK2" (full or delta; the layout up to the sequence is that of the older "CPK1")
+  private static final int CHECKPOINT_MAGIC = 0x43504b32;
 
   @TempDir Path tmp;
 

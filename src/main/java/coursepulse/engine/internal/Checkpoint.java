@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,19 +26,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A consistent snapshot of a task: every store's content with the input positions, output
- * publishing ids, stream time and stream-time schedule it reflects. Files are {@code
- * checkpoint-<sequence>.bin} in the application's state directory, written to a temporary file,
- * fsynced, renamed atomically and followed by a directory fsync; the latest two are kept. The body
- * ends with a CRC32 of everything before it, so a torn or corrupted file is detected and the
- * previous one used.
+ * A consistent snapshot of a task: the input positions, output publishing ids, stream time and
+ * stream-time schedule it reflects, with the stores' content: whole ({@link #stores}, as {@link
+ * CheckpointableStore#writeTo} wrote it) for stores that are not incremental, and as sorted changes
+ * ({@link #changes}, see {@link StoreChanges}) for incremental ones. A <em>full</em> checkpoint
+ * ({@code previousSequence == -1}) holds everything; a <em>delta</em> holds the changes since
+ * checkpoint {@code previousSequence}, so the state is its chain merged: the latest full
+ * checkpoint, then each delta after it ({@link ChangeChain}).
+ *
+ * <p>Files are {@code checkpoint-<sequence>.bin} (full) and {@code checkpoint-<sequence>.delta.bin}
+ * in the application's state directory, written to a temporary file, fsynced, renamed atomically
+ * and followed by a directory fsync; the newest two chains are kept. The body ends with a CRC32 of
+ * everything before it, so a torn or corrupted file is detected and the newest complete chain
+ * before it used. Files of the older format ({@code CPK1}, full, whole stores only) still load.
  *
  * @param sequence increasing number of the checkpoint
  * @param streamTime the task's stream time
  * @param nextOffsets per source stream, the offset to resume reading at (-1: nothing read yet)
  * @param nextPublishingIds per sink stream, the publishing id of the next output
  * @param streamTimeSchedule per schedule id, the next stream time it fires at
- * @param stores per store name, its snapshot
+ * @param stores per store name, its whole snapshot (stores that are not incremental)
+ * @param changes per incremental store, its sorted changes since the previous checkpoint (all of
+ *     it in a full checkpoint)
+ * @param previousSequence the checkpoint this delta applies to, -1 for a full checkpoint
  */
 public record Checkpoint(
     long sequence,
@@ -43,12 +56,32 @@ public record Checkpoint(
     Map<String, Long> nextOffsets,
     Map<String, Long> nextPublishingIds,
     Map<String, Long> streamTimeSchedule,
-    Map<String, byte[]> stores) {
+    Map<String, byte[]> stores,
+    Map<String, byte[]> changes,
+    long previousSequence) {
+
+  /** A full checkpoint of whole store snapshots (the older format's content). */
+  public Checkpoint(
+      long sequence,
+      long streamTime,
+      Map<String, Long> nextOffsets,
+      Map<String, Long> nextPublishingIds,
+      Map<String, Long> streamTimeSchedule,
+      Map<String, byte[]> stores) {
+    this(sequence, streamTime, nextOffsets, nextPublishingIds, streamTimeSchedule, stores, Map.of(), -1);
+  }
+
+  /** Whether this checkpoint holds everything (no previous checkpoint needed). */
+  public boolean full() {
+    return previousSequence < 0;
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(Checkpoint.class);
-  private static final int MAGIC = 0x43504b31; // "CPK1"
+  private static final int MAGIC_V1 = 0x43504b31; // "CPK1": full, whole stores only
+  private static final int MAGIC = 0x43504b32; // "CPK2": adds previousSequence and changes
   private static final String PREFIX = "checkpoint-";
   private static final String SUFFIX = ".bin";
+  private static final String DELTA_SUFFIX = ".delta.bin";
 
   /** Serializes with a trailing CRC. */
   public byte[] toBytes() throws IOException {
@@ -60,17 +93,38 @@ public record Checkpoint(
     writeLongs(out, nextOffsets);
     writeLongs(out, nextPublishingIds);
     writeLongs(out, streamTimeSchedule);
-    out.writeInt(stores.size());
-    for (Map.Entry<String, byte[]> e : stores.entrySet()) {
+    writeBytesMap(out, stores);
+    out.writeLong(previousSequence);
+    writeBytesMap(out, changes);
+    out.flush();
+    byte[] body = bos.toByteArray();
+    CRC32 crc = new CRC32();
+    crc.update(body);
+    byte[] bytes = Arrays.copyOf(body, body.length + 8);
+    ByteBuffer.wrap(bytes, body.length, 8).putLong(crc.getValue());
+    return bytes;
+  }
+
+  private static void writeBytesMap(DataOutputStream out, Map<String, byte[]> m)
+      throws IOException {
+    out.writeInt(m.size());
+    for (Map.Entry<String, byte[]> e : m.entrySet()) {
       out.writeUTF(e.getKey());
       out.writeInt(e.getValue().length);
       out.write(e.getValue());
     }
-    out.flush();
-    CRC32 crc = new CRC32();
-    crc.update(bos.toByteArray());
-    out.writeLong(crc.getValue());
-    return bos.toByteArray();
+  }
+
+  private static Map<String, byte[]> readBytesMap(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      String name = in.readUTF();
+      byte[] b = new byte[in.readInt()];
+      in.readFully(b);
+      m.put(name, b);
+    }
+    return m;
   }
 
   /**
@@ -90,7 +144,8 @@ public record Checkpoint(
     }
     DataInputStream in =
         new DataInputStream(new ByteArrayInputStream(bytes, 0, bytes.length - 8));
-    if (in.readInt() != MAGIC) {
+    int magic = in.readInt();
+    if (magic != MAGIC && magic != MAGIC_V1) {
       throw new IOException("not a checkpoint file");
     }
     long seq = in.readLong();
@@ -98,26 +153,26 @@ public record Checkpoint(
     Map<String, Long> offsets = readLongs(in);
     Map<String, Long> ids = readLongs(in);
     Map<String, Long> schedule = readLongs(in);
-    int n = in.readInt();
-    Map<String, byte[]> stores = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
-      String name = in.readUTF();
-      byte[] b = new byte[in.readInt()];
-      in.readFully(b);
-      stores.put(name, b);
+    Map<String, byte[]> stores = readBytesMap(in);
+    if (magic == MAGIC_V1) {
+      return new Checkpoint(seq, streamTime, offsets, ids, schedule, stores);
     }
-    return new Checkpoint(seq, streamTime, offsets, ids, schedule, stores);
+    long previous = in.readLong();
+    Map<String, byte[]> changes = readBytesMap(in);
+    return new Checkpoint(seq, streamTime, offsets, ids, schedule, stores, changes, previous);
   }
 
   /**
-   * Writes atomically into {@code dir} and deletes all but the latest two checkpoints.
+   * Writes atomically into {@code dir} and deletes the checkpoints older than the newest two
+   * chains.
    *
    * @return the size in bytes
    */
   public long write(Path dir) throws IOException {
     Files.createDirectories(dir);
     byte[] bytes = toBytes();
-    Path target = dir.resolve(String.format("%s%020d%s", PREFIX, sequence, SUFFIX));
+    Path target =
+        dir.resolve(String.format("%s%020d%s", PREFIX, sequence, full() ? SUFFIX : DELTA_SUFFIX));
     Path tmp = dir.resolve(target.getFileName() + ".tmp");
     try (FileChannel ch =
         FileChannel.open(
@@ -137,8 +192,13 @@ public record Checkpoint(
     }
     fsyncDirectory(dir);
     List<Path> files = list(dir);
-    for (int i = 2; i < files.size(); i++) {
-      Files.deleteIfExists(files.get(i));
+    int fullSeen = 0;
+    for (Path f : files) {
+      if (fullSeen >= 2) {
+        Files.deleteIfExists(f);
+      } else if (!f.getFileName().toString().endsWith(DELTA_SUFFIX)) {
+        fullSeen++;
+      }
     }
     return bytes.length;
   }
@@ -164,35 +224,98 @@ public record Checkpoint(
   public static final String PAUSE_PROPERTY = "coursepulse.test.checkpointRenamePauseMs";
 
   /**
-   * The latest valid checkpoint in {@code dir}, falling back to older ones when the latest is
-   * unreadable; null when none is usable. Logs which one it picked and what it skipped; skipped
-   * files are renamed to {@code <name>.corrupt} (kept for inspection, never read again).
+   * The latest valid checkpoint in {@code dir} (the end of {@link #loadLatestChain}), or null.
    */
   public static Checkpoint loadLatest(Path dir) throws IOException {
+    List<Checkpoint> chain = loadLatestChain(dir);
+    return chain.isEmpty() ? null : chain.get(chain.size() - 1);
+  }
+
+  /**
+   * The newest complete chain in {@code dir}: a full checkpoint and the deltas after it, oldest
+   * first; empty when none is usable. Falls back to older checkpoints when the newest is
+   * unreadable or its chain incomplete, and logs which one it picked and what it skipped; skipped
+   * files are renamed to {@code <name>.corrupt} (kept for inspection, never read again).
+   */
+  public static List<Checkpoint> loadLatestChain(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
-      return null;
+      return List.of();
     }
-    for (Path p : list(dir)) {
-      try {
-        Checkpoint cp = fromBytes(Files.readAllBytes(p));
-        LOG.info("restoring from checkpoint {}", p);
-        return cp;
-      } catch (IOException e) {
-        // Renamed out of the way: left in place, a corrupt file with a higher sequence than the
-        // checkpoints a full replay writes from sequence 1 would sort as "latest" and make
-        // write() delete every new valid checkpoint.
-        Path aside = p.resolveSibling(p.getFileName() + ".corrupt");
-        LOG.warn(
-            "skipping unusable checkpoint {}: {}; kept as {}", p, e.getMessage(),
-            aside.getFileName());
-        try {
-          Files.move(p, aside, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException moveFailed) {
-          LOG.warn("cannot rename unusable checkpoint {}: {}", p, moveFailed.getMessage());
+    List<Path> files = list(dir);
+    Map<Long, Path> bySequence = new HashMap<>();
+    for (Path p : files) {
+      bySequence.putIfAbsent(sequenceOf(p), p);
+    }
+    Map<Path, Checkpoint> parsed = new HashMap<>();
+    for (Path p : files) {
+      if (!Files.exists(p)) {
+        continue; // set aside while walking a newer chain
+      }
+      Checkpoint end = parse(p, parsed);
+      if (end == null) {
+        continue;
+      }
+      List<Checkpoint> chain = new ArrayList<>();
+      chain.add(end);
+      Checkpoint cur = end;
+      while (cur != null && !cur.full()) {
+        Path prev = bySequence.get(cur.previousSequence());
+        cur = prev == null || !Files.exists(prev) ? null : parse(prev, parsed);
+        if (cur != null) {
+          chain.add(cur);
         }
       }
+      if (cur == null) {
+        setAside(p, "its chain lacks a usable checkpoint before it");
+        continue;
+      }
+      Collections.reverse(chain);
+      LOG.info(
+          "restoring from checkpoint {}{}", p,
+          chain.size() > 1 ? " (a chain of " + chain.size() + " from " + chain.get(0).sequence() + ")" : "");
+      return chain;
     }
-    return null;
+    return List.of();
+  }
+
+  private static Checkpoint parse(Path p, Map<Path, Checkpoint> parsed) {
+    Checkpoint known = parsed.get(p);
+    if (known != null) {
+      return known;
+    }
+    try {
+      Checkpoint cp = fromBytes(Files.readAllBytes(p));
+      parsed.put(p, cp);
+      return cp;
+    } catch (IOException e) {
+      setAside(p, e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * Renames an unusable file out of the way: left in place, a corrupt file with a higher sequence
+   * than the checkpoints a full replay writes from sequence 1 would sort as "latest" and make
+   * write() delete every new valid checkpoint, and a delta whose chain broke could later be
+   * joined to a new checkpoint that took its predecessor's sequence.
+   */
+  private static void setAside(Path p, String why) {
+    Path aside = p.resolveSibling(p.getFileName() + ".corrupt");
+    LOG.warn("skipping unusable checkpoint {}: {}; kept as {}", p, why, aside.getFileName());
+    try {
+      Files.move(p, aside, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException moveFailed) {
+      LOG.warn("cannot rename unusable checkpoint {}: {}", p, moveFailed.getMessage());
+    }
+  }
+
+  private static long sequenceOf(Path p) {
+    String n = p.getFileName().toString();
+    try {
+      return Long.parseLong(n.substring(PREFIX.length(), n.indexOf('.')));
+    } catch (RuntimeException e) {
+      return -1;
+    }
   }
 
   /**

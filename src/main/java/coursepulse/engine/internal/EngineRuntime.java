@@ -12,9 +12,6 @@ import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamStats;
 import io.micrometer.core.instrument.Tags;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,7 +50,7 @@ public final class EngineRuntime implements EngineLifecycle {
 
   private final EngineSettings settings;
   private final TaskPlacement placement;
-  private final CheckpointStore checkpoints;
+  private final Checkpointer checkpointer;
   // The application id, with the task of a partitioned engine: for logs and the thread name.
   private final String name;
   private final Object lock = new Object();
@@ -94,10 +91,7 @@ public final class EngineRuntime implements EngineLifecycle {
   private volatile long publishedStreamTime = -1;
   private final Map<String, LogWriter> writers = new LinkedHashMap<>();
   private final Map<String, Long> nextPublishingId = new LinkedHashMap<>();
-  // Per source, the position last stored on the log as this application's consumer offset.
-  private final Map<String, Long> storedOffsets = new HashMap<>();
   private final Map<String, LogWriter> deadLetterWriters = new HashMap<>();
-  private long checkpointSequence;
   private long lastCheckpointAt;
   private long idleSince = -1;
   // Per source: the exclusive end offset from the builder's stopAt, else Long.MAX_VALUE.
@@ -160,13 +154,17 @@ public final class EngineRuntime implements EngineLifecycle {
     this.leaseIntact = leaseIntact;
     this.placement = placement;
     this.name = placement.describe(settings.applicationId());
-    this.checkpoints =
-        checkpoints != null
-            ? checkpoints
-            : new LocalCheckpointStore(placement.stateDir(settings.stateDir(), settings.applicationId()));
     this.state = new EngineState(lock, name, listener, LOG);
     this.metrics =
         new TaskMetrics(settings.meterRegistry(), settings.graph().sourceStreams(), metricTags);
+    this.checkpointer =
+        new Checkpointer(
+            checkpoints != null
+                ? checkpoints
+                : new LocalCheckpointStore(
+                    placement.stateDir(settings.stateDir(), settings.applicationId())),
+            name, settings.applicationId(), settings.log(), placement::streamOf, metrics,
+            leaseIntact);
     List<String> sources = settings.graph().sourceStreams();
     this.position = new AtomicLongArray(sources.size());
     this.buffered = new AtomicLongArray(sources.size());
@@ -311,14 +309,8 @@ public final class EngineRuntime implements EngineLifecycle {
   void release() {
     try {
       stateDirLock.close();
+      checkpointer.close();
       metrics.close();
-      if (checkpoints instanceof AutoCloseable c) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          LOG.debug("closing the checkpoint store failed", e);
-        }
-      }
     } finally {
       ended.countDown();
     }
@@ -408,21 +400,12 @@ public final class EngineRuntime implements EngineLifecycle {
       task.guardStreamTime(settings.maxEventTimeAhead());
     }
 
-    Checkpoint cp = checkpoints.loadLatest();
+    Checkpoint cp = checkpointer.restore(task);
     if (cp == null) {
       LOG.info(
           "engine {}: no usable checkpoint in {}, starting from '{}'", name,
           checkpointDir(), settings.startFrom());
     } else {
-      checkpointSequence = cp.sequence();
-      for (Map.Entry<String, byte[]> e : cp.stores().entrySet()) {
-        StateStore s = task.stores().get(e.getKey());
-        if (s instanceof CheckpointableStore cs) {
-          cs.readFrom(new DataInputStream(new java.io.ByteArrayInputStream(e.getValue())));
-        } else {
-          LOG.warn("checkpoint holds store '{}' the topology does not have; ignored", e.getKey());
-        }
-      }
       task.restoreStreamTime(cp.streamTime());
     }
     task.init();
@@ -947,52 +930,29 @@ public final class EngineRuntime implements EngineLifecycle {
     }
   }
 
+  /**
+   * Takes a checkpoint unless the previous one is still being written (then the next loop pass
+   * asks again); the task stands still only to flush outputs and take the stores' changes, the
+   * write runs on the checkpointer's thread ({@link Checkpointer}).
+   */
   private void checkpoint() throws IOException {
+    if (checkpointer.busy()) {
+      return;
+    }
     long start = System.nanoTime();
     flushAll();
     checkLease();
-    Map<String, Long> offsets = new LinkedHashMap<>();
-    for (int i = 0; i < readers.length; i++) {
-      offsets.put(task.sourceStream(i), task.nextOffset(i));
-    }
-    Map<String, byte[]> stores = new LinkedHashMap<>();
-    for (StateStore s : task.stores().values()) {
-      if (s instanceof CheckpointableStore cs) {
-        ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        cs.writeTo(new DataOutputStream(bos));
-        stores.put(s.name(), bos.toByteArray());
-      }
-    }
-    Checkpoint cp =
-        new Checkpoint(
-            ++checkpointSequence, task.streamTime(), offsets, Map.copyOf(nextPublishingId),
-            task.streamTimeSchedule(), stores);
-    long size = checkpoints.write(cp);
-    metrics.checkpointWritten(System.nanoTime() - start, size);
+    checkpointer.take(task, nextPublishingId, start);
     lastCheckpointAt = settings.clock().millis();
-    for (Map.Entry<String, Long> e : offsets.entrySet()) {
-      // Only positions that moved: on RabbitMQ each stored offset is an entry of the input stream,
-      // and a new one behind an idle input's last message makes it look unfinished for a while
-      // (see onlyUndeliverableEntriesLeft).
-      if (e.getValue() > 0 && !e.getValue().equals(storedOffsets.put(e.getKey(), e.getValue()))) {
-        try {
-          settings.log().storeOffset(
-              settings.applicationId(), placement.streamOf(e.getKey()), e.getValue() - 1);
-        } catch (RuntimeException ex) {
-          // The checkpoint is the source of truth; the broker offset is for operators' tools.
-          storedOffsets.remove(e.getKey()); // try again at the next checkpoint
-          LOG.warn("cannot store offset of '{}': {}", e.getKey(), ex.getMessage());
-        }
-      }
-    }
-    LOG.debug("checkpoint {} written ({} bytes)", cp.sequence(), size);
   }
 
   private void shutdown() throws IOException {
     try {
       task.close();
     } finally {
+      checkpointer.awaitWritten();
       checkpoint();
+      checkpointer.awaitWritten();
       closeQuietly(false);
     }
   }

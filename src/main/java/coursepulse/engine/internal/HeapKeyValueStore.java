@@ -9,7 +9,14 @@ import coursepulse.engine.Serde;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -29,6 +36,9 @@ import java.util.TreeMap;
  * <p>The value returned by {@code get} is the stored object itself: a processor that changes it
  * changes the store, with or without a {@code put}. Keys must have {@code equals}/{@code hashCode}
  * that agree with their serialized form (strings, numbers, records; not arrays).
+ *
+ * <p>Incremental, copy-on-access ({@link HeapChanges}): an object got from the store may be
+ * changed until the next record, not kept and changed later.
  */
 public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, CheckpointableStore {
 
@@ -36,12 +46,15 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
   private final Serde<K> keySerde;
   private final Serde<V> valueSerde;
   private final Map<K, V> values = new HashMap<>();
-  private final NavigableMap<byte[], K> order = new TreeMap<>(Arrays::compareUnsigned);
+  private static final Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
+  private final TreeMap<byte[], K> order = new TreeMap<>(UNSIGNED);
+  private final HeapChanges<K, V> changes;
 
   public HeapKeyValueStore(String name, Serde<K> keySerde, Serde<V> valueSerde) {
     this.name = name;
     this.keySerde = keySerde;
     this.valueSerde = valueSerde;
+    this.changes = new HeapChanges<>(keySerde, valueSerde);
   }
 
   @Override
@@ -56,7 +69,11 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
 
   @Override
   public V get(K key) {
-    return values.get(Objects.requireNonNull(key, "key"));
+    V v = values.get(Objects.requireNonNull(key, "key"));
+    if (v != null) {
+      changes.handedOut(key, v);
+    }
+    return v;
   }
 
   @Override
@@ -64,7 +81,10 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
     Objects.requireNonNull(key, "key");
     if (value == null) {
       delete(key);
-    } else if (values.put(key, value) == null) {
+      return;
+    }
+    changes.handedOut(key, value);
+    if (values.put(key, value) == null) {
       order.put(keySerde.serialize(key), key);
     }
   }
@@ -73,6 +93,7 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
   public V delete(K key) {
     V old = values.remove(Objects.requireNonNull(key, "key"));
     if (old != null) {
+      changes.removed(key);
       order.remove(keySerde.serialize(key));
     }
     return old;
@@ -110,7 +131,9 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
       @Override
       public KeyValue<K, V> next() {
         K k = keys.next();
-        return KeyValue.pair(k, values.get(k));
+        V v = values.get(k);
+        changes.handedOut(k, v);
+        return KeyValue.pair(k, v);
       }
     };
   }
@@ -134,6 +157,90 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
       K key = keySerde.deserialize(k);
       values.put(key, valueSerde.deserialize(readBytes(in)));
       order.put(k, key);
+    }
+    changes.reset();
+  }
+
+  @Override
+  public StoreChanges takeChanges() {
+    return changes.take();
+  }
+
+  @Override
+  public void markAllChanged() {
+    changes.markAll(values);
+  }
+
+  @Override
+  public void restoreChanges(byte[] header, Iterator<byte[][]> entries) {
+    values.clear();
+    order.clear();
+    List<Map.Entry<byte[], K>> sorted = new ArrayList<>();
+    while (entries.hasNext()) {
+      byte[][] e = entries.next();
+      K key = keySerde.deserialize(e[0]);
+      values.put(key, valueSerde.deserialize(e[1]));
+      sorted.add(new AbstractMap.SimpleImmutableEntry<>(e[0], key));
+    }
+    order.putAll(new SortedRun<>(sorted)); // entries come in key order: a linear-time build
+    changes.reset();
+  }
+
+  /**
+   * Entries already in {@link #UNSIGNED} order, seen as a sorted map only so that {@link
+   * TreeMap#putAll} builds its tree in linear time instead of inserting one by one.
+   */
+  private static final class SortedRun<K> extends AbstractMap<byte[], K>
+      implements SortedMap<byte[], K> {
+    private final List<Map.Entry<byte[], K>> entries;
+
+    SortedRun(List<Map.Entry<byte[], K>> entries) {
+      this.entries = entries;
+    }
+
+    @Override
+    public Set<Map.Entry<byte[], K>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public Iterator<Map.Entry<byte[], K>> iterator() {
+          return entries.iterator();
+        }
+
+        @Override
+        public int size() {
+          return entries.size();
+        }
+      };
+    }
+
+    @Override
+    public Comparator<? super byte[]> comparator() {
+      return UNSIGNED;
+    }
+
+    @Override
+    public SortedMap<byte[], K> subMap(byte[] from, byte[] to) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SortedMap<byte[], K> headMap(byte[] to) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public SortedMap<byte[], K> tailMap(byte[] from) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public byte[] firstKey() {
+      return entries.get(0).getKey();
+    }
+
+    @Override
+    public byte[] lastKey() {
+      return entries.get(entries.size() - 1).getKey();
     }
   }
 }

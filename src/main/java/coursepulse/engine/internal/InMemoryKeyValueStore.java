@@ -8,6 +8,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Objects;
 
@@ -18,6 +19,10 @@ import java.util.Objects;
  * the whole store; snapshots come out sorted without a sort. Values are kept serialized so that a
  * processor cannot change stored state by mutating an object it got from the store, so checkpoints
  * need no conversion, and so the heap holds compact bytes instead of object graphs.
+ *
+ * <p>Incremental: every put and delete also records the key's new bytes (null when removed) in a
+ * change map that {@link #takeChanges} hands over whole, so a checkpoint costs the task thread
+ * one map swap.
  */
 public final class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V>, CheckpointableStore {
 
@@ -25,6 +30,8 @@ public final class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V>, C
   private final Serde<K> keySerde;
   private final Serde<V> valueSerde;
   private final SortedBytesMap map = new SortedBytesMap();
+  // Changed keys since the last takeChanges: the new value bytes, null when removed.
+  private HashMap<Bytes, byte[]> changed = new HashMap<>();
 
   public InMemoryKeyValueStore(String name, Serde<K> keySerde, Serde<V> valueSerde) {
     this.name = name;
@@ -52,15 +59,23 @@ public final class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V>, C
   public void put(K key, V value) {
     byte[] k = keyBytes(key);
     if (value == null) {
-      map.remove(k);
+      if (map.remove(k) != null) {
+        changed.put(Bytes.wrap(StoreChanges.owned(key, k)), null);
+      }
     } else {
-      map.put(k, valueSerde.serialize(value));
+      byte[] v = valueSerde.serialize(value);
+      map.put(k, v);
+      changed.put(Bytes.wrap(StoreChanges.owned(key, k)), StoreChanges.owned(value, v));
     }
   }
 
   @Override
   public V delete(K key) {
-    byte[] old = map.remove(keyBytes(key));
+    byte[] k = keyBytes(key);
+    byte[] old = map.remove(k);
+    if (old != null) {
+      changed.put(Bytes.wrap(StoreChanges.owned(key, k)), null);
+    }
     return old == null ? null : valueSerde.deserialize(old);
   }
 
@@ -108,6 +123,33 @@ public final class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V>, C
     for (int i = 0; i < n; i++) {
       byte[] k = readBytes(in);
       map.appendSorted(k, readBytes(in));
+    }
+    map.trim();
+    changed = new HashMap<>();
+  }
+
+  @Override
+  public StoreChanges takeChanges() {
+    StoreChanges taken = StoreChanges.of(null, null, changed);
+    changed = new HashMap<>();
+    return taken;
+  }
+
+  @Override
+  public void markAllChanged() {
+    for (Iterator<byte[][]> it = map.range(null, null); it.hasNext(); ) {
+      byte[][] e = it.next();
+      changed.put(Bytes.wrap(e[0]), e[1]);
+    }
+  }
+
+  @Override
+  public void restoreChanges(byte[] header, Iterator<byte[][]> entries) {
+    map.clear();
+    changed = new HashMap<>();
+    while (entries.hasNext()) {
+      byte[][] e = entries.next();
+      map.appendSorted(e[0], e[1]);
     }
     map.trim();
   }

@@ -8,7 +8,9 @@ import coursepulse.engine.Windowed;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -23,6 +25,11 @@ import java.util.TreeMap;
  * task's stream time passes {@code windowStart + retention}; a fetch of one key over a time range
  * costs one hash lookup per live window start in the range. Iteration over several keys sorts them
  * on demand.
+ *
+ * <p>Incremental: puts record their new bytes per (window start, key) in a change map handed over
+ * whole at a checkpoint; the change key is the window start (sign bit flipped, big-endian, so
+ * unsigned order is numeric order) followed by the key, and {@code dropBelow} is the first live
+ * start, so merging a chain drops expired windows as this store does.
  */
 public final class InMemoryWindowStore<K, V> implements WindowStore<K, V>, CheckpointableStore {
 
@@ -34,6 +41,7 @@ public final class InMemoryWindowStore<K, V> implements WindowStore<K, V>, Check
   private final TreeMap<Long, HashMap<Bytes, byte[]>> segments = new TreeMap<>();
   private long observedStreamTime = Long.MIN_VALUE;
   private long entries;
+  private HashMap<Bytes, byte[]> changed = new HashMap<>();
 
   public InMemoryWindowStore(
       String name, long retentionMs, long windowSizeMs, Serde<K> keySerde, Serde<V> valueSerde) {
@@ -73,6 +81,7 @@ public final class InMemoryWindowStore<K, V> implements WindowStore<K, V>, Check
     if (value == null) {
       HashMap<Bytes, byte[]> seg = segments.get(windowStartMs);
       if (seg != null && seg.remove(k) != null) {
+        changed.put(changeKey(windowStartMs, k.get()), null);
         entries--;
         if (seg.isEmpty()) {
           segments.remove(windowStartMs);
@@ -89,9 +98,11 @@ public final class InMemoryWindowStore<K, V> implements WindowStore<K, V>, Check
       seg = new HashMap<>(Math.max(16, (int) (expected / 0.75f) + 1));
       segments.put(windowStartMs, seg);
     }
-    if (seg.put(k, valueSerde.serialize(value)) == null) {
+    byte[] v = valueSerde.serialize(value);
+    if (seg.put(k, v) == null) {
       entries++;
     }
+    changed.put(changeKey(windowStartMs, k.get()), StoreChanges.owned(value, v));
   }
 
   @Override
@@ -157,7 +168,60 @@ public final class InMemoryWindowStore<K, V> implements WindowStore<K, V>, Check
   }
 
   @Override
+  public StoreChanges takeChanges() {
+    StoreChanges taken = StoreChanges.of(header(), dropBelow(), changed);
+    changed = new HashMap<>();
+    return taken;
+  }
+
+  @Override
+  public void markAllChanged() {
+    for (Map.Entry<Long, HashMap<Bytes, byte[]>> seg : segments.entrySet()) {
+      for (Map.Entry<Bytes, byte[]> e : seg.getValue().entrySet()) {
+        changed.put(changeKey(seg.getKey(), e.getKey().get()), e.getValue());
+      }
+    }
+  }
+
+  @Override
+  public void restoreChanges(byte[] header, Iterator<byte[][]> changes) throws IOException {
+    segments.clear();
+    entries = 0;
+    changed = new HashMap<>();
+    observedStreamTime = header.length == 8 ? ByteBuffer.wrap(header).getLong() : Long.MIN_VALUE;
+    while (changes.hasNext()) {
+      byte[][] e = changes.next();
+      if (e[0].length < 8) {
+        throw new IOException("window store change key of " + e[0].length + " bytes");
+      }
+      long start = ByteBuffer.wrap(e[0]).getLong() ^ Long.MIN_VALUE;
+      Bytes k = Bytes.wrap(Arrays.copyOfRange(e[0], 8, e[0].length));
+      if (segments.computeIfAbsent(start, s -> new HashMap<>()).put(k, e[1]) == null) {
+        entries++;
+      }
+    }
+  }
+
+  private byte[] header() {
+    return ByteBuffer.allocate(8).putLong(observedStreamTime).array();
+  }
+
+  /** The change key of the first live window start, or null while nothing expires. */
+  private byte[] dropBelow() {
+    if (observedStreamTime == Long.MIN_VALUE || observedStreamTime - retentionMs + 1 <= Long.MIN_VALUE + 1) {
+      return null;
+    }
+    return changeKey(observedStreamTime - retentionMs + 1, new byte[0]).get();
+  }
+
+  private static Bytes changeKey(long windowStartMs, byte[] key) {
+    return Bytes.wrap(
+        ByteBuffer.allocate(8 + key.length).putLong(windowStartMs ^ Long.MIN_VALUE).put(key).array());
+  }
+
+  @Override
   public void readFrom(DataInput in) throws IOException {
+    changed = new HashMap<>();
     segments.clear();
     entries = 0;
     observedStreamTime = in.readLong();

@@ -2,6 +2,7 @@ package coursepulse.engine.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Checkpoints as files in the task's state directory (see {@link Checkpoint#write}). */
 final class LocalCheckpointStore implements CheckpointStore {
@@ -12,8 +13,8 @@ final class LocalCheckpointStore implements CheckpointStore {
   }
 
   @Override
-  public Checkpoint loadLatest() throws IOException {
-    return Checkpoint.loadLatest(dir);
+  public List<Checkpoint> loadLatestChain() throws IOException {
+    return Checkpoint.loadLatestChain(dir);
   }
 
   @Override

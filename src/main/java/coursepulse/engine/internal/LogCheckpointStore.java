@@ -15,7 +15,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -31,10 +36,11 @@ import org.slf4j.LoggerFactory;
  * cache; restoring takes the newer of the two by checkpoint sequence (sequences continue across
  * instances, since each restore continues from the sequence it restored).
  *
- * <p>Finding a task's newest snapshot without reading the whole stream: before appending, the
- * store notes the stream's current end; once the snapshot is confirmed, it stores that position as
- * the offset of the named consumer {@code <applicationId>-task-<k>}. Restoring reads from there to
- * the end, a window of about one checkpoint interval of all tasks' snapshots. Retention of the
+ * <p>Finding a task's newest snapshot without reading the whole stream: before appending a full
+ * checkpoint, the store notes the stream's current end; once the snapshot is confirmed, it stores
+ * that position as the offset of the named consumer {@code <applicationId>-task-<k>}. Restoring
+ * reads from there to the end — the full checkpoint and the deltas after it (see {@link
+ * Checkpoint}), a window of a few checkpoint intervals of all tasks' snapshots. Retention of the
  * stream is by size (see {@link #RETENTION}); a task that holds its partition writes a snapshot at
  * least every checkpoint interval when its state changed, so its newest one is always recent.
  *
@@ -85,49 +91,112 @@ final class LogCheckpointStore implements CheckpointStore, AutoCloseable {
   }
 
   @Override
-  public Checkpoint loadLatest() throws IOException {
-    Checkpoint local = cache.loadLatest();
-    Checkpoint remote = loadFromLog();
-    if (remote != null && (local == null || remote.sequence() > local.sequence())) {
+  public List<Checkpoint> loadLatestChain() throws IOException {
+    List<Checkpoint> local = cache.loadLatestChain();
+    List<Checkpoint> remote = loadFromLog();
+    if (!remote.isEmpty() && (local.isEmpty() || end(remote) > end(local))) {
       LOG.info(
           "{} task {}: restoring checkpoint {} from stream '{}'", applicationId, partition,
-          remote.sequence(), stream);
+          end(remote), stream);
       return remote;
     }
-    if (local != null) {
+    if (!local.isEmpty()) {
       LOG.info(
           "{} task {}: restoring checkpoint {} from the local cache (the log's newest is {})",
-          applicationId, partition, local.sequence(),
-          remote == null ? "none" : String.valueOf(remote.sequence()));
+          applicationId, partition, end(local),
+          remote.isEmpty() ? "none" : String.valueOf(end(remote)));
     }
     return local;
   }
 
-  private Checkpoint loadFromLog() throws IOException {
+  /** The cache's chain when it has it (written by this instance), else the log's. */
+  @Override
+  public List<Checkpoint> chainEndingAt(long sequence) throws IOException {
+    List<Checkpoint> local = cache.chainEndingAt(sequence);
+    if (local != null) {
+      return local;
+    }
+    List<Checkpoint> remote = loadFromLog();
+    return !remote.isEmpty() && end(remote) == sequence ? remote : null;
+  }
+
+  private static long end(List<Checkpoint> chain) {
+    return chain.get(chain.size() - 1).sequence();
+  }
+
+  /**
+   * The newest complete chain of this task among the snapshots after its stored position (which
+   * marks where its newest full checkpoint starts); a delta is joined to the newest snapshot
+   * before it in the stream with the sequence it names.
+   */
+  private List<Checkpoint> loadFromLog() {
     OptionalLong position = log.queryOffset(positionName(applicationId, partition), stream);
-    byte[][] newest = new byte[2][]; // the newest and the one before, in case it is unusable
-    long[] newestSequence = {-1};
+    List<byte[]> mine = new ArrayList<>(); // in stream order
     scan(
         log, stream, position.isPresent() ? position.getAsLong() + 1 : 0,
         snapshot -> {
-          if (snapshot.partition() == partition && snapshot.sequence() >= newestSequence[0]) {
-            newest[1] = newest[0];
-            newest[0] = snapshot.checkpoint();
-            newestSequence[0] = snapshot.sequence();
+          if (snapshot.partition() == partition) {
+            mine.add(snapshot.checkpoint());
           }
         });
-    for (byte[] candidate : newest) {
-      if (candidate != null) {
-        try {
-          return Checkpoint.fromBytes(candidate);
-        } catch (IOException e) {
-          LOG.warn(
-              "{} task {}: skipping unusable snapshot in '{}': {}", applicationId, partition,
-              stream, e.getMessage());
-        }
+    List<Integer> ends = new ArrayList<>();
+    for (int i = 0; i < mine.size(); i++) {
+      ends.add(i);
+    }
+    ends.sort(
+        Comparator.comparingLong((Integer i) -> ByteBuffer.wrap(mine.get(i), 4, 8).getLong())
+            .thenComparing(Comparator.naturalOrder())
+            .reversed());
+    Map<Integer, Checkpoint> parsed = new HashMap<>();
+    for (int end : ends) {
+      List<Checkpoint> chain = chainFrom(end, mine, parsed);
+      if (chain != null) {
+        return chain;
       }
     }
-    return null;
+    return List.of();
+  }
+
+  private List<Checkpoint> chainFrom(int end, List<byte[]> mine, Map<Integer, Checkpoint> parsed) {
+    List<Checkpoint> chain = new ArrayList<>();
+    int at = end;
+    while (true) {
+      Checkpoint cp = parse(at, mine, parsed);
+      if (cp == null) {
+        return null;
+      }
+      chain.add(cp);
+      if (cp.full()) {
+        Collections.reverse(chain);
+        return chain;
+      }
+      int previous = -1;
+      for (int i = at - 1; i >= 0 && previous < 0; i--) {
+        if (ByteBuffer.wrap(mine.get(i), 4, 8).getLong() == cp.previousSequence()) {
+          previous = i;
+        }
+      }
+      if (previous < 0) {
+        return null;
+      }
+      at = previous;
+    }
+  }
+
+  private Checkpoint parse(int i, List<byte[]> mine, Map<Integer, Checkpoint> parsed) {
+    if (parsed.containsKey(i)) {
+      return parsed.get(i);
+    }
+    Checkpoint cp = null;
+    try {
+      cp = Checkpoint.fromBytes(mine.get(i));
+    } catch (IOException e) {
+      LOG.warn(
+          "{} task {}: skipping unusable snapshot in '{}': {}", applicationId, partition, stream,
+          e.getMessage());
+    }
+    parsed.put(i, cp);
+    return cp;
   }
 
   /** One message of the checkpoint stream, parsed up to the checkpoint's bytes. */
@@ -242,8 +311,9 @@ final class LogCheckpointStore implements CheckpointStore, AutoCloseable {
     }
     writer.append(checkpoint.sequence(), bos.toByteArray());
     writer.flush(FLUSH_TIMEOUT);
-    if (end > 0) {
-      // Only after the confirm: a restore that starts here must find this snapshot.
+    if (end > 0 && checkpoint.full()) {
+      // Only after the confirm: a restore that starts here must find this snapshot; only for a
+      // full one, so that a restore reads it and the deltas after it.
       log.storeOffset(positionName(applicationId, partition), stream, end - 1);
     }
     lastWritten = bytes;

@@ -26,6 +26,8 @@ import java.util.TreeMap;
  * between the three over its checkpoints.
  *
  * <p>The value returned by {@code get} is the stored object itself: changing it changes the store.
+ * Incremental checkpoints as {@link HeapKeyValueStore}'s ({@link HeapChanges}): an object got
+ * from the store may be changed until the next record, not kept and changed later.
  */
 public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>, CheckpointableStore {
 
@@ -34,6 +36,7 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
   private final Serde<V> valueSerde;
   private final Comparator<? super K> order;
   private final TreeMap<K, V> values;
+  private final HeapChanges<K, V> changes;
 
   public OrderedHeapKeyValueStore(
       String name, Serde<K> keySerde, Serde<V> valueSerde, Comparator<? super K> order) {
@@ -42,6 +45,7 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
     this.valueSerde = valueSerde;
     this.order = order;
     this.values = new TreeMap<>(order);
+    this.changes = new HeapChanges<>(keySerde, valueSerde);
   }
 
   @Override
@@ -56,22 +60,31 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
 
   @Override
   public V get(K key) {
-    return values.get(Objects.requireNonNull(key, "key"));
+    V v = values.get(Objects.requireNonNull(key, "key"));
+    if (v != null) {
+      changes.handedOut(key, v);
+    }
+    return v;
   }
 
   @Override
   public void put(K key, V value) {
     Objects.requireNonNull(key, "key");
     if (value == null) {
-      values.remove(key);
+      delete(key);
     } else {
+      changes.handedOut(key, value);
       values.put(key, value);
     }
   }
 
   @Override
   public V delete(K key) {
-    return values.remove(Objects.requireNonNull(key, "key"));
+    V old = values.remove(Objects.requireNonNull(key, "key"));
+    if (old != null) {
+      changes.removed(key);
+    }
+    return old;
   }
 
   @Override
@@ -104,6 +117,7 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
       @Override
       public KeyValue<K, V> next() {
         Map.Entry<K, V> e = entries.next();
+        changes.handedOut(e.getKey(), e.getValue());
         return KeyValue.pair(e.getKey(), e.getValue());
       }
     };
@@ -126,5 +140,26 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
       K key = keySerde.deserialize(readBytes(in));
       values.put(key, valueSerde.deserialize(readBytes(in)));
     }
+    changes.reset();
+  }
+
+  @Override
+  public StoreChanges takeChanges() {
+    return changes.take();
+  }
+
+  @Override
+  public void markAllChanged() {
+    changes.markAll(values);
+  }
+
+  @Override
+  public void restoreChanges(byte[] header, Iterator<byte[][]> entries) {
+    values.clear();
+    while (entries.hasNext()) {
+      byte[][] e = entries.next();
+      values.put(keySerde.deserialize(e[0]), valueSerde.deserialize(e[1]));
+    }
+    changes.reset();
   }
 }

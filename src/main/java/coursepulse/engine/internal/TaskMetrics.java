@@ -46,6 +46,7 @@ public final class TaskMetrics {
   private final Counter streamPunctuations;
   private final Counter wallPunctuations;
   private Timer checkpointDuration;
+  private Timer checkpointPause;
   private volatile long lastCheckpointBytes;
   private volatile long recoveries;
 
@@ -307,7 +308,24 @@ public final class TaskMetrics {
     }
   }
 
-  /** Records one checkpoint. */
+  /**
+   * Records how long the task thread stood still for one checkpoint (flushing outputs, taking the
+   * stores' changes); the write itself runs on the checkpointer's thread.
+   */
+  public void checkpointPaused(long nanos) {
+    if (registry == null) {
+      return;
+    }
+    if (checkpointPause == null) {
+      checkpointPause =
+          Timer.builder(PREFIX + "checkpoint.pause")
+              .description("Time the task stood still to take a checkpoint")
+              .tags(common).register(registry);
+    }
+    checkpointPause.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Records one checkpoint written (on the checkpointer's thread). */
   public void checkpointWritten(long durationNanos, long bytes) {
     if (registry == null) {
       return;

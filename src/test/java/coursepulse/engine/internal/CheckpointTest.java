@@ -46,4 +46,45 @@ class CheckpointTest {
     checkpoint(2).write(dir);
     assertThat(Checkpoint.loadLatest(dir).sequence()).isEqualTo(2);
   }
+
+  private static Checkpoint delta(long seq, long previous) {
+    return new Checkpoint(
+        seq, seq * 10, Map.of("in", seq), Map.of("out", seq + 1), Map.of(), Map.of(),
+        Map.of("s", new byte[] {(byte) seq}), previous);
+  }
+
+  @Test
+  void shouldRestoreAChainAndFallBackToItsCompletePartWhenADeltaIsGarbled() throws Exception {
+    checkpoint(1).write(dir);
+    delta(2, 1).write(dir);
+    delta(3, 2).write(dir);
+    delta(4, 3).write(dir);
+    assertThat(Checkpoint.loadLatestChain(dir)).extracting(Checkpoint::sequence)
+        .containsExactly(1L, 2L, 3L, 4L);
+
+    Path third = dir.resolve(String.format("checkpoint-%020d.delta.bin", 3));
+    byte[] b = Files.readAllBytes(third);
+    b[b.length / 2] ^= 0x5a;
+    Files.write(third, b);
+    assertThat(Checkpoint.loadLatestChain(dir)).extracting(Checkpoint::sequence)
+        .containsExactly(1L, 2L);
+    // The delta after the garbled one is set aside too: a new checkpoint 3 must never join it.
+    delta(3, 2).write(dir);
+    assertThat(Checkpoint.loadLatestChain(dir)).extracting(Checkpoint::sequence)
+        .containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void shouldKeepTheNewestTwoChains() throws Exception {
+    checkpoint(1).write(dir);
+    delta(2, 1).write(dir);
+    checkpoint(3).write(dir);
+    delta(4, 3).write(dir);
+    checkpoint(5).write(dir);
+    delta(6, 5).write(dir);
+    assertThat(Checkpoint.list(dir)).extracting(p -> p.getFileName().toString())
+        .containsExactly(
+            String.format("checkpoint-%020d.delta.bin", 6), String.format("checkpoint-%020d.bin", 5),
+            String.format("checkpoint-%020d.delta.bin", 4), String.format("checkpoint-%020d.bin", 3));
+  }
 }

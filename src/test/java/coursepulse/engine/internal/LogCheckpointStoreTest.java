@@ -114,4 +114,32 @@ class LogCheckpointStoreTest {
       assertThat(log.stats(stream).orElseThrow().lastOffset()).isGreaterThan(after);
     }
   }
+
+  private static Checkpoint delta(long sequence, long previous, long offset) {
+    return new Checkpoint(
+        sequence, offset * 10, Map.of("in", offset), Map.of("out", offset + 1), Map.of(),
+        Map.of(), Map.of("counts", ("changes at " + offset).getBytes(StandardCharsets.UTF_8)),
+        previous);
+  }
+
+  @Test
+  void shouldRestoreTheNewestFullSnapshotAndTheDeltasAfterItOnAnotherInstance() throws Exception {
+    try (LogCheckpointStore task0 = store(0, "a");
+        LogCheckpointStore task1 = store(1, "a")) {
+      task0.write(checkpoint(1, 5));
+      task0.write(delta(2, 1, 6));
+      task1.write(checkpoint(1, 100));
+      task0.write(delta(3, 2, 7));
+      task0.write(checkpoint(4, 8)); // a chain compacted into a full checkpoint
+      task0.write(delta(5, 4, 9));
+      task0.write(delta(6, 5, 10));
+    }
+    try (LogCheckpointStore elsewhere = store(0, "b")) {
+      assertThat(elsewhere.loadLatestChain())
+          .extracting(Checkpoint::sequence)
+          .containsExactly(4L, 5L, 6L);
+      assertThat(elsewhere.chainEndingAt(6)).extracting(Checkpoint::sequence).containsExactly(4L, 5L, 6L);
+      assertThat(elsewhere.chainEndingAt(5)).isNull();
+    }
+  }
 }

@@ -1,0 +1,197 @@
+package coursepulse.engine.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coursepulse.engine.Serde;
+import coursepulse.engine.Serdes;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+import coursepulse.engine.KeyValueStore;
+import java.util.Comparator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Incremental checkpoints of each store: a chain of changes taken at random points, merged,
+ * restores the content the store had at the last one; changes made after a snapshot was taken
+ * are not in it, even in an object changed in place.
+ */
+class IncrementalStoresTest {
+
+  /** A mutable value, as an application keeps in a heap store. */
+  static final class Tally {
+    long n;
+
+    Tally(long n) {
+      this.n = n;
+    }
+  }
+
+  private static final Serde<Tally> TALLY =
+      Serdes.from(
+          t -> ByteBuffer.allocate(8).putLong(t.n).array(),
+          b -> new Tally(ByteBuffer.wrap(b).getLong()));
+
+  /** The two stores of objects; both track changes the same way ({@link HeapChanges}). */
+  enum HeapKind {
+    HASHED,
+    ORDERED;
+
+    <K extends Comparable<K>, S extends KeyValueStore<K, Tally> & CheckpointableStore> S create(
+        Serde<K> keys) {
+      @SuppressWarnings("unchecked")
+      S s =
+          (S)
+              (this == HASHED
+                  ? new HeapKeyValueStore<>("h", keys, TALLY)
+                  // String and non-negative Integer keys sort as their serialized forms do
+                  : new OrderedHeapKeyValueStore<>("h", keys, TALLY, Comparator.<K>naturalOrder()));
+      return s;
+    }
+  }
+
+  private static final Serde<Integer> INT =
+      Serdes.from(i -> ByteBuffer.allocate(4).putInt(i).array(), b -> ByteBuffer.wrap(b).getInt());
+
+  private static byte[] whole(CheckpointableStore s) throws IOException {
+    ByteArrayOutputStream bos = new ByteArrayOutputStream();
+    s.writeTo(new DataOutputStream(bos));
+    return bos.toByteArray();
+  }
+
+  private static byte[] payload(StoreChanges c) throws IOException {
+    ByteArrayOutputStream bos = new ByteArrayOutputStream();
+    c.writeTo(new DataOutputStream(bos));
+    return bos.toByteArray();
+  }
+
+  private static void restore(CheckpointableStore into, List<byte[]> chain) throws IOException {
+    ChangeChain merged = new ChangeChain(chain);
+    into.restoreChanges(merged.header(), merged.entries());
+  }
+
+  @Test
+  void shouldRestoreTheSerializedStoreFromAChainOfChanges() throws IOException {
+    Supplier<InMemoryKeyValueStore<String, Long>> fresh =
+        () -> new InMemoryKeyValueStore<>("s", Serdes.String(), Serdes.Long());
+    InMemoryKeyValueStore<String, Long> store = fresh.get();
+    Random random = new Random(7);
+    List<byte[]> chain = new ArrayList<>();
+    for (int i = 1; i <= 5_000; i++) {
+      String key = "k" + random.nextInt(300);
+      if (random.nextInt(4) == 0) {
+        store.delete(key);
+      } else {
+        store.put(key, random.nextLong());
+      }
+      if (i % 700 == 0) {
+        chain.add(payload(store.takeChanges()));
+        InMemoryKeyValueStore<String, Long> restored = fresh.get();
+        restore(restored, chain);
+        assertThat(whole(restored)).as("after %d operations", i).isEqualTo(whole(store));
+      }
+    }
+    assertThat(chain).hasSizeGreaterThan(5);
+  }
+
+  @ParameterizedTest
+  @EnumSource(HeapKind.class)
+  <S extends KeyValueStore<String, Tally> & CheckpointableStore>
+      void shouldKeepTheValueAHeapObjectHadWhenTheSnapshotWasTakenThoughChangedInPlaceAfter(
+          HeapKind kind) throws IOException {
+    S store = kind.create(Serdes.String());
+    store.put("a", new Tally(1));
+    store.put("b", new Tally(10));
+    StoreChanges first = store.takeChanges();
+    // The task goes on while the checkpointer's thread has not serialized the snapshot yet.
+    store.get("a").n = 2; // changed in place, no put
+    store.delete("b");
+    store.put("c", new Tally(30));
+    List<byte[]> chain = new ArrayList<>(List.of(payload(first)));
+
+    S atFirst = kind.create(Serdes.String());
+    restore(atFirst, chain);
+    assertThat(atFirst.get("a").n).isEqualTo(1);
+    assertThat(atFirst.get("b").n).isEqualTo(10);
+    assertThat(atFirst.get("c")).isNull();
+
+    store.get("c").n = 31; // read and changed in place: counts as changed
+    chain.add(payload(store.takeChanges()));
+    S atSecond = kind.create(Serdes.String());
+    restore(atSecond, chain);
+    assertThat(whole(atSecond)).isEqualTo(whole(store));
+    assertThat(atSecond.get("a").n).isEqualTo(2);
+    assertThat(atSecond.get("b")).isNull();
+    assertThat(atSecond.get("c").n).isEqualTo(31);
+  }
+
+  @ParameterizedTest
+  @EnumSource(HeapKind.class)
+  <S extends KeyValueStore<Integer, Tally> & CheckpointableStore>
+      void shouldSerializeAHeapSnapshotOnTheCheckpointThreadWhileTheTaskChangesTheStore(
+          HeapKind kind) throws Exception {
+    S store = kind.create(INT);
+    for (int i = 0; i < 20_000; i++) {
+      store.put(i, new Tally(i));
+    }
+    StoreChanges snapshot = store.takeChanges();
+    byte[][] written = new byte[1][];
+    Thread checkpointer =
+        new Thread(
+            () -> {
+              try {
+                written[0] = payload(snapshot);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    checkpointer.start();
+    for (int i = 0; i < 20_000; i++) {
+      store.get(i).n = -1; // every object changes while the snapshot is being serialized
+    }
+    checkpointer.join();
+    S restored = kind.create(INT);
+    restore(restored, List.of(written[0]));
+    for (int i = 0; i < 20_000; i++) {
+      assertThat(restored.get(i).n).isEqualTo(i);
+    }
+  }
+
+  @Test
+  void shouldDropExpiredWindowsWhenMergingAWindowStoresChain() throws IOException {
+    Supplier<InMemoryWindowStore<String, Long>> fresh =
+        () -> new InMemoryWindowStore<>("w", 2_000, 1_000, Serdes.String(), Serdes.Long());
+    InMemoryWindowStore<String, Long> store = fresh.get();
+    List<byte[]> chain = new ArrayList<>();
+    for (long t = 0; t < 10_000; t += 250) {
+      store.observeStreamTime(t);
+      long start = t / 1_000 * 1_000;
+      store.put("k" + (t % 3), t, start);
+      if (t % 1_000 == 0) {
+        store.put("k0", null, start); // a removal
+      }
+      if (t % 1_500 == 0) {
+        chain.add(payload(store.takeChanges()));
+        InMemoryWindowStore<String, Long> restored = fresh.get();
+        restore(restored, chain);
+        assertThat(whole(restored)).as("at %d", t).isEqualTo(whole(store));
+        assertThat(restored.approximateNumEntries()).isEqualTo(store.approximateNumEntries());
+      }
+    }
+    // Merged, the chain holds only live windows (2 s of retention), not all ten seconds.
+    chain.add(payload(store.takeChanges()));
+    ChangeChain merged = new ChangeChain(chain);
+    int n = 0;
+    for (var it = merged.entries(); it.hasNext(); it.next()) {
+      n++;
+    }
+    assertThat((long) n).isEqualTo(store.approximateNumEntries()).isLessThan(10);
+  }
+}
