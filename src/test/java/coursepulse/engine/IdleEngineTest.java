@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -111,13 +110,12 @@ class IdleEngineTest {
    * Counts the engine's questions; its readers answer {@code UNKNOWN} once they have handed out
    * what they hold, as RabbitMQ 3.11+ readers do live, so the engine must ask the log for the end.
    */
-  private static final class CountingLog implements StreamLog {
-    private final StreamLog delegate;
+  private static final class CountingLog extends ForwardingStreamLog {
     final AtomicInteger stats = new AtomicInteger();
     final AtomicInteger timedPolls = new AtomicInteger();
 
     CountingLog(StreamLog delegate) {
-      this.delegate = delegate;
+      super(delegate, "counting");
     }
 
     void reset() {
@@ -161,42 +159,5 @@ class IdleEngineTest {
       return delegate.stats(stream);
     }
 
-    @Override
-    public void createStream(String stream, Retention retention) {
-      delegate.createStream(stream, retention);
-    }
-
-    @Override
-    public void deleteStream(String stream) {
-      delegate.deleteStream(stream);
-    }
-
-    @Override
-    public boolean streamExists(String stream) {
-      return delegate.streamExists(stream);
-    }
-
-    @Override
-    public LogWriter writer(String stream, String producerName) {
-      return delegate.writer(stream, producerName);
-    }
-
-    @Override
-    public void storeOffset(String consumerName, String stream, long offset) {
-      delegate.storeOffset(consumerName, stream, offset);
-    }
-
-    @Override
-    public OptionalLong queryOffset(String consumerName, String stream) {
-      return delegate.queryOffset(consumerName, stream);
-    }
-
-    @Override
-    public String describe() {
-      return "counting " + delegate.describe();
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -124,13 +123,12 @@ class MergeUnderStallsTest {
    * Readers that now and then stop handing out messages for a few milliseconds, as a client thread
    * that the machine did not schedule: during a stall the reader is honestly behind.
    */
-  private static final class StallingLog implements StreamLog {
-    private final StreamLog delegate;
+  private static final class StallingLog extends ForwardingStreamLog {
     private final Random random;
     private final AtomicInteger stalls;
 
     StallingLog(StreamLog delegate, Random random, AtomicInteger stalls) {
-      this.delegate = delegate;
+      super(delegate, "stalling");
       this.random = random;
       this.stalls = stalls;
     }
@@ -177,42 +175,5 @@ class MergeUnderStallsTest {
       throw new AssertionError("the merge asked the log for stats of " + stream);
     }
 
-    @Override
-    public void createStream(String stream, Retention retention) {
-      delegate.createStream(stream, retention);
-    }
-
-    @Override
-    public void deleteStream(String stream) {
-      delegate.deleteStream(stream);
-    }
-
-    @Override
-    public boolean streamExists(String stream) {
-      return delegate.streamExists(stream);
-    }
-
-    @Override
-    public LogWriter writer(String stream, String producerName) {
-      return delegate.writer(stream, producerName);
-    }
-
-    @Override
-    public void storeOffset(String consumerName, String stream, long offset) {
-      delegate.storeOffset(consumerName, stream, offset);
-    }
-
-    @Override
-    public OptionalLong queryOffset(String consumerName, String stream) {
-      return delegate.queryOffset(consumerName, stream);
-    }
-
-    @Override
-    public String describe() {
-      return "stalling " + delegate.describe();
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -146,11 +146,9 @@ class PartitionedStreamEngineTest {
   }
 
   /** The embedded log with readers that cannot tell their end: the engine asks the log. */
-  private static final class UnknownEndLog implements StreamLog {
-    private final EmbeddedStreamLog delegate;
-
+  private static final class UnknownEndLog extends ForwardingStreamLog {
     UnknownEndLog(EmbeddedStreamLog delegate) {
-      this.delegate = delegate;
+      super(delegate, "unknown-end");
     }
 
     @Override
@@ -185,48 +183,6 @@ class PartitionedStreamEngineTest {
       return delegate.joinGroup(group, stream, listener);
     }
 
-    @Override
-    public java.util.Optional<coursepulse.engine.log.StreamStats> stats(String stream) {
-      return delegate.stats(stream);
-    }
-
-    @Override
-    public void createStream(String stream, Retention retention) {
-      delegate.createStream(stream, retention);
-    }
-
-    @Override
-    public void deleteStream(String stream) {
-      delegate.deleteStream(stream);
-    }
-
-    @Override
-    public boolean streamExists(String stream) {
-      return delegate.streamExists(stream);
-    }
-
-    @Override
-    public LogWriter writer(String stream, String producerName) {
-      return delegate.writer(stream, producerName);
-    }
-
-    @Override
-    public void storeOffset(String consumerName, String stream, long offset) {
-      delegate.storeOffset(consumerName, stream, offset);
-    }
-
-    @Override
-    public java.util.OptionalLong queryOffset(String consumerName, String stream) {
-      return delegate.queryOffset(consumerName, stream);
-    }
-
-    @Override
-    public String describe() {
-      return "unknown-end " + delegate.describe();
-    }
-
-    @Override
-    public void close() {}
   }
 
   /** Live threads running tasks of application "app" (per task or shared). */

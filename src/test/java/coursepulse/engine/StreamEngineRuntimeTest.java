@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import coursepulse.engine.log.LogMessage;
 import coursepulse.engine.log.LogReader;
-import coursepulse.engine.log.LogWriter;
 import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
@@ -19,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -284,12 +282,11 @@ class StreamEngineRuntimeTest {
    * chunk beyond that offset only on the poll after the one that found them (the client is still
    * dispatching the chunk).
    */
-  private static final class ChunkedStatsLog implements StreamLog {
-    private final StreamLog delegate;
+  private static final class ChunkedStatsLog extends ForwardingStreamLog {
     private final int chunk;
 
     ChunkedStatsLog(StreamLog delegate, int chunk) {
-      this.delegate = delegate;
+      super(delegate, "chunked");
       this.chunk = chunk;
     }
 
@@ -336,42 +333,5 @@ class StreamEngineRuntimeTest {
       };
     }
 
-    @Override
-    public void createStream(String stream, Retention retention) {
-      delegate.createStream(stream, retention);
-    }
-
-    @Override
-    public void deleteStream(String stream) {
-      delegate.deleteStream(stream);
-    }
-
-    @Override
-    public boolean streamExists(String stream) {
-      return delegate.streamExists(stream);
-    }
-
-    @Override
-    public LogWriter writer(String stream, String producerName) {
-      return delegate.writer(stream, producerName);
-    }
-
-    @Override
-    public void storeOffset(String consumerName, String stream, long offset) {
-      delegate.storeOffset(consumerName, stream, offset);
-    }
-
-    @Override
-    public OptionalLong queryOffset(String consumerName, String stream) {
-      return delegate.queryOffset(consumerName, stream);
-    }
-
-    @Override
-    public String describe() {
-      return "chunked " + delegate.describe();
-    }
-
-    @Override
-    public void close() {}
   }
 }
