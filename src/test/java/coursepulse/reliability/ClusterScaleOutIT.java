@@ -13,6 +13,7 @@ import coursepulse.testing.RabbitVhost;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterScaleOutIT {
 
   private static final int VICTIM = 1;
+  private static final Duration GROUPS_COMPLETE_WITHIN = Duration.ofMinutes(2);
   private static final int PARTITIONS = ScaleOut4IT.PARTITIONS;
   private static final Pattern ASSIGNED = Pattern.compile("task (\\d+) assigned to this instance");
 
@@ -125,15 +127,25 @@ class ClusterScaleOutIT {
       RabbitClusterExtension.startNode(VICTIM);
       victimDown = false;
       long restart = System.nanoTime() - restartAt;
+      long groupsComplete;
 
       try {
         awaitAlerts(log, reference);
         for (Process p : instances) {
           assertThat(p.isAlive()).as("every instance still running").isTrue();
         }
-        // every instance is still a member of the group on every partition, one of them holding
+        // every instance is a member of the group on every partition again, one of them holding
         // it (an instance whose tasks failed while the node died used to leave the group for
-        // good), and no subscription the instances closed is still listed
+        // good), and no subscription the instances closed is still listed. Not at once: an
+        // instance rejoins once its revoked task has stopped, and a task rebuilding itself after
+        // the log failure can take tens of seconds to let go of its readers while the cluster
+        // elects new leaders (unsubscribing waits for the broker)
+        long groupsWaitStart = System.nanoTime();
+        while (!everyInstanceInEveryGroup(vhost)
+            && System.nanoTime() - groupsWaitStart < GROUPS_COMPLETE_WITHIN.toNanos()) {
+          Thread.sleep(500);
+        }
+        groupsComplete = System.nanoTime() - restartAt;
         for (int k = 0; k < PARTITIONS; k++) {
           assertThat(
                   RabbitClusterExtension.groupConsumerStates(
@@ -151,12 +163,26 @@ class ClusterScaleOutIT {
           "cluster scale-out: killed node %d (leader of every partition and of 04-Alerts) at %d of"
               + " %d alerts; alerts written again after %d ms, all %d partitions held again after"
               + " %d ms (new 04-Alerts leader: node %d); node %d back in the cluster %d ms after"
-              + " its start; tasks assigned after the kill per instance: %s%n",
+              + " its start; every instance in every partition's group %d ms after that start;"
+              + " tasks assigned after the kill per instance: %s%n",
           VICTIM, alertsAtKill, reference.alerts().size(),
           TimeUnit.NANOSECONDS.toMillis(alertingAgain), PARTITIONS,
           TimeUnit.NANOSECONDS.toMillis(allHeld), alertsLeader, VICTIM,
-          TimeUnit.NANOSECONDS.toMillis(restart), assignedPerInstance(logSizesAtKill));
+          TimeUnit.NANOSECONDS.toMillis(restart), TimeUnit.NANOSECONDS.toMillis(groupsComplete),
+          assignedPerInstance(logSizesAtKill));
     }
+  }
+
+  private static boolean everyInstanceInEveryGroup(RabbitVhost vhost) throws Exception {
+    for (int k = 0; k < PARTITIONS; k++) {
+      List<String> states =
+          RabbitClusterExtension.groupConsumerStates(
+              vhost, StreamNames.ENROLLMENT + "-" + k, "coursepulse", 2);
+      if (!states.equals(List.of("active", "inactive", "inactive"))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

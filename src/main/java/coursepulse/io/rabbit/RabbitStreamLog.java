@@ -423,7 +423,7 @@ public final class RabbitStreamLog implements StreamLog {
       checkOpen();
       if (probeEnvironment == null) {
         try {
-          probeEnvironment = buildEnvironment("coursepulse-probe", new AtomicReference<>());
+          probeEnvironment = buildEnvironment("coursepulse-probe", new AtomicReference<>(), true);
         } catch (RuntimeException e) {
           throw RabbitErrors.connecting(e, uri);
         }
@@ -656,7 +656,19 @@ public final class RabbitStreamLog implements StreamLog {
 
   /** An environment on the URI's nodes; every connection it opens reports its broker version. */
   private Environment buildEnvironment(String id, AtomicReference<String> version) {
+    return buildEnvironment(id, version, false);
+  }
+
+  /**
+   * @param consumerPerConnection each consumer on a connection of its own, opened for it and
+   *     closed with it (the probes: see {@link RabbitOffsetProbe})
+   */
+  private Environment buildEnvironment(
+      String id, AtomicReference<String> version, boolean consumerPerConnection) {
     EnvironmentBuilder builder = Environment.builder().id(id);
+    if (consumerPerConnection) {
+      builder.maxConsumersByConnection(1);
+    }
     if (uris.size() == 1) {
       // Ignore the host the broker advertises (often a container or machine name the client
       // cannot resolve): every connection goes where the URI says.
