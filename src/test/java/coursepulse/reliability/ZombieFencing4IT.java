@@ -120,6 +120,8 @@ class ZombieFencing4IT {
       Cli.await(
           () -> Cli.count(log, StreamNames.ALERTS), reference.alerts().size(), instances.get(0),
           logOf(0));
+      // it noticed its pause, stopped what it held and joined again (before it is stopped here)
+      Cli.await(() -> logContains(1, "joining it again") ? 1 : 0, 1, zombie, logOf(1));
       awaitQuiet(log);
       stopAll();
 

@@ -343,6 +343,9 @@ public final class EngineRuntime implements EngineLifecycle {
         try {
           runOnce();
         } catch (LogException e) {
+          // After a pause the broker has closed this instance's connections: a task that lost its
+          // lease stops fenced, not failed, and is not rebuilt here.
+          checkLease();
           if (stopRequested) {
             throw e;
           }
@@ -940,6 +943,9 @@ public final class EngineRuntime implements EngineLifecycle {
       return;
     }
     long start = System.nanoTime();
+    // Before the flush too: it sends what is still buffered, and after a pause it would wait on
+    // connections the broker closed meanwhile.
+    checkLease();
     flushAll();
     checkLease();
     checkpointer.take(task, nextPublishingId, start);
@@ -950,6 +956,8 @@ public final class EngineRuntime implements EngineLifecycle {
     try {
       task.close();
     } finally {
+      // A task that may have lost its partition writes nothing more, not even a final checkpoint.
+      checkLease();
       checkpointer.awaitWritten();
       checkpoint();
       checkpointer.awaitWritten();

@@ -37,11 +37,13 @@ import java.util.function.Function;
  *
  * <p>The broker delivers whole chunks, so a subscription by offset or timestamp starts at the
  * beginning of the chunk that holds it: messages below the requested offset, and messages whose
- * chunk time is before the requested time, are dropped here (and credited as processed).
+ * chunk time is before the requested time, are dropped here (and credited as processed), as are
+ * messages a recovered subscription delivers again.
  *
  * <p><b>Catch-up</b> ({@link #catchup}) is decided from what the reader already knows, never by a
  * call on the caller's thread. When it subscribes, the reader asks the log once, on a thread of
- * its own, for the stream's last offset: until a message at or past it has been taken, the reader
+ * its own, for the stream's last offset (again after the client recovered the subscription; while
+ * it recovers, the reader is behind): until a message at or past it has been taken, the reader
  * is behind, without the engine asking anything (that answer is a lower bound of the true end, so
  * "behind" is always right). After that, live: on RabbitMQ 3.10 the reader is caught up once
  * nothing arrived for {@link #LIVE_QUIET_3_10}; on 3.11 and newer it answers {@code UNKNOWN} and
@@ -58,7 +60,9 @@ final class RabbitLogReader implements LogReader {
 
   private final RabbitStreamLog log;
   private final String stream;
-  private final long minOffset;
+  // Written by the client's dispatch thread: the lowest offset still to hand over, from the
+  // requested offset, then one past the last message handed over.
+  private volatile long nextOffset;
   private final long minTimestamp;
   // Guards incoming and waiting; the caller waits on arrived for a message.
   private final ReentrantLock handOff = new ReentrantLock();
@@ -76,9 +80,12 @@ final class RabbitLogReader implements LogReader {
   private volatile boolean closed;
   private volatile LogException failure;
   private final Consumer consumer;
-  // The stream's last offset when the reader subscribed (-1: empty or live start), asked once off
-  // the caller's thread.
-  private final CompletableFuture<Long> initialEnd;
+  // The stream's last offset when the reader subscribed (-1: empty or live start), asked off the
+  // caller's thread; asked again each time the client has recovered the subscription.
+  private volatile CompletableFuture<Long> knownEnd;
+  // Set while the client recovers the subscription (connection lost, broker restarting, stream
+  // member moved): the reader cannot know what the log holds beyond what it has received.
+  private volatile boolean recovering;
   private final boolean chunkMetadata;
   // Written by the client's dispatch thread.
   private volatile long lastArrivalNanos = System.nanoTime();
@@ -113,21 +120,12 @@ final class RabbitLogReader implements LogReader {
     } else {
       throw new IllegalArgumentException("unknown offset specification " + from);
     }
-    this.minOffset = minOff;
+    this.nextOffset = minOff;
     this.minTimestamp = minTs;
     this.filteringTimestamp = minTs != Long.MIN_VALUE;
     this.chunkMetadata = log.supports(RabbitStreamLog.Feature.STREAM_STATS);
-    this.initialEnd =
-        from == OffsetSpec.next()
-            ? CompletableFuture.completedFuture(-1L)
-            : CompletableFuture.supplyAsync(
-                    () -> log.stats(stream).map(s -> s.lastOffset()).orElse(-1L),
-                    task -> {
-                      Thread t = new Thread(task, "coursepulse-reader-end-" + stream);
-                      t.setDaemon(true);
-                      t.start();
-                    })
-                .exceptionally(e -> -1L); // no target: live mode from the start
+    this.knownEnd =
+        from == OffsetSpec.next() ? CompletableFuture.completedFuture(-1L) : askEnd();
     try {
       this.consumer =
           environment.consumerBuilder()
@@ -149,7 +147,9 @@ final class RabbitLogReader implements LogReader {
   private void handle(MessageHandler.Context context, Message message) {
     lastArrivalNanos = System.nanoTime();
     long offset = context.offset();
-    if (offset < minOffset) {
+    if (offset < nextOffset) {
+      // below the requested offset, or delivered again by a recovered subscription (the client
+      // resumes at the last message it dispatched)
       context.processed();
       return;
     }
@@ -170,14 +170,36 @@ final class RabbitLogReader implements LogReader {
     }
     // Counted before it is handed over, so that catchup() never misses a message in the buffer.
     int n = buffered.incrementAndGet();
+    nextOffset = offset + 1;
     hand(new Delivery(m, context));
     if (n > highWatermark) {
       highWatermark = n;
     }
   }
 
+  /** Asks the log for the stream's last offset on a thread of its own; -1 when that fails. */
+  private CompletableFuture<Long> askEnd() {
+    return CompletableFuture.supplyAsync(
+            () -> log.stats(stream).map(s -> s.lastOffset()).orElse(-1L),
+            task -> {
+              Thread t = new Thread(task, "coursepulse-reader-end-" + stream);
+              t.setDaemon(true);
+              t.start();
+            })
+        .exceptionally(e -> -1L); // no target: live mode from the start
+  }
+
   private void stateChanged(Resource.Context context) {
-    if (context.currentState() == Resource.State.CLOSED && !closed) {
+    Resource.State state = context.currentState();
+    if (state == Resource.State.RECOVERING) {
+      recovering = true;
+    } else if (state == Resource.State.OPEN && recovering) {
+      // Messages may have been appended while the subscription was down: the end is asked again
+      // before the reader counts as subscribed, so it never reads as caught up on a stale end.
+      knownEnd = askEnd();
+      recovering = false;
+    }
+    if (state == Resource.State.CLOSED && !closed) {
       failure =
           new LogException(
               "the subscription to stream '" + stream + "' was closed by RabbitMQ (stream deleted"
@@ -280,10 +302,13 @@ final class RabbitLogReader implements LogReader {
 
   @Override
   public Catchup catchup() {
-    if (buffered.get() > 0) {
+    if (buffered.get() > 0 || recovering) {
+      // Recovering: quiet because the subscription is down, not because the log has nothing
+      // more. Read as caught up, a broker restart that brought the other inputs back first let
+      // them run ahead of this one, and the alerts of the rest of the run diverged.
       return Catchup.BEHIND;
     }
-    Long end = initialEnd.getNow(null);
+    Long end = knownEnd.getNow(null);
     if (end == null) {
       return Catchup.BEHIND; // still asking where the end is
     }

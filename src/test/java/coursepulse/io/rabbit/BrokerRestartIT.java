@@ -3,9 +3,15 @@ package coursepulse.io.rabbit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import coursepulse.engine.StreamEngine;
+import coursepulse.engine.log.LogException;
+import coursepulse.engine.log.LogMessage;
+import coursepulse.engine.log.LogReader;
+import coursepulse.engine.log.LogWriter;
+import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.Retention;
 import coursepulse.testing.PrivateRabbitNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -120,6 +126,82 @@ class BrokerRestartIT {
     } finally {
       engine.close();
       engineLog.close();
+    }
+  }
+
+  /**
+   * A live reader must not read as caught up while the client recovers its subscription: it is
+   * quiet because the broker is away, not because the log has nothing more. Read as caught up, a
+   * restart that brought one input back before another let the engine run ahead of the slower
+   * one. After the restart it delivers what was appended meanwhile, in order, and is caught up
+   * again only then.
+   */
+  @Test
+  void shouldReadAsBehindWhileTheSubscriptionRecovers() throws Exception {
+    String stream = "recovering-reader";
+    try (RabbitStreamLog log = RabbitStreamLog.connect(node.streamUri())) {
+      log.createStream(stream, Retention.unlimited());
+      append(log, stream, 0, 10);
+      try (LogReader reader = log.reader(stream, OffsetSpec.first())) {
+        for (int i = 0; i < 10; i++) {
+          assertThat(reader.poll(Duration.ofSeconds(30))).as("message %d", i).isNotNull();
+        }
+        awaitCatchup(reader, LogReader.Catchup.CAUGHT_UP, DEADLINE);
+
+        node.stop();
+        // the client notices the closed connection at once and starts recovering
+        awaitCatchup(reader, LogReader.Catchup.BEHIND, Duration.ofSeconds(30));
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() < until) {
+          assertThat(reader.catchup()).as("while the broker is down").isEqualTo(LogReader.Catchup.BEHIND);
+          TimeUnit.MILLISECONDS.sleep(20); // sampling interval
+        }
+        node.startAgain();
+        try (RabbitStreamLog writer = RabbitStreamLog.connect(node.streamUri())) {
+          appendOnceAvailable(writer, stream, 10, 15);
+        }
+        for (long expected = 10; expected < 15; expected++) {
+          LogMessage m = reader.poll(DEADLINE);
+          assertThat(m).as("message %d after the restart", expected).isNotNull();
+          assertThat(new String(m.body(), StandardCharsets.UTF_8)).isEqualTo("m" + expected);
+        }
+        awaitCatchup(reader, LogReader.Catchup.CAUGHT_UP, DEADLINE);
+      }
+    }
+  }
+
+  private static void append(RabbitStreamLog log, String stream, int from, int to) {
+    try (LogWriter w = log.writer(stream, "recovering-reader-writer")) {
+      for (int i = from; i < to; i++) {
+        w.append(i, ("m" + i).getBytes(StandardCharsets.UTF_8));
+      }
+      w.flush(Duration.ofSeconds(60));
+    }
+  }
+
+  /** Streams answer a few seconds after a restarted node does: retries until one takes them. */
+  private static void appendOnceAvailable(RabbitStreamLog log, String stream, int from, int to)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    while (true) {
+      try {
+        append(log, stream, from, to);
+        return;
+      } catch (LogException e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        TimeUnit.MILLISECONDS.sleep(200); // retry interval
+      }
+    }
+  }
+
+  private static void awaitCatchup(LogReader reader, LogReader.Catchup wanted, Duration within)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (reader.catchup() != wanted) {
+      assertThat(deadline - System.nanoTime()).as("reader %s within %s", wanted, within).isPositive();
+      TimeUnit.MILLISECONDS.sleep(10); // polling interval
     }
   }
 
