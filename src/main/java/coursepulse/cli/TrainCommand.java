@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
       "Reads the risk records (features per student-course) from 05-Risk, keeps those at the end of"
           + " each course week (course day 7, 14, ...) while the student was enrolled, labels them"
           + " with the outcomes file (withdrawn or failed = at risk), fits an L2-regularised"
-          + " logistic regression on 80 % of the students and measures it on the other 20 %.",
+          + " logistic regression on 80 %% of the students and measures it on the other 20 %%.",
       "Writes the model file for 'process --model' and prints the rows used, the coefficients"
           + " and the held-out ROC AUC (overall and at weeks 2, 4, 8, 12) and log-loss. The same"
           + " data gives a byte-identical file."

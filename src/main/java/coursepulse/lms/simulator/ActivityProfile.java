@@ -34,6 +34,10 @@ public final class ActivityProfile {
 
   private static final int MAX_GAP = 400;
   private static final int WEEKS_BEFORE_DROP = 8;
+  /** The first two course weeks, before most courses' first deadline. */
+  static final int EARLY_DAYS = 14;
+  /** Buckets of active days in the first {@link #EARLY_DAYS}: 0, 1-2, 3-5, 6 and more. */
+  static final int[] EARLY_FROM = {0, 1, 3, 6};
 
   private final String source;
   private final long[][] gaps = new long[3][MAX_GAP + 1];
@@ -44,6 +48,8 @@ public final class ActivityProfile {
   private final int[] withTwoWeekGap = new int[3];
   private final double[] beforeDrop = new double[WEEKS_BEFORE_DROP + 1];
   private int beforeDropPairs;
+  private final int[][] early = new int[3][EARLY_FROM.length];
+  private final int[] earlyPairs = new int[3];
 
   private ActivityProfile(String source) {
     this.source = source;
@@ -79,6 +85,18 @@ public final class ActivityProfile {
     withWeekGap[group] += longest >= 8 ? 1 : 0;
     withTwoWeekGap[group] += longest >= 15 ? 1 : 0;
     perWeek.get(group).add(days.length * 7.0 / window);
+    if (window >= EARLY_DAYS) {
+      int n = 0;
+      while (n < days.length && days[n] < EARLY_DAYS) {
+        n++;
+      }
+      int b = EARLY_FROM.length - 1;
+      while (EARLY_FROM[b] > n) {
+        b--;
+      }
+      early[group][b]++;
+      earlyPairs[group]++;
+    }
     if (dropDay >= 7 * (WEEKS_BEFORE_DROP + 4)) {
       beforeDropPairs++;
       for (int d : days) {
@@ -142,6 +160,16 @@ public final class ActivityProfile {
   /** Share of a group's pairs with at least 14 idle days between two active days. */
   public double shareWithIdleFortnight(int group) {
     return pairs[group] == 0 ? 0 : (double) withTwoWeekGap[group] / pairs[group];
+  }
+
+  /**
+   * Share of a group's pairs, still enrolled after {@link #EARLY_DAYS}, whose active days in those
+   * first days fall in bucket {@code b} of {@link #EARLY_FROM}. What a risk score sees first: a
+   * simulated student who passes must start as real passers do, or no score trained on real
+   * students can leave them alone.
+   */
+  public double earlyActiveShare(int group, int b) {
+    return earlyPairs[group] == 0 ? 0 : (double) early[group][b] / earlyPairs[group];
   }
 
   /**
@@ -288,6 +316,14 @@ public final class ActivityProfile {
             p.activeDaysPerWeek(g, 0.25), p.activeDaysPerWeek(g, 0.5), p.activeDaysPerWeek(g, 0.75),
             100 * p.shareWithIdleWeek(g), 100 * p.shareWithIdleFortnight(g),
             p.pairs[g] == 0 ? 0.0 : 100.0 * p.silent[g] / p.pairs[g]);
+      }
+    }
+    out.println("active days in the first 14 course days (pairs enrolled past them): 0 / 1-2 / 3-5 / 6+");
+    for (int g = 0; g < 3; g++) {
+      for (ActivityProfile p : both) {
+        out.printf(Locale.ROOT, "  %-10s %-13s %5.1f %5.1f %5.1f %5.1f %%  (%d pairs)%n",
+            GROUPS[g], p.source, 100 * p.earlyActiveShare(g, 0), 100 * p.earlyActiveShare(g, 1),
+            100 * p.earlyActiveShare(g, 2), 100 * p.earlyActiveShare(g, 3), p.earlyPairs[g]);
       }
     }
     out.println("withdrawn, mean active days in week k before the withdrawal (k = 8 .. 1):");

@@ -1,0 +1,48 @@
+package coursepulse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * Every command's help renders cleanly. Picocli formats descriptions with {@code String.format}:
+ * a bare {@code %} (as in "80 % of the students") makes it print a warning to stderr above the
+ * help and show the text unformatted, as {@code coursepulse --help} did for {@code train}.
+ */
+class UsageHelpTest {
+
+  @Test
+  void shouldRenderEveryCommandsHelpWithoutFormatWarnings() {
+    List<CommandLine> commands = new ArrayList<>();
+    collect(Main.commandLine(), commands);
+    assertThat(commands).hasSizeGreaterThan(10);
+
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    StringBuilder help = new StringBuilder();
+    try {
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      for (CommandLine c : commands) {
+        help.append(c.getUsageMessage(CommandLine.Help.Ansi.OFF));
+      }
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(captured.toString(StandardCharsets.UTF_8)).as("picocli warnings").isEmpty();
+    assertThat(help.toString())
+        .as("help with format specifiers left unreplaced")
+        .doesNotContain("%n")
+        .contains("80 % of the students");
+  }
+
+  private static void collect(CommandLine c, List<CommandLine> out) {
+    out.add(c);
+    c.getSubcommands().values().stream().distinct().forEach(sub -> collect(sub, out));
+  }
+}
