@@ -6,17 +6,13 @@ import coursepulse.engine.StreamEngine;
 import coursepulse.engine.log.LogException;
 import coursepulse.engine.log.LogMessage;
 import coursepulse.engine.log.LogReader;
-import coursepulse.engine.log.LogWriter;
 import coursepulse.engine.log.OffsetSpec;
-import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamStats;
 import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -89,9 +85,7 @@ public final class EngineRuntime implements EngineLifecycle {
   private final AtomicLongArray position;
   private final AtomicLongArray buffered;
   private volatile long publishedStreamTime = -1;
-  private final Map<String, LogWriter> writers = new LinkedHashMap<>();
-  private final Map<String, Long> nextPublishingId = new LinkedHashMap<>();
-  private final Map<String, LogWriter> deadLetterWriters = new HashMap<>();
+  private final TaskOutputs outputs;
   private long lastCheckpointAt;
   private long idleSince = -1;
   // Per source: the exclusive end offset from the builder's stopAt, else Long.MAX_VALUE.
@@ -99,8 +93,7 @@ public final class EngineRuntime implements EngineLifecycle {
   // Per source: whether every offset below stopAt has been read (or the reader went past it).
   private boolean[] stopReached;
   private StateDirLock stateDirLock;
-  // Whether this task may still write for its partition; null: always (a plain engine).
-  private final BooleanSupplier leaseIntact;
+  private final TaskLease lease;
 
   /** How long one empty input is polled before the others are looked at again. */
   private static final long SLICE_NANOS = 500_000L;
@@ -151,10 +144,11 @@ public final class EngineRuntime implements EngineLifecycle {
       TaskThreads taskThreads) {
     this.settings = settings;
     this.taskThreads = taskThreads;
-    this.leaseIntact = leaseIntact;
+    this.lease = new TaskLease(leaseIntact);
     this.placement = placement;
     this.name = placement.describe(settings.applicationId());
     this.state = new EngineState(lock, name, listener, LOG);
+    this.outputs = new TaskOutputs(settings, placement, lease, LOG);
     this.metrics =
         new TaskMetrics(settings.meterRegistry(), settings.graph().sourceStreams(), metricTags);
     this.checkpointer =
@@ -345,7 +339,7 @@ public final class EngineRuntime implements EngineLifecycle {
         } catch (LogException e) {
           // After a pause the broker has closed this instance's connections: a task that lost its
           // lease stops fenced, not failed, and is not rebuilt here.
-          checkLease();
+          lease.check();
           if (stopRequested) {
             throw e;
           }
@@ -356,7 +350,7 @@ public final class EngineRuntime implements EngineLifecycle {
       shutdown();
       state.transition(State.STOPPED);
       return false;
-    } catch (LeaseLostException lost) {
+    } catch (TaskLease.LostException lost) {
       // Not a failure of this task: another instance may be running it now. Whatever this one
       // did since its last checkpoint is redone there, with the same publishing ids.
       LOG.warn(
@@ -397,7 +391,7 @@ public final class EngineRuntime implements EngineLifecycle {
     TopologyGraph graph = settings.graph();
     task =
         new StreamTask(
-            graph, settings.applicationId(), settings.clock()::millis, new LogCollector(),
+            graph, settings.applicationId(), settings.clock()::millis, outputs,
             settings.deserializationHandler(), metrics);
     if (!settings.maxEventTimeAhead().isZero()) {
       task.guardStreamTime(settings.maxEventTimeAhead());
@@ -451,29 +445,9 @@ public final class EngineRuntime implements EngineLifecycle {
       final int source = i;
       intake[i] = m -> fetchedInPass |= accept(source, m);
     }
-    for (String stream : graph.sinkStreams()) {
-      LogWriter w = log.writer(stream, producerName(stream));
-      writers.put(stream, w);
-      Long id = cp == null ? null : cp.nextPublishingIds().get(stream);
-      if (id == null) {
-        // Without a checkpoint a replay from the first offset re-derives the ids of an earlier
-        // run (and the log drops its duplicates); any other start continues after the log.
-        id = startsFromFirst() ? 1L : w.lastPublishingId() + 1;
-        id = Math.max(1L, id);
-      }
-      nextPublishingId.put(stream, id);
-    }
+    outputs.open(cp == null ? Map.of() : cp.nextPublishingIds());
     lastCheckpointAt = settings.clock().millis();
     idleSince = -1;
-  }
-
-  private boolean startsFromFirst() {
-    for (String stream : settings.graph().sourceStreams()) {
-      if (!(settings.startFrom(stream) instanceof OffsetSpec.First)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private StateStore store(String name) {
@@ -496,10 +470,6 @@ public final class EngineRuntime implements EngineLifecycle {
       LOG.debug("input lag of source {} unavailable: {}", i, e.toString());
       return -1;
     }
-  }
-
-  private String producerName(String stream) {
-    return placement.producerName(settings.applicationId(), stream);
   }
 
   private void runOnce() throws IOException {
@@ -541,7 +511,7 @@ public final class EngineRuntime implements EngineLifecycle {
     }
     if (processed == 0 && !fetched && !waitForInput() && !waitYielded && !task.anyBuffered()
         && allAtEnd()) {
-      flushAll();
+      outputs.flush();
       synchronized (lock) {
         idleEpoch++;
         lock.notifyAll();
@@ -896,41 +866,11 @@ public final class EngineRuntime implements EngineLifecycle {
     }
     closeQuietly(true);
     readers = new LogReader[0];
-    writers.clear();
-    deadLetterWriters.clear();
-    nextPublishingId.clear();
   }
 
-  private void flushAll() {
-    Duration t = Duration.ofSeconds(30);
-    for (LogWriter w : writers.values()) {
-      w.flush(t);
-    }
-    for (LogWriter w : deadLetterWriters.values()) {
-      w.flush(t);
-    }
-  }
-
-  /**
-   * Throws when this task may no longer hold its partition, before it writes anything: a zombie
-   * (an instance that stood still past its lease) must not write beside the task's new holder.
-   */
-  private void checkLease() {
-    if (leaseIntact != null && !leaseIntact.getAsBoolean()) {
-      throw new LeaseLostException();
-    }
-  }
-
-  /** Whether the task stopped because it was fenced ({@link #checkLease}). */
+  /** Whether the task stopped because it was fenced ({@link TaskLease#check}). */
   boolean fenced() {
     return fenced;
-  }
-
-  /** Thrown by {@link #checkLease}; ends the task without a checkpoint. */
-  private static final class LeaseLostException extends RuntimeException {
-    LeaseLostException() {
-      super("lease lost", null, false, false);
-    }
   }
 
   /**
@@ -945,10 +885,10 @@ public final class EngineRuntime implements EngineLifecycle {
     long start = System.nanoTime();
     // Before the flush too: it sends what is still buffered, and after a pause it would wait on
     // connections the broker closed meanwhile.
-    checkLease();
-    flushAll();
-    checkLease();
-    checkpointer.take(task, nextPublishingId, start);
+    lease.check();
+    outputs.flush();
+    lease.check();
+    checkpointer.take(task, outputs.nextPublishingIds(), start);
     lastCheckpointAt = settings.clock().millis();
   }
 
@@ -957,7 +897,7 @@ public final class EngineRuntime implements EngineLifecycle {
       task.close();
     } finally {
       // A task that may have lost its partition writes nothing more, not even a final checkpoint.
-      checkLease();
+      lease.check();
       checkpointer.awaitWritten();
       checkpoint();
       checkpointer.awaitWritten();
@@ -965,11 +905,7 @@ public final class EngineRuntime implements EngineLifecycle {
     }
   }
 
-  /**
-   * Closes readers and writers. {@code abandon}: the task is thrown away (failed, or rebuilt after
-   * a log failure), so writers are released without waiting for confirmations; its outputs since
-   * the last checkpoint are derived again under the same publishing ids.
-   */
+  /** Closes readers and writers; {@code abandon}: the task is thrown away ({@link TaskOutputs#close}). */
   private void closeQuietly(boolean abandon) {
     if (readers != null) {
       for (LogReader r : readers) {
@@ -982,53 +918,6 @@ public final class EngineRuntime implements EngineLifecycle {
         }
       }
     }
-    for (LogWriter w : List.copyOf(writers.values())) {
-      try {
-        if (abandon) {
-          w.abandon();
-        } else {
-          w.close();
-        }
-      } catch (RuntimeException e) {
-        LOG.debug("closing writer failed", e);
-      }
-    }
-    for (LogWriter w : List.copyOf(deadLetterWriters.values())) {
-      try {
-        if (abandon) {
-          w.abandon();
-        } else {
-          w.close();
-        }
-      } catch (RuntimeException e) {
-        LOG.debug("closing writer failed", e);
-      }
-    }
-  }
-
-  private final class LogCollector implements RecordCollector {
-    @Override
-    public void send(String stream, Object key, byte[] value, long timestamp) {
-      checkLease();
-      long id = nextPublishingId.get(stream);
-      writers.get(stream).append(id, value);
-      nextPublishingId.put(stream, id + 1);
-    }
-
-    @Override
-    public void sendDeadLetter(String sourceStream, long offset, byte[] deadLetter, long ts) {
-      checkLease();
-      LogWriter w =
-          deadLetterWriters.computeIfAbsent(
-              sourceStream,
-              s -> {
-                String dlq = DeadLetter.streamName(settings.applicationId());
-                settings.log().createStream(dlq, Retention.unlimited());
-                // per source partition: dead letters are numbered by source offset
-                return settings.log().writer(
-                    dlq, settings.applicationId() + "-dlq-" + placement.streamOf(s));
-              });
-      w.append(offset + 1, deadLetter);
-    }
+    outputs.close(abandon);
   }
 }
