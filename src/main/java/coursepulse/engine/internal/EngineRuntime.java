@@ -4,32 +4,30 @@ import coursepulse.engine.StateStore;
 import coursepulse.engine.StreamEngine.State;
 import coursepulse.engine.StreamEngine;
 import coursepulse.engine.log.LogException;
-import coursepulse.engine.log.StreamStats;
 import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The runtime behind {@code StreamEngine}: one thread that restores the latest checkpoint, reads
- * every source into the task's queues (bounded per source), processes in timestamp order, writes
- * sinks with deterministic publishing ids, checkpoints periodically and on close.
+ * The runtime behind {@code StreamEngine}, or one task of a partitioned engine: runs the task
+ * through its lifecycle on a thread of its own or in passes on shared {@link TaskThreads}. It
+ * restores the latest checkpoint, then in each pass takes what its sources delivered ({@link
+ * TaskInputs}), processes in timestamp order, writes sinks and dead letters ({@link TaskOutputs})
+ * and checkpoints periodically and on close ({@link Checkpointer}); after a log failure it
+ * rebuilds the task from its last checkpoint.
  *
- * <p>Output guarantee: sink records of stream {@code s} are written under producer name {@code
- * <applicationId>-<s>} with publishing ids 1, 2, 3... in processing order; the next id is part of
- * each checkpoint. Outputs are flushed before a checkpoint is written, so a checkpoint never
- * claims outputs the log has not stored. After a crash the engine restores the checkpoint, re-reads
- * inputs from its offsets and, processing deterministically, re-emits the same records with the
- * same ids: the log drops those it already had. Dead letters use producer {@code
- * <applicationId>-dlq-<source>} with publishing id {@code offset + 1}, deterministic too.
+ * <p>Output guarantee: outputs carry deterministic publishing ids ({@link TaskOutputs}) and are
+ * flushed before a checkpoint is written, so a checkpoint never claims outputs the log has not
+ * stored. After a crash the engine restores the checkpoint, re-reads inputs from its offsets and,
+ * processing deterministically, re-emits the same records with the same ids: the log drops those
+ * it already had.
  */
 public final class EngineRuntime implements EngineLifecycle {
 
@@ -61,10 +59,7 @@ public final class EngineRuntime implements EngineLifecycle {
   // Owned by the processing thread.
   private StreamTask task;
   private final TaskInputs inputs;
-  // Read by meter gauges on other threads.
-  private final AtomicLongArray position;
-  private final AtomicLongArray buffered;
-  private volatile long publishedStreamTime = -1;
+  private final TaskProgress progress;
   private final TaskOutputs outputs;
   private long lastCheckpointAt;
   private StateDirLock stateDirLock;
@@ -110,20 +105,7 @@ public final class EngineRuntime implements EngineLifecycle {
                     placement.stateDir(settings.stateDir(), settings.applicationId())),
             name, settings.applicationId(), settings.log(), placement::streamOf, metrics,
             leaseIntact);
-    List<String> sources = settings.graph().sourceStreams();
-    this.position = new AtomicLongArray(sources.size());
-    this.buffered = new AtomicLongArray(sources.size());
-    for (int i = 0; i < sources.size(); i++) {
-      position.set(i, -1);
-      final int idx = i;
-      metrics.registerInputLag(sources.get(i), () -> inputLag(idx));
-      metrics.registerBuffered(sources.get(i), () -> buffered.get(idx));
-    }
-    metrics.registerStreamTimeLag(
-        () -> {
-          long t = publishedStreamTime;
-          return t < 0 ? Double.NaN : (double) (settings.clock().millis() - t);
-        });
+    this.progress = new TaskProgress(settings, placement, metrics, LOG);
     metrics.registerStores(
         settings.graph().stores().stream().map(d -> d.builder().name()).toList(), this::store);
   }
@@ -357,10 +339,10 @@ public final class EngineRuntime implements EngineLifecycle {
     if (cp != null) {
       task.restoreStreamTimeSchedule(cp.streamTimeSchedule());
     }
-    publishedStreamTime = task.streamTime(); // the gauge tells where a restored task stands
+    progress.publishStreamTime(task); // the gauge tells where a restored task stands
 
     inputs.open(task, cp == null ? Map.of() : cp.nextOffsets());
-    publishPositions();
+    progress.publish(task);
     outputs.open(cp == null ? Map.of() : cp.nextPublishingIds());
     lastCheckpointAt = settings.clock().millis();
   }
@@ -370,27 +352,10 @@ public final class EngineRuntime implements EngineLifecycle {
     return t == null ? null : t.stores().get(name);
   }
 
-  private long inputLag(int i) {
-    long next = position.get(i);
-    try {
-      Optional<StreamStats> stats =
-          settings.log().stats(placement.streamOf(settings.graph().sourceStreams().get(i)));
-      if (stats.isEmpty()) {
-        return 0;
-      }
-      // Before anything was read the whole retained stream is ahead (for a start from 'first').
-      long from = next < 0 ? stats.get().firstOffset() : next;
-      return Math.max(0, stats.get().lastOffset() + 1 - from);
-    } catch (RuntimeException e) {
-      LOG.debug("input lag of source {} unavailable: {}", i, e.toString());
-      return -1;
-    }
-  }
-
   private void runOnce() throws IOException {
     boolean fetched = inputs.fetch();
     if (fetched) {
-      publishPositions();
+      progress.publish(task);
     }
     int processed = 0;
     long batchStart = metrics.enabled() ? System.nanoTime() : 0L;
@@ -407,7 +372,7 @@ public final class EngineRuntime implements EngineLifecycle {
           processed, System.nanoTime() - batchStart, now - task.lastProcessedEventTime(),
           now - task.lastProcessedLogTime());
     }
-    publishPositions();
+    progress.publish(task);
     task.maybePunctuateWallClock(now);
     if (!settings.checkpointInterval().isZero()
         && now - lastCheckpointAt >= settings.checkpointInterval().toMillis()) {
@@ -420,14 +385,6 @@ public final class EngineRuntime implements EngineLifecycle {
         lock.notifyAll();
       }
     }
-  }
-
-  private void publishPositions() {
-    for (int i = 0; i < task.sourceCount(); i++) {
-      position.lazySet(i, task.nextOffset(i));
-      buffered.lazySet(i, task.buffered(i));
-    }
-    publishedStreamTime = task.streamTime();
   }
 
   /**
