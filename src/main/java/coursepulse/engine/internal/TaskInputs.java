@@ -6,7 +6,6 @@ import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.StreamStats;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -22,8 +21,6 @@ import org.slf4j.Logger;
  * when that incarnation ends or is thrown away ({@link #close}).
  */
 final class TaskInputs {
-
-  private static final long NOT_AT_END = Long.MIN_VALUE;
 
   /** How long one empty input is polled before the others are looked at again. */
   private static final long SLICE_NANOS = 500_000L;
@@ -42,9 +39,6 @@ final class TaskInputs {
    */
   private static final long MAX_IDLE_WINDOW_NANOS = 250_000_000L;
 
-  /** How long an input must stay silent below an unchanged last offset to count as ended. */
-  private static final Duration QUIET_FOR_END = Duration.ofSeconds(1);
-
   private final EngineSettings settings;
   private final TaskPlacement placement;
   private final String name;
@@ -57,13 +51,8 @@ final class TaskInputs {
   // Per source: takes a message drained from its reader into the task (see fetch).
   private Consumer<LogMessage>[] intake;
   private boolean fetchedInPass;
-  // Per source: the read position at which a timed poll came back empty while the log's last
-  // offset was below that position (the input is at its end there), else NOT_AT_END.
-  private long[] endConfirmedAt;
-  // Per source: the log's last offset at the first empty poll of the current quiet spell (when it
-  // was at or past the read position), and when that spell began (System.nanoTime), else -1.
-  private long[] quietEnd;
-  private long[] quietSince;
+  // Whether inputs whose reader cannot tell are at their end, as the log showed at the last wait.
+  private EndConfirmations ends;
   // Per source: the offset of the last message taken from the reader, -1 before any; guards the
   // task against messages a recovering subscription delivers twice or skips.
   private long[] lastRead;
@@ -116,9 +105,7 @@ final class TaskInputs {
     int n = task.sourceCount();
     readers = new LogReader[n];
     intake = new Consumer[n];
-    endConfirmedAt = new long[n];
-    quietEnd = new long[n];
-    quietSince = new long[n];
+    ends = new EndConfirmations(settings, placement, task);
     lastRead = new long[n];
     readSinceSubscribe = new boolean[n];
     stopAt = new long[n];
@@ -137,8 +124,6 @@ final class TaskInputs {
         startOffset = next;
       }
       stopReached[i] = startOffset >= stopAt[i];
-      endConfirmedAt[i] = NOT_AT_END;
-      quietSince[i] = -1;
       log.info("engine {}: reading '{}' from {}", name, placement.streamOf(stream), from);
       readers[i] = settings.log().reader(placement.streamOf(stream), from);
       readers[i].decodeOnArrival(task.decoder(i));
@@ -210,8 +195,7 @@ final class TaskInputs {
             "engine {}: '{}' continues at offset {} after {} (offsets without messages)",
             name, task.sourceStream(i), offset, last);
         lastRead[i] = offset;
-        endConfirmedAt[i] = NOT_AT_END;
-        quietSince[i] = -1;
+        ends.messageArrived(i);
         task.addRecord(i, offset, m.timestamp(), m.body(), m.decoded());
         return true;
       }
@@ -219,8 +203,7 @@ final class TaskInputs {
     }
     lastRead[i] = offset;
     readSinceSubscribe[i] = true;
-    endConfirmedAt[i] = NOT_AT_END;
-    quietSince[i] = -1;
+    ends.messageArrived(i);
     task.addRecord(i, offset, m.timestamp(), m.body(), m.decoded());
     if (offset + 1 >= stopAt[i]) {
       stopReached[i] = true;
@@ -294,21 +277,16 @@ final class TaskInputs {
     if (known != LogReader.Catchup.UNKNOWN) {
       return known == LogReader.Catchup.CAUGHT_UP;
     }
-    return endConfirmedAt[i] != NOT_AT_END && endConfirmedAt[i] == task.nextOffset(i);
+    return ends.confirmed(i);
   }
 
   /**
    * Polls each empty input with a timeout; when none delivers, checks which of them are at the end
    * of their stream.
    *
-   * <p>An input is at its end when a timed poll came back empty <em>and</em> the log's last offset
-   * is below the read position. On RabbitMQ 3.11 to 3.13 the reported last offset is the first
-   * offset of the newest chunk, which is below the true end; but a reader past that offset has
-   * received that whole chunk (the broker delivers chunks whole), and the timed poll gave the
-   * client time to hand its remaining messages over. So the rule holds for exact and for
-   * chunk-start last offsets. Only readers that cannot tell by themselves ({@link
-   * LogReader.Catchup#UNKNOWN}) need this question; the others are never asked about, and the wait
-   * ends early when they show that records already buffered may be processed.
+   * <p>Only inputs whose reader cannot tell by itself ({@link LogReader.Catchup#UNKNOWN}) need the
+   * log asked ({@link EndConfirmations}); the others are never asked about, and the wait ends early
+   * when they show that records already buffered may be processed.
    *
    * @return true when a message arrived
    */
@@ -340,7 +318,7 @@ final class TaskInputs {
     waitWindow = 0;
     // On a shared thread one pass waits one slice, then lets the thread's other tasks run; the
     // window (and the end decision at its end) carries over to the next pass.
-    long passEnd = !sharedThread ? Long.MAX_VALUE : System.nanoTime() + slice;
+    long passEnd = sharedThread ? System.nanoTime() + slice : Long.MAX_VALUE;
     long remaining = deadline - System.nanoTime();
     while (remaining > 0 && !stopRequested.getAsBoolean()) {
       int firstEmpty = -1;
@@ -378,7 +356,7 @@ final class TaskInputs {
     }
     for (int i = 0; i < readers.length; i++) {
       if (task.buffered(i) == 0 && readers[i].catchup() == LogReader.Catchup.UNKNOWN) {
-        endConfirmedAt[i] = lastOffsetBelowPosition(i) ? task.nextOffset(i) : NOT_AT_END;
+        ends.askLog(i);
       }
     }
     if (idle) {
@@ -397,52 +375,11 @@ final class TaskInputs {
     if (longWait) {
       for (int i = 0; i < readers.length; i++) {
         if (i != source) {
-          endConfirmedAt[i] = NOT_AT_END;
+          ends.forget(i);
         }
       }
     }
     accept(source, m);
-  }
-
-  private boolean lastOffsetBelowPosition(int i) {
-    Optional<StreamStats> stats = settings.log().stats(placement.streamOf(task.sourceStream(i)));
-    if (stats.isEmpty()) {
-      return true;
-    }
-    long last = stats.get().lastOffset();
-    long next = task.nextOffset(i);
-    if (next >= 0) {
-      return last < next || onlyUndeliverableEntriesLeft(i, last);
-    }
-    // Nothing read since a start without checkpoint.
-    OffsetSpec from = settings.startFrom(task.sourceStream(i));
-    if (from instanceof OffsetSpec.First) {
-      return false; // the stream holds messages, all ahead of us
-    }
-    if (from instanceof OffsetSpec.Absolute a) {
-      return last < a.offset();
-    }
-    return true; // next, last, timestamp: the empty timed poll is all we can go by
-  }
-
-  /**
-   * Whether the offsets from the read position up to the log's last offset hold nothing a reader
-   * is ever given. On RabbitMQ every stored consumer offset (this engine stores one per source
-   * after each checkpoint) takes an offset of the stream without being delivered, and RabbitMQ 3.11
-   * and newer report it as the last offset: an input whose last message was followed by a
-   * checkpoint would otherwise never be at its end, and the task would wait for it forever (found
-   * with partitioned inputs on RabbitMQ 4.0). The reader holds credit at the read position, so a
-   * stored message up to that offset would arrive promptly: when none arrived for {@link
-   * #QUIET_FOR_END} while the last offset stayed the same, the rest is such entries.
-   */
-  private boolean onlyUndeliverableEntriesLeft(int i, long last) {
-    long now = System.nanoTime(); // a liveness decision, not an event-time one
-    if (quietSince[i] < 0 || quietEnd[i] != last) {
-      quietEnd[i] = last;
-      quietSince[i] = now;
-      return false;
-    }
-    return now - quietSince[i] >= QUIET_FOR_END.toNanos();
   }
 
   private boolean allAtEnd() {
