@@ -379,6 +379,7 @@ public final class EngineRuntime implements EngineLifecycle {
       checkpoint();
     }
     if (processed == 0 && !fetched && inputs.idleAfterWait()) {
+      lease.check(); // as before a checkpoint's flush: a paused task must not wait on dead links
       outputs.flush();
       synchronized (lock) {
         idleEpoch++;

@@ -218,7 +218,8 @@ final class TaskInputs {
    * restart: debug). Only the stream's first offset tells them apart.
    */
   private void warnIfRetentionGap(int i, long offset, long expected) {
-    String stream = task.sourceStream(i);
+    // the stream this task reads: a partition of a partitioned source, whose offsets these are
+    String stream = placement.streamOf(task.sourceStream(i));
     long first;
     try {
       first = settings.log().stats(stream).map(StreamStats::firstOffset).orElse(-1L);
