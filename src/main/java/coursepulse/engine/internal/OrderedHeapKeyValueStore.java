@@ -22,7 +22,7 @@ import java.util.Objects;
  * promises equals the unsigned order of the serialized keys. Against {@link HeapKeyValueStore} it
  * keeps no hash map and no serialized copy of each key: 40 bytes per entry besides the key and
  * value objects (and 4 per entry changed since the last checkpoint), where that store needs about
- * 110, at the price of a tree walk per {@code get}. Serdes run only
+ * 120, at the price of a tree walk per {@code get}. Serdes run only
  * at checkpoints, whose format is that of the other key-value stores, so a store can switch
  * between the three over its checkpoints.
  *
