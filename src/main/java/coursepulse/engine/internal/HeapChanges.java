@@ -16,7 +16,9 @@ import java.util.function.Function;
  * OrderedHeapKeyValueStore}), copy-on-access: every entry put, removed, read or iterated is marked
  * changed, because a value got may be changed in place. The mark is on the store's own node
  * ({@link Node#mark}: the epoch, i.e. the checkpoint, it was last marked in), and the nodes marked
- * in the current epoch are listed once in an array: 4 bytes per changed entry, no second map.
+ * in the current epoch are listed once in an array: 4 bytes per changed entry, no second map. An
+ * entry removed from the store is listed by its key alone once the list is compacted ({@link
+ * #removed}), so its node (40 bytes) can go before the checkpoint.
  *
  * <p>{@link #take} hands the list over whole and starts the next epoch (on the task thread); the
  * checkpointer's thread then serializes those nodes while the task goes on, and the task's first
@@ -34,16 +36,20 @@ final class HeapChanges<V> {
   private static final int SAVED = -2;
 
   private final Serde<V> valueSerde;
-  // The serialized key of a node; runs on either thread.
-  private final Function<Node<?, V>, byte[]> keyBytes;
+  // The serialized form of a node's key; runs on either thread.
+  private final Function<Object, byte[]> keyBytes;
   private int epoch = 1;
-  // The nodes marked in the current epoch, each once, in the order they were first marked.
-  private Node<?, V>[] marked = newArray(16);
+  // What changed in the current epoch, each once: a node marked in it, or the key of a node that
+  // left the store since (the key, not the node, is all a removal writes; a key is never a Node).
+  private Object[] marked = new Object[16];
   private int count;
+  // Nodes in marked that left the store and are not replaced by their key yet.
+  private int removedNodes;
   // The changes a checkpoint is serializing, or null: shared with the checkpointer's thread.
   private volatile Pending pending;
 
-  HeapChanges(Serde<V> valueSerde, Function<Node<?, V>, byte[]> keyBytes) {
+  /** @param keyBytes the serialized form of a node's key ({@link Node#key}) */
+  HeapChanges(Serde<V> valueSerde, Function<Object, byte[]> keyBytes) {
     this.valueSerde = valueSerde;
     this.keyBytes = keyBytes;
   }
@@ -68,11 +74,28 @@ final class HeapChanges<V> {
     marked[count++] = n;
   }
 
+  /**
+   * A node that just left the store: {@link #touch}ed before, value now null. Now and then the
+   * list swaps such nodes for their keys (a removed node is never touched again), at most one
+   * eighth of the list is such nodes, at an amortized cost of a few slots per removal.
+   */
+  void removed(Node<?, V> n) {
+    if (++removedNodes >= Math.max(64, count >> 3)) {
+      for (int i = 0; i < count; i++) {
+        if (marked[i] instanceof Node<?, ?> node && node.value == null) {
+          marked[i] = node.key;
+        }
+      }
+      removedNodes = 0;
+    }
+  }
+
   /** The changes since the previous call; the store's next changes start empty. */
   StoreChanges take() {
     Pending p = new Pending(epoch, marked, count);
-    marked = newArray(Math.max(16, Math.min(count, 1024)));
+    marked = new Object[Math.max(16, Math.min(count, 1024))];
     count = 0;
+    removedNodes = 0;
     epoch++;
     pending = p;
     return p;
@@ -87,22 +110,18 @@ final class HeapChanges<V> {
 
   /** Forgets pending changes (the store was just restored: its nodes are new, never marked). */
   void reset() {
-    marked = newArray(16);
+    marked = new Object[16];
     count = 0;
+    removedNodes = 0;
     epoch++;
     pending = null;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <V> Node<?, V>[] newArray(int n) {
-    return (Node<?, V>[]) new Node<?, ?>[n];
   }
 
   /** {key, value or null for a removed entry}, the value a copy the task cannot change. */
   private byte[][] serialize(Node<?, V> n) {
     V v = n.value;
     return new byte[][] {
-      keyBytes.apply(n), v == null ? null : StoreChanges.owned(v, valueSerde.serialize(v))
+      keyBytes.apply(n.key), v == null ? null : StoreChanges.owned(v, valueSerde.serialize(v))
     };
   }
 
@@ -114,11 +133,11 @@ final class HeapChanges<V> {
   private final class Pending extends StoreChanges {
     private final int epoch;
     private final int count;
-    private Node<?, V>[] nodes;
+    private Object[] nodes;
     // What the task thread serialized; read by writeTo after the node's mark left SAVING.
     private final ConcurrentLinkedQueue<byte[][]> savedByTask = new ConcurrentLinkedQueue<>();
 
-    Pending(int epoch, Node<?, V>[] nodes, int count) {
+    Pending(int epoch, Object[] nodes, int count) {
       this.epoch = epoch;
       this.nodes = nodes;
       this.count = count;
@@ -153,7 +172,12 @@ final class HeapChanges<V> {
     public void writeTo(DataOutput out) throws IOException {
       Map<Bytes, byte[]> changes = new HashMap<>(count * 4 / 3 + 1);
       for (int i = 0; i < count; i++) {
-        Node<?, V> n = nodes[i];
+        if (!(nodes[i] instanceof Node<?, ?> listed)) {
+          add(changes, new byte[][] {keyBytes.apply(nodes[i]), null}); // a removed entry's key
+          continue;
+        }
+        @SuppressWarnings("unchecked")
+        Node<?, V> n = (Node<?, V>) listed;
         while (true) {
           if (n.casMark(epoch, SAVING)) {
             byte[][] e;

@@ -57,7 +57,7 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
     this.name = name;
     this.keySerde = keySerde;
     this.valueSerde = valueSerde;
-    this.changes = new HeapChanges<>(valueSerde, n -> (byte[]) n.key);
+    this.changes = new HeapChanges<>(valueSerde, k -> (byte[]) k);
   }
 
   @Override
@@ -109,6 +109,7 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
     order.remove(e);
     V old = e.value;
     e.value = null;
+    changes.removed(e);
     return old;
   }
 

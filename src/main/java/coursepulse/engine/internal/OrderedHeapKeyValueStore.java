@@ -46,12 +46,12 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
     this.valueSerde = valueSerde;
     this.order = order;
     this.values = new EntryTree<>(order);
-    this.changes = new HeapChanges<>(valueSerde, n -> keySerde.serialize(keyOf(n)));
+    this.changes = new HeapChanges<>(valueSerde, this::serializeKey);
   }
 
-  @SuppressWarnings("unchecked")
-  private static <K> K keyOf(Node<?, ?> n) {
-    return (K) n.key;
+  @SuppressWarnings("unchecked") // HeapChanges hands back the keys of this store's nodes
+  private byte[] serializeKey(Object key) {
+    return keySerde.serialize((K) key);
   }
 
   @Override
@@ -102,6 +102,7 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
     values.remove(n);
     V old = n.value;
     n.value = null;
+    changes.removed(n);
     return old;
   }
 
