@@ -1,7 +1,9 @@
 package coursepulse.engine.internal;
 
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.ConcurrentModificationException;
+import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -223,7 +225,8 @@ final class EntryTree<T, V> {
     modCount++;
   }
 
-  private Node<T, V> build(List<? extends Node<T, V>> sorted, int lo, int hi, int depth, int redLevel) {
+  private Node<T, V> build(
+      List<? extends Node<T, V>> sorted, int lo, int hi, int depth, int redLevel) {
     if (lo > hi) {
       return null;
     }
@@ -245,9 +248,9 @@ final class EntryTree<T, V> {
    * Walks the nodes from {@code first} while their key is not above {@code last} (null: to the
    * end); fails fast when the tree's structure changes meanwhile.
    */
-  java.util.Iterator<Node<T, V>> iterate(Node<T, V> first, T last) {
-    return new java.util.Iterator<>() {
-      private Node<T, V> next = first != null && last != null && order.compare(first.key, last) > 0 ? null : first;
+  Iterator<Node<T, V>> iterate(Node<T, V> first, T last) {
+    return new Iterator<>() {
+      private Node<T, V> next = beyond(first, last) ? null : first;
       private final int expected = modCount;
 
       @Override
@@ -265,10 +268,14 @@ final class EntryTree<T, V> {
         }
         Node<T, V> n = next;
         Node<T, V> after = EntryTree.next(n);
-        next = after != null && last != null && order.compare(after.key, last) > 0 ? null : after;
+        next = beyond(after, last) ? null : after;
         return n;
       }
     };
+  }
+
+  private boolean beyond(Node<T, V> n, T last) {
+    return n != null && last != null && order.compare(n.key, last) > 0;
   }
 
   /** Checks the red-black rules and the links; for tests. */
@@ -288,7 +295,7 @@ final class EntryTree<T, V> {
       return 1;
     }
     count[0]++;
-    for (Node<T, V> c : java.util.Arrays.asList(n.left, n.right)) {
+    for (Node<T, V> c : Arrays.asList(n.left, n.right)) {
       if (c != null && c.parent != n) {
         throw new IllegalStateException("bad parent link");
       }

@@ -46,7 +46,8 @@ class EntryTreeTest {
       }
       if (i % 500 == 0) {
         tree.checkInvariants();
-        assertThat(keys(tree.iterate(tree.first(), null))).isEqualTo(List.copyOf(reference.keySet()));
+        assertThat(keys(tree.iterate(tree.first(), null)))
+            .isEqualTo(List.copyOf(reference.keySet()));
         int from = random.nextInt(2_100);
         int to = from + random.nextInt(300);
         assertThat(keys(tree.iterate(tree.ceiling(from), to)))
@@ -88,7 +89,8 @@ class EntryTreeTest {
     assertThatThrownBy(() -> tree.buildFromSorted(List.of(new Node<>(2, "a"), new Node<>(1, "b"))))
         .isInstanceOf(IllegalArgumentException.class);
     tree.insert(new Node<>(1, "a"));
-    assertThatThrownBy(() -> tree.insert(new Node<>(1, "b"))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> tree.insert(new Node<>(1, "b")))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
