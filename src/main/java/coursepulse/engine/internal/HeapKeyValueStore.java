@@ -9,27 +9,21 @@ import coursepulse.engine.Serde;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Set;
-import java.util.SortedMap;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
  * A key-value store of objects: values are kept as the objects the processor put, so {@code get}
  * and {@code put} of a known key are one hash lookup with no serialization; serdes run only at
  * checkpoints ({@link #writeTo}, {@link #readFrom}) and when a key is added or removed (its
- * serialized form is the sort key of the ordered index, so iteration follows serialized key order
+ * serialized form is the sort key of the ordered index, an {@link EntryTree} whose nodes the hash
+ * map finds, so iteration follows serialized key order
  * exactly as {@link InMemoryKeyValueStore} does, and the checkpoint format is the same: a
  * checkpoint written by either store restores into the other).
  *
@@ -45,16 +39,25 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
   private final String name;
   private final Serde<K> keySerde;
   private final Serde<V> valueSerde;
-  private final Map<K, V> values = new HashMap<>();
-  private static final Comparator<byte[]> UNSIGNED = Arrays::compareUnsigned;
-  private final TreeMap<byte[], K> order = new TreeMap<>(UNSIGNED);
-  private final HeapChanges<K, V> changes;
+  private final Map<K, Entry<K, V>> values = new HashMap<>();
+  private final EntryTree<byte[], V> order = new EntryTree<>(Arrays::compareUnsigned);
+  private final HeapChanges<V> changes;
+
+  /** A node of the ordered index keyed by the serialized key, with the key object beside it. */
+  private static final class Entry<K, V> extends EntryTree.Node<byte[], V> {
+    final K object;
+
+    Entry(byte[] key, K object, V value) {
+      super(key, value);
+      this.object = object;
+    }
+  }
 
   public HeapKeyValueStore(String name, Serde<K> keySerde, Serde<V> valueSerde) {
     this.name = name;
     this.keySerde = keySerde;
     this.valueSerde = valueSerde;
-    this.changes = new HeapChanges<>(keySerde, valueSerde);
+    this.changes = new HeapChanges<>(valueSerde, k -> (byte[]) k);
   }
 
   @Override
@@ -69,11 +72,12 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
 
   @Override
   public V get(K key) {
-    V v = values.get(Objects.requireNonNull(key, "key"));
-    if (v != null) {
-      changes.handedOut(key, v);
+    Entry<K, V> e = values.get(Objects.requireNonNull(key, "key"));
+    if (e == null) {
+      return null;
     }
-    return v;
+    changes.touch(e);
+    return e.value;
   }
 
   @Override
@@ -83,19 +87,29 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
       delete(key);
       return;
     }
-    changes.handedOut(key, value);
-    if (values.put(key, value) == null) {
-      order.put(keySerde.serialize(key), key);
+    Entry<K, V> e = values.get(key);
+    if (e == null) {
+      e = new Entry<>(keySerde.serialize(key), key, value);
+      values.put(key, e);
+      order.insert(e);
+      changes.touch(e);
+    } else {
+      changes.touch(e); // before the change: a pending checkpoint may still need the old value
+      e.value = value;
     }
   }
 
   @Override
   public V delete(K key) {
-    V old = values.remove(Objects.requireNonNull(key, "key"));
-    if (old != null) {
-      changes.removed(key);
-      order.remove(keySerde.serialize(key));
+    Entry<K, V> e = values.remove(Objects.requireNonNull(key, "key"));
+    if (e == null) {
+      return null;
     }
+    changes.touch(e);
+    order.remove(e);
+    V old = e.value;
+    e.value = null;
+    changes.removed(e);
     return old;
   }
 
@@ -108,32 +122,22 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
   public Iterator<KeyValue<K, V>> range(K from, K to) {
     byte[] lo = from == null ? null : keySerde.serialize(from);
     byte[] hi = to == null ? null : keySerde.serialize(to);
-    NavigableMap<byte[], K> view;
-    if (lo != null && hi != null) {
-      if (Arrays.compareUnsigned(lo, hi) > 0) {
-        return Collections.emptyIterator();
-      }
-      view = order.subMap(lo, true, hi, true);
-    } else if (lo != null) {
-      view = order.tailMap(lo, true);
-    } else if (hi != null) {
-      view = order.headMap(hi, true);
-    } else {
-      view = order;
+    if (lo != null && hi != null && Arrays.compareUnsigned(lo, hi) > 0) {
+      return Collections.emptyIterator();
     }
-    Iterator<K> keys = view.values().iterator();
+    Iterator<EntryTree.Node<byte[], V>> nodes =
+        order.iterate(lo == null ? order.first() : order.ceiling(lo), hi);
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
-        return keys.hasNext();
+        return nodes.hasNext();
       }
 
       @Override
       public KeyValue<K, V> next() {
-        K k = keys.next();
-        V v = values.get(k);
-        changes.handedOut(k, v);
-        return KeyValue.pair(k, v);
+        Entry<K, V> e = (Entry<K, V>) nodes.next();
+        changes.touch(e);
+        return KeyValue.pair(e.object, e.value);
       }
     };
   }
@@ -141,24 +145,23 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
   @Override
   public void writeTo(DataOutput out) throws IOException {
     out.writeInt(order.size());
-    for (Map.Entry<byte[], K> e : order.entrySet()) {
-      writeBytes(out, e.getKey());
-      writeBytes(out, valueSerde.serialize(values.get(e.getValue())));
+    for (Iterator<EntryTree.Node<byte[], V>> it = order.iterate(order.first(), null);
+        it.hasNext(); ) {
+      EntryTree.Node<byte[], V> e = it.next();
+      writeBytes(out, e.key);
+      writeBytes(out, valueSerde.serialize(e.value));
     }
   }
 
   @Override
   public void readFrom(DataInput in) throws IOException {
-    values.clear();
-    order.clear();
     int n = in.readInt();
+    List<Entry<K, V>> sorted = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       byte[] k = readBytes(in);
-      K key = keySerde.deserialize(k);
-      values.put(key, valueSerde.deserialize(readBytes(in)));
-      order.put(k, key);
+      sorted.add(new Entry<>(k, keySerde.deserialize(k), valueSerde.deserialize(readBytes(in))));
     }
-    changes.reset();
+    load(sorted);
   }
 
   @Override
@@ -168,79 +171,26 @@ public final class HeapKeyValueStore<K, V> implements KeyValueStore<K, V>, Check
 
   @Override
   public void markAllChanged() {
-    changes.markAll(values);
+    changes.markAll(order.iterate(order.first(), null));
   }
 
   @Override
   public void restoreChanges(byte[] header, Iterator<byte[][]> entries) {
-    values.clear();
-    order.clear();
-    List<Map.Entry<byte[], K>> sorted = new ArrayList<>();
+    List<Entry<K, V>> sorted = new ArrayList<>();
     while (entries.hasNext()) {
       byte[][] e = entries.next();
-      K key = keySerde.deserialize(e[0]);
-      values.put(key, valueSerde.deserialize(e[1]));
-      sorted.add(new AbstractMap.SimpleImmutableEntry<>(e[0], key));
+      sorted.add(new Entry<>(e[0], keySerde.deserialize(e[0]), valueSerde.deserialize(e[1])));
     }
-    order.putAll(new SortedRun<>(sorted)); // entries come in key order: a linear-time build
-    changes.reset();
+    load(sorted);
   }
 
-  /**
-   * Entries already in {@link #UNSIGNED} order, seen as a sorted map only so that {@link
-   * TreeMap#putAll} builds its tree in linear time instead of inserting one by one.
-   */
-  private static final class SortedRun<K> extends AbstractMap<byte[], K>
-      implements SortedMap<byte[], K> {
-    private final List<Map.Entry<byte[], K>> entries;
-
-    SortedRun(List<Map.Entry<byte[], K>> entries) {
-      this.entries = entries;
+  // Entries come in key order (checkpoints are written so): the tree is built in linear time.
+  private void load(List<Entry<K, V>> sorted) {
+    order.buildFromSorted(sorted);
+    values.clear();
+    for (Entry<K, V> e : sorted) {
+      values.put(e.object, e);
     }
-
-    @Override
-    public Set<Map.Entry<byte[], K>> entrySet() {
-      return new AbstractSet<>() {
-        @Override
-        public Iterator<Map.Entry<byte[], K>> iterator() {
-          return entries.iterator();
-        }
-
-        @Override
-        public int size() {
-          return entries.size();
-        }
-      };
-    }
-
-    @Override
-    public Comparator<? super byte[]> comparator() {
-      return UNSIGNED;
-    }
-
-    @Override
-    public SortedMap<byte[], K> subMap(byte[] from, byte[] to) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public SortedMap<byte[], K> headMap(byte[] to) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public SortedMap<byte[], K> tailMap(byte[] from) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public byte[] firstKey() {
-      return entries.get(0).getKey();
-    }
-
-    @Override
-    public byte[] lastKey() {
-      return entries.get(entries.size() - 1).getKey();
-    }
+    changes.reset();
   }
 }

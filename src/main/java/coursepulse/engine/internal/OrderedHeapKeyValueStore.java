@@ -9,19 +9,20 @@ import coursepulse.engine.Serde;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import coursepulse.engine.internal.EntryTree.Node;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
-import java.util.Map;
-import java.util.NavigableMap;
+import java.util.List;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
- * A key-value store of objects in one tree ordered by a comparator the caller promises equals the
- * unsigned order of the serialized keys. Against {@link HeapKeyValueStore} it keeps no hash map
- * and no serialized copy of each key: about 40 bytes per entry besides the key and value objects,
- * where that store needs about 120, at the price of a tree walk per {@code get}. Serdes run only
+ * A key-value store of objects in one tree ({@link EntryTree}) ordered by a comparator the caller
+ * promises equals the unsigned order of the serialized keys. Against {@link HeapKeyValueStore} it
+ * keeps no hash map and no serialized copy of each key: 40 bytes per entry besides the key and
+ * value objects (and 4 per entry changed since the last checkpoint), where that store needs about
+ * 120, at the price of a tree walk per {@code get}. Serdes run only
  * at checkpoints, whose format is that of the other key-value stores, so a store can switch
  * between the three over its checkpoints.
  *
@@ -35,8 +36,8 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
   private final Serde<K> keySerde;
   private final Serde<V> valueSerde;
   private final Comparator<? super K> order;
-  private final TreeMap<K, V> values;
-  private final HeapChanges<K, V> changes;
+  private final EntryTree<K, V> values;
+  private final HeapChanges<V> changes;
 
   public OrderedHeapKeyValueStore(
       String name, Serde<K> keySerde, Serde<V> valueSerde, Comparator<? super K> order) {
@@ -44,8 +45,13 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
     this.keySerde = keySerde;
     this.valueSerde = valueSerde;
     this.order = order;
-    this.values = new TreeMap<>(order);
-    this.changes = new HeapChanges<>(keySerde, valueSerde);
+    this.values = new EntryTree<>(order);
+    this.changes = new HeapChanges<>(valueSerde, this::serializeKey);
+  }
+
+  @SuppressWarnings("unchecked") // HeapChanges hands back the keys of this store's nodes
+  private byte[] serializeKey(Object key) {
+    return keySerde.serialize((K) key);
   }
 
   @Override
@@ -60,11 +66,12 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
 
   @Override
   public V get(K key) {
-    V v = values.get(Objects.requireNonNull(key, "key"));
-    if (v != null) {
-      changes.handedOut(key, v);
+    Node<K, V> n = values.find(Objects.requireNonNull(key, "key"));
+    if (n == null) {
+      return null;
     }
-    return v;
+    changes.touch(n);
+    return n.value;
   }
 
   @Override
@@ -72,18 +79,30 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
     Objects.requireNonNull(key, "key");
     if (value == null) {
       delete(key);
+      return;
+    }
+    Node<K, V> n = values.find(key);
+    if (n == null) {
+      n = new Node<>(key, value);
+      values.insert(n);
+      changes.touch(n);
     } else {
-      changes.handedOut(key, value);
-      values.put(key, value);
+      changes.touch(n); // before the change: a pending checkpoint may still need the old value
+      n.value = value;
     }
   }
 
   @Override
   public V delete(K key) {
-    V old = values.remove(Objects.requireNonNull(key, "key"));
-    if (old != null) {
-      changes.removed(key);
+    Node<K, V> n = values.find(Objects.requireNonNull(key, "key"));
+    if (n == null) {
+      return null;
     }
+    changes.touch(n);
+    values.remove(n);
+    V old = n.value;
+    n.value = null;
+    changes.removed(n);
     return old;
   }
 
@@ -94,31 +113,22 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
 
   @Override
   public Iterator<KeyValue<K, V>> range(K from, K to) {
-    NavigableMap<K, V> view;
-    if (from != null && to != null) {
-      if (order.compare(from, to) > 0) {
-        return Collections.emptyIterator();
-      }
-      view = values.subMap(from, true, to, true);
-    } else if (from != null) {
-      view = values.tailMap(from, true);
-    } else if (to != null) {
-      view = values.headMap(to, true);
-    } else {
-      view = values;
+    if (from != null && to != null && order.compare(from, to) > 0) {
+      return Collections.emptyIterator();
     }
-    Iterator<Map.Entry<K, V>> entries = view.entrySet().iterator();
+    Iterator<Node<K, V>> nodes =
+        values.iterate(from == null ? values.first() : values.ceiling(from), to);
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
-        return entries.hasNext();
+        return nodes.hasNext();
       }
 
       @Override
       public KeyValue<K, V> next() {
-        Map.Entry<K, V> e = entries.next();
-        changes.handedOut(e.getKey(), e.getValue());
-        return KeyValue.pair(e.getKey(), e.getValue());
+        Node<K, V> n = nodes.next();
+        changes.touch(n);
+        return KeyValue.pair(n.key, n.value);
       }
     };
   }
@@ -126,20 +136,22 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
   @Override
   public void writeTo(DataOutput out) throws IOException {
     out.writeInt(values.size());
-    for (Map.Entry<K, V> e : values.entrySet()) {
-      writeBytes(out, keySerde.serialize(e.getKey()));
-      writeBytes(out, valueSerde.serialize(e.getValue()));
+    for (Iterator<Node<K, V>> it = values.iterate(values.first(), null); it.hasNext(); ) {
+      Node<K, V> n = it.next();
+      writeBytes(out, keySerde.serialize(n.key));
+      writeBytes(out, valueSerde.serialize(n.value));
     }
   }
 
   @Override
   public void readFrom(DataInput in) throws IOException {
-    values.clear();
     int n = in.readInt();
+    List<Node<K, V>> sorted = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       K key = keySerde.deserialize(readBytes(in));
-      values.put(key, valueSerde.deserialize(readBytes(in)));
+      sorted.add(new Node<>(key, valueSerde.deserialize(readBytes(in))));
     }
+    values.buildFromSorted(sorted); // written in key order
     changes.reset();
   }
 
@@ -150,16 +162,17 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
 
   @Override
   public void markAllChanged() {
-    changes.markAll(values);
+    changes.markAll(values.iterate(values.first(), null));
   }
 
   @Override
   public void restoreChanges(byte[] header, Iterator<byte[][]> entries) {
-    values.clear();
+    List<Node<K, V>> sorted = new ArrayList<>();
     while (entries.hasNext()) {
       byte[][] e = entries.next();
-      values.put(keySerde.deserialize(e[0]), valueSerde.deserialize(e[1]));
+      sorted.add(new Node<>(keySerde.deserialize(e[0]), valueSerde.deserialize(e[1])));
     }
+    values.buildFromSorted(sorted); // entries come in key order
     changes.reset();
   }
 }

@@ -164,6 +164,116 @@ class IncrementalStoresTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(HeapKind.class)
+  <S extends KeyValueStore<String, Tally> & CheckpointableStore>
+      void shouldWriteTheEntryInTheStoreAtTheSnapshotForAKeyRemovedAndAddedAgain(HeapKind kind)
+          throws IOException {
+    S store = kind.create(Serdes.String());
+    store.put("a", new Tally(1));
+    store.put("b", new Tally(2));
+    List<byte[]> chain = new ArrayList<>(List.of(payload(store.takeChanges())));
+    store.delete("a"); // listed as removed, then its key comes back in a new entry
+    store.put("a", new Tally(3));
+    store.put("b", new Tally(4));
+    store.delete("b"); // and the other way round
+    StoreChanges second = store.takeChanges();
+    store.delete("a"); // after the snapshot: not in it
+    store.put("b", new Tally(5));
+    chain.add(payload(second));
+    S restored = kind.create(Serdes.String());
+    restore(restored, chain);
+    assertThat(restored.get("a").n).isEqualTo(3);
+    assertThat(restored.get("b")).isNull();
+    assertThat(restored.approximateNumEntries()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(HeapKind.class)
+  <S extends KeyValueStore<Integer, Tally> & CheckpointableStore>
+      void shouldWriteEachSnapshotAsTakenWhileTheTaskChangesEntriesDuringItsWrite(HeapKind kind)
+          throws Exception {
+    S store = kind.create(INT);
+    Random random = new Random(3);
+    List<byte[]> chain = new ArrayList<>();
+    java.util.concurrent.ExecutorService writer =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<byte[]> inFlight = null;
+      byte[] expected = null;
+      for (int i = 1; i <= 60_000; i++) {
+        int key = random.nextInt(3_000);
+        switch (random.nextInt(5)) {
+          case 0 -> store.delete(key);
+          case 1 -> store.put(key, new Tally(i));
+          case 2 -> {
+            Tally t = store.get(key);
+            if (t != null) {
+              t.n = -i; // in place, no put
+            }
+          }
+          case 3 -> {
+            var it = store.range(key, key + 20);
+            while (it.hasNext()) {
+              it.next().value().n++;
+            }
+          }
+          default -> {
+            store.delete(key);
+            store.put(key, new Tally(i)); // removed and back in one snapshot
+          }
+        }
+        if (i % 5_000 == 0) {
+          // At most one snapshot in flight, as the checkpointer does.
+          if (inFlight != null) {
+            chain.add(inFlight.get());
+            S restored = kind.create(INT);
+            restore(restored, chain);
+            assertThat(whole(restored)).as("snapshot before operation %d", i).isEqualTo(expected);
+          }
+          expected = whole(store);
+          StoreChanges c = store.takeChanges();
+          inFlight = writer.submit(() -> payload(c));
+        }
+      }
+      chain.add(inFlight.get());
+      S restored = kind.create(INT);
+      restore(restored, chain);
+      assertThat(whole(restored)).isEqualTo(expected);
+      assertThat(chain).hasSize(12);
+    } finally {
+      writer.shutdownNow();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(HeapKind.class)
+  <S extends KeyValueStore<String, byte[]> & CheckpointableStore>
+      void shouldKeepAByteArrayValueAsTakenThoughTheTaskChangesTheArrayBeforeTheWrite(
+          HeapKind kind) throws IOException {
+    Serde<byte[]> identity = Serdes.from(b -> b, b -> b); // serializes to the array itself
+    @SuppressWarnings("unchecked")
+    S store =
+        (S)
+            (kind == HeapKind.HASHED
+                ? new HeapKeyValueStore<>("b", Serdes.String(), identity)
+                : new OrderedHeapKeyValueStore<>(
+                    "b", Serdes.String(), identity, Comparator.<String>naturalOrder()));
+    store.put("a", new byte[] {1});
+    StoreChanges snapshot = store.takeChanges();
+    store.get("a")[0] = 2; // the task thread saves the snapshot's copy before handing it out
+    byte[] written = payload(snapshot);
+    @SuppressWarnings("unchecked")
+    S restored =
+        (S)
+            (kind == HeapKind.HASHED
+                ? new HeapKeyValueStore<>("b", Serdes.String(), identity)
+                : new OrderedHeapKeyValueStore<>(
+                    "b", Serdes.String(), identity, Comparator.<String>naturalOrder()));
+    restore(restored, List.of(written));
+    assertThat(restored.get("a")).containsExactly(1);
+  }
+
   @Test
   void shouldDropExpiredWindowsWhenMergingAWindowStoresChain() throws IOException {
     Supplier<InMemoryWindowStore<String, Long>> fresh =
