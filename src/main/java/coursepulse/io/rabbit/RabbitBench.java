@@ -128,6 +128,8 @@ public final class RabbitBench {
             .name("cp-bench-raw")
             .stream(stream)
             .batchSize(settings.batchSize())
+            .batchPublishingDelay(settings.batchPublishingDelay())
+            .dynamicBatch(settings.dynamicBatch()) // as the writers batch: a fair baseline
             .maxUnconfirmedMessages(settings.maxUnconfirmedMessages())
             .build()) {
       long start = System.nanoTime();
@@ -233,6 +235,8 @@ public final class RabbitBench {
             .name(name)
             .stream(stream)
             .batchSize(settings.batchSize())
+            .batchPublishingDelay(settings.batchPublishingDelay())
+            .dynamicBatch(settings.dynamicBatch()) // as the writers batch: a fair baseline
             .maxUnconfirmedMessages(settings.maxUnconfirmedMessages())
             .build()) {
       long start = System.nanoTime();

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Exact first and last offsets of a stream read from its chunks, for brokers that do not report
@@ -48,6 +50,8 @@ import java.util.function.Supplier;
  */
 final class RabbitOffsetProbe {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RabbitOffsetProbe.class);
+
   private final Supplier<Environment> environment;
   private final Duration timeout;
   private final AtomicInteger probes = new AtomicInteger();
@@ -66,6 +70,7 @@ final class RabbitOffsetProbe {
   Optional<StreamStats> stats(String stream) {
     CompletableFuture<Long> first = new CompletableFuture<>();
     CompletableFuture<Long> last = new CompletableFuture<>();
+    long start = System.nanoTime();
     begin(stream, first, last);
     Consumer fromFirst = null;
     Consumer fromLast = null;
@@ -91,6 +96,7 @@ final class RabbitOffsetProbe {
       closeQuietly(fromFirst);
       closeQuietly(fromLast);
       end(first, last);
+      LOG.debug("probe of '{}' took {} ms", stream, (System.nanoTime() - start) / 1_000_000);
     }
   }
 
@@ -100,6 +106,7 @@ final class RabbitOffsetProbe {
    */
   OptionalLong lastOffset(String stream) {
     CompletableFuture<Long> last = new CompletableFuture<>();
+    long start = System.nanoTime();
     begin(stream, last);
     Consumer fromLast = null;
     try {
@@ -119,11 +126,14 @@ final class RabbitOffsetProbe {
     } finally {
       closeQuietly(fromLast);
       end(last);
+      LOG.debug("probe of '{}' took {} ms", stream, (System.nanoTime() - start) / 1_000_000);
     }
   }
 
   @SafeVarargs
   private synchronized void begin(String stream, CompletableFuture<Long>... answers) {
+    LOG.debug("probe of '{}' ({} consumer(s)) asked on thread {}", stream, answers.length,
+        Thread.currentThread().getName());
     if (closed) {
       throw new LogException("cannot read the offsets of stream '" + stream + "': the log is closed");
     }

@@ -537,6 +537,7 @@ public final class RabbitStreamLog implements StreamLog {
             .stream(stream)
             .batchSize(settings.batchSize())
             .batchPublishingDelay(settings.batchPublishingDelay())
+            .dynamicBatch(settings.dynamicBatch())
             .maxUnconfirmedMessages(settings.maxUnconfirmedMessages())
             .enqueueTimeout(settings.enqueueTimeout());
     if (producerName != null) {
