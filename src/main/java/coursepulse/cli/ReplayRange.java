@@ -39,6 +39,10 @@ final class ReplayRange {
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration END_QUIET = Duration.ofMillis(300);
   private static final Duration CHUNK_REST = Duration.ofMillis(50);
+  private static final Duration LIVE_TAIL = Duration.ofSeconds(2);
+  private static final Duration UNDELIVERED_QUIET = Duration.ofSeconds(1);
+  /** How far before the reported last offset the tail is read first. */
+  private static final long TAIL = 1_000;
 
   private final StreamLog log;
   private final ToLongFunction<byte[]> eventTime;
@@ -69,25 +73,55 @@ final class ReplayRange {
     return new Bounds(stream, start, Math.max(start, end), first, logEnd);
   }
 
-  /** One past the newest message (the log may report the first offset of the newest chunk). */
+  /**
+   * One past the newest message. The log may report as its last offset the first offset of the
+   * newest chunk (RabbitMQ 3.11 to 3.13), or an entry that no reader is ever given: a stored
+   * consumer offset (RabbitMQ 3.11 and newer count them; `process` stores one per input after each
+   * checkpoint). Taken as the end, such an entry left a replay waiting for it forever, after a
+   * 10-second probe per input (found by bench on RabbitMQ 4.0.5). So the tail is read from a little
+   * before the reported offset, further back each time it holds no message.
+   */
   long exactEnd(String stream, long reportedLast) {
-    long last = reportedLast;
-    try (LogReader reader = log.reader(stream, OffsetSpec.offset(reportedLast))) {
-      LogMessage m = reader.poll(PROBE_TIMEOUT);
-      long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-      while (m != null) {
-        last = Math.max(last, m.offset());
-        if (System.nanoTime() > deadline) {
-          break; // live traffic: "the end as of now" is as good as it gets
-        }
-        // Once the reported last message itself has come, only the rest of its chunk can follow,
-        // and that is already on its way: a short wait, not the quiet period that covers a
-        // reported last offset that is never delivered (an offset-tracking entry on RabbitMQ).
-        // It saves 0.25 s per input of every replay (bench, issue 19).
-        m = reader.poll(last >= reportedLast ? CHUNK_REST : END_QUIET);
+    for (long back = TAIL; ; back *= 16) {
+      long from = Math.max(0, reportedLast - back);
+      long last = lastDelivered(stream, from, reportedLast);
+      if (last >= 0) {
+        return last + 1;
+      }
+      if (from == 0) {
+        return reportedLast + 1; // nothing deliverable at all: an empty range whatever the end
       }
     }
-    return last + 1;
+  }
+
+  /** The offset of the last message a reader from {@code from} is given, or -1 for none. */
+  private long lastDelivered(String stream, long from, long reportedLast) {
+    long last = -1;
+    try (LogReader reader = log.reader(stream, OffsetSpec.offset(from))) {
+      LogMessage m = reader.poll(PROBE_TIMEOUT);
+      long deadline = Long.MAX_VALUE;
+      while (m != null) {
+        last = Math.max(last, m.offset());
+        if (last >= reportedLast) {
+          // Once the reported last message itself has come, only the rest of its chunk can
+          // follow, and that is already on its way: a short wait (it saves 0.25 s per input of
+          // every replay, issue 19); traffic still arriving after 2 s is live, and "the end as
+          // of now" is as good as it gets.
+          if (deadline == Long.MAX_VALUE) {
+            deadline = System.nanoTime() + LIVE_TAIL.toNanos();
+          } else if (System.nanoTime() - deadline > 0) {
+            break;
+          }
+          m = reader.poll(CHUNK_REST);
+        } else {
+          // Below it, a quiet second means the rest is entries no reader is given (the reader
+          // holds credit, so a message would come promptly; a second, not END_QUIET, so that a
+          // loaded machine's pause does not cut a replay short).
+          m = reader.poll(UNDELIVERED_QUIET);
+        }
+      }
+    }
+    return last;
   }
 
   private long position(
