@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -106,6 +107,11 @@ class CrashRecoveryIT {
             kill == Kill.MID_CHECKPOINT_WRITE
                 ? List.of("-D" + Checkpoint.PAUSE_PROPERTY + "=1500")
                 : List.of();
+        // The newest checkpoint before this run, with its modification time: a run that skips a
+        // corrupt newest checkpoint writes its next one under the same name.
+        List<Path> existing = Files.isDirectory(checkpoints) ? checkpointFiles(checkpoints) : List.of();
+        Path known = existing.isEmpty() ? null : existing.get(0);
+        FileTime knownAt = known == null ? null : Files.getLastModifiedTime(known);
         Process p = Cli.start(logFile, jvm, Cli.process(vhost.uri(), stateDir));
         long before = Cli.count(log, StreamNames.ALERTS);
         if (kill == Kill.AFTER_ALERT && before < expected.size()) {
@@ -115,9 +121,7 @@ class CrashRecoveryIT {
           Cli.await(() -> Cli.count(log, StreamNames.ALERTS), target, p, logFile);
         } else if (kill == Kill.AFTER_ALERT) {
           // every alert is stored already: kill after the restarted run checkpointed again
-          List<Path> existing = Files.isDirectory(checkpoints) ? checkpointFiles(checkpoints) : List.of();
-          Path known = existing.isEmpty() ? null : existing.get(0);
-          Cli.await(() -> newestQuietly(checkpoints, known) ? 1 : 0, 1, p, logFile);
+          Cli.await(() -> newestQuietly(checkpoints, known, knownAt) ? 1 : 0, 1, p, logFile);
         } else {
           Cli.await(() -> hasTempCheckpoint(checkpoints) ? 1 : 0, 1, p, logFile);
         }
@@ -205,16 +209,24 @@ class CrashRecoveryIT {
   }
 
   /**
-   * Whether {@code dir} holds a checkpoint with a higher sequence number than {@code known} (null:
-   * any). Names are zero-padded, so they compare as the numbers do; skipping a corrupt newest file
-   * makes an older one the newest, which must not count.
+   * Whether {@code dir} holds a checkpoint newer than {@code known} (null: any), last modified at
+   * {@code knownAt}: one with a higher sequence number, or the same name written again. Names are
+   * zero-padded, so they compare as the numbers do; skipping a corrupt newest file makes an older
+   * one the newest, which must not count, and the run then writes its next checkpoint under the
+   * corrupt one's name (a CI run waited for a higher number that never came).
    */
-  private static boolean newestQuietly(Path dir, Path known) {
+  private static boolean newestQuietly(Path dir, Path known, FileTime knownAt) {
     try {
       List<Path> files = Files.isDirectory(dir) ? checkpointFiles(dir) : List.of();
-      return !files.isEmpty()
-          && (known == null
-              || files.get(0).getFileName().toString().compareTo(known.getFileName().toString()) > 0);
+      if (files.isEmpty()) {
+        return false;
+      }
+      if (known == null) {
+        return true;
+      }
+      Path newest = files.get(0);
+      int order = newest.getFileName().toString().compareTo(known.getFileName().toString());
+      return order > 0 || (order == 0 && !Files.getLastModifiedTime(newest).equals(knownAt));
     } catch (IOException e) {
       return false;
     }
