@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -222,7 +223,16 @@ final class ProcessCommand implements Callable<Integer> {
           }
           closeSink(sink);
         } else {
-          stopped.await();
+          // Until SIGTERM, or until the engine fails for good: then the command exits non-zero,
+          // so that a supervisor restarts the instance instead of it staying up holding nothing.
+          while (!stopped.await(1, TimeUnit.SECONDS)) {
+            if (app.engine().state() == coursepulse.engine.StreamEngine.State.ERROR) {
+              Runtime.getRuntime().removeShutdownHook(hook);
+              app.close();
+              closeSink(sink);
+              break;
+            }
+          }
         }
         app.throwIfFailed();
         if (!resetTo.isEmpty() && app.engine().state() == coursepulse.engine.StreamEngine.State.STOPPED) {

@@ -258,7 +258,20 @@ public final class EngineRuntime implements EngineLifecycle {
     try {
       if (!restored) {
         restored = true;
-        restore();
+        try {
+          restore();
+        } catch (LogException e) {
+          // A log outage as the task starts (a cluster node just died: "no node available to
+          // consume", no leader yet) is the same outage a running task rides out: rebuild and
+          // retry until logRecoveryTimeout. Failing here failed the whole instance, which then
+          // left the group for good while the others took its partitions.
+          lease.check();
+          if (stopRequested) {
+            throw e;
+          }
+          recover(e);
+          return true;
+        }
         synchronized (lock) {
           if (!stopRequested) {
             state.transition(State.RUNNING);
