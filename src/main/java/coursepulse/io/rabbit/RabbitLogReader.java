@@ -283,8 +283,15 @@ final class RabbitLogReader implements LogReader {
     taken++;
     buffered.decrementAndGet();
     d.context().processed();
-    lastTaken = d.message().offset();
-    return d.message();
+    LogMessage m = d.message();
+    lastTaken = m.offset();
+    Function<LogMessage, Object> decode = decoder;
+    if (decode != null && m.decoded() == null) {
+      // arrived before the decoder was set (the subscription starts with the reader): decoded
+      // here instead, so every message taken after decodeOnArrival has its decoded form
+      m = new LogMessage(stream, m.offset(), m.timestamp(), m.body(), decode.apply(m));
+    }
+    return m;
   }
 
   @Override
