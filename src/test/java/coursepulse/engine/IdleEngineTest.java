@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import coursepulse.engine.log.LogMessage;
 import coursepulse.engine.log.LogReader;
-import coursepulse.engine.log.LogWriter;
 import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamStats;
 import coursepulse.io.embedded.EmbeddedStreamLog;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,12 +43,12 @@ class IdleEngineTest {
     for (String s : List.of("in-a", "in-b", "in-c", "out")) {
       log.createStream(s, Retention.unlimited());
     }
-    append("in-a", "a-0@10");
+    TimestampedValues.append(log, "in-a", "a-0@10");
     CountingLog counting = new CountingLog(log);
     try (StreamEngine engine =
         StreamEngine.builder()
             .applicationId("idle")
-            .topology(topology())
+            .topology(TimestampedValues.merge("out", "in-a", "in-b", "in-c"))
             .log(counting)
             .stateDir(stateDir)
             .startFrom(OffsetSpec.first())
@@ -70,40 +67,11 @@ class IdleEngineTest {
       assertThat(engine.awaitIdle(Duration.ofSeconds(5))).as("still reports idle").isTrue();
 
       // What arrives after a long idle wait is processed promptly and merged by timestamp.
-      append("in-b", "b-0@20");
-      append("in-a", "a-1@30");
+      TimestampedValues.append(log, "in-b", "b-0@20");
+      TimestampedValues.append(log, "in-a", "a-1@30");
       assertThat(engine.awaitIdle(WAIT)).isTrue();
-      assertThat(output()).containsExactly("a-0@10", "b-0@20", "a-1@30");
+      assertThat(TimestampedValues.read(log, "out")).containsExactly("a-0@10", "b-0@20", "a-1@30");
     }
-  }
-
-  private void append(String stream, String value) {
-    try (LogWriter w = log.writer(stream, null)) {
-      w.append(-1, value.getBytes(StandardCharsets.UTF_8));
-      w.flush(WAIT);
-    }
-  }
-
-  private List<String> output() {
-    List<String> values = new ArrayList<>();
-    try (LogReader r = log.reader("out", OffsetSpec.first())) {
-      for (LogMessage m = r.poll(Duration.ZERO); m != null; m = r.poll(Duration.ZERO)) {
-        values.add(new String(m.body(), StandardCharsets.UTF_8));
-      }
-    }
-    return values;
-  }
-
-  private static Topology topology() {
-    Consumed<String, String> consumed =
-        Consumed.<String, String>with(Serdes.String())
-            .withKeyExtractor(v -> v.substring(0, 1))
-            .withTimestampExtractor((v, logTs) -> Long.parseLong(v.substring(v.indexOf('@') + 1)));
-    return new Topology()
-        .addSource("a", "in-a", consumed)
-        .addSource("b", "in-b", consumed)
-        .addSource("c", "in-c", consumed)
-        .addSink("out", "out", Produced.with(Serdes.String()), "a", "b", "c");
   }
 
   /**

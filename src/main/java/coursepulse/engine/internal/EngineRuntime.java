@@ -262,14 +262,9 @@ public final class EngineRuntime implements EngineLifecycle {
           restore();
         } catch (LogException e) {
           // A log outage as the task starts (a cluster node just died: "no node available to
-          // consume", no leader yet) is the same outage a running task rides out: rebuild and
-          // retry until logRecoveryTimeout. Failing here failed the whole instance, which then
-          // left the group for good while the others took its partitions.
-          lease.check();
-          if (stopRequested) {
-            throw e;
-          }
-          recover(e);
+          // consume", no leader yet) is the outage a running task rides out. Failing here failed
+          // the whole instance, which then left the group for good.
+          rideOut(e);
           return true;
         }
         synchronized (lock) {
@@ -283,13 +278,7 @@ public final class EngineRuntime implements EngineLifecycle {
         try {
           runOnce();
         } catch (LogException e) {
-          // After a pause the broker has closed this instance's connections: a task that lost its
-          // lease stops fenced, not failed, and is not rebuilt here.
-          lease.check();
-          if (stopRequested) {
-            throw e;
-          }
-          recover(e);
+          rideOut(e);
         }
         return true;
       }
@@ -320,6 +309,19 @@ public final class EngineRuntime implements EngineLifecycle {
       closeQuietly(true);
     }
     return false;
+  }
+
+  /**
+   * Rebuilds the task after a log failure ({@link #recover}), unless it is being stopped (then the
+   * failure ends it) or has lost its lease: after a pause the broker has closed this instance's
+   * connections, and such a task stops fenced, not failed, and is not rebuilt here.
+   */
+  private void rideOut(LogException e) throws IOException {
+    lease.check();
+    if (stopRequested) {
+      throw e;
+    }
+    recover(e);
   }
 
   private Path checkpointDir() {
