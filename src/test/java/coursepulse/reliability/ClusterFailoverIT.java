@@ -69,8 +69,10 @@ class ClusterFailoverIT {
     String uri = clusterUri(vhost);
     Path produceLog = tmp.resolve("produce.log");
     Path processLog = tmp.resolve("process.log");
-    // ~16.5 million simulated seconds (enrolments from June to the term's end) in ~40 s.
-    Process producer = start(produceLog, Cli.produce(uri, "--speed", "400000"));
+    // ~16.5 million simulated seconds (enrolments from June to the term's end) in ~66 s: the
+    // kill must land while it still publishes, after the processor (started once the first login
+    // is stored) wrote 30 alerts; at ~40 s a loaded CI machine sometimes finished publishing first.
+    Process producer = start(produceLog, Cli.produce(uri, "--speed", "250000"));
     Process processor = null;
     try (StreamLog log = RabbitStreamLog.connect(uri)) {
       Cli.await(() -> Cli.count(log, StreamNames.LOGIN) > 0 ? 1 : 0, 1, producer, produceLog);
