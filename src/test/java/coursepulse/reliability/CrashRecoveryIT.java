@@ -112,19 +112,22 @@ class CrashRecoveryIT {
         // usable starts again from sequence 1, so only the time tells a new one.
         FileTime knownAt = lastWritten(checkpoints);
         Process p = Cli.start(logFile, jvm, Cli.process(vhost.uri(), stateDir));
-        long before = Cli.count(log, StreamNames.ALERTS);
-        if (kill == Kill.AFTER_ALERT && before < expected.size()) {
-          // an earlier kill may have overshot its target (polling the count takes time), and the
-          // run can never store more alerts than the reference has
-          long target = Math.min(expected.size(), Math.max(before + 1, targets.get(nextTarget++)));
-          Cli.await(() -> Cli.count(log, StreamNames.ALERTS), target, p, logFile);
-        } else if (kill == Kill.AFTER_ALERT) {
-          // every alert is stored already: kill after the restarted run checkpointed again
-          Cli.await(() -> writtenSince(checkpoints, knownAt) ? 1 : 0, 1, p, logFile);
-        } else {
-          Cli.await(() -> hasTempCheckpoint(checkpoints) ? 1 : 0, 1, p, logFile);
+        try {
+          long before = Cli.count(log, StreamNames.ALERTS);
+          if (kill == Kill.AFTER_ALERT && before < expected.size()) {
+            // an earlier kill may have overshot its target (polling the count takes time), and the
+            // run can never store more alerts than the reference has
+            long target = Math.min(expected.size(), Math.max(before + 1, targets.get(nextTarget++)));
+            Cli.await(() -> Cli.count(log, StreamNames.ALERTS), target, p, logFile);
+          } else if (kill == Kill.AFTER_ALERT) {
+            // every alert is stored already: kill after the restarted run checkpointed again
+            Cli.await(() -> writtenSince(checkpoints, knownAt) ? 1 : 0, 1, p, logFile);
+          } else {
+            Cli.await(() -> hasTempCheckpoint(checkpoints) ? 1 : 0, 1, p, logFile);
+          }
+        } finally {
+          p.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint (also when a wait failed)
         }
-        p.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         long stored = Cli.count(log, StreamNames.ALERTS);
         Checkpoint cp = latestQuietly(checkpoints);
