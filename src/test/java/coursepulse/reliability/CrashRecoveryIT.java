@@ -107,25 +107,27 @@ class CrashRecoveryIT {
             kill == Kill.MID_CHECKPOINT_WRITE
                 ? List.of("-D" + Checkpoint.PAUSE_PROPERTY + "=1500")
                 : List.of();
-        // The newest checkpoint before this run, with its modification time: a run that skips a
-        // corrupt newest checkpoint writes its next one under the same name.
-        List<Path> existing = Files.isDirectory(checkpoints) ? checkpointFiles(checkpoints) : List.of();
-        Path known = existing.isEmpty() ? null : existing.get(0);
-        FileTime knownAt = known == null ? null : Files.getLastModifiedTime(known);
+        // When the newest checkpoint before this run was written: a run that skips a corrupt
+        // newest checkpoint writes its next one under the same name, and one that found none
+        // usable starts again from sequence 1, so only the time tells a new one.
+        FileTime knownAt = lastWritten(checkpoints);
         Process p = Cli.start(logFile, jvm, Cli.process(vhost.uri(), stateDir));
-        long before = Cli.count(log, StreamNames.ALERTS);
-        if (kill == Kill.AFTER_ALERT && before < expected.size()) {
-          // an earlier kill may have overshot its target (polling the count takes time), and the
-          // run can never store more alerts than the reference has
-          long target = Math.min(expected.size(), Math.max(before + 1, targets.get(nextTarget++)));
-          Cli.await(() -> Cli.count(log, StreamNames.ALERTS), target, p, logFile);
-        } else if (kill == Kill.AFTER_ALERT) {
-          // every alert is stored already: kill after the restarted run checkpointed again
-          Cli.await(() -> newestQuietly(checkpoints, known, knownAt) ? 1 : 0, 1, p, logFile);
-        } else {
-          Cli.await(() -> hasTempCheckpoint(checkpoints) ? 1 : 0, 1, p, logFile);
+        try {
+          long before = Cli.count(log, StreamNames.ALERTS);
+          if (kill == Kill.AFTER_ALERT && before < expected.size()) {
+            // an earlier kill may have overshot its target (polling the count takes time), and the
+            // run can never store more alerts than the reference has
+            long target = Math.min(expected.size(), Math.max(before + 1, targets.get(nextTarget++)));
+            Cli.await(() -> Cli.count(log, StreamNames.ALERTS), target, p, logFile);
+          } else if (kill == Kill.AFTER_ALERT) {
+            // every alert is stored already: kill after the restarted run checkpointed again
+            Cli.await(() -> writtenSince(checkpoints, knownAt) ? 1 : 0, 1, p, logFile);
+          } else {
+            Cli.await(() -> hasTempCheckpoint(checkpoints) ? 1 : 0, 1, p, logFile);
+          }
+        } finally {
+          p.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint (also when a wait failed)
         }
-        p.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         long stored = Cli.count(log, StreamNames.ALERTS);
         Checkpoint cp = latestQuietly(checkpoints);
@@ -208,25 +210,30 @@ class CrashRecoveryIT {
     return out;
   }
 
+  /** When the newest checkpoint file in {@code dir} was last written; null when there is none. */
+  private static FileTime lastWritten(Path dir) throws IOException {
+    FileTime last = null;
+    if (Files.isDirectory(dir)) {
+      for (Path f : checkpointFiles(dir)) {
+        FileTime t = Files.getLastModifiedTime(f);
+        if (last == null || t.compareTo(last) > 0) {
+          last = t;
+        }
+      }
+    }
+    return last;
+  }
+
   /**
-   * Whether {@code dir} holds a checkpoint newer than {@code known} (null: any), last modified at
-   * {@code knownAt}: one with a higher sequence number, or the same name written again. Names are
-   * zero-padded, so they compare as the numbers do; skipping a corrupt newest file makes an older
-   * one the newest, which must not count, and the run then writes its next checkpoint under the
-   * corrupt one's name (a CI run waited for a higher number that never came).
+   * Whether a checkpoint was written in {@code dir} after {@code since} (null: any). By time, not
+   * by name: after a corrupt newest checkpoint the next one reuses its name, and after a full
+   * replay the sequence starts again at 1 (a CI run waited for a number above 7 from an idle
+   * engine that had written 1 to 3).
    */
-  private static boolean newestQuietly(Path dir, Path known, FileTime knownAt) {
+  private static boolean writtenSince(Path dir, FileTime since) {
     try {
-      List<Path> files = Files.isDirectory(dir) ? checkpointFiles(dir) : List.of();
-      if (files.isEmpty()) {
-        return false;
-      }
-      if (known == null) {
-        return true;
-      }
-      Path newest = files.get(0);
-      int order = newest.getFileName().toString().compareTo(known.getFileName().toString());
-      return order > 0 || (order == 0 && !Files.getLastModifiedTime(newest).equals(knownAt));
+      FileTime last = lastWritten(dir);
+      return last != null && (since == null || last.compareTo(since) > 0);
     } catch (IOException e) {
       return false;
     }
