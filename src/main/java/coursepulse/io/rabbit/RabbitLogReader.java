@@ -47,12 +47,15 @@ import org.slf4j.LoggerFactory;
  * its own, for the stream's last offset (again after the client recovered the subscription; while
  * it recovers, the reader is behind): until a message at or past it has been taken, the reader
  * is behind, without the engine asking anything (that answer is a lower bound of the true end, so
- * "behind" is always right). After that, live: on RabbitMQ 3.10 the reader is caught up once
- * nothing arrived for {@link #LIVE_QUIET_3_10}; on 3.11 and newer it answers {@code UNKNOWN} and
- * the engine asks the log as before (a committed-chunk-id rule was tried and diverged under heavy
- * load; see docs/performance.md). It also answers {@code UNKNOWN} when the first question failed
- * or the target stays unreached for {@link #UNDELIVERABLE_QUIET} (an offset no reader is given:
- * each stored consumer offset takes one).
+ * "behind" is always right). After that, live: the reader is caught up once every chunk the
+ * broker delivered has been dispatched to it whole (the client's credit strategy is told of each
+ * chunk's id and record count before its messages), everything dispatched has been taken, and
+ * nothing arrived for {@link #LIVE_QUIET}. The same rule on every RabbitMQ version: on 3.11 and
+ * newer the reader used to answer {@code UNKNOWN} and the engine asked the log, which on 4.0.5
+ * (no {@code committed_offset}) meant a probe consumer per question and most of the live p99
+ * (docs/performance.md). It answers {@code UNKNOWN} when the first question failed or the target
+ * stays unreached for {@link #UNDELIVERABLE_QUIET} (an offset no reader is given: each stored
+ * consumer offset takes one).
  */
 final class RabbitLogReader implements LogReader {
 
@@ -93,14 +96,19 @@ final class RabbitLogReader implements LogReader {
   // Set while the client recovers the subscription (connection lost, broker restarting, stream
   // member moved): the reader cannot know what the log holds beyond what it has received.
   private volatile boolean recovering;
-  private final boolean chunkMetadata;
   // Written by the client's dispatch thread.
   private volatile long lastArrivalNanos = System.nanoTime();
+  // Written by the client's dispatch thread: the last offset of the newest chunk the broker
+  // delivered (its id plus its record count, minus one), set before that chunk's messages are
+  // dispatched; and the offset of the last message dispatched to this reader (handed over or
+  // dropped). The reader is still receiving a chunk while the second is below the first.
+  private volatile long deliveredChunkEnd = -1;
+  private volatile long dispatchedThrough = -1;
   // Owned by the caller's thread: the offset of the last message poll returned.
   private long lastTaken = -1;
 
-  /** Live mode on RabbitMQ 3.10: how long nothing must arrive to count as caught up. */
-  static final Duration LIVE_QUIET_3_10 = Duration.ofMillis(20);
+  /** Live mode: how long nothing must arrive, after whole chunks, to count as caught up. */
+  static final Duration LIVE_QUIET = Duration.ofMillis(20);
 
   /** How long a known target offset that never arrives holds the reader behind. */
   static final Duration UNDELIVERABLE_QUIET = Duration.ofSeconds(1);
@@ -130,7 +138,6 @@ final class RabbitLogReader implements LogReader {
     this.nextOffset = minOff;
     this.minTimestamp = minTs;
     this.filteringTimestamp = minTs != Long.MIN_VALUE;
-    this.chunkMetadata = log.supports(RabbitStreamLog.Feature.STREAM_STATS);
     this.knownEnd =
         from == OffsetSpec.next() ? CompletableFuture.completedFuture(-1L) : askEnd();
     try {
@@ -142,7 +149,8 @@ final class RabbitLogReader implements LogReader {
               .listeners(this::stateChanged)
               .messageHandler(this::handle)
               .flow()
-              .strategy(ConsumerFlowStrategy.creditWhenHalfMessagesProcessed(credits))
+              .strategy(
+                  new ChunkEnds(ConsumerFlowStrategy.creditWhenHalfMessagesProcessed(credits)))
               .builder()
               .build();
     } catch (RuntimeException e) {
@@ -152,6 +160,12 @@ final class RabbitLogReader implements LogReader {
 
   /** Runs on the client's dispatch thread, one message at a time for this consumer. */
   private void handle(MessageHandler.Context context, Message message) {
+    dispatch(context, message);
+    // after the message is counted in the buffer (or dropped), see catchup()
+    dispatchedThrough = context.offset();
+  }
+
+  private void dispatch(MessageHandler.Context context, Message message) {
     lastArrivalNanos = System.nanoTime();
     long offset = context.offset();
     if (offset < nextOffset) {
@@ -346,13 +360,17 @@ final class RabbitLogReader implements LogReader {
       // unless nothing came for long (an offset no reader is given); then the engine asks.
       return quiet >= UNDELIVERABLE_QUIET.toNanos() ? Catchup.UNKNOWN : Catchup.BEHIND;
     }
-    if (chunkMetadata) {
-      // Live on 3.11+: the committed chunk id plus a short quiet period let a merge go ahead
-      // while a loaded client thread was still handing over the rest of a chunk (ScaleOut4IT
-      // diverged at load average 35); until that is exact, the engine asks the log.
-      return Catchup.UNKNOWN;
+    if (dispatchedThrough < deliveredChunkEnd) {
+      // The client is still dispatching a chunk it received: a loaded dispatch thread can stand
+      // still between two messages of one chunk for longer than any quiet period (a quiet-only
+      // rule diverged in ScaleOut4IT at load average 35). Read before the buffer count below, so
+      // a last message seen dispatched is seen buffered.
+      return Catchup.BEHIND;
     }
-    return quiet >= LIVE_QUIET_3_10.toNanos() ? Catchup.CAUGHT_UP : Catchup.BEHIND;
+    if (buffered.get() > 0) {
+      return Catchup.BEHIND;
+    }
+    return quiet >= LIVE_QUIET.toNanos() ? Catchup.CAUGHT_UP : Catchup.BEHIND;
   }
 
   @Override
@@ -394,5 +412,31 @@ final class RabbitLogReader implements LogReader {
   @Override
   public String toString() {
     return "RabbitLogReader{stream=" + stream + "}";
+  }
+
+  /**
+   * The client's credit strategy, told of each chunk before its messages are dispatched (with the
+   * chunk's id and record count, public API since stream client 0.12): notes where the chunk ends.
+   */
+  private final class ChunkEnds implements ConsumerFlowStrategy {
+    private final ConsumerFlowStrategy credit;
+
+    ChunkEnds(ConsumerFlowStrategy credit) {
+      this.credit = credit;
+    }
+
+    @Override
+    public int initialCredits() {
+      return credit.initialCredits();
+    }
+
+    @Override
+    public MessageProcessedCallback start(Context context) {
+      long end = context.chunkId() + context.messageCount() - 1;
+      if (end > deliveredChunkEnd) {
+        deliveredChunkEnd = end;
+      }
+      return credit.start(context);
+    }
   }
 }

@@ -153,6 +153,59 @@ public abstract class StreamLogContract {
     assertThat(got).hasSize(50);
   }
 
+  /**
+   * Live, a reader is caught up only once the log has handed over the whole chunk it started on:
+   * a dispatch thread that stands still in the middle of a chunk (here: its decoder blocks on one
+   * message) must not let the reader read as caught up after a quiet spell, or a merge runs ahead
+   * of the rest of that chunk. Where the reader decodes on the caller's thread (no dispatch
+   * thread), only the live catch-up itself is checked.
+   */
+  @Test
+  void shouldReadAsCaughtUpLiveOnlyOnceTheWholeChunkWasHandedOver() throws InterruptedException {
+    String stream = newStream();
+    Thread caller = Thread.currentThread();
+    java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    try (LogReader reader = log.reader(stream, OffsetSpec.first())) {
+      boolean decodes =
+          reader.decodeOnArrival(
+              m -> {
+                if (m.offset() == 5 && Thread.currentThread() != caller) {
+                  stalled.countDown();
+                  try {
+                    release.await(timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                }
+                return "decoded";
+              });
+      await(() -> reader.catchup() != LogReader.Catchup.BEHIND, "the empty stream read");
+      appendAndFlush(stream, null, 0, 10); // one batch: one chunk, or two at most
+      if (decodes
+          && stalled.await(timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        assertThat(pollExactly(reader, 5)).extracting(LogMessage::offset)
+            .containsExactly(0L, 1L, 2L, 3L, 4L);
+        Thread.sleep(200); // ten times the live quiet period of the RabbitMQ reader
+        assertThat(reader.poll(Duration.ZERO)).as("nothing handed over past the stall").isNull();
+        assertThat(reader.catchup())
+            .as("while the log still hands over the rest of a chunk")
+            .isEqualTo(LogReader.Catchup.BEHIND);
+        release.countDown();
+        assertThat(pollExactly(reader, 5)).extracting(LogMessage::offset)
+            .containsExactly(5L, 6L, 7L, 8L, 9L);
+      } else {
+        release.countDown();
+        assertThat(pollExactly(reader, 10)).hasSize(10);
+      }
+      await(
+          () -> reader.catchup() == LogReader.Catchup.CAUGHT_UP,
+          "caught up once everything was taken");
+    } finally {
+      release.countDown();
+    }
+  }
+
   @Test
   void shouldKeepOffsetsDenseAcrossManyBatchesAndChunks() {
     String stream = newStream();

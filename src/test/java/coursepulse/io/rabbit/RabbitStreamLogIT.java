@@ -233,13 +233,8 @@ class RabbitStreamLogIT {
   void shouldReadAsCaughtUpOnAnEmptyStreamWithoutTheEngineAsking(RabbitStreamLog log) {
     String stream = newStream(log, "empty-live");
     try (LogReader reader = log.reader(stream, OffsetSpec.first())) {
-      if (log.supports(RabbitStreamLog.Feature.STREAM_STATS)) {
-        // 3.11 and newer: a live reader leaves the question to the engine (see RabbitLogReader).
-        await(() -> reader.catchup() == LogReader.Catchup.UNKNOWN, "the reader to know the end");
-        return;
-      }
-      // 3.10: an empty stream has nothing to catch up with; it used to answer UNKNOWN for good,
-      // and the engine held the other inputs' records until this one delivered something.
+      // An empty stream has nothing to catch up with; it used to answer UNKNOWN for good, and
+      // the engine held the other inputs' records until this one delivered something.
       await(() -> reader.catchup() == LogReader.Catchup.CAUGHT_UP, "an empty stream caught up");
       append(log, stream, 0, 1);
       assertThat(reader.poll(TIMEOUT)).as("the appended message").isNotNull();
