@@ -174,11 +174,34 @@ final class Cli {
         return n;
       }
       if (!p.isAlive() || System.nanoTime() > deadline) {
-        throw new AssertionError(
-            (p.isAlive() ? "too slow" : "exited " + p.exitValue()) + " at " + n + " of " + target
-                + ": " + tail(logFile));
+        String why =
+            p.isAlive() ? "too slow (" + threadDump(p, logFile) + ")" : "exited " + p.exitValue();
+        throw new AssertionError(why + " at " + n + " of " + target + ": " + tail(logFile));
       }
       TimeUnit.MILLISECONDS.sleep(5); // polling interval, not a wait for an outcome
+    }
+  }
+
+  /**
+   * Writes the threads of a command that is too slow beside its log ({@code jcmd Thread.print}),
+   * so a hang found by CI says where it waits; the test's directory is kept when it fails.
+   */
+  static String threadDump(Process p, Path logFile) {
+    Path dump = logFile.resolveSibling(logFile.getFileName() + ".threads.txt");
+    try {
+      Process jcmd =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                  Long.toString(p.pid()), "Thread.print")
+              .redirectErrorStream(true)
+              .redirectOutput(dump.toFile())
+              .start();
+      return jcmd.waitFor(30, TimeUnit.SECONDS) ? "threads in " + dump : "jcmd did not finish";
+    } catch (IOException e) {
+      return "no thread dump: " + e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "no thread dump: interrupted";
     }
   }
 
