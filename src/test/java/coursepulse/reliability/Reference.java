@@ -170,11 +170,25 @@ record Reference(Map<String, List<String>> inputs, List<String> alerts) {
     List<String> extra = new java.util.ArrayList<>(alerts.stream().map(Reference::decision).toList());
     decisions().forEach(extra::remove);
     System.out.printf(
-        "%s: live alerts differing from the replay: %d missing, %d extra%n",
-        label, missing.size(), extra.size());
+        "%s: live alerts differing from the replay: %d missing, %d extra%n  missing %s%n"
+            + "  extra %s%n",
+        label, missing.size(), extra.size(), brief(missing), brief(extra));
     assertThat(missing.size() + extra.size())
-        .as("alerts differing from the replay; missing %s, extra %s", missing, extra)
+        .as(
+            "%d missing and %d extra alerts differing from the replay; missing %s, extra %s",
+            missing.size(), extra.size(), brief(missing), brief(extra))
         .isLessThanOrEqualTo(2 * maxLiveDifference());
+  }
+
+  /** Alerts in a line each: type, rule, student, course, time and evidence tell them apart. */
+  private static List<String> brief(List<String> alerts) {
+    return alerts.stream()
+        .map(text -> AlertCodec.decode(text.getBytes(StandardCharsets.UTF_8)))
+        .map(
+            a -> a.type() + " " + a.rule() + " " + a.studentId() + " " + a.courseId() + " "
+                + (a.type() == Alert.Type.OPENED ? a.openedAt() : a.resolvedAt()) + " "
+                + a.evidence())
+        .toList();
   }
 
   long inputCount() {

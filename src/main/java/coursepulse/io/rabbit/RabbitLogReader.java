@@ -221,11 +221,14 @@ final class RabbitLogReader implements LogReader {
     Resource.State state = context.currentState();
     if (state == Resource.State.RECOVERING) {
       recovering = true;
+      LOG.info("subscription to stream '{}' lost; the client is recovering it", stream);
     } else if (state == Resource.State.OPEN && recovering) {
       // Messages may have been appended while the subscription was down: the end is asked again
       // before the reader counts as subscribed, so it never reads as caught up on a stale end.
       knownEnd = askEnd();
       recovering = false;
+      LOG.info(
+          "subscription to stream '{}' recovered, reading on from offset {}", stream, nextOffset);
     }
     if (state == Resource.State.CLOSED && !closed) {
       failure =
