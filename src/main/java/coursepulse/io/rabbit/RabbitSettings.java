@@ -49,6 +49,7 @@ public final class RabbitSettings {
   private final Duration enqueueTimeout;
   private final int readerInitialCredits;
   private final Duration statsProbeTimeout;
+  private final Duration disruptionSettle;
   private final Duration heartbeat;
 
   private RabbitSettings(Builder b) {
@@ -64,6 +65,7 @@ public final class RabbitSettings {
     this.enqueueTimeout = b.enqueueTimeout;
     this.readerInitialCredits = b.readerInitialCredits;
     this.statsProbeTimeout = b.statsProbeTimeout;
+    this.disruptionSettle = b.disruptionSettle;
     this.heartbeat = b.heartbeat;
   }
 
@@ -143,6 +145,10 @@ public final class RabbitSettings {
     return statsProbeTimeout;
   }
 
+  Duration disruptionSettle() {
+    return disruptionSettle;
+  }
+
   /** The heartbeat interval every connection asks the broker for. */
   public Duration heartbeat() {
     return heartbeat;
@@ -167,6 +173,7 @@ public final class RabbitSettings {
     private Duration enqueueTimeout = Duration.ofSeconds(30);
     private int readerInitialCredits = 4;
     private Duration statsProbeTimeout = Duration.ofSeconds(1);
+    private Duration disruptionSettle = Duration.ofSeconds(5);
     private Duration heartbeat = Duration.ofSeconds(60);
 
     private Builder(String uri) {
@@ -267,6 +274,23 @@ public final class RabbitSettings {
      */
     public Builder statsProbeTimeout(Duration timeout) {
       this.statsProbeTimeout = positive(timeout, "statsProbeTimeout");
+      return this;
+    }
+
+    /**
+     * How long after a connection of this log was lost (a subscription or a producer recovering:
+     * a broker restart, a cluster node lost, a stream leader moved) no reader counts as caught up
+     * by what it received alone. The member a subscription lands on then may be a replica still
+     * catching up with a newly elected leader, quiet while the log has more: read as caught up,
+     * the other inputs ran ahead of it and the alerts diverged (ClusterFailoverIT, docs/
+     * reliability.md). Processing of records that wait for such an input pauses this long after
+     * the last loss. Default: 5 s.
+     */
+    public Builder disruptionSettle(Duration settle) {
+      if (settle.isNegative()) {
+        throw new IllegalArgumentException("disruptionSettle must not be negative, was " + settle);
+      }
+      this.disruptionSettle = settle;
       return this;
     }
 

@@ -152,6 +152,10 @@ public final class RabbitStreamLog implements StreamLog {
   // probes subscribing beside the readers would expose them to.
   private Environment probeEnvironment;
   private volatile boolean closed;
+  // When a subscription or producer of this log last lost or regained its connection
+  // (System.nanoTime()); see settling().
+  private volatile long lastDisruption;
+  private volatile boolean everDisrupted;
 
   private RabbitStreamLog(RabbitSettings settings) {
     this.settings = settings;
@@ -543,6 +547,12 @@ public final class RabbitStreamLog implements StreamLog {
     if (producerName != null) {
       builder.name(producerName);
     }
+    builder.listeners(
+        context -> {
+          if (context.currentState() == com.rabbitmq.stream.Resource.State.RECOVERING) {
+            disrupted();
+          }
+        });
     Producer producer;
     try {
       producer = builder.build();
@@ -639,6 +649,22 @@ public final class RabbitStreamLog implements StreamLog {
   /** The settings this log was connected with. */
   RabbitSettings settings() {
     return settings;
+  }
+
+  /** A subscription or producer of this log lost its connection, or got it back. */
+  void disrupted() {
+    lastDisruption = System.nanoTime();
+    everDisrupted = true;
+  }
+
+  /**
+   * Whether a connection of this log was lost or regained less than {@code disruptionSettle} ago:
+   * then readers do not count as caught up by what they received alone (see {@link
+   * RabbitSettings.Builder#disruptionSettle}).
+   */
+  boolean settling() {
+    return everDisrupted
+        && System.nanoTime() - lastDisruption < settings.disruptionSettle().toNanos();
   }
 
   void forget(RabbitLogWriter writer) {

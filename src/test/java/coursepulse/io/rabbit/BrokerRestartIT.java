@@ -139,7 +139,12 @@ class BrokerRestartIT {
   @Test
   void shouldReadAsBehindWhileTheSubscriptionRecovers() throws Exception {
     String stream = "recovering-reader";
-    try (RabbitStreamLog log = RabbitStreamLog.connect(node.streamUri())) {
+    // Longer than the node takes to start and the writes after it: caught up earlier than this
+    // after the start means the reader trusted its quiet subscription too soon.
+    Duration settle = Duration.ofSeconds(20);
+    try (RabbitStreamLog log =
+        RabbitStreamLog.connect(
+            RabbitSettings.builder(node.streamUri()).disruptionSettle(settle).build())) {
       log.createStream(stream, Retention.unlimited());
       append(log, stream, 0, 10);
       try (LogReader reader = log.reader(stream, OffsetSpec.first())) {
@@ -156,6 +161,7 @@ class BrokerRestartIT {
           assertThat(reader.catchup()).as("while the broker is down").isEqualTo(LogReader.Catchup.BEHIND);
           TimeUnit.MILLISECONDS.sleep(20); // sampling interval
         }
+        long startedAt = System.nanoTime(); // the subscription cannot be back before this
         node.startAgain();
         try (RabbitStreamLog writer = RabbitStreamLog.connect(node.streamUri())) {
           appendOnceAvailable(writer, stream, 10, 15);
@@ -165,7 +171,17 @@ class BrokerRestartIT {
           assertThat(m).as("message %d after the restart", expected).isNotNull();
           assertThat(new String(m.body(), StandardCharsets.UTF_8)).isEqualTo("m" + expected);
         }
+        long received = System.nanoTime() - startedAt;
         awaitCatchup(reader, LogReader.Catchup.CAUGHT_UP, DEADLINE);
+        long caughtUp = System.nanoTime() - startedAt;
+        System.out.printf(
+            "recovered reader: everything received %d ms after the node's start, caught up after"
+                + " %d ms (settle %d ms)%n",
+            TimeUnit.NANOSECONDS.toMillis(received), TimeUnit.NANOSECONDS.toMillis(caughtUp),
+            settle.toMillis());
+        assertThat(caughtUp)
+            .as("caught up only after the settle period from the recovery")
+            .isGreaterThanOrEqualTo(settle.toNanos());
       }
     }
   }
