@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * "behind" is always right). After that, live: the reader is caught up once every chunk the
  * broker delivered has been dispatched to it whole (the client's credit strategy is told of each
  * chunk's id and record count before its messages), everything dispatched has been taken, and
- * nothing arrived for {@link #LIVE_QUIET}. The same rule on every RabbitMQ version: on 3.11 and
+ * nothing arrived for {@link #LIVE_QUIET}; never within {@code disruptionSettle} of a connection
+ * of the log being lost or regained (the member it reads from may be a replica catching up with a
+ * new leader). The same rule on every RabbitMQ version: on 3.11 and
  * newer the reader used to answer {@code UNKNOWN} and the engine asked the log, which on 4.0.5
  * (no {@code committed_offset}) meant a probe consumer per question and most of the live p99
  * (docs/performance.md). It answers {@code UNKNOWN} when the first question failed or the target
