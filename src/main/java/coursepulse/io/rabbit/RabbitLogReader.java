@@ -405,11 +405,7 @@ final class RabbitLogReader implements LogReader {
       return;
     }
     closed = true;
-    try {
-      consumer.close();
-    } catch (RuntimeException e) {
-      // The connection may already be gone; nothing left to release on our side.
-    }
+    BoundedClose.run("subscription to stream '" + stream + "'", consumer::close);
     handOff.lock();
     try {
       incoming.clear();

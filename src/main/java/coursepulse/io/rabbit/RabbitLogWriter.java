@@ -165,11 +165,7 @@ final class RabbitLogWriter implements LogWriter {
   /** Releases the producer without waiting; used when the whole log closes. */
   void closeQuietly() {
     closed = true;
-    try {
-      producer.close();
-    } catch (RuntimeException e) {
-      // The connection may already be gone; nothing left to release on our side.
-    }
+    BoundedClose.run("producer of stream '" + stream + "'", producer::close);
     log.forget(this);
   }
 

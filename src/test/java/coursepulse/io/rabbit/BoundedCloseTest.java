@@ -1,0 +1,41 @@
+package coursepulse.io.rabbit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class BoundedCloseTest {
+
+  @Test
+  void shouldReturnWhileACloseIsStillStuck() {
+    CountDownLatch never = new CountDownLatch(1);
+    AtomicBoolean started = new AtomicBoolean();
+    BoundedClose.run(
+        "stuck test resource",
+        () -> {
+          started.set(true);
+          try {
+            never.await(); // a close waiting on a recovery that does not end
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    assertThat(started).isTrue();
+    assertThat(never.getCount()).as("the close is still waiting, the caller is not").isEqualTo(1);
+    never.countDown();
+  }
+
+  @Test
+  void shouldRunTheCloseToItsEndAndSwallowItsFailure() {
+    AtomicBoolean closed = new AtomicBoolean();
+    BoundedClose.run("closed test resource", () -> closed.set(true));
+    assertThat(closed).isTrue();
+    BoundedClose.run(
+        "failing test resource",
+        () -> {
+          throw new IllegalStateException("connection already gone");
+        });
+  }
+}
