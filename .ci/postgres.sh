@@ -94,8 +94,24 @@ else
     echo "include_if_exists = 'coursepulse.conf'" | run tee -a "$data/postgresql.conf" >/dev/null
   fi
   log "starting the private cluster on 127.0.0.1:$port"
-  run "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t "$wait_seconds" start >&2 || {
-      tail -n 30 "$data/server.log" >&2 || true; exit 1; }
+  # The port lies in Linux's ephemeral range (32768-60999): a client connection elsewhere on the
+  # machine can hold it as its local port for a moment, and the bind fails ("Address already in
+  # use" with nothing listening; seen once as the RabbitMQ cluster started). Such a start is
+  # retried; any other failure is not.
+  for attempt in 1 2 3 4 5; do
+    logged=$(run cat "$data/server.log" 2>/dev/null | wc -l || echo 0)
+    if run "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t "$wait_seconds" start >&2; then
+      break
+    fi
+    this_start=$(run tail -n +"$((logged + 1))" "$data/server.log" 2>/dev/null || true)
+    printf '%s\n' "$this_start" | tail -n 30 >&2
+    if [ "$attempt" -lt 5 ] && printf '%s\n' "$this_start" | grep -q "Address already in use"; then
+      log "port $port was busy for a moment; starting again in 3 s (attempt $attempt of 5)"
+      sleep 3
+      continue
+    fi
+    exit 1
+  done
   head -n 1 "$data/postmaster.pid" >"$pidfile"
   log "started (postmaster pid $(cat "$pidfile")); stop it with: kill -INT \"\$(cat $pidfile)\""
 fi
