@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class BoundedCloseTest {
 
   @Test
+  // Not a speed limit: a close that holds the caller never returns, and this turns that hang into
+  // a failure (run() itself gives up after BoundedClose.WAIT, 5 s).
+  @Timeout(60)
   void shouldReturnWhileACloseIsStillStuck() {
     CountDownLatch never = new CountDownLatch(1);
     AtomicBoolean started = new AtomicBoolean();
