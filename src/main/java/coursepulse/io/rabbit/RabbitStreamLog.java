@@ -1,15 +1,8 @@
 package coursepulse.io.rabbit;
 
-import com.rabbitmq.stream.Address;
-import com.rabbitmq.stream.ByteCapacity;
-import com.rabbitmq.stream.Constants;
 import com.rabbitmq.stream.Environment;
-import com.rabbitmq.stream.EnvironmentBuilder;
-import com.rabbitmq.stream.NoOffsetException;
-import com.rabbitmq.stream.OffsetSpecification;
 import com.rabbitmq.stream.Producer;
 import com.rabbitmq.stream.ProducerBuilder;
-import com.rabbitmq.stream.StreamCreator;
 import coursepulse.engine.log.GroupMembership;
 import coursepulse.engine.log.KeyRouting;
 import coursepulse.engine.log.LogException;
@@ -23,26 +16,14 @@ import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamNotFoundException;
 import coursepulse.engine.log.StreamStats;
 import coursepulse.engine.log.UnsupportedByLogException;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
-import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,8 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Connections.</b> One stream-client {@code Environment} (producers, consumers, stream
  * management, stored offsets), one for offset probes (see {@code RabbitOffsetProbe}) and, for
- * groups, one for leases; all used only through the client's public API (not its {@code impl}
- * package, which may change in any release). With one URI
+ * groups, one for leases, all built by {@code RabbitEnvironments} and used only through the
+ * client's public API (not its {@code impl} package, which may change in any release). With one URI
  * every connection goes to the URI's host and port whatever host the broker advertises, so a
  * single node behind a NAT, in a container or under a host name the client cannot resolve just
  * works. With several URIs (the nodes of a cluster, see {@link RabbitSettings}) the environment
@@ -80,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * each is sent, which gives exact first and last offsets; a stream with no chunk after {@link
  * RabbitSettings.Builder#statsProbeTimeout} is reported empty. On 3.11 or newer it uses the
  * statistics command for the first offset and, where the broker does not report the committed
- * offset (Debian's 4.0.5 does not), the same probe from {@code last} for the exact last one.
+ * offset (Debian's 4.0.5 does not), the same probe from {@code last} for the exact last one
+ * ({@code RabbitStreamEnds}). Streams and super streams are declared by {@code RabbitStreamAdmin}.
  * Stored offsets go through short-lived named consumers ({@code RabbitStoredOffsets}), a super
  * stream's partitions through a super stream producer's routing metadata. Features that need a
  * newer broker are listed in {@link Feature}; {@link #requireFeature} fails with a line naming the
@@ -130,27 +112,16 @@ public final class RabbitStreamLog implements StreamLog {
   private static final Logger LOG = LoggerFactory.getLogger(RabbitStreamLog.class);
 
   private final RabbitSettings settings;
-  // Per stream: the committed chunk id at the last probe and the last offset it gave.
-  private final Map<String, long[]> probedLast = new ConcurrentHashMap<>();
   private final RabbitUri uri;
-  private final List<RabbitUri> uris;
-  private final SslContext sslContext;
-  // One I/O thread pool for both environments' connections: the client would otherwise
-  // start one per connection and spend a second of "quiet period" shutting each one down.
-  private final EventLoopGroup eventLoopGroup;
+  private final RabbitEnvironments environments;
   private final BrokerVersion brokerVersion;
   private final Environment environment;
-  private final RabbitOffsetProbe probe;
+  private final RabbitStreamEnds ends;
+  private final RabbitStreamAdmin admin;
   private final RabbitStoredOffsets storedOffsets;
   private final Set<RabbitLogWriter> writers = ConcurrentHashMap.newKeySet();
   private final Set<RabbitLogReader> readers = ConcurrentHashMap.newKeySet();
   private final Set<RabbitGroupMembership> memberships = ConcurrentHashMap.newKeySet();
-  // Partitions of a super stream never change after creation: non-empty answers are kept.
-  private final ConcurrentHashMap<String, List<String>> partitionCache = new ConcurrentHashMap<>();
-  private final Object probeLock = new Object();
-  // Offset probes get an environment of their own: see RabbitOffsetProbe for the client race that
-  // probes subscribing beside the readers would expose them to.
-  private Environment probeEnvironment;
   private volatile boolean closed;
   // When a subscription or producer of this log last lost or regained its connection
   // (System.nanoTime()); see settling().
@@ -160,25 +131,27 @@ public final class RabbitStreamLog implements StreamLog {
   private RabbitStreamLog(RabbitSettings settings) {
     this.settings = settings;
     this.uri = settings.uri();
-    this.uris = settings.uris();
-    this.sslContext = uri.tls() ? sslContext(settings) : null;
-    this.eventLoopGroup = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+    this.environments = new RabbitEnvironments(settings);
     AtomicReference<String> version = new AtomicReference<>();
     try {
-      this.environment = buildEnvironment("coursepulse", version);
+      this.environment = environments.build("coursepulse", version);
     } catch (RuntimeException e) {
-      shutdown(eventLoopGroup);
+      environments.close();
       throw RabbitErrors.connecting(e, uri);
     }
     if (version.get() == null) {
       environment.close();
-      shutdown(eventLoopGroup);
+      environments.close();
       throw new LogException(
           "cannot read the version of RabbitMQ at " + uri.endpoint()
               + ": its first answer on the stream connection had none");
     }
     this.brokerVersion = BrokerVersion.parse(version.get());
-    this.probe = new RabbitOffsetProbe(this::probeEnvironment, settings.statsProbeTimeout());
+    this.ends =
+        new RabbitStreamEnds(
+            environment, supports(Feature.STREAM_STATS), this::probeEnvironment,
+            settings.statsProbeTimeout());
+    this.admin = new RabbitStreamAdmin(environment, supports(Feature.SUPER_STREAMS));
     this.storedOffsets = new RabbitStoredOffsets(environment, settings.rpcTimeout());
     LOG.debug("Connected to RabbitMQ {} at {}", brokerVersion, uri.redacted());
   }
@@ -226,19 +199,7 @@ public final class RabbitStreamLog implements StreamLog {
   @Override
   public void createStream(String stream, Retention retention) {
     checkOpen();
-    StreamCreator creator = retained(environment.streamCreator().name(stream), retention);
-    try {
-      creator.create();
-    } catch (RuntimeException e) {
-      if (RabbitErrors.code(e) == Constants.RESPONSE_CODE_PRECONDITION_FAILED) {
-        // The stream exists with other arguments: keep it, as "create" is idempotent, but say so.
-        LOG.warn(
-            "Stream '{}' exists with different retention settings; keeping the existing ones",
-            stream);
-        return;
-      }
-      throw RabbitErrors.onStream(e, stream, "create");
-    }
+    admin.create(stream, retention);
   }
 
   /**
@@ -261,24 +222,7 @@ public final class RabbitStreamLog implements StreamLog {
       throw new IllegalArgumentException("a super stream needs at least one partition: " + partitions);
     }
     requireFeature(Feature.SUPER_STREAMS);
-    StreamCreator creator =
-        retained(environment.streamCreator().name(superStream), retention)
-            .superStream()
-            .partitions(partitions)
-            .creator();
-    try {
-      creator.create();
-    } catch (RuntimeException e) {
-      short code = RabbitErrors.code(e);
-      if (code == Constants.RESPONSE_CODE_STREAM_ALREADY_EXISTS
-          || code == Constants.RESPONSE_CODE_PRECONDITION_FAILED) {
-        LOG.warn(
-            "Super stream '{}' exists already (partitions {}); keeping it as it is",
-            superStream, superStreamPartitions(superStream));
-        return;
-      }
-      throw RabbitErrors.onStream(e, superStream, "create super stream");
-    }
+    admin.createSuper(superStream, partitions, retention);
   }
 
   /**
@@ -288,39 +232,7 @@ public final class RabbitStreamLog implements StreamLog {
    */
   public List<String> superStreamPartitions(String superStream) {
     checkOpen();
-    if (!supports(Feature.SUPER_STREAMS)) {
-      return List.of();
-    }
-    // The public API shows a super stream's partitions only to a routing strategy: a super stream
-    // producer looks them up when it is built, and a message routed nowhere is not sent.
-    AtomicReference<List<String>> partitions = new AtomicReference<>(List.of());
-    Producer lookup;
-    try {
-      lookup =
-          environment.producerBuilder()
-              .superStream(superStream)
-              .routing(message -> "")
-              .strategy(
-                  (message, metadata) -> {
-                    partitions.set(List.copyOf(metadata.partitions()));
-                    return List.of();
-                  })
-              .producerBuilder()
-              .build();
-    } catch (IllegalArgumentException e) {
-      return List.of(); // "super stream ... has no partition": no super stream of that name
-    } catch (RuntimeException e) {
-      if (RabbitErrors.code(e) == Constants.RESPONSE_CODE_STREAM_DOES_NOT_EXIST) {
-        return List.of();
-      }
-      throw RabbitErrors.onStream(e, superStream, "list the partitions of");
-    }
-    try {
-      lookup.send(lookup.messageBuilder().build(), status -> {});
-    } finally {
-      lookup.close();
-    }
-    return partitions.get();
+    return admin.partitionsOf(superStream);
   }
 
   /**
@@ -333,28 +245,14 @@ public final class RabbitStreamLog implements StreamLog {
   public void deleteSuperStream(String superStream) {
     checkOpen();
     requireFeature(Feature.SUPER_STREAMS);
-    try {
-      environment.deleteSuperStream(superStream);
-    } catch (RuntimeException e) {
-      if (RabbitErrors.code(e) != Constants.RESPONSE_CODE_STREAM_DOES_NOT_EXIST) {
-        throw RabbitErrors.onStream(e, superStream, "delete super stream");
-      }
-    }
+    admin.deleteSuper(superStream);
   }
 
   /** {@inheritDoc} Here: the partitions of the super stream {@code stream}. */
   @Override
   public List<String> partitions(String stream) {
     Objects.requireNonNull(stream, "stream");
-    List<String> cached = partitionCache.get(stream);
-    if (cached != null) {
-      return cached;
-    }
-    List<String> partitions = superStreamPartitions(stream);
-    if (!partitions.isEmpty()) {
-      partitionCache.put(stream, partitions);
-    }
-    return partitions;
+    return admin.cachedPartitionsOf(stream, this::checkOpen);
   }
 
   /** {@inheritDoc} Here: the stream clients' default super-stream routing, {@link KeyRouting}. */
@@ -416,23 +314,19 @@ public final class RabbitStreamLog implements StreamLog {
    */
   private Environment groupEnvironment() {
     try {
-      return buildEnvironment("coursepulse-group", new AtomicReference<>());
+      return environments.build("coursepulse-group", new AtomicReference<>());
     } catch (RuntimeException e) {
       throw RabbitErrors.connecting(e, uri);
     }
   }
 
+  /** The probes' environment: one connection per probe consumer (see {@link RabbitOffsetProbe}). */
   private Environment probeEnvironment() {
-    synchronized (probeLock) {
-      checkOpen();
-      if (probeEnvironment == null) {
-        try {
-          probeEnvironment = buildEnvironment("coursepulse-probe", new AtomicReference<>(), true);
-        } catch (RuntimeException e) {
-          throw RabbitErrors.connecting(e, uri);
-        }
-      }
-      return probeEnvironment;
+    checkOpen();
+    try {
+      return environments.build("coursepulse-probe", new AtomicReference<>(), true);
+    } catch (RuntimeException e) {
+      throw RabbitErrors.connecting(e, uri);
     }
   }
 
@@ -440,97 +334,28 @@ public final class RabbitStreamLog implements StreamLog {
     memberships.remove(membership);
   }
 
-  private static StreamCreator retained(StreamCreator creator, Retention retention) {
-    if (retention != null) {
-      if (retention.maxAge() != null && !retention.maxAge().isZero()) {
-        creator.maxAge(retention.maxAge());
-      }
-      if (retention.maxLengthBytes() > 0) {
-        creator.maxLengthBytes(ByteCapacity.B(retention.maxLengthBytes()));
-      }
-    }
-    return creator;
-  }
-
   @Override
   public void deleteStream(String stream) {
     checkOpen();
-    probedLast.remove(stream); // a stream created again under the name starts over
-    try {
-      environment.deleteStream(stream);
-    } catch (RuntimeException e) {
-      if (RabbitErrors.code(e) != Constants.RESPONSE_CODE_STREAM_DOES_NOT_EXIST) {
-        throw RabbitErrors.onStream(e, stream, "delete");
-      }
-    }
+    ends.forget(stream);
+    admin.delete(stream);
   }
 
   @Override
   public boolean streamExists(String stream) {
     checkOpen();
-    try {
-      return environment.streamExists(stream);
-    } catch (RuntimeException e) {
-      throw RabbitErrors.onStream(e, stream, "look up");
-    }
+    return admin.exists(stream);
   }
 
   @Override
   public Optional<StreamStats> stats(String stream) {
     checkOpen();
-    if (supports(Feature.STREAM_STATS)) {
-      return queryStats(stream);
-    }
-    return probe.stats(stream);
-  }
-
-  private Optional<StreamStats> queryStats(String stream) {
-    com.rabbitmq.stream.StreamStats s;
-    long first;
-    try {
-      s = environment.queryStreamStats(stream);
-      first = s.firstOffset();
-    } catch (NoOffsetException e) {
-      return Optional.empty();
-    } catch (RuntimeException e) {
-      throw RabbitErrors.onStream(e, stream, "read the offsets of");
-    }
-    long last;
-    try {
-      last = s.committedOffset(); // exact, where the broker reports it
-    } catch (NoOffsetException e) {
-      // Only the first offset of the last committed chunk (3.11 to 4.0.x: Debian trixie's 4.0.5
-      // does not report committed_offset): read that chunk's record count to make it exact.
-      long chunk;
-      boolean chunkKnown = true;
-      try {
-        chunk = s.committedChunkId();
-      } catch (NoOffsetException unknown) {
-        // In a cluster the node answering may hold a replica that has not learnt the committed
-        // chunk yet (a new stream, a leader that just moved): the probe alone says it.
-        chunk = first;
-        chunkKnown = false;
-      }
-      long[] known = chunkKnown ? probedLast.get(stream) : null;
-      if (known != null && known[0] == chunk) {
-        // Nothing was committed since the last probe (every append, stored offsets included,
-        // is a new chunk with a new id), so its answer stands: an idle engine asking every pass
-        // no longer probes each time (issue 20: an idle engine must not spin).
-        last = known[1];
-      } else {
-        OptionalLong probed = probe.lastOffset(stream);
-        last = Math.max(probed.orElse(chunk), chunk);
-        if (probed.isPresent() && chunkKnown) {
-          probedLast.put(stream, new long[] {chunk, last});
-        }
-      }
-    }
-    return Optional.of(new StreamStats(first, Math.max(first, last)));
+    return ends.stats(stream);
   }
 
   /** Probes run so far (each attaches consumers): for tests. */
   int probeCount() {
-    return probe.count();
+    return ends.probeCount();
   }
 
   @Override
@@ -610,16 +435,7 @@ public final class RabbitStreamLog implements StreamLog {
     for (RabbitLogReader reader : readers) {
       reader.close();
     }
-    probe.close(Duration.ofSeconds(5)); // readers may still be asking for their stream's end
-    synchronized (probeLock) {
-      if (probeEnvironment != null) {
-        try {
-          probeEnvironment.close();
-        } catch (RuntimeException e) {
-          LOG.debug("Closing the probe environment failed", e);
-        }
-      }
-    }
+    ends.close(); // after the readers: they may still be asking for their stream's end
     for (RabbitLogWriter writer : writers) {
       try {
         writer.flush(Duration.ofSeconds(5));
@@ -631,14 +447,8 @@ public final class RabbitStreamLog implements StreamLog {
     try {
       environment.close();
     } finally {
-      shutdown(eventLoopGroup);
+      environments.close();
     }
-  }
-
-  private static void shutdown(EventLoopGroup group) {
-    // Connections are closed already; a short quiet period lets their last close tasks run
-    // instead of the client's one second per connection.
-    group.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 
   /** The underlying environment, for {@link RabbitBench}'s raw-client baseline. */
@@ -678,82 +488,6 @@ public final class RabbitStreamLog implements StreamLog {
   private void checkOpen() {
     if (closed) {
       throw new IllegalStateException("this RabbitStreamLog is closed");
-    }
-  }
-
-  /** An environment on the URI's nodes; every connection it opens reports its broker version. */
-  private Environment buildEnvironment(String id, AtomicReference<String> version) {
-    return buildEnvironment(id, version, false);
-  }
-
-  /**
-   * @param consumerPerConnection each consumer on a connection of its own, opened for it and
-   *     closed with it (the probes: see {@link RabbitOffsetProbe})
-   */
-  private Environment buildEnvironment(
-      String id, AtomicReference<String> version, boolean consumerPerConnection) {
-    EnvironmentBuilder builder = Environment.builder().id(id);
-    if (consumerPerConnection) {
-      builder.maxConsumersByConnection(1);
-    }
-    if (uris.size() == 1) {
-      // Ignore the host the broker advertises (often a container or machine name the client
-      // cannot resolve): every connection goes where the URI says.
-      Address fixed = new Address(uri.host(), uri.port());
-      builder.host(uri.host()).port(uri.port()).addressResolver(address -> fixed);
-    } else {
-      // A cluster: a locator per node (the client keeps up to three), and producers and consumers
-      // on the node each stream's leader or replica lives on, at the address it advertises.
-      builder.uris(uris.stream().map(RabbitUri::full).toList());
-    }
-    builder =
-        builder
-            .username(uri.username())
-            .password(uri.password())
-            .virtualHost(uri.virtualHost())
-            .rpcTimeout(settings.rpcTimeout())
-            .requestedHeartbeat(settings.heartbeat())
-            // One connection per producer, so that closing a producer closes its connection. The
-            // client (1.11.0, StreamProducer.close) never sends delete_publisher: it sets the state
-            // to CLOSING and then checks for OPEN. On a shared connection the broker keeps the
-            // closed producer's name, and declaring that name there again is refused
-            // (PRECONDITION_FAILED, "reference already taken"): a task that came back to an
-            // instance that held it before could not write (found by ZombieFencing4IT).
-            .maxProducersByConnection(1)
-            .netty()
-            .eventLoopGroup(eventLoopGroup)
-            .channelCustomizer(BrokerVersionSniffer.installer(version))
-            .environmentBuilder();
-    if (sslContext != null) {
-      builder = builder.tls().sslContext(sslContext).environmentBuilder();
-    }
-    return builder.build();
-  }
-
-  private static SslContext sslContext(RabbitSettings settings) {
-    try {
-      SslContextBuilder builder = SslContextBuilder.forClient();
-      if (settings.tlsTrustEverything()) {
-        builder.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
-      } else {
-        if (settings.tlsTrustStore() != null) {
-          String password = settings.tlsTrustStorePassword();
-          KeyStore store =
-              KeyStore.getInstance(
-                  settings.tlsTrustStore().toFile(),
-                  password == null ? null : password.toCharArray());
-          TrustManagerFactory tmf =
-              TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-          tmf.init(store);
-          builder.trustManager(tmf);
-        }
-        builder.endpointIdentificationAlgorithm("HTTPS");
-      }
-      return builder.build();
-    } catch (IOException | GeneralSecurityException e) {
-      throw new LogUnavailableException(
-          "cannot set up TLS for RabbitMQ: cannot read trust store '" + settings.tlsTrustStore()
-              + "' (" + e.getMessage() + ")", e);
     }
   }
 }

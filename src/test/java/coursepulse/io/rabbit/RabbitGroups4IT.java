@@ -143,6 +143,20 @@ class RabbitGroups4IT {
   }
 
   @Test
+  void shouldForgetTheKnownPartitionsOfADeletedSuperStream(RabbitStreamLog log) {
+    String stream = RabbitVhost.uniqueStream("recreated");
+    log.createSuperStream(stream, 2, Retention.unlimited());
+    assertThat(log.partitions(stream)).containsExactly(stream + "-0", stream + "-1");
+
+    log.deleteSuperStream(stream);
+    log.createSuperStream(stream, 3, Retention.unlimited());
+
+    assertThat(log.partitions(stream))
+        .as("the partitions of the super stream created again under the name")
+        .containsExactly(stream + "-0", stream + "-1", stream + "-2");
+  }
+
+  @Test
   void shouldRouteKeysLikeTheClientsSuperStreamProducer(RabbitStreamLog log) throws Exception {
     String stream = RabbitVhost.uniqueStream("route");
     log.createSuperStream(stream, 3, Retention.unlimited());
