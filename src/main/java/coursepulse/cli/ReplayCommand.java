@@ -73,6 +73,9 @@ final class ReplayCommand implements Callable<Integer> {
 
   static final int EXIT_RANGE_GONE = 4;
 
+  /** How long a replay may run: as long as it takes. */
+  private static final Duration UNTIL_THE_END = Duration.ofDays(3650);
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin LogOptions log;
@@ -332,18 +335,14 @@ final class ReplayCommand implements Callable<Integer> {
             new ReplayProgress(
                 progress, total,
                 () -> variants.stream().mapToLong(Variant::processed).min().orElse(0),
-                err, progressInterval)) {
+                err, progressInterval).start(Duration.ofMillis(250))) {
           for (Variant v : variants) {
-            while (!v.engine.awaitIdle(Duration.ofMillis(250))) {
-              bar.update();
-              StreamEngine.State st = v.engine.state();
-              if (st == StreamEngine.State.ERROR || st == StreamEngine.State.STOPPED) {
-                break;
-              }
-            }
+            // One question per engine: it is answered once the engine has been idle twice after
+            // it (or has failed or stopped). Asking again after a short timeout would move that
+            // target each time, and wait forever if two idle passes took longer than the timeout.
+            v.engine.awaitIdle(UNTIL_THE_END);
             slowest = v;
           }
-          bar.update();
         }
         for (Variant v : variants) {
           v.engine.close();

@@ -11,7 +11,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 /**
  * Shows how far a replay is: a progress bar (percent of the range, events/s, ETA) on a terminal,
  * else one plain line per interval for logs and CI. Reads a counter of processed events from
- * another thread; {@link #update()} is called periodically by the command.
+ * another thread; after {@link #start} a thread of its own calls {@link #update()} periodically, so
+ * the command can wait for the replay's end in one call.
  */
 final class ReplayProgress implements AutoCloseable {
 
@@ -33,6 +34,7 @@ final class ReplayProgress implements AutoCloseable {
   private final ProgressBar bar;
   private long lastLineAt;
   private long lastLineCount;
+  private Thread ticker;
 
   ReplayProgress(Mode requested, long total, LongSupplier processed, PrintWriter err, Duration interval) {
     Mode m = requested;
@@ -58,8 +60,29 @@ final class ReplayProgress implements AutoCloseable {
             : null;
   }
 
-  /** Called periodically: moves the bar, or prints a line when the interval has passed. */
-  void update() {
+  /** Calls {@link #update()} every {@code every} on a daemon thread until {@link #close()}. */
+  ReplayProgress start(Duration every) {
+    long millis = Math.max(1, every.toMillis());
+    ticker =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  Thread.sleep(millis);
+                  update();
+                }
+              } catch (InterruptedException e) {
+                // closed
+              }
+            },
+            "coursepulse-replay-progress");
+    ticker.setDaemon(true);
+    ticker.start();
+    return this;
+  }
+
+  /** Moves the bar, or prints a line when the interval has passed; one thread at a time. */
+  synchronized void update() {
     long n = Math.min(total, processed.getAsLong());
     if (bar != null) {
       bar.stepTo(n);
@@ -96,6 +119,15 @@ final class ReplayProgress implements AutoCloseable {
 
   @Override
   public void close() {
+    if (ticker != null) {
+      ticker.interrupt();
+      try {
+        ticker.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    update();
     if (bar != null) {
       bar.stepTo(Math.min(total, processed.getAsLong()));
       bar.close();
