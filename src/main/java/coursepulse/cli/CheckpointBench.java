@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -208,11 +207,7 @@ final class CheckpointBench {
         return new Result(studentCourses, pauseMax, pauses, maxGap.get() / 1e6, restore, bytes);
       }
     } finally {
-      try (Stream<Path> files = Files.walk(stateDir)) {
-        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
+      BenchNamespace.deleteTree(stateDir);
     }
   }
 

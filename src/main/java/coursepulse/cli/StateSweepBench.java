@@ -11,7 +11,6 @@ import coursepulse.lms.publish.PublishableEvent;
 import coursepulse.lms.simulator.Simulation;
 import coursepulse.lms.simulator.SimulationConfig;
 import coursepulse.lms.simulator.SimulationRun;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -82,7 +81,7 @@ final class StateSweepBench {
       double seconds = loaded[3] / 1e9;
       // The engine is closed and its frame gone: nothing holds its stores any more; the log and
       // the generator are still held, as they were in the first measurement.
-      long without = BenchCommand.usedHeapAfterGc();
+      long without = StateBench.usedHeapAfterGc();
       Reference.reachabilityFence(run);
       double perPair = (withState - without) / (double) pairs;
       progress.accept(
@@ -93,7 +92,7 @@ final class StateSweepBench {
               perPair));
       return new Point(students, pairs, published, perPair, published / seconds);
     } finally {
-      BenchCommand.deleteTree(stateDir);
+      BenchNamespace.deleteTree(stateDir);
     }
   }
 
@@ -106,23 +105,18 @@ final class StateSweepBench {
     long start = System.nanoTime();
     long published = 0;
     try (StreamEngine engine =
-        BenchCommand.startApp(
+        BenchApp.start(
             log, stateDir, "bench-sweep", e -> handled.lazySet(handled.get() + 1), registry,
             false)) {
       Chunk chunk = new Chunk(run);
       while (!chunk.ended) {
         chunk.left = CHUNK;
-        published += BenchCommand.total(publisher.publish(chunk, producer, log));
-        BenchCommand.awaitHandled(engine, handled, published, "state sweep");
+        published += publisher.publish(chunk, producer, log).total();
+        BenchApp.awaitHandled(engine, handled, published, "state sweep");
       }
       long nanos = System.nanoTime() - start;
-      Gauge entries =
-          registry.find("coursepulse.engine.store.entries").tag("store", "risk-enrollments").gauge();
-      long pairs = entries == null ? 0 : (long) entries.value();
-      if (pairs == 0) {
-        throw new IllegalStateException("no tracked student-course to measure");
-      }
-      return new long[] {published, pairs, BenchCommand.usedHeapAfterGc(), nanos};
+      long pairs = StateBench.studentCourses(registry);
+      return new long[] {published, pairs, StateBench.usedHeapAfterGc(), nanos};
     }
   }
 

@@ -31,12 +31,6 @@ final class ThreadsBench {
   static final int[] THREADS = {1, 2, 4};
   private static final Duration WAIT = Duration.ofMinutes(10);
 
-  /** Runs one timed phase (BenchCommand's, with CPU time and load average). */
-  interface Measure {
-    BenchCommand.Measured measure(String name, int round, long n, BenchCommand.Timed phase)
-        throws InterruptedException;
-  }
-
   /** The row name for {@code threads} task threads. */
   static String row(int threads) {
     return "processor-threads-" + threads;
@@ -53,8 +47,8 @@ final class ThreadsBench {
    *
    * @return the best round per thread count, in {@link #THREADS} order
    */
-  static Map<Integer, BenchCommand.Measured> run(
-      SimulationConfig config, long maxEvents, int rounds, Path stateDir, Measure measure)
+  static Map<Integer, Throughput.Measured> run(
+      SimulationConfig config, long maxEvents, int rounds, Path stateDir, Throughput throughput)
       throws InterruptedException {
     try (EmbeddedStreamLog log = EmbeddedStreamLog.inMemory()) {
       for (String s : StreamNames.INPUTS) {
@@ -68,13 +62,13 @@ final class ThreadsBench {
           n += log.stats(p).map(st -> st.lastOffset() + 1).orElse(0L);
         }
       }
-      Map<Integer, BenchCommand.Measured> best = new LinkedHashMap<>();
+      Map<Integer, Throughput.Measured> best = new LinkedHashMap<>();
       for (int round = 1; round <= rounds; round++) {
         for (int threads : THREADS) {
           String app = "bench-threads-" + threads + "-" + round;
           long total = n;
-          BenchCommand.Measured m =
-              measure.measure(
+          Throughput.Measured m =
+              throughput.measure(
                   row(threads), round, n,
                   () -> process(log, stateDir.resolve(app), app, threads, total));
           best.put(threads, m.best(best.get(threads)));

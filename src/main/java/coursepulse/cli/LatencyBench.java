@@ -1,0 +1,131 @@
+package coursepulse.cli;
+
+import coursepulse.engine.StreamEngine;
+import coursepulse.engine.log.LogWriter;
+import coursepulse.engine.log.Retention;
+import coursepulse.engine.log.StreamLog;
+import coursepulse.lms.event.LmsEvent;
+import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.simulator.SimEvent;
+import coursepulse.lms.simulator.Simulation;
+import coursepulse.lms.simulator.SimulationConfig;
+import coursepulse.lms.simulator.SimulationRun;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The {@code e2e-latency} rows of {@code bench}: a fresh simulation published at a fixed rate while
+ * the application runs live; per event, the producer notes {@link System#nanoTime()} right before
+ * {@code append} under the event id, and the application, right after its alerting processor has
+ * handled the event, records the difference. The first 10% of events (warm-up) are not recorded.
+ */
+final class LatencyBench {
+
+  private final int rate;
+  private final int seconds;
+  private final BenchReport report;
+
+  /**
+   * @param rate events per second the producer publishes
+   * @param seconds how long it publishes
+   */
+  LatencyBench(int rate, int seconds, BenchReport report) {
+    this.rate = rate;
+    this.seconds = seconds;
+    this.report = report;
+  }
+
+  /**
+   * The simulation to publish: the next seed after {@code throughput}'s (other events than the
+   * throughput rows'), with enough students that the semester lasts the whole run.
+   */
+  SimulationConfig liveConfig(SimulationConfig throughput, int students) {
+    // A semester has about 350 events per student: enough students to last the whole run.
+    return throughput
+        .withSeed(throughput.seed() + 1)
+        .withStudents(Math.max(students, (int) ((long) rate * seconds / 250) + 1));
+  }
+
+  /** Measures in a namespace of its own and adds {@code e2e-latency-p50} and {@code -p99}. */
+  void run(BenchNamespace.Opener namespaces, LogOptions.Broker broker, SimulationConfig config)
+      throws IOException, InterruptedException {
+    Histogram latency;
+    try (BenchNamespace ns = namespaces.open(broker, "latency")) {
+      latency = measure(ns.log(), ns.stateDir(), config);
+    }
+    report.add("e2e-latency-p50", latency.getValueAtPercentile(50) / 1000.0, "ms", null, 0);
+    report.add("e2e-latency-p99", latency.getValueAtPercentile(99) / 1000.0, "ms", null, 0);
+  }
+
+  /** Publishes {@code config}'s events to {@code streams} while the application handles them. */
+  private Histogram measure(StreamLog streams, Path stateDir, SimulationConfig config)
+      throws InterruptedException {
+    long total = (long) rate * seconds;
+    long warmup = total / 10;
+    Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    AtomicLong handled = new AtomicLong();
+    Consumer<LmsEvent> onEvent =
+        e -> {
+          Long t0 = sentAt.remove(e.eventId());
+          if (t0 != null) {
+            histogram.recordValue(
+                Math.min(histogram.getHighestTrackableValue(), (System.nanoTime() - t0) / 1000));
+          }
+          handled.lazySet(handled.get() + 1);
+        };
+    for (String s : StreamNames.INPUTS) {
+      streams.createStream(s, Retention.unlimited());
+    }
+    try (StreamEngine engine = BenchApp.start(streams, stateDir, "bench-live", onEvent, null, false)) {
+      BenchApp.awaitRunning(engine);
+      LogWriter[] writers = new LogWriter[StreamNames.INPUTS.size()];
+      try {
+        for (int s = 0; s < writers.length; s++) {
+          writers[s] = streams.writer(StreamNames.INPUTS.get(s), "bench-live");
+        }
+        SimulationRun run = new Simulation(config).run();
+        long sent = 0;
+        long start = System.nanoTime();
+        double nanosPerEvent = 1e9 / rate;
+        for (SimEvent e = run.next(); e != null && sent < total; e = run.next()) {
+          byte[] body = e.toJson();
+          long due = start + (long) (sent * nanosPerEvent);
+          long now;
+          while ((now = System.nanoTime()) < due) {
+            LockSupport.parkNanos(due - now);
+          }
+          if (sent >= warmup) {
+            sentAt.put(e.eventId(), System.nanoTime());
+          }
+          writers[e.streamIndex()].append(e.sequence() + 1, body);
+          sent++;
+        }
+        double achieved = sent * 1e9 / (System.nanoTime() - start);
+        for (LogWriter w : writers) {
+          w.flush(BenchApp.WAIT);
+        }
+        BenchApp.awaitHandled(engine, handled, sent, "latency");
+        report.progress(
+            "latency at %,.0f events/s (%,d events, first %,d not recorded): p50 %.1f ms,"
+                + " p99 %.1f ms, max %.1f ms",
+            achieved, sent, warmup, histogram.getValueAtPercentile(50) / 1000.0,
+            histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0);
+      } finally {
+        for (LogWriter w : writers) {
+          if (w != null) {
+            w.close();
+          }
+        }
+      }
+    }
+    return histogram;
+  }
+}
