@@ -7,41 +7,53 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Drops re-sent events: remembers, per event key (the student, or the course for {@code
- * assignment_created}), the 64-bit hashes of the last {@value #PER_KEY} event ids, in a store the
- * engine checkpoints. An event whose id is among them is a duplicate.
+ * assignment_created}), a 32-bit fingerprint of each of the last {@value #PER_KEY} event ids, in a
+ * store the engine checkpoints. An event whose fingerprint is among them is a duplicate.
  *
- * <p>The bound is by count, not time, so state stays at most {@code 8 * PER_KEY} bytes per key
+ * <p>The bound is by count, not time, so state stays at most {@code 4 * PER_KEY} bytes per key
  * whatever the traffic: a copy is recognised when fewer than {@value #PER_KEY} other events of the
  * same key arrived between the original and the copy (a redelivered batch, a producer retry). An
  * older copy is processed again; the rules are idempotent for most events (active days, last
  * login, submitted-by-due bits) but it would be counted twice in {@code coursepulse.events.processed}
- * and in the weekly submission count. Distinct ids colliding on 64 bits among 64 entries: about
- * 1 in 10^17 per event.
+ * and in the weekly submission count.
+ *
+ * <p>Why 32 bits: they halve the largest part of the application's state per student (a full ring
+ * was 512 bytes of 64-bit hashes). A new id matches one of the key's 64 fingerprints by chance with
+ * probability 64 / 2^32, about 1.5 in 10^8 per event: fewer than one real event per 17 million (a
+ * 50,000-student semester) refused as {@code duplicate_event}, and that one is counted and named in
+ * the refused stream. Ids are compared per key, so the chance does not grow with the number of
+ * students.
  *
  * <p>One object per key is a ring changed in place (no copy per event), grown up to {@link
- * #PER_KEY} as events come; its checkpoint form ({@link #SERDE}) is the hashes oldest first, 8
- * bytes each, the byte array this store held before it kept objects.
+ * #PER_KEY} as events come. Its checkpoint form ({@link #SERDE}) is a format byte {@value
+ * #FORMAT_32} and the fingerprints oldest first, 4 bytes each; the earlier form, the 64-bit hashes
+ * oldest first without a format byte (a length that is a multiple of 8, never {@code 1 + 4n}), is
+ * read as their fingerprints, so a restored ring still recognises what it held.
  */
 final class RecentEventIds {
   /** Event ids remembered per key. */
   static final int PER_KEY = 64;
 
-  private static final long[] EMPTY = new long[0];
+  /** First byte of the checkpoint form with 32-bit fingerprints. */
+  static final byte FORMAT_32 = 2;
 
-  /** Ring of hashes; once full, {@code next} is the oldest. */
-  private long[] ring = EMPTY;
+  private static final int[] EMPTY = new int[0];
+
+  /** Ring of fingerprints; once full, {@code next} is the oldest. */
+  private int[] ring = EMPTY;
   private int size;
   private int next;
 
-  /** The checkpoint form: the hashes oldest first, 8 bytes each. */
+  /** The checkpoint form: the format byte, then the fingerprints oldest first, 4 bytes each. */
   static final Serde<RecentEventIds> SERDE =
       new Serde<>() {
         @Override
         public byte[] serialize(RecentEventIds ids) {
-          ByteBuffer b = ByteBuffer.allocate(ids.size * Long.BYTES);
+          ByteBuffer b = ByteBuffer.allocate(1 + ids.size * Integer.BYTES);
+          b.put(FORMAT_32);
           int oldest = ids.size < ids.ring.length ? 0 : ids.next;
           for (int i = 0; i < ids.size; i++) {
-            b.putLong(ids.ring[(oldest + i) % ids.ring.length]);
+            b.putInt(ids.ring[(oldest + i) % ids.ring.length]);
           }
           return b.array();
         }
@@ -50,10 +62,18 @@ final class RecentEventIds {
         public RecentEventIds deserialize(byte[] bytes) {
           RecentEventIds ids = new RecentEventIds();
           ByteBuffer b = ByteBuffer.wrap(bytes);
-          int n = bytes.length / Long.BYTES;
+          boolean hashes64 = bytes.length % Long.BYTES == 0;
+          if (!hashes64 && (bytes[0] != FORMAT_32 || (bytes.length - 1) % Integer.BYTES != 0)) {
+            throw new IllegalArgumentException(
+                "not a recent-event-ids record: " + bytes.length + " bytes, format byte " + bytes[0]);
+          }
+          int width = hashes64 ? Long.BYTES : Integer.BYTES;
+          int from = hashes64 ? 0 : 1;
+          int n = (bytes.length - from) / width;
           // a longer history (never written) keeps its newest PER_KEY
           for (int i = Math.max(0, n - PER_KEY); i < n; i++) {
-            ids.add(b.getLong(i * Long.BYTES));
+            int at = from + i * width;
+            ids.add(hashes64 ? fingerprint(b.getLong(at)) : b.getInt(at));
           }
           return ids;
         }
@@ -64,38 +84,43 @@ final class RecentEventIds {
    * remembers it when not.
    */
   static boolean seenBefore(KeyValueStore<String, RecentEventIds> store, String key, String eventId) {
-    long h = hash(eventId);
+    int f = fingerprint(hash(eventId));
     RecentEventIds ids = store.get(key);
     if (ids == null) {
       ids = new RecentEventIds();
-    } else if (ids.contains(h)) {
+    } else if (ids.contains(f)) {
       return true;
     }
-    ids.add(h);
+    ids.add(f);
     store.put(key, ids);
     return false;
   }
 
-  private boolean contains(long h) {
+  private boolean contains(int f) {
     for (int i = 0; i < size; i++) {
-      if (ring[i] == h) {
+      if (ring[i] == f) {
         return true;
       }
     }
     return false;
   }
 
-  private void add(long h) {
+  private void add(int f) {
     if (size < PER_KEY) {
       if (size == ring.length) {
         ring = java.util.Arrays.copyOf(ring, Math.min(PER_KEY, Math.max(4, size * 2)));
       }
-      ring[size++] = h;
+      ring[size++] = f;
       next = size % ring.length;
     } else {
-      ring[next] = h;
+      ring[next] = f;
       next = (next + 1) % PER_KEY;
     }
+  }
+
+  /** The high 32 bits of a {@link #hash}: what the ring keeps. */
+  static int fingerprint(long hash) {
+    return (int) (hash >>> 32);
   }
 
   /** FNV-1a over the UTF-8 bytes, then a 64-bit finaliser (murmur3's) to spread the bits. */
