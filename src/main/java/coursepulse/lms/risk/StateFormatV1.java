@@ -21,7 +21,7 @@ final class StateFormatV1 {
     s.dayLogins = dayLogins;
     String[] courses = new String[(int) in.varlong()];
     for (int i = 0; i < courses.length; i++) {
-      courses[i] = in.string();
+      courses[i] = StudentState.canonicalCourse(in.string());
     }
     s.courses = courses;
     s.activeEnrollments = (int) in.varlong();

@@ -99,7 +99,7 @@ final class StateSerdes {
         s.dayLogins = dayLogins;
         String[] courses = new String[(int) in.varlong()];
         for (int i = 0; i < courses.length; i++) {
-          courses[i] = in.string();
+          courses[i] = StudentState.canonicalCourse(in.string());
         }
         s.courses = courses;
         s.activeEnrollments = (int) in.varlong();

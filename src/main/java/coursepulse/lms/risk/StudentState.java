@@ -40,10 +40,19 @@ final class StudentState extends Slotted {
       int at = -i - 1;
       String[] c = new String[courses.length + 1];
       System.arraycopy(courses, 0, c, 0, at);
-      c[at] = course;
+      c[at] = canonicalCourse(course);
       System.arraycopy(courses, at, c, at + 1, courses.length - at);
       courses = c;
     }
+  }
+
+  /**
+   * The one instance of a course id that every student's list holds: a course has hundreds of
+   * students and each decoded event brings its own copy of the id (about 56 bytes), while the
+   * number of distinct course ids is that of the courses.
+   */
+  static String canonicalCourse(String course) {
+    return course.intern();
   }
 
   void removeCourse(String course) {
