@@ -15,7 +15,6 @@ import coursepulse.lms.event.LoggedIn;
 import coursepulse.lms.event.LoggedOut;
 import coursepulse.lms.event.SubmissionCreated;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -27,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * the alerts child and {@link DeadLetter}s to the dead-letter child.
  *
  * <p>Timers live in a due-time index store (see {@link TimerKeys}); a stream-time punctuation (by
- * default hourly) drains only the entries due by then, so its cost follows the number of due
- * timers, never the number of students. Everything is decided on event time, and every iteration
+ * default hourly) drains only the entries due by then ({@link RosterTimers}, which also does what
+ * each timer means), so its cost follows the number of due timers, never the number of students. Everything is decided on event time, and every iteration
  * follows store key order, so the same input gives the same output bytes.
  *
  * <p>It needs every input in one task: enrolments, logins and activity of a student, and the
@@ -72,6 +71,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   private RosterAlerts rosterAlerts;
   private RosterContext rosterCtx;
   private CourseSignals signals;
+  private RosterTimers rosterTimers;
   private KeyValueStore<String, StudentState> students;
   private KeyValueStore<String, EnrollmentState> enrollments;
   private KeyValueStore<String, byte[]> members;
@@ -137,7 +137,11 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
             context.getStateStore(CourseSignals.COHORTS), context.getStateStore(CourseSignals.GRADES),
             context.getStateStore(AssignmentWeights.STORE),
             book, this::emitScore);
-    context.schedule(punctuationInterval, PunctuationType.STREAM_TIME, this::fireDueTimers);
+    this.rosterTimers =
+        new RosterTimers(
+            students, enrollments, members, timers, roster, rosterCtx, rosterAlerts, signals,
+            graceMs, () -> setStudentsTracked(count(META_STUDENTS) - 1));
+    context.schedule(punctuationInterval, PunctuationType.STREAM_TIME, rosterTimers::fireDueTimers);
     loadCounters();
   }
 
@@ -249,8 +253,8 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
     timers.schedule(en.courseEnd, TimerKeys.COURSE_END, course, null);
     enrollments.put(key, en);
-    enrollmentsChanged(
-        student, st,
+    RosterTimers.enrollmentsChanged(
+        rosterCtx, student, st,
         context.currentStreamTimeMs() < 0 ? t : Math.max(t, context.currentStreamTimeMs()));
     students.put(student, st);
     timers.schedule(
@@ -280,7 +284,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       rosterAlerts.resolveAll(student, null, st, null, t, "dropped");
     }
     enrollments.put(key, en);
-    enrollmentsChanged(student, st, t);
+    RosterTimers.enrollmentsChanged(rosterCtx, student, st, t);
     students.put(student, st);
   }
 
@@ -407,204 +411,6 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     courses.put(e.courseId(), ca.with(e.assignmentId(), due));
     timers.schedule(due + graceMs, TimerKeys.DEADLINE, e.courseId(), index4(index));
     signals.assignment(e.courseId(), index, e.pointsPossible(), e.weight());
-  }
-
-  // ---------------------------------------------------------------- timers
-
-  private void fireDueTimers(long now) {
-    // Firing may schedule timers that are already due (a long jump in stream time): drain them
-    // too, in rounds, so the outcome does not depend on how time advanced.
-    for (int round = 0; round < 1_000; round++) {
-      List<String> due = timers.dueBy(now);
-      if (due.isEmpty()) {
-        return;
-      }
-      for (String key : due) {
-        timers.delete(key);
-        fire(TimerKeys.parse(key), now);
-      }
-    }
-  }
-
-  private void fire(TimerKeys.Timer timer, long now) {
-    switch (timer.kind()) {
-      case TimerKeys.LOGIN:
-      case TimerKeys.NO_SUBMISSIONS:
-        onRuleTimer(timer, now);
-        break;
-      case TimerKeys.DEADLINE:
-        onDeadline(timer, now);
-        break;
-      case TimerKeys.WEEK:
-        onWeekEnd(timer, now);
-        break;
-      case TimerKeys.WEEK_LOGINS:
-        onLoginWeekEnd(timer, now);
-        break;
-      case TimerKeys.COURSE_END:
-        onCourseEnd(timer, now);
-        break;
-      case TimerKeys.COURSE_DAY:
-        long next = signals.dayEnded(timer.a(), timer.due());
-        if (next >= 0) {
-          timers.schedule(next, TimerKeys.COURSE_DAY, timer.a(), null);
-        }
-        break;
-      default:
-        LOG.warn("Unknown timer kind {} ignored", timer.kind());
-    }
-  }
-
-  /**
-   * A timer a rule set for its pending check, keyed by student ({@code b} null) or student-course:
-   * the rules decide whether it is theirs and still current.
-   */
-  private void onRuleTimer(TimerKeys.Timer timer, long now) {
-    String student = timer.a();
-    String course = timer.b();
-    String key = course == null ? null : TimerKeys.pair(student, course);
-    EnrollmentState en = key == null ? null : enrollments.get(key);
-    if (key != null && en == null) {
-      return; // the enrolment was removed with its course
-    }
-    StudentState st = students.get(student);
-    if (st == null) {
-      return; // the student left
-    }
-    boolean changed = false;
-    for (RiskRule r : RiskRule.ALL) {
-      changed |= r.onTimer(rosterCtx, student, course, st, en, timer, now);
-    }
-    if (changed) {
-      if (en != null) {
-        enrollments.put(key, en);
-      }
-      students.put(student, st);
-    }
-  }
-
-  private void onDeadline(TimerKeys.Timer timer, long now) {
-    String course = timer.a();
-    int index = Integer.parseInt(timer.b());
-    CourseAssignments ca = roster.assignments(course);
-    if (index >= ca.size()) {
-      return;
-    }
-    long due = ca.due(index);
-    long deadline = due + graceMs;
-    RiskRule.Deadline d = new RiskRule.Deadline(index, ca.id(index), due, now);
-    for (String student : roster.members(course)) {
-      String key = TimerKeys.pair(student, course);
-      EnrollmentState en = enrollments.get(key);
-      if (en == null || !en.activeAt(deadline)) {
-        continue;
-      }
-      StudentState st = students.get(student);
-      for (RiskRule r : RiskRule.ALL) {
-        r.onDeadline(rosterCtx, student, course, st, en, d);
-      }
-      for (RiskRule r : RiskRule.ALL) {
-        r.afterDeadline(rosterCtx, student, course, st, en, now);
-      }
-      enrollments.put(key, en);
-      students.put(student, st);
-    }
-  }
-
-  /** End of a week for a course: the rules on each active enrolment, then the next week's timer. */
-  private void onWeekEnd(TimerKeys.Timer timer, long now) {
-    String course = timer.a();
-    int week = Weeks.weekIndex(timer.due()) - 1;
-    long next = Weeks.weekEnd(week + 1);
-    boolean more = false;
-    for (String student : roster.members(course)) {
-      String key = TimerKeys.pair(student, course);
-      EnrollmentState en = enrollments.get(key);
-      if (en == null || en.dropped()) {
-        continue;
-      }
-      more |= next <= en.courseEnd;
-      StudentState st = students.get(student);
-      boolean changed = false;
-      for (RiskRule r : RiskRule.ALL) {
-        changed |= r.onCourseWeekEnd(rosterCtx, student, course, st, en, week);
-      }
-      if (changed) {
-        enrollments.put(key, en);
-        students.put(student, st);
-      }
-    }
-    if (more) {
-      timers.schedule(next, TimerKeys.WEEK, course, null);
-    }
-  }
-
-  private void onLoginWeekEnd(TimerKeys.Timer timer, long now) {
-    StudentState st = students.get(timer.a());
-    if (st == null || st.activeEnrollments == 0) {
-      return;
-    }
-    int week = Weeks.weekIndex(timer.due()) - 1;
-    long from = Long.MAX_VALUE;
-    long end = Long.MIN_VALUE;
-    for (EnrollmentState en : roster.enrollments(timer.a(), st)) {
-      if (!en.dropped()) {
-        from = Math.min(from, en.activeFrom);
-        end = Math.max(end, en.courseEnd);
-      }
-    }
-    for (RiskRule r : RiskRule.ALL) {
-      r.onStudentWeekEnd(rosterCtx, timer.a(), st, week, from, end);
-    }
-    long next = Weeks.weekEnd(week + 1);
-    if (next <= end) {
-      timers.schedule(next, TimerKeys.WEEK_LOGINS, timer.a(), null);
-    }
-    students.put(timer.a(), st);
-  }
-
-  /** A course ended: close the alerts and remove the state of its enrolments that end now. */
-  private void onCourseEnd(TimerKeys.Timer timer, long now) {
-    String course = timer.a();
-    long at = timer.due();
-    for (String student : roster.members(course)) {
-      String key = TimerKeys.pair(student, course);
-      EnrollmentState en = enrollments.get(key);
-      if (en == null || en.courseEnd != at) {
-        continue; // ends at another time, with its own timer
-      }
-      signals.ended(student, course, at, "course_ended", true);
-      StudentState st = students.get(student);
-      rosterAlerts.resolveAll(student, course, st, en, at, "course_ended");
-      enrollments.delete(key);
-      members.delete(TimerKeys.pair(course, student));
-      st.removeCourse(course);
-      if (!en.dropped()) {
-        st.activeEnrollments--;
-        if (st.activeEnrollments == 0) {
-          rosterAlerts.resolveAll(student, null, st, null, at, "course_ended");
-        }
-      }
-      enrollmentsChanged(student, st, now);
-      if (st.enrollments() == 0) {
-        students.delete(student);
-        setStudentsTracked(count(META_STUDENTS) - 1);
-      } else {
-        students.put(student, st);
-      }
-    }
-    if (roster.members(course).isEmpty()) {
-      signals.courseEnded(course);
-    }
-  }
-
-  // ---------------------------------------------------------------- alerts
-
-  /** The rules keeping pending checks over the student's enrolments move or cancel them. */
-  private void enrollmentsChanged(String student, StudentState st, long now) {
-    for (RiskRule r : RiskRule.ALL) {
-      r.onEnrollmentsChanged(rosterCtx, student, st, now);
-    }
   }
 
   // ---------------------------------------------------------------- helpers
