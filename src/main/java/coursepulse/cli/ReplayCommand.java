@@ -256,11 +256,11 @@ final class ReplayCommand implements Callable<Integer> {
       }
       // 1. The range, per stream, as the streams are now.
       ReplayRange resolver = new ReplayRange(streams, ReplayCommand::eventTimeOf);
-      Map<String, ReplayRange.Bounds> bounds = new LinkedHashMap<>();
+      Map<String, ReplayRange.Bounds> bounds;
       try {
-        for (String input : StreamNames.INPUTS) {
-          bounds.put(input, resolver.resolve(input, perStream.getOrDefault(input, fromPos), toPos));
-        }
+        bounds =
+            resolver.resolveAll(
+                StreamNames.INPUTS, input -> perStream.getOrDefault(input, fromPos), toPos);
       } catch (ReplayRange.RangeGoneException e) {
         err.println("coursepulse: " + e.getMessage());
         return EXIT_RANGE_GONE;

@@ -163,8 +163,22 @@ class ReplayIT {
   }
 
   @Test
-  void shouldResolveLogTimeAndEventTimeToTheFirstMessageAfterThem(RabbitStreamLog log) {
+  void shouldResolveLogTimeAndEventTimeToTheFirstMessageAfterThem(RabbitStreamLog log)
+      throws InterruptedException {
     ReplayRange range = new ReplayRange(log, ReplayCommand::eventTimeOf);
+    // The inputs resolved at the same time, as 'replay' does, give each its own answer.
+    java.util.Map<String, ReplayRange.Bounds> all =
+        range.resolveAll(
+            StreamNames.INPUTS,
+            stream -> new ReplayPosition.LogTime(Instant.ofEpochMilli(logSplit)),
+            new ReplayPosition.Last());
+    assertThat(all.keySet()).containsExactlyElementsOf(StreamNames.INPUTS);
+    for (String stream : StreamNames.INPUTS) {
+      assertThat(all.get(stream).start()).as("start of %s", stream)
+          .isEqualTo(secondPhaseStart.get(stream));
+      assertThat(all.get(stream).end()).as("end of %s", stream)
+          .isEqualTo(log.stats(stream).orElseThrow().lastOffset() + 1);
+    }
     for (String stream : StreamNames.INPUTS) {
       long expected = secondPhaseStart.get(stream);
       // logSplit lies after the last chunk of phase one: the reader attached at it drops
