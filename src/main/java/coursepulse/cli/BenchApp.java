@@ -7,6 +7,7 @@ import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.lms.event.LmsEvent;
 import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.risk.Alert;
 import coursepulse.lms.risk.RiskTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -41,7 +42,27 @@ final class BenchApp {
       Consumer<LmsEvent> afterEvent,
       MeterRegistry registry,
       boolean heapStores) {
-    RiskTopology.Options options = RiskTopology.Options.forApplication(applicationId);
+    return start(
+        streams, stateDir, applicationId, afterEvent, alert -> {}, registry, heapStores, null);
+  }
+
+  /**
+   * As {@link #start(StreamLog, Path, String, Consumer, MeterRegistry, boolean)}, also telling
+   * {@code onAlert} of every alert as the processor emits it (on the task thread, before {@code
+   * afterEvent} of the event being handled), and checkpointing every {@code checkpointInterval}
+   * ({@code null}: the engine's default).
+   */
+  static StreamEngine start(
+      StreamLog streams,
+      Path stateDir,
+      String applicationId,
+      Consumer<LmsEvent> afterEvent,
+      Consumer<Alert> onAlert,
+      MeterRegistry registry,
+      boolean heapStores,
+      Duration checkpointInterval) {
+    RiskTopology.Options options =
+        RiskTopology.Options.forApplication(applicationId).withAlertListener(onAlert);
     for (String s : StreamNames.INPUTS) {
       streams.createStream(s, Retention.unlimited());
     }
@@ -64,6 +85,9 @@ final class BenchApp {
             .startFrom(OffsetSpec.first());
     if (registry != null) {
       builder.meterRegistry(registry);
+    }
+    if (checkpointInterval != null) {
+      builder.checkpointInterval(checkpointInterval);
     }
     StreamEngine engine = builder.build();
     engine.start();

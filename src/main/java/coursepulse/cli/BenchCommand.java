@@ -92,6 +92,9 @@ final class BenchCommand implements Callable<Integer> {
           ThreadsBench.row(4),
           "e2e-latency-p50",
           "e2e-latency-p99",
+          "alert-latency-p50",
+          "alert-latency-p99",
+          "latency-run-checkpoints",
           "state-bytes-per-student-course",
           "recovery-seconds");
 

@@ -10,8 +10,10 @@ import coursepulse.lms.simulator.SimEvent;
 import coursepulse.lms.simulator.Simulation;
 import coursepulse.lms.simulator.SimulationConfig;
 import coursepulse.lms.simulator.SimulationRun;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -56,22 +58,45 @@ final class LatencyBench {
   /** Measures in a namespace of its own and adds {@code e2e-latency-p50} and {@code -p99}. */
   void run(BenchNamespace.Opener namespaces, LogOptions.Broker broker, SimulationConfig config)
       throws IOException, InterruptedException {
-    Histogram latency;
+    Latencies latency;
     try (BenchNamespace ns = namespaces.open(broker, "latency")) {
       latency = measure(ns.log(), ns.stateDir(), config);
     }
-    report.add("e2e-latency-p50", latency.getValueAtPercentile(50) / 1000.0, "ms", null, 0);
-    report.add("e2e-latency-p99", latency.getValueAtPercentile(99) / 1000.0, "ms", null, 0);
+    report.add("e2e-latency-p50", latency.handled.getValueAtPercentile(50) / 1000.0, "ms", null, 0);
+    report.add("e2e-latency-p99", latency.handled.getValueAtPercentile(99) / 1000.0, "ms", null, 0);
+    report.add(
+        "alert-latency-p50", latency.alertRead.getValueAtPercentile(50) / 1000.0, "ms", null, 0);
+    report.add(
+        "alert-latency-p99", latency.alertRead.getValueAtPercentile(99) / 1000.0, "ms", null, 0);
+    report.add("latency-run-checkpoints", latency.checkpoints, "count", null, 0);
+  }
+
+  /**
+   * @param handled microseconds from an event's append until the processor has handled it
+   * @param alertRead microseconds from an event's append until an alert its handling emitted is
+   *     readable in the alerts stream ({@link AlertLatency})
+   * @param checkpoints checkpoints the application took during the run
+   */
+  private record Latencies(Histogram handled, Histogram alertRead, long checkpoints) {}
+
+  /**
+   * Checkpoints during the run: a quarter of its length (at least a second), so that latency is
+   * measured over several of them, as in production where one comes every 30 s of a long run.
+   */
+  private Duration checkpointInterval() {
+    return Duration.ofMillis(Math.max(1_000, seconds * 1_000L / 4));
   }
 
   /** Publishes {@code config}'s events to {@code streams} while the application handles them. */
-  private Histogram measure(StreamLog streams, Path stateDir, SimulationConfig config)
+  private Latencies measure(StreamLog streams, Path stateDir, SimulationConfig config)
       throws InterruptedException {
     long total = (long) rate * seconds;
     long warmup = total / 10;
     Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     AtomicLong handled = new AtomicLong();
+    streams.createStream(StreamNames.ALERTS, Retention.unlimited());
+    AlertLatency alerts = new AlertLatency(streams, StreamNames.ALERTS);
     Consumer<LmsEvent> onEvent =
         e -> {
           Long t0 = sentAt.remove(e.eventId());
@@ -79,12 +104,18 @@ final class LatencyBench {
             histogram.recordValue(
                 Math.min(histogram.getHighestTrackableValue(), (System.nanoTime() - t0) / 1000));
           }
+          alerts.handled(t0);
           handled.lazySet(handled.get() + 1);
         };
     for (String s : StreamNames.INPUTS) {
       streams.createStream(s, Retention.unlimited());
     }
-    try (StreamEngine engine = BenchApp.start(streams, stateDir, "bench-live", onEvent, null, false)) {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (alerts;
+        StreamEngine engine =
+            BenchApp.start(
+                streams, stateDir, "bench-live", onEvent, alerts::emitted, registry, false,
+                checkpointInterval())) {
       BenchApp.awaitRunning(engine);
       LogWriter[] writers = new LogWriter[StreamNames.INPUTS.size()];
       try {
@@ -113,11 +144,24 @@ final class LatencyBench {
           w.flush(BenchApp.WAIT);
         }
         BenchApp.awaitHandled(engine, handled, sent, "latency");
+        if (!alerts.awaitRead(BenchApp.WAIT)) {
+          throw new IllegalStateException(
+              "latency phase: not every alert the application emitted was readable in "
+                  + StreamNames.ALERTS + " after " + BenchApp.WAIT);
+        }
+        Histogram alertRead = alerts.histogram();
+        long checkpoints = registry.find("coursepulse.engine.checkpoint.pause").timers().stream()
+            .mapToLong(io.micrometer.core.instrument.Timer::count).sum();
         report.progress(
             "latency at %,.0f events/s (%,d events, first %,d not recorded): p50 %.1f ms,"
-                + " p99 %.1f ms, max %.1f ms",
+                + " p99 %.1f ms, max %.1f ms; to the alert readable in %s (%,d alerts): p50 %.1f"
+                + " ms, p99 %.1f ms, max %.1f ms; %d checkpoints during the run",
             achieved, sent, warmup, histogram.getValueAtPercentile(50) / 1000.0,
-            histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0);
+            histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0,
+            StreamNames.ALERTS, alertRead.getTotalCount(),
+            alertRead.getValueAtPercentile(50) / 1000.0, alertRead.getValueAtPercentile(99) / 1000.0,
+            alertRead.getMaxValue() / 1000.0, checkpoints);
+        return new Latencies(histogram, alertRead, checkpoints);
       } finally {
         for (LogWriter w : writers) {
           if (w != null) {
@@ -126,6 +170,5 @@ final class LatencyBench {
         }
       }
     }
-    return histogram;
   }
 }
