@@ -43,6 +43,9 @@ import picocli.CommandLine.Spec;
  *       before {@code append} under the event id, and the application, right after its alerting
  *       processor has handled the event (state updated, alerts forwarded to the sink), records
  *       the difference in an HdrHistogram. The first 10% of events (warm-up) are not recorded;
+ *   <li>{@code alert-latency-p50}, {@code -p99}: the same run, from an event's append to an alert
+ *       its handling emitted being readable in {@code 04-Alerts} ({@link AlertLatency});
+ *   <li>{@code latency-run-checkpoints}: checkpoints taken during that run (every quarter of it);
  *   <li>{@code state-bytes-per-student-course}: heap used after full GCs with the application
  *       holding a mid-term semester of {@code --state-students} students, minus the same after
  *       the engine is closed, divided by the tracked student-courses (the enrolment store's size);
