@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
  *   <li>{@code alert-latency-p50}, {@code -p99}: the same run, from an event's append to an alert
  *       its handling emitted being readable in {@code 04-Alerts} ({@link AlertLatency});
  *   <li>{@code latency-run-checkpoints}: checkpoints taken during that run (every quarter of it);
+ *       the same five rows suffixed {@code -<rate>} for each of {@code --latency-rates};
  *   <li>{@code state-bytes-per-student-course}: heap used after full GCs with the application
  *       holding a mid-term semester of {@code --state-students} students, minus the same after
  *       the engine is closed, divided by the tracked student-courses (the enrolment store's size);
@@ -134,6 +135,16 @@ final class BenchCommand implements Callable<Integer> {
       paramLabel = "EVENTS_PER_S",
       description = "Producer rate of the latency run (default: ${DEFAULT-VALUE}).")
   int rate;
+
+  @Option(
+      names = "--latency-rates",
+      split = ",",
+      defaultValue = "1000,5000",
+      paramLabel = "EVENTS_PER_S,...",
+      description =
+          "Further rates of the latency run, each a run of its own with rows suffixed by the rate;"
+              + " 0 for none (default: ${DEFAULT-VALUE}).")
+  List<Integer> latencyRates;
 
   @Option(
       names = "--latency-seconds",
@@ -240,7 +251,13 @@ final class BenchCommand implements Callable<Integer> {
       BenchNamespace.deleteTree(threadsDir);
     }
     LatencyBench latency = new LatencyBench(rate, latencySeconds, report);
-    latency.run(this::namespace, broker, latency.liveConfig(config, students));
+    latency.run(this::namespace, broker, latency.liveConfig(config, students), "");
+    for (int other : latencyRates) {
+      if (other > 0 && other != rate) {
+        LatencyBench at = new LatencyBench(other, latencySeconds, report);
+        at.run(this::namespace, broker, at.liveConfig(config, students), "-" + other);
+      }
+    }
     new StateBench(stateStudents, stateDays, report).run();
     for (StateSweepBench.Point p :
         new StateSweepBench(stateDays, m -> report.progress("%s", m)).run(stateSweep)) {

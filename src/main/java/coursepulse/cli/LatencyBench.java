@@ -55,20 +55,28 @@ final class LatencyBench {
         .withStudents(Math.max(students, (int) ((long) rate * seconds / 250) + 1));
   }
 
-  /** Measures in a namespace of its own and adds {@code e2e-latency-p50} and {@code -p99}. */
-  void run(BenchNamespace.Opener namespaces, LogOptions.Broker broker, SimulationConfig config)
+  /**
+   * Measures in a namespace of its own and adds {@code e2e-latency-p50}, {@code -p99}, {@code
+   * alert-latency-p50}, {@code -p99} and {@code latency-run-checkpoints}, each name followed by
+   * {@code suffix}.
+   */
+  void run(
+      BenchNamespace.Opener namespaces, LogOptions.Broker broker, SimulationConfig config,
+      String suffix)
       throws IOException, InterruptedException {
     Latencies latency;
     try (BenchNamespace ns = namespaces.open(broker, "latency")) {
       latency = measure(ns.log(), ns.stateDir(), config);
     }
-    report.add("e2e-latency-p50", latency.handled.getValueAtPercentile(50) / 1000.0, "ms", null, 0);
-    report.add("e2e-latency-p99", latency.handled.getValueAtPercentile(99) / 1000.0, "ms", null, 0);
-    report.add(
-        "alert-latency-p50", latency.alertRead.getValueAtPercentile(50) / 1000.0, "ms", null, 0);
-    report.add(
-        "alert-latency-p99", latency.alertRead.getValueAtPercentile(99) / 1000.0, "ms", null, 0);
-    report.add("latency-run-checkpoints", latency.checkpoints, "count", null, 0);
+    for (int p : new int[] {50, 99}) {
+      report.add("e2e-latency-p" + p + suffix,
+          latency.handled.getValueAtPercentile(p) / 1000.0, "ms", null, 0);
+    }
+    for (int p : new int[] {50, 99}) {
+      report.add("alert-latency-p" + p + suffix,
+          latency.alertRead.getValueAtPercentile(p) / 1000.0, "ms", null, 0);
+    }
+    report.add("latency-run-checkpoints" + suffix, latency.checkpoints, "count", null, 0);
   }
 
   /**

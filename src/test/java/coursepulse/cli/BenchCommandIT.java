@@ -33,7 +33,8 @@ class BenchCommandIT {
         new ArrayList<>(
             List.of(
                 "bench", "--uri", vhost.uri(), "--students", "30", "--events", "3000",
-                "--rate", "500", "--latency-seconds", "2", "--state-students", "300",
+                "--rate", "500", "--latency-rates", "250", "--latency-seconds", "2",
+                "--state-students", "300",
                 "--state-days", "2", "--state-sweep", "200", "--json", json.toString()));
     if (management != null && !management.isBlank()) {
       args.add("--management-url");
@@ -57,9 +58,15 @@ class BenchCommandIT {
       names.add(row.get("name").asText());
       assertThat(row.get("value").isNumber()).isTrue();
     }
+    // The further rate's five latency rows follow the main latency run's.
+    List<String> expected = new ArrayList<>(BenchCommand.ROWS);
+    expected.addAll(
+        expected.indexOf("latency-run-checkpoints") + 1,
+        List.of("e2e-latency-p50-250", "e2e-latency-p99-250", "alert-latency-p50-250",
+            "alert-latency-p99-250", "latency-run-checkpoints-250"));
     assertThat(names)
         .containsExactlyElementsOf(
-            concat(BenchCommand.ROWS, List.of("state-sweep-bytes-200", "state-sweep-events-200")));
+            concat(expected, List.of("state-sweep-bytes-200", "state-sweep-events-200")));
     assertThat(doc.get("rows").get(3).get("baseline").asText()).isEqualTo("raw-consume");
   }
 
