@@ -94,10 +94,6 @@ final class AlertLatency implements AutoCloseable {
     return true;
   }
 
-  long emitted() {
-    return emittedCount.get();
-  }
-
   /** Microseconds from an event's append to its alert read back; read after {@link #awaitRead}. */
   Histogram histogram() {
     synchronized (lock) {

@@ -97,6 +97,9 @@ final class ReplayRange {
           if (e.getCause() instanceof RuntimeException r) {
             throw r;
           }
+          if (e.getCause() instanceof Error err) {
+            throw err;
+          }
           throw new IllegalStateException(e.getCause());
         }
       }

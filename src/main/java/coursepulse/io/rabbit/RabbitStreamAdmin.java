@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RabbitStreamAdmin {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RabbitStreamLog.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RabbitStreamAdmin.class);
 
   private final Environment environment;
   private final boolean superStreams;
