@@ -52,7 +52,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -181,7 +180,27 @@ class WebBrowserIT {
    */
   static void submit(WebDriver driver, WebElement button) {
     button.click();
-    new WebDriverWait(driver, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(button));
+    new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> replaced(button));
+  }
+
+  /**
+   * Whether {@code element}'s page was replaced. Chromium 156's driver reports a replaced element
+   * either as stale or, while the new document loads, as a node that "does not belong to the
+   * document" (an unknown error that {@code ExpectedConditions.stalenessOf} lets through: a CI
+   * run failed on it); both mean the same here.
+   */
+  static boolean replaced(WebElement element) {
+    try {
+      element.isEnabled();
+      return false;
+    } catch (org.openqa.selenium.StaleElementReferenceException e) {
+      return true;
+    } catch (org.openqa.selenium.WebDriverException e) {
+      if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+        return true;
+      }
+      throw e;
+    }
   }
 
   static WebElement row(WebDriver driver, String alertId) {
