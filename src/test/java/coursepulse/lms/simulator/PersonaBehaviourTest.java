@@ -34,6 +34,8 @@ class PersonaBehaviourTest {
     String course;
     Persona persona;
     long disengagedAt = Long.MAX_VALUE;
+    /** Idle for the first two weeks (a late starter): disengaged from the course start. */
+    boolean lateStart;
     /** Days with course activity (page views, submissions) per term week. */
     final int[] weeklyActiveDays = new int[WEEKS + 1];
     final Set<Long> activeDays = new HashSet<>();
@@ -74,6 +76,13 @@ class PersonaBehaviourTest {
       }
       pairs.put(f[0] + "/" + f[1], p);
       byStudent.computeIfAbsent(f[0], k -> new ArrayList<>()).add(p);
+    }
+    for (int i = 0; i < STUDENTS; i++) {
+      StudentCursor s = StudentCursor.create(sim.term(), i, new Rng(0));
+      for (int slot = 0; slot < s.courses.length; slot++) {
+        pairs.get(SimEvent.studentId(i) + "/" + SimEvent.courseId(s.courses[slot])).lateStart =
+            s.quietFrom[slot] != StudentCursor.NONE;
+      }
     }
     Map<String, Long> dues = new HashMap<>();
     SimulationRun run = sim.run();
@@ -210,7 +219,9 @@ class PersonaBehaviourTest {
       assertThat(s.dropAt).as("formal drop").isGreaterThan(s.disengagedAt);
       assertThat(s.dropAt - s.disengagedAt).isGreaterThanOrEqualTo(DAY);
       assertThat(s.lastActivity).as("nothing in the course after the drop").isLessThan(s.dropAt);
-      assertThat(s.submissionTimes).as("no submission after the onset").allMatch(t -> t < s.disengagedAt);
+      if (!s.lateStart) {
+        assertThat(s.submissionTimes).as("no submission after the onset").allMatch(t -> t < s.disengagedAt);
+      }
     }
     long stayed = 0;
     for (Pair d : dropouts) {
@@ -225,6 +236,27 @@ class PersonaBehaviourTest {
     for (Persona p : List.of(Persona.ENGAGED, Persona.FADING, Persona.RETURNING, Persona.GHOST, Persona.LURKER)) {
       assertThat(of(p)).allSatisfy(s -> assertThat(s.dropAt).isEqualTo(Long.MIN_VALUE));
     }
+  }
+
+  /**
+   * Some students who fail or withdraw do nothing in a course's first two weeks, and some never
+   * start (OULAD 2013B: 15 and 20 % of them idle for those days, 2.8 % of those who pass): the
+   * ground truth counts them disengaged from the course start.
+   */
+  @Test
+  void shouldLetSomeAtRiskStudentsStartLateOrNever() {
+    List<Pair> late = pairs.values().stream().filter(p -> p.lateStart).toList();
+    List<Pair> atRisk =
+        pairs.values().stream().filter(p -> p.persona.disengages() && p.persona != Persona.GHOST).toList();
+    assertThat(late).allSatisfy(p -> assertThat(p.persona.disengages()).isTrue());
+    assertThat((double) late.size() / atRisk.size()).isBetween(0.08, 0.2);
+    for (Pair p : late) {
+      assertThat(p.activeDays)
+          .as("%s/%s: idle in the first two weeks from its disengagement", p.student, p.course)
+          .noneMatch(d -> d * DAY + termStart >= p.disengagedAt && d * DAY + termStart < p.disengagedAt + 13 * DAY);
+    }
+    assertThat(late.stream().filter(p -> p.courseEvents == 0).count()).as("never started").isGreaterThan(late.size() / 4);
+    assertThat(late.stream().filter(p -> p.courseEvents > 0).count()).as("started late").isGreaterThan(late.size() / 4);
   }
 
   @Test
@@ -249,7 +281,7 @@ class PersonaBehaviourTest {
     int considered = 0;
     int stillLoggingIn = 0;
     for (Pair p : of(Persona.LURKER)) {
-      if (byStudent.get(p.student).size() != 1 || p.disengagedAt > termStart + 70 * DAY) {
+      if (byStudent.get(p.student).size() != 1 || p.disengagedAt > termStart + 70 * DAY || p.lateStart) {
         continue;
       }
       considered++;
