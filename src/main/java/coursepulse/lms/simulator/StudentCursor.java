@@ -26,7 +26,6 @@ final class StudentCursor {
   private static final long TAG_DAY = 0x44415953L;
   private static final long TAG_SUBMISSION = 0x5355424DL;
   private static final long TAG_WEEK = 0x5745454BL;
-  private static final long TAG_START = 0x53544152L;
 
   /** Shares of weeks that are a short break, quiet, or busy for one student in one course. */
   static final double BREAK_SHARE = 0.08;
@@ -59,15 +58,6 @@ final class StudentCursor {
     BASE_MEDIAN[Persona.DROPOUT.ordinal()] = 0.3;
   }
 
-  /**
-   * Chance, by outcome group (pass, fail, withdrawn; see {@link Persona#outcomeGroup}), that a
-   * student-course starts late: no work before a first day drawn from OULAD's late starters of the
-   * group ({@link Oulad#LATE_START_SPLIT}: day 7 or later, or never). Below OULAD's shares ({@link
-   * Oulad#LATE_START}) because the personas' own low activity already delays some first days;
-   * chosen so that the active days in the first two weeks match 2013B ({@code CalibrationTest}).
-   */
-  static final double[] LATE_START_SHARE = {0.0, 0.2, 0.2};
-
   /** Chance that a further course of a student has the same persona as the first. */  /** Chance that a further course of a student has the same persona as the first. */
   static final double SAME_PERSONA = 0.6;
 
@@ -82,10 +72,7 @@ final class StudentCursor {
   final int[] droppedAt;
   /** Onset of disengagement per slot, relative to the term start, or {@link #NONE}. */
   final int[] onset;
-  /**
-   * When a late starter begins work per slot: {@link Integer#MIN_VALUE} for those who start with
-   * the course, {@link #NONE} for those who never do.
-   */
+  /** When the student begins work per slot: {@link LateStart#startsAt}. */
   final int[] startsAt;
   /**
    * The course start per slot for a late starter idle for the first two weeks (disengaged from
@@ -171,7 +158,6 @@ final class StudentCursor {
     Arrays.fill(droppedAt, NONE);
     Arrays.fill(onset, NONE);
     Arrays.fill(resumeAt, NONE);
-    Arrays.fill(startsAt, Integer.MIN_VALUE);
     Arrays.fill(quietFrom, NONE);
     Arrays.fill(ghostVisitDay, (byte) -1);
     for (int i = 0; i < k; i++) {
@@ -235,7 +221,11 @@ final class StudentCursor {
         default:
           break;
       }
-      drawLateStart(term, i, course);
+      startsAt[i] = LateStart.startsAt(term, index, cs[i], p, droppedAt[i]);
+      if (startsAt[i] - course.startRel >= Oulad.LATE_START_WINDOW_DAYS * Term.DAY) {
+        // nothing in the first two weeks: disengaged from the course start, whatever comes later
+        quietFrom[i] = dayBoundary((int) course.startRel);
+      }
       first = Math.min(first, Term.planDay(registeredAt[i]));
       int slotLast = last;
       if (p == Persona.DROPOUT) {
@@ -247,38 +237,6 @@ final class StudentCursor {
     }
     this.lastPlanDay = studentLast;
     this.day = first - 1;
-  }
-
-  /**
-   * Whether slot {@code i} starts late and when, from its own hash of (seed, student, course), so
-   * that the draws of the profile above stay as they were.
-   */
-  private void drawLateStart(Term term, int i, Course course) {
-    Persona p = personas[i];
-    if (p == Persona.GHOST) {
-      return; // never starts anyway
-    }
-    if (droppedAt[i] != NONE
-        && droppedAt[i] - course.startRel < Oulad.LATE_START_WINDOW_DAYS * Term.DAY) {
-      return; // OULAD's shares are of pairs still enrolled after the first days
-    }
-    int group = p.outcomeGroup();
-    Rng q = new Rng(Rng.hash(term.seed, TAG_START, index, courses[i]));
-    if (!q.chance(LATE_START_SHARE[group])) {
-      return;
-    }
-    int bin = q.pick(Rng.cumulative(Oulad.LATE_START_SPLIT[group]));
-    if (bin == Oulad.LATE_START_FROM.length) {
-      startsAt[i] = NONE;
-    } else {
-      int from = Oulad.LATE_START_FROM[bin];
-      int to = bin + 1 < Oulad.LATE_START_FROM.length ? Oulad.LATE_START_FROM[bin + 1] : 2 * from;
-      startsAt[i] = dayBoundary((int) (course.startRel + q.uniform(from, to) * Term.DAY));
-    }
-    if (startsAt[i] - course.startRel >= Oulad.LATE_START_WINDOW_DAYS * Term.DAY) {
-      // nothing in the first two weeks: disengaged from the start, whatever comes later
-      quietFrom[i] = dayBoundary((int) course.startRel);
-    }
   }
 
   /** A cursor positioned before its first event; call {@link #advance} to reach it. */
