@@ -39,7 +39,8 @@ final class FactorPhrases {
     switch (feature) {
       case Features.ACTIVE_28_PCT:
         return "active on " + f.get(Features.ACTIVE_28).intValue()
-            + " of the last 28 days (class median " + number(f.get(Features.ACTIVE_28_MEDIAN)) + ")";
+            + " of the last 28 days (class median "
+            + number(f.get(Features.ACTIVE_28_MEDIAN)) + ")";
       case Features.ACTIVE_7_PCT:
         return "active on " + f.get(Features.ACTIVE_7).intValue()
             + " of the last 7 days while " + Math.round(f.get(Features.CLASS_ACTIVE_7) * 100)
