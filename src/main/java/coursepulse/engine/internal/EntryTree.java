@@ -47,6 +47,9 @@ final class EntryTree<T, V> {
   private int size;
   // Structural changes, so that an iterator fails fast as TreeMap's do.
   private int modCount;
+  // The node found or inserted last, while it is in the tree: stores read a key and then write it
+  // back, and one comparison here saves the second walk from the root.
+  private Node<T, V> last;
 
   EntryTree(Comparator<? super T> order) {
     this.order = order;
@@ -58,13 +61,18 @@ final class EntryTree<T, V> {
 
   void clear() {
     root = null;
+    last = null;
     size = 0;
     modCount++;
   }
 
   /** The node of {@code key}, or null. */
   Node<T, V> find(T key) {
-    Node<T, V> p = root;
+    Node<T, V> p = last;
+    if (p != null && order.compare(key, p.key) == 0) {
+      return p;
+    }
+    p = root;
     while (p != null) {
       int c = order.compare(key, p.key);
       if (c < 0) {
@@ -72,6 +80,7 @@ final class EntryTree<T, V> {
       } else if (c > 0) {
         p = p.right;
       } else {
+        last = p;
         return p;
       }
     }
@@ -153,6 +162,7 @@ final class EntryTree<T, V> {
       parent.right = n;
     }
     fixAfterInsert(n);
+    last = n;
     size++;
     modCount++;
   }
@@ -197,6 +207,9 @@ final class EntryTree<T, V> {
     z.left = null;
     z.right = null;
     z.parent = null;
+    if (z == last) {
+      last = null;
+    }
     size--;
     modCount++;
   }
@@ -218,6 +231,7 @@ final class EntryTree<T, V> {
       redLevel++;
     }
     root = build(sorted, 0, sorted.size() - 1, 0, redLevel);
+    last = null;
     if (root != null) {
       root.parent = null;
     }

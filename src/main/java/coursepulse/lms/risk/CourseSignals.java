@@ -30,6 +30,7 @@ final class CourseSignals {
   private final KeyValueStore<String, AssignmentGrades> grades;
   private final KeyValueStore<String, AssignmentWeights> weights;
   private final RuleContext ctx;
+  // null when the scores go nowhere: then no record is built
   private final Consumer<RiskScore> scores;
   private final List<RiskRule> active = new ArrayList<>();
 
@@ -209,10 +210,12 @@ final class CourseSignals {
           sc.lastScoreE4 = e4;
           sc.lastScoreDay = lastDay;
           metrics.scored(s.score());
-          scores.accept(
-              new RiskScore(
-                  s.member().student(), course, Instant.ofEpochMilli(at), e4 / 10_000.0,
-                  s.factors(), s.features(), model.version()));
+          if (scores != null) {
+            scores.accept(
+                new RiskScore(
+                    s.member().student(), course, Instant.ofEpochMilli(at), e4 / 10_000.0,
+                    s.factors(), s.features(), model.version()));
+          }
         }
         studentCourses.put(TimerKeys.pair(s.member().student(), course), sc);
       }
@@ -289,9 +292,7 @@ final class CourseSignals {
               sc, enrolments.get(i), ca, courseWeights, passMark, rules.graceMs(), at);
       Map<String, Double> f = Features.of(dayOfCourse, own, sc, c, work);
       double score = model.score(f);
-      out.add(
-          new RiskRule.Scored(
-              members.get(i), f, score, FactorPhrases.of(model.contributions(f), f)));
+      out.add(new RiskRule.Scored(members.get(i), f, score, model));
     }
     return out;
   }

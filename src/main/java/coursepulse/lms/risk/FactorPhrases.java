@@ -33,62 +33,69 @@ final class FactorPhrases {
     return new ArrayList<>(out);
   }
 
+  // Plain concatenation, not String.format: a phrase is built for every score sent, and a
+  // Formatter looks up the locale's digits each time. Integers print as %d does in Locale.ROOT.
   private static String phrase(String feature, Map<String, Double> f) {
     switch (feature) {
       case Features.ACTIVE_28_PCT:
-        return String.format(
-            Locale.ROOT, "active on %d of the last 28 days (class median %s)",
-            f.get(Features.ACTIVE_28).intValue(), number(f.get(Features.ACTIVE_28_MEDIAN)));
+        return "active on " + f.get(Features.ACTIVE_28).intValue()
+            + " of the last 28 days (class median "
+            + number(f.get(Features.ACTIVE_28_MEDIAN)) + ")";
       case Features.ACTIVE_7_PCT:
-        return String.format(
-            Locale.ROOT, "active on %d of the last 7 days while %d %% of the class was active",
-            f.get(Features.ACTIVE_7).intValue(), Math.round(f.get(Features.CLASS_ACTIVE_7) * 100));
+        return "active on " + f.get(Features.ACTIVE_7).intValue()
+            + " of the last 7 days while " + Math.round(f.get(Features.CLASS_ACTIVE_7) * 100)
+            + " % of the class was active";
       case Features.DAYS_SINCE_PCT:
       case Features.DAYS_SINCE_VS_CLASS:
-        return String.format(
-            Locale.ROOT, "no activity for %d days (class median %s)",
-            f.get(Features.DAYS_SINCE_ACTIVE).intValue(), number(f.get(Features.DAYS_SINCE_MEDIAN)));
+        return "no activity for " + f.get(Features.DAYS_SINCE_ACTIVE).intValue()
+            + " days (class median " + number(f.get(Features.DAYS_SINCE_MEDIAN)) + ")";
       case Features.CLICKS_14_PCT:
-        return String.format(
-            Locale.ROOT, "%d interactions in the last 14 days (class median %s)",
-            f.get(Features.CLICKS_14).intValue(), number(f.get(Features.CLICKS_14_MEDIAN)));
+        return f.get(Features.CLICKS_14).intValue()
+            + " interactions in the last 14 days (class median "
+            + number(f.get(Features.CLICKS_14_MEDIAN)) + ")";
       case Features.SUBMITTED_PCT:
         int n = f.get(Features.SUBMITTED).intValue();
-        return String.format(
-            Locale.ROOT, "submitted %d assignment%s so far (class median %s)",
-            n, n == 1 ? "" : "s", number(f.get(Features.SUBMITTED_MEDIAN)));
+        return "submitted " + n + " assignment" + (n == 1 ? "" : "s")
+            + " so far (class median " + number(f.get(Features.SUBMITTED_MEDIAN)) + ")";
       case Features.MISSED_SHARE:
         return missed(f.get(Features.MISSED).intValue(), f.get(Features.DUE).intValue());
       case Features.SCORE_VS_CLASS:
-        return String.format(
-            Locale.ROOT, "scores average %d vs class median %d",
-            Math.round(f.get(Features.SCORE_MEAN)), Math.round(f.get(Features.SCORE_CLASS_MEDIAN)));
+        return "scores average " + Math.round(f.get(Features.SCORE_MEAN))
+            + " vs class median " + Math.round(f.get(Features.SCORE_CLASS_MEDIAN));
       case Features.EARNED_SHARE:
-        return String.format(
-            Locale.ROOT, "handed in and passed %d %% of the assessment weight due so far",
-            Math.round(f.get(Features.EARNED_SHARE) * 100));
+        return "handed in and passed " + Math.round(f.get(Features.EARNED_SHARE) * 100)
+            + " % of the assessment weight due so far";
       case Features.UNSUBMITTED_SHARE:
-        return String.format(
-            Locale.ROOT, "never handed in %d of %d assessments due so far",
-            f.get(Features.UNSUBMITTED).intValue(), f.get(Features.DUE).intValue());
+        return "never handed in " + f.get(Features.UNSUBMITTED).intValue()
+            + " of " + f.get(Features.DUE).intValue() + " assessments due so far";
       case Features.ACTIVITY_TREND:
         double before = (f.get(Features.ACTIVE_28) - f.get(Features.ACTIVE_7)) / 3;
-        return String.format(
-            Locale.ROOT, "active on %d of the last 7 days against %s a week in the 3 weeks before",
-            f.get(Features.ACTIVE_7).intValue(), number(Math.round(before * 10) / 10.0));
+        return "active on " + f.get(Features.ACTIVE_7).intValue()
+            + " of the last 7 days against " + number(Math.round(before * 10) / 10.0)
+            + " a week in the 3 weeks before";
       default:
         return null; // logCourseWeek and context values are never shown
     }
   }
 
   static String inactivity(double days, double classShare) {
-    return String.format(
-        Locale.ROOT, "no activity for %d days while %d %% of the class was active",
-        Math.round(days), Math.round(classShare * 100));
+    return "no activity for " + Math.round(days) + " days while "
+        + Math.round(classShare * 100) + " % of the class was active";
   }
 
-  private static String number(double v) {
-    return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
+  /** A whole number as such, otherwise one decimal as {@code %.1f} (half-up) gives it. */
+  static String number(double v) {
+    if (v == Math.rint(v)) {
+      return Long.toString((long) v);
+    }
+    // A value whose shortest form has one decimal (a median of whole numbers, a rounded tenth)
+    // is that form: %.1f rounds those same digits and finds nothing to round.
+    String shortest = Double.toString(v);
+    int dot = shortest.indexOf('.');
+    if (dot > 0 && dot == shortest.length() - 2) {
+      return shortest;
+    }
+    return String.format(Locale.ROOT, "%.1f", v);
   }
 
   /** The rule's own reason first, then the model's, without repeats, at most {@link #MAX}. */
@@ -104,15 +111,14 @@ final class FactorPhrases {
   }
 
   static String missed(int missed, int due) {
-    return String.format(Locale.ROOT, "missed %d of %d assessments so far", missed, due);
+    return "missed " + missed + " of " + due + " assessments so far";
   }
 
   /** One graded assessment against its class median (per mille; median -1 when unknown). */
   static String grade(int permille, int classMedian) {
     return classMedian < 0
-        ? String.format(Locale.ROOT, "score %d of 100", Math.round(permille / 10.0))
-        : String.format(
-            Locale.ROOT, "score %d vs class median %d",
-            Math.round(permille / 10.0), Math.round(classMedian / 10.0));
+        ? "score " + Math.round(permille / 10.0) + " of 100"
+        : "score " + Math.round(permille / 10.0) + " vs class median "
+            + Math.round(classMedian / 10.0);
   }
 }

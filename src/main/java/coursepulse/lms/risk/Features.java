@@ -63,7 +63,7 @@ final class Features {
 
   static Map<String, Double> of(
       double courseDay, Own o, StudentCourse sc, Cohort c, WorkSignal.Summary w) {
-    Map<String, Double> f = new LinkedHashMap<>();
+    Map<String, Double> f = new LinkedHashMap<>(64); // about 30 entries: no resizing
     f.put(ACTIVE_28_PCT, o.active28Pct());
     f.put(ACTIVE_7_PCT, o.active7Pct());
     f.put(DAYS_SINCE_PCT, o.daysSincePct());

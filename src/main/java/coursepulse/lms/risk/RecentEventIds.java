@@ -126,10 +126,28 @@ final class RecentEventIds {
   /** FNV-1a over the UTF-8 bytes, then a 64-bit finaliser (murmur3's) to spread the bits. */
   static long hash(String eventId) {
     long h = 0xcbf29ce484222325L;
-    for (byte b : eventId.getBytes(StandardCharsets.UTF_8)) {
+    for (int i = 0; i < eventId.length(); i++) {
+      char c = eventId.charAt(i);
+      if (c >= 0x80) {
+        return finish(fnv(eventId.getBytes(StandardCharsets.UTF_8)));
+      }
+      // an ASCII char is its own UTF-8 byte: no byte copy of the id per event
+      h ^= c;
+      h *= 0x100000001b3L;
+    }
+    return finish(h);
+  }
+
+  private static long fnv(byte[] utf8) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : utf8) {
       h ^= b & 0xff;
       h *= 0x100000001b3L;
     }
+    return h;
+  }
+
+  private static long finish(long h) {
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
     h ^= h >>> 33;

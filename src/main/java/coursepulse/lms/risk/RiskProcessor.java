@@ -136,7 +136,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
             rules, model, metrics, roster, studentCourses,
             context.getStateStore(CourseSignals.COHORTS), context.getStateStore(CourseSignals.GRADES),
             context.getStateStore(AssignmentWeights.STORE),
-            book, this::emitScore);
+            book, scoresOut ? this::emitScore : null);
     this.rosterTimers =
         new RosterTimers(
             students, enrollments, members, timers, roster, rosterCtx, rosterAlerts, signals,
@@ -445,10 +445,8 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   }
 
   private void emitScore(RiskScore score) {
-    if (scoresOut) {
-      context.forward(
-          new StreamRecord<>(score.studentId(), score, score.at().toEpochMilli()), SCORES_CHILD);
-    }
+    context.forward(
+        new StreamRecord<>(score.studentId(), score, score.at().toEpochMilli()), SCORES_CHILD);
   }
 
   private static String index4(int index) {

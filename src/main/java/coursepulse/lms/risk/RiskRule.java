@@ -1,5 +1,6 @@
 package coursepulse.lms.risk;
 
+import coursepulse.lms.risk.model.RiskModel;
 import java.util.List;
 import java.util.Map;
 
@@ -131,8 +132,46 @@ interface RiskRule {
   /** A student in a course, with its signal state (written back by the caller). */
   record Member(String student, String course, StudentCourse state) {}
 
-  /** One member's view on a course day. */
-  record Scored(Member member, Map<String, Double> features, double score, List<String> factors) {}
+  /**
+   * One member's view on a course day. Its factors are put into words when first asked for: most
+   * members' scores are neither sent nor alerted on that day, and the phrasing is the larger part
+   * of the cost of scoring.
+   */
+  final class Scored {
+    private final Member member;
+    private final Map<String, Double> features;
+    private final double score;
+    private final RiskModel model;
+    private List<String> factors;
+
+    /** {@code model} scored {@code features} as {@code score}; it also ranks the factors. */
+    Scored(Member member, Map<String, Double> features, double score, RiskModel model) {
+      this.member = member;
+      this.features = features;
+      this.score = score;
+      this.model = model;
+    }
+
+    Member member() {
+      return member;
+    }
+
+    Map<String, Double> features() {
+      return features;
+    }
+
+    double score() {
+      return score;
+    }
+
+    /** The strongest risk-raising factors in words ({@link FactorPhrases#of}). */
+    List<String> factors() {
+      if (factors == null) {
+        factors = FactorPhrases.of(model.contributions(features), features);
+      }
+      return factors;
+    }
+  }
 
   /**
    * A course's day boundary at {@code at}: {@code courseDay} whole days since its start, and the

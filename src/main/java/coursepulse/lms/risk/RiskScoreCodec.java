@@ -120,11 +120,64 @@ public final class RiskScoreCodec {
     return v.asText();
   }
 
-  /** Four decimals, half-up, trailing zeros kept off: the text never depends on the JVM. */
-  private static BigDecimal decimal(double v) {
+  /**
+   * Four decimals, half-up, trailing zeros kept off: the text never depends on the JVM. The text is
+   * that of {@code BigDecimal.valueOf(v).setScale(4, HALF_UP).stripTrailingZeros()}, exponent
+   * form included ({@code 10} is {@code 1E+1}), which the records have always carried.
+   */
+  static String decimal(double v) {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
       throw new IllegalArgumentException("not a finite number: " + v);
     }
-    return BigDecimal.valueOf(v).setScale(4, RoundingMode.HALF_UP).stripTrailingZeros();
+    // BigDecimal.valueOf rounds Double.toString's digits. Below 1e5, v * 10^4 is within 1e-6 of
+    // those digits times 10^4, so away from a tie both round to the same integer, and the
+    // BigDecimal arithmetic (a large share of the cost of a record) is needed only near one.
+    double x = Math.abs(v) * 10_000;
+    if (x < 1e9) {
+      double whole = Math.floor(x);
+      double fraction = x - whole;
+      if (Math.abs(fraction - 0.5) > 1e-4) {
+        long units = (long) whole + (fraction > 0.5 ? 1 : 0);
+        return text(v < 0 ? -units : units);
+      }
+    }
+    return BigDecimal.valueOf(v).setScale(4, RoundingMode.HALF_UP).stripTrailingZeros().toString();
+  }
+
+  /** {@code BigDecimal.valueOf(units, 4).stripTrailingZeros().toString()}, without the objects. */
+  private static String text(long units) {
+    if (units == 0) {
+      return "0";
+    }
+    int scale = 4;
+    while (units % 10 == 0) {
+      units /= 10;
+      scale--;
+    }
+    String digits = Long.toString(Math.abs(units));
+    int n = digits.length();
+    StringBuilder b = new StringBuilder(n + 8);
+    if (units < 0) {
+      b.append('-');
+    }
+    if (scale == 0) {
+      b.append(digits);
+    } else if (scale > 0 && n > scale) {
+      b.append(digits, 0, n - scale).append('.').append(digits, n - scale, n);
+    } else if (scale > 0) {
+      b.append("0.");
+      for (int i = n; i < scale; i++) {
+        b.append('0');
+      }
+      b.append(digits);
+    } else {
+      // a negative scale: the first digit, the others after a point, and the exponent
+      b.append(digits.charAt(0));
+      if (n > 1) {
+        b.append('.').append(digits, 1, n);
+      }
+      b.append("E+").append(n - 1 - scale);
+    }
+    return b.toString();
   }
 }

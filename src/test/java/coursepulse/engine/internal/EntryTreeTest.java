@@ -84,6 +84,23 @@ class EntryTreeTest {
   }
 
   @Test
+  void shouldNotFindANodeOnceItLeftTheTree() {
+    EntryTree<Integer, String> tree = new EntryTree<>(Comparator.naturalOrder());
+    Node<Integer, String> one = new Node<>(1, "a");
+    tree.insert(one);
+    assertThat(tree.find(1)).isSameAs(one);
+    tree.remove(one);
+    assertThat(tree.find(1)).isNull();
+    tree.insert(one);
+    assertThat(tree.find(1)).isSameAs(one);
+    Node<Integer, String> restored = new Node<>(1, "b");
+    tree.buildFromSorted(List.of(restored));
+    assertThat(tree.find(1)).isSameAs(restored);
+    tree.clear();
+    assertThat(tree.find(1)).isNull();
+  }
+
+  @Test
   void shouldRefuseNodesOutOfOrder() {
     EntryTree<Integer, String> tree = new EntryTree<>(Comparator.naturalOrder());
     assertThatThrownBy(() -> tree.buildFromSorted(List.of(new Node<>(2, "a"), new Node<>(1, "b"))))

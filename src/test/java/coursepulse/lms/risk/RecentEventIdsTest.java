@@ -63,4 +63,16 @@ class RecentEventIdsTest {
     assertThatThrownBy(() -> RecentEventIds.SERDE.deserialize(new byte[] {2, 0, 0}))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void shouldKeepTheHashOfTheUtf8BytesForAsciiAndOtherIds() {
+    // values of the byte-array FNV-1a the checkpoints were written with
+    assertThat(RecentEventIds.hash("")).isEqualTo(-1166397803181037274L);
+    assertThat(RecentEventIds.hash("e-1")).isEqualTo(-2924598301512841663L);
+    assertThat(RecentEventIds.hash("7f3c2a9e-0b1d-4c5e-9a8f-123456789abc"))
+        .isEqualTo(-5063074494379500442L);
+    assertThat(RecentEventIds.hash("\u00e9-\u00fc-\u20ac")).isEqualTo(-4847023405094263816L);
+    assertThat(RecentEventIds.hash("a\uD83D\uDE00b")).isEqualTo(341034401538691508L);
+    assertThat(RecentEventIds.hash("x\u007f\u0080")).isEqualTo(7890568115551463588L);
+  }
 }
