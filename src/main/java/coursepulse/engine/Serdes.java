@@ -2,7 +2,6 @@ package coursepulse.engine;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Comparator;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -30,34 +29,6 @@ public final class Serdes {
   private static final Serde<byte[]> BYTE_ARRAY = from(b -> b, b -> b);
 
   private Serdes() {}
-
-  /**
-   * Orders strings as the unsigned bytes of their UTF-8 form ({@link #String()}), i.e. by code
-   * point; {@link String#compareTo} differs where a surrogate pair meets a char from U+E000 up.
-   */
-  public static Comparator<String> utf8Order() {
-    return Serdes::compareUtf8;
-  }
-
-  private static int compareUtf8(String a, String b) {
-    int n = Math.min(a.length(), b.length());
-    for (int i = 0; i < n; i++) {
-      char x = a.charAt(i);
-      char y = b.charAt(i);
-      if (x != y) {
-        if (x >= Character.MIN_SURROGATE && y >= Character.MIN_SURROGATE) {
-          // both at or above U+D800: surrogates (code points above U+FFFF) sort last
-          return Integer.compare(rank(x), rank(y));
-        }
-        return x - y;
-      }
-    }
-    return a.length() - b.length();
-  }
-
-  private static int rank(char c) {
-    return Character.isSurrogate(c) ? c + 0x10000 : c;
-  }
 
   /** UTF-8 strings. */
   public static Serde<String> String() {

@@ -5,7 +5,6 @@ import coursepulse.engine.internal.InMemoryKeyValueStore;
 import coursepulse.engine.internal.InMemoryWindowStore;
 import coursepulse.engine.internal.OrderedHeapKeyValueStore;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -44,25 +43,28 @@ public final class Stores {
   }
 
   /**
-   * Like {@link #heapKeyValueStoreBuilder(String, Serde, Serde)}, but keys are kept in one tree
-   * ordered by {@code keyOrder}, with no hash map and no serialized copy of each key beside it: less
-   * heap per entry (about 40 bytes besides the key and value objects instead of about 120), a tree
-   * walk per {@code get}. Checkpoints are those of the other key-value stores.
+   * Like {@link #heapKeyValueStoreBuilder(String, Serde, Serde)}, but values are kept in one tree
+   * under their keys' bytes, with no hash map and no key object: less heap per entry (about 40
+   * bytes besides the key bytes and the value object instead of about 120), a tree walk per {@code
+   * get} comparing bytes, the key serialized on every access and deserialized for every entry a
+   * range or iteration returns. Iteration is in the keys' unsigned byte order, as in the other
+   * key-value stores, and so are checkpoints.
    *
-   * @param keyOrder must order keys exactly as the unsigned bytes {@code keySerde} makes of them
-   *     (iteration, ranges and checkpoints follow it); for UTF-8 strings, {@link
-   *     Serdes#utf8Order()}
+   * @throws IllegalArgumentException for byte-array keys ({@link Serdes#ByteArray()} keeps the
+   *     caller's array, which the store would then share)
    */
-  public static <K, V> StoreBuilder<KeyValueStore<K, V>> heapKeyValueStoreBuilder(
-      String name, Serde<K> keySerde, Serde<V> valueSerde, Comparator<? super K> keyOrder) {
-    Objects.requireNonNull(keyOrder, "keyOrder");
-    return KeyValueSpec.of(name, keySerde, valueSerde, true).orderedBy(keyOrder);
+  public static <K, V> StoreBuilder<KeyValueStore<K, V>> orderedHeapKeyValueStoreBuilder(
+      String name, Serde<K> keySerde, Serde<V> valueSerde) {
+    if (keySerde == Serdes.ByteArray()) {
+      throw new IllegalArgumentException(
+          "store '" + name + "': byte-array keys are not copied; use heapKeyValueStoreBuilder");
+    }
+    return KeyValueSpec.of(name, keySerde, valueSerde, true).orderedOnHeap();
   }
 
   /** What the two key-value factories build, kept so a topology can move its stores to the heap. */
   record KeyValueSpec<K, V>(
-      String name, Serde<K> keySerde, Serde<V> valueSerde, boolean onHeap,
-      Comparator<? super K> keyOrder)
+      String name, Serde<K> keySerde, Serde<V> valueSerde, boolean onHeap, boolean ordered)
       implements StoreBuilder<KeyValueStore<K, V>> {
 
     static <K, V> KeyValueSpec<K, V> of(
@@ -70,12 +72,12 @@ public final class Stores {
       requireName(name);
       Objects.requireNonNull(keySerde, "keySerde");
       Objects.requireNonNull(valueSerde, "valueSerde");
-      return new KeyValueSpec<>(name, keySerde, valueSerde, onHeap, null);
+      return new KeyValueSpec<>(name, keySerde, valueSerde, onHeap, false);
     }
 
-    /** On the heap, in one tree ordered by {@code order}. */
-    KeyValueSpec<K, V> orderedBy(Comparator<? super K> order) {
-      return new KeyValueSpec<>(name, keySerde, valueSerde, true, order);
+    /** On the heap, in one tree under the keys' bytes. */
+    KeyValueSpec<K, V> orderedOnHeap() {
+      return new KeyValueSpec<>(name, keySerde, valueSerde, true, true);
     }
 
     @Override
@@ -83,16 +85,16 @@ public final class Stores {
       if (!onHeap) {
         return new InMemoryKeyValueStore<>(name, keySerde, valueSerde);
       }
-      return keyOrder == null
-          ? new HeapKeyValueStore<>(name, keySerde, valueSerde)
-          : new OrderedHeapKeyValueStore<>(name, keySerde, valueSerde, keyOrder);
+      return ordered
+          ? new OrderedHeapKeyValueStore<>(name, keySerde, valueSerde)
+          : new HeapKeyValueStore<>(name, keySerde, valueSerde);
     }
 
     /** The heap variant, unless keys are byte arrays (no value equality). */
     KeyValueSpec<K, V> heapIfPossible() {
       return onHeap || keySerde == Serdes.ByteArray()
           ? this
-          : new KeyValueSpec<>(name, keySerde, valueSerde, true, null);
+          : new KeyValueSpec<>(name, keySerde, valueSerde, true, false);
     }
   }
 

@@ -280,9 +280,9 @@ public final class RiskTopology {
 
   private static <V> coursepulse.engine.StoreBuilder<coursepulse.engine.KeyValueStore<String, V>>
       storeBuilder(String name, Serde<V> values, boolean onHeap) {
-    // One tree per store ordered like the keys' UTF-8 bytes: no hash map, no key copies.
+    // One tree per store under the keys' UTF-8 bytes: no hash map, no key objects.
     return onHeap
-        ? Stores.heapKeyValueStoreBuilder(name, StateSerdes.STRING, values, Serdes.utf8Order())
+        ? Stores.orderedHeapKeyValueStoreBuilder(name, StateSerdes.STRING, values)
         : Stores.keyValueStoreBuilder(name, StateSerdes.STRING, values);
   }
 

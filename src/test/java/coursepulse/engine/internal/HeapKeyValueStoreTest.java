@@ -1,6 +1,7 @@
 package coursepulse.engine.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import coursepulse.engine.KeyValue;
 import coursepulse.engine.KeyValueStore;
@@ -24,11 +25,22 @@ class HeapKeyValueStoreTest {
     compareUnderRandomOperations(new HeapKeyValueStore<>("s", Serdes.String(), Serdes.Long()));
   }
 
-  /** The tree ordered by {@link Serdes#utf8Order()} iterates as the UTF-8 bytes sort. */
+  /** The tree under the keys' bytes iterates as the UTF-8 bytes sort. */
   @Test
-  void shouldAnswerAndIterateLikeTheSerializedStoreWhenOrderedByAComparator() throws IOException {
+  void shouldAnswerAndIterateLikeTheSerializedStoreWhenKeptUnderTheKeysBytes() throws IOException {
     compareUnderRandomOperations(
-        new OrderedHeapKeyValueStore<>("s", Serdes.String(), Serdes.Long(), Serdes.utf8Order()));
+        new OrderedHeapKeyValueStore<>("s", Serdes.String(), Serdes.Long()));
+  }
+
+  /** The ordered store keeps the key's bytes: an uncopied caller's array could change under it. */
+  @Test
+  void shouldRefuseByteArrayKeysForTheStoreUnderTheKeysBytes() {
+    assertThatThrownBy(
+            () -> coursepulse.engine.Stores.orderedHeapKeyValueStoreBuilder(
+                "raw", Serdes.ByteArray(), Serdes.Long()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'raw'")
+        .hasMessageContaining("heapKeyValueStoreBuilder");
   }
 
   @Test
@@ -39,7 +51,7 @@ class HeapKeyValueStoreTest {
       bytes.put("key-" + i + (i % 7 == 0 ? "\uFB01" : i % 5 == 0 ? "\uD83D\uDE00" : ""), (long) i);
     }
     OrderedHeapKeyValueStore<String, Long> heap =
-        new OrderedHeapKeyValueStore<>("s", Serdes.String(), Serdes.Long(), Serdes.utf8Order());
+        new OrderedHeapKeyValueStore<>("s", Serdes.String(), Serdes.Long());
     heap.put("stale", 1L);
     heap.readFrom(new DataInputStream(new ByteArrayInputStream(checkpoint(bytes))));
 

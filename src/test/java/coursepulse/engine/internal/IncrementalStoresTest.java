@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
 import coursepulse.engine.KeyValueStore;
-import java.util.Comparator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -51,8 +50,7 @@ class IncrementalStoresTest {
           (S)
               (this == HASHED
                   ? new HeapKeyValueStore<>("h", keys, TALLY)
-                  // String and non-negative Integer keys sort as their serialized forms do
-                  : new OrderedHeapKeyValueStore<>("h", keys, TALLY, Comparator.<K>naturalOrder()));
+                  : new OrderedHeapKeyValueStore<>("h", keys, TALLY));
       return s;
     }
   }
@@ -257,8 +255,7 @@ class IncrementalStoresTest {
         (S)
             (kind == HeapKind.HASHED
                 ? new HeapKeyValueStore<>("b", Serdes.String(), identity)
-                : new OrderedHeapKeyValueStore<>(
-                    "b", Serdes.String(), identity, Comparator.<String>naturalOrder()));
+                : new OrderedHeapKeyValueStore<>("b", Serdes.String(), identity));
     store.put("a", new byte[] {1});
     StoreChanges snapshot = store.takeChanges();
     store.get("a")[0] = 2; // the task thread saves the snapshot's copy before handing it out
@@ -268,8 +265,7 @@ class IncrementalStoresTest {
         (S)
             (kind == HeapKind.HASHED
                 ? new HeapKeyValueStore<>("b", Serdes.String(), identity)
-                : new OrderedHeapKeyValueStore<>(
-                    "b", Serdes.String(), identity, Comparator.<String>naturalOrder()));
+                : new OrderedHeapKeyValueStore<>("b", Serdes.String(), identity));
     restore(restored, List.of(written));
     assertThat(restored.get("a")).containsExactly(1);
   }
