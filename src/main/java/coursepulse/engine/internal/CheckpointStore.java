@@ -28,6 +28,15 @@ interface CheckpointStore {
   }
 
   /**
+   * The sequence a task that restored checkpoint {@code restored} (0: none) numbers its next
+   * checkpoint after. Above {@code restored} itself where another holder of the task may still be
+   * writing (see {@link LogCheckpointStore}).
+   */
+  default long continueAfter(long restored) throws IOException {
+    return restored;
+  }
+
+  /**
    * Stores {@code checkpoint} durably before returning. Called by one thread at a time, not
    * necessarily the task's.
    *

@@ -112,11 +112,11 @@ final class Checkpointer implements AutoCloseable {
     deltas = 0;
     deltaBytes = 0;
     fullBytes = 0;
+    lastSequence = store.continueAfter(chain.isEmpty() ? 0 : end(chain).sequence());
     if (chain.isEmpty()) {
       return null;
     }
-    Checkpoint last = chain.get(chain.size() - 1);
-    lastSequence = last.sequence();
+    Checkpoint last = end(chain);
     Set<String> names = new LinkedHashSet<>(last.stores().keySet());
     chain.forEach(cp -> names.addAll(cp.changes().keySet()));
     for (String storeName : names) {
@@ -355,6 +355,10 @@ final class Checkpointer implements AutoCloseable {
         }
       }
     }
+  }
+
+  private static Checkpoint end(List<Checkpoint> chain) {
+    return chain.get(chain.size() - 1);
   }
 
   /** Waits for the checkpoint in flight (a consistent one, worth keeping) and stops the thread. */

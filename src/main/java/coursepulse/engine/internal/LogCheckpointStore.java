@@ -44,6 +44,16 @@ import org.slf4j.LoggerFactory;
  * stream is by size (see {@link #RETENTION}); a task that holds its partition writes a snapshot at
  * least every checkpoint interval when its state changed, so its newest one is always recent.
  *
+ * <p><b>A holder that lost the task.</b> An instance that stood still past its lease may wake up
+ * with a checkpoint in flight: its lease check passed before the pause, its append runs after.
+ * Each task therefore writes under its own producer name ({@link #producerName}) with the
+ * checkpoint's sequence as publishing id, and a task that restores continues one sequence above
+ * what it restored (or above the last the log stored for that name, if higher; see {@link
+ * #continueAfter}). The late one can only carry the sequence right after the restored one: if it
+ * lands after the new holder's first checkpoint the log drops it (its id is not above the last
+ * stored); if it lands before, it is a consistent snapshot under a sequence nobody builds on,
+ * below the new holder's.
+ *
  * <p>Message layout: magic {@code CPT1}, the task's partition, the writing instance, the wall-clock
  * time of writing (for operators only), then {@link Checkpoint#toBytes()} (with its own CRC).
  */
@@ -83,6 +93,11 @@ final class LogCheckpointStore implements CheckpointStore, AutoCloseable {
   /** The checkpoint stream of an application. */
   static String streamName(String applicationId) {
     return applicationId + "-checkpoints";
+  }
+
+  /** The producer name under which task {@code partition} writes its checkpoints. */
+  static String producerName(String applicationId, int partition) {
+    return applicationId + "-checkpoints-task-" + partition;
   }
 
   /** The named consumer whose stored offset marks where task {@code partition}'s newest starts. */
@@ -306,18 +321,34 @@ final class LogCheckpointStore implements CheckpointStore, AutoCloseable {
     out.write(bytes);
     out.flush();
     long end = log.stats(stream).map(s -> s.lastOffset() + 1).orElse(0L);
-    if (writer == null) {
-      writer = log.writer(stream, null);
-    }
-    writer.append(checkpoint.sequence(), bos.toByteArray());
+    writer().append(checkpoint.sequence(), bos.toByteArray());
     writer.flush(FLUSH_TIMEOUT);
-    if (end > 0 && checkpoint.full()) {
+    if (end > 0 && checkpoint.full() && writer.lastPublishingId() == checkpoint.sequence()) {
       // Only after the confirm: a restore that starts here must find this snapshot; only for a
-      // full one, so that a restore reads it and the deltas after it.
+      // full one, so that a restore reads it and the deltas after it; only if the log kept it (a
+      // late one of a holder that lost the task is dropped, and its position would lie past the
+      // new holder's snapshots).
       log.storeOffset(positionName(applicationId, partition), stream, end - 1);
     }
     lastWritten = bytes;
     return size;
+  }
+
+  /**
+   * One above the restored sequence: a holder that lost the task may still land that one (see the
+   * class comment). Above the log's last stored one for this task's producer name too, should a
+   * restore not have found it (an unreadable snapshot): the log would drop anything not above it.
+   */
+  @Override
+  public long continueAfter(long restored) {
+    return Math.max(restored + 1, writer().lastPublishingId());
+  }
+
+  private LogWriter writer() {
+    if (writer == null) {
+      writer = log.writer(stream, producerName(applicationId, partition));
+    }
+    return writer;
   }
 
   /** Equal apart from the sequence (bytes 4 to 12) and the CRC that covers it (last 8). */

@@ -60,6 +60,64 @@ class LogCheckpointStoreTest {
   }
 
   @Test
+  void shouldDropTheLateCheckpointOfAHolderThatLostTheTask() throws Exception {
+    try (LogCheckpointStore zombie = store(0, "a")) {
+      zombie.write(checkpoint(1, 5));
+      try (LogCheckpointStore holder = store(0, "b")) {
+        Checkpoint restored = holder.loadLatest();
+        long next = holder.continueAfter(restored.sequence()) + 1;
+        assertThat(next).as("one sequence left for the old holder's checkpoint in flight").isEqualTo(3);
+        holder.write(checkpoint(next, 9));
+        // the old holder passed its lease check, stood still, and appends only now
+        zombie.write(checkpoint(2, 7));
+      }
+    }
+    assertThat(log.stats(LogCheckpointStore.streamName("app")).orElseThrow().lastOffset())
+        .as("the log dropped the late one: its id is not above the new holder's")
+        .isEqualTo(1);
+    try (LogCheckpointStore later = store(0, "c")) {
+      assertThat(later.loadLatest().nextOffsets()).containsEntry("in", 9L);
+    }
+  }
+
+  @Test
+  void shouldIgnoreTheLateCheckpointOfAHolderThatLostTheTaskWhenItLandsFirst() throws Exception {
+    try (LogCheckpointStore zombie = store(0, "a")) {
+      zombie.write(checkpoint(1, 5));
+      try (LogCheckpointStore holder = store(0, "b")) {
+        long next = holder.continueAfter(holder.loadLatest().sequence()) + 1;
+        zombie.write(checkpoint(2, 7)); // lands between the restore and the first checkpoint
+        holder.write(checkpoint(next, 9));
+      }
+    }
+    try (LogCheckpointStore later = store(0, "c")) {
+      Checkpoint restored = later.loadLatest();
+      assertThat(restored.sequence()).isEqualTo(3);
+      assertThat(restored.nextOffsets()).containsEntry("in", 9L);
+    }
+  }
+
+  @Test
+  void shouldContinueAboveTheLastSequenceTheLogStoredWhenRestoreCannotReadIt() throws Exception {
+    try (LogCheckpointStore holder = store(0, "a")) {
+      holder.write(checkpoint(4, 20));
+    }
+    try (LogWriter w =
+        log.writer(
+            LogCheckpointStore.streamName("app"), LogCheckpointStore.producerName("app", 0))) {
+      w.append(9, "torn".getBytes(StandardCharsets.UTF_8));
+      w.flush(Duration.ofSeconds(5));
+    }
+    try (LogCheckpointStore next = store(0, "b")) {
+      Checkpoint restored = next.loadLatest();
+      assertThat(restored.sequence()).isEqualTo(4);
+      assertThat(next.continueAfter(restored.sequence()))
+          .as("anything numbered 9 or less would be dropped by the log")
+          .isEqualTo(9);
+    }
+  }
+
+  @Test
   void shouldPreferTheLocalCacheOnlyWhenItIsNewer() throws Exception {
     try (LogCheckpointStore here = store(0, "a")) {
       here.write(checkpoint(4, 20));
