@@ -15,11 +15,11 @@ import java.util.OptionalLong;
  * keep {@link StreamLog}'s defaults unless a subclass forwards them. Closing it does not close
  * the delegate: the test owns that.
  */
-abstract class ForwardingStreamLog implements StreamLog {
+public abstract class ForwardingStreamLog implements StreamLog {
   protected final StreamLog delegate;
   private final String label;
 
-  ForwardingStreamLog(StreamLog delegate, String label) {
+  protected ForwardingStreamLog(StreamLog delegate, String label) {
     this.delegate = delegate;
     this.label = label;
   }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,7 +29,9 @@ class BrokerRestartDuringRunIT {
 
   private static PrivateRabbitNode node;
 
-  @TempDir Path tmp;
+  // kept when the test fails: the commands' logs say which input fell behind
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path tmp;
 
   @BeforeAll
   static void startNode() throws Exception {
@@ -52,6 +55,7 @@ class BrokerRestartDuringRunIT {
     String uri = node.streamUri();
     Path produceLog = tmp.resolve("produce.log");
     Path processLog = tmp.resolve("process.log");
+    System.out.println("broker restart during run: logs in " + tmp + " (kept if the test fails)");
     // ~16.5 million simulated seconds (enrolments from June to the term's end) in ~40 s.
     List<String> produce = new ArrayList<>(List.of("produce", "--uri", uri, "--speed", "400000"));
     produce.addAll(Cli.SEMESTER);
