@@ -9,6 +9,7 @@ import coursepulse.lms.event.LmsEvent;
 import coursepulse.lms.event.StreamNames;
 import coursepulse.lms.risk.Alert;
 import coursepulse.lms.risk.RiskTopology;
+import coursepulse.lms.risk.RulesConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,8 +62,26 @@ final class BenchApp {
       MeterRegistry registry,
       boolean heapStores,
       Duration checkpointInterval) {
+    return start(
+        streams, stateDir, applicationId, afterEvent, onAlert, registry, heapStores,
+        checkpointInterval, RulesConfig.DEFAULTS);
+  }
+
+  /** As above, with the rules (and thresholds) {@code rules} instead of the product's defaults. */
+  static StreamEngine start(
+      StreamLog streams,
+      Path stateDir,
+      String applicationId,
+      Consumer<LmsEvent> afterEvent,
+      Consumer<Alert> onAlert,
+      MeterRegistry registry,
+      boolean heapStores,
+      Duration checkpointInterval,
+      RulesConfig rules) {
     RiskTopology.Options options =
-        RiskTopology.Options.forApplication(applicationId).withAlertListener(onAlert);
+        RiskTopology.Options.forApplication(applicationId)
+            .withAlertListener(onAlert)
+            .withRules(rules);
     for (String s : StreamNames.INPUTS) {
       streams.createStream(s, Retention.unlimited());
     }
@@ -98,12 +117,29 @@ final class BenchApp {
   static long processAll(
       StreamLog streams, Path stateDir, String applicationId, long n, boolean heapStores)
       throws InterruptedException {
+    return processAll(
+        streams, stateDir, applicationId, n, heapStores, RulesConfig.DEFAULTS, alert -> {});
+  }
+
+  /**
+   * As {@link #processAll(StreamLog, Path, String, long, boolean)} with the rules {@code rules},
+   * telling {@code onAlert} of every alert record.
+   */
+  static long processAll(
+      StreamLog streams,
+      Path stateDir,
+      String applicationId,
+      long n,
+      boolean heapStores,
+      RulesConfig rules,
+      Consumer<Alert> onAlert)
+      throws InterruptedException {
     AtomicLong handled = new AtomicLong();
     long start = System.nanoTime();
     try (StreamEngine engine =
         start(
-            streams, stateDir, applicationId, e -> handled.lazySet(handled.get() + 1), null,
-            heapStores)) {
+            streams, stateDir, applicationId, e -> handled.lazySet(handled.get() + 1), onAlert,
+            null, heapStores, null, rules)) {
       awaitHandled(engine, handled, n, "processor");
       return System.nanoTime() - start;
     }

@@ -89,6 +89,7 @@ final class BenchCommand implements Callable<Integer> {
           "processor",
           "raw-decode",
           "plain-java-rules",
+          "processor-same-rules",
           "processor-heap",
           "replay",
           ThreadsBench.row(1),

@@ -7,6 +7,7 @@ import coursepulse.lms.event.EnrollmentDropped;
 import coursepulse.lms.event.LmsEvent;
 import coursepulse.lms.event.LoggedIn;
 import coursepulse.lms.event.SubmissionCreated;
+import coursepulse.lms.risk.Rule;
 import coursepulse.lms.risk.RulesConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,6 +28,15 @@ import java.util.PriorityQueue;
  * out on purpose.
  */
 final class PlainJavaRules {
+
+  /**
+   * The product's rules configuration with exactly the rules this baseline implements switched on
+   * (the product's defaults now alert with others): what the {@code processor-same-rules} row runs.
+   */
+  static final RulesConfig SAME_RULES =
+      RulesConfig.DEFAULTS.withOnly(
+          Rule.LOGIN_INACTIVE, Rule.NO_SUBMISSIONS, Rule.MISSED_DEADLINES, Rule.ACTIVITY_DROP);
+
   private static final long DAY_MS = 86_400_000L;
   private static final long WEEK_MS = 7 * DAY_MS;
   private static final long MONDAY_OFFSET_MS = 4 * DAY_MS;

@@ -5,18 +5,20 @@ import coursepulse.engine.log.StreamLog;
 import coursepulse.lms.event.EventCodec;
 import coursepulse.lms.publish.Pacer;
 import coursepulse.lms.publish.Progress;
-import coursepulse.lms.risk.RulesConfig;
 import coursepulse.lms.simulator.Simulation;
 import coursepulse.lms.simulator.SimulationConfig;
 import coursepulse.lms.simulator.SimulationPublisher;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The throughput rows of {@code bench} on the configured broker, all in one namespace over the same
  * events: {@code raw-publish}, {@code producer}, then {@code rounds} interleaved rounds of {@code
- * raw-consume}, {@code raw-decode}, {@code plain-java-rules}, {@code processor}, {@code
- * processor-heap} and {@code replay}, each row keeping its best round.
+ * raw-consume}, {@code raw-decode}, {@code plain-java-rules}, {@code processor-same-rules} (the
+ * processor running only the rules {@code plain-java-rules} implements, so that the two do the
+ * same work), {@code processor}, {@code processor-heap} and {@code replay}, each row keeping its
+ * best round.
  */
 final class ThroughputBench {
 
@@ -72,6 +74,7 @@ final class ThroughputBench {
     Throughput.Measured rawConsume = null;
     Throughput.Measured rawDecode = null;
     Throughput.Measured plainRules = null;
+    Throughput.Measured sameRules = null;
     Throughput.Measured processor = null;
     Throughput.Measured processorHeap = null;
     Throughput.Measured replay = null;
@@ -86,14 +89,24 @@ final class ThroughputBench {
               .measure("raw-decode", round, n,
                   () -> RawBaselines.consume(streams, n, RawBaselines::decode))
               .best(rawDecode);
-      PlainJavaRules plain = new PlainJavaRules(RulesConfig.DEFAULTS);
+      PlainJavaRules plain = new PlainJavaRules(PlainJavaRules.SAME_RULES);
       plainRules =
           throughput
               .measure("plain-java-rules", round, n,
                   () -> RawBaselines.consume(streams, n, b -> plain.accept(EventCodec.decode(b))))
               .best(plainRules);
-      report.progress("plain-java-rules: %,d alerts opened or resolved", plain.alerts());
       int r = round;
+      AtomicLong sameRulesAlerts = new AtomicLong();
+      sameRules =
+          throughput
+              .measure("processor-same-rules", round, n,
+                  () -> BenchApp.processAll(
+                      streams, ns.stateDir().resolve("same-" + r), "bench-same-" + r, n, false,
+                      PlainJavaRules.SAME_RULES, alert -> sameRulesAlerts.incrementAndGet()))
+              .best(sameRules);
+      report.progress(
+          "alerts opened or resolved: plain-java-rules %,d, processor-same-rules %,d",
+          plain.alerts(), sameRulesAlerts.get());
       processor =
           throughput
               .measure("processor", round, n,
@@ -117,6 +130,7 @@ final class ThroughputBench {
     report.addThroughput("processor", processor, "raw-consume", rawConsume, null);
     report.addThroughput("raw-decode", rawDecode, "raw-consume", rawConsume, processor);
     report.addThroughput("plain-java-rules", plainRules, "raw-decode", rawDecode, processor);
+    report.addThroughput("processor-same-rules", sameRules, "plain-java-rules", plainRules, null);
     report.addThroughput("processor-heap", processorHeap, "processor", processor, null);
     report.addThroughput("replay", replay, "processor", processor, null);
   }

