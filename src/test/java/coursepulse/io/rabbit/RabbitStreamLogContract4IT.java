@@ -63,6 +63,30 @@ class RabbitStreamLogContract4IT extends StreamLogContract {
     }
   }
 
+  /**
+   * A stored consumer offset takes an offset of the stream in a chunk of its own that no reader is
+   * given: the last offset is still that of the newest message, or every reader would wait for an
+   * offset it never receives (each restart on 4.0.5 stood still for seconds).
+   */
+  @org.junit.jupiter.api.Test
+  void shouldReportTheNewestMessageAndNotAStoredOffsetAfterIt() throws InterruptedException {
+    try (RabbitStreamLog log = vhost.openLog()) {
+      String stream = RabbitVhost.uniqueStream("tail");
+      log.createStream(stream, coursepulse.engine.log.Retention.unlimited());
+      append(log, stream, 1, 5);
+      long newest = log.stats(stream).orElseThrow().lastOffset();
+      log.storeOffset("some-app", stream, newest);
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (log.queryOffset("some-app", stream).orElse(-1) != newest) {
+        assertThat(System.nanoTime()).as("the stored offset is visible").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      assertThat(log.stats(stream).orElseThrow().lastOffset())
+          .as("the newest message's offset, not the stored offset's entry after it")
+          .isEqualTo(newest);
+    }
+  }
+
   private static void append(RabbitStreamLog log, String stream, long firstId, int n) {
     try (coursepulse.engine.log.LogWriter w = log.writer(stream, "probe-writer")) {
       for (int i = 0; i < n; i++) {
