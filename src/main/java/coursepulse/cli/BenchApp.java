@@ -44,30 +44,16 @@ final class BenchApp {
       MeterRegistry registry,
       boolean heapStores) {
     return start(
-        streams, stateDir, applicationId, afterEvent, alert -> {}, registry, heapStores, null);
+        streams, stateDir, applicationId, afterEvent, alert -> {}, registry, heapStores, null,
+        RulesConfig.DEFAULTS);
   }
 
   /**
    * As {@link #start(StreamLog, Path, String, Consumer, MeterRegistry, boolean)}, also telling
    * {@code onAlert} of every alert as the processor emits it (on the task thread, before {@code
-   * afterEvent} of the event being handled), and checkpointing every {@code checkpointInterval}
-   * ({@code null}: the engine's default).
+   * afterEvent} of the event being handled), checkpointing every {@code checkpointInterval}
+   * ({@code null}: the engine's default), with the rules (and thresholds) {@code rules}.
    */
-  static StreamEngine start(
-      StreamLog streams,
-      Path stateDir,
-      String applicationId,
-      Consumer<LmsEvent> afterEvent,
-      Consumer<Alert> onAlert,
-      MeterRegistry registry,
-      boolean heapStores,
-      Duration checkpointInterval) {
-    return start(
-        streams, stateDir, applicationId, afterEvent, onAlert, registry, heapStores,
-        checkpointInterval, RulesConfig.DEFAULTS);
-  }
-
-  /** As above, with the rules (and thresholds) {@code rules} instead of the product's defaults. */
   static StreamEngine start(
       StreamLog streams,
       Path stateDir,

@@ -6,6 +6,7 @@ import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.lms.event.LmsEvent;
 import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.risk.RulesConfig;
 import coursepulse.lms.simulator.SimEvent;
 import coursepulse.lms.simulator.Simulation;
 import coursepulse.lms.simulator.SimulationConfig;
@@ -123,7 +124,7 @@ final class LatencyBench {
         StreamEngine engine =
             BenchApp.start(
                 streams, stateDir, "bench-live", onEvent, alerts::emitted, registry, false,
-                checkpointInterval())) {
+                checkpointInterval(), RulesConfig.DEFAULTS)) {
       BenchApp.awaitRunning(engine);
       LogWriter[] writers = new LogWriter[StreamNames.INPUTS.size()];
       try {
