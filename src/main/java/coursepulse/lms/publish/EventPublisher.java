@@ -102,15 +102,11 @@ public final class EventPublisher {
           meter.skipped++;
         }
         if (meter.tick(e) && System.nanoTime() - synced >= SYNC_INTERVAL.toNanos()) {
-          for (Route r : routes) {
-            r.flush();
-          }
+          flushAll(routes);
           synced = System.nanoTime();
         }
       }
-      for (Route r : routes) {
-        r.flush();
-      }
+      flushAll(routes);
       return meter.finish();
     } finally {
       for (Route r : routes) {
@@ -118,6 +114,13 @@ public final class EventPublisher {
           r.close();
         }
       }
+    }
+  }
+
+  /** Waits until every stream has confirmed what it was sent. */
+  private static void flushAll(Route[] routes) {
+    for (Route r : routes) {
+      r.flush();
     }
   }
 
