@@ -3,10 +3,12 @@ package coursepulse.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import coursepulse.engine.log.GroupMembership;
 import coursepulse.engine.log.LogMessage;
 import coursepulse.engine.log.LogReader;
 import coursepulse.engine.log.LogWriter;
 import coursepulse.engine.log.OffsetSpec;
+import coursepulse.engine.log.PartitionListener;
 import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.io.embedded.EmbeddedStreamLog;
@@ -16,7 +18,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +97,48 @@ class PartitionedStreamEngineTest {
   }
 
   @Test
+  void shouldHandOnARevokedTaskThatCannotStopAndStartItsSuccessorAfterIt() throws Exception {
+    createStreams();
+    List<String> all = records(0, 600);
+    write(all.subList(0, 200));
+    StallingOutputsLog stalling = new StallingOutputsLog(partitioned);
+    StreamEngine first = engine(stalling, "first");
+    first.start();
+    assertThat(first.awaitIdle(WAIT)).isTrue();
+
+    // The first engine's tasks hang in their next flush of "out"; then the second engine joins
+    // and partition 1 is revoked from the first while its task cannot stop.
+    stalling.stall();
+    write(all.subList(200, 400));
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!stalling.stuck().contains("app-1-out") && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(stalling.stuck()).as("writers hanging in a flush").contains("app-1-out");
+    StreamEngine second = engine(partitioned, "second");
+    second.start();
+    // Handed on after the revocation's short wait, not after the task's stop (which would take
+    // as long as the stall, longer than WAIT): the second engine checkpoints task 1.
+    awaitHolder(1, "second");
+
+    // The second engine leaves while the first one's old task 1 still hangs: the first engine
+    // gets partition 1 again, and its new task waits for the old one to end.
+    second.close();
+    stalling.release();
+    write(all.subList(400, 600));
+    awaitOutputs(600);
+    assertThat(first.awaitIdle(WAIT)).isTrue();
+
+    // Effectively once: the old task wrote nothing after it was handed on (not even a final
+    // checkpoint), and the outputs are the plain run's, each once.
+    assertThat(outputs(partitioned)).containsExactlyInAnyOrderElementsOf(plainRun(all));
+    first.close();
+    assertThat(StreamEngine.taskStatus(partitioned, "app", PARTITIONS))
+        .extracting(TaskStatus::instance)
+        .containsOnly("first");
+  }
+
+  @Test
   void shouldWriteTheSameOutputsOnOneTwoOrFourTaskThreads() throws Exception {
     createStreams();
     List<String> records = records(0, 900);
@@ -145,8 +193,25 @@ class PartitionedStreamEngineTest {
     return out;
   }
 
+  /** A view of the embedded log that keeps its partitions and groups. */
+  private abstract static class PartitionedView extends ForwardingStreamLog {
+    PartitionedView(EmbeddedStreamLog delegate, String label) {
+      super(delegate, label);
+    }
+
+    @Override
+    public List<String> partitions(String stream) {
+      return delegate.partitions(stream);
+    }
+
+    @Override
+    public GroupMembership joinGroup(String group, String stream, PartitionListener listener) {
+      return delegate.joinGroup(group, stream, listener);
+    }
+  }
+
   /** The embedded log with readers that cannot tell their end: the engine asks the log. */
-  private static final class UnknownEndLog extends ForwardingStreamLog {
+  private static final class UnknownEndLog extends PartitionedView {
     UnknownEndLog(EmbeddedStreamLog delegate) {
       super(delegate, "unknown-end");
     }
@@ -171,18 +236,74 @@ class PartitionedStreamEngineTest {
         }
       };
     }
+  }
 
-    @Override
-    public List<String> partitions(String stream) {
-      return delegate.partitions(stream);
+  /**
+   * The embedded log whose "out" writers, once {@link #stall} is called, hang in {@code flush}
+   * until {@link #release}, whatever the timeout: a stream client waiting on a cluster that elects
+   * leaders.
+   */
+  private static final class StallingOutputsLog extends PartitionedView {
+    private final CountDownLatch released = new CountDownLatch(1);
+    private final Set<String> stuck = ConcurrentHashMap.newKeySet();
+    private volatile boolean stalled;
+
+    StallingOutputsLog(EmbeddedStreamLog delegate) {
+      super(delegate, "stalling-outputs");
+    }
+
+    void stall() {
+      stalled = true;
+    }
+
+    void release() {
+      stalled = false;
+      released.countDown();
+    }
+
+    /** The producer names of the writers hanging in a flush now. */
+    Set<String> stuck() {
+      return Set.copyOf(stuck);
     }
 
     @Override
-    public coursepulse.engine.log.GroupMembership joinGroup(
-        String group, String stream, coursepulse.engine.log.PartitionListener listener) {
-      return delegate.joinGroup(group, stream, listener);
-    }
+    public LogWriter writer(String stream, String producerName) {
+      LogWriter w = delegate.writer(stream, producerName);
+      if (!stream.equals("out")) {
+        return w;
+      }
+      return new LogWriter() {
+        @Override
+        public long lastPublishingId() {
+          return w.lastPublishingId();
+        }
 
+        @Override
+        public void append(long publishingId, byte[] body) {
+          w.append(publishingId, body);
+        }
+
+        @Override
+        public void flush(Duration timeout) {
+          if (stalled) {
+            stuck.add(producerName);
+            try {
+              released.await(2, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            } finally {
+              stuck.remove(producerName);
+            }
+          }
+          w.flush(timeout);
+        }
+
+        @Override
+        public void close() {
+          w.close();
+        }
+      };
+    }
   }
 
   /** Live threads running tasks of application "app" (per task or shared). */

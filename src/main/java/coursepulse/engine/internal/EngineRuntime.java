@@ -47,6 +47,8 @@ public final class EngineRuntime implements EngineLifecycle {
   private volatile Throwable failure;
   private volatile boolean stopRequested;
   private volatile boolean fenced;
+  // Set when this task's partition was handed on before the task stopped (handOn).
+  private volatile boolean handedOn;
   private long idleEpoch;
   private Thread thread;
   // The threads that run this task in turn with others; null: a thread of its own.
@@ -88,7 +90,10 @@ public final class EngineRuntime implements EngineLifecycle {
       TaskThreads taskThreads) {
     this.settings = settings;
     this.taskThreads = taskThreads;
-    this.lease = new TaskLease(leaseIntact);
+    // A plain engine (no lease) is never handed on either: it keeps the check-free path.
+    BooleanSupplier intact =
+        leaseIntact == null ? null : () -> !handedOn && leaseIntact.getAsBoolean();
+    this.lease = new TaskLease(intact);
     this.placement = placement;
     this.name = placement.describe(settings.applicationId());
     this.state = new EngineState(lock, name, listener, LOG);
@@ -104,7 +109,7 @@ public final class EngineRuntime implements EngineLifecycle {
                 : new LocalCheckpointStore(
                     placement.stateDir(settings.stateDir(), settings.applicationId())),
             name, settings.applicationId(), settings.log(), placement::streamOf, metrics,
-            leaseIntact);
+            intact);
     this.progress = new TaskProgress(settings, placement, metrics, LOG);
     metrics.registerStores(
         settings.graph().stores().stream().map(d -> d.builder().name()).toList(), this::store);
@@ -289,8 +294,11 @@ public final class EngineRuntime implements EngineLifecycle {
       // Not a failure of this task: another instance may be running it now. Whatever this one
       // did since its last checkpoint is redone there, with the same publishing ids.
       LOG.warn(
-          "engine {}: fenced: this instance may have lost the task while it stood still; stopped"
-              + " without writing anything more (no final checkpoint)", name);
+          "engine {}: fenced: {}; stopped without writing anything more (no final checkpoint)",
+          name,
+          handedOn
+              ? "its partition was handed on while the task was still stopping"
+              : "this instance may have lost the task while it stood still");
       this.fenced = true;
       discardTask();
       synchronized (lock) {
@@ -467,6 +475,18 @@ public final class EngineRuntime implements EngineLifecycle {
       }
     }
     closeQuietly(true);
+  }
+
+  /**
+   * Fences a task that is being stopped but has not stopped yet, so that its partition can go to
+   * another instance now: from here on the task writes nothing (no output, dead letter or
+   * checkpoint; one already on its way to the log is the only exception, and it is harmless, see
+   * {@link LogCheckpointStore}) and it ends at its next lease check. Its next holder resumes from
+   * its last checkpoint and derives its outputs again under the same publishing ids. Only for a
+   * task with a lease (a partitioned engine's).
+   */
+  void handOn() {
+    handedOn = true;
   }
 
   /** Whether the task stopped because it was fenced ({@link TaskLease#check}). */

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * them, and moves them when an instance leaves or dies. Only the first source is used for the
  * assignment so that the partitions {@code k} of all sources always move together (separate groups
  * per source could place them on different instances). A task that is revoked stops and writes its
- * checkpoint before the log hands its partition on; a task that is assigned restores the newest
+ * checkpoint before the log hands its partition on (one that cannot stop within {@link
+ * #REVOCATION_WAIT} is fenced and handed on without it); a task that is assigned restores the newest
  * checkpoint from the application's checkpoint stream ({@link LogCheckpointStore}), so it moves
  * without the old instance's disk.
  *
@@ -54,6 +55,16 @@ public final class PartitionedRuntime implements EngineLifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionedRuntime.class);
   private static final Duration TASK_CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
+  /**
+   * How long a revocation waits for its task to stop with a final checkpoint before it hands the
+   * partition on anyway. A task stops in 13 to 820 ms (CI logs of the scale-out tests); one stuck
+   * in the stream client while a cluster elects leaders took 10, 30 and 60 s. The log answers the
+   * broker only when the revocation returns, and RabbitMQ 4.0.5 lost partitions whose answer came
+   * that late: no consumer of their group was active any more and nobody held them for minutes
+   * (docs/reliability.md, "Session 30, CI run 29").
+   */
+  static final Duration REVOCATION_WAIT = Duration.ofSeconds(5);
+
   private final EngineSettings settings;
   private final List<Map<String, String>> partitionStreams;
   private final String instance;
@@ -62,6 +73,10 @@ public final class PartitionedRuntime implements EngineLifecycle {
   private final Object lock = new Object();
   // Tasks this instance holds, by partition; guarded by lock.
   private final Map<Integer, EngineRuntime> tasks = new TreeMap<>();
+  // Tasks handed on before they stopped (REVOCATION_WAIT), by partition, until they end: a task
+  // assigned the same partition again starts only after them (they share its state directory).
+  // Guarded by lock.
+  private final Map<Integer, EngineRuntime> handedOn = new TreeMap<>();
   private final EngineState state;
   private volatile Throwable failure;
   private GroupMembership membership;
@@ -230,6 +245,7 @@ public final class PartitionedRuntime implements EngineLifecycle {
 
   private void assigned(long from, int partition) {
     EngineRuntime task;
+    EngineRuntime predecessor;
     synchronized (lock) {
       if (state.get() != State.RESTORING && state.get() != State.RUNNING) {
         return; // stopping: the next holder will get it
@@ -257,10 +273,45 @@ public final class PartitionedRuntime implements EngineLifecycle {
               },
               taskThreads);
       tasks.put(partition, task);
+      predecessor = handedOn.remove(partition);
       lock.notifyAll();
     }
     LOG.info("engine {}: task {} assigned to this instance", applicationId(), partition);
-    task.start();
+    if (predecessor == null) {
+      task.start();
+      return;
+    }
+    // Not on the log's thread: the log answers the broker when this call returns.
+    Thread starter =
+        new Thread(
+            () -> startAfter(predecessor, partition, task),
+            "coursepulse-engine-" + applicationId() + "-task-" + partition + "-start");
+    starter.setDaemon(true);
+    starter.start();
+  }
+
+  /**
+   * Starts {@code task} once the task this instance handed on for the same partition has ended:
+   * both use the partition's state directory, which one task at a time may lock.
+   */
+  private void startAfter(EngineRuntime predecessor, int partition, EngineRuntime task) {
+    long start = System.nanoTime();
+    boolean ended = predecessor.close(TASK_CLOSE_TIMEOUT);
+    LOG.info(
+        "engine {}: task {} starts after its handed-on predecessor {} ({} ms)", applicationId(),
+        partition, ended ? "ended" : "did not end in time",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    try {
+      task.start();
+    } catch (RuntimeException e) {
+      synchronized (lock) {
+        if (tasks.get(partition) != task) {
+          return; // revoked meanwhile: it had nothing to start
+        }
+      }
+      LOG.error("engine {}: task {} cannot start: {}", applicationId(), partition, e.toString());
+      failInstance(e);
+    }
   }
 
   private void revoked(long from, int partition) {
@@ -275,11 +326,25 @@ public final class PartitionedRuntime implements EngineLifecycle {
       return;
     }
     long start = System.nanoTime();
-    boolean stopped = task.close(TASK_CLOSE_TIMEOUT);
-    LOG.info(
-        "engine {}: task {} revoked; {} in {} ms", applicationId(), partition,
-        stopped ? "stopped with a final checkpoint" : "did not stop in time",
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    if (task.close(REVOCATION_WAIT)) {
+      LOG.info(
+          "engine {}: task {} revoked; stopped with a final checkpoint in {} ms", applicationId(),
+          partition, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+      return;
+    }
+    // Stuck (typically in the log, on a cluster that is electing leaders): it writes nothing
+    // more from here on, and its next holder resumes from its last checkpoint, deriving the same
+    // outputs under the same publishing ids. It ends by itself once the log lets go of it.
+    task.handOn();
+    synchronized (lock) {
+      if (task.state() != State.STOPPED && task.state() != State.ERROR) {
+        handedOn.put(partition, task);
+      }
+    }
+    LOG.warn(
+        "engine {}: task {} revoked; still stopping after {} ms, handed on without a final"
+            + " checkpoint (it writes nothing more; its next holder resumes from its last one)",
+        applicationId(), partition, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
   }
 
   /**
@@ -349,6 +414,14 @@ public final class PartitionedRuntime implements EngineLifecycle {
   }
 
   private void onTaskState(int partition, State next) {
+    if (next == State.STOPPED || next == State.ERROR) {
+      synchronized (lock) {
+        EngineRuntime gone = handedOn.get(partition);
+        if (gone != null && (gone.state() == State.STOPPED || gone.state() == State.ERROR)) {
+          handedOn.remove(partition); // ended: nothing to wait for
+        }
+      }
+    }
     if (next != State.ERROR) {
       return;
     }
@@ -368,9 +441,13 @@ public final class PartitionedRuntime implements EngineLifecycle {
               + " previous checkpoint", applicationId(), partition);
       return;
     }
-    Throwable cause = task.failure().orElse(null);
     // A task that failed for good (not a log outage: those it recovers from itself) stops the
     // instance, and leaving the group gives every task of it to the other instances.
+    failInstance(task.failure().orElse(null));
+  }
+
+  /** Stops every task and leaves the group, on a thread of its own; the instance ends failed. */
+  private void failInstance(Throwable cause) {
     Thread stopper =
         new Thread(
             () -> {

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * partitions over the group's consumers (partition {@code k} to consumer {@code k % n} in join
  * order) and, before it moves a partition, tells the active consumer it is no longer active and
  * waits for its answer: that answer is sent when {@link PartitionListener#revoked} returns, so the
- * next holder starts only after this one stopped.
+ * next holder starts only after this one stopped (or, when it could not stop within a few
+ * seconds, was fenced: a late answer is what RabbitMQ 4.0.5 was seen to lose).
  *
  * <p><b>Lease only.</b> Messages delivered to the subscriptions are dropped; the engine reads the
  * partitions with its own readers. One credit per partition, never renewed (no message is marked
