@@ -19,12 +19,12 @@ import java.util.Objects;
 
 /**
  * A key-value store of value objects in one tree ({@link EntryTree}) under their serialized keys,
- * in the keys' unsigned byte order. Against {@link HeapKeyValueStore} it keeps no hash map and no
- * key object beside the key's bytes: 40 bytes per entry besides the key bytes and the value object
- * (and 4 per entry changed since the last checkpoint), where that store needs about 120, at the
- * price of a tree walk per {@code get}. The walk compares byte arrays (vectorised by the JDK),
- * which is several times faster than comparing strings character by character in UTF-8 order, and
- * each access serializes its key once. Values are serialized only at checkpoints, whose format is
+ * in the keys' unsigned byte order, with an open-addressing index of the same nodes by key bytes
+ * ({@link ByteKeyIndex}) for {@code get}, {@code put} and {@code delete}. Against {@link
+ * HeapKeyValueStore} it keeps no {@code HashMap} and no key object beside the key's bytes: 40 bytes
+ * per entry plus 11 to 21 of index besides the key bytes and the value object (and 4 per entry
+ * changed since the last checkpoint), where that store needs about 120. Each access serializes its
+ * key once (not at all when it is the previous access's key). Values are serialized only at checkpoints, whose format is
  * that of the other key-value stores, so a store can switch between the three over its
  * checkpoints. Ranges and iteration deserialize the keys they return.
  *
@@ -38,12 +38,15 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
   private final Serde<K> keySerde;
   private final Serde<V> valueSerde;
   private final EntryTree<byte[], V> values = new EntryTree<>(Arrays::compareUnsigned);
+  // The same nodes by key, for get, put and delete: the tree is walked only for ranges.
+  private final ByteKeyIndex<V> index = new ByteKeyIndex<>();
   private final HeapChanges<V> changes;
   // The key of the latest access and its bytes (never changed once made, so a node may keep
   // them): handling a record gets and then puts the same key, usually built anew each time, and
   // comparing it is cheaper than encoding it again (encoding keys took 14 % of the task thread).
   private K lastKey;
   private byte[] lastKeyBytes;
+  private int lastKeyHash;
 
   public OrderedHeapKeyValueStore(String name, Serde<K> keySerde, Serde<V> valueSerde) {
     this.name = name;
@@ -52,13 +55,15 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
     this.changes = new HeapChanges<>(valueSerde, key -> (byte[]) key);
   }
 
-  private byte[] keyBytes(K key) {
+  /** The node of {@code key}, or null; remembers the key's bytes and hash for the next access. */
+  private Node<byte[], V> find(K key) {
     Objects.requireNonNull(key, "key");
     if (!key.equals(lastKey)) {
       lastKeyBytes = keySerde.serialize(key);
+      lastKeyHash = ByteKeyIndex.hash(lastKeyBytes);
       lastKey = key;
     }
-    return lastKeyBytes;
+    return index.find(lastKeyBytes, lastKeyHash);
   }
 
   @Override
@@ -73,7 +78,7 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
 
   @Override
   public V get(K key) {
-    Node<byte[], V> n = values.find(keyBytes(key));
+    Node<byte[], V> n = find(key);
     if (n == null) {
       return null;
     }
@@ -83,15 +88,15 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
 
   @Override
   public void put(K key, V value) {
-    byte[] k = keyBytes(key);
     if (value == null) {
       delete(key);
       return;
     }
-    Node<byte[], V> n = values.find(k);
+    Node<byte[], V> n = find(key);
     if (n == null) {
-      n = new Node<>(k, value);
+      n = new Node<>(lastKeyBytes, value);
       values.insert(n);
+      index.add(n);
       changes.touch(n);
     } else {
       changes.touch(n); // before the change: a pending checkpoint may still need the old value
@@ -101,12 +106,13 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
 
   @Override
   public V delete(K key) {
-    Node<byte[], V> n = values.find(keyBytes(key));
+    Node<byte[], V> n = find(key);
     if (n == null) {
       return null;
     }
     changes.touch(n);
     values.remove(n);
+    index.remove(n);
     V old = n.value;
     n.value = null;
     changes.removed(n);
@@ -160,6 +166,7 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
       sorted.add(new Node<>(key, valueSerde.deserialize(readBytes(in))));
     }
     values.buildFromSorted(sorted); // written in key order
+    index.rebuild(sorted, sorted.size());
     changes.reset();
   }
 
@@ -181,6 +188,7 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
       sorted.add(new Node<>(e[0], valueSerde.deserialize(e[1])));
     }
     values.buildFromSorted(sorted); // entries come in key order
+    index.rebuild(sorted, sorted.size());
     changes.reset();
   }
 }
