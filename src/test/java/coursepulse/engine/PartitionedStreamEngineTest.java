@@ -272,17 +272,7 @@ class PartitionedStreamEngineTest {
       if (!stream.equals("out")) {
         return w;
       }
-      return new LogWriter() {
-        @Override
-        public long lastPublishingId() {
-          return w.lastPublishingId();
-        }
-
-        @Override
-        public void append(long publishingId, byte[] body) {
-          w.append(publishingId, body);
-        }
-
+      return new ForwardingLogWriter(w) {
         @Override
         public void flush(Duration timeout) {
           if (stalled) {
@@ -295,12 +285,7 @@ class PartitionedStreamEngineTest {
               stuck.remove(producerName);
             }
           }
-          w.flush(timeout);
-        }
-
-        @Override
-        public void close() {
-          w.close();
+          delegate.flush(timeout);
         }
       };
     }

@@ -2,6 +2,7 @@ package coursepulse.lms.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import coursepulse.engine.ForwardingLogWriter;
 import coursepulse.engine.ForwardingStreamLog;
 import coursepulse.engine.log.LogWriter;
 import coursepulse.engine.log.StreamLog;
@@ -66,16 +67,14 @@ class EventPublisherTest {
   }
 
   /** Appends go through; confirms (a flush) wait until the test lets them. */
-  private record Unconfirmed(LogWriter delegate, CountDownLatch waiting, CountDownLatch confirm)
-      implements LogWriter {
-    @Override
-    public long lastPublishingId() {
-      return delegate.lastPublishingId();
-    }
+  private static final class Unconfirmed extends ForwardingLogWriter {
+    private final CountDownLatch waiting;
+    private final CountDownLatch confirm;
 
-    @Override
-    public void append(long publishingId, byte[] body) {
-      delegate.append(publishingId, body);
+    Unconfirmed(LogWriter delegate, CountDownLatch waiting, CountDownLatch confirm) {
+      super(delegate);
+      this.waiting = waiting;
+      this.confirm = confirm;
     }
 
     @Override
@@ -88,11 +87,6 @@ class EventPublisherTest {
         throw new IllegalStateException(e);
       }
       delegate.flush(timeout);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 

@@ -3,6 +3,7 @@ package coursepulse.lms.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import coursepulse.engine.ForwardingLogWriter;
 import coursepulse.engine.log.LogException;
 import coursepulse.engine.log.LogMessage;
 import coursepulse.engine.log.LogReader;
@@ -116,28 +117,13 @@ class SimulationPublisherIT {
     @Override
     public LogWriter writer(String stream, String producerName) {
       LogWriter w = delegate.writer(stream, producerName);
-      return new LogWriter() {
-        @Override
-        public long lastPublishingId() {
-          return w.lastPublishingId();
-        }
-
+      return new ForwardingLogWriter(w) {
         @Override
         public void append(long publishingId, byte[] body) {
           if (budget.decrementAndGet() < 0) {
             throw new LogException("producer killed (test)");
           }
-          w.append(publishingId, body);
-        }
-
-        @Override
-        public void flush(Duration timeout) {
-          w.flush(timeout);
-        }
-
-        @Override
-        public void close() {
-          w.close();
+          delegate.append(publishingId, body);
         }
       };
     }
