@@ -85,10 +85,17 @@ class PartitionedStreamEngineTest {
 
     // leaves: its task goes back to the first engine, again through the checkpoint stream
     second.close();
+    finishOnTheFirstEngine(first, all);
+  }
+
+  /**
+   * Writes the last third of {@code all}, waits for every output and checks them against one
+   * engine's plain run (each output once), then that the first engine checkpointed every task last.
+   */
+  private void finishOnTheFirstEngine(StreamEngine first, List<String> all) throws Exception {
     write(all.subList(400, 600));
     awaitOutputs(600);
     assertThat(first.awaitIdle(WAIT)).isTrue();
-
     assertThat(outputs(partitioned)).containsExactlyInAnyOrderElementsOf(plainRun(all));
     first.close();
     List<TaskStatus> status = StreamEngine.taskStatus(partitioned, "app", PARTITIONS);
@@ -125,17 +132,9 @@ class PartitionedStreamEngineTest {
     // gets partition 1 again, and its new task waits for the old one to end.
     second.close();
     stalling.release();
-    write(all.subList(400, 600));
-    awaitOutputs(600);
-    assertThat(first.awaitIdle(WAIT)).isTrue();
-
     // Effectively once: the old task wrote nothing after it was handed on (not even a final
     // checkpoint), and the outputs are the plain run's, each once.
-    assertThat(outputs(partitioned)).containsExactlyInAnyOrderElementsOf(plainRun(all));
-    first.close();
-    assertThat(StreamEngine.taskStatus(partitioned, "app", PARTITIONS))
-        .extracting(TaskStatus::instance)
-        .containsOnly("first");
+    finishOnTheFirstEngine(first, all);
   }
 
   @Test
