@@ -3,6 +3,7 @@ package coursepulse.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import coursepulse.engine.log.LogException;
+import coursepulse.engine.log.LogMessage;
 import coursepulse.engine.log.LogReader;
 import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.Retention;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,11 +74,44 @@ class LogOutageAtStartTest {
     }
   }
 
-  /** Refuses the first {@code times} readers of one stream, as a client does with no node up. */
+  @Test
+  void shouldAbandonTheReadersOfATaskItThrowsAwayAndCloseTheLastOnes() throws Exception {
+    for (String s : List.of("in-a", "in-b", "out")) {
+      log.createStream(s, Retention.unlimited());
+    }
+    TimestampedValues.append(log, "in-a", "a-0@10");
+    TimestampedValues.append(log, "in-b", "b-0@20");
+    // each refused opening of in-b throws the task away with its in-a reader already open
+    OutageLog outage = new OutageLog(log, "in-b", 2);
+    try (StreamEngine engine =
+        StreamEngine.builder()
+            .applicationId("outage-abandon")
+            .topology(TimestampedValues.merge("out", "in-a", "in-b"))
+            .log(outage)
+            .stateDir(stateDir)
+            .startFrom(OffsetSpec.first())
+            .build()) {
+      engine.start();
+      assertThat(engine.awaitIdle(WAIT)).as("idle after the outage").isTrue();
+      assertThat(TimestampedValues.read(log, "out")).containsExactly("a-0@10", "b-0@20");
+      // a close may wait on the outage itself (a subscription the client is recovering): the
+      // thrown-away readers are released without it
+      assertThat(outage.abandoned.get()).as("readers abandoned").isEqualTo(2);
+      assertThat(outage.closed.get()).as("readers closed").isZero();
+    }
+    assertThat(outage.closed.get()).as("readers closed when the engine stops").isEqualTo(2);
+  }
+
+  /**
+   * Refuses the first {@code times} readers of one stream, as a client does with no node up, and
+   * counts how the readers it gave out were released.
+   */
   private static final class OutageLog extends ForwardingStreamLog {
     private final String stream;
     private final int times;
     final AtomicInteger refused = new AtomicInteger();
+    final AtomicInteger closed = new AtomicInteger();
+    final AtomicInteger abandoned = new AtomicInteger();
 
     OutageLog(StreamLog delegate, String stream, int times) {
       super(delegate, "outage");
@@ -90,7 +125,40 @@ class LogOutageAtStartTest {
         refused.incrementAndGet();
         throw new LogException("cannot read stream '" + s + "': No node available to consume");
       }
-      return super.reader(s, from);
+      LogReader r = super.reader(s, from);
+      return new LogReader() {
+        @Override
+        public LogMessage poll(Duration timeout) {
+          return r.poll(timeout);
+        }
+
+        @Override
+        public int drain(int max, Consumer<? super LogMessage> sink) {
+          return r.drain(max, sink);
+        }
+
+        @Override
+        public Catchup catchup() {
+          return r.catchup();
+        }
+
+        @Override
+        public String stream() {
+          return r.stream();
+        }
+
+        @Override
+        public void close() {
+          closed.incrementAndGet();
+          r.close();
+        }
+
+        @Override
+        public void abandon() {
+          abandoned.incrementAndGet();
+          r.abandon();
+        }
+      };
     }
   }
 }

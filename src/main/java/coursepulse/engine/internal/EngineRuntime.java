@@ -528,7 +528,7 @@ public final class EngineRuntime implements EngineLifecycle {
 
   /** Closes readers and writers; {@code abandon}: the task is thrown away ({@link TaskOutputs#close}). */
   private void closeQuietly(boolean abandon) {
-    inputs.close();
+    inputs.close(abandon);
     outputs.close(abandon);
   }
 }

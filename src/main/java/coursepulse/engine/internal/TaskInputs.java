@@ -392,12 +392,19 @@ final class TaskInputs {
     return true;
   }
 
-  /** Closes the readers; failures are logged, not thrown. */
-  void close() {
+  /**
+   * Closes the readers; failures are logged, not thrown. {@code abandon}: the task is thrown away,
+   * so the readers are released without waiting for the log ({@link LogReader#abandon}).
+   */
+  void close(boolean abandon) {
     for (LogReader r : readers) {
       if (r != null) {
         try {
-          r.close();
+          if (abandon) {
+            r.abandon();
+          } else {
+            r.close();
+          }
         } catch (RuntimeException e) {
           log.debug("closing reader failed", e);
         }

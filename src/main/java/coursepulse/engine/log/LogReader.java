@@ -91,4 +91,13 @@ public interface LogReader extends AutoCloseable {
 
   @Override
   void close();
+
+  /**
+   * Releases the reader without waiting for the log: for a reader whose task is thrown away after
+   * a log failure, when a close can wait on the very outage that failed the task (a subscription
+   * the client is still recovering). The default closes.
+   */
+  default void abandon() {
+    close();
+  }
 }

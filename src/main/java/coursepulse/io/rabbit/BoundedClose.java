@@ -25,6 +25,26 @@ final class BoundedClose {
 
   /** Runs {@code close} on a thread of its own and waits for it up to {@link #WAIT}. */
   static void run(String what, Runnable close) {
+    Thread t = start(what, close);
+    try {
+      t.join(WAIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    if (t.isAlive()) {
+      LOG.warn(
+          "closing the {} did not finish within {} s (the client may be recovering it); going on"
+              + " without it", what, WAIT.toSeconds());
+    }
+  }
+
+  /** Runs {@code close} on a thread of its own and returns at once: for what is thrown away. */
+  static void inBackground(String what, Runnable close) {
+    start(what, close);
+  }
+
+  private static Thread start(String what, Runnable close) {
     Thread t =
         new Thread(
             () -> {
@@ -38,16 +58,6 @@ final class BoundedClose {
             "coursepulse-close-" + what);
     t.setDaemon(true);
     t.start();
-    try {
-      t.join(WAIT.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    if (t.isAlive()) {
-      LOG.warn(
-          "closing the {} did not finish within {} s (the client may be recovering it); going on"
-              + " without it", what, WAIT.toSeconds());
-    }
+    return t;
   }
 }

@@ -3,6 +3,7 @@ package coursepulse.io.rabbit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,6 +30,26 @@ class BoundedCloseTest {
     assertThat(started).isTrue();
     assertThat(never.getCount()).as("the close is still waiting, the caller is not").isEqualTo(1);
     never.countDown();
+  }
+
+  @Test
+  @Timeout(60)
+  void shouldNotWaitAtAllInTheBackgroundAndStillRunTheCloseToItsEnd() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch ended = new CountDownLatch(1);
+    BoundedClose.inBackground(
+        "abandoned test resource",
+        () -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          ended.countDown();
+        });
+    assertThat(ended.getCount()).as("the caller is back before the close ends").isEqualTo(1);
+    release.countDown();
+    assertThat(ended.await(30, TimeUnit.SECONDS)).as("the close ran to its end").isTrue();
   }
 
   @Test
