@@ -168,6 +168,11 @@ final class RabbitLogReader implements LogReader {
   }
 
   private void dispatch(MessageHandler.Context context, Message message) {
+    if (closed) {
+      // released while its close still runs (abandoned, or a close that timed out): buffer
+      // nothing more, and leave the message unprocessed so that no credit is asked for
+      return;
+    }
     lastArrivalNanos = System.nanoTime();
     long offset = context.offset();
     if (offset < nextOffset) {
