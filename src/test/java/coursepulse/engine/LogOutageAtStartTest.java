@@ -3,7 +3,6 @@ package coursepulse.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import coursepulse.engine.log.LogException;
-import coursepulse.engine.log.LogMessage;
 import coursepulse.engine.log.LogReader;
 import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.Retention;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,30 +36,42 @@ class LogOutageAtStartTest {
     log.close();
   }
 
-  @Test
-  void shouldRetryOpeningItsInputsUntilTheLogAnswers() throws Exception {
+  /** Inputs in-a and in-b with {@code values} ("a-..." to in-a, "b-..." to in-b), and "out". */
+  private void inputs(String... values) {
     for (String s : List.of("in-a", "in-b", "out")) {
       log.createStream(s, Retention.unlimited());
     }
-    TimestampedValues.append(log, "in-a", "a-0@10");
-    TimestampedValues.append(log, "in-b", "b-0@20");
-    TimestampedValues.append(log, "in-a", "a-1@30");
+    for (String v : values) {
+      TimestampedValues.append(log, v.startsWith("a-") ? "in-a" : "in-b", v);
+    }
+  }
+
+  /** An engine merging in-a and in-b into "out" over {@code outage}, from the first offsets. */
+  private StreamEngine engine(
+      OutageLog outage, String applicationId, StreamEngine.StateListener listener) {
+    return StreamEngine.builder()
+        .applicationId(applicationId)
+        .topology(TimestampedValues.merge("out", "in-a", "in-b"))
+        .log(outage)
+        .stateDir(stateDir)
+        .startFrom(OffsetSpec.first())
+        .stateListener(listener)
+        .build();
+  }
+
+  @Test
+  void shouldRetryOpeningItsInputsUntilTheLogAnswers() throws Exception {
+    inputs("a-0@10", "b-0@20", "a-1@30");
     // the second input's reader cannot be opened three times in a row
     OutageLog outage = new OutageLog(log, "in-b", 3);
     List<StreamEngine.State> states = new ArrayList<>();
-    try (StreamEngine engine =
-        StreamEngine.builder()
-            .applicationId("outage-at-start")
-            .topology(TimestampedValues.merge("out", "in-a", "in-b"))
-            .log(outage)
-            .stateDir(stateDir)
-            .startFrom(OffsetSpec.first())
-            .stateListener((next, previous) -> {
-              synchronized (states) {
-                states.add(next);
-              }
-            })
-            .build()) {
+    StreamEngine.StateListener recording =
+        (next, previous) -> {
+          synchronized (states) {
+            states.add(next);
+          }
+        };
+    try (StreamEngine engine = engine(outage, "outage-at-start", recording)) {
       engine.start();
       assertThat(engine.awaitIdle(WAIT)).as("idle after the outage").isTrue();
       assertThat(engine.state()).isEqualTo(StreamEngine.State.RUNNING);
@@ -76,21 +86,10 @@ class LogOutageAtStartTest {
 
   @Test
   void shouldAbandonTheReadersOfATaskItThrowsAwayAndCloseTheLastOnes() throws Exception {
-    for (String s : List.of("in-a", "in-b", "out")) {
-      log.createStream(s, Retention.unlimited());
-    }
-    TimestampedValues.append(log, "in-a", "a-0@10");
-    TimestampedValues.append(log, "in-b", "b-0@20");
+    inputs("a-0@10", "b-0@20");
     // each refused opening of in-b throws the task away with its in-a reader already open
     OutageLog outage = new OutageLog(log, "in-b", 2);
-    try (StreamEngine engine =
-        StreamEngine.builder()
-            .applicationId("outage-abandon")
-            .topology(TimestampedValues.merge("out", "in-a", "in-b"))
-            .log(outage)
-            .stateDir(stateDir)
-            .startFrom(OffsetSpec.first())
-            .build()) {
+    try (StreamEngine engine = engine(outage, "outage-abandon", (next, previous) -> {})) {
       engine.start();
       assertThat(engine.awaitIdle(WAIT)).as("idle after the outage").isTrue();
       assertThat(TimestampedValues.read(log, "out")).containsExactly("a-0@10", "b-0@20");
@@ -125,38 +124,17 @@ class LogOutageAtStartTest {
         refused.incrementAndGet();
         throw new LogException("cannot read stream '" + s + "': No node available to consume");
       }
-      LogReader r = super.reader(s, from);
-      return new LogReader() {
-        @Override
-        public LogMessage poll(Duration timeout) {
-          return r.poll(timeout);
-        }
-
-        @Override
-        public int drain(int max, Consumer<? super LogMessage> sink) {
-          return r.drain(max, sink);
-        }
-
-        @Override
-        public Catchup catchup() {
-          return r.catchup();
-        }
-
-        @Override
-        public String stream() {
-          return r.stream();
-        }
-
+      return new ForwardingLogReader(super.reader(s, from)) {
         @Override
         public void close() {
           closed.incrementAndGet();
-          r.close();
+          delegate.close();
         }
 
         @Override
         public void abandon() {
           abandoned.incrementAndGet();
-          r.abandon();
+          delegate.abandon();
         }
       };
     }

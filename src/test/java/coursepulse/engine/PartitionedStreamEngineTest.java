@@ -217,21 +217,10 @@ class PartitionedStreamEngineTest {
 
     @Override
     public LogReader reader(String stream, OffsetSpec from) {
-      LogReader r = delegate.reader(stream, from);
-      return new LogReader() {
+      return new ForwardingLogReader(delegate.reader(stream, from)) {
         @Override
-        public LogMessage poll(Duration timeout) {
-          return r.poll(timeout);
-        }
-
-        @Override
-        public String stream() {
-          return stream;
-        }
-
-        @Override
-        public void close() {
-          r.close();
+        public Catchup catchup() {
+          return Catchup.UNKNOWN;
         }
       };
     }
