@@ -2,6 +2,7 @@ package coursepulse.engine.internal;
 
 import coursepulse.engine.internal.EntryTree.Node;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A hash index over the nodes of an {@link EntryTree} keyed by byte arrays: it finds a key's node
@@ -87,9 +88,9 @@ final class ByteKeyIndex<V> {
   }
 
   /** Replaces the contents with {@code all} (distinct keys), sized for them. */
-  void rebuild(Iterable<? extends Node<byte[], V>> all, int count) {
+  void rebuild(List<? extends Node<byte[], V>> all) {
     int capacity = MIN_CAPACITY;
-    while (capacity / 4 * 3 < count) {
+    while (capacity / 4 * 3 < all.size()) {
       capacity *= 2;
     }
     allocate(capacity);
@@ -97,10 +98,6 @@ final class ByteKeyIndex<V> {
       place(n, hash(n.key));
       size++;
     }
-  }
-
-  void clear() {
-    allocate(MIN_CAPACITY);
   }
 
   private void place(Node<byte[], V> node, int hash) {

@@ -24,9 +24,9 @@ import java.util.Objects;
  * HeapKeyValueStore} it keeps no {@code HashMap} and no key object beside the key's bytes: 40 bytes
  * per entry plus 11 to 21 of index besides the key bytes and the value object (and 4 per entry
  * changed since the last checkpoint), where that store needs about 120. Each access serializes its
- * key once (not at all when it is the previous access's key). Values are serialized only at checkpoints, whose format is
- * that of the other key-value stores, so a store can switch between the three over its
- * checkpoints. Ranges and iteration deserialize the keys they return.
+ * key once (not at all when it is the previous access's key). Values are serialized only at
+ * checkpoints, whose format is that of the other key-value stores, so a store can switch between
+ * the three over its checkpoints. Ranges and iteration deserialize the keys they return.
  *
  * <p>The value returned by {@code get} is the stored object itself: changing it changes the store.
  * Incremental checkpoints as {@link HeapKeyValueStore}'s ({@link HeapChanges}): an object got
@@ -166,7 +166,7 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
       sorted.add(new Node<>(key, valueSerde.deserialize(readBytes(in))));
     }
     values.buildFromSorted(sorted); // written in key order
-    index.rebuild(sorted, sorted.size());
+    index.rebuild(sorted);
     changes.reset();
   }
 
@@ -188,7 +188,7 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
       sorted.add(new Node<>(e[0], valueSerde.deserialize(e[1])));
     }
     values.buildFromSorted(sorted); // entries come in key order
-    index.rebuild(sorted, sorted.size());
+    index.rebuild(sorted);
     changes.reset();
   }
 }

@@ -73,9 +73,9 @@ public final class PartitionedRuntime implements EngineLifecycle {
   private final Object lock = new Object();
   // Tasks this instance holds, by partition; guarded by lock.
   private final Map<Integer, EngineRuntime> tasks = new TreeMap<>();
-  // Tasks handed on before they stopped (REVOCATION_WAIT), by partition, until they end: a task
-  // assigned the same partition again starts only after them (they share its state directory).
-  // Guarded by lock.
+  // Tasks handed on before they stopped (REVOCATION_WAIT), by partition, until the partition is
+  // assigned here again: its new task starts only after the old one has ended and released the
+  // state directory they share (at once when it has). Guarded by lock.
   private final Map<Integer, EngineRuntime> handedOn = new TreeMap<>();
   private final EngineState state;
   private volatile Throwable failure;
@@ -337,9 +337,7 @@ public final class PartitionedRuntime implements EngineLifecycle {
     // outputs under the same publishing ids. It ends by itself once the log lets go of it.
     task.handOn();
     synchronized (lock) {
-      if (task.state() != State.STOPPED && task.state() != State.ERROR) {
-        handedOn.put(partition, task);
-      }
+      handedOn.put(partition, task);
     }
     LOG.warn(
         "engine {}: task {} revoked; still stopping after {} ms, handed on without a final"
@@ -414,14 +412,6 @@ public final class PartitionedRuntime implements EngineLifecycle {
   }
 
   private void onTaskState(int partition, State next) {
-    if (next == State.STOPPED || next == State.ERROR) {
-      synchronized (lock) {
-        EngineRuntime gone = handedOn.get(partition);
-        if (gone != null && (gone.state() == State.STOPPED || gone.state() == State.ERROR)) {
-          handedOn.remove(partition); // ended: nothing to wait for
-        }
-      }
-    }
     if (next != State.ERROR) {
       return;
     }
