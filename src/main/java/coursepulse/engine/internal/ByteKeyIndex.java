@@ -19,6 +19,9 @@ import java.util.List;
 final class ByteKeyIndex<V> {
 
   private static final int MIN_CAPACITY = 16;
+  // The hash of an empty slot; no key hashes to it, so a probe reads only the hashes until one
+  // matches (most slots a lookup passes are other keys' or empty: their nodes stay unread).
+  private static final int EMPTY = 0;
 
   private Node<byte[], V>[] nodes;
   private int[] hashes;
@@ -33,7 +36,8 @@ final class ByteKeyIndex<V> {
   static int hash(byte[] key) {
     // Arrays.hashCode's low bits follow the keys' last bytes only; multiplying spreads them.
     int h = Arrays.hashCode(key) * 0x9E3779B9;
-    return h ^ (h >>> 16);
+    h ^= h >>> 16;
+    return h == EMPTY ? 1 : h;
   }
 
   int size() {
@@ -43,12 +47,14 @@ final class ByteKeyIndex<V> {
   /** The node of {@code key}, or null; {@code hash} is {@link #hash}{@code (key)}. */
   Node<byte[], V> find(byte[] key, int hash) {
     for (int i = hash & mask; ; i = (i + 1) & mask) {
-      Node<byte[], V> n = nodes[i];
-      if (n == null) {
+      int h = hashes[i];
+      if (h == hash) {
+        Node<byte[], V> n = nodes[i];
+        if (Arrays.equals(n.key, key)) {
+          return n;
+        }
+      } else if (h == EMPTY) {
         return null;
-      }
-      if (hashes[i] == hash && Arrays.equals(n.key, key)) {
-        return n;
       }
     }
   }
@@ -83,7 +89,7 @@ final class ByteKeyIndex<V> {
       }
     }
     nodes[gap] = null;
-    hashes[gap] = 0;
+    hashes[gap] = EMPTY;
     size--;
   }
 

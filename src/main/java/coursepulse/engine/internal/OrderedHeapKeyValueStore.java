@@ -47,6 +47,9 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
   private K lastKey;
   private byte[] lastKeyBytes;
   private int lastKeyHash;
+  // That key's node when it was found or inserted (null: look it up): a get and then a put of the
+  // same key look it up once. A node keeps its key until it is removed, which clears this.
+  private Node<byte[], V> lastNode;
 
   public OrderedHeapKeyValueStore(String name, Serde<K> keySerde, Serde<V> valueSerde) {
     this.name = name;
@@ -62,8 +65,12 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
       lastKeyBytes = keySerde.serialize(key);
       lastKeyHash = ByteKeyIndex.hash(lastKeyBytes);
       lastKey = key;
+      lastNode = null;
     }
-    return index.find(lastKeyBytes, lastKeyHash);
+    if (lastNode == null) {
+      lastNode = index.find(lastKeyBytes, lastKeyHash);
+    }
+    return lastNode;
   }
 
   @Override
@@ -98,6 +105,7 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
       values.insert(n);
       index.add(n);
       changes.touch(n);
+      lastNode = n;
     } else {
       changes.touch(n); // before the change: a pending checkpoint may still need the old value
       n.value = value;
@@ -113,6 +121,7 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
     changes.touch(n);
     values.remove(n);
     index.remove(n);
+    lastNode = null;
     V old = n.value;
     n.value = null;
     changes.removed(n);
@@ -167,6 +176,7 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
     }
     values.buildFromSorted(sorted); // written in key order
     index.rebuild(sorted);
+    lastNode = null;
     changes.reset();
   }
 
@@ -189,6 +199,7 @@ public final class OrderedHeapKeyValueStore<K, V> implements KeyValueStore<K, V>
     }
     values.buildFromSorted(sorted); // entries come in key order
     index.rebuild(sorted);
+    lastNode = null;
     changes.reset();
   }
 }

@@ -13,10 +13,11 @@ import java.util.Map;
  * start of the first active enrolment. Student-level; resolves on the next login. Its state is a
  * {@link State} in the student's record ({@code lastLoginMs} is recorded with the login days, by
  * the processor) and one pending check per student, a {@link TimerKeys#LOGIN} timer due at {@link
- * State#timerAt}, moved rather than added to on each login.
+ * State#timerAt}: a login leaves it in place (it can only be early), and when it fires at a time
+ * the student is not yet silent for long enough, it is set again for the new due time.
  */
 final class LoginInactiveRule implements RiskRule {
-  /** The alert, and the due time of the pending check so that a login can move it. */
+  /** The alert, and the due time of the pending check (a firing check is the current one only if equal). */
   static final class State extends AlertSlot {
     long timerAt = NONE;
 
@@ -54,6 +55,11 @@ final class LoginInactiveRule implements RiskRule {
       ev.put("reason", "login");
       ev.put("inactiveDays", Alert.days(t - inactiveSince(ctx, lastLoginBefore, s.openedAt)));
       ctx.alerts().resolve(Rule.LOGIN_INACTIVE, student, null, st, null, t, ev);
+    } else if (s != null && s.timerAt != State.NONE) {
+      // A login only moves the silence's end later, so the pending check is early, never late:
+      // leave it, and let it find the new due time when it fires. One timer per student per
+      // threshold period instead of a timer moved (a delete and an insert) on every login.
+      return;
     }
     check(ctx, student, st, t);
   }

@@ -72,6 +72,41 @@ class RiskTopologyTest {
     }
   }
 
+  /**
+   * Logins leave the pending check where it is (it can only be early); each time it fires too
+   * early it is set again for the silence's new end, so the alert still opens exactly then.
+   */
+  @Test
+  void shouldRaiseLoginInactiveSevenDaysAfterTheLastOfManyLoginsWithOnePendingCheck() {
+    try (RiskFixture f = new RiskFixture(only(Rule.LOGIN_INACTIVE))) {
+      f.enroll("s1", day(-2));
+      for (double d = 0.25; d < 12; d += 1.5) {
+        f.login("s1", day(d)); // the last at day 10.75
+        // not moved by each login: set at the enrolment (course start + 7), and again only when
+        // it fires then (stream time 7.75, after that login), for the silence since that login
+        long due = (d < 7 ? day(7) : day(7.75 + 7)).toEpochMilli();
+        assertThat(loginChecks(f, "s1")).singleElement()
+            .satisfies(t -> assertThat(t.due()).isEqualTo(due));
+      }
+      f.advanceTo(day(17.7));
+      assertThat(f.alerts("s1")).isEmpty();
+      f.advanceTo(day(17.8));
+      assertThat(f.alerts("s1")).singleElement()
+          .satisfies(a -> assertThat(a.openedAt()).isEqualTo(day(17.75)));
+    }
+  }
+
+  private static List<TimerKeys.Timer> loginChecks(RiskFixture f, String student) {
+    List<TimerKeys.Timer> checks = new java.util.ArrayList<>();
+    f.driver().<String, byte[]>getKeyValueStore(RiskProcessor.TIMERS).all().forEachRemaining(kv -> {
+      TimerKeys.Timer t = TimerKeys.parse(kv.key());
+      if (t.kind() == TimerKeys.LOGIN && t.a().equals(student)) {
+        checks.add(t);
+      }
+    });
+    return checks;
+  }
+
   @Test
   void shouldResolveLoginInactiveWhenTheStudentLogsInAgain() {
     try (RiskFixture f = new RiskFixture(only(Rule.LOGIN_INACTIVE))) {
