@@ -12,6 +12,14 @@ import java.util.Set;
  * The model's strongest risk-raising contributions in words an instructor reads: "no activity for
  * 12 days while 80 % of the class was active", "missed 2 of 3 assessments so far", "average score
  * 35 vs class median 71". Several features that say the same thing give one phrase.
+ *
+ * <p>A contribution is named only when the values its phrase quotes show the student on the risky
+ * side: fewer active days than the class median, more days without activity than it, a missed
+ * assessment, and so on. A positive contribution alone does not say that: percentile ranks put a
+ * student who ties with most of the class (0 submissions, class median 0) below the middle, and
+ * correlated features can carry coefficients of either sign. Before this check, 80 % of OULAD
+ * 2013J's risk records named such a contribution ("no activity for 1 day (class median 1)"), and
+ * 2 % of its alerts; an instructor who reads one stops trusting the others.
  */
 final class FactorPhrases {
   /** Phrases per alert or score record. */
@@ -25,12 +33,49 @@ final class FactorPhrases {
       if (out.size() == MAX || !(c.contribution() > 0)) {
         break;
       }
-      String phrase = phrase(c.feature(), f);
+      String phrase = showsRisk(c.feature(), f) ? phrase(c.feature(), f) : null;
       if (phrase != null) {
         out.add(phrase);
       }
     }
     return new ArrayList<>(out);
+  }
+
+  /** Whether the values the feature's phrase quotes put the student on the risky side. */
+  static boolean showsRisk(String feature, Map<String, Double> f) {
+    switch (feature) {
+      case Features.ACTIVE_28_PCT:
+        return v(f, Features.ACTIVE_28) < v(f, Features.ACTIVE_28_MEDIAN);
+      case Features.ACTIVE_7_PCT:
+        // The phrase quotes the share of the class active, not a median of active days: only a
+        // student with no active day is plainly behind it.
+        return v(f, Features.ACTIVE_7) == 0 && v(f, Features.CLASS_ACTIVE_7) > 0;
+      case Features.DAYS_SINCE_PCT:
+      case Features.DAYS_SINCE_VS_CLASS:
+        return v(f, Features.DAYS_SINCE_ACTIVE) > v(f, Features.DAYS_SINCE_MEDIAN);
+      case Features.CLICKS_14_PCT:
+        return v(f, Features.CLICKS_14) < v(f, Features.CLICKS_14_MEDIAN);
+      case Features.SUBMITTED_PCT:
+        return v(f, Features.SUBMITTED) < v(f, Features.SUBMITTED_MEDIAN);
+      case Features.MISSED_SHARE:
+        return v(f, Features.MISSED) > 0;
+      case Features.SCORE_VS_CLASS:
+        return Math.round(v(f, Features.SCORE_MEAN)) < Math.round(v(f, Features.SCORE_CLASS_MEDIAN));
+      case Features.EARNED_SHARE:
+        return v(f, Features.EARNED_SHARE) < 0.995; // the phrase rounds to whole percent
+      case Features.UNSUBMITTED_SHARE:
+        return v(f, Features.UNSUBMITTED) > 0;
+      case Features.ACTIVITY_TREND:
+        return v(f, Features.ACTIVE_7) < (v(f, Features.ACTIVE_28) - v(f, Features.ACTIVE_7)) / 3;
+      default:
+        return false; // logCourseWeek and context values are never shown
+    }
+  }
+
+  /** The value, NaN when absent (every comparison with it is false: nothing is shown). */
+  private static double v(Map<String, Double> f, String name) {
+    Double x = f.get(name);
+    return x == null ? Double.NaN : x;
   }
 
   // Plain concatenation, not String.format: a phrase is built for every score sent, and a
@@ -47,8 +92,8 @@ final class FactorPhrases {
             + " % of the class was active";
       case Features.DAYS_SINCE_PCT:
       case Features.DAYS_SINCE_VS_CLASS:
-        return "no activity for " + f.get(Features.DAYS_SINCE_ACTIVE).intValue()
-            + " days (class median " + number(f.get(Features.DAYS_SINCE_MEDIAN)) + ")";
+        return "no activity for " + days(f.get(Features.DAYS_SINCE_ACTIVE).intValue())
+            + " (class median " + number(f.get(Features.DAYS_SINCE_MEDIAN)) + ")";
       case Features.CLICKS_14_PCT:
         return f.get(Features.CLICKS_14).intValue()
             + " interactions in the last 14 days (class median "
@@ -79,8 +124,12 @@ final class FactorPhrases {
   }
 
   static String inactivity(double days, double classShare) {
-    return "no activity for " + Math.round(days) + " days while "
+    return "no activity for " + days(Math.round(days)) + " while "
         + Math.round(classShare * 100) + " % of the class was active";
+  }
+
+  private static String days(long n) {
+    return n + (n == 1 ? " day" : " days");
   }
 
   /** A whole number as such, otherwise one decimal as {@code %.1f} (half-up) gives it. */
