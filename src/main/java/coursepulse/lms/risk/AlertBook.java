@@ -25,6 +25,7 @@ final class AlertBook {
   private final KeyValueStore<String, StudentState> students;
   private final KeyValueStore<String, StudentCourse> studentCourses;
   private final Sink sink;
+  private final int enabledRules;
 
   AlertBook(
       RulesConfig rules,
@@ -41,6 +42,16 @@ final class AlertBook {
     this.students = students;
     this.studentCourses = studentCourses;
     this.sink = sink;
+    int on = 0;
+    for (Rule r : Rule.values()) {
+      on += rules.enabled(r) ? 1 : 0;
+    }
+    this.enabledRules = on;
+  }
+
+  /** The severity of an alert opening while the student has {@code openAlerts} open, itself included. */
+  Severity severity(int openAlerts) {
+    return Severity.forOpenAlerts(openAlerts, enabledRules);
   }
 
   boolean isOpen(Rule rule, StudentCourse sc) {
@@ -77,7 +88,7 @@ final class AlertBook {
       openNow = st.openAlerts;
       students.put(student, st);
     }
-    Severity severity = Severity.forOpenRules(openNow);
+    Severity severity = severity(openNow);
     StateSlot.of(rule).getOrCreate(sc).markOpened(at, severity);
     opened(rule, student, course, severity, at, evidence, score, factors);
   }

@@ -25,7 +25,7 @@ final class RosterAlerts {
       Map<String, Object> evidence,
       String reason) {
     st.openAlerts++;
-    Severity severity = Severity.forOpenRules(st.openAlerts);
+    Severity severity = book.severity(st.openAlerts);
     StateSlot.of(rule).getOrCreate(en != null ? en : st).markOpened(at, severity);
     // the rule's own reason in plain words is the alert's factor (these rules are not the model's)
     book.opened(rule, student, course, severity, at, evidence, null, List.of(reason));
