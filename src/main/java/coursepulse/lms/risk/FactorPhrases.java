@@ -29,13 +29,23 @@ final class FactorPhrases {
 
   static List<String> of(List<Contribution> contributions, Map<String, Double> f) {
     Set<String> out = new LinkedHashSet<>();
+    // "missed 1 of 1 assessments so far" and "never handed in 1 of 1 assessments due so far" say
+    // one thing when no missed deadline was made good later: name it once.
+    boolean sameWork = v(f, Features.MISSED) == v(f, Features.UNSUBMITTED);
+    boolean workNamed = false;
     for (Contribution c : contributions) {
       if (out.size() == MAX || !(c.contribution() > 0)) {
         break;
       }
+      boolean work =
+          c.feature().equals(Features.MISSED_SHARE) || c.feature().equals(Features.UNSUBMITTED_SHARE);
+      if (work && workNamed && sameWork) {
+        continue;
+      }
       String phrase = showsRisk(c.feature(), f) ? phrase(c.feature(), f) : null;
       if (phrase != null) {
         out.add(phrase);
+        workNamed |= work;
       }
     }
     return new ArrayList<>(out);

@@ -79,6 +79,30 @@ class FactorPhrasesTest {
   }
 
   @Test
+  void shouldNameMissedWorkOnceWhenNoMissedDeadlineWasMadeGoodLater() {
+    Map<String, Double> f = day(2, 10, 9, 1, 0, 1);
+    f.put(Features.MISSED, 1.0);
+    f.put(Features.UNSUBMITTED, 1.0);
+    f.put(Features.DUE, 1.0);
+    List<Contribution> c =
+        raising(Features.UNSUBMITTED_SHARE, Features.SUBMITTED_PCT, Features.MISSED_SHARE,
+            Features.ACTIVE_28_PCT);
+    assertThat(FactorPhrases.of(c, f))
+        .containsExactly(
+            "never handed in 1 of 1 assessments due so far",
+            "submitted 0 assignments so far (class median 1)",
+            "active on 2 of the last 28 days (class median 10)");
+    // two missed, one of them handed in late: two facts
+    f.put(Features.MISSED, 2.0);
+    f.put(Features.DUE, 2.0);
+    assertThat(FactorPhrases.of(c, f))
+        .containsExactly(
+            "never handed in 1 of 2 assessments due so far",
+            "submitted 0 assignments so far (class median 1)",
+            "missed 2 of 2 assessments so far");
+  }
+
+  @Test
   void shouldCountDaysInWords() {
     assertThat(FactorPhrases.inactivity(1, 0.8))
         .isEqualTo("no activity for 1 day while 80 % of the class was active");
