@@ -40,7 +40,7 @@ import java.util.UUID;
  * <p>The feed walks the calendar one day at a time over every chosen presentation at once and
  * emits each day's events in a fixed order of times of day, so every stream is in event-time order
  * and the same tables always give the same events, the same ids and the same bytes. Only the small
- * tables are held; the clicks are streamed, one day of one presentation at a time. Event ids are
+ * tables and the click rows (16 bytes each, {@link VleCursor}) are held. Event ids are
  * name-based UUIDs of the row an event comes from, so they do not depend on which presentations
  * are imported together; {@link PublishableEvent#sequence()} is the event's position in its stream
  * and {@link #producerName()} names the selection, for the publisher's resumption. Not

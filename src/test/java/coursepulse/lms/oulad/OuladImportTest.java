@@ -213,14 +213,30 @@ class OuladImportTest {
   }
 
   @Test
-  void shouldRefuseClicksOutOfDateOrderNamingTheLine() throws Exception {
+  void shouldImportClicksInAnyOrderAsTheSortedFileGivesThem() throws Exception {
+    byte[] sorted = dryRun(OuladFixture.write(tmp.resolve("sorted"), Layout.ORIGINAL), List.of(), OuladCalendar.standard());
+    // The same rows, the days in reverse and the presentations interleaved; within a day the
+    // rows keep their order, which is what the events of one day are emitted in.
+    Map<Integer, List<String>> byDay = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+    for (String row : OuladFixture.CLICKS) {
+      byDay.computeIfAbsent(Integer.parseInt(row.split(",")[4]), d -> new ArrayList<>()).add(row);
+    }
+    String[] shuffled = byDay.values().stream().flatMap(List::stream).toArray(String[]::new);
+    assertThat(shuffled).isNotEqualTo(OuladFixture.CLICKS);
+    Path dir = OuladFixture.write(tmp.resolve("shuffled"), Layout.ORIGINAL);
+    OuladFixture.table(dir, Layout.ORIGINAL, "studentVle", "code_module,code_presentation,id_student,id_site,date,sum_click", shuffled);
+    assertThat(dryRun(dir, List.of(), OuladCalendar.standard())).isEqualTo(sorted);
+  }
+
+  @Test
+  void shouldNameFileAndLineOfAClickRowWithoutClicks() throws Exception {
     Path dir = OuladFixture.write(tmp, Layout.ORIGINAL);
     OuladFixture.table(dir, Layout.ORIGINAL, "studentVle", "code_module,code_presentation,id_student,id_site,date,sum_click",
-        new String[] {"AAA,2013J,11,100,3,1", "AAA,2013J,11,100,1,1"});
+        new String[] {"AAA,2013J,11,100,3,1", "AAA,2013J,11,100,1,0"});
     assertThatThrownBy(() -> dryRun(dir, List.of("AAA-2013J"), OuladCalendar.standard()))
         .isInstanceOf(OuladFormatException.class)
         .hasMessageContaining("studentVle.csv: line 3")
-        .hasMessageContaining("not in date order");
+        .hasMessageContaining("sum_click is 0");
   }
 
   @Test
