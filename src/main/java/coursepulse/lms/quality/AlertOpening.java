@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param courseId the course, or {@code null} for a student-level alert
  * @param openedAt when the alert opened (event time)
  * @param score the optional risk score in [0, 1] the alert carries, or NaN when absent
+ * @param severity the severity as written ({@code low}, {@code medium}, {@code high}, or a name
+ *     this reader does not know), or {@code null} when absent
  */
 public record AlertOpening(
-    String rule, String studentId, String courseId, Instant openedAt, double score) {
+    String rule, String studentId, String courseId, Instant openedAt, double score, String severity) {
 
   private static final JsonFactory FACTORY = new JsonFactory();
   private static final String OPENED = "alert_opened";
@@ -30,6 +32,11 @@ public record AlertOpening(
     Objects.requireNonNull(rule, "rule");
     Objects.requireNonNull(studentId, "studentId");
     Objects.requireNonNull(openedAt, "openedAt");
+  }
+
+  /** An opening without a severity. */
+  public AlertOpening(String rule, String studentId, String courseId, Instant openedAt, double score) {
+    this(rule, studentId, courseId, openedAt, score, null);
   }
 
   /** Whether the alert carries a score. */
@@ -50,6 +57,7 @@ public record AlertOpening(
     String courseId = null;
     String openedAt = null;
     double score = Double.NaN;
+    String severity = null;
     try (JsonParser p = FACTORY.createParser(bytes)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IllegalArgumentException("not a JSON object");
@@ -64,6 +72,7 @@ public record AlertOpening(
           case "courseId" -> courseId = text(p, t);
           case "openedAt" -> openedAt = text(p, t);
           case "score" -> score = t.isNumeric() ? p.getDoubleValue() : Double.NaN;
+          case "severity" -> severity = text(p, t);
           default -> p.skipChildren();
         }
       }
@@ -80,7 +89,7 @@ public record AlertOpening(
       throw new IllegalArgumentException("score " + score + " is not in [0, 1]");
     }
     try {
-      return new AlertOpening(rule, studentId, courseId, Instant.parse(openedAt), score);
+      return new AlertOpening(rule, studentId, courseId, Instant.parse(openedAt), score, severity);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("openedAt '" + openedAt + "' is not an ISO-8601 instant", e);
     }

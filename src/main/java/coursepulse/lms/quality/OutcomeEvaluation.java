@@ -11,6 +11,7 @@ import coursepulse.lms.risk.RiskScoreCodec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,8 @@ public final class OutcomeEvaluation {
 
   private final Map<String, long[]> firstAlertByRule = new HashMap<>();
   private final Map<String, Long> openingsByRule = new HashMap<>();
+  private final Map<String, long[]> firstAlertBySeverity = new HashMap<>();
+  private final Map<String, Long> openingsBySeverity = new HashMap<>();
   private long openings;
   private long attributed;
   private long resolutions;
@@ -131,16 +134,19 @@ public final class OutcomeEvaluation {
     if (counted) {
       attributed++;
       openingsByRule.merge(a.rule(), 1L, Long::sum);
+      if (a.severity() != null) {
+        openingsBySeverity.merge(a.severity(), 1L, Long::sum);
+      }
     }
   }
 
   private void count(AlertOpening a, int i, long t) {
-    long[] first = firstAlertByRule.computeIfAbsent(a.rule(), r -> {
-      long[] none = new long[n];
-      Arrays.fill(none, Long.MAX_VALUE);
-      return none;
-    });
+    long[] first = firstAlertByRule.computeIfAbsent(a.rule(), r -> never());
     first[i] = Math.min(first[i], t);
+    if (a.severity() != null) {
+      long[] bySeverity = firstAlertBySeverity.computeIfAbsent(a.severity(), r -> never());
+      bySeverity[i] = Math.min(bySeverity[i], t);
+    }
     if (a.hasScore()) {
       alertScores = true;
       for (int w = 0; w < WEEKS.size(); w++) {
@@ -150,6 +156,12 @@ public final class OutcomeEvaluation {
         }
       }
     }
+  }
+
+  private long[] never() {
+    long[] none = new long[n];
+    Arrays.fill(none, Long.MAX_VALUE);
+    return none;
   }
 
   /** One record of {@code 05-Risk}: the latest score at or before each cut-off is kept. */
@@ -226,6 +238,15 @@ public final class OutcomeEvaluation {
     activeDays[i].set((int) (day - FIRST_DAY));
   }
 
+  private static int severityRank(String severity) {
+    return switch (severity) {
+      case "high" -> 0;
+      case "medium" -> 1;
+      case "low" -> 2;
+      default -> 3;
+    };
+  }
+
   /** The figures of everything handed over so far. */
   public QualityReport report() {
     long[] firstAny = new long[n];
@@ -244,6 +265,13 @@ public final class OutcomeEvaluation {
     List<QualityReport.RuleFigures> perRule = new ArrayList<>();
     rules.forEach((rule, first) -> perRule.add(new QualityReport.RuleFigures(
         openingsByRule.getOrDefault(rule, 0L), Figures.of(rule, 0, cohort, first))));
+    // The most urgent first: high, medium, low, then names this version does not know.
+    Map<String, long[]> severities = new TreeMap<>(
+        Comparator.comparingInt(OutcomeEvaluation::severityRank).thenComparing(Comparator.naturalOrder()));
+    severities.putAll(firstAlertBySeverity);
+    List<QualityReport.RuleFigures> perSeverity = new ArrayList<>();
+    severities.forEach((severity, first) -> perSeverity.add(new QualityReport.RuleFigures(
+        openingsBySeverity.getOrDefault(severity, 0L), Figures.of(severity, 0, cohort, first))));
 
     QualityReport.ScoreSource source = riskMatched > 0
         ? QualityReport.ScoreSource.RISK_STREAM
@@ -274,7 +302,7 @@ public final class OutcomeEvaluation {
     QualityReport.Inputs inputs = new QualityReport.Inputs(openings, attributed, resolutions,
         unreadableAlerts, riskRecords, riskMatched, unreadableRisk, reference, activityRecords,
         unreadableActivity);
-    return new QualityReport(cohort.courses(), cohort.counts(), inputs, overall, weeks, perRule, source, riskAuc,
+    return new QualityReport(cohort.courses(), cohort.counts(), inputs, overall, weeks, perRule, perSeverity, source, riskAuc,
         referenceAuc, Target.of(overall, riskAuc));
   }
 

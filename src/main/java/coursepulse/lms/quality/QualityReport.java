@@ -14,6 +14,7 @@ import java.util.List;
  * @param overall all rules, whole term
  * @param weeks all rules, cumulatively at each of {@link OutcomeEvaluation#WEEKS}
  * @param rules per rule (sorted by name), whole term
+ * @param severities per severity the alerts were opened with (high, medium, low), whole term
  * @param scoreSource where the risk score came from
  * @param riskAuc the risk score's AUC per week; empty when there is no score
  * @param referenceAuc the reference score's AUC per week; empty unless asked for
@@ -26,6 +27,7 @@ public record QualityReport(
     Figures overall,
     List<Figures> weeks,
     List<RuleFigures> rules,
+    List<RuleFigures> severities,
     ScoreSource scoreSource,
     List<WeekAuc> riskAuc,
     List<WeekAuc> referenceAuc,
@@ -37,6 +39,7 @@ public record QualityReport(
   public QualityReport {
     weeks = List.copyOf(weeks);
     rules = List.copyOf(rules);
+    severities = List.copyOf(severities);
     riskAuc = List.copyOf(riskAuc);
     referenceAuc = List.copyOf(referenceAuc);
     targets = List.copyOf(targets);
@@ -64,10 +67,10 @@ public record QualityReport(
   }
 
   /**
-   * One rule's figures over the whole term.
+   * One rule's (or severity's) figures over the whole term.
    *
-   * @param openings openings of this rule counted for at least one evaluated pair
-   * @param figures the figures when only this rule's alerts count
+   * @param openings openings of this rule (severity) counted for at least one evaluated pair
+   * @param figures the figures when only this rule's (severity's) alerts count
    */
   public record RuleFigures(long openings, Figures figures) {}
 

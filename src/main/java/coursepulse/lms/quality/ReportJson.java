@@ -33,15 +33,20 @@ final class ReportJson {
       pairs(g, r.pairs());
       inputs(g, r.inputs());
       g.writeFieldName("overall");
-      figures(g, r.overall(), null);
+      figures(g, r.overall(), null, null);
       g.writeArrayFieldStart("weeks");
       for (Figures w : r.weeks()) {
-        figures(g, w, null);
+        figures(g, w, null, null);
       }
       g.writeEndArray();
       g.writeArrayFieldStart("rules");
       for (QualityReport.RuleFigures rule : r.rules()) {
-        figures(g, rule.figures(), rule.openings());
+        figures(g, rule.figures(), rule.openings(), "rule");
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("severities");
+      for (QualityReport.RuleFigures severity : r.severities()) {
+        figures(g, severity.figures(), severity.openings(), "severity");
       }
       g.writeEndArray();
       g.writeObjectFieldStart("riskScore");
@@ -108,10 +113,12 @@ final class ReportJson {
     g.writeEndObject();
   }
 
-  private static void figures(JsonGenerator g, Figures x, Long openings) throws IOException {
+  /** One figures object; {@code openings} and the label under {@code by} for a rule or a severity. */
+  private static void figures(JsonGenerator g, Figures x, Long openings, String by)
+      throws IOException {
     g.writeStartObject();
     if (openings != null) {
-      g.writeStringField("rule", x.label());
+      g.writeStringField(by, x.label());
       g.writeNumberField("openings", openings);
     } else {
       g.writeNumberField("week", x.week());

@@ -49,6 +49,13 @@ final class ReportText {
     if (r.rules().isEmpty()) {
       s.append(f("(no alert counted)%n"));
     }
+    if (!r.severities().isEmpty()) {
+      s.append(f("%nPer severity at opening, whole term (only alerts opened with it count)%n"));
+      s.append(header("severity", "opened"));
+      for (QualityReport.RuleFigures severity : r.severities()) {
+        row(s, severity.figures().label(), String.valueOf(severity.openings()), severity.figures());
+      }
+    }
     auc(s, r);
     s.append(f("%nTargets (issue 18)%n%-40s %9s %9s  %s%n", "target", "goal", "measured",
         "status"));

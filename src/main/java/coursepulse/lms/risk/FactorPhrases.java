@@ -17,9 +17,9 @@ import java.util.Set;
  * side: fewer active days than the class median, more days without activity than it, a missed
  * assessment, and so on. A positive contribution alone does not say that: percentile ranks put a
  * student who ties with most of the class (0 submissions, class median 0) below the middle, and
- * correlated features can carry coefficients of either sign. Before this check, 80 % of OULAD
+ * correlated features can carry coefficients of either sign. Before this check, 54 % of OULAD
  * 2013J's risk records named such a contribution ("no activity for 1 day (class median 1)"), and
- * 2 % of its alerts; an instructor who reads one stops trusting the others.
+ * 3 % of its alerts; an instructor who reads one stops trusting the others.
  */
 final class FactorPhrases {
   /** Phrases per alert or score record. */

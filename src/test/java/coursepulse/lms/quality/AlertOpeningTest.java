@@ -24,7 +24,7 @@ class AlertOpeningTest {
     Alert alert = new Alert(Alert.Type.OPENED, "0123456789abcdef", Rule.LOGIN_INACTIVE,
         Severity.LOW, "s-1", null, at, null, Map.of("inactiveDays", 7L), "default-2");
     AlertOpening a = AlertOpening.decode(AlertCodec.encode(alert));
-    assertThat(a).isEqualTo(new AlertOpening("LOGIN_INACTIVE", "s-1", null, at, Double.NaN));
+    assertThat(a).isEqualTo(new AlertOpening("LOGIN_INACTIVE", "s-1", null, at, Double.NaN, "low"));
     assertThat(a.hasScore()).isFalse();
   }
 

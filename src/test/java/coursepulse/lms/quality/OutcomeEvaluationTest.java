@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -183,6 +184,44 @@ class OutcomeEvaluationTest {
     assertThat(risk.withdrawnLeadP25Days()).isEqualTo(10.0);
     assertThat(risk.withdrawnLeadMedianDays()).isEqualTo(10.0);
     assertThat(risk.recall()).isEqualTo(2 / 8.0);
+  }
+
+  @Test
+  void shouldScoreEachSeverityOnTheAlertsOpenedWithItMostUrgentFirst() {
+    OutcomeEvaluation e = new OutcomeEvaluation(fourPairs().cohort(), false);
+    Instant day10 = QualityFixture.day(10);
+    e.alert(new AlertOpening("RISK_SCORE", "p1", "C", day10, 0.9, "low"));
+    e.alert(new AlertOpening("RISK_SCORE", "w1", "C", day10, 0.9, "low"));
+    e.alert(new AlertOpening("MISSED_DEADLINES", "w1", "C", QualityFixture.day(20), Double.NaN, "high"));
+    e.alert(new AlertOpening("MISSED_DEADLINES", "f1", "C", day10, Double.NaN, "high"));
+    e.alert(new AlertOpening("X", "p2", "C", day10, Double.NaN, "urgent")); // a newer name
+    e.alert(new AlertOpening("Y", "p2", "C", day10, Double.NaN, null)); // none: in no row
+    QualityReport r = e.report();
+    assertThat(r.severities()).extracting(x -> x.figures().label())
+        .containsExactly("high", "low", "urgent");
+    assertThat(r.severities()).extracting(QualityReport.RuleFigures::openings)
+        .containsExactly(2L, 2L, 1L);
+    Figures high = r.severities().get(0).figures();
+    assertThat(high.alerted()).isEqualTo(2);
+    assertThat(high.precision()).isEqualTo(1.0);
+    assertThat(high.fineAlerted()).isZero();
+    assertThat(high.withdrawnLeadMedianDays()).isEqualTo(30.0); // w1 left on day 50
+    Figures low = r.severities().get(1).figures();
+    assertThat(low.fineAlerted()).isEqualTo(1);
+    assertThat(low.precision()).isEqualTo(0.5);
+    assertThat(new String(r.toJson(), StandardCharsets.UTF_8))
+        .contains("\"severities\" : [")
+        .contains("\"severity\" : \"high\",\n      \"openings\" : 2,");
+    assertThat(r.format()).contains("Per severity at opening");
+  }
+
+  @Test
+  void shouldReadTheSeverityOfAnOpeningWhenItHasOne() {
+    String record = "{\"type\":\"alert_opened\",\"rule\":\"RISK_SCORE\",\"severity\":\"high\","
+        + "\"studentId\":\"s\",\"courseId\":\"C\",\"openedAt\":\"2013-10-08T00:00:00Z\"}";
+    assertThat(AlertOpening.decode(record.getBytes(StandardCharsets.UTF_8)).severity()).isEqualTo("high");
+    String none = record.replace("\"severity\":\"high\",", "");
+    assertThat(AlertOpening.decode(none.getBytes(StandardCharsets.UTF_8)).severity()).isNull();
   }
 
   @Test
