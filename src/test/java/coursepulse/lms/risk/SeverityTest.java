@@ -5,25 +5,24 @@ import static coursepulse.lms.risk.RiskFixture.day;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SeverityTest {
 
-  @Test
-  void shouldGrowWithTheOpenAlertsUpToThreeWhenThreeOrMoreRulesAreOn() {
-    assertThat(Severity.forOpenAlerts(1, 8)).isEqualTo(Severity.LOW);
-    assertThat(Severity.forOpenAlerts(2, 8)).isEqualTo(Severity.MEDIUM);
-    assertThat(Severity.forOpenAlerts(3, 8)).isEqualTo(Severity.HIGH);
-    assertThat(Severity.forOpenAlerts(3, 3)).isEqualTo(Severity.HIGH);
-    assertThat(Severity.forOpenAlerts(2, 3)).isEqualTo(Severity.MEDIUM);
-  }
-
-  @Test
-  void shouldBeHighWhenEveryRuleOnAgreesAndFewerThanThreeAreOn() {
-    assertThat(Severity.forOpenAlerts(1, 2)).isEqualTo(Severity.LOW);
-    assertThat(Severity.forOpenAlerts(2, 2)).isEqualTo(Severity.HIGH);
-    // one rule on: a student flagged in two courses at once
-    assertThat(Severity.forOpenAlerts(1, 1)).isEqualTo(Severity.LOW);
-    assertThat(Severity.forOpenAlerts(2, 1)).isEqualTo(Severity.HIGH);
+  /**
+   * Up to three open alerts when three or more rules are on; with fewer, every rule on agreeing
+   * (at least two alerts: one rule on, a student flagged in two courses at once) is high.
+   */
+  @ParameterizedTest(name = "{0} open of {1} rules on: {2}")
+  @CsvSource({
+    "1, 8, LOW", "2, 8, MEDIUM", "3, 8, HIGH", "4, 8, HIGH",
+    "2, 3, MEDIUM", "3, 3, HIGH",
+    "1, 2, LOW", "2, 2, HIGH",
+    "1, 1, LOW", "2, 1, HIGH"
+  })
+  void shouldGrowWithTheOpenAlertsRelativeToTheRulesOn(int open, int enabled, Severity expected) {
+    assertThat(Severity.forOpenAlerts(open, enabled)).isEqualTo(expected);
   }
 
   @Test
