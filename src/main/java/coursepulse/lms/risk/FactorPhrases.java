@@ -2,11 +2,14 @@ package coursepulse.lms.risk;
 
 import coursepulse.lms.risk.model.Contribution;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The model's strongest risk-raising contributions in words an instructor reads: "no activity for
@@ -27,6 +30,70 @@ final class FactorPhrases {
 
   private FactorPhrases() {}
 
+  /**
+   * How one model feature is told: when its quoted values show the student behind ({@code
+   * showsRisk}) and in which words. Plain concatenation, not String.format: a phrase is built for
+   * every score sent, and a Formatter looks up the locale's digits each time. Integers print as
+   * %d does in Locale.ROOT.
+   */
+  private record Phrase(
+      Predicate<Map<String, Double>> showsRisk, Function<Map<String, Double>, String> words) {}
+
+  // A feature and its phrase change together: a new model feature gets its entry here. Features
+  // without one (logCourseWeek, context values) are never named.
+  private static final Map<String, Phrase> PHRASES = phrases();
+
+  private static Map<String, Phrase> phrases() {
+    Map<String, Phrase> p = new HashMap<>();
+    p.put(Features.ACTIVE_28_PCT, new Phrase(
+        f -> v(f, Features.ACTIVE_28) < v(f, Features.ACTIVE_28_MEDIAN),
+        f -> "active on " + (int) v(f, Features.ACTIVE_28) + " of the last 28 days (class median "
+            + number(v(f, Features.ACTIVE_28_MEDIAN)) + ")"));
+    p.put(Features.ACTIVE_7_PCT, new Phrase(
+        // The phrase quotes the share of the class active, not a median of active days: only a
+        // student with no active day is plainly behind it.
+        f -> v(f, Features.ACTIVE_7) == 0 && v(f, Features.CLASS_ACTIVE_7) > 0,
+        f -> "active on " + (int) v(f, Features.ACTIVE_7) + " of the last 7 days while "
+            + Math.round(v(f, Features.CLASS_ACTIVE_7) * 100) + " % of the class was active"));
+    Phrase daysSince = new Phrase(
+        f -> v(f, Features.DAYS_SINCE_ACTIVE) > v(f, Features.DAYS_SINCE_MEDIAN),
+        f -> "no activity for " + days((int) v(f, Features.DAYS_SINCE_ACTIVE)) + " (class median "
+            + number(v(f, Features.DAYS_SINCE_MEDIAN)) + ")");
+    p.put(Features.DAYS_SINCE_PCT, daysSince);
+    p.put(Features.DAYS_SINCE_VS_CLASS, daysSince);
+    p.put(Features.CLICKS_14_PCT, new Phrase(
+        f -> v(f, Features.CLICKS_14) < v(f, Features.CLICKS_14_MEDIAN),
+        f -> (int) v(f, Features.CLICKS_14) + " interactions in the last 14 days (class median "
+            + number(v(f, Features.CLICKS_14_MEDIAN)) + ")"));
+    p.put(Features.SUBMITTED_PCT, new Phrase(
+        f -> v(f, Features.SUBMITTED) < v(f, Features.SUBMITTED_MEDIAN),
+        f -> {
+          int n = (int) v(f, Features.SUBMITTED);
+          return "submitted " + n + " assignment" + (n == 1 ? "" : "s") + " so far (class median "
+              + number(v(f, Features.SUBMITTED_MEDIAN)) + ")";
+        }));
+    p.put(Features.MISSED_SHARE, new Phrase(
+        f -> v(f, Features.MISSED) > 0,
+        f -> missed((int) v(f, Features.MISSED), (int) v(f, Features.DUE))));
+    p.put(Features.SCORE_VS_CLASS, new Phrase(
+        f -> Math.round(v(f, Features.SCORE_MEAN)) < Math.round(v(f, Features.SCORE_CLASS_MEDIAN)),
+        f -> "scores average " + Math.round(v(f, Features.SCORE_MEAN)) + " vs class median "
+            + Math.round(v(f, Features.SCORE_CLASS_MEDIAN))));
+    p.put(Features.EARNED_SHARE, new Phrase(
+        f -> v(f, Features.EARNED_SHARE) < 0.995, // the phrase rounds to whole percent
+        f -> "handed in and passed " + Math.round(v(f, Features.EARNED_SHARE) * 100)
+            + " % of the assessment weight due so far"));
+    p.put(Features.UNSUBMITTED_SHARE, new Phrase(
+        f -> v(f, Features.UNSUBMITTED) > 0,
+        f -> "never handed in " + (int) v(f, Features.UNSUBMITTED) + " of " + (int) v(f, Features.DUE)
+            + " assessments due so far"));
+    p.put(Features.ACTIVITY_TREND, new Phrase(
+        f -> v(f, Features.ACTIVE_7) < weeklyBefore(f),
+        f -> "active on " + (int) v(f, Features.ACTIVE_7) + " of the last 7 days against "
+            + number(Math.round(weeklyBefore(f) * 10) / 10.0) + " a week in the 3 weeks before"));
+    return Map.copyOf(p);
+  }
+
   static List<String> of(List<Contribution> contributions, Map<String, Double> f) {
     Set<String> out = new LinkedHashSet<>();
     // "missed 1 of 1 assessments so far" and "never handed in 1 of 1 assessments due so far" say
@@ -42,9 +109,9 @@ final class FactorPhrases {
       if (work && workNamed && sameWork) {
         continue;
       }
-      String phrase = showsRisk(c.feature(), f) ? phrase(c.feature(), f) : null;
-      if (phrase != null) {
-        out.add(phrase);
+      Phrase phrase = PHRASES.get(c.feature());
+      if (phrase != null && phrase.showsRisk().test(f)) {
+        out.add(phrase.words().apply(f));
         workNamed |= work;
       }
     }
@@ -53,33 +120,8 @@ final class FactorPhrases {
 
   /** Whether the values the feature's phrase quotes put the student on the risky side. */
   static boolean showsRisk(String feature, Map<String, Double> f) {
-    switch (feature) {
-      case Features.ACTIVE_28_PCT:
-        return v(f, Features.ACTIVE_28) < v(f, Features.ACTIVE_28_MEDIAN);
-      case Features.ACTIVE_7_PCT:
-        // The phrase quotes the share of the class active, not a median of active days: only a
-        // student with no active day is plainly behind it.
-        return v(f, Features.ACTIVE_7) == 0 && v(f, Features.CLASS_ACTIVE_7) > 0;
-      case Features.DAYS_SINCE_PCT:
-      case Features.DAYS_SINCE_VS_CLASS:
-        return v(f, Features.DAYS_SINCE_ACTIVE) > v(f, Features.DAYS_SINCE_MEDIAN);
-      case Features.CLICKS_14_PCT:
-        return v(f, Features.CLICKS_14) < v(f, Features.CLICKS_14_MEDIAN);
-      case Features.SUBMITTED_PCT:
-        return v(f, Features.SUBMITTED) < v(f, Features.SUBMITTED_MEDIAN);
-      case Features.MISSED_SHARE:
-        return v(f, Features.MISSED) > 0;
-      case Features.SCORE_VS_CLASS:
-        return Math.round(v(f, Features.SCORE_MEAN)) < Math.round(v(f, Features.SCORE_CLASS_MEDIAN));
-      case Features.EARNED_SHARE:
-        return v(f, Features.EARNED_SHARE) < 0.995; // the phrase rounds to whole percent
-      case Features.UNSUBMITTED_SHARE:
-        return v(f, Features.UNSUBMITTED) > 0;
-      case Features.ACTIVITY_TREND:
-        return v(f, Features.ACTIVE_7) < (v(f, Features.ACTIVE_28) - v(f, Features.ACTIVE_7)) / 3;
-      default:
-        return false; // logCourseWeek and context values are never shown
-    }
+    Phrase phrase = PHRASES.get(feature);
+    return phrase != null && phrase.showsRisk().test(f);
   }
 
   /** The value, NaN when absent (every comparison with it is false: nothing is shown). */
@@ -88,49 +130,9 @@ final class FactorPhrases {
     return x == null ? Double.NaN : x;
   }
 
-  // Plain concatenation, not String.format: a phrase is built for every score sent, and a
-  // Formatter looks up the locale's digits each time. Integers print as %d does in Locale.ROOT.
-  private static String phrase(String feature, Map<String, Double> f) {
-    switch (feature) {
-      case Features.ACTIVE_28_PCT:
-        return "active on " + f.get(Features.ACTIVE_28).intValue()
-            + " of the last 28 days (class median "
-            + number(f.get(Features.ACTIVE_28_MEDIAN)) + ")";
-      case Features.ACTIVE_7_PCT:
-        return "active on " + f.get(Features.ACTIVE_7).intValue()
-            + " of the last 7 days while " + Math.round(f.get(Features.CLASS_ACTIVE_7) * 100)
-            + " % of the class was active";
-      case Features.DAYS_SINCE_PCT:
-      case Features.DAYS_SINCE_VS_CLASS:
-        return "no activity for " + days(f.get(Features.DAYS_SINCE_ACTIVE).intValue())
-            + " (class median " + number(f.get(Features.DAYS_SINCE_MEDIAN)) + ")";
-      case Features.CLICKS_14_PCT:
-        return f.get(Features.CLICKS_14).intValue()
-            + " interactions in the last 14 days (class median "
-            + number(f.get(Features.CLICKS_14_MEDIAN)) + ")";
-      case Features.SUBMITTED_PCT:
-        int n = f.get(Features.SUBMITTED).intValue();
-        return "submitted " + n + " assignment" + (n == 1 ? "" : "s")
-            + " so far (class median " + number(f.get(Features.SUBMITTED_MEDIAN)) + ")";
-      case Features.MISSED_SHARE:
-        return missed(f.get(Features.MISSED).intValue(), f.get(Features.DUE).intValue());
-      case Features.SCORE_VS_CLASS:
-        return "scores average " + Math.round(f.get(Features.SCORE_MEAN))
-            + " vs class median " + Math.round(f.get(Features.SCORE_CLASS_MEDIAN));
-      case Features.EARNED_SHARE:
-        return "handed in and passed " + Math.round(f.get(Features.EARNED_SHARE) * 100)
-            + " % of the assessment weight due so far";
-      case Features.UNSUBMITTED_SHARE:
-        return "never handed in " + f.get(Features.UNSUBMITTED).intValue()
-            + " of " + f.get(Features.DUE).intValue() + " assessments due so far";
-      case Features.ACTIVITY_TREND:
-        double before = (f.get(Features.ACTIVE_28) - f.get(Features.ACTIVE_7)) / 3;
-        return "active on " + f.get(Features.ACTIVE_7).intValue()
-            + " of the last 7 days against " + number(Math.round(before * 10) / 10.0)
-            + " a week in the 3 weeks before";
-      default:
-        return null; // logCourseWeek and context values are never shown
-    }
+  /** Active days a week in the three weeks before the last 7 days. */
+  private static double weeklyBefore(Map<String, Double> f) {
+    return (v(f, Features.ACTIVE_28) - v(f, Features.ACTIVE_7)) / 3;
   }
 
   static String inactivity(double days, double classShare) {
