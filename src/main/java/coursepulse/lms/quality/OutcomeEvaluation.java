@@ -8,6 +8,7 @@ import coursepulse.lms.event.LoggedOut;
 import coursepulse.lms.event.SubmissionCreated;
 import coursepulse.lms.risk.RiskScore;
 import coursepulse.lms.risk.RiskScoreCodec;
+import coursepulse.lms.risk.Severity;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -238,21 +239,35 @@ public final class OutcomeEvaluation {
     activeDays[i].set((int) (day - FIRST_DAY));
   }
 
-  private static int severityRank(String severity) {
-    return switch (severity) {
-      case "high" -> 0;
-      case "medium" -> 1;
-      case "low" -> 2;
-      default -> 3;
-    };
+  /**
+   * The most urgent first ({@link Severity}'s order reversed), then names this version does not
+   * know.
+   */
+  private static int severityRank(String code) {
+    for (Severity s : Severity.values()) {
+      if (s.code().equals(code)) {
+        return Severity.values().length - 1 - s.ordinal();
+      }
+    }
+    return Severity.values().length;
+  }
+
+  /** Whole-term figures per name (rule or severity), in {@code order}. */
+  private List<QualityReport.RuleFigures> figuresBy(
+      Map<String, long[]> firstAlert, Map<String, Long> openingsBy, Comparator<String> order) {
+    Map<String, long[]> sorted = new TreeMap<>(order);
+    sorted.putAll(firstAlert);
+    List<QualityReport.RuleFigures> out = new ArrayList<>();
+    sorted.forEach((name, first) -> out.add(new QualityReport.RuleFigures(
+        openingsBy.getOrDefault(name, 0L), Figures.of(name, 0, cohort, first))));
+    return out;
   }
 
   /** The figures of everything handed over so far. */
   public QualityReport report() {
     long[] firstAny = new long[n];
     Arrays.fill(firstAny, Long.MAX_VALUE);
-    Map<String, long[]> rules = new TreeMap<>(firstAlertByRule);
-    for (long[] first : rules.values()) {
+    for (long[] first : firstAlertByRule.values()) {
       for (int i = 0; i < n; i++) {
         firstAny[i] = Math.min(firstAny[i], first[i]);
       }
@@ -262,16 +277,10 @@ public final class OutcomeEvaluation {
     for (int week : WEEKS) {
       weeks.add(Figures.of("week " + week, week, cohort, firstAny));
     }
-    List<QualityReport.RuleFigures> perRule = new ArrayList<>();
-    rules.forEach((rule, first) -> perRule.add(new QualityReport.RuleFigures(
-        openingsByRule.getOrDefault(rule, 0L), Figures.of(rule, 0, cohort, first))));
-    // The most urgent first: high, medium, low, then names this version does not know.
-    Map<String, long[]> severities = new TreeMap<>(
+    List<QualityReport.RuleFigures> perRule =
+        figuresBy(firstAlertByRule, openingsByRule, Comparator.naturalOrder());
+    List<QualityReport.RuleFigures> perSeverity = figuresBy(firstAlertBySeverity, openingsBySeverity,
         Comparator.comparingInt(OutcomeEvaluation::severityRank).thenComparing(Comparator.naturalOrder()));
-    severities.putAll(firstAlertBySeverity);
-    List<QualityReport.RuleFigures> perSeverity = new ArrayList<>();
-    severities.forEach((severity, first) -> perSeverity.add(new QualityReport.RuleFigures(
-        openingsBySeverity.getOrDefault(severity, 0L), Figures.of(severity, 0, cohort, first))));
 
     QualityReport.ScoreSource source = riskMatched > 0
         ? QualityReport.ScoreSource.RISK_STREAM
