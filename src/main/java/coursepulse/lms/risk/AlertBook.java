@@ -23,7 +23,7 @@ final class AlertBook {
   private final RiskMetrics.Share share;
   private final KeyValueStore<String, Long> meta;
   private final KeyValueStore<String, StudentState> students;
-  private final KeyValueStore<String, StudentCourse> studentCourses;
+  private final Roster roster;
   private final Sink sink;
   private final int enabledRules;
 
@@ -33,14 +33,14 @@ final class AlertBook {
       RiskMetrics.Share share,
       KeyValueStore<String, Long> meta,
       KeyValueStore<String, StudentState> students,
-      KeyValueStore<String, StudentCourse> studentCourses,
+      Roster roster,
       Sink sink) {
     this.rules = rules;
     this.metrics = metrics;
     this.share = share;
     this.meta = meta;
     this.students = students;
-    this.studentCourses = studentCourses;
+    this.roster = roster;
     this.sink = sink;
     int on = 0;
     for (Rule r : Rule.values()) {
@@ -184,7 +184,7 @@ final class AlertBook {
     if (course == null) {
       return null;
     }
-    StudentCourse sc = studentCourses.get(TimerKeys.pair(student, course));
+    StudentCourse sc = roster.signalsIfEnrolled(TimerKeys.pair(student, course));
     return sc == null || sc.lastScoreE4 < 0 ? null : sc.lastScoreE4 / 10_000.0;
   }
 

@@ -17,6 +17,10 @@ import java.util.function.Consumer;
  * (the cut-offs training uses), otherwise when the score changed (at most once a day).
  */
 final class CourseSignals {
+  /**
+   * Where the signals were stored before they moved into the enrolment (format 3): still declared
+   * so that state checkpointed before then restores; {@link Roster#signals} empties it.
+   */
   static final String STUDENT_COURSES = "risk-student-courses";
   static final String COHORTS = "risk-cohorts";
   static final String GRADES = "risk-grades";
@@ -25,7 +29,6 @@ final class CourseSignals {
   private final RiskModel model;
   private final RiskMetrics metrics;
   private final Roster roster;
-  private final KeyValueStore<String, StudentCourse> studentCourses;
   private final KeyValueStore<String, CourseCohort> cohorts;
   private final KeyValueStore<String, AssignmentGrades> grades;
   private final KeyValueStore<String, AssignmentWeights> weights;
@@ -39,7 +42,6 @@ final class CourseSignals {
       RiskModel model,
       RiskMetrics metrics,
       Roster roster,
-      KeyValueStore<String, StudentCourse> studentCourses,
       KeyValueStore<String, CourseCohort> cohorts,
       KeyValueStore<String, AssignmentGrades> grades,
       KeyValueStore<String, AssignmentWeights> weights,
@@ -49,7 +51,6 @@ final class CourseSignals {
     this.model = model;
     this.metrics = metrics;
     this.roster = roster;
-    this.studentCourses = studentCourses;
     this.cohorts = cohorts;
     this.grades = grades;
     this.weights = weights;
@@ -60,16 +61,12 @@ final class CourseSignals {
   }
 
   /**
-   * A new or renewed enrolment: its signal state and the course's cohort exist from now on.
+   * A new or renewed enrolment: the course's cohort exists from now on (the enrolment brings its
+   * own signals).
    *
-   * @param key the enrolment's key ({@link TimerKeys#pair}): the same string object keys both
-   *     stores, one copy on the heap
    * @return the due time of the course's next day tick
    */
-  long enrolled(String key, String course, long courseStart, long courseEnd, long t) {
-    if (studentCourses.get(key) == null) {
-      studentCourses.put(key, new StudentCourse());
-    }
+  long enrolled(String course, long courseStart, long courseEnd, long t) {
     CourseCohort cohort = cohorts.get(course);
     if (cohort == null) {
       cohort = new CourseCohort(courseStart, courseEnd);
@@ -80,13 +77,16 @@ final class CourseSignals {
     return cohort.courseStart + k * Weeks.DAY_MS;
   }
 
-  /** Work in the course: page views ({@code clicks}) or a submission (1, its assignment index). */
-  void worked(String student, String course, long t, int clicks, int assignmentIndex) {
-    String key = TimerKeys.pair(student, course);
-    StudentCourse sc = studentCourses.get(key);
-    if (sc == null) {
-      return;
-    }
+  /**
+   * Work in the course: page views ({@code clicks}) or a submission (1, its assignment index).
+   * Writes the enrolment back.
+   *
+   * @param key the enrolment's key ({@link TimerKeys#pair})
+   */
+  void worked(
+      String student, String course, String key, EnrollmentState en, long t, int clicks,
+      int assignmentIndex) {
+    StudentCourse sc = roster.signals(key, en);
     if (assignmentIndex >= 0 && assignmentIndex < CadenceSignal.TRACKED) {
       sc.submittedBits |= 1L << assignmentIndex;
     }
@@ -98,18 +98,19 @@ final class CourseSignals {
     for (RiskRule r : active) {
       r.onActivity(ctx, m, t);
     }
-    studentCourses.put(key, sc);
+    roster.update(key, en);
   }
 
-  /** A graded submission of assignment {@code index} of the course. */
-  void graded(String student, String course, String assignmentId, int index, double score, long t) {
+  /** A graded submission of assignment {@code index} of the course. Writes the enrolment back. */
+  void graded(
+      String student, String course, String key, EnrollmentState en, String assignmentId,
+      int index, double score, long t) {
     String gradesKey = TimerKeys.pair(course, Integer.toString(index));
     AssignmentGrades ag = grades.get(gradesKey);
-    String key = TimerKeys.pair(student, course);
-    StudentCourse sc = studentCourses.get(key);
-    if (ag == null || sc == null || index >= CadenceSignal.TRACKED) {
+    if (ag == null || index >= CadenceSignal.TRACKED) {
       return;
     }
+    StudentCourse sc = roster.signals(key, en);
     int permille = ag.permille(score);
     if (permille < 0) {
       return;
@@ -124,7 +125,7 @@ final class CourseSignals {
     for (RiskRule r : active) {
       r.onGrade(ctx, m, t, assignmentId, permille, ag.median());
     }
-    studentCourses.put(key, sc);
+    roster.update(key, en);
   }
 
   /** A new assignment (index in the course's schedule): its grades start empty. */
@@ -138,19 +139,12 @@ final class CourseSignals {
     }
   }
 
-  /** The enrolment stopped (dropped, or its course ended): alerts close; state goes on end. */
-  void ended(String student, String course, long at, String reason, boolean remove) {
-    String key = TimerKeys.pair(student, course);
-    StudentCourse sc = studentCourses.get(key);
-    if (sc == null) {
-      return;
-    }
-    ctx.alerts().resolveAll(student, course, sc, at, reason);
-    if (remove) {
-      studentCourses.delete(key);
-    } else {
-      studentCourses.put(key, sc);
-    }
+  /**
+   * The enrolment stopped (dropped, or its course ended): its alerts close. The caller writes the
+   * enrolment back, or deletes it at its course's end.
+   */
+  void ended(String student, String course, String key, EnrollmentState en, long at, String reason) {
+    ctx.alerts().resolveAll(student, course, roster.signals(key, en), at, reason);
   }
 
   /** The course had no members left at its end. */
@@ -181,18 +175,18 @@ final class CourseSignals {
 
     List<RiskRule.Member> members = new ArrayList<>();
     List<EnrollmentState> enrolments = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
     for (String student : roster.members(course)) {
-      EnrollmentState en = roster.enrollment(student, course);
+      String key = TimerKeys.pair(student, course);
+      EnrollmentState en = roster.enrollment(key);
       if (en == null || en.dropped() || en.activeFrom >= at || at > en.courseEnd) {
         continue;
       }
-      StudentCourse sc = studentCourses.get(TimerKeys.pair(student, course));
-      if (sc == null) {
-        sc = new StudentCourse();
-      }
+      StudentCourse sc = roster.signals(key, en);
       CadenceSignal.judge(sc, en, ca, graceMs, at);
       members.add(new RiskRule.Member(student, course, sc));
       enrolments.add(en);
+      keys.add(key);
     }
     int n = members.size();
     if (n > 0) {
@@ -202,7 +196,8 @@ final class CourseSignals {
         r.onCourseDay(ctx, day);
       }
       boolean weekBoundary = courseDay > 0 && courseDay % 7 == 0;
-      for (RiskRule.Scored s : scored) {
+      for (int i = 0; i < n; i++) {
+        RiskRule.Scored s = scored.get(i);
         StudentCourse sc = s.member().state();
         int e4 = (int) Math.round(s.score() * 10_000);
         // Between week boundaries only a change of at least 0.01 is worth a record.
@@ -217,7 +212,7 @@ final class CourseSignals {
                     s.factors(), s.features(), model.version()));
           }
         }
-        studentCourses.put(TimerKeys.pair(s.member().student(), course), sc);
+        roster.update(keys.get(i), enrolments.get(i));
       }
     }
     cohorts.put(course, cohort);

@@ -1,8 +1,9 @@
 package coursepulse.lms.risk;
 
 /**
- * Per student-course state: roster facts, activity and assignment outcomes, and the states of the
- * roster rules acting on the enrolment, each in its {@link StateSlot}. Primitive fields only
+ * Per student-course state: roster facts, activity and assignment outcomes, the states of the
+ * roster rules acting on the enrolment, each in its {@link StateSlot}, and the enrolment's
+ * {@link StudentCourse} signals. Primitive fields only
  * because there is one per enrolment; rule states exist only where a rule has something to keep.
  * Mutable; owned by the processor's task thread and written back after every change.
  */
@@ -21,12 +22,20 @@ final class EnrollmentState extends Slotted {
   /** Days with activity (submissions or assets) per week, and submissions per week. */
   final WeeklyCounts activity;
   final WeeklyCounts submissions;
+  /**
+   * The cohort-aware signals and rule states of the same student-course: one record, one store
+   * entry and one lookup per student-course. {@code null} only in an enrolment read from state
+   * stored before they moved here, until {@link Roster#signals} takes them over.
+   */
+  StudentCourse signals;
 
   EnrollmentState(int weeksKept) {
     this.activity = new WeeklyCounts(weeksKept);
     this.submissions = new WeeklyCounts(weeksKept);
+    this.signals = new StudentCourse();
   }
 
+  /** An enrolment read from storage; its {@link #signals} are set by the reader. */
   EnrollmentState(WeeklyCounts activity, WeeklyCounts submissions) {
     this.activity = activity;
     this.submissions = submissions;

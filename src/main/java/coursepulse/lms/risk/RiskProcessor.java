@@ -125,15 +125,14 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     this.timers = new Timers(context.getStateStore(TIMERS));
     this.meta = context.getStateStore(META);
     this.eventIds = context.getStateStore(EVENT_IDS);
-    KeyValueStore<String, StudentCourse> studentCourses =
-        context.getStateStore(CourseSignals.STUDENT_COURSES);
-    this.roster = new Roster(enrollments, members, courses);
-    this.book = new AlertBook(rules, metrics, share, meta, students, studentCourses, this::emitAlert);
+    this.roster =
+        new Roster(enrollments, members, courses, context.getStateStore(CourseSignals.STUDENT_COURSES));
+    this.book = new AlertBook(rules, metrics, share, meta, students, roster, this::emitAlert);
     this.rosterAlerts = new RosterAlerts(book);
     this.rosterCtx = new RosterContext(rules, rosterAlerts, roster, timers);
     this.signals =
         new CourseSignals(
-            rules, model, metrics, roster, studentCourses,
+            rules, model, metrics, roster,
             context.getStateStore(CourseSignals.COHORTS), context.getStateStore(CourseSignals.GRADES),
             context.getStateStore(AssignmentWeights.STORE),
             book, scoresOut ? this::emitScore : null);
@@ -258,7 +257,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
         context.currentStreamTimeMs() < 0 ? t : Math.max(t, context.currentStreamTimeMs()));
     students.put(student, st);
     timers.schedule(
-        signals.enrolled(key, course, e.courseStart().toEpochMilli(), courseEnd, t),
+        signals.enrolled(course, e.courseStart().toEpochMilli(), courseEnd, t),
         TimerKeys.COURSE_DAY, course, null);
   }
 
@@ -275,7 +274,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     if (en.dropped()) {
       return;
     }
-    signals.ended(student, course, t, "dropped", false);
+    signals.ended(student, course, key, en, t, "dropped");
     st = students.get(student); // the signals' alerts changed the open count
     en.droppedAt = t;
     st.activeEnrollments--;
@@ -345,9 +344,9 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
     enrollments.put(key, en);
     students.put(student, st);
-    signals.worked(student, course, t, 1, index);
+    signals.worked(student, course, key, en, t, 1, index);
     if (e.score() != null && index >= 0) {
-      signals.graded(student, course, e.assignmentId(), index, e.score(), t);
+      signals.graded(student, course, key, en, e.assignmentId(), index, e.score(), t);
     }
   }
 
@@ -367,7 +366,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       students.put(e.studentId(), st);
     }
     enrollments.put(key, en);
-    signals.worked(e.studentId(), e.courseId(), t, e.clickCount(), -1);
+    signals.worked(e.studentId(), e.courseId(), key, en, t, e.clickCount(), -1);
   }
 
   /**

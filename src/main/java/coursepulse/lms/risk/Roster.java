@@ -15,18 +15,58 @@ final class Roster {
   private final KeyValueStore<String, EnrollmentState> enrollments;
   private final KeyValueStore<String, byte[]> members;
   private final KeyValueStore<String, CourseAssignments> courses;
+  // Signals stored before they moved into the enrolment (format 3); empties as they are taken.
+  private final KeyValueStore<String, StudentCourse> storedSignals;
 
   Roster(
       KeyValueStore<String, EnrollmentState> enrollments,
       KeyValueStore<String, byte[]> members,
-      KeyValueStore<String, CourseAssignments> courses) {
+      KeyValueStore<String, CourseAssignments> courses,
+      KeyValueStore<String, StudentCourse> storedSignals) {
     this.enrollments = enrollments;
     this.members = members;
     this.courses = courses;
+    this.storedSignals = storedSignals;
   }
 
   EnrollmentState enrollment(String student, String course) {
     return enrollments.get(TimerKeys.pair(student, course));
+  }
+
+  EnrollmentState enrollment(String key) {
+    return enrollments.get(key);
+  }
+
+  /** Writes back an enrolment (and its signals) after a change. */
+  void update(String key, EnrollmentState en) {
+    enrollments.put(key, en);
+  }
+
+  /** The signals of the enrolment under {@code key}, or null; reads only (see {@link #signals}). */
+  StudentCourse signalsIfEnrolled(String key) {
+    EnrollmentState en = enrollments.get(key);
+    if (en == null) {
+      return null;
+    }
+    return en.signals != null ? en.signals : storedSignals.get(key);
+  }
+
+  /**
+   * The signals of the enrolment under {@code key}. State restored from a checkpoint written
+   * before format 3 keeps them in a store of their own: they move into the enrolment here, on its
+   * first use, and leave that store; both stores are written at once, so no checkpoint can hold
+   * them in neither.
+   */
+  StudentCourse signals(String key, EnrollmentState en) {
+    if (en.signals == null) {
+      StudentCourse stored = storedSignals.get(key);
+      en.signals = stored != null ? stored : new StudentCourse();
+      enrollments.put(key, en);
+      if (stored != null) {
+        storedSignals.delete(key);
+      }
+    }
+    return en.signals;
   }
 
   /** The student's enrolments in the roster (active or dropped), in course-id order. */

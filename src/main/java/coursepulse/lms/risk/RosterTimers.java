@@ -220,7 +220,7 @@ final class RosterTimers {
       if (en == null || en.courseEnd != at) {
         continue; // ends at another time, with its own timer
       }
-      signals.ended(student, course, at, "course_ended", true);
+      signals.ended(student, course, key, en, at, "course_ended");
       StudentState st = students.get(student);
       rosterAlerts.resolveAll(student, course, st, en, at, "course_ended");
       enrollments.delete(key);

@@ -20,6 +20,14 @@ final class StateSerdes {
    */
   static final byte FORMAT_V2 = 2;
 
+  /**
+   * {@link EnrollmentState} with its {@link StudentCourse} signals after it: one record per
+   * student-course. Before it the signals were a record of their own, in format 1 or 2, in the
+   * store {@link CourseSignals#STUDENT_COURSES}; an enrolment read in format 1 or 2 takes them from
+   * there on first use ({@link Roster#signals}) and is written in format 2 until then.
+   */
+  static final byte FORMAT_V3 = 3;
+
   private StateSerdes() {}
 
   static final Serde<String> STRING =
@@ -121,7 +129,8 @@ final class StateSerdes {
       @Override
       public byte[] serialize(EnrollmentState e) {
         Out o = new Out();
-        o.format(FORMAT_V2);
+        // Signals not taken over yet are still in the old store: the enrolment stays format 2.
+        o.format(e.signals == null ? FORMAT_V2 : FORMAT_V3);
         o.varlong(e.activeFrom);
         // Times relative to activeFrom: small numbers, short varints.
         o.base(e.activeFrom);
@@ -134,15 +143,19 @@ final class StateSerdes {
         o.weekly(e.activity);
         o.weekly(e.submissions);
         o.slots(e);
+        if (e.signals != null) {
+          writeSignals(o, e.signals);
+        }
         return o.bytes();
       }
 
       @Override
       public EnrollmentState deserialize(byte[] bytes) {
-        if (format(bytes) == FORMAT_V1) {
+        byte format = format(bytes);
+        if (format == FORMAT_V1) {
           return StateFormatV1.enrollment(bytes, weeksKept);
         }
-        In in = new In(bytes, FORMAT_V2);
+        In in = new In(bytes, format == FORMAT_V2 ? FORMAT_V2 : FORMAT_V3);
         long from = in.varlong();
         in.base(from);
         long end = from + in.varlong();
@@ -162,6 +175,9 @@ final class StateSerdes {
         e.submittedByDue = byDue;
         e.submittedByGrace = byGrace;
         in.slots(e);
+        if (format == FORMAT_V3) {
+          e.signals = readSignals(in);
+        }
         return e;
       }
     };
@@ -195,31 +211,18 @@ final class StateSerdes {
         }
       };
 
-  /** {@link StudentCourse}: the signals, then the rule states (format 2). */
+  /**
+   * {@link StudentCourse} records of format 1 and 2, as the store {@link
+   * CourseSignals#STUDENT_COURSES} held them before the signals moved into the enrolment; format 2
+   * is also what an enrolment of format 3 carries after its own fields.
+   */
   static final Serde<StudentCourse> STUDENT_COURSE =
       new Serde<>() {
         @Override
         public byte[] serialize(StudentCourse s) {
           Out o = new Out();
           o.format(FORMAT_V2);
-          o.varlong(s.ringDay);
-          for (short c : s.clicks) {
-            o.varlong(c);
-          }
-          o.varlong(s.lastActiveDay == StudentCourse.NO_DAY ? 0 : s.ringDay - s.lastActiveDay + 1);
-          o.varlong(s.judgedBits);
-          o.varlong(s.submittedBits);
-          o.varlong(s.onTime);
-          o.varlong(s.late);
-          o.varlong(s.missed);
-          o.varlong(s.grades.length);
-          for (short g : s.grades) {
-            o.varlong(g);
-          }
-          o.varlong(s.lastScoreE4);
-          o.varlong(scoreDayOffset(s));
-          o.base(studentCourseBase(s.ringDay));
-          o.slots(s);
+          writeSignals(o, s);
           return o.bytes();
         }
 
@@ -228,35 +231,60 @@ final class StateSerdes {
           if (format(bytes) == FORMAT_V1) {
             return StateFormatV1.studentCourse(bytes);
           }
-          In in = new In(bytes, FORMAT_V2);
-          StudentCourse s = new StudentCourse();
-          s.ringDay = (int) in.varlong();
-          for (int i = 0; i < s.clicks.length; i++) {
-            s.clicks[i] = (short) in.varlong();
-          }
-          int lastActive = (int) in.varlong();
-          s.lastActiveDay = lastActive == 0 ? StudentCourse.NO_DAY : s.ringDay - lastActive + 1;
-          s.judgedBits = in.varlong();
-          s.submittedBits = in.varlong();
-          s.onTime = (int) in.varlong();
-          s.late = (int) in.varlong();
-          s.missed = (int) in.varlong();
-          short[] grades = new short[(int) in.varlong()];
-          for (int i = 0; i < grades.length; i++) {
-            grades[i] = (short) in.varlong();
-          }
-          s.grades = grades;
-          s.lastScoreE4 = (int) in.varlong();
-          long scoreDay = in.varlong();
-          s.lastScoreDay =
-              scoreDay == 0
-                  ? StudentCourse.NO_DAY
-                  : scoreDay == SCORE_DAY_AFTER_RING ? s.ringDay + 1 : s.ringDay - (int) scoreDay + 1;
-          in.base(studentCourseBase(s.ringDay));
-          in.slots(s);
-          return s;
+          return readSignals(new In(bytes, FORMAT_V2));
         }
       };
+
+  /** The signals, then the rule states. */
+  private static void writeSignals(Out o, StudentCourse s) {
+    o.varlong(s.ringDay);
+    for (short c : s.clicks) {
+      o.varlong(c);
+    }
+    o.varlong(s.lastActiveDay == StudentCourse.NO_DAY ? 0 : s.ringDay - s.lastActiveDay + 1);
+    o.varlong(s.judgedBits);
+    o.varlong(s.submittedBits);
+    o.varlong(s.onTime);
+    o.varlong(s.late);
+    o.varlong(s.missed);
+    o.varlong(s.grades.length);
+    for (short g : s.grades) {
+      o.varlong(g);
+    }
+    o.varlong(s.lastScoreE4);
+    o.varlong(scoreDayOffset(s));
+    o.base(studentCourseBase(s.ringDay));
+    o.slots(s);
+  }
+
+  private static StudentCourse readSignals(In in) {
+    StudentCourse s = new StudentCourse();
+    s.ringDay = (int) in.varlong();
+    for (int i = 0; i < s.clicks.length; i++) {
+      s.clicks[i] = (short) in.varlong();
+    }
+    int lastActive = (int) in.varlong();
+    s.lastActiveDay = lastActive == 0 ? StudentCourse.NO_DAY : s.ringDay - lastActive + 1;
+    s.judgedBits = in.varlong();
+    s.submittedBits = in.varlong();
+    s.onTime = (int) in.varlong();
+    s.late = (int) in.varlong();
+    s.missed = (int) in.varlong();
+    short[] grades = new short[(int) in.varlong()];
+    for (int i = 0; i < grades.length; i++) {
+      grades[i] = (short) in.varlong();
+    }
+    s.grades = grades;
+    s.lastScoreE4 = (int) in.varlong();
+    long scoreDay = in.varlong();
+    s.lastScoreDay =
+        scoreDay == 0
+            ? StudentCourse.NO_DAY
+            : scoreDay == SCORE_DAY_AFTER_RING ? s.ringDay + 1 : s.ringDay - (int) scoreDay + 1;
+    in.base(studentCourseBase(s.ringDay));
+    in.slots(s);
+    return s;
+  }
 
   /**
    * The score day is written as {@code ringDay - day + 1}, 0 meaning none; a student scored the

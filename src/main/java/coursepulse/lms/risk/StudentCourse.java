@@ -3,7 +3,7 @@ package coursepulse.lms.risk;
 import java.util.Arrays;
 
 /**
- * Signal state of one student in one course, beside the roster's {@link EnrollmentState}: daily
+ * Signal state of one student in one course, held by the roster's {@link EnrollmentState}: daily
  * activity (clicks per day) in a ring of the last {@link #DAYS} days, deadlines judged, grades per
  * assignment and the last score sent to {@code 05-Risk}, and the states of the cohort-aware rules,
  * each in its {@link StateSlot}. Primitive arrays only: one of these exists per enrolment and is

@@ -34,7 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * State stored before the rules kept their state in slots (format 1: checkpoints, and stores
  * restored from them) restores into the slots, and a run goes on from it as if it had never
- * stopped.
+ * stopped; so does state stored before the signals of a student-course moved into its enrolment
+ * (format 1 and 2: two records per student-course, in two stores).
  *
  * <p>The fixtures {@code risk/state-v1-<basis>.bin.gz} hold the per-student and per-student-course
  * stores after the 8,148 events of an all-rules run (the first 35 days of a term), written by the
@@ -136,24 +137,64 @@ class StateFormatMigrationTest {
       SimulationRun run = new Simulation(config()).run();
       int n = 0;
       boolean restored = false;
+      int signalsApart = 0;
       for (SimEvent e = run.next(); e != null; e = run.next(), n++) {
         if (n == CUT && viaOldFormat) {
           restoreViaOldFormat(driver, RiskProcessor.STUDENTS, StateFormatV1Writer::student,
               StateSerdes.student(weeks));
+          signalsApart = moveSignalsToTheirFormerStore(driver);
           restoreViaOldFormat(driver, RiskProcessor.ENROLLMENTS, StateFormatV1Writer::enrollment,
               StateSerdes.enrollment(weeks));
-          restoreViaOldFormat(driver, CourseSignals.STUDENT_COURSES,
-              StateFormatV1Writer::studentCourse, StateSerdes.STUDENT_COURSE);
           restored = true;
         }
         inputs.get(e.stream()).pipeRaw(e.toJson(), e.occurredAt().toEpochMilli());
       }
       assertThat(restored).as("the run reached the cut").isEqualTo(viaOldFormat);
+      if (viaOldFormat) {
+        assertSignalsTakenOverOnUse(driver, signalsApart);
+      }
       for (StreamRecord<String, byte[]> r : alerts.readRecordsToList()) {
         out.add(new String(r.value(), StandardCharsets.UTF_8));
       }
     }
     return out;
+  }
+
+  /**
+   * Before format 3 an enrolment's signals were a record of their own in {@link
+   * CourseSignals#STUDENT_COURSES}: puts every enrolment's signals back there, in format 1.
+   *
+   * @return how many
+   */
+  private static int moveSignalsToTheirFormerStore(TestDriver driver) {
+    KeyValueStore<String, EnrollmentState> enrolments =
+        driver.getKeyValueStore(RiskProcessor.ENROLLMENTS);
+    KeyValueStore<String, StudentCourse> former =
+        driver.getKeyValueStore(CourseSignals.STUDENT_COURSES);
+    assertThat(former.approximateNumEntries()).as("the current format keeps none apart").isZero();
+    int n = 0;
+    for (Iterator<KeyValue<String, EnrollmentState>> it = enrolments.all(); it.hasNext(); n++) {
+      KeyValue<String, EnrollmentState> e = it.next();
+      byte[] old = StateFormatV1Writer.studentCourse(e.value().signals);
+      former.put(e.key(), StateSerdes.STUDENT_COURSE.deserialize(old));
+    }
+    return n;
+  }
+
+  /**
+   * The signals the run used moved into their enrolments and left the former store; the others are
+   * still there, and only there.
+   */
+  private static void assertSignalsTakenOverOnUse(TestDriver driver, int storedApart) {
+    KeyValueStore<String, EnrollmentState> enrolments =
+        driver.getKeyValueStore(RiskProcessor.ENROLLMENTS);
+    KeyValueStore<String, StudentCourse> former =
+        driver.getKeyValueStore(CourseSignals.STUDENT_COURSES);
+    assertThat(former.approximateNumEntries()).isLessThan(storedApart);
+    for (Iterator<KeyValue<String, EnrollmentState>> it = enrolments.all(); it.hasNext(); ) {
+      KeyValue<String, EnrollmentState> e = it.next();
+      assertThat(e.value().signals == null).as(e.key()).isEqualTo(former.get(e.key()) != null);
+    }
   }
 
   /** Replaces every value of a store with what the store's serde reads from its old bytes. */

@@ -26,13 +26,20 @@ class StateSerdesTest {
     missed.markOpened(T + 15 * Weeks.DAY_MS, Severity.HIGH);
     NoSubmissionsRule.STATE.getOrCreate(e).markResolved(T + 9 * Weeks.DAY_MS);
     ActivityDropRule.STATE.getOrCreate(e).baselineX100 = 1234;
+    e.signals.recordActivity(Weeks.dayIndex(T) + 4, 17);
+    e.signals.missed = 1;
+    InactiveRule.STATE.getOrCreate(e.signals).markOpened(T + 20 * Weeks.DAY_MS, Severity.LOW);
 
     var serde = StateSerdes.enrollment(4);
     byte[] bytes = serde.serialize(e);
     EnrollmentState back = serde.deserialize(bytes);
 
-    assertThat(bytes[0]).isEqualTo(StateSerdes.FORMAT_V2);
+    // One record per student-course: the enrolment, then its signals.
+    assertThat(bytes[0]).isEqualTo(StateSerdes.FORMAT_V3);
     assertThat(serde.serialize(back)).isEqualTo(bytes);
+    assertThat(back.signals.clicks(Weeks.dayIndex(T) + 4, 28)).isEqualTo(17);
+    assertThat(back.signals.missed).isEqualTo(1);
+    assertThat(InactiveRule.STATE.get(back.signals).openedAt).isEqualTo(T + 20 * Weeks.DAY_MS);
     assertThat(back.droppedAt).isEqualTo(T - 5);
     assertThat(MissedDeadlinesRule.STATE.get(back).openedAt).isEqualTo(T + 15 * Weeks.DAY_MS);
     assertThat(MissedDeadlinesRule.STATE.get(back).severity)
@@ -43,7 +50,31 @@ class StateSerdesTest {
     assertThat(ActivityDropRule.STATE.get(back).baselineX100).isEqualTo(1234);
     assertThat(back.activity.count(Weeks.weekIndex(T))).isEqualTo(7);
     assertThat(back.activity.count(Weeks.weekIndex(T) + 1)).isEqualTo(5);
-    assertThat(bytes.length).isLessThan(80);
+    // About 60 bytes of enrolment and 40 of signals (28 daily counts, mostly one byte each).
+    assertThat(bytes.length).isLessThan(120);
+  }
+
+  /**
+   * An enrolment read from state stored before its signals moved in has none until the roster
+   * takes them over from the old store; written meanwhile, it stays format 2, so those signals
+   * are still found there after a restore.
+   */
+  @Test
+  void shouldWriteAnEnrolmentWhoseSignalsAreStillStoredApartInTheFormerFormat() {
+    EnrollmentState e = new EnrollmentState(4);
+    e.activeFrom = T;
+    e.courseEnd = T + 105 * Weeks.DAY_MS;
+    e.lastActivityMs = T + Weeks.DAY_MS;
+    e.signals = null;
+
+    var serde = StateSerdes.enrollment(4);
+    byte[] bytes = serde.serialize(e);
+    EnrollmentState back = serde.deserialize(bytes);
+
+    assertThat(bytes[0]).isEqualTo(StateSerdes.FORMAT_V2);
+    assertThat(back.signals).isNull();
+    assertThat(back.lastActivityMs).isEqualTo(T + Weeks.DAY_MS);
+    assertThat(serde.serialize(back)).isEqualTo(bytes);
   }
 
   /** A rule with nothing to keep costs nothing: its empty state is neither kept nor written. */
@@ -74,9 +105,11 @@ class StateSerdesTest {
     MissedDeadlinesRule.STATE.getOrCreate(e).streak = 3;
     var serde = StateSerdes.enrollment(4);
     byte[] bytes = serde.serialize(e);
+    // The enrolment's slots end where its signals start (their record without its format byte).
+    int signals = StateSerdes.STUDENT_COURSE.serialize(e.signals).length - 1;
     // count 1, id 2, length 4 (opened, resolved, severity, streak): make it two slots, the first
     // with id 99 and a 3-byte payload no rule can read.
-    int at = bytes.length - 7;
+    int at = bytes.length - signals - 7;
     assertThat(bytes[at]).isEqualTo((byte) 2); // zig-zag 1
     byte[] withUnknown = new byte[bytes.length + 5];
     System.arraycopy(bytes, 0, withUnknown, 0, at);
@@ -86,7 +119,7 @@ class StateSerdesTest {
     withUnknown[at + 3] = 4; // length 2
     withUnknown[at + 4] = 0x7F;
     withUnknown[at + 5] = 0x7F;
-    System.arraycopy(bytes, at + 1, withUnknown, at + 6, 6);
+    System.arraycopy(bytes, at + 1, withUnknown, at + 6, 6 + signals);
 
     EnrollmentState back = serde.deserialize(withUnknown);
 
