@@ -393,6 +393,28 @@ class RiskTopologyTest {
     }
   }
 
+  /**
+   * Alerts of every rule carry the student-course's last score, also those a course's end closes
+   * (the enrolment, which holds the score, goes only after its alerts are closed).
+   */
+  @Test
+  void shouldCarryTheLastScoreOnAnAlertClosedByTheCourseEnd() {
+    try (RiskFixture f = new RiskFixture(only(Rule.NO_SUBMISSIONS))) {
+      f.enroll("s1", day(-2)).enroll("s2", day(-2));
+      f.assignment(COURSE, "a1", day(0), day(2));
+      f.submit("s2", COURSE, "a1", day(1));
+      f.advanceTo(RiskFixture.TERM_END.plus(Duration.ofDays(1)));
+
+      List<Alert> s1 = f.alerts("s1");
+      assertThat(s1).extracting(a -> a.type() + ":" + a.evidence().get("reason"))
+          .containsExactly("OPENED:null", "RESOLVED:course_ended");
+      List<RiskScore> scores =
+          f.risk().stream().filter(r -> r.studentId().equals("s1")).toList();
+      assertThat(scores).isNotEmpty();
+      assertThat(s1.get(1).score()).isEqualTo(scores.get(scores.size() - 1).score());
+    }
+  }
+
   @Test
   void shouldProduceByteIdenticalAlertsOnReplay() {
     List<byte[]> first = SemesterReplay.run(42);
