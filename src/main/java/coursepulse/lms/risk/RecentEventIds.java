@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Drops re-sent events: remembers, per event key (the student, or the course for {@code
- * assignment_created}), a 32-bit fingerprint of each of the last {@value #PER_KEY} event ids, in a
- * store the engine checkpoints. An event whose fingerprint is among them is a duplicate.
+ * assignment_created}), a 32-bit fingerprint of each of the last {@value #PER_KEY} event ids. An
+ * event whose fingerprint is among them is a duplicate. A student's ids are kept in their {@link
+ * StudentState} (state format 3), so they exist only for enrolled students and go with them; a
+ * course's, and those checkpointed before format 3, in a store of their own.
  *
  * <p>The bound is by count, not time, so state stays at most {@code 4 * PER_KEY} bytes per key
  * whatever the traffic: a copy is recognised when fewer than {@value #PER_KEY} other events of the
@@ -51,9 +53,8 @@ final class RecentEventIds {
         public byte[] serialize(RecentEventIds ids) {
           ByteBuffer b = ByteBuffer.allocate(1 + ids.size * Integer.BYTES);
           b.put(FORMAT_32);
-          int oldest = ids.size < ids.ring.length ? 0 : ids.next;
-          for (int i = 0; i < ids.size; i++) {
-            b.putInt(ids.ring[(oldest + i) % ids.ring.length]);
+          for (int f : ids.oldestFirst()) {
+            b.putInt(f);
           }
           return b.array();
         }
@@ -84,16 +85,44 @@ final class RecentEventIds {
    * remembers it when not.
    */
   static boolean seenBefore(KeyValueStore<String, RecentEventIds> store, String key, String eventId) {
-    int f = fingerprint(hash(eventId));
     RecentEventIds ids = store.get(key);
     if (ids == null) {
       ids = new RecentEventIds();
-    } else if (ids.contains(f)) {
+    }
+    if (ids.seenBefore(eventId)) {
       return true;
     }
-    ids.add(f);
     store.put(key, ids);
     return false;
+  }
+
+  /** Whether {@code eventId} is among these ids; remembers it when not. */
+  boolean seenBefore(String eventId) {
+    int f = fingerprint(hash(eventId));
+    if (contains(f)) {
+      return true;
+    }
+    add(f);
+    return false;
+  }
+
+  /** The fingerprints, oldest first. */
+  int[] oldestFirst() {
+    int[] out = new int[size];
+    int oldest = size < ring.length ? 0 : next;
+    for (int i = 0; i < size; i++) {
+      out[i] = ring[(oldest + i) % ring.length];
+    }
+    return out;
+  }
+
+  /** Ids remembered as {@code fingerprints}, oldest first (the newest {@link #PER_KEY} of them). */
+  static RecentEventIds of(int[] fingerprints) {
+    RecentEventIds ids = new RecentEventIds();
+    for (int i = Math.max(0, fingerprints.length - PER_KEY); i < fingerprints.length; i++) {
+      ids.add(fingerprints[i]);
+    }
+    return ids;
   }
 
   private boolean contains(int f) {

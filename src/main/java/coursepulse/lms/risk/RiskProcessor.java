@@ -45,6 +45,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   static final String COURSES = "risk-courses";
   static final String TIMERS = "risk-timers";
   static final String META = "risk-meta";
+  /** Recent event ids of courses, and of students as checkpointed before state format 3. */
   static final String EVENT_IDS = "risk-recent-event-ids";
 
   private static final Logger LOG = LoggerFactory.getLogger(RiskProcessor.class);
@@ -152,8 +153,10 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     if (event == null) {
       return;
     }
-    if (RecentEventIds.seenBefore(eventIds, event.key(), event.eventId())) {
-      boolean byCourse = event instanceof AssignmentCreated;
+    boolean byCourse = event instanceof AssignmentCreated;
+    if (byCourse
+        ? RecentEventIds.seenBefore(eventIds, event.key(), event.eventId())
+        : seenBefore(event.key(), event.eventId())) {
       deadLetter(
           event, DeadLetter.DUPLICATE_EVENT, byCourse ? null : event.key(),
           byCourse ? event.key() : null);
@@ -192,6 +195,33 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
   }
 
+  /**
+   * Whether the student's event was seen before; remembers it when not. Only an enrolled student
+   * has ids to compare with: events of others are refused as not enrolled, and keep no state
+   * (the enrolment that creates a student's state starts their ids, {@link #onEnrollment}).
+   */
+  private boolean seenBefore(String student, String eventId) {
+    StudentState st = students.get(student);
+    if (st == null) {
+      return false;
+    }
+    boolean movedIn = st.recentIds == null;
+    if (movedIn) {
+      // Restored from a checkpoint written before format 3: the ids move over from their store,
+      // and both stores are written at once.
+      RecentEventIds stored = eventIds.get(student);
+      st.recentIds = stored != null ? stored : new RecentEventIds();
+      if (stored != null) {
+        eventIds.delete(student);
+      }
+    }
+    boolean seen = st.recentIds.seenBefore(eventId);
+    if (!seen || movedIn) {
+      students.put(student, st);
+    }
+    return seen;
+  }
+
   private boolean valid(LmsEvent e, String studentId, String courseId) {
     if ((studentId != null && !TimerKeys.validId(studentId))
         || (courseId != null && !TimerKeys.validId(courseId))) {
@@ -218,6 +248,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     StudentState st = students.get(student);
     if (st == null) {
       st = new StudentState(weeksKept);
+      st.recentIds.seenBefore(e.eventId()); // the first id the student's ring remembers
       setStudentsTracked(count(META_STUDENTS) + 1);
     }
     EnrollmentState en = enrollments.get(key);

@@ -21,10 +21,13 @@ final class StateSerdes {
   static final byte FORMAT_V2 = 2;
 
   /**
-   * {@link EnrollmentState} with its {@link StudentCourse} signals after it: one record per
-   * student-course. Before it the signals were a record of their own, in format 1 or 2, in the
-   * store {@link CourseSignals#STUDENT_COURSES}; an enrolment read in format 1 or 2 takes them from
-   * there on first use ({@link Roster#signals}) and is written in format 2 until then.
+   * One record where there were two: {@link EnrollmentState} with its {@link StudentCourse}
+   * signals after it (before: a record of their own in {@link CourseSignals#STUDENT_COURSES}), and
+   * {@link StudentState} with the fingerprints of the student's recent event ids after it (before:
+   * a record of their own in {@link RiskProcessor#EVENT_IDS}). A record read in format 1 or 2 has
+   * no such part yet; it moves in from its former store on first use ({@link Roster#signals},
+   * {@code RiskProcessor}'s duplicate check) and the record is written in format 2 until then, so
+   * that a restore still finds it there.
    */
   static final byte FORMAT_V3 = 3;
 
@@ -76,7 +79,8 @@ final class StateSerdes {
       @Override
       public byte[] serialize(StudentState s) {
         Out o = new Out();
-        o.format(FORMAT_V2);
+        // Ids not taken over yet are still in their former store: the state stays format 2.
+        o.format(s.recentIds == null ? FORMAT_V2 : FORMAT_V3);
         o.varlong(s.lastLoginMs);
         o.varlong(s.loginDay);
         o.varlong(s.dayLogins);
@@ -89,15 +93,23 @@ final class StateSerdes {
         o.varlong(s.openAlerts);
         o.base(studentBase(s.lastLoginMs));
         o.slots(s);
+        if (s.recentIds != null) {
+          int[] ids = s.recentIds.oldestFirst();
+          o.varlong(ids.length);
+          for (int f : ids) {
+            o.int32(f);
+          }
+        }
         return o.bytes();
       }
 
       @Override
       public StudentState deserialize(byte[] bytes) {
-        if (format(bytes) == FORMAT_V1) {
+        byte format = format(bytes);
+        if (format == FORMAT_V1) {
           return StateFormatV1.student(bytes, weeksKept);
         }
-        In in = new In(bytes, FORMAT_V2);
+        In in = new In(bytes, format == FORMAT_V2 ? FORMAT_V2 : FORMAT_V3);
         long lastLogin = in.varlong();
         int day = (int) in.varlong();
         int dayLogins = (int) in.varlong();
@@ -114,6 +126,13 @@ final class StateSerdes {
         s.openAlerts = (int) in.varlong();
         in.base(studentBase(lastLogin));
         in.slots(s);
+        if (format == FORMAT_V3) {
+          int[] ids = new int[(int) in.varlong()];
+          for (int i = 0; i < ids.length; i++) {
+            ids[i] = in.int32();
+          }
+          s.recentIds = RecentEventIds.of(ids);
+        }
         return s;
       }
     };
@@ -437,6 +456,14 @@ final class StateSerdes {
       }
     }
 
+    /** Four bytes, big-endian: for values spread over the whole range (fingerprints). */
+    void int32(int v) {
+      write(v >>> 24);
+      write(v >>> 16);
+      write(v >>> 8);
+      write(v);
+    }
+
     void string(String s) {
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
       varlong(b.length);
@@ -545,6 +572,16 @@ final class StateSerdes {
       short[] c = new short[weeksKept + 1];
       System.arraycopy(stored, 0, c, 0, Math.min(n, c.length));
       return new WeeklyCounts(week, c);
+    }
+
+    int int32() {
+      if (pos + 4 > b.length) {
+        throw new IllegalArgumentException("truncated risk state");
+      }
+      int v = (b[pos] & 0xff) << 24 | (b[pos + 1] & 0xff) << 16 | (b[pos + 2] & 0xff) << 8
+          | (b[pos + 3] & 0xff);
+      pos += 4;
+      return v;
     }
 
     String string() {

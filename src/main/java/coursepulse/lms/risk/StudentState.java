@@ -21,11 +21,19 @@ final class StudentState extends Slotted {
   int activeEnrollments;
   /** Alerts open for this student across all rules and courses: drives severity. */
   int openAlerts;
+  /**
+   * The ids of the student's latest events, to drop re-sent ones: kept here, they exist only for
+   * enrolled students and go with them. {@code null} only in a state read from a checkpoint
+   * written before they moved here, until the processor takes them over from their former store.
+   */
+  RecentEventIds recentIds;
 
   StudentState(int weeksKept) {
     this.weeklyLogins = new WeeklyCounts(weeksKept);
+    this.recentIds = new RecentEventIds();
   }
 
+  /** A state read from storage; its {@link #recentIds} are set by the reader. */
   StudentState(WeeklyCounts weeklyLogins) {
     this.weeklyLogins = weeklyLogins;
   }

@@ -65,6 +65,28 @@ class DuplicateAndUnreadableEventsTest {
     }
   }
 
+  /**
+   * Events of students the roster never saw (another system's ids, a misconfigured feed) are
+   * refused as not enrolled, copies included, and leave no state behind: such a feed cannot grow
+   * the application's state.
+   */
+  @Test
+  void shouldKeepNoStateForEventsOfStudentsNotEnrolled() {
+    try (TestDriver d = driver()) {
+      TestInputStream<coursepulse.lms.event.LmsEvent> logins =
+          d.createInputStream(StreamNames.LOGIN, RiskTopology.EVENT_SERDE);
+      for (int i = 0; i < 300; i++) {
+        Instant at = T0.plusSeconds(i);
+        logins.pipe(new LoggedIn("x-" + i, 1, at, "stranger-" + i, null, null), at);
+      }
+      logins.pipe(new LoggedIn("x-0", 1, T0, "stranger-0", null, null), T0);
+
+      assertThat(deadLetters(DeadLetter.NOT_ENROLLED)).isEqualTo(301);
+      assertThat(d.getKeyValueStore(RiskProcessor.STUDENTS).approximateNumEntries()).isZero();
+      assertThat(d.getKeyValueStore(RiskProcessor.EVENT_IDS).approximateNumEntries()).isZero();
+    }
+  }
+
   @Test
   void shouldProcessACopyAgainOnlyAfterMoreThanItsBoundOfEventsOfTheSameStudent() {
     try (TestDriver d = driver()) {

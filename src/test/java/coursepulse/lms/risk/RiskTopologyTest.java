@@ -387,6 +387,9 @@ class RiskTopologyTest {
       assertThat(f.metrics.studentsTracked()).isZero();
       assertThat(f.driver().getKeyValueStore(RiskProcessor.ENROLLMENTS).approximateNumEntries()).isZero();
       assertThat(f.driver().getKeyValueStore(RiskProcessor.TIMERS).approximateNumEntries()).isZero();
+      // The students' state goes with them, the ids of their recent events included.
+      assertThat(f.driver().getKeyValueStore(RiskProcessor.STUDENTS).approximateNumEntries()).isZero();
+      assertThat(f.driver().getKeyValueStore(RiskProcessor.EVENT_IDS).approximateNumEntries()).isZero();
       assertThat(f.alerts("s1")).filteredOn(a -> a.type() == Alert.Type.OPENED)
           .allSatisfy(a -> assertThat(f.alerts("s1")).anyMatch(r ->
               r.type() == Alert.Type.RESOLVED && r.alertId().equals(a.alertId())));

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,7 +36,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * State stored before the rules kept their state in slots (format 1: checkpoints, and stores
  * restored from them) restores into the slots, and a run goes on from it as if it had never
  * stopped; so does state stored before the signals of a student-course moved into its enrolment
- * (format 1 and 2: two records per student-course, in two stores).
+ * and a student's recent event ids into the student's state (format 1 and 2: each a record of its
+ * own, in a store of its own).
  *
  * <p>The fixtures {@code risk/state-v1-<basis>.bin.gz} hold the per-student and per-student-course
  * stores after the 8,148 events of an all-rules run (the first 35 days of a term), written by the
@@ -138,11 +140,18 @@ class StateFormatMigrationTest {
       int n = 0;
       boolean restored = false;
       int signalsApart = 0;
+      int idsApart = 0;
       for (SimEvent e = run.next(); e != null; e = run.next(), n++) {
         if (n == CUT && viaOldFormat) {
+          idsApart = moveToFormerStore(driver, RiskProcessor.STUDENTS, RiskProcessor.EVENT_IDS,
+              (StudentState st) -> RecentEventIds.SERDE.deserialize(
+                  RecentEventIds.SERDE.serialize(st.recentIds)));
           restoreViaOldFormat(driver, RiskProcessor.STUDENTS, StateFormatV1Writer::student,
               StateSerdes.student(weeks));
-          signalsApart = moveSignalsToTheirFormerStore(driver);
+          signalsApart = moveToFormerStore(driver, RiskProcessor.ENROLLMENTS,
+              CourseSignals.STUDENT_COURSES,
+              (EnrollmentState en) -> StateSerdes.STUDENT_COURSE.deserialize(
+                  StateFormatV1Writer.studentCourse(en.signals)));
           restoreViaOldFormat(driver, RiskProcessor.ENROLLMENTS, StateFormatV1Writer::enrollment,
               StateSerdes.enrollment(weeks));
           restored = true;
@@ -151,7 +160,10 @@ class StateFormatMigrationTest {
       }
       assertThat(restored).as("the run reached the cut").isEqualTo(viaOldFormat);
       if (viaOldFormat) {
-        assertSignalsTakenOverOnUse(driver, signalsApart);
+        assertTakenOverOnUse(driver, RiskProcessor.STUDENTS, RiskProcessor.EVENT_IDS, idsApart,
+            (StudentState st) -> st.recentIds == null);
+        assertTakenOverOnUse(driver, RiskProcessor.ENROLLMENTS, CourseSignals.STUDENT_COURSES,
+            signalsApart, (EnrollmentState en) -> en.signals == null);
       }
       for (StreamRecord<String, byte[]> r : alerts.readRecordsToList()) {
         out.add(new String(r.value(), StandardCharsets.UTF_8));
@@ -161,40 +173,43 @@ class StateFormatMigrationTest {
   }
 
   /**
-   * Before format 3 an enrolment's signals were a record of their own in {@link
-   * CourseSignals#STUDENT_COURSES}: puts every enrolment's signals back there, in format 1.
+   * Before format 3 an enrolment's signals and a student's recent event ids were records of their
+   * own, in {@code formerStore}: puts that part of every record of {@code recordStore} back there,
+   * as the code of then stored it.
    *
    * @return how many
    */
-  private static int moveSignalsToTheirFormerStore(TestDriver driver) {
-    KeyValueStore<String, EnrollmentState> enrolments =
-        driver.getKeyValueStore(RiskProcessor.ENROLLMENTS);
-    KeyValueStore<String, StudentCourse> former =
-        driver.getKeyValueStore(CourseSignals.STUDENT_COURSES);
-    assertThat(former.approximateNumEntries()).as("the current format keeps none apart").isZero();
+  private static <R, P> int moveToFormerStore(
+      TestDriver driver, String recordStore, String formerStore, Function<R, P> storedPart) {
+    KeyValueStore<String, R> records = driver.getKeyValueStore(recordStore);
+    KeyValueStore<String, P> former = driver.getKeyValueStore(formerStore);
     int n = 0;
-    for (Iterator<KeyValue<String, EnrollmentState>> it = enrolments.all(); it.hasNext(); n++) {
-      KeyValue<String, EnrollmentState> e = it.next();
-      byte[] old = StateFormatV1Writer.studentCourse(e.value().signals);
-      former.put(e.key(), StateSerdes.STUDENT_COURSE.deserialize(old));
+    for (Iterator<KeyValue<String, R>> it = records.all(); it.hasNext(); n++) {
+      KeyValue<String, R> r = it.next();
+      assertThat(former.get(r.key())).as("the current format keeps it in the record").isNull();
+      former.put(r.key(), storedPart.apply(r.value()));
     }
+    assertThat(n).isPositive();
     return n;
   }
 
   /**
-   * The signals the run used moved into their enrolments and left the former store; the others are
+   * The parts the run used moved into their records and left the former store; the others are
    * still there, and only there.
    */
-  private static void assertSignalsTakenOverOnUse(TestDriver driver, int storedApart) {
-    KeyValueStore<String, EnrollmentState> enrolments =
-        driver.getKeyValueStore(RiskProcessor.ENROLLMENTS);
-    KeyValueStore<String, StudentCourse> former =
-        driver.getKeyValueStore(CourseSignals.STUDENT_COURSES);
-    assertThat(former.approximateNumEntries()).isLessThan(storedApart);
-    for (Iterator<KeyValue<String, EnrollmentState>> it = enrolments.all(); it.hasNext(); ) {
-      KeyValue<String, EnrollmentState> e = it.next();
-      assertThat(e.value().signals == null).as(e.key()).isEqualTo(former.get(e.key()) != null);
+  private static <R> void assertTakenOverOnUse(
+      TestDriver driver, String recordStore, String formerStore, int storedApart,
+      Predicate<R> partMissing) {
+    KeyValueStore<String, R> records = driver.getKeyValueStore(recordStore);
+    KeyValueStore<String, Object> former = driver.getKeyValueStore(formerStore);
+    int left = 0;
+    for (Iterator<KeyValue<String, R>> it = records.all(); it.hasNext(); ) {
+      KeyValue<String, R> r = it.next();
+      boolean apart = former.get(r.key()) != null;
+      left += apart ? 1 : 0;
+      assertThat(partMissing.test(r.value())).as(r.key()).isEqualTo(apart);
     }
+    assertThat(left).as(recordStore).isLessThan(storedApart);
   }
 
   /** Replaces every value of a store with what the store's serde reads from its old bytes. */
