@@ -259,6 +259,13 @@ class AsyncCheckpointTest {
     Path image;
     long firstFull = -1;
     int crashAt = 0;
+    ch.qos.logback.classic.Logger checkpointer =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger("coursepulse.engine.internal.Checkpointer");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    checkpointer.addAppender(logged);
     try (StreamEngine engine = engine(stateDir, Duration.ofMillis(20))) {
       engine.start();
       // Batches until the newest chain is a compacted full checkpoint and deltas after it.
@@ -286,14 +293,25 @@ class AsyncCheckpointTest {
     assertThat(chain.get(0).sequence())
         .as("deltas were compacted into a newer full checkpoint off the task thread")
         .isGreaterThan(firstFull);
+    // Compacting reads the newest chain too; only a restore says it restores.
+    assertThat(logged.list).noneMatch(e -> e.getFormattedMessage().contains("restoring"));
 
     try (StreamEngine restarted = engine(tmp.resolve("crash"), Duration.ofMillis(20))) {
       restarted.start();
       pipe(crashAt + 60, 600);
       await(() -> read("out").size() == 600, "all outputs after the restart");
       assertThat(restarted.awaitIdle(WAIT)).isTrue();
+    } finally {
+      checkpointer.detachAppender(logged);
     }
     assertThat(read("out")).isEqualTo(expected);
+    long restored = chain.get(chain.size() - 1).sequence();
+    assertThat(logged.list)
+        .filteredOn(e -> e.getFormattedMessage().contains("restoring"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getFormattedMessage()).startsWith(
+            "restoring from checkpoint " + restored + " in " + image
+                + " (a chain of " + chain.size() + " from " + chain.get(0).sequence() + ")"));
   }
 
   /** Counts per key in a serialized and a heap store; emits "key=count/heapCount". */

@@ -270,9 +270,8 @@ public record Checkpoint(
         continue;
       }
       Collections.reverse(chain);
-      LOG.info(
-          "restoring from checkpoint {}{}", p,
-          chain.size() > 1 ? " (a chain of " + chain.size() + " from " + chain.get(0).sequence() + ")" : "");
+      // Read to restore, and also to compact a chain while running: the restore says so itself.
+      LOG.debug("newest usable checkpoint {} (a chain of {})", p, chain.size());
       return chain;
     }
     return List.of();

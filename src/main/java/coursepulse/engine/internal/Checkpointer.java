@@ -116,6 +116,9 @@ final class Checkpointer implements AutoCloseable {
     if (chain.isEmpty()) {
       return null;
     }
+    LOG.info(
+        "restoring from checkpoint {} in {}{}", end(chain).sequence(), store,
+        chain.size() > 1 ? " (a chain of " + chain.size() + " from " + chain.get(0).sequence() + ")" : "");
     Checkpoint last = end(chain);
     Set<String> names = new LinkedHashSet<>(last.stores().keySet());
     chain.forEach(cp -> names.addAll(cp.changes().keySet()));

@@ -21,4 +21,9 @@ final class LocalCheckpointStore implements CheckpointStore {
   public long write(Checkpoint checkpoint) throws IOException {
     return checkpoint.write(dir);
   }
+
+  @Override
+  public String toString() {
+    return dir.toString();
+  }
 }

@@ -90,6 +90,11 @@ final class LogCheckpointStore implements CheckpointStore, AutoCloseable {
     this.cache = new LocalCheckpointStore(cacheDir);
   }
 
+  @Override
+  public String toString() {
+    return "stream '" + stream + "' (task " + partition + ", cached in " + cache + ")";
+  }
+
   /** The checkpoint stream of an application. */
   static String streamName(String applicationId) {
     return applicationId + "-checkpoints";
