@@ -3,6 +3,7 @@ package coursepulse.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import coursepulse.engine.internal.Checkpoint;
+import coursepulse.testing.CapturedLog;
 import coursepulse.engine.log.LogMessage;
 import coursepulse.engine.log.Retention;
 import coursepulse.engine.internal.CheckpointableStore;
@@ -259,13 +260,7 @@ class AsyncCheckpointTest {
     Path image;
     long firstFull = -1;
     int crashAt = 0;
-    ch.qos.logback.classic.Logger checkpointer =
-        (ch.qos.logback.classic.Logger)
-            org.slf4j.LoggerFactory.getLogger("coursepulse.engine.internal.Checkpointer");
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
-        new ch.qos.logback.core.read.ListAppender<>();
-    logged.start();
-    checkpointer.addAppender(logged);
+    CapturedLog logged = CapturedLog.of("coursepulse.engine.internal.Checkpointer");
     try (StreamEngine engine = engine(stateDir, Duration.ofMillis(20))) {
       engine.start();
       // Batches until the newest chain is a compacted full checkpoint and deltas after it.
@@ -294,7 +289,7 @@ class AsyncCheckpointTest {
         .as("deltas were compacted into a newer full checkpoint off the task thread")
         .isGreaterThan(firstFull);
     // Compacting reads the newest chain too; only a restore says it restores.
-    assertThat(logged.list).noneMatch(e -> e.getFormattedMessage().contains("restoring"));
+    assertThat(logged.messages()).noneMatch(m -> m.contains("restoring"));
 
     try (StreamEngine restarted = engine(tmp.resolve("crash"), Duration.ofMillis(20))) {
       restarted.start();
@@ -302,14 +297,14 @@ class AsyncCheckpointTest {
       await(() -> read("out").size() == 600, "all outputs after the restart");
       assertThat(restarted.awaitIdle(WAIT)).isTrue();
     } finally {
-      checkpointer.detachAppender(logged);
+      logged.close();
     }
     assertThat(read("out")).isEqualTo(expected);
     long restored = chain.get(chain.size() - 1).sequence();
-    assertThat(logged.list)
-        .filteredOn(e -> e.getFormattedMessage().contains("restoring"))
+    assertThat(logged.messages())
+        .filteredOn(m -> m.contains("restoring"))
         .singleElement()
-        .satisfies(e -> assertThat(e.getFormattedMessage()).startsWith(
+        .satisfies(m -> assertThat(m).startsWith(
             "restoring from checkpoint " + restored + " in " + image
                 + " (a chain of " + chain.size() + " from " + chain.get(0).sequence() + ")"));
   }

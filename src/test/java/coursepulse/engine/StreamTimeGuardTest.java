@@ -6,6 +6,7 @@ import coursepulse.engine.log.LogMessage;
 import coursepulse.engine.log.LogReader;
 import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.Retention;
+import coursepulse.testing.CapturedLog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -111,21 +112,13 @@ class StreamTimeGuardTest {
       }
     }
 
-    ch.qos.logback.classic.Logger task =
-        (ch.qos.logback.classic.Logger)
-            org.slf4j.LoggerFactory.getLogger("coursepulse.engine.internal.StreamTask");
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
-        new ch.qos.logback.core.read.ListAppender<>();
-    logged.start();
-    task.addAppender(logged);
+    CapturedLog logged = CapturedLog.of("coursepulse.engine.internal.StreamTask");
     List<String> out;
-    try {
+    try (logged) {
       out = run(stamped("a"));
-    } finally {
-      task.detachAppender(logged);
     }
 
-    assertThat(logged.list)
+    assertThat(logged.events())
         .as("one WARN line says so")
         .filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
         .singleElement()

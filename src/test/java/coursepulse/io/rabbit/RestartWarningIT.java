@@ -2,9 +2,6 @@ package coursepulse.io.rabbit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import coursepulse.engine.Consumed;
 import coursepulse.engine.Produced;
 import coursepulse.engine.Serdes;
@@ -12,6 +9,7 @@ import coursepulse.engine.StreamEngine;
 import coursepulse.engine.Topology;
 import coursepulse.engine.log.LogWriter;
 import coursepulse.engine.log.Retention;
+import coursepulse.testing.CapturedLog;
 import coursepulse.testing.RabbitMqExtension;
 import coursepulse.testing.RabbitVhost;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +19,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * A restart after new input arrived resumes past the offset-tracking entries the previous run
@@ -40,22 +37,14 @@ class RestartWarningIT {
     String out = RabbitVhost.uniqueStream("out");
     log.createStream(in, Retention.unlimited());
     log.createStream(out, Retention.unlimited());
-    Logger runtime =
-        (Logger) LoggerFactory.getLogger("coursepulse.engine.internal.EngineRuntime");
-    ListAppender<ILoggingEvent> logged = new ListAppender<>();
-    logged.start();
-    runtime.addAppender(logged);
-    try {
+    CapturedLog logged = CapturedLog.of("coursepulse.engine.internal.EngineRuntime");
+    try (logged) {
       append(log, in, "first", 0, 50);
       run(log, in, out);
       append(log, in, "second", 50, 50);
       run(log, in, out);
-    } finally {
-      runtime.detachAppender(logged);
     }
-    assertThat(logged.list)
-        .extracting(ILoggingEvent::getFormattedMessage)
-        .noneMatch(m -> m.contains("retention"));
+    assertThat(logged.messages()).noneMatch(m -> m.contains("retention"));
     assertThat(log.stats(out).orElseThrow().lastOffset()).isGreaterThanOrEqualTo(99);
   }
 
