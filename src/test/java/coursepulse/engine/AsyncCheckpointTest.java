@@ -260,8 +260,9 @@ class AsyncCheckpointTest {
     Path image;
     long firstFull = -1;
     int crashAt = 0;
-    CapturedLog logged = CapturedLog.of("coursepulse.engine.internal.Checkpointer");
-    try (StreamEngine engine = engine(stateDir, Duration.ofMillis(20))) {
+    // The checkpoint code's loggers: the restore's and the reading of chains.
+    CapturedLog logged = CapturedLog.of("coursepulse.engine.internal");
+    try (logged; StreamEngine engine = engine(stateDir, Duration.ofMillis(20))) {
       engine.start();
       // Batches until the newest chain is a compacted full checkpoint and deltas after it.
       for (int batch = 0; batch < 45; batch++) {
@@ -291,17 +292,16 @@ class AsyncCheckpointTest {
     // Compacting reads the newest chain too; only a restore says it restores.
     assertThat(logged.messages()).noneMatch(m -> m.contains("restoring"));
 
-    try (StreamEngine restarted = engine(tmp.resolve("crash"), Duration.ofMillis(20))) {
+    CapturedLog restoring = CapturedLog.of("coursepulse.engine.internal");
+    try (restoring; StreamEngine restarted = engine(tmp.resolve("crash"), Duration.ofMillis(20))) {
       restarted.start();
       pipe(crashAt + 60, 600);
       await(() -> read("out").size() == 600, "all outputs after the restart");
       assertThat(restarted.awaitIdle(WAIT)).isTrue();
-    } finally {
-      logged.close();
     }
     assertThat(read("out")).isEqualTo(expected);
     long restored = chain.get(chain.size() - 1).sequence();
-    assertThat(logged.messages())
+    assertThat(restoring.messages())
         .filteredOn(m -> m.contains("restoring"))
         .singleElement()
         .satisfies(m -> assertThat(m).startsWith(

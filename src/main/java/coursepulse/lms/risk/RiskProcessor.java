@@ -80,6 +80,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   private Timers timers;
   private KeyValueStore<String, Long> meta;
   private KeyValueStore<String, RecentEventIds> eventIds;
+  private StudentEventIds studentIds;
 
   /**
    * @param alertListener called with every alert as it is emitted
@@ -126,6 +127,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     this.timers = new Timers(context.getStateStore(TIMERS));
     this.meta = context.getStateStore(META);
     this.eventIds = context.getStateStore(EVENT_IDS);
+    this.studentIds = new StudentEventIds(students, eventIds);
     this.roster =
         new Roster(enrollments, members, courses, context.getStateStore(CourseSignals.STUDENT_COURSES));
     this.book = new AlertBook(rules, metrics, share, meta, students, roster, this::emitAlert);
@@ -140,7 +142,11 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     this.rosterTimers =
         new RosterTimers(
             students, enrollments, members, timers, roster, rosterCtx, rosterAlerts, signals,
-            graceMs, () -> setStudentsTracked(count(META_STUDENTS) - 1));
+            graceMs,
+            (student, st) -> {
+              studentIds.removed(student, st);
+              setStudentsTracked(count(META_STUDENTS) - 1);
+            });
     context.schedule(punctuationInterval, PunctuationType.STREAM_TIME, rosterTimers::fireDueTimers);
     loadCounters();
   }
@@ -156,7 +162,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     boolean byCourse = event instanceof AssignmentCreated;
     if (byCourse
         ? RecentEventIds.seenBefore(eventIds, event.key(), event.eventId())
-        : seenBefore(event.key(), event.eventId())) {
+        : studentIds.seenBefore(event.key(), event.eventId())) {
       deadLetter(
           event, DeadLetter.DUPLICATE_EVENT, byCourse ? null : event.key(),
           byCourse ? event.key() : null);
@@ -195,33 +201,6 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
   }
 
-  /**
-   * Whether the student's event was seen before; remembers it when not. Only an enrolled student
-   * has ids to compare with: events of others are refused as not enrolled, and keep no state
-   * (the enrolment that creates a student's state starts their ids, {@link #onEnrollment}).
-   */
-  private boolean seenBefore(String student, String eventId) {
-    StudentState st = students.get(student);
-    if (st == null) {
-      return false;
-    }
-    boolean movedIn = st.recentIds == null;
-    if (movedIn) {
-      // Restored from a checkpoint written before format 3: the ids move over from their store,
-      // and both stores are written at once.
-      RecentEventIds stored = eventIds.get(student);
-      st.recentIds = stored != null ? stored : new RecentEventIds();
-      if (stored != null) {
-        eventIds.delete(student);
-      }
-    }
-    boolean seen = st.recentIds.seenBefore(eventId);
-    if (!seen || movedIn) {
-      students.put(student, st);
-    }
-    return seen;
-  }
-
   private boolean valid(LmsEvent e, String studentId, String courseId) {
     if ((studentId != null && !TimerKeys.validId(studentId))
         || (courseId != null && !TimerKeys.validId(courseId))) {
@@ -248,7 +227,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     StudentState st = students.get(student);
     if (st == null) {
       st = new StudentState(weeksKept);
-      st.recentIds.seenBefore(e.eventId()); // the first id the student's ring remembers
+      studentIds.started(student, st, e.eventId());
       setStudentsTracked(count(META_STUDENTS) + 1);
     }
     EnrollmentState en = enrollments.get(key);

@@ -55,7 +55,8 @@ final class Roster {
    * The signals of the enrolment under {@code key}. State restored from a checkpoint written
    * before format 3 keeps them in a store of their own: they move into the enrolment here, on its
    * first use, and leave that store; both stores are written at once, so no checkpoint can hold
-   * them in neither.
+   * them in neither. {@code en} must be the enrolment as last written (with serialized stores, not
+   * a copy read before another copy took the signals over: it would start them empty).
    */
   StudentCourse signals(String key, EnrollmentState en) {
     if (en.signals == null) {

@@ -28,11 +28,12 @@ final class RosterTimers {
   private final RosterAlerts rosterAlerts;
   private final CourseSignals signals;
   private final long graceMs;
-  private final Runnable studentRemoved;
+  private final java.util.function.BiConsumer<String, StudentState> studentRemoved;
 
   /**
-   * @param studentRemoved called when a course end removes a student's last enrolment (and the
-   *     student's state): the processor counts the students it tracks
+   * @param studentRemoved called with the student and their last state when a course end removes
+   *     the student's last enrolment (and the state): the processor counts the students it tracks
+   *     and drops what it kept of them elsewhere ({@link StudentEventIds#removed})
    */
   RosterTimers(
       KeyValueStore<String, StudentState> students,
@@ -44,7 +45,7 @@ final class RosterTimers {
       RosterAlerts rosterAlerts,
       CourseSignals signals,
       long graceMs,
-      Runnable studentRemoved) {
+      java.util.function.BiConsumer<String, StudentState> studentRemoved) {
     this.students = students;
     this.enrollments = enrollments;
     this.members = members;
@@ -235,7 +236,7 @@ final class RosterTimers {
       enrollmentsChanged(rosterCtx, student, st, now);
       if (st.enrollments() == 0) {
         students.delete(student);
-        studentRemoved.run();
+        studentRemoved.accept(student, st);
       } else {
         students.put(student, st);
       }

@@ -4,6 +4,7 @@ import static coursepulse.lms.risk.RiskFixture.COURSE;
 import static coursepulse.lms.risk.RiskFixture.day;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import coursepulse.engine.KeyValueStore;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -393,6 +394,31 @@ class RiskTopologyTest {
       assertThat(f.alerts("s1")).filteredOn(a -> a.type() == Alert.Type.OPENED)
           .allSatisfy(a -> assertThat(f.alerts("s1")).anyMatch(r ->
               r.type() == Alert.Type.RESOLVED && r.alertId().equals(a.alertId())));
+    }
+  }
+
+  /**
+   * Event ids a checkpoint of before format 3 stored apart from a student's state go with the
+   * student, also when the student sent nothing after the restore that would have moved them in.
+   */
+  @Test
+  void shouldForgetEventIdsStoredApartWithTheStudent() {
+    try (RiskFixture f = new RiskFixture()) {
+      f.enroll("s1", day(-2)).login("s1", day(0));
+      KeyValueStore<String, StudentState> students =
+          f.driver().getKeyValueStore(RiskProcessor.STUDENTS);
+      KeyValueStore<String, RecentEventIds> apart =
+          f.driver().getKeyValueStore(RiskProcessor.EVENT_IDS);
+      // As restored from format 2: the state without its ids, the ids in their own store.
+      StudentState s1 = students.get("s1");
+      apart.put("s1", s1.recentIds);
+      s1.recentIds = null;
+      students.put("s1", s1);
+
+      f.advanceTo(RiskFixture.TERM_END.plus(Duration.ofDays(8)));
+
+      assertThat(students.get("s1")).isNull();
+      assertThat(apart.get("s1")).isNull();
     }
   }
 

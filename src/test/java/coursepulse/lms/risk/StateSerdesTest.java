@@ -77,6 +77,33 @@ class StateSerdesTest {
     assertThat(serde.serialize(back)).isEqualTo(bytes);
   }
 
+  /**
+   * A student's state keeps the fingerprints of their last 64 event ids (format 3): after a round
+   * trip the same ids are recognised, in the same order of forgetting.
+   */
+  @Test
+  void shouldRoundTripAStudentWithAWrappedRingOfRecentEventIds() {
+    StudentState st = new StudentState(4);
+    st.recordLogin(T);
+    st.addCourse("c-1");
+    for (int i = 0; i < RecentEventIds.PER_KEY + 6; i++) {
+      assertThat(st.recentIds.seenBefore("e-" + i)).isFalse();
+    }
+    var serde = StateSerdes.student(4);
+    byte[] bytes = serde.serialize(st);
+    StudentState back = serde.deserialize(bytes);
+
+    assertThat(bytes[0]).isEqualTo(StateSerdes.FORMAT_V3);
+    assertThat(serde.serialize(back)).isEqualTo(bytes);
+    assertThat(back.courses).containsExactly("c-1");
+    for (int i = 6; i < RecentEventIds.PER_KEY + 6; i++) {
+      assertThat(back.recentIds.seenBefore("e-" + i)).as("e-" + i).isTrue();
+    }
+    assertThat(back.recentIds.seenBefore("e-5")).as("forgotten: one of the 6 oldest").isFalse();
+    // Remembering e-5 forgot the oldest still held (e-6): the order of forgetting came through.
+    assertThat(back.recentIds.seenBefore("e-6")).isFalse();
+  }
+
   /** A rule with nothing to keep costs nothing: its empty state is neither kept nor written. */
   @Test
   void shouldWriteTheSameBytesWithOrWithoutAnEmptyRuleState() {
