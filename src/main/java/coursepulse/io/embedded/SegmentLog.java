@@ -48,9 +48,12 @@ import org.slf4j.LoggerFactory;
  * last segment: the file is truncated there (a torn write). The same damage in an older segment is
  * corruption and stops the log from opening rather than silently losing data.
  *
+ * <p>Recovery indexes the messages without keeping their bodies; the {@link MessageStore} reads
+ * them back through {@link #readBodies} when a reader needs them.
+ *
  * <p>Not thread-safe: the owning {@link StreamState} guards it.
  */
-final class SegmentLog implements AutoCloseable {
+final class SegmentLog implements AutoCloseable, MessageStore.BodyFile {
 
   private static final Logger LOG = LoggerFactory.getLogger(SegmentLog.class);
 
@@ -74,6 +77,8 @@ final class SegmentLog implements AutoCloseable {
 
   private ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
   private FileChannel channel;
+  private FileChannel readChannel;
+  private long readChannelBase = -1;
   private long activeSize;
   private long firstBufferedOffset = -1;
   private boolean unforced;
@@ -116,7 +121,10 @@ final class SegmentLog implements AutoCloseable {
    * @throws LogException when a segment other than the newest is damaged or offsets do not line up
    */
   static Recovered recover(
-      Path directory, long segmentBytes, EmbeddedStreamLog.FsyncPolicy fsyncPolicy)
+      Path directory,
+      long segmentBytes,
+      EmbeddedStreamLog.FsyncPolicy fsyncPolicy,
+      long cacheBytes)
       throws IOException {
     SegmentLog log = new SegmentLog(directory, segmentBytes, fsyncPolicy);
     try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SEGMENT_SUFFIX)) {
@@ -124,7 +132,7 @@ final class SegmentLog implements AutoCloseable {
         log.segments.put(baseOffsetOf(file), file);
       }
     }
-    Replay replay = new Replay();
+    Replay replay = new Replay(log, cacheBytes);
     long truncated = 0;
     List<Map.Entry<Long, Path>> entries = new ArrayList<>(log.segments.entrySet());
     for (int i = 0; i < entries.size(); i++) {
@@ -133,7 +141,7 @@ final class SegmentLog implements AutoCloseable {
     }
     long base = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).getKey();
     if (replay.store == null) {
-      replay.store = new MessageStore(base);
+      replay.store = MessageStore.paged(base, log, cacheBytes);
     }
     log.openNewest(replay);
     return new Recovered(log, replay.store, replay.producers, replay.consumers, truncated);
@@ -159,7 +167,13 @@ final class SegmentLog implements AutoCloseable {
     startSegment(snapshot);
   }
 
-  void appendMessage(long offset, long timestamp, String producer, long publishingId, byte[] body)
+  /**
+   * Buffers a message's frame.
+   *
+   * @return the position its body will have in the active segment, whose base is {@link
+   *     #activeBase()}
+   */
+  long appendMessage(long offset, long timestamp, String producer, long publishingId, byte[] body)
       throws IOException {
     int producerIndex = -1;
     if (producer != null) {
@@ -175,6 +189,7 @@ final class SegmentLog implements AutoCloseable {
       producerIndex = known;
     }
     int start = beginFrame(MESSAGE_HEADER + body.length);
+    long bodyPosition = activeSize + start + FRAME_HEADER + MESSAGE_HEADER;
     buffer
         .put(MESSAGE)
         .putLong(offset)
@@ -185,6 +200,45 @@ final class SegmentLog implements AutoCloseable {
     endFrame(start);
     if (firstBufferedOffset < 0) {
       firstBufferedOffset = offset;
+    }
+    return bodyPosition;
+  }
+
+  /** The base offset of the segment being written, which names its file. */
+  long activeBase() {
+    return segments.lastKey();
+  }
+
+  /**
+   * Reads written bytes back from a segment. Positional reads leave the writer's position alone;
+   * one read channel stays open, as readers go through a stream's segments in order.
+   */
+  @Override
+  public void read(long segmentBase, long position, byte[] into) throws IOException {
+    if (segmentBase != readChannelBase) {
+      closeReadChannel();
+      Path file = segments.get(segmentBase);
+      if (file == null) {
+        throw new IOException("segment " + segmentFileName(segmentBase) + " no longer exists");
+      }
+      readChannel = FileChannel.open(file, StandardOpenOption.READ);
+      readChannelBase = segmentBase;
+    }
+    ByteBuffer target = ByteBuffer.wrap(into);
+    while (target.hasRemaining()) {
+      int n = readChannel.read(target, position + target.position());
+      if (n < 0) {
+        throw new IOException(
+            "segment " + segmentFileName(segmentBase) + " ends before byte " + position);
+      }
+    }
+  }
+
+  private void closeReadChannel() throws IOException {
+    if (readChannel != null) {
+      readChannel.close();
+      readChannel = null;
+      readChannelBase = -1;
     }
   }
 
@@ -226,6 +280,9 @@ final class SegmentLog implements AutoCloseable {
       if (nextBase > firstRetainedOffset) {
         return;
       }
+      if (oldest.getKey() == readChannelBase) {
+        closeReadChannel();
+      }
       Files.deleteIfExists(oldest.getValue());
       segments.remove(oldest.getKey());
       LOG.debug("retention deleted segment {}", oldest.getValue());
@@ -239,6 +296,7 @@ final class SegmentLog implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    closeReadChannel();
     if (channel != null && channel.isOpen()) {
       try {
         force();
@@ -252,6 +310,7 @@ final class SegmentLog implements AutoCloseable {
   void abandon() throws IOException {
     buffer.clear();
     firstBufferedOffset = -1;
+    closeReadChannel();
     if (channel != null) {
       channel.close();
     }
@@ -348,13 +407,20 @@ final class SegmentLog implements AutoCloseable {
     }
   }
 
-  /** Rebuilds a stream's memory image from its segments, oldest first. */
+  /** Rebuilds a stream's index and state from its segments, oldest first. */
   private static final class Replay {
+    private final MessageStore.BodyFile bodies;
+    private final long cacheBytes;
     MessageStore store;
     Map<String, Long> producers = new HashMap<>();
     Map<String, Long> consumers = new HashMap<>();
     Map<Integer, String> newestIndexes = new HashMap<>();
     private final CRC32C crc = new CRC32C();
+
+    Replay(MessageStore.BodyFile bodies, long cacheBytes) {
+      this.bodies = bodies;
+      this.cacheBytes = cacheBytes;
+    }
 
     Snapshot snapshot() {
       return new Snapshot(store.nextOffset(), store.lastTimestamp(), producers, consumers);
@@ -445,7 +511,7 @@ final class SegmentLog implements AutoCloseable {
           indexes.put(p.getInt(), readString(p));
           break;
         case MESSAGE:
-          applyMessage(file, position, p, indexes);
+          applyMessage(file, baseOffset, position, p, indexes);
           break;
         case CONSUMER_OFFSET:
           long offset = p.getLong();
@@ -464,7 +530,7 @@ final class SegmentLog implements AutoCloseable {
         throw corrupt(file, 0, "snapshot offset " + nextOffset + " does not match the file name");
       }
       if (store == null) {
-        store = new MessageStore(nextOffset);
+        store = MessageStore.paged(nextOffset, bodies, cacheBytes);
       } else if (store.nextOffset() != nextOffset) {
         throw corrupt(
             file, 0, "expected offset " + store.nextOffset() + " to continue, found " + nextOffset);
@@ -486,18 +552,18 @@ final class SegmentLog implements AutoCloseable {
     }
 
     private void applyMessage(
-        Path file, long position, ByteBuffer p, Map<Integer, String> indexes) {
+        Path file, long baseOffset, long position, ByteBuffer p, Map<Integer, String> indexes) {
       long offset = p.getLong();
       long timestamp = p.getLong();
       int producerIndex = p.getInt();
       long publishingId = p.getLong();
-      byte[] body = new byte[p.remaining()];
-      p.get(body);
       if (offset != store.nextOffset()) {
         throw corrupt(
             file, position, "expected offset " + store.nextOffset() + ", found " + offset);
       }
-      store.append(timestamp, body);
+      // the body stays in the file: the store reads it back when a reader comes to it
+      store.appendWritten(
+          timestamp, p.remaining(), baseOffset, position + FRAME_HEADER + MESSAGE_HEADER);
       if (producerIndex >= 0) {
         String producer = indexes.get(producerIndex);
         if (producer == null) {

@@ -7,6 +7,7 @@ import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamNotFoundException;
 import coursepulse.engine.log.StreamStats;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,6 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * never acts on a message that a JVM crash could take back (and whose offset a later message would
  * then reuse). A reader that catches up with the committed offset while messages are still buffered
  * spills the buffer itself, so a producer that never flushes still gets read.
+ *
+ * <p>File-backed, the store keeps a body in memory until it is written and then only while it is
+ * in the store's cache: {@link #publish} tells it how far the file goes.
  *
  * <p>An I/O error fails the stream for good: later calls rethrow it rather than risk a gap.
  */
@@ -135,17 +139,21 @@ final class StreamState {
       long timestamp = Math.max(now, store.lastTimestamp());
       long offset = store.nextOffset();
       if (segments != null) {
+        long bodyPosition;
         try {
           if (segments.shouldRoll()) {
             segments.roll(snapshot());
           }
-          segments.appendMessage(
-              offset, timestamp, producer == null ? null : producer.name, publishingId, body);
+          bodyPosition =
+              segments.appendMessage(
+                  offset, timestamp, producer == null ? null : producer.name, publishingId, body);
         } catch (IOException e) {
           throw fail("write", e);
         }
+        store.append(timestamp, body, segments.activeBase(), bodyPosition);
+      } else {
+        store.append(timestamp, body);
       }
-      store.append(timestamp, body);
       if (producer != null) {
         producer.lastPublishingId = publishingId;
       }
@@ -225,8 +233,12 @@ final class StreamState {
         }
         if (cursor.position < committedOffset) {
           int n = (int) Math.min(into.length, committedOffset - cursor.position);
-          for (int i = 0; i < n; i++) {
-            into[i] = store.message(name, cursor.position + i);
+          try {
+            for (int i = 0; i < n; i++) {
+              into[i] = store.message(name, cursor.position + i);
+            }
+          } catch (UncheckedIOException e) {
+            throw fail("read", e.getCause());
           }
           cursor.position += n;
           return n;
@@ -287,6 +299,16 @@ final class StreamState {
       checkUsable();
       Long offset = consumerOffsets.get(consumer);
       return offset == null ? OptionalLong.empty() : OptionalLong.of(offset);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Bytes of message bodies in the heap: for tests. */
+  long bodyBytesInMemory() {
+    lock.lock();
+    try {
+      return store.bodyBytesInMemory();
     } finally {
       lock.unlock();
     }
@@ -406,6 +428,7 @@ final class StreamState {
     }
     if (visible > committedOffset) {
       committedOffset = visible;
+      store.writtenBelow(visible);
       changed.signalAll();
     }
   }

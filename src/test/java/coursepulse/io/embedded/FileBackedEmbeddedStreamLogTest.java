@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@link StreamLogContract} against a file-backed {@link EmbeddedStreamLog} (small segments, so
- * the bulk test rolls over several files), plus restart, recovery and retention on disk.
+ * the bulk test rolls over several files, and no cache, so every written message a reader comes to
+ * is read back from its file), plus restart, recovery, retention on disk and streams larger than
+ * the memory they may use.
  */
 class FileBackedEmbeddedStreamLogTest extends StreamLogContract {
 
@@ -40,6 +42,7 @@ class FileBackedEmbeddedStreamLogTest extends StreamLogContract {
     return EmbeddedStreamLog.builder()
         .directory(directory.resolve("contract"))
         .segmentBytes(64 << 10)
+        .cacheBytes(0)
         .build();
   }
 
@@ -211,6 +214,65 @@ class FileBackedEmbeddedStreamLogTest extends StreamLogContract {
   }
 
   @Test
+  void shouldHoldAStreamLargerThanItsCacheAndReadEveryMessageBackFromTheFiles() {
+    Path dir = directory.resolve("paged");
+    int count = 20_000;
+    long cache = 256 << 10;
+    // the bound: the cache, the block being filled and one being read (4,096 messages of ~1 KB)
+    long bound = cache + 2L * MessageStore.BLOCK_MESSAGES * 1_100;
+    try (EmbeddedStreamLog log =
+        EmbeddedStreamLog.builder()
+            .directory(dir)
+            .segmentBytes(1 << 20)
+            .cacheBytes(cache)
+            .clock(new MutableClock(T0))
+            .build()) {
+      log.createStream("03-Activity", Retention.unlimited());
+      appendLarge(log, "03-Activity", 0, count);
+      assertThat(log.bodyBytesInMemory("03-Activity"))
+          .as("heap bytes after writing %d KB", count)
+          .isLessThan(bound);
+
+      assertThat(readLarge(log, "03-Activity", OffsetSpec.first(), count)).isEqualTo(count);
+      assertThat(log.bodyBytesInMemory("03-Activity")).as("after reading it all").isLessThan(bound);
+    }
+
+    try (EmbeddedStreamLog log =
+        EmbeddedStreamLog.builder().directory(dir).cacheBytes(cache).build()) {
+      assertThat(log.bodyBytesInMemory("03-Activity")).as("after opening").isZero();
+      assertThat(log.stats("03-Activity")).hasValue(new StreamStats(0, count - 1));
+      List<LogMessage> middle = read(log, "03-Activity", OffsetSpec.offset(12_345), 3);
+      assertThat(middle).extracting(LogMessage::offset).containsExactly(12_345L, 12_346L, 12_347L);
+      assertThat(text(middle.get(0))).isEqualTo(largePayload(12_345));
+      assertThat(read(log, "03-Activity", OffsetSpec.timestamp(T0), 1).get(0).offset()).isZero();
+
+      appendLarge(log, "03-Activity", count, count + 5_000);
+      assertThat(readLarge(log, "03-Activity", OffsetSpec.first(), count + 5_000))
+          .isEqualTo(count + 5_000);
+      assertThat(log.bodyBytesInMemory("03-Activity")).as("after reopening").isLessThan(bound);
+    }
+  }
+
+  @Test
+  void shouldFailTheStreamWithAClearErrorWhenAWrittenSegmentCannotBeReadBack() throws IOException {
+    Path dir = directory.resolve("vanished");
+    try (EmbeddedStreamLog log =
+        EmbeddedStreamLog.builder().directory(dir).segmentBytes(64 << 10).cacheBytes(0).build()) {
+      log.createStream("s", Retention.unlimited());
+      appendLarge(log, "s", 0, 1_000);
+      Files.delete(segments(dir).get(0));
+
+      try (LogReader reader = log.reader("s", OffsetSpec.first())) {
+        assertThatThrownBy(() -> reader.poll(Duration.ofSeconds(1)))
+            .isInstanceOf(LogException.class)
+            .hasMessageContaining("cannot read stream 's'")
+            .hasMessageContaining("00000000000000000000.segment")
+            .hasMessageContaining("reopened");
+      }
+    }
+  }
+
+  @Test
   void shouldForgetADeletedStreamAfterRestart() {
     Path dir = directory.resolve("deleted");
     try (StreamLog log = EmbeddedStreamLog.open(dir)) {
@@ -276,6 +338,34 @@ class FileBackedEmbeddedStreamLogTest extends StreamLogContract {
       }
       writer.flush(Duration.ofSeconds(1));
     }
+  }
+
+  private static void appendLarge(StreamLog log, String stream, int from, int to) {
+    try (LogWriter writer = log.writer(stream, "simulator")) {
+      for (int i = from; i < to; i++) {
+        writer.append(i, largePayload(i).getBytes(UTF_8));
+      }
+      writer.flush(Duration.ofSeconds(5));
+    }
+  }
+
+  /** Reads {@code count} messages and checks each one's body; returns how many matched. */
+  private static int readLarge(StreamLog log, String stream, OffsetSpec from, int count) {
+    int matched = 0;
+    try (LogReader reader = log.reader(stream, from)) {
+      for (int i = 0; i < count; i++) {
+        LogMessage m = reader.poll(Duration.ofSeconds(5));
+        assertThat(m).as("message %d of %d", i, count).isNotNull();
+        assertThat(text(m)).as("body at offset %d", m.offset()).isEqualTo(largePayload(i));
+        matched++;
+      }
+    }
+    return matched;
+  }
+
+  /** About a kilobyte, different for every message, so a body read from the wrong place shows. */
+  private static String largePayload(int i) {
+    return ("event-" + i + "-").repeat(1_000 / (8 + String.valueOf(i).length())) + i;
   }
 
   private static List<LogMessage> read(StreamLog log, String stream, OffsetSpec from, int count) {
