@@ -60,10 +60,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Memory.</b> Messages are packed into large arrays (about 12 bytes of overhead each); a
  * reader buffers at most {@link Builder#readerBufferSize(int)} messages and refills only when
  * polled. In memory only, every retained message is in the heap. File-backed, the heap holds an
- * index of 16 bytes per message, the bodies not yet written, and a cache of written bodies ({@link
- * Builder#cacheBytes(long)} per stream); the rest is read back from the segment files, a block of
- * up to 4,096 messages at a time, when a reader comes to it. So a file-backed log holds streams
- * far larger than the heap.
+ * index of 16 bytes per message, the bodies not yet written, and a cache of written bodies for all
+ * streams together ({@link Builder#cacheBytes(long)}); the rest is read back from the segment
+ * files, a block of up to 4,096 messages at a time, when a reader comes to it. So a file-backed log
+ * holds streams far larger than the heap.
  *
  * <p><b>Files.</b> {@link #open(Path)} keeps each stream in append-only segment files (see {@code
  * SegmentLog} for the format: length-prefixed, CRC-32C-checked frames), including producer
@@ -112,7 +112,7 @@ public final class EmbeddedStreamLog implements StreamLog {
   private final Clock clock;
   private final int readerBufferSize;
   private final long segmentBytes;
-  private final long cacheBytes;
+  private final BodyCache cache;
   private final FsyncPolicy fsyncPolicy;
   private final LogDirectory directory;
   private final ConcurrentHashMap<String, StreamState> streams = new ConcurrentHashMap<>();
@@ -127,7 +127,7 @@ public final class EmbeddedStreamLog implements StreamLog {
     this.clock = builder.clock;
     this.readerBufferSize = builder.readerBufferSize;
     this.segmentBytes = builder.segmentBytes;
-    this.cacheBytes = builder.cacheBytes;
+    this.cache = new BodyCache(builder.cacheBytes);
     this.fsyncPolicy = builder.fsyncPolicy;
     this.directory = directory;
   }
@@ -172,7 +172,7 @@ public final class EmbeddedStreamLog implements StreamLog {
                   stream,
                   effective,
                   dir,
-                  SegmentLog.recover(dir, segmentBytes, fsyncPolicy, cacheBytes),
+                  SegmentLog.recover(dir, segmentBytes, fsyncPolicy, cache),
                   clock.millis());
         } catch (IOException e) {
           throw new LogException(
@@ -429,6 +429,11 @@ public final class EmbeddedStreamLog implements StreamLog {
     return require(stream).segmentCount();
   }
 
+  /** Bytes of written message bodies the streams keep in the log's cache, for tests. */
+  long cachedBodyBytes() {
+    return cache.heldBytes();
+  }
+
   /** Bytes of {@code stream}'s message bodies in the heap, for tests. */
   long bodyBytesInMemory(String stream) {
     return require(stream).bodyBytesInMemory();
@@ -488,7 +493,7 @@ public final class EmbeddedStreamLog implements StreamLog {
       superStreams.putAll(directory.readSuperStreams());
       for (LogDirectory.StoredStream stored : directory.list()) {
         SegmentLog.Recovered recovered =
-            SegmentLog.recover(stored.directory(), segmentBytes, fsyncPolicy, cacheBytes);
+            SegmentLog.recover(stored.directory(), segmentBytes, fsyncPolicy, cache);
         StreamState state =
             StreamState.recovered(
                 stored.name(), stored.retention(), stored.directory(), recovered, clock.millis());
@@ -514,7 +519,7 @@ public final class EmbeddedStreamLog implements StreamLog {
     private FsyncPolicy fsyncPolicy = FsyncPolicy.ON_FLUSH;
     private int readerBufferSize = 256;
     private long segmentBytes = 64L << 20;
-    private long cacheBytes = 16L << 20;
+    private long cacheBytes = 64L << 20;
 
     private Builder() {}
 
@@ -560,9 +565,11 @@ public final class EmbeddedStreamLog implements StreamLog {
     }
 
     /**
-     * Most bytes of written message bodies a file-backed stream keeps in memory, for readers that
-     * come to them later; older ones are read back from the segment files when needed. Messages
-     * not yet written to their file always stay. In memory only, every body stays. Default 16 MiB.
+     * Most bytes of written message bodies a file-backed log keeps in memory, all its streams
+     * together, for readers that come to them later; others are read back from the segment files
+     * when needed. Beyond it stay only what must: the block each stream is filling, messages not
+     * yet written, and the block each reader is on. In memory only, every body stays. Default 64
+     * MiB.
      */
     public Builder cacheBytes(long bytes) {
       if (bytes < 0) {

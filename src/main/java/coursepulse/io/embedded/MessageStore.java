@@ -42,7 +42,7 @@ final class MessageStore {
 
   private final ArrayList<Block> blocks = new ArrayList<>();
   private final BodyFile file;
-  private final long cacheBytes;
+  private final BodyCache cache;
   /** File-backed blocks holding their bodies, least recently read first. */
   private final ArrayDeque<Block> cached = new ArrayDeque<>();
   private long cachedBytes;
@@ -54,23 +54,23 @@ final class MessageStore {
 
   /** A store that holds every body in memory. */
   MessageStore(long startOffset) {
-    this(startOffset, null, 0);
+    this(startOffset, null, null);
   }
 
-  private MessageStore(long startOffset, BodyFile file, long cacheBytes) {
+  private MessageStore(long startOffset, BodyFile file, BodyCache cache) {
     this.firstOffset = startOffset;
     this.nextOffset = startOffset;
     this.writtenBelow = startOffset;
     this.file = file;
-    this.cacheBytes = cacheBytes;
+    this.cache = cache;
   }
 
   /**
    * A store whose bodies are also in segment files: it holds a body in memory only until it is
-   * written, and then while the blocks read most recently fit in {@code cacheBytes}.
+   * written, and then while the log's {@code cache} has room, the blocks read most recently first.
    */
-  static MessageStore paged(long startOffset, BodyFile file, long cacheBytes) {
-    return new MessageStore(startOffset, file, cacheBytes);
+  static MessageStore paged(long startOffset, BodyFile file, BodyCache cache) {
+    return new MessageStore(startOffset, file, cache);
   }
 
   long firstOffset() {
@@ -123,7 +123,7 @@ final class MessageStore {
     int before = block.data.length;
     block.add(timestamp, body, bodyPosition);
     if (file != null) {
-      cachedBytes += block.data.length - before;
+      charge(block.data.length - before);
     }
     return appended(timestamp, body.length);
   }
@@ -154,6 +154,19 @@ final class MessageStore {
     }
   }
 
+  /** Gives the log's cache back what this store holds: the stream is being deleted. */
+  void release() {
+    if (file != null) {
+      charge(-cachedBytes);
+      cached.clear();
+    }
+  }
+
+  private void charge(long bytes) {
+    cachedBytes += bytes;
+    cache.charge(bytes);
+  }
+
   /** Bytes of bodies held in memory, for tests and the log's statistics. */
   long bodyBytesInMemory() {
     long total = 0;
@@ -172,7 +185,7 @@ final class MessageStore {
     blocks.add(block);
     if (file != null) {
       cached.addLast(block);
-      cachedBytes += block.data.length;
+      charge(block.data.length);
     }
     return block;
   }
@@ -260,7 +273,7 @@ final class MessageStore {
             "cannot read back messages from offset " + b.baseOffset + " of segment " + b.segmentBase,
             e);
       }
-      cachedBytes += b.data.length;
+      charge(b.data.length);
       cached.addLast(b);
       evict(b);
     } else if (cached.peekLast() != b && cached.remove(b)) {
@@ -269,30 +282,30 @@ final class MessageStore {
   }
 
   /**
-   * Drops the bodies of the least recently read written blocks until the cache fits its size, or
-   * only {@code keep} (the block being read) and blocks that must stay are left.
+   * While the log's cache is over its budget, drops the bodies of this stream's least recently read
+   * written blocks, except {@code keep} (the block being read) and blocks that must stay.
    */
   private void evict(Block keep) {
-    if (file == null || cachedBytes <= cacheBytes) {
+    if (file == null || !cache.isOver()) {
       return;
     }
     Block tail = blocks.get(blocks.size() - 1);
     var it = cached.iterator();
-    while (cachedBytes > cacheBytes && it.hasNext()) {
+    while (cache.isOver() && it.hasNext()) {
       Block b = it.next();
       // the block being filled, or one with bodies still only in memory, must keep them
       if (b == tail || b == keep || b.endOffset() > writtenBelow) {
         continue;
       }
       it.remove();
-      cachedBytes -= b.data.length;
+      charge(-b.data.length);
       b.data = null;
     }
   }
 
   private void forget(Block b) {
     if (b.data != null && file != null && cached.remove(b)) {
-      cachedBytes -= b.data.length;
+      charge(-b.data.length);
     }
   }
 

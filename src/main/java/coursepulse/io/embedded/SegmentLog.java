@@ -124,7 +124,7 @@ final class SegmentLog implements AutoCloseable, MessageStore.BodyFile {
       Path directory,
       long segmentBytes,
       EmbeddedStreamLog.FsyncPolicy fsyncPolicy,
-      long cacheBytes)
+      BodyCache cache)
       throws IOException {
     SegmentLog log = new SegmentLog(directory, segmentBytes, fsyncPolicy);
     try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SEGMENT_SUFFIX)) {
@@ -132,7 +132,7 @@ final class SegmentLog implements AutoCloseable, MessageStore.BodyFile {
         log.segments.put(baseOffsetOf(file), file);
       }
     }
-    Replay replay = new Replay(log, cacheBytes);
+    Replay replay = new Replay(log, cache);
     long truncated = 0;
     List<Map.Entry<Long, Path>> entries = new ArrayList<>(log.segments.entrySet());
     for (int i = 0; i < entries.size(); i++) {
@@ -141,7 +141,7 @@ final class SegmentLog implements AutoCloseable, MessageStore.BodyFile {
     }
     long base = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).getKey();
     if (replay.store == null) {
-      replay.store = MessageStore.paged(base, log, cacheBytes);
+      replay.store = MessageStore.paged(base, log, cache);
     }
     log.openNewest(replay);
     return new Recovered(log, replay.store, replay.producers, replay.consumers, truncated);
@@ -410,16 +410,16 @@ final class SegmentLog implements AutoCloseable, MessageStore.BodyFile {
   /** Rebuilds a stream's index and state from its segments, oldest first. */
   private static final class Replay {
     private final MessageStore.BodyFile bodies;
-    private final long cacheBytes;
+    private final BodyCache cache;
     MessageStore store;
     Map<String, Long> producers = new HashMap<>();
     Map<String, Long> consumers = new HashMap<>();
     Map<Integer, String> newestIndexes = new HashMap<>();
     private final CRC32C crc = new CRC32C();
 
-    Replay(MessageStore.BodyFile bodies, long cacheBytes) {
+    Replay(MessageStore.BodyFile bodies, BodyCache cache) {
       this.bodies = bodies;
-      this.cacheBytes = cacheBytes;
+      this.cache = cache;
     }
 
     Snapshot snapshot() {
@@ -530,7 +530,7 @@ final class SegmentLog implements AutoCloseable, MessageStore.BodyFile {
         throw corrupt(file, 0, "snapshot offset " + nextOffset + " does not match the file name");
       }
       if (store == null) {
-        store = MessageStore.paged(nextOffset, bodies, cacheBytes);
+        store = MessageStore.paged(nextOffset, bodies, cache);
       } else if (store.nextOffset() != nextOffset) {
         throw corrupt(
             file, 0, "expected offset " + store.nextOffset() + " to continue, found " + nextOffset);

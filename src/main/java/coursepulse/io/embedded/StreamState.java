@@ -28,8 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * then reuse). A reader that catches up with the committed offset while messages are still buffered
  * spills the buffer itself, so a producer that never flushes still gets read.
  *
- * <p>File-backed, the store keeps a body in memory until it is written and then only while it is
- * in the store's cache: {@link #publish} tells it how far the file goes.
+ * <p>File-backed, the store keeps a body in memory until it is written and then only while the
+ * log's cache has room for it: {@link #publish} tells it how far the file goes.
  *
  * <p>An I/O error fails the stream for good: later calls rethrow it rather than risk a gap.
  */
@@ -330,6 +330,7 @@ final class StreamState {
     try {
       deleted = true;
       changed.signalAll();
+      store.release();
       if (segments != null) {
         segments.abandon();
       }

@@ -254,6 +254,45 @@ class FileBackedEmbeddedStreamLogTest extends StreamLogContract {
   }
 
   @Test
+  void shouldShareOneCacheAmongAllStreamsOfALog() {
+    int streams = 20;
+    int perStream = 60_000;
+    long cache = 2 << 20;
+    try (EmbeddedStreamLog log =
+        EmbeddedStreamLog.builder()
+            .directory(directory.resolve("shared-cache"))
+            .cacheBytes(cache)
+            .build()) {
+      for (int s = 0; s < streams; s++) {
+        log.createStream("p-" + s, Retention.unlimited());
+        try (LogWriter writer = log.writer("p-" + s, "simulator")) {
+          for (int i = 0; i < perStream; i++) {
+            writer.append(i, sizedPayload(i, 100).getBytes(UTF_8));
+          }
+        }
+      }
+      long inMemory = 0;
+      for (int s = 0; s < streams; s++) {
+        assertThat(text(read(log, "p-" + s, OffsetSpec.offset(7), 1).get(0)))
+            .isEqualTo(sizedPayload(7, 100));
+        inMemory += log.bodyBytesInMemory("p-" + s);
+      }
+      // 20 streams of 6 MB each: the shared 2 MiB, and per stream the block it is filling (2,656
+      // messages in an array of 512 KB) and the block its reader is on (4,096 messages, 410 KB);
+      // a cache of 2 MiB per stream would keep 20 times that
+      long bound = cache + streams * ((512 << 10) + 420_000L);
+      assertThat(inMemory).as("bodies in memory, all streams").isLessThan(bound);
+      assertThat(log.cachedBodyBytes()).isLessThanOrEqualTo(inMemory);
+
+      long before = log.cachedBodyBytes();
+      long deleted = log.bodyBytesInMemory("p-0");
+      log.deleteStream("p-0");
+      assertThat(log.cachedBodyBytes()).as("a deleted stream's share is given back")
+          .isEqualTo(before - deleted);
+    }
+  }
+
+  @Test
   void shouldFailTheStreamWithAClearErrorWhenAWrittenSegmentCannotBeReadBack() throws IOException {
     Path dir = directory.resolve("vanished");
     try (EmbeddedStreamLog log =
@@ -365,7 +404,11 @@ class FileBackedEmbeddedStreamLogTest extends StreamLogContract {
 
   /** About a kilobyte, different for every message, so a body read from the wrong place shows. */
   private static String largePayload(int i) {
-    return ("event-" + i + "-").repeat(1_000 / (8 + String.valueOf(i).length())) + i;
+    return sizedPayload(i, 1_000);
+  }
+
+  private static String sizedPayload(int i, int bytes) {
+    return ("event-" + i + "-").repeat(bytes / (8 + String.valueOf(i).length())) + i;
   }
 
   private static List<LogMessage> read(StreamLog log, String stream, OffsetSpec from, int count) {
