@@ -1,11 +1,14 @@
 package coursepulse.engine.internal;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -14,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Comparator;
@@ -22,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +89,17 @@ public record Checkpoint(
   /** Serializes with a trailing CRC. */
   public byte[] toBytes() throws IOException {
     ByteArrayOutputStream bos = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bos);
+    writeTo(bos);
+    return bos.toByteArray();
+  }
+
+  /**
+   * Writes what {@link #toBytes()} returns into {@code target}, computing the CRC as it goes, so
+   * that a checkpoint on its way to a file is never a second copy of the state in the heap.
+   */
+  private void writeTo(OutputStream target) throws IOException {
+    CheckedOutputStream checked = new CheckedOutputStream(target, new CRC32());
+    DataOutputStream out = new DataOutputStream(checked);
     out.writeInt(MAGIC);
     out.writeLong(sequence);
     out.writeLong(streamTime);
@@ -97,12 +110,7 @@ public record Checkpoint(
     out.writeLong(previousSequence);
     writeBytesMap(out, changes);
     out.flush();
-    byte[] body = bos.toByteArray();
-    CRC32 crc = new CRC32();
-    crc.update(body);
-    byte[] bytes = Arrays.copyOf(body, body.length + 8);
-    ByteBuffer.wrap(bytes, body.length, 8).putLong(crc.getValue());
-    return bytes;
+    new DataOutputStream(target).writeLong(checked.getChecksum().getValue());
   }
 
   private static void writeBytesMap(DataOutputStream out, Map<String, byte[]> m)
@@ -170,19 +178,19 @@ public record Checkpoint(
    */
   public long write(Path dir) throws IOException {
     Files.createDirectories(dir);
-    byte[] bytes = toBytes();
     Path target =
         dir.resolve(String.format("%s%020d%s", PREFIX, sequence, full() ? SUFFIX : DELTA_SUFFIX));
     Path tmp = dir.resolve(target.getFileName() + ".tmp");
+    long size;
     try (FileChannel ch =
         FileChannel.open(
             tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.wrap(bytes);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
+      OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+      writeTo(out);
+      out.flush();
       ch.force(true);
+      size = ch.size();
     }
     pauseForTests();
     try {
@@ -200,7 +208,7 @@ public record Checkpoint(
         fullSeen++;
       }
     }
-    return bytes.length;
+    return size;
   }
 
   /**

@@ -87,4 +87,28 @@ class CheckpointTest {
             String.format("checkpoint-%020d.delta.bin", 6), String.format("checkpoint-%020d.bin", 5),
             String.format("checkpoint-%020d.delta.bin", 4), String.format("checkpoint-%020d.bin", 3));
   }
+
+  @Test
+  void shouldWriteTheFileItsBytesDescribeAndReadItBack() throws Exception {
+    byte[] large = new byte[300_000];
+    for (int i = 0; i < large.length; i++) {
+      large[i] = (byte) (i * 31);
+    }
+    Checkpoint cp =
+        new Checkpoint(
+            7, 70, Map.of("in", 7L), Map.of("out", 8L), Map.of("tick", 100L),
+            Map.of("s", large), Map.of("c", new byte[] {4, 5}), 6);
+
+    long size = cp.write(dir);
+
+    Path file = dir.resolve(String.format("checkpoint-%020d.delta.bin", 7));
+    byte[] written = Files.readAllBytes(file);
+    assertThat(size).isEqualTo(written.length);
+    assertThat(written).isEqualTo(cp.toBytes());
+    Checkpoint read = Checkpoint.fromBytes(written);
+    assertThat(read.stores().get("s")).isEqualTo(large);
+    assertThat(read.changes().get("c")).containsExactly(4, 5);
+    assertThat(read.previousSequence()).isEqualTo(6);
+    assertThat(read.streamTimeSchedule()).containsEntry("tick", 100L);
+  }
 }
