@@ -191,6 +191,10 @@ public record Checkpoint(
       out.flush();
       ch.force(true);
       size = ch.size();
+    } catch (IOException | RuntimeException e) {
+      // a checkpoint that could not be written whole leaves nothing behind
+      Files.deleteIfExists(tmp);
+      throw e;
     }
     pauseForTests();
     try {

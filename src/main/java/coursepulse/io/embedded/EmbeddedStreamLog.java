@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Memory.</b> Messages are packed into large arrays (about 12 bytes of overhead each); a
  * reader buffers at most {@link Builder#readerBufferSize(int)} messages and refills only when
  * polled. In memory only, every retained message is in the heap. File-backed, the heap holds an
- * index of 16 bytes per message, the bodies not yet written, and a cache of written bodies for all
+ * index of about 16 bytes per message, the bodies not yet written, and a cache of written bodies for all
  * streams together ({@link Builder#cacheBytes(long)}); the rest is read back from the segment
  * files, a block of up to 4,096 messages at a time, when a reader comes to it. So a file-backed log
  * holds streams far larger than the heap.

@@ -17,9 +17,12 @@ import java.util.Arrays;
  * lock.
  *
  * <p>A file-backed store ({@link #paged}) keeps only the index in memory: per message its timestamp,
- * size and place in its segment file, 16 bytes. Bodies stay in memory while a block fills and until
- * they are written; after that a block's bodies are held only while they fit in the cache, and are
- * read back from the segment file, a block at a time, when a reader comes to them. A term of real
+ * size and place in its segment file, 16 bytes (the arrays are made for {@link #BLOCK_MESSAGES}
+ * messages, so a block cut short by large messages or by the end of a segment costs up to 64 KB).
+ * Bodies stay in memory while a block fills and until they are written; after that a block's bodies
+ * are held only while the log's cache has room, and are read back from the segment file, a block at
+ * a time, when a reader comes to them. Blocks rebuilt from the files keep the same limits as blocks
+ * filled live, so reading one back never costs more than {@link #BLOCK_BYTES} and one message. A term of real
  * courses is far larger than the heap should be (OULAD 2013J: 890 MB of input, as much again of risk
  * records), and readers go through a stream front to back, so a small cache of recent blocks serves
  * them.
@@ -134,7 +137,10 @@ final class MessageStore {
    */
   long appendWritten(long timestamp, int size, long segmentBase, long bodyPosition) {
     Block last = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1);
-    if (last == null || last.data != null || !last.sameFile(segmentBase) || last.isFull()) {
+    if (last == null
+        || last.data != null
+        || !last.sameFile(segmentBase)
+        || !last.hasRoomForWritten(size)) {
       last = new Block(nextOffset, segmentBase, bodyPosition);
       blocks.add(last);
     }
@@ -294,7 +300,7 @@ final class MessageStore {
     while (cache.isOver() && it.hasNext()) {
       Block b = it.next();
       // the block being filled, or one with bodies still only in memory, must keep them
-      if (b == tail || b == keep || b.endOffset() > writtenBelow) {
+      if ((b == tail && b.open) || b == keep || b.endOffset() > writtenBelow) {
         continue;
       }
       it.remove();
@@ -376,8 +382,9 @@ final class MessageStore {
       return count == 0 ? 0 : ends[count - 1];
     }
 
-    boolean isFull() {
-      return count == BLOCK_MESSAGES;
+    /** As {@link #hasRoomFor}, for a block rebuilt from its file: the same limits. */
+    boolean hasRoomForWritten(int size) {
+      return count < BLOCK_MESSAGES && (count == 0 || (long) used() + size <= BLOCK_BYTES);
     }
 
     boolean sameFile(long base) {
@@ -386,10 +393,7 @@ final class MessageStore {
 
     boolean hasRoomFor(int size) {
       // an empty block takes any message, however large, so that every message fits somewhere
-      return open
-          && data != null
-          && count < BLOCK_MESSAGES
-          && (count == 0 || (long) used() + size <= BLOCK_BYTES);
+      return open && data != null && hasRoomForWritten(size);
     }
 
     void add(long timestamp, byte[] body, long bodyPosition) {

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * corruption and stops the log from opening rather than silently losing data.
  *
  * <p>Recovery indexes the messages without keeping their bodies; the {@link MessageStore} reads
- * them back through {@link #readBodies} when a reader needs them.
+ * them back through {@link #read} when a reader needs them.
  *
  * <p>Not thread-safe: the owning {@link StreamState} guards it.
  */
@@ -115,8 +115,9 @@ final class SegmentLog implements AutoCloseable, MessageStore.BodyFile {
   }
 
   /**
-   * Reads every segment of {@code directory} back into memory, truncates a torn tail, and leaves
-   * the newest segment open for appending.
+   * Reads every segment of {@code directory} (checking every frame), indexes its messages and
+   * rebuilds the stream's producer and consumer state, truncates a torn tail, and leaves the newest
+   * segment open for appending.
    *
    * @throws LogException when a segment other than the newest is damaged or offsets do not line up
    */

@@ -348,8 +348,13 @@ final class StreamState {
       }
       closed = true;
       changed.signalAll();
-      if (segments != null && failure == null) {
-        segments.close();
+      if (segments != null) {
+        if (failure == null) {
+          segments.close();
+        } else {
+          // after a failed write nothing more may reach the file; its channels still close
+          segments.abandon();
+        }
       }
     } finally {
       lock.unlock();

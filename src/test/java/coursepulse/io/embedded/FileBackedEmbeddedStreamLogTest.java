@@ -254,6 +254,49 @@ class FileBackedEmbeddedStreamLogTest extends StreamLogContract {
   }
 
   @Test
+  void shouldRebuildBlocksNoLargerThanLiveOnesWhenReopened() {
+    Path dir = directory.resolve("large-messages");
+    byte[] body = new byte[64 << 10];
+    try (EmbeddedStreamLog log = EmbeddedStreamLog.builder().directory(dir).cacheBytes(0).build()) {
+      log.createStream("s", Retention.unlimited());
+      try (LogWriter writer = log.writer("s", null)) {
+        for (int i = 0; i < 200; i++) {
+          writer.append(i, body);
+        }
+        writer.flush(Duration.ofSeconds(5));
+      }
+    }
+    try (EmbeddedStreamLog log = EmbeddedStreamLog.builder().directory(dir).cacheBytes(0).build()) {
+      assertThat(read(log, "s", OffsetSpec.first(), 1)).hasSize(1);
+      // 200 messages of 64 KB in one 13 MB segment: reading the first reads back one block only
+      assertThat(log.bodyBytesInMemory("s")).isLessThanOrEqualTo(MessageStore.BLOCK_BYTES);
+    }
+  }
+
+  @Test
+  void shouldKeepBodiesInMemoryUntilTheyAreWrittenEvenWithNoCache() {
+    try (EmbeddedStreamLog log =
+        EmbeddedStreamLog.builder().directory(directory.resolve("unwritten")).cacheBytes(0).build()) {
+      log.createStream("s", Retention.unlimited());
+      // opened first: opening a reader writes out what is buffered, reading on does not
+      try (LogReader reader = log.reader("s", OffsetSpec.first());
+          LogWriter writer = log.writer("s", null)) {
+        int count = MessageStore.BLOCK_MESSAGES + 1;
+        for (int i = 0; i < count; i++) {
+          writer.append(i, sizedPayload(i, 100).getBytes(UTF_8));
+        }
+        // the first block is full and its last messages are still in the write buffer: its
+        // bodies must stay in memory, or reading its written part would read past the file's end
+        for (int i = 0; i < count; i++) {
+          LogMessage m = reader.poll(Duration.ofSeconds(5));
+          assertThat(m).as("message %d", i).isNotNull();
+          assertThat(text(m)).isEqualTo(sizedPayload(i, 100));
+        }
+      }
+    }
+  }
+
+  @Test
   void shouldShareOneCacheAmongAllStreamsOfALog() {
     int streams = 20;
     int perStream = 60_000;
