@@ -519,7 +519,7 @@ public final class EmbeddedStreamLog implements StreamLog {
     private FsyncPolicy fsyncPolicy = FsyncPolicy.ON_FLUSH;
     private int readerBufferSize = 256;
     private long segmentBytes = 64L << 20;
-    private long cacheBytes = 64L << 20;
+    private long cacheBytes = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16);
 
     private Builder() {}
 
@@ -568,8 +568,8 @@ public final class EmbeddedStreamLog implements StreamLog {
      * Most bytes of written message bodies a file-backed log keeps in memory, all its streams
      * together, for readers that come to them later; others are read back from the segment files
      * when needed. Beyond it stay only what must: the block each stream is filling, messages not
-     * yet written, and the block each reader is on. In memory only, every body stays. Default 64
-     * MiB.
+     * yet written, and the block each reader is on. In memory only, every body stays. Default: a
+     * sixteenth of the maximum heap, at most 64 MiB (6 MiB in a 96 MiB heap, 64 MiB from 1 GiB).
      */
     public Builder cacheBytes(long bytes) {
       if (bytes < 0) {
