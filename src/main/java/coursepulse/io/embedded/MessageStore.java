@@ -173,7 +173,7 @@ final class MessageStore {
     cache.charge(bytes);
   }
 
-  /** Bytes of bodies held in memory, for tests and the log's statistics. */
+  /** Bytes of bodies held in memory, for tests. */
   long bodyBytesInMemory() {
     long total = 0;
     for (Block b : blocks) {
