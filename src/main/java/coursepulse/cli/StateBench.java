@@ -5,6 +5,7 @@ import coursepulse.engine.log.StreamLog;
 import coursepulse.io.embedded.EmbeddedStreamLog;
 import coursepulse.lms.publish.Pacer;
 import coursepulse.lms.publish.Progress;
+import coursepulse.lms.risk.RiskTopology;
 import coursepulse.lms.simulator.Simulation;
 import coursepulse.lms.simulator.SimulationConfig;
 import coursepulse.lms.simulator.SimulationPublisher;
@@ -102,7 +103,7 @@ final class StateBench {
    */
   static long studentCourses(MeterRegistry registry) {
     Gauge entries =
-        registry.find("coursepulse.engine.store.entries").tag("store", "risk-enrollments").gauge();
+        registry.find("coursepulse.engine.store.entries").tag("store", RiskTopology.ENROLLMENTS_STORE).gauge();
     long pairs = entries == null ? 0 : (long) entries.value();
     if (pairs == 0) {
       throw new IllegalStateException("no tracked student-course to measure");

@@ -184,7 +184,7 @@ final class AlertBook {
     if (course == null) {
       return null;
     }
-    StudentCourse sc = roster.signalsIfEnrolled(TimerKeys.pair(student, course));
+    StudentCourse sc = roster.signalsIfEnrolled(student, course);
     return sc == null || sc.lastScoreE4 < 0 ? null : sc.lastScoreE4 / 10_000.0;
   }
 

@@ -17,11 +17,6 @@ import java.util.function.Consumer;
  * (the cut-offs training uses), otherwise when the score changed (at most once a day).
  */
 final class CourseSignals {
-  /**
-   * Where the signals were stored before they moved into the enrolment (format 3): still declared
-   * so that state checkpointed before then restores; {@link Roster#signals} empties it.
-   */
-  static final String STUDENT_COURSES = "risk-student-courses";
   static final String COHORTS = "risk-cohorts";
   static final String GRADES = "risk-grades";
 
@@ -81,7 +76,7 @@ final class CourseSignals {
    * Work in the course: page views ({@code clicks}) or a submission (1, its assignment index).
    * Writes the enrolment back.
    *
-   * @param key the enrolment's key ({@link TimerKeys#pair})
+   * @param key the enrolment's key ({@link Roster#key})
    */
   void worked(
       String student, String course, String key, EnrollmentState en, long t, int clicks,
@@ -176,17 +171,16 @@ final class CourseSignals {
     List<RiskRule.Member> members = new ArrayList<>();
     List<EnrollmentState> enrolments = new ArrayList<>();
     List<String> keys = new ArrayList<>();
-    for (String student : roster.members(course)) {
-      String key = TimerKeys.pair(student, course);
-      EnrollmentState en = roster.enrollment(key);
-      if (en == null || en.dropped() || en.activeFrom >= at || at > en.courseEnd) {
+    for (Roster.Member m : roster.members(course)) {
+      EnrollmentState en = m.enrollment();
+      if (en.dropped() || en.activeFrom >= at || at > en.courseEnd) {
         continue;
       }
-      StudentCourse sc = roster.signals(key, en);
+      StudentCourse sc = roster.signals(m.key(), en);
       CadenceSignal.judge(sc, en, ca, graceMs, at);
-      members.add(new RiskRule.Member(student, course, sc));
+      members.add(new RiskRule.Member(m.student(), course, sc));
       enrolments.add(en);
-      keys.add(key);
+      keys.add(m.key());
     }
     int n = members.size();
     if (n > 0) {

@@ -40,8 +40,8 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   static final String SCORES_CHILD = "risk-scores";
 
   static final String STUDENTS = "risk-students";
-  static final String ENROLLMENTS = "risk-enrollments";
-  static final String MEMBERS = "risk-course-members";
+  /** Enrolments keyed course first ({@link Roster#key}); before, {@link FormerRosterLayout}. */
+  static final String ENROLLMENTS = "risk-course-enrollments";
   static final String COURSES = "risk-courses";
   static final String TIMERS = "risk-timers";
   static final String META = "risk-meta";
@@ -49,7 +49,6 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   static final String EVENT_IDS = "risk-recent-event-ids";
 
   private static final Logger LOG = LoggerFactory.getLogger(RiskProcessor.class);
-  private static final byte[] MARK = new byte[0];
   private static final String META_STUDENTS = "students.tracked";
   static final int MAX_TRACKED_ASSIGNMENTS = 64;
 
@@ -75,7 +74,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   private RosterTimers rosterTimers;
   private KeyValueStore<String, StudentState> students;
   private KeyValueStore<String, EnrollmentState> enrollments;
-  private KeyValueStore<String, byte[]> members;
+  private FormerRosterLayout formerRoster;
   private KeyValueStore<String, CourseAssignments> courses;
   private Timers timers;
   private KeyValueStore<String, Long> meta;
@@ -122,14 +121,17 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     this.share = metrics.join();
     this.students = context.getStateStore(STUDENTS);
     this.enrollments = context.getStateStore(ENROLLMENTS);
-    this.members = context.getStateStore(MEMBERS);
+    this.formerRoster =
+        new FormerRosterLayout(
+            context.getStateStore(FormerRosterLayout.ENROLLMENTS),
+            context.getStateStore(FormerRosterLayout.MEMBERS),
+            context.getStateStore(FormerRosterLayout.SIGNALS));
     this.courses = context.getStateStore(COURSES);
     this.timers = new Timers(context.getStateStore(TIMERS));
     this.meta = context.getStateStore(META);
     this.eventIds = context.getStateStore(EVENT_IDS);
     this.studentIds = new StudentEventIds(students, eventIds);
-    this.roster =
-        new Roster(enrollments, members, courses, context.getStateStore(CourseSignals.STUDENT_COURSES));
+    this.roster = new Roster(enrollments, courses);
     this.book = new AlertBook(rules, metrics, share, meta, students, roster, this::emitAlert);
     this.rosterAlerts = new RosterAlerts(book);
     this.rosterCtx = new RosterContext(rules, rosterAlerts, roster, timers);
@@ -141,14 +143,33 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
             book, scoresOut ? this::emitScore : null);
     this.rosterTimers =
         new RosterTimers(
-            students, enrollments, members, timers, roster, rosterCtx, rosterAlerts, signals,
+            students, enrollments, timers, roster, rosterCtx, rosterAlerts, signals,
             graceMs,
             (student, st) -> {
               studentIds.removed(student, st);
               setStudentsTracked(count(META_STUDENTS) - 1);
             });
-    context.schedule(punctuationInterval, PunctuationType.STREAM_TIME, rosterTimers::fireDueTimers);
+    context.schedule(
+        punctuationInterval,
+        PunctuationType.STREAM_TIME,
+        now -> {
+          moveFormerRoster();
+          rosterTimers.fireDueTimers(now);
+        });
     loadCounters();
+    moveFormerRoster();
+  }
+
+  /**
+   * Moves a roster restored in the former layout into the current one. Checked before every record
+   * and tick, not only here after a restore: it costs three size reads, and state put into the
+   * stores from outside between two records (a test's) moves as well.
+   */
+  private void moveFormerRoster() {
+    if (formerRoster.holdsState()) {
+      int moved = formerRoster.moveInto(enrollments);
+      LOG.info("moved {} enrolments stored in the former layout to {}", moved, ENROLLMENTS);
+    }
   }
 
   // ---------------------------------------------------------------- events
@@ -159,6 +180,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     if (event == null) {
       return;
     }
+    moveFormerRoster();
     boolean byCourse = event instanceof AssignmentCreated;
     if (byCourse
         ? RecentEventIds.seenBefore(eventIds, event.key(), event.eventId())
@@ -223,7 +245,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
     String student = e.studentId();
     String course = e.courseId();
-    String key = TimerKeys.pair(student, course);
+    String key = Roster.key(student, course);
     StudentState st = students.get(student);
     if (st == null) {
       st = new StudentState(weeksKept);
@@ -237,7 +259,6 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       en.activeFrom = activeFrom;
       en.courseEnd = courseEnd;
       st.addCourse(course);
-      members.put(TimerKeys.pair(course, student), MARK);
       activated = true;
     } else if (en.dropped()) {
       en.droppedAt = EnrollmentState.NONE;
@@ -274,7 +295,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   private void onDropped(EnrollmentDropped e, long t) {
     String student = e.studentId();
     String course = e.courseId();
-    String key = TimerKeys.pair(student, course);
+    String key = Roster.key(student, course);
     EnrollmentState en = enrollments.get(key);
     StudentState st = students.get(student);
     if (en == null || st == null) {
@@ -327,7 +348,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   private void onSubmission(SubmissionCreated e, long t) {
     String student = e.studentId();
     String course = e.courseId();
-    String key = TimerKeys.pair(student, course);
+    String key = Roster.key(student, course);
     EnrollmentState en = usableEnrollment(e, student, course, key);
     if (en == null) {
       return;
@@ -361,7 +382,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   }
 
   private void onAsset(AssetAccessed e, long t) {
-    String key = TimerKeys.pair(e.studentId(), e.courseId());
+    String key = Roster.key(e.studentId(), e.courseId());
     EnrollmentState en = usableEnrollment(e, e.studentId(), e.courseId(), key);
     if (en == null) {
       return;

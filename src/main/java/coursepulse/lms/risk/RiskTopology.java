@@ -37,17 +37,21 @@ public final class RiskTopology {
 
   private RiskTopology() {}
 
+  /** The store with one entry per tracked student-course (its enrolment). */
+  public static final String ENROLLMENTS_STORE = RiskProcessor.ENROLLMENTS;
+
   /** The application's state stores, all checkpointed by the engine. */
   public static final java.util.List<String> STORES =
       java.util.List.of(
           RiskProcessor.STUDENTS,
           RiskProcessor.ENROLLMENTS,
-          RiskProcessor.MEMBERS,
           RiskProcessor.COURSES,
           RiskProcessor.TIMERS,
           RiskProcessor.META,
           RiskProcessor.EVENT_IDS,
-          CourseSignals.STUDENT_COURSES,
+          FormerRosterLayout.ENROLLMENTS,
+          FormerRosterLayout.MEMBERS,
+          FormerRosterLayout.SIGNALS,
           CourseSignals.COHORTS,
           CourseSignals.GRADES,
           AssignmentWeights.STORE);
@@ -266,12 +270,13 @@ public final class RiskTopology {
     java.util.Map<String, Serde<?>> serdes = new java.util.LinkedHashMap<>();
     serdes.put(RiskProcessor.STUDENTS, StateSerdes.student(weeks));
     serdes.put(RiskProcessor.ENROLLMENTS, StateSerdes.enrollment(weeks));
-    serdes.put(RiskProcessor.MEMBERS, StateSerdes.BYTES);
     serdes.put(RiskProcessor.COURSES, StateSerdes.COURSE);
     serdes.put(RiskProcessor.TIMERS, StateSerdes.BYTES);
     serdes.put(RiskProcessor.META, StateSerdes.LONG);
     serdes.put(RiskProcessor.EVENT_IDS, RecentEventIds.SERDE);
-    serdes.put(CourseSignals.STUDENT_COURSES, StateSerdes.STUDENT_COURSE);
+    serdes.put(FormerRosterLayout.ENROLLMENTS, StateSerdes.enrollment(weeks));
+    serdes.put(FormerRosterLayout.MEMBERS, StateSerdes.BYTES);
+    serdes.put(FormerRosterLayout.SIGNALS, StateSerdes.STUDENT_COURSE);
     serdes.put(CourseSignals.COHORTS, StateSerdes.COHORT);
     serdes.put(CourseSignals.GRADES, StateSerdes.GRADES);
     serdes.put(AssignmentWeights.STORE, AssignmentWeights.SERDE);

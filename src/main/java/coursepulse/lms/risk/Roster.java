@@ -7,34 +7,31 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Who is enrolled where and what each course asks for: enrolments by (student, course), members by
- * course (in student-id order), and the course's assignment schedule. Reads and writes the roster
- * stores; the processor decides when.
+ * Who is enrolled where and what each course asks for: enrolments keyed course first ({@link
+ * #key}), so that a course's members are one key range in student-id order, and the course's
+ * assignment schedule. Reads and writes the roster stores; the processor decides when.
  */
 final class Roster {
   private final KeyValueStore<String, EnrollmentState> enrollments;
-  private final KeyValueStore<String, byte[]> members;
   private final KeyValueStore<String, CourseAssignments> courses;
-  // Signals stored before they moved into the enrolment (format 3); empties as they are taken.
-  private final KeyValueStore<String, StudentCourse> storedSignals;
 
   Roster(
       KeyValueStore<String, EnrollmentState> enrollments,
-      KeyValueStore<String, byte[]> members,
-      KeyValueStore<String, CourseAssignments> courses,
-      KeyValueStore<String, StudentCourse> storedSignals) {
+      KeyValueStore<String, CourseAssignments> courses) {
     this.enrollments = enrollments;
-    this.members = members;
     this.courses = courses;
-    this.storedSignals = storedSignals;
   }
+
+  /** The key of a student's enrolment in a course: course first (see {@link #members}). */
+  static String key(String student, String course) {
+    return TimerKeys.pair(course, student);
+  }
+
+  /** An enrolment of a course, as stored under {@code key}. */
+  record Member(String student, String key, EnrollmentState enrollment) {}
 
   EnrollmentState enrollment(String student, String course) {
-    return enrollments.get(TimerKeys.pair(student, course));
-  }
-
-  EnrollmentState enrollment(String key) {
-    return enrollments.get(key);
+    return enrollments.get(key(student, course));
   }
 
   /** Writes back an enrolment (and its signals) after a change. */
@@ -42,30 +39,21 @@ final class Roster {
     enrollments.put(key, en);
   }
 
-  /** The signals of the enrolment under {@code key}, or null; reads only (see {@link #signals}). */
-  StudentCourse signalsIfEnrolled(String key) {
-    EnrollmentState en = enrollments.get(key);
-    if (en == null) {
-      return null;
-    }
-    return en.signals != null ? en.signals : storedSignals.get(key);
+  void remove(String key) {
+    enrollments.delete(key);
   }
 
-  /**
-   * The signals of the enrolment under {@code key}. State restored from a checkpoint written
-   * before format 3 keeps them in a store of their own: they move into the enrolment here, on its
-   * first use, and leave that store; both stores are written at once, so no checkpoint can hold
-   * them in neither. {@code en} must be the enrolment as last written (with serialized stores, not
-   * a copy read before another copy took the signals over: it would start them empty).
-   */
+  /** The signals of the student-course, or null when not enrolled or none yet; reads only. */
+  StudentCourse signalsIfEnrolled(String student, String course) {
+    EnrollmentState en = enrollment(student, course);
+    return en == null ? null : en.signals;
+  }
+
+  /** The signals of the enrolment under {@code key}, started (and written back) on first use. */
   StudentCourse signals(String key, EnrollmentState en) {
     if (en.signals == null) {
-      StudentCourse stored = storedSignals.get(key);
-      en.signals = stored != null ? stored : new StudentCourse();
+      en.signals = new StudentCourse();
       enrollments.put(key, en);
-      if (stored != null) {
-        storedSignals.delete(key);
-      }
     }
     return en.signals;
   }
@@ -82,15 +70,26 @@ final class Roster {
     return out;
   }
 
-  /** Students with an enrolment in the course (active or dropped), in id order. */
-  List<String> members(String course) {
-    List<String> out = new ArrayList<>();
-    for (Iterator<KeyValue<String, byte[]>> it =
-            members.range(TimerKeys.prefixStart(course), TimerKeys.prefixEnd(course));
+  /**
+   * The course's enrolments (active or dropped), in student-id order: one range of the store, no
+   * lookup per member. A list, so that the caller may write and remove them as it goes.
+   */
+  List<Member> members(String course) {
+    List<Member> out = new ArrayList<>();
+    for (Iterator<KeyValue<String, EnrollmentState>> it =
+            enrollments.range(TimerKeys.prefixStart(course), TimerKeys.prefixEnd(course));
         it.hasNext(); ) {
-      out.add(TimerKeys.second(it.next().key()));
+      KeyValue<String, EnrollmentState> e = it.next();
+      out.add(new Member(TimerKeys.second(e.key()), e.key(), e.value()));
     }
     return out;
+  }
+
+  /** Whether anyone is still enrolled in the course (active or dropped). */
+  boolean hasMembers(String course) {
+    Iterator<KeyValue<String, EnrollmentState>> it =
+        enrollments.range(TimerKeys.prefixStart(course), TimerKeys.prefixEnd(course));
+    return it.hasNext();
   }
 
   /** The course's assignments in announcement order; empty when none. */

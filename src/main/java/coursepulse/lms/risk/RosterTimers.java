@@ -21,7 +21,6 @@ final class RosterTimers {
 
   private final KeyValueStore<String, StudentState> students;
   private final KeyValueStore<String, EnrollmentState> enrollments;
-  private final KeyValueStore<String, byte[]> members;
   private final Timers timers;
   private final Roster roster;
   private final RosterContext rosterCtx;
@@ -38,7 +37,6 @@ final class RosterTimers {
   RosterTimers(
       KeyValueStore<String, StudentState> students,
       KeyValueStore<String, EnrollmentState> enrollments,
-      KeyValueStore<String, byte[]> members,
       Timers timers,
       Roster roster,
       RosterContext rosterCtx,
@@ -48,7 +46,6 @@ final class RosterTimers {
       java.util.function.BiConsumer<String, StudentState> studentRemoved) {
     this.students = students;
     this.enrollments = enrollments;
-    this.members = members;
     this.timers = timers;
     this.roster = roster;
     this.rosterCtx = rosterCtx;
@@ -110,7 +107,7 @@ final class RosterTimers {
   private void onRuleTimer(TimerKeys.Timer timer, long now) {
     String student = timer.a();
     String course = timer.b();
-    String key = course == null ? null : TimerKeys.pair(student, course);
+    String key = course == null ? null : Roster.key(student, course);
     EnrollmentState en = key == null ? null : enrollments.get(key);
     if (key != null && en == null) {
       return; // the enrolment was removed with its course
@@ -141,10 +138,10 @@ final class RosterTimers {
     long due = ca.due(index);
     long deadline = due + graceMs;
     RiskRule.Deadline d = new RiskRule.Deadline(index, ca.id(index), due, now);
-    for (String student : roster.members(course)) {
-      String key = TimerKeys.pair(student, course);
-      EnrollmentState en = enrollments.get(key);
-      if (en == null || !en.activeAt(deadline)) {
+    for (Roster.Member m : roster.members(course)) {
+      String student = m.student();
+      EnrollmentState en = m.enrollment();
+      if (!en.activeAt(deadline)) {
         continue;
       }
       StudentState st = students.get(student);
@@ -154,7 +151,7 @@ final class RosterTimers {
       for (RiskRule r : RiskRule.ALL) {
         r.afterDeadline(rosterCtx, student, course, st, en, now);
       }
-      enrollments.put(key, en);
+      enrollments.put(m.key(), en);
       students.put(student, st);
     }
   }
@@ -165,10 +162,10 @@ final class RosterTimers {
     int week = Weeks.weekIndex(timer.due()) - 1;
     long next = Weeks.weekEnd(week + 1);
     boolean more = false;
-    for (String student : roster.members(course)) {
-      String key = TimerKeys.pair(student, course);
-      EnrollmentState en = enrollments.get(key);
-      if (en == null || en.dropped()) {
+    for (Roster.Member m : roster.members(course)) {
+      String student = m.student();
+      EnrollmentState en = m.enrollment();
+      if (en.dropped()) {
         continue;
       }
       more |= next <= en.courseEnd;
@@ -178,7 +175,7 @@ final class RosterTimers {
         changed |= r.onCourseWeekEnd(rosterCtx, student, course, st, en, week);
       }
       if (changed) {
-        enrollments.put(key, en);
+        enrollments.put(m.key(), en);
         students.put(student, st);
       }
     }
@@ -215,17 +212,17 @@ final class RosterTimers {
   private void onCourseEnd(TimerKeys.Timer timer, long now) {
     String course = timer.a();
     long at = timer.due();
-    for (String student : roster.members(course)) {
-      String key = TimerKeys.pair(student, course);
-      EnrollmentState en = enrollments.get(key);
-      if (en == null || en.courseEnd != at) {
+    for (Roster.Member m : roster.members(course)) {
+      String student = m.student();
+      String key = m.key();
+      EnrollmentState en = m.enrollment();
+      if (en.courseEnd != at) {
         continue; // ends at another time, with its own timer
       }
       signals.ended(student, course, key, en, at, "course_ended");
       StudentState st = students.get(student);
       rosterAlerts.resolveAll(student, course, st, en, at, "course_ended");
-      enrollments.delete(key);
-      members.delete(TimerKeys.pair(course, student));
+      roster.remove(key);
       st.removeCourse(course);
       if (!en.dropped()) {
         st.activeEnrollments--;
@@ -241,7 +238,7 @@ final class RosterTimers {
         students.put(student, st);
       }
     }
-    if (roster.members(course).isEmpty()) {
+    if (!roster.hasMembers(course)) {
       signals.courseEnded(course);
     }
   }

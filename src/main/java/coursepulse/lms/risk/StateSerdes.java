@@ -22,7 +22,7 @@ final class StateSerdes {
 
   /**
    * One record where there were two: {@link EnrollmentState} with its {@link StudentCourse}
-   * signals after it (before: a record of their own in {@link CourseSignals#STUDENT_COURSES}), and
+   * signals after it (before: a record of their own in {@link FormerRosterLayout#SIGNALS}), and
    * {@link StudentState} with the fingerprints of the student's recent event ids after it (before:
    * a record of their own in {@link RiskProcessor#EVENT_IDS}). A record read in format 1 or 2 has
    * no such part yet; it moves in from its former store on first use ({@link Roster#signals},
@@ -232,7 +232,7 @@ final class StateSerdes {
 
   /**
    * {@link StudentCourse} records of format 1 and 2, as the store {@link
-   * CourseSignals#STUDENT_COURSES} held them before the signals moved into the enrolment; format 2
+   * FormerRosterLayout#SIGNALS} held them before the signals moved into the enrolment; format 2
    * is also what an enrolment of format 3 carries after its own fields.
    */
   static final Serde<StudentCourse> STUDENT_COURSE =

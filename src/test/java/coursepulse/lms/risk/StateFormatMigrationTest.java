@@ -36,9 +36,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * State stored before the rules kept their state in slots (format 1: checkpoints, and stores
  * restored from them) restores into the slots, and a run goes on from it as if it had never
- * stopped; so does state stored before the signals of a student-course moved into its enrolment
- * and a student's recent event ids into the student's state (format 1 and 2: each a record of its
- * own, in a store of its own).
+ * stopped; so does state stored before a student's recent event ids moved into the student's
+ * state (format 1 and 2: a record of its own, in a store of its own), and a roster stored before
+ * its enrolments were keyed course first, with their signals apart and an index of members
+ * ({@link FormerRosterLayout}).
  *
  * <p>The fixtures {@code risk/state-v1-<basis>.bin.gz} hold the per-student and per-student-course
  * stores after the 8,148 events of an all-rules run (the first 35 days of a term), written by the
@@ -68,9 +69,9 @@ class StateFormatMigrationTest {
     Map<String, StudentState> students =
         read(stored.get(RiskProcessor.STUDENTS), StateSerdes.student(weeks));
     Map<String, EnrollmentState> enrolments =
-        read(stored.get(RiskProcessor.ENROLLMENTS), StateSerdes.enrollment(weeks));
+        read(stored.get(FormerRosterLayout.ENROLLMENTS), StateSerdes.enrollment(weeks));
     Map<String, StudentCourse> pairs =
-        read(stored.get(CourseSignals.STUDENT_COURSES), StateSerdes.STUDENT_COURSE);
+        read(stored.get(FormerRosterLayout.SIGNALS), StateSerdes.STUDENT_COURSE);
 
     assertThat(students).hasSize(60);
     assertThat(enrolments).hasSize(102);
@@ -99,9 +100,9 @@ class StateFormatMigrationTest {
     // Nothing is lost: the old format written back from the slots gives the stored bytes again.
     stored.get(RiskProcessor.STUDENTS).forEach((k, v) ->
         assertThat(StateFormatV1Writer.student(students.get(k))).as(k).isEqualTo(v));
-    stored.get(RiskProcessor.ENROLLMENTS).forEach((k, v) ->
+    stored.get(FormerRosterLayout.ENROLLMENTS).forEach((k, v) ->
         assertThat(StateFormatV1Writer.enrollment(enrolments.get(k))).as(k).isEqualTo(v));
-    stored.get(CourseSignals.STUDENT_COURSES).forEach((k, v) ->
+    stored.get(FormerRosterLayout.SIGNALS).forEach((k, v) ->
         assertThat(StateFormatV1Writer.studentCourse(pairs.get(k))).as(k).isEqualTo(v));
     // ... and the new format keeps what was read.
     assertStable(students.values(), StateSerdes.student(weeks));
@@ -149,8 +150,8 @@ class StateFormatMigrationTest {
       long previousAt = 0;
       int n = 0;
       boolean restored = false;
-      int signalsApart = 0;
       int idsApart = 0;
+      int enrolmentsMoved = 0;
       for (SimEvent e = run.next(); e != null; e = run.next(), n++) {
         if (n == CUT && viaOldFormat) {
           idsApart = moveToFormerStore(driver, RiskProcessor.STUDENTS, RiskProcessor.EVENT_IDS,
@@ -158,12 +159,7 @@ class StateFormatMigrationTest {
                   RecentEventIds.SERDE.serialize(st.recentIds)));
           restoreViaOldFormat(driver, RiskProcessor.STUDENTS, StateFormatV1Writer::student,
               StateSerdes.student(weeks));
-          signalsApart = moveToFormerStore(driver, RiskProcessor.ENROLLMENTS,
-              CourseSignals.STUDENT_COURSES,
-              (EnrollmentState en) -> StateSerdes.STUDENT_COURSE.deserialize(
-                  StateFormatV1Writer.studentCourse(en.signals)));
-          restoreViaOldFormat(driver, RiskProcessor.ENROLLMENTS, StateFormatV1Writer::enrollment,
-              StateSerdes.enrollment(weeks));
+          enrolmentsMoved = storeRosterTheFormerWay(driver, weeks);
           restored = true;
         }
         if (n == CUT) {
@@ -172,6 +168,9 @@ class StateFormatMigrationTest {
           assertThat(refused.readValuesToList())
               .singleElement()
               .satisfies(r -> assertThat(r).contains("\"reason\":\"duplicate_event\""));
+          if (viaOldFormat) {
+            assertRosterMoved(driver, enrolmentsMoved);
+          }
         }
         previousStream = e.stream();
         previousJson = e.toJson();
@@ -183,14 +182,62 @@ class StateFormatMigrationTest {
         KeyValueStore<String, Object> courses = driver.getKeyValueStore(RiskProcessor.COURSES);
         assertTakenOverOnUse(driver, RiskProcessor.STUDENTS, RiskProcessor.EVENT_IDS, idsApart,
             (StudentState st) -> st.recentIds == null, course -> courses.get(course) != null);
-        assertTakenOverOnUse(driver, RiskProcessor.ENROLLMENTS, CourseSignals.STUDENT_COURSES,
-            signalsApart, (EnrollmentState en) -> en.signals == null, key -> false);
       }
       for (StreamRecord<String, byte[]> r : alerts.readRecordsToList()) {
         out.add(new String(r.value(), StandardCharsets.UTF_8));
       }
     }
     return out;
+  }
+
+  /**
+   * Stores the roster as the code before the course-first layout did, in state format 1: each
+   * enrolment under {@code student␁course} in {@link FormerRosterLayout#ENROLLMENTS}, its signals
+   * apart in {@link FormerRosterLayout#SIGNALS}, and the members index; nothing in the current
+   * store.
+   *
+   * @return how many enrolments
+   */
+  private static int storeRosterTheFormerWay(TestDriver driver, int weeks) {
+    KeyValueStore<String, EnrollmentState> current =
+        driver.getKeyValueStore(RiskProcessor.ENROLLMENTS);
+    KeyValueStore<String, EnrollmentState> former =
+        driver.getKeyValueStore(FormerRosterLayout.ENROLLMENTS);
+    KeyValueStore<String, StudentCourse> signals =
+        driver.getKeyValueStore(FormerRosterLayout.SIGNALS);
+    KeyValueStore<String, byte[]> members = driver.getKeyValueStore(FormerRosterLayout.MEMBERS);
+    List<KeyValue<String, EnrollmentState>> all = new ArrayList<>();
+    current.all().forEachRemaining(all::add);
+    for (KeyValue<String, EnrollmentState> e : all) {
+      String course = e.key().substring(0, e.key().indexOf(TimerKeys.SEP));
+      String student = TimerKeys.second(e.key());
+      String formerKey = TimerKeys.pair(student, course);
+      EnrollmentState en = e.value();
+      if (en.signals != null) {
+        signals.put(formerKey, StateSerdes.STUDENT_COURSE.deserialize(
+            StateFormatV1Writer.studentCourse(en.signals)));
+      }
+      byte[] old = StateFormatV1Writer.enrollment(en);
+      assertThat(old[0]).isEqualTo(StateSerdes.FORMAT_V1);
+      former.put(formerKey, StateSerdes.enrollment(weeks).deserialize(old));
+      members.put(TimerKeys.pair(course, student), new byte[0]);
+      current.delete(e.key());
+    }
+    assertThat(all).isNotEmpty();
+    assertThat(signals.approximateNumEntries()).isPositive();
+    return all.size();
+  }
+
+  /** Every enrolment is under its current key, with its signals, and the former stores are empty. */
+  private static void assertRosterMoved(TestDriver driver, int enrolments) {
+    for (String store : List.of(
+        FormerRosterLayout.ENROLLMENTS, FormerRosterLayout.SIGNALS, FormerRosterLayout.MEMBERS)) {
+      assertThat(driver.getKeyValueStore(store).approximateNumEntries()).as(store).isZero();
+    }
+    KeyValueStore<String, EnrollmentState> current =
+        driver.getKeyValueStore(RiskProcessor.ENROLLMENTS);
+    assertThat(current.approximateNumEntries()).isEqualTo(enrolments);
+    current.all().forEachRemaining(e -> assertThat(e.value().signals).as(e.key()).isNotNull());
   }
 
   /**
