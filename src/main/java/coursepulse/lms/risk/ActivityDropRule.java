@@ -69,6 +69,39 @@ final class ActivityDropRule implements RiskRule {
         && evaluate(ctx, student, course, st, en, en.activity, week, en.activeFrom, en.courseEnd);
   }
 
+  /** On the logins basis: each student's chain of week-end timers ({@link TimerKeys#WEEK_LOGINS}). */
+  @Override
+  public boolean keepsTimers(RulesConfig rules) {
+    return watchesLogins(rules);
+  }
+
+  /** Whether the rule is on, on the logins basis: what the students' week-end chains are for. */
+  static boolean watchesLogins(RulesConfig rules) {
+    return rules.enabled(Rule.ACTIVITY_DROP) && !rules.activityDrop().perCourse();
+  }
+
+  /**
+   * Starts the student's chain at the end of the enrolment's first week. Chains that meet on the
+   * same week collapse into one key, so starting one per activation never evaluates a week twice,
+   * and a later course extends the chain.
+   */
+  @Override
+  public void onEnrollmentActivated(
+      RosterContext ctx, String student, String course, StudentState st, EnrollmentState en) {
+    if (keepsTimers(ctx.rules())) {
+      ctx.timers().schedule(
+          Weeks.weekEnd(Weeks.weekIndex(en.activeFrom)), TimerKeys.WEEK_LOGINS, student, null);
+    }
+  }
+
+  /** Starts the chain at the end of the current week; the weeks before were not watched. */
+  @Override
+  public void onTurnedOn(RosterContext ctx, String student, StudentState st, long now) {
+    if (st.activeEnrollments > 0 && now >= 0) {
+      ctx.timers().schedule(Weeks.weekEnd(Weeks.weekIndex(now)), TimerKeys.WEEK_LOGINS, student, null);
+    }
+  }
+
   @Override
   public void onStudentWeekEnd(
       RosterContext ctx, String student, StudentState st, int week, long activeFrom, long end) {

@@ -70,6 +70,25 @@ final class LoginInactiveRule implements RiskRule {
   }
 
   @Override
+  public boolean keepsTimers(RulesConfig rules) {
+    return rules.enabled(Rule.LOGIN_INACTIVE);
+  }
+
+  /** A check at the first tick, which opens what is overdue and schedules the next one. */
+  @Override
+  public void onTurnedOn(RosterContext ctx, String student, StudentState st, long now) {
+    if (st.activeEnrollments == 0) {
+      return;
+    }
+    State s = STATE.getOrCreate(st);
+    if (s.timerAt != State.NONE) {
+      ctx.timers().cancel(s.timerAt, TimerKeys.LOGIN, student, null);
+    }
+    s.timerAt = now;
+    ctx.timers().schedule(now, TimerKeys.LOGIN, student, null);
+  }
+
+  @Override
   public boolean onTimer(
       RosterContext ctx, String student, String course, StudentState st, EnrollmentState en,
       TimerKeys.Timer timer, long now) {

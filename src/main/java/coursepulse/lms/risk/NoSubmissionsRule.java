@@ -27,10 +27,27 @@ final class NoSubmissionsRule implements RiskRule {
   }
 
   @Override
+  public boolean keepsTimers(RulesConfig rules) {
+    return rules.enabled(Rule.NO_SUBMISSIONS);
+  }
+
+  @Override
   public void onEnrollmentActivated(
       RosterContext ctx, String student, String course, StudentState st, EnrollmentState en) {
-    ctx.timers().schedule(
-        en.activeFrom + ctx.rules().noSubmissionsMs(), TimerKeys.NO_SUBMISSIONS, student, course);
+    if (keepsTimers(ctx.rules())) {
+      ctx.timers().schedule(
+          en.activeFrom + ctx.rules().noSubmissionsMs(), TimerKeys.NO_SUBMISSIONS, student, course);
+    }
+  }
+
+  @Override
+  public void onTurnedOn(RosterContext ctx, String student, StudentState st, long now) {
+    for (String course : st.courses) {
+      EnrollmentState en = ctx.roster().enrollment(student, course);
+      if (en != null && !en.dropped()) {
+        ctx.timers().schedule(silenceDue(ctx, en), TimerKeys.NO_SUBMISSIONS, student, course);
+      }
+    }
   }
 
   @Override
@@ -47,7 +64,7 @@ final class NoSubmissionsRule implements RiskRule {
       ctx.alerts().resolve(Rule.NO_SUBMISSIONS, student, course, st, en, t, ev);
     }
     long newDue = silenceDue(ctx, en);
-    if (newDue != oldDue) {
+    if (newDue != oldDue && keepsTimers(ctx.rules())) {
       ctx.timers().cancel(oldDue, TimerKeys.NO_SUBMISSIONS, student, course);
       ctx.timers().schedule(newDue, TimerKeys.NO_SUBMISSIONS, student, course);
     }

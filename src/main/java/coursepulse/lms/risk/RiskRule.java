@@ -129,6 +129,23 @@ interface RiskRule {
   default void onStudentWeekEnd(
       RosterContext ctx, String student, StudentState st, int week, long activeFrom, long end) {}
 
+  /**
+   * Whether the rule, as configured, keeps timers of its own per student or student-course. A
+   * rule that is off keeps none: they would only cost memory and firings.
+   */
+  default boolean keepsTimers(RulesConfig rules) {
+    return false;
+  }
+
+  /**
+   * The rule keeps timers now and did not when the restored state was kept (it was off, or on
+   * another basis): it starts those of the student and the student's enrolments as of stream
+   * time {@code now}, as if it had kept them all along (state written back by the caller). It
+   * may only schedule: it runs as the task starts, before anything may be sent; a check that is
+   * already due is a timer at {@code now}, fired at the first tick.
+   */
+  default void onTurnedOn(RosterContext ctx, String student, StudentState st, long now) {}
+
   /** A student in a course, with its signal state (written back by the caller). */
   record Member(String student, String course, StudentCourse state) {}
 

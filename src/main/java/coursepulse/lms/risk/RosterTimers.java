@@ -202,7 +202,7 @@ final class RosterTimers {
       r.onStudentWeekEnd(rosterCtx, timer.a(), st, week, from, end);
     }
     long next = Weeks.weekEnd(week + 1);
-    if (next <= end) {
+    if (next <= end && ActivityDropRule.watchesLogins(rosterCtx.rules())) {
       timers.schedule(next, TimerKeys.WEEK_LOGINS, timer.a(), null);
     }
     students.put(timer.a(), st);
