@@ -69,7 +69,7 @@ final class ActivityDropRule implements RiskRule {
         && evaluate(ctx, student, course, st, en, en.activity, week, en.activeFrom, en.courseEnd);
   }
 
-  /** On the logins basis: each student's chain of week-end timers ({@link TimerKeys#WEEK_LOGINS}). */
+  /** On the logins basis: each student's week-end chain ({@link TimerKeys#WEEK_LOGINS}). */
   @Override
   public boolean keepsTimers(RulesConfig rules) {
     return watchesLogins(rules);
@@ -98,7 +98,8 @@ final class ActivityDropRule implements RiskRule {
   @Override
   public void onTurnedOn(RosterContext ctx, String student, StudentState st, long now) {
     if (st.activeEnrollments > 0 && now >= 0) {
-      ctx.timers().schedule(Weeks.weekEnd(Weeks.weekIndex(now)), TimerKeys.WEEK_LOGINS, student, null);
+      ctx.timers().schedule(
+          Weeks.weekEnd(Weeks.weekIndex(now)), TimerKeys.WEEK_LOGINS, student, null);
     }
   }
 

@@ -1,6 +1,5 @@
 package coursepulse.lms.risk;
 
-import coursepulse.engine.KeyValue;
 import coursepulse.engine.KeyValueStore;
 import coursepulse.engine.Processor;
 import coursepulse.engine.ProcessorContext;
@@ -16,8 +15,6 @@ import coursepulse.lms.event.LoggedIn;
 import coursepulse.lms.event.LoggedOut;
 import coursepulse.lms.event.SubmissionCreated;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -53,8 +50,6 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
 
   private static final Logger LOG = LoggerFactory.getLogger(RiskProcessor.class);
   private static final String META_STUDENTS = "students.tracked";
-  /** The rules that kept timers when the state was kept: bits by slot id ({@link #timedRules}). */
-  private static final String META_TIMED_RULES = "rules.timed";
   static final int MAX_TRACKED_ASSIGNMENTS = 64;
 
   private final RulesConfig rules;
@@ -163,50 +158,12 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
         });
     loadCounters();
     moveFormerRoster();
-    startTimersOfRulesTurnedOn();
-  }
-
-  /** The rules that keep timers under {@code rules}, as bits by their slot ids. */
-  static long timedRules(RulesConfig rules) {
-    long bits = 0;
-    for (RiskRule r : RiskRule.ALL) {
-      if (r.keepsTimers(rules)) {
-        bits |= 1L << r.state().id();
-      }
-    }
-    return bits;
-  }
-
-  /**
-   * Rules keep no timers while off, so a rule turned on in a restart starts them here, for every
-   * student, from the restored state; a rule turned off lets its timers run out. State with no
-   * record of its timed rules is new, or was kept by a version that kept every rule's timers:
-   * nothing to start.
-   */
-  private void startTimersOfRulesTurnedOn() {
-    long timed = timedRules(rules);
-    Long before = meta.get(META_TIMED_RULES);
-    if (before != null && before == timed) {
-      return;
-    }
-    long turnedOn = before == null ? 0 : timed & ~before;
-    if (turnedOn != 0) {
-      List<KeyValue<String, StudentState>> all = new ArrayList<>();
-      students.all().forEachRemaining(all::add);
-      long now = context.currentStreamTimeMs();
-      for (KeyValue<String, StudentState> s : all) {
-        for (RiskRule r : RiskRule.ALL) {
-          if ((turnedOn & 1L << r.state().id()) != 0) {
-            r.onTurnedOn(rosterCtx, s.key(), s.value(), now);
-          }
-        }
-        students.put(s.key(), s.value());
-      }
+    int looked = TimedRules.startTurnedOn(rosterCtx, meta, students, context.currentStreamTimeMs());
+    if (looked > 0) {
       LOG.info(
           "rules turned on since the state was kept: started their timers for {} students",
-          all.size());
+          looked);
     }
-    meta.put(META_TIMED_RULES, timed);
   }
 
   /**

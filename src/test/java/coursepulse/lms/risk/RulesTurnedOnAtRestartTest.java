@@ -36,8 +36,8 @@ class RulesTurnedOnAtRestartTest {
 
   @Test
   void shouldWatchStudentsAlreadyEnrolledWhenRulesAreTurnedOnInARestart() throws Exception {
-    assertThat(RiskProcessor.timedRules(RulesConfig.DEFAULTS)).isZero();
-    assertThat(Long.bitCount(RiskProcessor.timedRules(ON))).isEqualTo(3);
+    assertThat(TimedRules.of(RulesConfig.DEFAULTS)).isZero();
+    assertThat(Long.bitCount(TimedRules.of(ON))).isEqualTo(3);
     Simulation sim = new Simulation(SimulationConfig.defaults().withStudents(80).withDays(70));
     List<Instant> times = new ArrayList<>();
     SimulationRun run = sim.run();
@@ -78,7 +78,8 @@ class RulesTurnedOnAtRestartTest {
     AlertingApp.Settings settings = new AlertingApp.Settings(
         application, dir.resolve(application), rules, OffsetSpec.first(), Duration.ofMinutes(5),
         false, application.equals("coursepulse") ? StreamNames.ALERTS : application + "-alerts");
-    try (AlertingApp app = AlertingApp.start(log, settings, new SimpleMeterRegistry(), alerts::add)) {
+    try (AlertingApp app =
+        AlertingApp.start(log, settings, new SimpleMeterRegistry(), alerts::add)) {
       app.awaitQuiet(Duration.ofSeconds(1));
     }
     return alerts;
