@@ -185,8 +185,9 @@ final class Checkpointer implements AutoCloseable {
    * thread. The caller flushed every output and checked that nothing is in flight ({@link #busy}).
    *
    * @param pauseStart when the task stood still for this checkpoint ({@link System#nanoTime})
+   * @return per source stream, the offset the checkpoint resumes from
    */
-  void take(StreamTask task, Map<String, Long> nextPublishingIds, long pauseStart)
+  Map<String, Long> take(StreamTask task, Map<String, Long> nextPublishingIds, long pauseStart)
       throws IOException {
     boolean full = needFull;
     Map<String, Long> offsets = new LinkedHashMap<>();
@@ -226,6 +227,7 @@ final class Checkpointer implements AutoCloseable {
     }
     inFlight = writer.submit(() -> write(snapshot));
     metrics.checkpointPaused(System.nanoTime() - pauseStart);
+    return offsets;
   }
 
   /** Waits until the checkpoint in flight is durable; throws its failure. */

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * flushed before a checkpoint is written, so a checkpoint never claims outputs the log has not
  * stored. After a crash the engine restores the checkpoint, re-reads inputs from its offsets and,
  * processing deterministically, re-emits the same records with the same ids: the log drops those
- * it already had.
+ * it already had. A task rebuilt in this process after a log failure also takes its records in
+ * the order its predecessor took them ({@link ProcessingOrder}), which a live run's inputs do not
+ * fix.
  */
 public final class EngineRuntime implements EngineLifecycle {
 
@@ -63,6 +65,8 @@ public final class EngineRuntime implements EngineLifecycle {
   private final TaskInputs inputs;
   private final TaskProgress progress;
   private final TaskOutputs outputs;
+  // What the task took since its recent checkpoints, for a rebuild in this process to follow.
+  private final ProcessingOrder order = new ProcessingOrder(ProcessingOrder.DEFAULT_CAPACITY);
   private long lastCheckpointAt;
   private StateDirLock stateDirLock;
   private final TaskLease lease;
@@ -364,10 +368,37 @@ public final class EngineRuntime implements EngineLifecycle {
     }
     progress.publishStreamTime(task); // the gauge tells where a restored task stands
 
+    followTheOrderTaken(cp);
     inputs.open(task, cp == null ? Map.of() : cp.nextOffsets());
     progress.publish(task);
     outputs.open(cp == null ? Map.of() : cp.nextPublishingIds());
     lastCheckpointAt = settings.clock().millis();
+  }
+
+  /**
+   * Makes the new task take the records its predecessor in this process took since the restored
+   * checkpoint in the same order ({@link ProcessingOrder}), and record what it takes from here on.
+   * Without a checkpoint that holds only for a start from the first offsets, the same every time.
+   */
+  private void followTheOrderTaken(Checkpoint cp) {
+    byte[] followed;
+    if (!ProcessingOrder.supports(task.sourceCount())) {
+      return;
+    } else if (cp != null) {
+      followed = order.since(cp.nextOffsets(), cp.nextPublishingIds());
+    } else if (outputs.startsFromFirst()) {
+      followed = order.since(Map.of(), Map.of());
+    } else {
+      followed = null;
+      order.clear();
+    }
+    task.recordOrder(order);
+    task.followOrder(followed);
+    if (followed != null && followed.length > 0) {
+      LOG.info(
+          "engine {}: taking the records taken since {} again in the order they were taken",
+          name, cp == null ? "the start" : "checkpoint " + cp.sequence());
+    }
   }
 
   private StateStore store(String name) {
@@ -509,7 +540,8 @@ public final class EngineRuntime implements EngineLifecycle {
     lease.check();
     outputs.flush();
     lease.check();
-    checkpointer.take(task, outputs.nextPublishingIds(), start);
+    Map<String, Long> ids = outputs.nextPublishingIds();
+    order.checkpointed(checkpointer.take(task, ids, start), ids);
     lastCheckpointAt = settings.clock().millis();
   }
 

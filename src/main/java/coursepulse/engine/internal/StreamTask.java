@@ -55,6 +55,14 @@ public final class StreamTask {
   private long lastEventTime = -1;
   private long lastLogTime = -1;
   private StreamTimeGuard<Arrival> timeGuard;
+  // Where the records taken are recorded (see ProcessingOrder), or null.
+  private ProcessingOrder recordedOrder;
+  // The order to take records in before merging freely again (a rebuilt task follows what its
+  // predecessor took live), or null; followedAt is its entry in progress, followedLeft the records
+  // that entry still stands for.
+  private byte[] followedOrder;
+  private int followedAt;
+  private int followedLeft;
   private RecordMetadata currentMetadata;
   private String currentNode;
   private boolean initialized;
@@ -135,6 +143,48 @@ public final class StreamTask {
     if (streamTime >= 0) {
       timeGuard.observe(streamTime);
     }
+  }
+
+  /** Records in {@code order} how this task takes its records from here on. */
+  void recordOrder(ProcessingOrder order) {
+    recordedOrder = order;
+  }
+
+  /**
+   * Takes the next records in this order ({@link ProcessingOrder}) before merging freely again: a
+   * task rebuilt after a log failure re-derives the outputs its predecessor wrote since the
+   * checkpoint only by taking the records as it did.
+   */
+  void followOrder(byte[] order) {
+    followedOrder = order == null || order.length == 0 ? null : order;
+    followedAt = 0;
+    followedLeft = followedOrder == null ? 0 : ProcessingOrder.length(followedOrder[0]);
+  }
+
+  /**
+   * While the task follows an order ({@link #followOrder}), the source whose record must go next,
+   * or {@link ProcessingOrder#MERGED} when the smallest of every source's next record must (all
+   * of them buffered); else -1.
+   */
+  int orderedSource() {
+    return followedOrder == null ? -1 : ProcessingOrder.kind(followedOrder[followedAt]);
+  }
+
+  /**
+   * Stops following the order: a record it needs cannot come (say the stream-time guard now holds
+   * back or dead-letters a record the live run processed). What follows is merged freely.
+   *
+   * @return how many records of the order were left
+   */
+  int abandonOrder() {
+    int left = followedLeft;
+    if (followedOrder != null) {
+      for (int i = followedAt + 1; i < followedOrder.length; i++) {
+        left += ProcessingOrder.length(followedOrder[i]);
+      }
+    }
+    followedOrder = null;
+    return left;
   }
 
   /** Calls every processor's {@code init}, parents first. */
@@ -282,22 +332,43 @@ public final class StreamTask {
 
   /**
    * Processes the buffered record with the smallest timestamp (ties: lowest source index) through
-   * the topology, then fires due stream-time punctuators.
+   * the topology, then fires due stream-time punctuators. While the task follows an order ({@link
+   * #followOrder}) the record is the one of the source it names.
    *
-   * @return false when nothing was buffered
+   * @return false when nothing was buffered (or the source the order names has nothing)
    */
   public boolean process() {
+    int ordered = orderedSource();
     int next = -1;
     long best = Long.MAX_VALUE;
+    boolean all = true;
     for (int i = 0; i < sources.length; i++) {
       Queued head = sources[i].queue.peek();
-      if (head != null && (next < 0 || head.timestamp < best)) {
+      if (head == null) {
+        all = false;
+      } else if (next < 0 || head.timestamp < best) {
         next = i;
         best = head.timestamp;
       }
     }
+    int kind = all ? ProcessingOrder.MERGED : next;
+    if (ordered >= 0) {
+      if (ordered == ProcessingOrder.MERGED ? !all : sources[ordered].queue.isEmpty()) {
+        return false; // a record the order needs has not arrived yet
+      }
+      kind = ordered;
+      next = ordered == ProcessingOrder.MERGED ? next : ordered;
+      if (--followedLeft == 0 && ++followedAt < followedOrder.length) {
+        followedLeft = ProcessingOrder.length(followedOrder[followedAt]);
+      } else if (followedLeft == 0) {
+        followedOrder = null;
+      }
+    }
     if (next < 0) {
       return false;
+    }
+    if (recordedOrder != null) {
+      recordedOrder.taking(kind);
     }
     SourceRuntime src = sources[next];
     Queued r = src.queue.poll();

@@ -238,8 +238,30 @@ final class TaskInputs {
     }
   }
 
-  /** Whether the next record may be processed now, given empty inputs and maxTaskIdle. */
+  /**
+   * Whether the next record may be processed now, given empty inputs and maxTaskIdle; while the
+   * task follows the order of an earlier incarnation, whether the record it names is here.
+   */
   boolean mayProcess() {
+    int ordered = task.orderedSource();
+    if (ordered >= 0) {
+      int missing =
+          ordered == ProcessingOrder.MERGED
+              ? firstEmpty()
+              : task.buffered(ordered) > 0 ? -1 : ordered;
+      if (missing < 0) {
+        return true;
+      }
+      if (!atEnd(missing)) {
+        return false; // it was read before, so the log has it
+      }
+      // Read to its end and still not here: held back or dead-lettered by the stream-time guard,
+      // whose decisions depend on what had arrived from the other inputs.
+      log.warn(
+          "engine {}: cannot follow the order of the records taken before the log failure ('{}'"
+              + " has no record where {} more were to come); merging by timestamp from here on",
+          name, task.sourceStream(missing), task.abandonOrder());
+    }
     if (task.allBuffered()) {
       idleSince = -1;
       return true;
@@ -381,6 +403,15 @@ final class TaskInputs {
       }
     }
     accept(source, m);
+  }
+
+  private int firstEmpty() {
+    for (int i = 0; i < readers.length; i++) {
+      if (task.buffered(i) == 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private boolean allAtEnd() {

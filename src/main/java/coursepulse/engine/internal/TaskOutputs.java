@@ -66,7 +66,8 @@ final class TaskOutputs implements RecordCollector {
     }
   }
 
-  private boolean startsFromFirst() {
+  /** Whether every source starts from its first offset without a checkpoint (ids then start at 1). */
+  boolean startsFromFirst() {
     for (String stream : settings.graph().sourceStreams()) {
       if (!(settings.startFrom(stream) instanceof OffsetSpec.First)) {
         return false;

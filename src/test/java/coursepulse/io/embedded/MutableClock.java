@@ -7,19 +7,19 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock tests move by hand, forwards or backwards. Thread-safe. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
   private volatile long millis;
 
-  MutableClock(long epochMillis) {
+  public MutableClock(long epochMillis) {
     this.millis = epochMillis;
   }
 
-  void set(long epochMillis) {
+  public void set(long epochMillis) {
     millis = epochMillis;
   }
 
-  void advance(Duration by) {
+  public void advance(Duration by) {
     millis += by.toMillis();
   }
 

@@ -1,0 +1,123 @@
+package coursepulse.engine.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ProcessingOrderTest {
+
+  private static final int M = ProcessingOrder.MERGED;
+  private static final Map<String, Long> IDS = Map.of("out", 1L);
+
+  private static Map<String, Long> at(long offset) {
+    return Map.of("in-a", offset, "in-b", -1L);
+  }
+
+  private static void take(ProcessingOrder order, int... kinds) {
+    for (int k : kinds) {
+      order.taking(k);
+    }
+  }
+
+  /** One kind per record, from the runs. */
+  private static List<Integer> records(byte[] runs) {
+    if (runs == null) {
+      return null;
+    }
+    List<Integer> out = new ArrayList<>();
+    for (byte run : runs) {
+      out.addAll(Collections.nCopies(ProcessingOrder.length(run), ProcessingOrder.kind(run)));
+    }
+    return out;
+  }
+
+  @Test
+  void shouldGiveWhatWasTakenSinceTheCheckpointAtTheRestoredPositions() {
+    ProcessingOrder order = new ProcessingOrder(100);
+    order.since(at(0), IDS);
+    take(order, M, M, 0, 1, 1);
+    order.checkpointed(at(1), IDS);
+    take(order, 1, 0, M);
+
+    // an older checkpoint (the last one's write failed): everything since it
+    assertThat(records(order.since(at(0), IDS))).containsExactly(M, M, 0, 1, 1, 1, 0, M);
+  }
+
+  @Test
+  void shouldShareABytePerRunButNeverAcrossACheckpoint() {
+    ProcessingOrder order = new ProcessingOrder(100);
+    order.since(at(0), IDS);
+    for (int i = 0; i < 70; i++) {
+      order.taking(M);
+    }
+    take(order, 2, 2);
+    order.checkpointed(at(1), IDS);
+    take(order, 2);
+    byte[] runs = order.since(at(0), IDS);
+    assertThat(runs).hasSize(5); // 31 + 31 + 8 merged, 2 from source 2, then 1 after the mark
+    assertThat(records(runs)).hasSize(73).endsWith(M, 2, 2, 2);
+  }
+
+  @Test
+  void shouldStartRecordingAfreshFromTheRestoredCheckpoint() {
+    ProcessingOrder order = new ProcessingOrder(100);
+    order.since(at(0), IDS);
+    take(order, 0, 1);
+    assertThat(records(order.since(at(0), IDS))).containsExactly(0, 1);
+    // the rebuilt task takes them again (recorded again), then one more
+    take(order, 0, 1, 0);
+    assertThat(records(order.since(at(0), IDS))).containsExactly(0, 1, 0);
+  }
+
+  @Test
+  void shouldNotKnowTheOrderSinceACheckpointItDidNotSeeOrWithOtherIds() {
+    ProcessingOrder order = new ProcessingOrder(100);
+    order.since(at(0), IDS);
+    take(order, 0, 1);
+    assertThat(order.since(at(7), IDS)).isNull();
+    take(order, 1);
+    assertThat(order.since(at(7), Map.of("out", 2L))).isNull();
+  }
+
+  /** Checkpoints at 0 to 4, one record between each two and one after the last. */
+  private static ProcessingOrder fiveCheckpoints() {
+    ProcessingOrder order = new ProcessingOrder(100);
+    order.since(at(0), IDS);
+    for (int k = 1; k <= 4; k++) {
+      take(order, k % 2);
+      order.checkpointed(at(k), IDS);
+    }
+    take(order, 0);
+    return order;
+  }
+
+  @Test
+  void shouldKeepTheLastThreeCheckpoints() {
+    assertThat(fiveCheckpoints().since(at(1), IDS)).as("dropped").isNull();
+    assertThat(records(fiveCheckpoints().since(at(2), IDS))).containsExactly(1, 0, 0);
+    assertThat(records(fiveCheckpoints().since(at(4), IDS))).containsExactly(0);
+  }
+
+  @Test
+  void shouldNotKnowAnOrderCutShortByItsCapacityUntilTheNextCheckpoint() {
+    ProcessingOrder order = new ProcessingOrder(4);
+    order.since(at(0), IDS);
+    take(order, 0, 1, 0, 1, 0);
+    assertThat(order.since(at(0), IDS)).as("cut short").isNull();
+
+    take(order, 0, 1, 0, 1, 0);
+    order.checkpointed(at(5), IDS);
+    take(order, 1, 1);
+    assertThat(records(order.since(at(5), IDS))).containsExactly(1, 1);
+  }
+
+  @Test
+  void shouldRecordOnlyTasksOfUpToSevenSources() {
+    assertThat(ProcessingOrder.supports(7)).isTrue();
+    assertThat(ProcessingOrder.supports(8)).isFalse();
+  }
+}
