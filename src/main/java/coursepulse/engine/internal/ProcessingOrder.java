@@ -118,8 +118,9 @@ final class ProcessingOrder {
 
   /**
    * The order of the records taken since the checkpoint at these positions (entries read with
-   * {@link #kind} and {@link #length}), and starts recording afresh from it (the rebuilt task
-   * records what it takes again).
+   * {@link #kind} and {@link #length}), and starts recording afresh from it with that order
+   * already in: the rebuilt task records only what it takes after following it, and a second
+   * failure while it follows finds the whole order again.
    *
    * @return null when that order is not known: no recorded checkpoint at these positions, or the
    *     record was cut short since
@@ -137,6 +138,10 @@ final class ProcessingOrder {
     }
     clear();
     checkpointed(nextOffsets, nextPublishingIds);
+    if (order != null) {
+      runs = Arrays.copyOf(order, Math.max(runs.length, order.length));
+      size = order.length;
+    }
     return order;
   }
 

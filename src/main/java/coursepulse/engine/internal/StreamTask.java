@@ -351,12 +351,10 @@ public final class StreamTask {
         best = head.timestamp;
       }
     }
-    int kind = all ? ProcessingOrder.MERGED : next;
     if (ordered >= 0) {
       if (ordered == ProcessingOrder.MERGED ? !all : sources[ordered].queue.isEmpty()) {
         return false; // a record the order needs has not arrived yet
       }
-      kind = ordered;
       next = ordered == ProcessingOrder.MERGED ? next : ordered;
       if (--followedLeft == 0 && ++followedAt < followedOrder.length) {
         followedLeft = ProcessingOrder.length(followedOrder[followedAt]);
@@ -367,8 +365,9 @@ public final class StreamTask {
     if (next < 0) {
       return false;
     }
-    if (recordedOrder != null) {
-      recordedOrder.taking(kind);
+    if (recordedOrder != null && ordered < 0) {
+      // (an order followed is in the record already)
+      recordedOrder.taking(all ? ProcessingOrder.MERGED : next);
     }
     SourceRuntime src = sources[next];
     Queued r = src.queue.poll();

@@ -63,14 +63,17 @@ class ProcessingOrderTest {
   }
 
   @Test
-  void shouldStartRecordingAfreshFromTheRestoredCheckpoint() {
+  void shouldStartRecordingFromTheRestoredCheckpointWithTheOrderToFollowIn() {
     ProcessingOrder order = new ProcessingOrder(100);
     order.since(at(0), IDS);
     take(order, 0, 1);
     assertThat(records(order.since(at(0), IDS))).containsExactly(0, 1);
-    // the rebuilt task takes them again (recorded again), then one more
-    take(order, 0, 1, 0);
-    assertThat(records(order.since(at(0), IDS))).containsExactly(0, 1, 0);
+    // a second failure while the rebuilt task follows it: the whole order again
+    assertThat(records(order.since(at(0), IDS))).containsExactly(0, 1);
+    // what the task takes after following it comes after it, in a run of its own
+    take(order, 1, 0);
+    assertThat(order.since(at(0), IDS)).hasSize(4);
+    assertThat(records(order.since(at(0), IDS))).containsExactly(0, 1, 1, 0);
   }
 
   @Test

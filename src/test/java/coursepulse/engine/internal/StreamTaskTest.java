@@ -68,6 +68,42 @@ class StreamTaskTest {
   }
 
   @Test
+  void shouldRecordWhichSourceItTookWhenAnInputWasEmptyAndFollowThatOrderWhenRebuilt() {
+    ProcessingOrder order = new ProcessingOrder(1 << 10);
+    order.since(java.util.Map.of(), java.util.Map.of());
+    StreamTask live = newTask();
+    live.recordOrder(order);
+    live.addRecord(0, 0, 10, b("a0"));
+    live.addRecord(1, 0, 20, b("b0"));
+    live.addRecord(0, 1, 50, b("a1"));
+    // both inputs have a record: the smaller goes, and a replay takes it too
+    live.process();
+    live.process();
+    live.process(); // B is empty: which record went is recorded
+    assertThat(seen).containsExactly("Aa0@10", "Bb0@20", "Aa1@50");
+    byte[] taken = order.since(java.util.Map.of(), java.util.Map.of());
+    assertThat(taken).hasSize(2);
+    assertThat(ProcessingOrder.kind(taken[0])).isEqualTo(ProcessingOrder.MERGED);
+    assertThat(ProcessingOrder.length(taken[0])).isEqualTo(2);
+    assertThat(ProcessingOrder.kind(taken[1])).isEqualTo(0);
+
+    // rebuilt from the start with b1@40 in the log as well: the order first, then by timestamp
+    seen.clear();
+    StreamTask rebuilt = newTask();
+    rebuilt.recordOrder(order);
+    rebuilt.followOrder(taken);
+    rebuilt.addRecord(0, 0, 10, b("a0"));
+    assertThat(rebuilt.process()).as("the merged record waits for every input").isFalse();
+    rebuilt.addRecord(1, 0, 20, b("b0"));
+    rebuilt.addRecord(1, 1, 40, b("b1"));
+    rebuilt.addRecord(0, 1, 50, b("a1"));
+    rebuilt.addRecord(0, 2, 60, b("a2"));
+    while (rebuilt.process()) {}
+    assertThat(seen).containsExactly("Aa0@10", "Bb0@20", "Aa1@50", "Bb1@40", "Aa2@60");
+    assertThat(rebuilt.orderedSource()).as("order followed").isEqualTo(-1);
+  }
+
+  @Test
   void shouldProcessTheEarliestHeadFirstAndBreakTiesBySourceOrder() {
     StreamTask task = newTask();
     task.addRecord(1, 0, 10, b("b0"));
