@@ -13,7 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,33 +40,42 @@ class LiveOrderAfterLogFailureTest {
     log.close();
   }
 
-  @Test
-  void shouldWriteWhatItWroteLiveOnceAfterARebuildFromTheCheckpoint() throws Exception {
-    for (String s : List.of("in-a", "in-b", "out")) {
-      log.createStream(s, Retention.unlimited());
-    }
-    TimestampedValues.append(log, "in-a", "a-0@10");
-    TimestampedValues.append(log, "in-b", "b-0@20");
-    MutableClock clock = new MutableClock(0);
-    FailingOnce failing = new FailingOnce(log);
-    SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (StreamEngine engine =
+  /** Inputs a-0@10 and b-0@20 processed, and a checkpoint after them (the clock moved on). */
+  private StreamEngine startAndCheckpoint(StreamLog over, MutableClock clock, SimpleMeterRegistry registry)
+      throws InterruptedException {
+    StreamEngine engine =
         StreamEngine.builder()
             .applicationId("live-order")
             .topology(TimestampedValues.merge("out", "in-a", "in-b"))
-            .log(failing)
+            .log(over)
             .stateDir(stateDir)
             .startFrom(OffsetSpec.first())
             .clock(clock)
             .checkpointInterval(Duration.ofHours(1))
             .meterRegistry(registry)
-            .build()) {
-      engine.start();
-      assertThat(engine.awaitIdle(WAIT)).isTrue();
-      // the checkpoint the rebuild restores: after b-0
-      clock.advance(Duration.ofHours(2));
-      assertThat(engine.awaitIdle(WAIT)).isTrue();
+            .build();
+    engine.start();
+    assertThat(engine.awaitIdle(WAIT)).isTrue();
+    clock.advance(Duration.ofHours(2));
+    assertThat(engine.awaitIdle(WAIT)).isTrue();
+    return engine;
+  }
 
+  private void createStreams() {
+    for (String s : List.of("in-a", "in-b", "out")) {
+      log.createStream(s, Retention.unlimited());
+    }
+    TimestampedValues.append(log, "in-a", "a-0@10");
+    TimestampedValues.append(log, "in-b", "b-0@20");
+  }
+
+  @Test
+  void shouldWriteWhatItWroteLiveOnceAfterARebuildFromTheCheckpoint() throws Exception {
+    createStreams();
+    MutableClock clock = new MutableClock(0);
+    FailingLog failing = new FailingLog(log);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (StreamEngine engine = startAndCheckpoint(failing, clock, registry)) {
       // live: in-b is at its end, so a-1@50 goes ahead (output id 3)
       TimestampedValues.append(log, "in-a", "a-1@50");
       assertThat(engine.awaitIdle(WAIT)).isTrue();
@@ -74,7 +83,7 @@ class LiveOrderAfterLogFailureTest {
 
       // b-1@40 arrives late; writing its output fails, and the task is rebuilt from the
       // checkpoint, where both a-1@50 and b-1@40 are in the log
-      failing.armed.set(true);
+      failing.failures.set(1);
       TimestampedValues.append(log, "in-b", "b-1@40");
       assertThat(engine.awaitIdle(WAIT)).isTrue();
 
@@ -94,12 +103,37 @@ class LiveOrderAfterLogFailureTest {
     }
   }
 
-  /** Fails the next append to "out" once it is armed, as a broker going away does. */
-  private static final class FailingOnce extends ForwardingStreamLog {
-    final AtomicBoolean armed = new AtomicBoolean();
+  @Test
+  void shouldWriteWhatItWroteLiveOnceWhenRestartedAfterItsProcessDied() throws Exception {
+    createStreams();
+    MutableClock clock = new MutableClock(0);
+    FailingLog failing = new FailingLog(log);
+    StreamEngine first = startAndCheckpoint(failing, clock, new SimpleMeterRegistry());
+    TimestampedValues.append(log, "in-a", "a-1@50");
+    assertThat(first.awaitIdle(WAIT)).isTrue();
+    // b-1@40's output cannot be written, and the engine ends without another checkpoint (as a
+    // process that dies: only the files of its state directory are left)
+    failing.failures.set(Integer.MAX_VALUE);
+    TimestampedValues.append(log, "in-b", "b-1@40");
+    Thread.sleep(500);
+    first.close();
+    assertThat(first.state()).isEqualTo(StreamEngine.State.ERROR);
+    assertThat(TimestampedValues.read(log, "out")).containsExactly("a-0@10", "b-0@20", "a-1@50");
 
-    FailingOnce(StreamLog delegate) {
-      super(delegate, "failing once");
+    failing.failures.set(0);
+    try (StreamEngine restarted = startAndCheckpoint(failing, clock, new SimpleMeterRegistry())) {
+      // in timestamp order it wrote b-1 under id 3 (dropped) and a-1 again under id 4
+      assertThat(TimestampedValues.read(log, "out"))
+          .containsExactly("a-0@10", "b-0@20", "a-1@50", "b-1@40");
+    }
+  }
+
+  /** Fails the next {@code failures} appends to "out", and flushes meanwhile, as an outage does. */
+  private static final class FailingLog extends ForwardingStreamLog {
+    final AtomicInteger failures = new AtomicInteger();
+
+    FailingLog(StreamLog delegate) {
+      super(delegate, "failing");
     }
 
     @Override
@@ -111,10 +145,18 @@ class LiveOrderAfterLogFailureTest {
       return new ForwardingLogWriter(w) {
         @Override
         public void append(long publishingId, byte[] body) {
-          if (armed.compareAndSet(true, false)) {
+          if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new LogException("connection lost (injected)");
           }
           delegate.append(publishingId, body);
+        }
+
+        @Override
+        public void flush(Duration timeout) {
+          if (failures.get() > 0) {
+            throw new LogException("connection lost (injected)");
+          }
+          delegate.flush(timeout);
         }
       };
     }

@@ -330,8 +330,8 @@ public record Checkpoint(
   }
 
   /**
-   * Deletes every checkpoint (and leftover temporary file) in {@code dir}; the caller holds the
-   * directory's {@link StateDirLock}.
+   * Deletes every checkpoint (and leftover temporary file) in {@code dir}, and the processing order
+   * recorded since them; the caller holds the directory's {@link StateDirLock}.
    *
    * @return how many checkpoints were deleted
    */
@@ -339,6 +339,7 @@ public record Checkpoint(
     if (!Files.isDirectory(dir)) {
       return 0;
     }
+    ProcessingOrder.deleteFiles(dir); // it follows on from the checkpoints, so it goes with them
     int n = 0;
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, PREFIX + "*")) {
       for (Path p : ds) {

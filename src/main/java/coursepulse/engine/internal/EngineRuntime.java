@@ -27,9 +27,8 @@ import org.slf4j.LoggerFactory;
  * flushed before a checkpoint is written, so a checkpoint never claims outputs the log has not
  * stored. After a crash the engine restores the checkpoint, re-reads inputs from its offsets and,
  * processing deterministically, re-emits the same records with the same ids: the log drops those
- * it already had. A task rebuilt in this process after a log failure also takes its records in
- * the order its predecessor took them ({@link ProcessingOrder}), which a live run's inputs do not
- * fix.
+ * it already had. A rebuilt or restarted task also takes its records in the order its predecessor
+ * took them ({@link ProcessingOrder}), which a live run's inputs do not fix.
  */
 public final class EngineRuntime implements EngineLifecycle {
 
@@ -65,8 +64,8 @@ public final class EngineRuntime implements EngineLifecycle {
   private final TaskInputs inputs;
   private final TaskProgress progress;
   private final TaskOutputs outputs;
-  // What the task took since its recent checkpoints, for a rebuild in this process to follow.
-  private final ProcessingOrder order = new ProcessingOrder(ProcessingOrder.DEFAULT_CAPACITY);
+  // What the task took since its recent checkpoints, for a rebuilt or restarted task to follow.
+  private final ProcessingOrder order;
   private long lastCheckpointAt;
   private StateDirLock stateDirLock;
   private final TaskLease lease;
@@ -115,6 +114,9 @@ public final class EngineRuntime implements EngineLifecycle {
             name, settings.applicationId(), settings.log(), placement::streamOf, metrics,
             intact);
     this.progress = new TaskProgress(settings, placement, metrics, LOG);
+    this.order =
+        new ProcessingOrder(
+            ProcessingOrder.DEFAULT_CAPACITY, ProcessingOrder.directory(checkpointDir()));
     metrics.registerStores(
         settings.graph().stores().stream().map(d -> d.builder().name()).toList(), this::store);
   }
@@ -376,8 +378,9 @@ public final class EngineRuntime implements EngineLifecycle {
   }
 
   /**
-   * Makes the new task take the records its predecessor in this process took since the restored
-   * checkpoint in the same order ({@link ProcessingOrder}), and record what it takes from here on.
+   * Makes the new task take the records its predecessor took since the restored checkpoint in the
+   * same order ({@link ProcessingOrder}; in this process, or in one that died, from the files it
+   * left), and record what it takes from here on.
    * Without a checkpoint that holds only for a start from the first offsets, the same every time.
    */
   private void followTheOrderTaken(Checkpoint cp) {

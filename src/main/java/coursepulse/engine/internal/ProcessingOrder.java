@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The order in which a task took its records from its sources since its recent checkpoints, so
- * that a task rebuilt in the same process after a log failure takes them again in that order.
+ * that a task rebuilt after a log failure, or restarted after its process died, takes them again
+ * in that order.
  *
  * <p>Why: outputs are numbered by position (publishing ids 1, 2, 3… in processing order, see
  * {@link TaskOutputs}), and the log keeps only ids above the last it stored. A rebuilt task
@@ -28,8 +29,8 @@ import java.util.Map;
  * #MARKS} checkpoints on: the newest durable one may be older than the last one taken, whose write
  * may still fail. Bounded by {@code capacity} bytes: beyond it recording stops until the next
  * checkpoint, and a rebuild from a checkpoint whose order is not complete replays in timestamp
- * order, as before. In memory only: a process that dies takes the order with it (a restart
- * replays in timestamp order).
+ * order, as before. With a directory, the runs are also written to files there as they are taken
+ * ({@link OrderSegments}), so that a task restarted after its process died follows them too.
  *
  * <p>Owned by the task thread.
  */
@@ -41,6 +42,8 @@ final class ProcessingOrder {
   /** The kind of a record taken while every input had one: the smallest of their next records. */
   static final int MERGED = 7;
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ProcessingOrder.class);
   private static final int MAX_RUN = 31;
   private static final int MARKS = 3;
 
@@ -53,9 +56,33 @@ final class ProcessingOrder {
   // mark is usable) until the next checkpoint.
   private boolean overflowed;
   private final ArrayDeque<Mark> marks = new ArrayDeque<>();
+  // The files the runs are also written to (from the newest mark's index on), or null.
+  private OrderSegments segments;
+  private boolean loaded;
 
+  /** An order kept in memory only. */
   ProcessingOrder(int capacity) {
+    this(capacity, null);
+  }
+
+  /**
+   * @param dir where the runs are written as well, so that a restarted process finds them (see
+   *     {@link OrderSegments}); null: in memory only
+   */
+  ProcessingOrder(int capacity, java.nio.file.Path dir) {
     this.capacity = capacity;
+    this.segments = dir == null ? null : new OrderSegments(dir, capacity);
+    this.loaded = dir == null;
+  }
+
+  /** Where the files of the order of the task whose state directory this is go. */
+  static java.nio.file.Path directory(java.nio.file.Path taskStateDir) {
+    return taskStateDir.resolve("processing-order");
+  }
+
+  /** Deletes the files of the order of the task whose state directory this is (a reset). */
+  static void deleteFiles(java.nio.file.Path taskStateDir) {
+    new OrderSegments(directory(taskStateDir), 0).deleteAll();
   }
 
   /** Whether the order of a task with this many sources can be recorded. */
@@ -75,13 +102,13 @@ final class ProcessingOrder {
 
   /** The task is about to take a record: of source {@code kind}, or {@link #MERGED}. */
   void taking(int kind) {
-    if (overflowed) {
-      return;
+    if (overflowed || marks.isEmpty()) {
+      return; // nothing to follow from: no checkpoint, or the capacity was exceeded since it
     }
     if (runOpen) {
       byte last = runs[size - 1];
       if (kind(last) == kind && length(last) < MAX_RUN) {
-        runs[size - 1] = (byte) (last + 1);
+        set(size - 1, (byte) (last + 1));
         return;
       }
     }
@@ -93,8 +120,19 @@ final class ProcessingOrder {
     if (size == runs.length) {
       runs = Arrays.copyOf(runs, Math.min(capacity, runs.length * 2));
     }
-    runs[size++] = (byte) (kind << 5 | 1);
+    set(size++, (byte) (kind << 5 | 1));
     runOpen = true;
+  }
+
+  private void set(int index, byte run) {
+    runs[index] = run;
+    if (segments != null) {
+      try {
+        segments.put(index - marks.peekLast().index, run);
+      } catch (RuntimeException e) {
+        dropFiles(e);
+      }
+    }
   }
 
   /** The task took a checkpoint at these positions (as in the checkpoint). */
@@ -114,18 +152,30 @@ final class ProcessingOrder {
         m.index -= from;
       }
     }
+    if (segments != null) {
+      try {
+        segments.begin(nextOffsets, nextPublishingIds, new byte[0], MARKS);
+      } catch (RuntimeException e) {
+        dropFiles(e);
+      }
+    }
   }
 
   /**
    * The order of the records taken since the checkpoint at these positions (entries read with
    * {@link #kind} and {@link #length}), and starts recording afresh from it with that order
    * already in: the rebuilt task records only what it takes after following it, and a second
-   * failure while it follows finds the whole order again.
+   * failure while it follows finds the whole order again. The first call also reads what the
+   * files of a process that died hold.
    *
    * @return null when that order is not known: no recorded checkpoint at these positions, or the
    *     record was cut short since
    */
   byte[] since(Map<String, Long> nextOffsets, Map<String, Long> nextPublishingIds) {
+    if (!loaded) {
+      loaded = true;
+      load();
+    }
     byte[] order = null;
     if (!overflowed) {
       for (var it = marks.descendingIterator(); it.hasNext(); ) {
@@ -136,21 +186,63 @@ final class ProcessingOrder {
         }
       }
     }
-    clear();
-    checkpointed(nextOffsets, nextPublishingIds);
-    if (order != null) {
-      runs = Arrays.copyOf(order, Math.max(runs.length, order.length));
-      size = order.length;
+    forget();
+    byte[] kept = order == null ? new byte[0] : order;
+    marks.addLast(new Mark(Map.copyOf(nextOffsets), Map.copyOf(nextPublishingIds), 0));
+    runs = Arrays.copyOf(kept, Math.max(runs.length, kept.length));
+    size = kept.length;
+    if (segments != null) {
+      try {
+        // one file with the order in, complete before the others go (they no longer follow on)
+        segments.begin(nextOffsets, nextPublishingIds, kept, 1);
+      } catch (RuntimeException e) {
+        dropFiles(e);
+      }
     }
     return order;
   }
 
+  private void load() {
+    try {
+      for (OrderSegments.Segment s : segments.load()) {
+        if (size + s.runs().length > capacity) {
+          forget();
+        }
+        marks.addLast(new Mark(s.nextOffsets(), s.nextPublishingIds(), size));
+        runs = Arrays.copyOf(runs, Math.max(runs.length, size + s.runs().length));
+        System.arraycopy(s.runs(), 0, runs, size, s.runs().length);
+        size += s.runs().length;
+      }
+    } catch (RuntimeException e) {
+      dropFiles(e);
+    }
+  }
+
   /** Forgets everything (the task starts without a checkpoint to replay from). */
   void clear() {
+    forget();
+    if (segments != null) {
+      try {
+        segments.deleteAll();
+      } catch (RuntimeException e) {
+        dropFiles(e);
+      }
+    }
+  }
+
+  private void forget() {
     marks.clear();
     size = 0;
     runOpen = false;
     overflowed = false;
+  }
+
+  /** Goes on in memory only: the files cannot be written (a restart then merges freely). */
+  private void dropFiles(RuntimeException e) {
+    LOG.warn(
+        "cannot keep the processing order in {} ({}); keeping it in memory only", segments,
+        e.toString());
+    segments = null;
   }
 
   private static final class Mark {

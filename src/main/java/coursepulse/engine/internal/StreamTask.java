@@ -159,6 +159,14 @@ public final class StreamTask {
     followedOrder = order == null || order.length == 0 ? null : order;
     followedAt = 0;
     followedLeft = followedOrder == null ? 0 : ProcessingOrder.length(followedOrder[0]);
+    for (int i = 0; followedOrder != null && i < followedOrder.length; i++) {
+      int kind = ProcessingOrder.kind(followedOrder[i]);
+      if (kind != ProcessingOrder.MERGED && kind >= sources.length) {
+        // files left by a topology of more sources under the same state directory
+        LOG.warn("ignoring a processing order that names source {} of {}", kind, sources.length);
+        followedOrder = null;
+      }
+    }
   }
 
   /**

@@ -2,11 +2,14 @@ package coursepulse.engine.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProcessingOrderTest {
 
@@ -122,5 +125,80 @@ class ProcessingOrderTest {
   void shouldRecordOnlyTasksOfUpToSevenSources() {
     assertThat(ProcessingOrder.supports(7)).isTrue();
     assertThat(ProcessingOrder.supports(8)).isFalse();
+  }
+
+  @TempDir Path stateDir;
+
+  /** An order over the files in the test's state directory, as a new process would make. */
+  private ProcessingOrder fromFiles(int capacity) {
+    return new ProcessingOrder(capacity, ProcessingOrder.directory(stateDir));
+  }
+
+  @Test
+  void shouldFindWhatAProcessThatDiedTookInTheFilesItLeft() {
+    ProcessingOrder died = fromFiles(100);
+    died.since(at(0), IDS);
+    take(died, M, 0);
+    died.checkpointed(at(1), IDS);
+    take(died, 1, 1, 0);
+
+    assertThat(records(fromFiles(100).since(at(1), IDS))).containsExactly(1, 1, 0);
+  }
+
+  @Test
+  void shouldFindItAgainAfterASecondDeathWhileFollowingIt() {
+    ProcessingOrder died = fromFiles(100);
+    died.since(at(0), IDS);
+    take(died, M, 0);
+    died.checkpointed(at(1), IDS);
+    take(died, 1);
+
+    // the older checkpoint (the newer one was garbled): its order runs on through the next file
+    assertThat(records(fromFiles(100).since(at(0), IDS))).containsExactly(M, 0, 1);
+    ProcessingOrder diedAgain = fromFiles(100);
+    assertThat(records(diedAgain.since(at(0), IDS))).containsExactly(M, 0, 1);
+    take(diedAgain, 0);
+    assertThat(records(fromFiles(100).since(at(0), IDS))).containsExactly(M, 0, 1, 0);
+  }
+
+  @Test
+  void shouldIgnoreAFileWhoseHeaderWasNotCompleted() throws Exception {
+    ProcessingOrder died = fromFiles(100);
+    died.since(at(0), IDS);
+    take(died, 0, 1);
+    try (var files = Files.list(ProcessingOrder.directory(stateDir))) {
+      for (Path f : files.toList()) {
+        try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.WRITE)) {
+          ch.write(java.nio.ByteBuffer.allocate(4), 0); // no magic number
+        }
+      }
+    }
+    assertThat(fromFiles(100).since(at(0), IDS)).isNull();
+  }
+
+  @Test
+  void shouldLeaveNoFileToFollowWhenTheCapacityWasExceeded() {
+    ProcessingOrder died = fromFiles(2);
+    died.since(at(0), IDS);
+    take(died, 0, 1, 0);
+    assertThat(fromFiles(2).since(at(0), IDS)).isNull();
+  }
+
+  @Test
+  void shouldKeepTheFilesOfTheLastThreeCheckpoints() throws Exception {
+    ProcessingOrder order = fromFiles(100);
+    order.since(at(0), IDS);
+    for (int k = 1; k <= 5; k++) {
+      take(order, k % 2);
+      order.checkpointed(at(k), IDS);
+    }
+    try (var files = Files.list(ProcessingOrder.directory(stateDir))) {
+      assertThat(files.count()).isEqualTo(3);
+    }
+    assertThat(fromFiles(100).since(at(2), IDS)).isNull();
+    ProcessingOrder.deleteFiles(stateDir);
+    try (var files = Files.list(ProcessingOrder.directory(stateDir))) {
+      assertThat(files.count()).isZero();
+    }
   }
 }
