@@ -245,6 +245,61 @@ final class ProcessingOrder {
     segments = null;
   }
 
+  /** Where a task stands in an order it follows. */
+  static final class Cursor {
+    private final byte[] runs;
+    private int at;
+    private int left;
+
+    /** @param runs an order of at least one entry, as {@link #since} gives it */
+    Cursor(byte[] runs) {
+      this.runs = runs;
+      this.left = length(runs[0]);
+    }
+
+    /** The kind of the next record: a source index or {@link #MERGED}. */
+    int kind() {
+      return ProcessingOrder.kind(runs[at]);
+    }
+
+    /**
+     * Moves past one record.
+     *
+     * @return false once the order is used up
+     */
+    boolean advance() {
+      if (--left > 0) {
+        return true;
+      }
+      if (++at < runs.length) {
+        left = length(runs[at]);
+        return true;
+      }
+      return false;
+    }
+
+    /** The records the order still stands for. */
+    int recordsLeft() {
+      int n = left;
+      for (int i = at + 1; i < runs.length; i++) {
+        n += length(runs[i]);
+      }
+      return n;
+    }
+
+    /** The largest source index the order names (not counting {@link #MERGED}), or -1. */
+    int largestSource() {
+      int max = -1;
+      for (byte run : runs) {
+        int kind = ProcessingOrder.kind(run);
+        if (kind != MERGED) {
+          max = Math.max(max, kind);
+        }
+      }
+      return max;
+    }
+  }
+
   private static final class Mark {
     final Map<String, Long> offsets;
     final Map<String, Long> publishingIds;

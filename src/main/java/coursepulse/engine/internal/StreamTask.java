@@ -57,12 +57,9 @@ public final class StreamTask {
   private StreamTimeGuard<Arrival> timeGuard;
   // Where the records taken are recorded (see ProcessingOrder), or null.
   private ProcessingOrder recordedOrder;
-  // The order to take records in before merging freely again (a rebuilt task follows what its
-  // predecessor took live), or null; followedAt is its entry in progress, followedLeft the records
-  // that entry still stands for.
-  private byte[] followedOrder;
-  private int followedAt;
-  private int followedLeft;
+  // Where the task stands in the order it takes records in before merging freely again (a rebuilt
+  // task follows what its predecessor took live), or null.
+  private ProcessingOrder.Cursor followed;
   private RecordMetadata currentMetadata;
   private String currentNode;
   private boolean initialized;
@@ -152,20 +149,17 @@ public final class StreamTask {
 
   /**
    * Takes the next records in this order ({@link ProcessingOrder}) before merging freely again: a
-   * task rebuilt after a log failure re-derives the outputs its predecessor wrote since the
-   * checkpoint only by taking the records as it did.
+   * task rebuilt or restarted after a failure re-derives the outputs its predecessor wrote since
+   * the checkpoint only by taking the records as it did.
    */
   void followOrder(byte[] order) {
-    followedOrder = order == null || order.length == 0 ? null : order;
-    followedAt = 0;
-    followedLeft = followedOrder == null ? 0 : ProcessingOrder.length(followedOrder[0]);
-    for (int i = 0; followedOrder != null && i < followedOrder.length; i++) {
-      int kind = ProcessingOrder.kind(followedOrder[i]);
-      if (kind != ProcessingOrder.MERGED && kind >= sources.length) {
-        // files left by a topology of more sources under the same state directory
-        LOG.warn("ignoring a processing order that names source {} of {}", kind, sources.length);
-        followedOrder = null;
-      }
+    followed = order == null || order.length == 0 ? null : new ProcessingOrder.Cursor(order);
+    if (followed != null && followed.largestSource() >= sources.length) {
+      // files left by a topology of more sources under the same state directory
+      LOG.warn(
+          "ignoring a processing order that names source {} of {}", followed.largestSource(),
+          sources.length);
+      followed = null;
     }
   }
 
@@ -175,7 +169,7 @@ public final class StreamTask {
    * of them buffered); else -1.
    */
   int orderedSource() {
-    return followedOrder == null ? -1 : ProcessingOrder.kind(followedOrder[followedAt]);
+    return followed == null ? -1 : followed.kind();
   }
 
   /**
@@ -185,13 +179,8 @@ public final class StreamTask {
    * @return how many records of the order were left
    */
   int abandonOrder() {
-    int left = followedLeft;
-    if (followedOrder != null) {
-      for (int i = followedAt + 1; i < followedOrder.length; i++) {
-        left += ProcessingOrder.length(followedOrder[i]);
-      }
-    }
-    followedOrder = null;
+    int left = followed == null ? 0 : followed.recordsLeft();
+    followed = null;
     return left;
   }
 
@@ -364,10 +353,8 @@ public final class StreamTask {
         return false; // a record the order needs has not arrived yet
       }
       next = ordered == ProcessingOrder.MERGED ? next : ordered;
-      if (--followedLeft == 0 && ++followedAt < followedOrder.length) {
-        followedLeft = ProcessingOrder.length(followedOrder[followedAt]);
-      } else if (followedLeft == 0) {
-        followedOrder = null;
+      if (!followed.advance()) {
+        followed = null;
       }
     }
     if (next < 0) {
