@@ -108,7 +108,8 @@ class LiveOrderAfterLogFailureTest {
     createStreams();
     MutableClock clock = new MutableClock(0);
     FailingLog failing = new FailingLog(log);
-    StreamEngine first = startAndCheckpoint(failing, clock, new SimpleMeterRegistry());
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    StreamEngine first = startAndCheckpoint(failing, clock, registry);
     TimestampedValues.append(log, "in-a", "a-1@50");
     assertThat(first.awaitIdle(WAIT)).isTrue();
     // b-1@40's output cannot be written, and the engine ends without another checkpoint (as a
@@ -116,6 +117,10 @@ class LiveOrderAfterLogFailureTest {
     failing.failures.set(Integer.MAX_VALUE);
     TimestampedValues.append(log, "in-b", "b-1@40");
     Thread.sleep(500);
+    // each rebuild fails at its first append: they follow each other with a growing pause (100,
+    // 200, 400 ms...), not hundreds of times a second
+    assertThat(registry.get("coursepulse.engine.recoveries").functionCounter().count())
+        .isBetween(1.0, 9.0);
     first.close();
     assertThat(first.state()).isEqualTo(StreamEngine.State.ERROR);
     assertThat(TimestampedValues.read(log, "out")).containsExactly("a-0@10", "b-0@20", "a-1@50");

@@ -36,6 +36,7 @@ public final class EngineRuntime implements EngineLifecycle {
   private static final int MAX_RECORDS_PER_LOOP = 1_000;
   private static final long MIN_RECOVERY_BACKOFF_MS = 100;
   private static final long MAX_RECOVERY_BACKOFF_MS = 2_000;
+  private static final long QUICK_FAILURE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final EngineSettings settings;
   private final TaskPlacement placement;
@@ -67,6 +68,10 @@ public final class EngineRuntime implements EngineLifecycle {
   // What the task took since its recent checkpoints, for a rebuilt or restarted task to follow.
   private final ProcessingOrder order;
   private long lastCheckpointAt;
+  // When the last rebuild after a log failure completed (System.nanoTime), and the wait before a
+  // rebuild that follows it too soon.
+  private long recoveredAt = System.nanoTime() - QUICK_FAILURE_NANOS;
+  private long quickFailureBackoffMs;
   private StateDirLock stateDirLock;
   private final TaskLease lease;
 
@@ -459,12 +464,25 @@ public final class EngineRuntime implements EngineLifecycle {
         name, cause.getMessage());
     state.transition(State.RESTORING);
     metrics.recoveryStarted();
-    long backoffMs = MIN_RECOVERY_BACKOFF_MS;
     LogException last = cause;
+    // A failure right after the last rebuild (a log that takes connections but refuses appends)
+    // waits before the next one, so that the task does not rebuild hundreds of times a second.
+    boolean soonAfterTheLast = System.nanoTime() - recoveredAt < QUICK_FAILURE_NANOS;
+    quickFailureBackoffMs =
+        !soonAfterTheLast
+            ? 0
+            : Math.min(
+                Math.max(MIN_RECOVERY_BACKOFF_MS, quickFailureBackoffMs * 2),
+                MAX_RECOVERY_BACKOFF_MS);
+    if (quickFailureBackoffMs > 0 && !waitUnlessStopping(quickFailureBackoffMs)) {
+      throw last;
+    }
+    long backoffMs = MIN_RECOVERY_BACKOFF_MS;
     while (!stopRequested) {
       discardTask();
       try {
         restore();
+        recoveredAt = System.nanoTime();
         synchronized (lock) {
           if (!stopRequested) {
             state.transition(State.RUNNING);
@@ -483,20 +501,28 @@ public final class EngineRuntime implements EngineLifecycle {
         LOG.info(
             "engine {}: log still unusable ({}), retrying in {} ms", name,
             e.getMessage(), backoffMs);
-        synchronized (lock) {
-          if (!stopRequested) {
-            try {
-              lock.wait(backoffMs);
-            } catch (InterruptedException ie) {
-              Thread.currentThread().interrupt();
-              throw last;
-            }
-          }
+        if (!waitUnlessStopping(backoffMs)) {
+          throw last;
         }
         backoffMs = Math.min(backoffMs * 2, MAX_RECOVERY_BACKOFF_MS);
       }
     }
     throw last; // asked to stop while the log was down: no checkpoint can be trusted now
+  }
+
+  /** Waits unless asked to stop meanwhile; false when interrupted. */
+  private boolean waitUnlessStopping(long ms) {
+    synchronized (lock) {
+      if (!stopRequested) {
+        try {
+          lock.wait(ms);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** Drops the task, its readers and writers, without a checkpoint (its state is suspect). */
