@@ -372,7 +372,8 @@ public record Checkpoint(
     }
   }
 
-  private static void writeLongs(DataOutputStream out, Map<String, Long> m) throws IOException {
+  /** Writes a map of names to longs (positions, ids) as checkpoints do. */
+  static void writeLongs(DataOutputStream out, Map<String, Long> m) throws IOException {
     out.writeInt(m.size());
     for (Map.Entry<String, Long> e : m.entrySet()) {
       out.writeUTF(e.getKey());
@@ -380,7 +381,8 @@ public record Checkpoint(
     }
   }
 
-  private static Map<String, Long> readLongs(DataInputStream in) throws IOException {
+  /** Reads what {@link #writeLongs} wrote. */
+  static Map<String, Long> readLongs(DataInputStream in) throws IOException {
     int n = in.readInt();
     Map<String, Long> m = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -63,8 +62,8 @@ final class OrderSegments {
         byte[] header = new byte[headerLength];
         b.get(8, header);
         DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(header));
-        Map<String, Long> offsets = readPositions(in);
-        Map<String, Long> ids = readPositions(in);
+        Map<String, Long> offsets = Checkpoint.readLongs(in);
+        Map<String, Long> ids = Checkpoint.readLongs(in);
         int start = 8 + headerLength;
         int end = start;
         while (end < b.capacity() && b.get(end) != 0) {
@@ -96,8 +95,8 @@ final class OrderSegments {
       }
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bytes);
-      writePositions(out, nextOffsets);
-      writePositions(out, nextPublishingIds);
+      Checkpoint.writeLongs(out, nextOffsets);
+      Checkpoint.writeLongs(out, nextPublishingIds);
       byte[] header = bytes.toByteArray();
       Path file = dir.resolve(String.format("%s%020d%s", PREFIX, ++lastNumber, SUFFIX));
       try (FileChannel ch =
@@ -158,24 +157,6 @@ final class OrderSegments {
     } catch (NumberFormatException e) {
       return -1;
     }
-  }
-
-  private static void writePositions(DataOutputStream out, Map<String, Long> positions)
-      throws IOException {
-    out.writeInt(positions.size());
-    for (Map.Entry<String, Long> e : positions.entrySet()) {
-      out.writeUTF(e.getKey());
-      out.writeLong(e.getValue());
-    }
-  }
-
-  private static Map<String, Long> readPositions(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    Map<String, Long> out = new LinkedHashMap<>();
-    for (int i = 0; i < n; i++) {
-      out.put(in.readUTF(), in.readLong());
-    }
-    return out;
   }
 
   @Override
