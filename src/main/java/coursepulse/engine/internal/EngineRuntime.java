@@ -563,6 +563,12 @@ public final class EngineRuntime implements EngineLifecycle {
     if (checkpointer.busy()) {
       return;
     }
+    if (task.orderedSource() >= 0) {
+      // Not while the task follows its predecessor's order: that order was recorded from an
+      // earlier checkpoint on, and a new one inside it would have no recorded order to follow
+      // (a restart then restores the earlier one and follows the whole order again).
+      return;
+    }
     long start = System.nanoTime();
     // Before the flush too: it sends what is still buffered, and after a pause it would wait on
     // connections the broker closed meanwhile.

@@ -181,7 +181,20 @@ public final class StreamTask {
   int abandonOrder() {
     int left = followed == null ? 0 : followed.recordsLeft();
     followed = null;
+    if (recordedOrder != null) {
+      recordedOrder.clear(); // it held the whole order, which is no longer what the task takes
+    }
     return left;
+  }
+
+  /**
+   * Whether source {@code i} has a record to take next, queued or held back by the stream-time
+   * guard. A held record is later than everything queued (it is more than the guard's limit ahead
+   * of every record admitted), so the smallest next record is the same whether it is held or not:
+   * for {@link ProcessingOrder}, the task took "the smallest of every source's next record".
+   */
+  boolean hasNext(int i) {
+    return !sources[i].queue.isEmpty() || (timeGuard != null && timeGuard.held(i) != null);
   }
 
   /** Calls every processor's {@code init}, parents first. */
@@ -342,14 +355,16 @@ public final class StreamTask {
     for (int i = 0; i < sources.length; i++) {
       Queued head = sources[i].queue.peek();
       if (head == null) {
-        all = false;
+        all &= timeGuard != null && timeGuard.held(i) != null;
       } else if (next < 0 || head.timestamp < best) {
         next = i;
         best = head.timestamp;
       }
     }
     if (ordered >= 0) {
-      if (ordered == ProcessingOrder.MERGED ? !all : sources[ordered].queue.isEmpty()) {
+      boolean missing =
+          ordered == ProcessingOrder.MERGED ? !all || next < 0 : sources[ordered].queue.isEmpty();
+      if (missing) {
         return false; // a record the order needs has not arrived yet
       }
       next = ordered == ProcessingOrder.MERGED ? next : ordered;

@@ -247,7 +247,7 @@ final class TaskInputs {
     if (ordered >= 0) {
       int missing =
           ordered == ProcessingOrder.MERGED
-              ? firstEmpty()
+              ? firstWithoutNext()
               : task.buffered(ordered) > 0 ? -1 : ordered;
       if (missing < 0) {
         return true;
@@ -405,9 +405,10 @@ final class TaskInputs {
     accept(source, m);
   }
 
-  private int firstEmpty() {
+  /** The first source without a next record (queued or held by the stream-time guard), or -1. */
+  private int firstWithoutNext() {
     for (int i = 0; i < readers.length; i++) {
-      if (task.buffered(i) == 0) {
+      if (!task.hasNext(i)) {
         return i;
       }
     }
