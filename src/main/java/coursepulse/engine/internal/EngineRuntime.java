@@ -405,7 +405,7 @@ public final class EngineRuntime implements EngineLifecycle {
       order.clear();
     }
     task.recordOrder(order);
-    task.followOrder(followed);
+    task.followOrder(followed == null ? null : order.following());
     if (followed != null && followed.length > 0) {
       LOG.info(
           "engine {}: taking the records taken since {} again in the order they were taken",
@@ -565,12 +565,6 @@ public final class EngineRuntime implements EngineLifecycle {
    */
   private void checkpoint() throws IOException {
     if (checkpointer.busy()) {
-      return;
-    }
-    if (task.orderedSource() >= 0) {
-      // Not while the task follows its predecessor's order: that order was recorded from an
-      // earlier checkpoint on, and a new one inside it would have no recorded order to follow
-      // (a restart then restores the earlier one and follows the whole order again).
       return;
     }
     long start = System.nanoTime();

@@ -56,6 +56,9 @@ final class ProcessingOrder {
   // mark is usable) until the next checkpoint.
   private boolean overflowed;
   private final ArrayDeque<Mark> marks = new ArrayDeque<>();
+  // The order a rebuilt task follows, in runs up to followEnd (exclusive), or null.
+  private Cursor following;
+  private int followEnd;
   // The files the runs are also written to (from the newest mark's index on), or null.
   private OrderSegments segments;
   private boolean loaded;
@@ -141,7 +144,13 @@ final class ProcessingOrder {
       overflowed = false;
       size = 0;
     }
-    marks.addLast(new Mark(Map.copyOf(nextOffsets), Map.copyOf(nextPublishingIds), size));
+    int at = following != null && !following.done ? splitAtCursor() : size;
+    if (at < 0) {
+      clear(); // no room to split the order followed: nothing to follow from here on
+      overflowed = true;
+      return;
+    }
+    marks.addLast(new Mark(Map.copyOf(nextOffsets), Map.copyOf(nextPublishingIds), at));
     runOpen = false;
     if (marks.size() > MARKS) {
       marks.removeFirst();
@@ -151,14 +160,60 @@ final class ProcessingOrder {
       for (Mark m : marks) {
         m.index -= from;
       }
+      if (following != null) {
+        following.at -= from;
+        followEnd -= from;
+      }
     }
     if (segments != null) {
       try {
-        segments.begin(nextOffsets, nextPublishingIds, new byte[0], MARKS);
+        byte[] rest = Arrays.copyOfRange(runs, marks.peekLast().index, size); // after compaction
+        segments.begin(nextOffsets, nextPublishingIds, rest, MARKS);
       } catch (RuntimeException e) {
         dropFiles(e);
       }
     }
+  }
+
+  /**
+   * A checkpoint taken while the task follows an order falls inside it: what it has yet to take
+   * is what the new mark's replay must follow. Splits the run in progress so that a byte boundary
+   * falls there, and ends the newest mark's file at that boundary (the new file starts with the
+   * rest), so that the files read back in order still give each record once.
+   *
+   * @return the index of the new mark, or -1 without room for the split
+   */
+  private int splitAtCursor() {
+    int p = following.at;
+    int taken = length(runs[p]) - following.left;
+    int at = p;
+    if (taken > 0) {
+      if (size == capacity) {
+        return -1;
+      }
+      if (size == runs.length) {
+        runs = Arrays.copyOf(runs, Math.min(capacity, runs.length * 2));
+      }
+      System.arraycopy(runs, p + 1, runs, p + 2, size - p - 1);
+      int kindBits = runs[p] & ~MAX_RUN;
+      runs[p] = (byte) (kindBits | taken);
+      runs[p + 1] = (byte) (kindBits | following.left);
+      size++;
+      followEnd++;
+      following.at = at = p + 1;
+    }
+    if (segments != null) {
+      try {
+        int base = marks.peekLast().index;
+        if (taken > 0) {
+          segments.put(p - base, runs[p]);
+        }
+        segments.put(at - base, (byte) 0); // the rest goes to the new mark's file
+      } catch (RuntimeException e) {
+        dropFiles(e);
+      }
+    }
+    return at;
   }
 
   /**
@@ -169,7 +224,7 @@ final class ProcessingOrder {
    * files of a process that died hold.
    *
    * @return null when that order is not known: no recorded checkpoint at these positions, or the
-   *     record was cut short since
+   *     record was cut short since; else the order, which {@link #following()} then walks
    */
   byte[] since(Map<String, Long> nextOffsets, Map<String, Long> nextPublishingIds) {
     if (!loaded) {
@@ -191,6 +246,10 @@ final class ProcessingOrder {
     marks.addLast(new Mark(Map.copyOf(nextOffsets), Map.copyOf(nextPublishingIds), 0));
     runs = Arrays.copyOf(kept, Math.max(runs.length, kept.length));
     size = kept.length;
+    if (size > 0) {
+      following = new Cursor();
+      followEnd = size;
+    }
     if (segments != null) {
       try {
         // one file with the order in, complete before the others go (they no longer follow on)
@@ -235,6 +294,12 @@ final class ProcessingOrder {
     size = 0;
     runOpen = false;
     overflowed = false;
+    following = null;
+  }
+
+  /** Where the task stands in the order {@link #since} gave, or null when there is none. */
+  Cursor following() {
+    return following;
   }
 
   /** Goes on in memory only: the files cannot be written (a restart then merges freely). */
@@ -245,17 +310,15 @@ final class ProcessingOrder {
     segments = null;
   }
 
-  /** Where a task stands in an order it follows. */
-  static final class Cursor {
-    private final byte[] runs;
+  /**
+   * Where a task stands in the order it follows, read in place: a checkpoint taken meanwhile
+   * splits the run in progress ({@link #checkpointed}).
+   */
+  final class Cursor {
+    // the index in runs of the entry in progress, and the records it still stands for
     private int at;
-    private int left;
-
-    /** @param runs an order of at least one entry, as {@link #since} gives it */
-    Cursor(byte[] runs) {
-      this.runs = runs;
-      this.left = length(runs[0]);
-    }
+    private int left = length(runs[0]);
+    private boolean done;
 
     /** The kind of the next record: a source index or {@link #MERGED}. */
     int kind() {
@@ -271,17 +334,18 @@ final class ProcessingOrder {
       if (--left > 0) {
         return true;
       }
-      if (++at < runs.length) {
+      if (++at < followEnd) {
         left = length(runs[at]);
         return true;
       }
+      done = true;
       return false;
     }
 
     /** The records the order still stands for. */
     int recordsLeft() {
-      int n = left;
-      for (int i = at + 1; i < runs.length; i++) {
+      int n = done ? 0 : left;
+      for (int i = at + 1; i < followEnd; i++) {
         n += length(runs[i]);
       }
       return n;
@@ -290,8 +354,8 @@ final class ProcessingOrder {
     /** The largest source index the order names (not counting {@link #MERGED}), or -1. */
     int largestSource() {
       int max = -1;
-      for (byte run : runs) {
-        int kind = ProcessingOrder.kind(run);
+      for (int i = at; i < followEnd; i++) {
+        int kind = ProcessingOrder.kind(runs[i]);
         if (kind != MERGED) {
           max = Math.max(max, kind);
         }

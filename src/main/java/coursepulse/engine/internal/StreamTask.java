@@ -148,18 +148,18 @@ public final class StreamTask {
   }
 
   /**
-   * Takes the next records in this order ({@link ProcessingOrder}) before merging freely again: a
-   * task rebuilt or restarted after a failure re-derives the outputs its predecessor wrote since
-   * the checkpoint only by taking the records as it did.
+   * Takes the next records in this order ({@link ProcessingOrder#following}) before merging
+   * freely again: a task rebuilt or restarted after a failure re-derives the outputs its
+   * predecessor wrote since the checkpoint only by taking the records as it did.
    */
-  void followOrder(byte[] order) {
-    followed = order == null || order.length == 0 ? null : new ProcessingOrder.Cursor(order);
+  void followOrder(ProcessingOrder.Cursor order) {
+    followed = order;
     if (followed != null && followed.largestSource() >= sources.length) {
       // files left by a topology of more sources under the same state directory
       LOG.warn(
           "ignoring a processing order that names source {} of {}", followed.largestSource(),
           sources.length);
-      followed = null;
+      abandonOrder();
     }
   }
 

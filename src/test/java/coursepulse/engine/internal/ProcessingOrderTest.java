@@ -195,10 +195,44 @@ class ProcessingOrderTest {
     try (var files = Files.list(ProcessingOrder.directory(stateDir))) {
       assertThat(files.count()).isEqualTo(3);
     }
+    // the files went on past the first compaction of the order in memory
+    assertThat(records(fromFiles(100).since(at(4), IDS))).containsExactly(1);
     assertThat(fromFiles(100).since(at(2), IDS)).isNull();
     ProcessingOrder.deleteFiles(stateDir);
     try (var files = Files.list(ProcessingOrder.directory(stateDir))) {
       assertThat(files.count()).isZero();
+    }
+  }
+
+  /**
+   * A process recorded M M M 0 0 1 from checkpoint 0; its restart follows that, takes two records
+   * and checkpoints (1) inside the order; then it dies too.
+   */
+  private ProcessingOrder checkpointWhileFollowing(boolean files) {
+    ProcessingOrder.deleteFiles(stateDir);
+    ProcessingOrder died = files ? fromFiles(100) : new ProcessingOrder(100);
+    died.since(at(0), IDS);
+    take(died, M, M, M, 0, 0, 1);
+    ProcessingOrder restarted = files ? fromFiles(100) : died;
+    assertThat(records(restarted.since(at(0), IDS))).containsExactly(M, M, M, 0, 0, 1);
+    ProcessingOrder.Cursor cursor = restarted.following();
+    assertThat(cursor.advance()).isTrue();
+    assertThat(cursor.advance()).isTrue();
+    restarted.checkpointed(at(1), IDS);
+    assertThat(cursor.kind()).isEqualTo(M);
+    assertThat(cursor.recordsLeft()).isEqualTo(4);
+    return files ? fromFiles(100) : restarted;
+  }
+
+  @Test
+  void shouldPlaceACheckpointTakenWhileFollowingWhereTheTaskStood() {
+    for (boolean files : new boolean[] {false, true}) {
+      assertThat(records(checkpointWhileFollowing(files).since(at(1), IDS)))
+          .as("from the new checkpoint, files %s", files)
+          .containsExactly(M, 0, 0, 1);
+      assertThat(records(checkpointWhileFollowing(files).since(at(0), IDS)))
+          .as("from the one before, files %s", files)
+          .containsExactly(M, M, M, 0, 0, 1);
     }
   }
 }

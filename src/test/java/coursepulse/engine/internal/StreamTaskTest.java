@@ -91,7 +91,7 @@ class StreamTaskTest {
     seen.clear();
     StreamTask rebuilt = newTask();
     rebuilt.recordOrder(order);
-    rebuilt.followOrder(taken);
+    rebuilt.followOrder(order.following());
     rebuilt.addRecord(0, 0, 10, b("a0"));
     assertThat(rebuilt.process()).as("the merged record waits for every input").isFalse();
     rebuilt.addRecord(1, 0, 20, b("b0"));
