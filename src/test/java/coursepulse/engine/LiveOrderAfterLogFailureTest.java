@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,18 @@ class LiveOrderAfterLogFailureTest {
   @TempDir Path stateDir;
 
   private final EmbeddedStreamLog log = EmbeddedStreamLog.inMemory();
+  private final FailingLog failing = new FailingLog(log);
+  private final MutableClock clock = new MutableClock(0);
+
+  /** Inputs in-a and in-b with a-0@10 and b-0@20, and "out". */
+  @BeforeEach
+  void createStreams() {
+    for (String s : List.of("in-a", "in-b", "out")) {
+      log.createStream(s, Retention.unlimited());
+    }
+    TimestampedValues.append(log, "in-a", "a-0@10");
+    TimestampedValues.append(log, "in-b", "b-0@20");
+  }
 
   @AfterEach
   void closeLog() {
@@ -41,13 +54,13 @@ class LiveOrderAfterLogFailureTest {
   }
 
   /** Inputs a-0@10 and b-0@20 processed, and a checkpoint after them (the clock moved on). */
-  private StreamEngine startAndCheckpoint(StreamLog over, MutableClock clock, SimpleMeterRegistry registry)
+  private StreamEngine startAndCheckpoint(SimpleMeterRegistry registry)
       throws InterruptedException {
     StreamEngine engine =
         StreamEngine.builder()
             .applicationId("live-order")
             .topology(TimestampedValues.merge("out", "in-a", "in-b"))
-            .log(over)
+            .log(failing)
             .stateDir(stateDir)
             .startFrom(OffsetSpec.first())
             .clock(clock)
@@ -61,21 +74,10 @@ class LiveOrderAfterLogFailureTest {
     return engine;
   }
 
-  private void createStreams() {
-    for (String s : List.of("in-a", "in-b", "out")) {
-      log.createStream(s, Retention.unlimited());
-    }
-    TimestampedValues.append(log, "in-a", "a-0@10");
-    TimestampedValues.append(log, "in-b", "b-0@20");
-  }
-
   @Test
   void shouldWriteWhatItWroteLiveOnceAfterARebuildFromTheCheckpoint() throws Exception {
-    createStreams();
-    MutableClock clock = new MutableClock(0);
-    FailingLog failing = new FailingLog(log);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (StreamEngine engine = startAndCheckpoint(failing, clock, registry)) {
+    try (StreamEngine engine = startAndCheckpoint(registry)) {
       // live: in-b is at its end, so a-1@50 goes ahead (output id 3)
       TimestampedValues.append(log, "in-a", "a-1@50");
       assertThat(engine.awaitIdle(WAIT)).isTrue();
@@ -105,11 +107,8 @@ class LiveOrderAfterLogFailureTest {
 
   @Test
   void shouldWriteWhatItWroteLiveOnceWhenRestartedAfterItsProcessDied() throws Exception {
-    createStreams();
-    MutableClock clock = new MutableClock(0);
-    FailingLog failing = new FailingLog(log);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    StreamEngine first = startAndCheckpoint(failing, clock, registry);
+    StreamEngine first = startAndCheckpoint(registry);
     TimestampedValues.append(log, "in-a", "a-1@50");
     assertThat(first.awaitIdle(WAIT)).isTrue();
     // b-1@40's output cannot be written, and the engine ends without another checkpoint (as a
@@ -126,7 +125,7 @@ class LiveOrderAfterLogFailureTest {
     assertThat(TimestampedValues.read(log, "out")).containsExactly("a-0@10", "b-0@20", "a-1@50");
 
     failing.failures.set(0);
-    try (StreamEngine restarted = startAndCheckpoint(failing, clock, new SimpleMeterRegistry())) {
+    try (StreamEngine restarted = startAndCheckpoint(new SimpleMeterRegistry())) {
       // in timestamp order it wrote b-1 under id 3 (dropped) and a-1 again under id 4
       assertThat(TimestampedValues.read(log, "out"))
           .containsExactly("a-0@10", "b-0@20", "a-1@50", "b-1@40");

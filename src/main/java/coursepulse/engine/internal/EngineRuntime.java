@@ -121,11 +121,13 @@ public final class EngineRuntime implements EngineLifecycle {
     this.progress = new TaskProgress(settings, placement, metrics, LOG);
     // In files only where the checkpoints are too: a task of partitioned sources checkpoints to
     // the log and may move to another instance and back, and the order files it left here would
-    // not be what the other instance wrote meanwhile.
+    // not be what the other instance wrote meanwhile. Nor for an order that is never recorded.
+    boolean files =
+        checkpoints == null && ProcessingOrder.supports(settings.graph().sources().size());
     this.order =
         new ProcessingOrder(
             ProcessingOrder.DEFAULT_CAPACITY,
-            checkpoints == null ? ProcessingOrder.directory(checkpointDir()) : null);
+            files ? ProcessingOrder.directory(checkpointDir()) : null);
     metrics.registerStores(
         settings.graph().stores().stream().map(d -> d.builder().name()).toList(), this::store);
   }
