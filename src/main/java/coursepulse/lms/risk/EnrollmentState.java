@@ -19,9 +19,8 @@ final class EnrollmentState extends Slotted {
   /** Bit i: assignment i of the course was submitted by its due time / by due time + grace. */
   long submittedByDue;
   long submittedByGrace;
-  /** Days with activity (submissions or assets) per week, and submissions per week. */
+  /** Days with activity (submissions or assets) per week. */
   final WeeklyCounts activity;
-  final WeeklyCounts submissions;
   /**
    * The cohort-aware signals and rule states of the same student-course: one record, one store
    * entry and one lookup per student-course. {@code null} only in an enrolment read from state
@@ -31,14 +30,12 @@ final class EnrollmentState extends Slotted {
 
   EnrollmentState(int weeksKept) {
     this.activity = new WeeklyCounts(weeksKept);
-    this.submissions = new WeeklyCounts(weeksKept);
     this.signals = new StudentCourse();
   }
 
   /** An enrolment read from storage; its {@link #signals} are set by the reader. */
-  EnrollmentState(WeeklyCounts activity, WeeklyCounts submissions) {
+  EnrollmentState(WeeklyCounts activity) {
     this.activity = activity;
-    this.submissions = submissions;
   }
 
   boolean dropped() {

@@ -359,7 +359,6 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     }
     StudentState st = students.get(student);
     recordActivity(en, t);
-    en.submissions.increment(t);
     CourseAssignments ca = roster.assignments(course);
     int index = ca.indexOf(e.assignmentId());
     if (index >= 0 && index < MAX_TRACKED_ASSIGNMENTS) {

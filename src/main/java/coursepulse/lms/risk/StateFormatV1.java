@@ -52,8 +52,8 @@ final class StateFormatV1 {
     long byGrace = in.varlong();
     int consecutiveMissed = (int) in.varlong();
     WeeklyCounts activity = in.weekly(weeksKept);
-    WeeklyCounts subs = in.weekly(weeksKept);
-    EnrollmentState e = new EnrollmentState(activity, subs);
+    in.skipWeekly(); // submissions per week: no rule read them
+    EnrollmentState e = new EnrollmentState(activity);
     e.activeFrom = from;
     e.courseEnd = end;
     e.droppedAt = dropped;

@@ -31,6 +31,13 @@ final class StateSerdes {
    */
   static final byte FORMAT_V3 = 3;
 
+  /**
+   * {@link EnrollmentState} in format 3 without the ring of submissions per week that formats 1 to
+   * 3 carried after its activity ring: no rule read it, and it cost about 56 bytes of heap per
+   * student-course. Readers of the earlier formats pass over it.
+   */
+  static final byte FORMAT_V4 = 4;
+
   private StateSerdes() {}
 
   static final Serde<String> STRING =
@@ -149,7 +156,8 @@ final class StateSerdes {
       public byte[] serialize(EnrollmentState e) {
         Out o = new Out();
         // Signals not taken over yet are still in the old store: the enrolment stays format 2.
-        o.format(e.signals == null ? FORMAT_V2 : FORMAT_V3);
+        boolean former = e.signals == null;
+        o.format(former ? FORMAT_V2 : FORMAT_V4);
         o.varlong(e.activeFrom);
         // Times relative to activeFrom: small numbers, short varints.
         o.base(e.activeFrom);
@@ -160,9 +168,11 @@ final class StateSerdes {
         o.varlong(e.submittedByDue);
         o.varlong(e.submittedByGrace);
         o.weekly(e.activity);
-        o.weekly(e.submissions);
+        if (former) {
+          o.emptyWeekly(); // where format 2 had the submissions per week
+        }
         o.slots(e);
-        if (e.signals != null) {
+        if (!former) {
           writeSignals(o, e.signals);
         }
         return o.bytes();
@@ -174,7 +184,7 @@ final class StateSerdes {
         if (format == FORMAT_V1) {
           return StateFormatV1.enrollment(bytes, weeksKept);
         }
-        In in = new In(bytes, format == FORMAT_V2 ? FORMAT_V2 : FORMAT_V3);
+        In in = new In(bytes, format == FORMAT_V2 || format == FORMAT_V3 ? format : FORMAT_V4);
         long from = in.varlong();
         in.base(from);
         long end = from + in.varlong();
@@ -184,8 +194,10 @@ final class StateSerdes {
         long byDue = in.varlong();
         long byGrace = in.varlong();
         WeeklyCounts activity = in.weekly(weeksKept);
-        WeeklyCounts subs = in.weekly(weeksKept);
-        EnrollmentState e = new EnrollmentState(activity, subs);
+        if (format != FORMAT_V4) {
+          in.skipWeekly(); // submissions per week: no rule read them
+        }
+        EnrollmentState e = new EnrollmentState(activity);
         e.activeFrom = from;
         e.courseEnd = end;
         e.droppedAt = dropped;
@@ -194,7 +206,7 @@ final class StateSerdes {
         e.submittedByDue = byDue;
         e.submittedByGrace = byGrace;
         in.slots(e);
-        if (format == FORMAT_V3) {
+        if (format != FORMAT_V2) {
           e.signals = readSignals(in);
         }
         return e;
@@ -456,6 +468,12 @@ final class StateSerdes {
       }
     }
 
+    /** A ring of no weeks: what format 2 keeps where its submissions per week were. */
+    void emptyWeekly() {
+      varlong(Integer.MIN_VALUE);
+      varlong(0);
+    }
+
     /** Four bytes, big-endian: for values spread over the whole range (fingerprints). */
     void int32(int v) {
       write(v >>> 24);
@@ -525,6 +543,11 @@ final class StateSerdes {
       this.pos = 1;
     }
 
+    /** Bytes read so far, the format byte included. */
+    int position() {
+      return pos;
+    }
+
     long varlong() {
       long z = 0;
       int shift = 0;
@@ -559,6 +582,14 @@ final class StateSerdes {
         return -1;
       }
       return v > 0 ? base + v - 1 : base + v;
+    }
+
+    /** Passes over a ring written by {@link Out#weekly} or {@link Out#emptyWeekly}. */
+    void skipWeekly() {
+      varlong();
+      for (int n = (int) varlong(); n > 0; n--) {
+        varlong();
+      }
     }
 
     WeeklyCounts weekly(int weeksKept) {

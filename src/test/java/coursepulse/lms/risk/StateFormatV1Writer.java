@@ -50,7 +50,7 @@ final class StateFormatV1Writer {
     o.varlong(e.submittedByGrace);
     o.varlong(missed.streak);
     o.weekly(e.activity);
-    o.weekly(e.submissions);
+    o.emptyWeekly(); // submissions per week: passed over when read since format 4
     o.rel(noSub.openedAt, e.activeFrom);
     o.rel(noSub.resolvedAt, e.activeFrom);
     o.rel(missed.openedAt, e.activeFrom);

@@ -20,7 +20,6 @@ class StateSerdesTest {
     for (int i = 0; i < 12; i++) {
       e.activity.increment(T + i * Weeks.DAY_MS);
     }
-    e.submissions.increment(T + Weeks.DAY_MS);
     MissedDeadlinesRule.State missed = MissedDeadlinesRule.STATE.getOrCreate(e);
     missed.streak = 2;
     missed.markOpened(T + 15 * Weeks.DAY_MS, Severity.HIGH);
@@ -35,7 +34,7 @@ class StateSerdesTest {
     EnrollmentState back = serde.deserialize(bytes);
 
     // One record per student-course: the enrolment, then its signals.
-    assertThat(bytes[0]).isEqualTo(StateSerdes.FORMAT_V3);
+    assertThat(bytes[0]).isEqualTo(StateSerdes.FORMAT_V4);
     assertThat(serde.serialize(back)).isEqualTo(bytes);
     assertThat(back.signals.clicks(Weeks.dayIndex(T) + 4, 28)).isEqualTo(17);
     assertThat(back.signals.missed).isEqualTo(1);
@@ -102,6 +101,54 @@ class StateSerdesTest {
     assertThat(back.recentIds.seenBefore("e-5")).as("forgotten: one of the 6 oldest").isFalse();
     // Remembering e-5 forgot the oldest still held (e-6): the order of forgetting came through.
     assertThat(back.recentIds.seenBefore("e-6")).isFalse();
+  }
+
+  /**
+   * An enrolment of format 3, as the previous release wrote it (format 2's fields, a ring of
+   * submissions per week among them, then its signals), reads without that ring and is written
+   * back in format 4, shorter by it.
+   */
+  @Test
+  void shouldReadAnEnrolmentOfFormat3AndWriteItWithoutItsSubmissionsPerWeek() {
+    EnrollmentState e = new EnrollmentState(4);
+    e.activeFrom = T;
+    e.courseEnd = T + 105 * Weeks.DAY_MS;
+    e.activity.increment(T);
+    e.activity.increment(T + Weeks.DAY_MS);
+    StudentCourse signals = e.signals;
+    signals.recordActivity(Weeks.dayIndex(T), 3);
+    e.signals = null; // written in format 2, as format 3 wrote the enrolment's own fields
+    byte[] v2 = StateSerdes.enrollment(4).serialize(e);
+    byte[] signalsV2 = StateSerdes.STUDENT_COURSE.serialize(signals);
+    // Format 2 wrote an empty ring where format 3 had the submissions per week: put one back.
+    StateSerdes.In in = new StateSerdes.In(v2, StateSerdes.FORMAT_V2);
+    for (int i = 0; i < 7; i++) { // start, length, dropped, last submission and activity, bits
+      in.varlong();
+    }
+    in.skipWeekly(); // activity per week
+    int ringFrom = in.position();
+    in.skipWeekly();
+    int ringTo = in.position();
+    StateSerdes.Out submissions = new StateSerdes.Out();
+    submissions.weekly(new WeeklyCounts(Weeks.weekIndex(T), new short[] {2, 1, 0, 0, 0}));
+    java.io.ByteArrayOutputStream v3 = new java.io.ByteArrayOutputStream();
+    v3.write(StateSerdes.FORMAT_V3);
+    v3.write(v2, 1, ringFrom - 1);
+    v3.writeBytes(submissions.bytes());
+    v3.write(v2, ringTo, v2.length - ringTo);
+    v3.write(signalsV2, 1, signalsV2.length - 1);
+
+    EnrollmentState back = StateSerdes.enrollment(4).deserialize(v3.toByteArray());
+    byte[] v4 = StateSerdes.enrollment(4).serialize(back);
+
+    assertThat(v2[0]).isEqualTo(StateSerdes.FORMAT_V2);
+    assertThat(back.activity.count(Weeks.weekIndex(T))).isEqualTo(2);
+    assertThat(back.courseEnd).isEqualTo(T + 105 * Weeks.DAY_MS);
+    assertThat(back.signals.clicks(Weeks.dayIndex(T), 28)).isEqualTo(3);
+    assertThat(v4[0]).isEqualTo(StateSerdes.FORMAT_V4);
+    assertThat(v4).hasSize(v3.size() - submissions.bytes().length);
+    assertThat(StateSerdes.enrollment(4).deserialize(v4).signals.clicks(Weeks.dayIndex(T), 28))
+        .isEqualTo(3);
   }
 
   /** A rule with nothing to keep costs nothing: its empty state is neither kept nor written. */
