@@ -120,22 +120,12 @@ class StateSerdesTest {
     e.signals = null; // written in format 2, as format 3 wrote the enrolment's own fields
     byte[] v2 = StateSerdes.enrollment(4).serialize(e);
     byte[] signalsV2 = StateSerdes.STUDENT_COURSE.serialize(signals);
-    // Format 2 wrote an empty ring where format 3 had the submissions per week: put one back.
-    StateSerdes.In in = new StateSerdes.In(v2, StateSerdes.FORMAT_V2);
-    for (int i = 0; i < 7; i++) { // start, length, dropped, last submission and activity, bits
-      in.varlong();
-    }
-    in.skipWeekly(); // activity per week
-    int ringFrom = in.position();
-    in.skipWeekly();
-    int ringTo = in.position();
-    StateSerdes.Out submissions = new StateSerdes.Out();
-    submissions.weekly(new WeeklyCounts(Weeks.weekIndex(T), new short[] {2, 1, 0, 0, 0}));
+    // Format 2 writes an empty ring where format 3 had the submissions per week: put one back.
+    byte[] submissions = SubmissionsPerWeek.of(Weeks.weekIndex(T), (short) 2, (short) 1, (short) 0);
+    byte[] withRing = SubmissionsPerWeek.replaced(v2, submissions);
     java.io.ByteArrayOutputStream v3 = new java.io.ByteArrayOutputStream();
     v3.write(StateSerdes.FORMAT_V3);
-    v3.write(v2, 1, ringFrom - 1);
-    v3.writeBytes(submissions.bytes());
-    v3.write(v2, ringTo, v2.length - ringTo);
+    v3.write(withRing, 1, withRing.length - 1);
     v3.write(signalsV2, 1, signalsV2.length - 1);
 
     EnrollmentState back = StateSerdes.enrollment(4).deserialize(v3.toByteArray());
@@ -146,7 +136,7 @@ class StateSerdesTest {
     assertThat(back.courseEnd).isEqualTo(T + 105 * Weeks.DAY_MS);
     assertThat(back.signals.clicks(Weeks.dayIndex(T), 28)).isEqualTo(3);
     assertThat(v4[0]).isEqualTo(StateSerdes.FORMAT_V4);
-    assertThat(v4).hasSize(v3.size() - submissions.bytes().length);
+    assertThat(v4).hasSize(v3.size() - submissions.length);
     assertThat(StateSerdes.enrollment(4).deserialize(v4).signals.clicks(Weeks.dayIndex(T), 28))
         .isEqualTo(3);
   }
