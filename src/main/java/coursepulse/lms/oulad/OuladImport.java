@@ -26,9 +26,11 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -363,6 +365,7 @@ public final class OuladImport implements EventSource, AutoCloseable {
       int first = 0;
       int last = 0;
       Map<Integer, Integer> firstSubmission = new HashMap<>();
+      Set<Integer> handedIn = new HashSet<>();
       List<Submission> subs = new ArrayList<>(t.submissions.getOrDefault(courseId, List.of()));
       subs.sort(Comparator.comparingInt(Submission::day).thenComparingInt(Submission::student)
           .thenComparingInt(Submission::assessment));
@@ -376,9 +379,18 @@ public final class OuladImport implements EventSource, AutoCloseable {
           continue;
         }
         submitted.computeIfAbsent(s.day(), k -> new ArrayList<>()).add(s);
+        handedIn.add(s.assessment());
         firstSubmission.merge(s.student(), s.day(), Math::min);
         first = Math.min(first, s.day());
         last = Math.max(last, s.day());
+      }
+      // An assessment of which the tables hold no submission at all was not collected through the
+      // VLE (the exams of EEE, FFF and GGG in 2013: sat, not handed in): as a deadline every
+      // student would miss it, so it is not published.
+      int before = assignments.size();
+      assignments.removeIf(a -> !handedIn.contains(a.id()));
+      if (assignments.size() < before) {
+        skipped.merge("assessment_without_submissions", (long) (before - assignments.size()), Long::sum);
       }
       // assignments are announced at the start, or before the first submission if that is earlier
       publishDay = first;

@@ -200,6 +200,42 @@ class OuladImportTest {
     }
   }
 
+  /**
+   * A dated assessment of which the tables hold no submission (2013's exams of EEE, FFF and GGG:
+   * sat, not handed in through the VLE) is not published: as a deadline, every student would miss
+   * it. Counted among the rows left out; one submission, banked ones aside, is enough to keep one.
+   */
+  @Test
+  void shouldNotPublishADeadlineThatNoStudentHandedInThroughTheVle() throws Exception {
+    Path dir = OuladFixture.write(tmp, Layout.PER_PRESENTATION);
+    String[] assessments = java.util.Arrays.copyOf(
+        OuladFixture.ASSESSMENTS, OuladFixture.ASSESSMENTS.length + 2);
+    assessments[assessments.length - 2] = "AAA,2013J,5,Exam,28,100.0"; // no submission at all
+    assessments[assessments.length - 1] = "BBB,2013J,6,CMA,15,0.0"; // a banked one only
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "assessments",
+        "code_module,code_presentation,id_assessment,assessment_type,date,weight", assessments);
+    String[] submissions = java.util.Arrays.copyOf(
+        OuladFixture.SUBMISSIONS, OuladFixture.SUBMISSIONS.length + 1);
+    submissions[submissions.length - 1] = "6,21,14,1,70.0";
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "studentAssessment",
+        "id_assessment,id_student,date_submitted,is_banked,score", submissions);
+
+    List<JsonNode> events;
+    Map<String, Long> skipped;
+    try (OuladImport feed = OuladImport.open(dir, List.of(), OuladCalendar.standard())) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      new EventPublisher(Pacer.unlimited(), p -> {}).writeNdjson(feed, out);
+      events = events(out.toByteArray());
+      skipped = feed.skipped();
+    }
+
+    assertThat(events.stream().filter(e -> e.get("type").asText().equals("assignment_created"))
+            .map(e -> e.get("assignmentId").asText()))
+        .containsExactlyInAnyOrder("AAA-2013J-1", "AAA-2013J-2", "BBB-2013J-4");
+    assertThat(skipped).containsEntry("assessment_without_submissions", 2L)
+        .containsEntry("banked_submission", 2L);
+  }
+
   @Test
   void shouldNameFileAndLineOfAMalformedRow() throws Exception {
     Path dir = OuladFixture.write(tmp, Layout.ORIGINAL);

@@ -47,10 +47,12 @@ class OuladRealDataTest {
       }
     }
     Set<String> sessions = new HashSet<>();
+    Set<String> handedIn = new HashSet<>();
     long submissions = 0;
     for (String[] s : rows(dir.resolve("studentAssessment.csv"))) {
       if (dueDay.containsKey(s[0]) && s[3].equals("0")) {
         submissions++;
+        handedIn.add(s[0]);
         sessions.add(s[1] + "@" + s[2]);
       }
     }
@@ -73,12 +75,14 @@ class OuladRealDataTest {
       }
       counts = feed.counts();
     }
+    // GGG-2013J's exam has a date but no submission in the tables: not published as a deadline.
+    assertThat(handedIn).hasSize(dueDay.size() - 1);
     assertThat(counts)
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
                 "enrollment_created", registrations,
                 "enrollment_dropped", withdrawals,
-                "assignment_created", (long) dueDay.size(),
+                "assignment_created", (long) handedIn.size(),
                 "submission_created", submissions,
                 "asset_accessed", clicks,
                 "logged_in", (long) sessions.size()));

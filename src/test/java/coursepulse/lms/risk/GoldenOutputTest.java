@@ -43,12 +43,16 @@ import org.junit.jupiter.api.Test;
  * 6372 risk records, at the same times with the same scores; only their {@code factors} differ.
  * Again when missed work that none made good later is named once, not as "missed 1 of 1" and
  * "never handed in 1 of 1" (only {@code factors} differ).
+ *
+ * <p>Updated for the built-in model retrained in session 38 on 2013B as the import gives it since
+ * (no deadline for an exam OULAD records no submission of): the same 1092 alerts in count, their
+ * scores moved (coefficients by at most 0.017), and 6357 risk records instead of 6372.
  */
 class GoldenOutputTest {
   static final String ALERTS_SHA256 =
-      "1092 alerts 66c364954631d8e2cc2a5184f57d7bf3dd60bcb482763cede1a724af7bf05489";
+      "1092 alerts eb33285df7b78498e681d7e1c3d16d77d663d9a26d85d378a43f86b601a9a450";
   static final String RISK_SHA256 =
-      "6372 risk 318cf691e918033b7bde5f4407a7ac21940e788b37c10bcac88669b5529a50a7";
+      "6357 risk 30988b2d8d449e16c23fc197420a5eef553421a4378a13a9e7322a395eff6681";
 
   @Test
   void defaultSimulationGivesTheSameAlertAndRiskBytes() throws Exception {
