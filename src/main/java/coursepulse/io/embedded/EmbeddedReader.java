@@ -5,6 +5,7 @@ import coursepulse.engine.log.LogReader;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A {@link LogReader} of the {@link EmbeddedStreamLog}: a cursor into the stream's stored messages
@@ -19,6 +20,7 @@ final class EmbeddedReader implements LogReader {
   private int head;
   private int count;
   private volatile boolean closed;
+  private DecodingReadAhead readAhead;
 
   /** Offset of the next message to copy from the stream; guarded by the stream lock. */
   long position;
@@ -34,6 +36,9 @@ final class EmbeddedReader implements LogReader {
   public LogMessage poll(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
     checkOpen();
+    if (readAhead != null) {
+      return readAhead.poll(timeout.toNanos());
+    }
     if (count == 0) {
       head = 0;
       count = stream.read(this, buffer, Math.max(0, timeout.toNanos()));
@@ -48,10 +53,29 @@ final class EmbeddedReader implements LogReader {
     return next;
   }
 
+  /**
+   * Reads ahead and decodes on a thread of this reader's ({@link DecodingReadAhead}) when the
+   * machine has a core for it; on one core the caller decodes, without the hand-over.
+   */
+  @Override
+  public boolean decodeOnArrival(Function<LogMessage, Object> decoder) {
+    Objects.requireNonNull(decoder, "decoder");
+    checkOpen();
+    if (readAhead != null || count > 0 || Runtime.getRuntime().availableProcessors() < 2) {
+      return false;
+    }
+    readAhead = new DecodingReadAhead(this, stream, decoder, buffer.length, position);
+    readAhead.start();
+    return true;
+  }
+
   /** Exact: the log is in this process, so its visible end is known without asking anyone. */
   @Override
   public Catchup catchup() {
     checkOpen();
+    if (readAhead != null) {
+      return readAhead.caughtUp() ? Catchup.CAUGHT_UP : Catchup.BEHIND;
+    }
     return count == 0 && stream.caughtUp(this) ? Catchup.CAUGHT_UP : Catchup.BEHIND;
   }
 
@@ -60,9 +84,9 @@ final class EmbeddedReader implements LogReader {
     return stream.name();
   }
 
-  /** Messages held in this reader's buffer: for tests. */
+  /** Messages held in this reader's buffer (or read ahead): for tests. */
   int buffered() {
-    return count;
+    return readAhead != null ? readAhead.buffered() : count;
   }
 
   /** Buffer capacity: for tests. */
@@ -73,6 +97,9 @@ final class EmbeddedReader implements LogReader {
   @Override
   public void close() {
     closed = true;
+    if (readAhead != null) {
+      readAhead.stop();
+    }
     Arrays.fill(buffer, null);
     count = 0;
     log.forget(this);
@@ -81,6 +108,10 @@ final class EmbeddedReader implements LogReader {
   /** Marks the reader closed: the log is closing it. */
   void release() {
     closed = true;
+  }
+
+  boolean isClosed() {
+    return closed;
   }
 
   void checkOpen() {

@@ -159,6 +159,10 @@ final class StreamState {
       }
       applyRetention(timestamp);
       publish();
+      if (segments != null && lock.hasWaiters(changed)) {
+        // still buffered, so not visible yet: a waiting reader wakes to spill it (read)
+        changed.signalAll();
+      }
       return true;
     } finally {
       lock.unlock();
@@ -421,6 +425,16 @@ final class StreamState {
     lock.lock();
     try {
       return reader.position >= committedOffset;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether a reader that has everything below {@code offset} has every message it may see. */
+  boolean caughtUpFrom(long offset) {
+    lock.lock();
+    try {
+      return offset >= committedOffset;
     } finally {
       lock.unlock();
     }

@@ -1,9 +1,12 @@
 package coursepulse.lms.risk;
 
+import java.io.IOException;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
@@ -140,8 +143,18 @@ final class Features {
     private final double[] values = new double[NAMES.length];
     private long present;
 
+    /** Where the next {@link #put} looks first: {@link #of} puts in {@link #NAMES} order. */
+    private int cursor;
+
     private void put(String name, double value) {
-      int i = INDEX.get(name);
+      int i = cursor;
+      while (i < NAMES.length && NAMES[i] != name) {
+        i++;
+      }
+      if (i == NAMES.length) {
+        i = INDEX.get(name);
+      }
+      cursor = i + 1;
       values[i] = value;
       present |= 1L << i;
     }
@@ -194,6 +207,44 @@ final class Features {
         }
       };
     }
+  }
+
+  /** Receives a feature map's entries in order ({@link #forEach}). */
+  @FunctionalInterface
+  interface FeatureSink {
+    void accept(String name, double value) throws IOException;
+  }
+
+  /**
+   * {@code features}' entries in its order, without an entry object or a box per entry when the
+   * day-end scoring made the map: a 05-Risk record writes about 30 of them.
+   */
+  static void forEach(Map<String, Double> features, FeatureSink sink) throws IOException {
+    if (features instanceof Values) {
+      Values v = (Values) features;
+      for (long left = v.present; left != 0; left &= left - 1) {
+        int i = Long.numberOfTrailingZeros(left);
+        sink.accept(NAMES[i], v.values[i]);
+      }
+      return;
+    }
+    for (Map.Entry<String, Double> e : features.entrySet()) {
+      sink.accept(e.getKey(), e.getValue());
+    }
+  }
+
+  /**
+   * {@code features} as a read-only map in its own order: as it is when the day-end scoring made it
+   * (a copy of each of those was a sixth of a semester's replay), else a copy.
+   */
+  static Map<String, Double> readOnly(Map<String, Double> features) {
+    if (features == null) {
+      return Map.of();
+    }
+    if (features instanceof Values) {
+      return features;
+    }
+    return Collections.unmodifiableMap(new LinkedHashMap<>(features));
   }
 
   /**

@@ -35,7 +35,6 @@ public record RiskScore(
       throw new IllegalArgumentException("score " + score + " is not in [0, 1]");
     }
     factors = List.copyOf(factors == null ? List.of() : factors);
-    features = features == null ? Map.of() : java.util.Collections.unmodifiableMap(
-        new java.util.LinkedHashMap<>(features));
+    features = Features.readOnly(features);
   }
 }

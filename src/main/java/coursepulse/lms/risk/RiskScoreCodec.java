@@ -51,32 +51,67 @@ public final class RiskScoreCodec {
 
   /** The record as compact JSON. */
   public static byte[] encode(RiskScore r) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+    Writer w = WRITER.get();
+    try {
+      return w.write(r);
+    } catch (IOException | RuntimeException e) {
+      WRITER.remove(); // its generator may be half-way through an object
+      if (e instanceof IOException) {
+        throw new UncheckedIOException((IOException) e);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  /**
+   * A generator kept per thread, writing one record after another into a buffer that is emptied
+   * after each: making a generator per record was a fifth of the encoding (session 39).
+   */
+  private static final ThreadLocal<Writer> WRITER = ThreadLocal.withInitial(Writer::new);
+
+  private static final class Writer {
+    // About 850 bytes with the built-in model's features.
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    private final char[] digits = new char[DECIMAL_CHARS];
+    private final JsonGenerator g;
+
+    Writer() {
+      try {
+        g = FACTORY.createGenerator(out);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      g.setRootValueSeparator(null); // records are written one at a time, not as a sequence
+    }
+
+    byte[] write(RiskScore r) throws IOException {
       g.writeStartObject();
       g.writeStringField("type", TYPE);
       g.writeStringField("studentId", r.studentId());
       g.writeStringField("courseId", r.courseId());
       g.writeStringField("at", r.at().toString());
       g.writeFieldName("score");
-      g.writeNumber(decimal(r.score()));
+      g.writeNumber(digits, 0, decimal(r.score(), digits));
       g.writeArrayFieldStart("factors");
       for (String f : r.factors()) {
         g.writeString(f);
       }
       g.writeEndArray();
       g.writeObjectFieldStart("features");
-      for (Map.Entry<String, Double> e : r.features().entrySet()) {
-        g.writeFieldName(e.getKey());
-        g.writeNumber(decimal(e.getValue()));
-      }
+      Features.forEach(
+          r.features(),
+          (name, value) -> {
+            g.writeFieldName(name);
+            g.writeNumber(digits, 0, decimal(value, digits));
+          });
       g.writeEndObject();
       g.writeStringField("modelVersion", r.modelVersion());
       g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      g.flush();
+      byte[] record = out.toByteArray();
+      out.reset();
+      return record;
     }
-    return out.toByteArray();
   }
 
   /**
@@ -120,12 +155,26 @@ public final class RiskScoreCodec {
     return v.asText();
   }
 
+  /** Room for any {@link #decimal} text: a long's 19 digits, sign, point and exponent. */
+  private static final int DECIMAL_CHARS = 40;
+
   /**
    * Four decimals, half-up, trailing zeros kept off: the text never depends on the JVM. The text is
    * that of {@code BigDecimal.valueOf(v).setScale(4, HALF_UP).stripTrailingZeros()}, exponent
    * form included ({@code 10} is {@code 1E+1}), which the records have always carried.
    */
   static String decimal(double v) {
+    char[] out = new char[DECIMAL_CHARS];
+    return new String(out, 0, decimal(v, out));
+  }
+
+  /**
+   * {@link #decimal(double)} written into {@code out} from its start, without a string: a 05-Risk
+   * record carries about 30 of them, and their strings were a third of its encoding.
+   *
+   * @return the number of characters written
+   */
+  private static int decimal(double v, char[] out) {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
       throw new IllegalArgumentException("not a finite number: " + v);
     }
@@ -138,46 +187,74 @@ public final class RiskScoreCodec {
       double fraction = x - whole;
       if (Math.abs(fraction - 0.5) > 1e-4) {
         long units = (long) whole + (fraction > 0.5 ? 1 : 0);
-        return text(v < 0 ? -units : units);
+        return text(v < 0 ? -units : units, out);
       }
     }
-    return BigDecimal.valueOf(v).setScale(4, RoundingMode.HALF_UP).stripTrailingZeros().toString();
+    String slow = BigDecimal.valueOf(v).setScale(4, RoundingMode.HALF_UP).stripTrailingZeros().toString();
+    slow.getChars(0, slow.length(), out, 0);
+    return slow.length();
   }
 
-  /** {@code BigDecimal.valueOf(units, 4).stripTrailingZeros().toString()}, without the objects. */
-  private static String text(long units) {
+  /**
+   * {@code BigDecimal.valueOf(units, 4).stripTrailingZeros().toString()} written into {@code out},
+   * without the objects.
+   */
+  private static int text(long units, char[] out) {
     if (units == 0) {
-      return "0";
+      out[0] = '0';
+      return 1;
     }
     int scale = 4;
     while (units % 10 == 0) {
       units /= 10;
       scale--;
     }
-    String digits = Long.toString(Math.abs(units));
-    int n = digits.length();
-    StringBuilder b = new StringBuilder(n + 8);
+    // The digits of |units|, right-aligned at the end of out, then moved into place.
+    long rest = Math.abs(units);
+    int end = out.length;
+    int start = end;
+    do {
+      out[--start] = (char) ('0' + rest % 10);
+      rest /= 10;
+    } while (rest != 0);
+    int n = end - start;
+    int w = 0;
     if (units < 0) {
-      b.append('-');
+      out[w++] = '-';
     }
     if (scale == 0) {
-      b.append(digits);
+      w = copy(out, start, n, w);
     } else if (scale > 0 && n > scale) {
-      b.append(digits, 0, n - scale).append('.').append(digits, n - scale, n);
+      w = copy(out, start, n - scale, w);
+      out[w++] = '.';
+      w = copy(out, start + n - scale, scale, w);
     } else if (scale > 0) {
-      b.append("0.");
+      out[w++] = '0';
+      out[w++] = '.';
       for (int i = n; i < scale; i++) {
-        b.append('0');
+        out[w++] = '0';
       }
-      b.append(digits);
+      w = copy(out, start, n, w);
     } else {
       // a negative scale: the first digit, the others after a point, and the exponent
-      b.append(digits.charAt(0));
+      char first = out[start];
+      out[w++] = first;
       if (n > 1) {
-        b.append('.').append(digits, 1, n);
+        out[w++] = '.';
+        w = copy(out, start + 1, n - 1, w);
       }
-      b.append("E+").append(n - 1 - scale);
+      out[w++] = 'E';
+      out[w++] = '+';
+      String exponent = Integer.toString(n - 1 - scale);
+      exponent.getChars(0, exponent.length(), out, w);
+      w += exponent.length();
     }
-    return b.toString();
+    return w;
+  }
+
+  /** Moves {@code n} chars from {@code from} to {@code to}; the digits sit after anything written. */
+  private static int copy(char[] out, int from, int n, int to) {
+    System.arraycopy(out, from, out, to, n);
+    return to + n;
   }
 }

@@ -58,4 +58,32 @@ class FeaturesTest {
     assertThatThrownBy(() -> f.put(Features.DUE, 1.0))
         .isInstanceOf(UnsupportedOperationException.class);
   }
+
+  @Test
+  void shouldGoToA05RiskRecordAsItIsAndBeWrittenAsAnOrdinaryMapIs() throws Exception {
+    StudentCourse sc = new StudentCourse();
+    sc.missed = 2;
+    Features.Own own =
+        new Features.Own(1, 3, 4, 7, 2, 0.6, 1, 0.55, 0.71, 3, 2, 0.3, 0.2, 0.6, 0.15, 0.35);
+    Map<String, Double> f = Features.of(44, own, sc, COHORT, new WorkSignal.Summary(4, 2, 0.25));
+    Map<String, Double> copy = new LinkedHashMap<>(f);
+
+    List<String> visited = new ArrayList<>();
+    Features.forEach(f, (name, value) -> visited.add(name + "=" + value));
+    List<String> ordinary = new ArrayList<>();
+    Features.forEach(copy, (name, value) -> ordinary.add(name + "=" + value));
+    assertThat(visited).hasSize(31).isEqualTo(ordinary);
+
+    assertThat(Features.readOnly(f)).isSameAs(f); // read-only already: no copy per record
+    Map<String, Double> fromCopy = Features.readOnly(copy);
+    assertThat(fromCopy).isNotSameAs(copy).isEqualTo(copy);
+    copy.put(Features.DUE, 99.0);
+    assertThat(fromCopy.get(Features.DUE)).isEqualTo(f.get(Features.DUE)); // a copy, not a view
+
+    java.time.Instant at = java.time.Instant.parse("2013-11-21T00:00:00Z");
+    RiskScore withValues = new RiskScore("s", "c", at, 0.5, List.of(), f, "m@1");
+    RiskScore withCopy = new RiskScore("s", "c", at, 0.5, List.of(), new LinkedHashMap<>(f), "m@1");
+    assertThat(RiskScoreCodec.encode(withValues)).isEqualTo(RiskScoreCodec.encode(withCopy));
+    assertThat(withValues).isEqualTo(withCopy);
+  }
 }
