@@ -184,6 +184,13 @@ class PartitionedStreamEngineTest {
     assertThat(engineThreads())
         .as("threads running the %d tasks", PARTITIONS)
         .isEqualTo(Math.min(threads, PARTITIONS));
+    if (view == log) {
+      // The embedded readers decode on threads of their own only beside a core to spare.
+      boolean coreToSpare = threads < Runtime.getRuntime().availableProcessors();
+      assertThat(decodingThreads())
+          .as("embedded readers decoding ahead, %d task threads", threads)
+          .isEqualTo(coreToSpare ? 2L * PARTITIONS : 0);
+    }
     engine.close();
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (engineThreads() > 0 && System.nanoTime() < deadline) {
@@ -277,6 +284,13 @@ class PartitionedStreamEngineTest {
         }
       };
     }
+  }
+
+  /** Live threads of embedded readers that decode ahead for the tasks' inputs. */
+  private static long decodingThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("coursepulse-embedded-decode-in-"))
+        .count();
   }
 
   /** Live threads running tasks of application "app" (per task or shared). */

@@ -106,7 +106,10 @@ public final class EngineRuntime implements EngineLifecycle {
     this.name = placement.describe(settings.applicationId());
     this.state = new EngineState(lock, name, listener, LOG);
     this.inputs =
-        new TaskInputs(settings, placement, name, LOG, taskThreads != null, () -> stopRequested);
+        new TaskInputs(
+            settings, placement, name, LOG, taskThreads != null,
+            taskThreads == null || taskThreads.count() < Runtime.getRuntime().availableProcessors(),
+            () -> stopRequested);
     this.outputs = new TaskOutputs(settings, placement, lease, LOG);
     this.metrics =
         new TaskMetrics(settings.meterRegistry(), settings.graph().sourceStreams(), metricTags);

@@ -59,6 +59,17 @@ public interface LogReader extends AutoCloseable {
   }
 
   /**
+   * Whether {@link #decodeOnArrival} would start a thread of this reader's to decode on, rather
+   * than use one the log runs anyway (a client's dispatch thread): the engine then offers its
+   * decoder only when it has a core to spare for that thread.
+   *
+   * @return false by default
+   */
+  default boolean decodesOnAThreadOfItsOwn() {
+    return false;
+  }
+
+  /**
    * Whether every message stored in the stream, as far as this reader already knows, has been
    * returned by {@link #poll}: the engine's timestamp merge waits for an empty input until its
    * reader is {@link Catchup#CAUGHT_UP}, so that a record already in the log is never overtaken

@@ -69,6 +69,12 @@ final class EmbeddedReader implements LogReader {
     return true;
   }
 
+  /** It starts one ({@link DecodingReadAhead}): the log has no client thread. */
+  @Override
+  public boolean decodesOnAThreadOfItsOwn() {
+    return true;
+  }
+
   /** Exact: the log is in this process, so its visible end is known without asking anyone. */
   @Override
   public Catchup catchup() {
