@@ -11,6 +11,8 @@ import java.util.function.Function;
  * A {@link LogReader} of the {@link EmbeddedStreamLog}: a cursor into the stream's stored messages
  * plus a small buffer. The buffer is refilled only when it is empty and the caller polls, so a
  * reader that is not polled holds nothing, and a polled one at most {@code capacity} messages.
+ * Given a decoder ({@link #decodeOnArrival}), it reads ahead on a thread instead and holds up to
+ * twice that many, decoded.
  */
 final class EmbeddedReader implements LogReader {
 
