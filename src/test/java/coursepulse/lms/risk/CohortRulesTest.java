@@ -55,6 +55,74 @@ class CohortRulesTest {
     }
   }
 
+  /**
+   * The product's default rules (the risk score with the built-in model, missed deadlines) judge
+   * students against their class, so a week in which nobody works raises nothing: every alert of
+   * the term with the quiet week is one the same term without it opens too, and none opens in the
+   * quiet week or the week after.
+   */
+  @Test
+  void shouldRaiseNothingUnderTheDefaultRulesWhenTheWholeClassIsQuietForAWeek() {
+    List<Alert> withQuietWeek = openedThenClose(engagedTerm(true));
+    List<Alert> withoutQuietWeek = openedThenClose(engagedTerm(false));
+
+    // Not vacuous: the defaults do flag some of this class, in both terms alike, before the week.
+    assertThat(withQuietWeek)
+        .extracting(CohortRulesTest::opening)
+        .isNotEmpty()
+        .isSubsetOf(withoutQuietWeek.stream().map(CohortRulesTest::opening).toList());
+    assertThat(withQuietWeek)
+        .filteredOn(a -> !a.openedAt().isBefore(day(QUIET_FROM)))
+        .filteredOn(a -> a.openedAt().isBefore(day(QUIET_TO + 7)))
+        .isEmpty();
+  }
+
+  /** The alerts {@code term} opened, of every rule; closes it. */
+  private static List<Alert> openedThenClose(RiskFixture term) {
+    try (term) {
+      return term.alerts().stream().filter(a -> a.type() == Alert.Type.OPENED).toList();
+    }
+  }
+
+  private static String opening(Alert a) {
+    return a.rule() + " " + a.studentId() + "@" + a.courseId() + " at " + a.openedAt();
+  }
+
+  private static final int CLASS_SIZE = 40;
+  /** Course weeks whose last day has an assignment due: none in or right after the quiet week. */
+  private static final List<Integer> DUE_WEEKS = List.of(1, 2, 3, 4, 6, 7);
+  private static final int QUIET_FROM = 28;
+  private static final int QUIET_TO = 35; // exclusive
+  private static final int TERM_DAYS = 49;
+
+  /**
+   * Seven weeks of a class of {@value #CLASS_SIZE} engaged students under the product's default
+   * rules: each student works on three days in four, and each assignment is handed in the day
+   * before it is due by nine students in ten (a different tenth each week). With {@code
+   * quietWeek}, nobody does anything in week 5 (days {@value #QUIET_FROM} to 34).
+   */
+  private static RiskFixture engagedTerm(boolean quietWeek) {
+    RiskFixture f = new RiskFixture(RulesConfig.DEFAULTS);
+    enrollClass(f, A, CLASS_SIZE);
+    for (int week : DUE_WEEKS) {
+      f.assignment(A, "w" + week, day(0), day(7 * week - 0.5));
+    }
+    for (int d = 0; d < TERM_DAYS; d++) {
+      boolean quiet = quietWeek && d >= QUIET_FROM && d < QUIET_TO;
+      for (int i = 0; !quiet && i < CLASS_SIZE; i++) {
+        if ((d * 7 + i) % 4 != 0) {
+          f.access(student(i), A, day(d + 0.4 + i * 0.001));
+        }
+        int week = d / 7 + 1;
+        if (d % 7 == 5 && DUE_WEEKS.contains(week) && (i + week) % 10 != 0) {
+          f.submit(student(i), A, "w" + week, day(d + 0.5 + i * 0.001), 6.0 + i % 4);
+        }
+      }
+      f.advanceTo(day(d + 0.9));
+    }
+    return f;
+  }
+
   @Test
   void shouldFlagAStudentSilentWhileClassmatesWorkAndNameTheFactors() {
     try (RiskFixture f = new RiskFixture(RulesConfig.DEFAULTS.withOnly(Rule.INACTIVE))) {

@@ -15,6 +15,7 @@ import coursepulse.lms.event.LmsEvent;
 import coursepulse.lms.event.LoggedIn;
 import coursepulse.lms.event.StreamNames;
 import coursepulse.lms.event.SubmissionCreated;
+import coursepulse.lms.risk.model.RiskModel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +30,9 @@ final class RiskFixture implements AutoCloseable {
   static final Instant TERM_START = Instant.parse("2026-01-05T00:00:00Z");
   static final Instant TERM_END = TERM_START.plus(Duration.ofDays(7 * 15));
   static final String COURSE = "c-101";
+  /** The name and e-mail address every enrolment carries: personal data no output may echo. */
+  static final String STUDENT_NAME = "Ada Example";
+  static final String STUDENT_EMAIL = "ada@example.org";
 
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final RiskMetrics metrics = new RiskMetrics(registry, false);
@@ -55,11 +59,16 @@ final class RiskFixture implements AutoCloseable {
   }
 
   RiskFixture(RulesConfig rules) {
+    this(rules, RiskModel.builtIn());
+  }
+
+  RiskFixture(RulesConfig rules, RiskModel model) {
     driver =
         new TestDriver(
             RiskTopology.build(
                 RiskTopology.Options.forApplication("risk-test")
                     .withRules(rules)
+                    .withModel(model)
                     .withMetrics(metrics)
                     .withAlertListener(printed::add)
                     .withRiskStream(StreamNames.RISK)));
@@ -86,7 +95,7 @@ final class RiskFixture implements AutoCloseable {
   RiskFixture enroll(String student, String course, Instant at) {
     enrollment.pipe(
         new EnrollmentCreated(
-            id(), 1, at, student, course, "student", "Ada Example", "ada@example.org",
+            id(), 1, at, student, course, "student", STUDENT_NAME, STUDENT_EMAIL,
             TERM_START, TERM_END),
         at);
     return this;
