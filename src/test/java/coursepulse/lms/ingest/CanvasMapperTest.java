@@ -11,12 +11,16 @@ import coursepulse.lms.event.AssetAccessed;
 import coursepulse.lms.event.AssignmentCreated;
 import coursepulse.lms.event.EnrollmentCreated;
 import coursepulse.lms.event.EnrollmentDropped;
+import coursepulse.lms.event.EventCodec;
 import coursepulse.lms.event.LmsEvent;
 import coursepulse.lms.event.LoggedIn;
 import coursepulse.lms.event.SubmissionCreated;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CanvasMapperTest {
 
@@ -58,6 +62,26 @@ class CanvasMapperTest {
             new AssignmentCreated(
                 "2f1c7e4d-6a55-4b0e-9a51-0d9f8e7c6b03", 1, Instant.parse("2026-09-01T14:00:00Z"),
                 CANVAS_COURSE, "21070000000001234", Instant.parse("2026-09-13T23:59:00Z"), 25.0));
+  }
+
+  /**
+   * Canvas gives due times with the offset of the course's zone, ISO or spaced. Ingest appends
+   * the instant they name, in UTC, which is what the alerting application judges deadlines by
+   * ({@code DeadlineTimeZonesTest} feeds it an offset directly).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"2026-03-01T23:59:00-08:00", "2026-03-01 23:59:00 -0800"})
+  void shouldAppendADueTimeGivenWithAnOffsetAsTheUtcInstantItNames(String dueAt) {
+    ObjectNode created = (ObjectNode) Fixtures.json("canvas/assignment_created.json");
+    ((ObjectNode) created.get("body")).put("due_at", dueAt);
+    List<MappedEvent> mapped = mapper.map(created);
+
+    assertThat(mapped).singleElement().isInstanceOfSatisfying(MappedEvent.Accepted.class, a -> {
+      AssignmentCreated event = (AssignmentCreated) a.events().get(0);
+      assertThat(event.dueAt()).isEqualTo(Instant.parse("2026-03-02T07:59:00Z"));
+      assertThat(new String(EventCodec.encode(event), StandardCharsets.UTF_8))
+          .contains("\"dueAt\":\"2026-03-02T07:59:00Z\"");
+    });
   }
 
   @Test

@@ -3,6 +3,8 @@ package coursepulse.lms.risk;
 import static coursepulse.lms.risk.RiskFixture.day;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,10 +28,18 @@ class CohortRulesTest {
 
   /** Every student but those in {@code silent} works in {@code course} on days [from, to). */
   private static void workDaily(RiskFixture f, String course, int n, int from, int to, Set<String> silent) {
+    workDaily(f, List.of(course), n, from, to, silent);
+  }
+
+  /** Every student but those in {@code silent} works in each of {@code courses}, days [from, to). */
+  private static void workDaily(
+      RiskFixture f, List<String> courses, int n, int from, int to, Set<String> silent) {
     for (int d = from; d < to; d++) {
-      for (int i = 0; i < n; i++) {
-        if (!silent.contains(student(i))) {
-          f.access(student(i), course, day(d + 0.4 + i * 0.001));
+      for (int c = 0; c < courses.size(); c++) {
+        for (int i = 0; i < n; i++) {
+          if (!silent.contains(student(i))) {
+            f.access(student(i), courses.get(c), day(d + 0.4 + c * 0.1 + i * 0.001));
+          }
         }
       }
       f.advanceTo(day(d + 0.9));
@@ -174,6 +184,63 @@ class CohortRulesTest {
 
       assertThat(opened(f, Rule.INACTIVE)).extracting(a -> a.studentId() + "@" + a.courseId())
           .containsExactly(student(0) + "@" + A);
+    }
+  }
+
+  /**
+   * INACTIVE only, and a break declared for course A on term days 7 to 11, as a rules file
+   * declares it; B, where the same class works, has none.
+   */
+  private static RulesConfig inactiveWithABreakInA() {
+    String yaml = """
+        courseCalendar:
+          c-A:
+            - { from: 2026-01-12, to: 2026-01-16 }
+        """;
+    return RulesConfig.fromYaml(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+        .withOnly(Rule.INACTIVE);
+  }
+
+  /** The same ten students in A and B. */
+  private static RiskFixture classInAAndB() {
+    RiskFixture f = new RiskFixture(inactiveWithABreakInA());
+    enrollClass(f, A, 10);
+    enrollClass(f, B, 10);
+    return f;
+  }
+
+  @Test
+  void shouldNotCountTheDaysOfADeclaredBreakTowardsInactive() {
+    try (RiskFixture f = classInAAndB()) {
+      // s00 is silent in both courses on days 5 to 12 (eight days, days 7 to 11 are A's break)
+      // while the classmates keep working in both.
+      workDaily(f, List.of(A, B), 10, 0, 5, Set.of());
+      workDaily(f, List.of(A, B), 10, 5, 13, Set.of(student(0)));
+      workDaily(f, List.of(A, B), 10, 13, 25, Set.of());
+
+      // B counts days 5 to 11 on day 12; A has counted three days (5, 6, 12) when s00 returns.
+      assertThat(opened(f, Rule.INACTIVE))
+          .extracting(a -> a.studentId() + "@" + a.courseId() + "@" + a.openedAt())
+          .containsExactly(student(0) + "@" + B + "@" + day(12));
+    }
+  }
+
+  @Test
+  void shouldFlagSilenceOutlastingABreakOnceItsDaysOutsideTheBreakReachTheThreshold() {
+    try (RiskFixture f = classInAAndB()) {
+      workDaily(f, List.of(A, B), 10, 0, 5, Set.of());
+      workDaily(f, List.of(A, B), 10, 5, 25, Set.of(student(0)));
+
+      // Last work on day 4. B: days 5 to 11 make seven on day 12. A: days 5 and 6, then
+      // 12 to 16 after the break make seven on day 17, after twelve silent days.
+      List<Alert> alerts = opened(f, Rule.INACTIVE);
+      assertThat(alerts).extracting(a -> a.studentId() + "@" + a.courseId() + "@" + a.openedAt())
+          .containsExactly(
+              student(0) + "@" + B + "@" + day(12), student(0) + "@" + A + "@" + day(17));
+      assertThat(alerts.get(0).evidence())
+          .containsEntry("inactiveDays", Alert.ratio(7)).containsEntry("breakDays", 0L);
+      assertThat(alerts.get(1).evidence())
+          .containsEntry("inactiveDays", Alert.ratio(12)).containsEntry("breakDays", 5L);
     }
   }
 

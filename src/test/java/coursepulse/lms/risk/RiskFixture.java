@@ -19,6 +19,7 @@ import coursepulse.lms.risk.model.RiskModel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -150,6 +151,15 @@ final class RiskFixture implements AutoCloseable {
 
   List<RiskScore> risk() {
     return riskBytes().stream().map(RiskScoreCodec::decode).toList();
+  }
+
+  /**
+   * An event on {@code 03-Activity} as a producer wrote it, not as the codec would: for times with
+   * an offset, or other spellings the schema accepts. {@code at} is the record's time.
+   */
+  RiskFixture activityJson(String json, Instant at) {
+    activity.pipeRaw(json.getBytes(StandardCharsets.UTF_8), at.toEpochMilli());
+    return this;
   }
 
   RiskFixture access(String student, String course, Instant at) {

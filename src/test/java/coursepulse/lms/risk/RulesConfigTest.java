@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class RulesConfigTest {
 
@@ -136,5 +140,53 @@ class RulesConfigTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dayz");
     assertThatThrownBy(() -> RulesConfig.fromProperties(new java.io.StringReader("noSubmissions.days=-1")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("noSubmissions.days");
+  }
+
+  /** A calendar with a good break in {@code c-A} and {@code entry} as the break of {@code c-B}. */
+  private static String calendarWithBreakOfB(String entry) {
+    return "courseCalendar:\n"
+        + "  c-A:\n"
+        + "    - { from: 2026-01-12, to: 2026-01-16 }\n"
+        + "  c-B:\n"
+        + "    - " + entry + "\n";
+  }
+
+  /** Malformed breaks, each with what the refusal must say is wrong. */
+  static Stream<Arguments> malformedBreaks() {
+    return Stream.of(
+        Arguments.of(
+            "{ from: 2026-03-10, to: 2026-03-01 }",
+            "ends (2026-03-01) before it starts (2026-03-10)"),
+        Arguments.of(
+            "{ from: 2026-02-30, to: 2026-03-02 }", "'2026-02-30' is not a date; write YYYY-MM-DD"),
+        Arguments.of("{ from: 2026-03-10 }", "need 'from' and 'to' dates"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("malformedBreaks")
+  void shouldRefuseAMalformedBreakSayingWhatIsWrongAndOnWhichLine(String entry, String problem) {
+    assertThatThrownBy(() -> yaml(calendarWithBreakOfB(entry)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("courseCalendar")
+        .hasMessageContaining(problem)
+        .hasMessageContaining("line 5,");
+  }
+
+  /**
+   * The course and field, as docs/rules.md promises for every refused value, and no Java names, as
+   * {@code fromYaml} promises. Fails today: {@code Break.of} cannot know its course, and an
+   * unparsable date is reported with Jackson's "Cannot construct instance of
+   * `coursepulse.lms.risk.RulesConfig$Break`" because {@code explain} looks for the
+   * IllegalArgumentException at the deepest cause, where {@code Break.date} put the parse error.
+   * Jackson's path (courseCalendar, c-B, [0]) is on the exception {@code explain} receives.
+   */
+  @ParameterizedTest
+  @MethodSource("malformedBreaks")
+  void shouldNameTheCourseOfAMalformedBreakWithoutJavaNames(String entry, String problem) {
+    assertThatThrownBy(() -> yaml(calendarWithBreakOfB(entry)))
+        .hasMessageContaining(problem)
+        .hasMessageContaining("c-B")
+        .satisfies(e -> assertThat(e.getMessage())
+            .doesNotContain("RulesConfig").doesNotContain("Cannot construct"));
   }
 }
