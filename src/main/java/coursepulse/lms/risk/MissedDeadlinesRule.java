@@ -89,7 +89,9 @@ final class MissedDeadlinesRule implements RiskRule {
       ev.put("graceHours", Alert.ratio(rules.missedDeadlines().graceHours()));
       ctx.alerts().open(
           Rule.MISSED_DEADLINES, student, course, st, en, deadline, ev,
-          String.format(Locale.ROOT, "missed the last %d deadlines in a row", s.streak));
+          s.streak == 1
+              ? "missed the last deadline"
+              : String.format(Locale.ROOT, "missed the last %d deadlines in a row", s.streak));
     }
   }
 }

@@ -50,9 +50,12 @@ public final class RiskMetrics {
           .register(this.registry);
     }
     scoreSummary =
+        // In percent: Micrometer's fixed-bucket histograms count a value at its ceiling, so bounds
+        // under 1 would count no score of (0, 1] below the last one.
         io.micrometer.core.instrument.DistributionSummary.builder("coursepulse.risk.score")
-            .description("Risk scores sent to 05-Risk, in [0, 1]")
-            .serviceLevelObjectives(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+            .description("Risk scores sent to 05-Risk, in percent")
+            .baseUnit("percent")
+            .serviceLevelObjectives(10, 20, 30, 40, 50, 60, 70, 80, 90)
             .register(this.registry);
     Gauge.builder("coursepulse.students.tracked", this, RiskMetrics::studentsTracked)
         .description("Students with at least one enrolment in the roster")
@@ -91,7 +94,7 @@ public final class RiskMetrics {
 
   /** One risk score sent to 05-Risk: a distribution over all student-courses, no per-student tag. */
   void scored(double score) {
-    scoreSummary.record(score);
+    scoreSummary.record(score * 100);
   }
 
   void processed(String stream) {

@@ -199,12 +199,12 @@ public record RulesConfig(
     @JsonCreator
     public static Break of(@JsonProperty("from") String fromText, @JsonProperty("to") String toText) {
       if (fromText == null || toText == null) {
-        throw new IllegalArgumentException("courseCalendar breaks need 'from' and 'to' dates (YYYY-MM-DD)");
+        throw new IllegalArgumentException("breaks need 'from' and 'to' dates (YYYY-MM-DD)");
       }
       java.time.LocalDate from = date(fromText);
       java.time.LocalDate to = date(toText);
       if (to.isBefore(from)) {
-        throw new IllegalArgumentException("courseCalendar break ends (" + to + ") before it starts (" + from + ")");
+        throw new IllegalArgumentException("the break ends (" + to + ") before it starts (" + from + ")");
       }
       return new Break(from, to);
     }
@@ -213,8 +213,7 @@ public record RulesConfig(
       try {
         return java.time.LocalDate.parse(text.trim());
       } catch (java.time.format.DateTimeParseException e) {
-        throw new IllegalArgumentException(
-            "courseCalendar: '" + text + "' is not a date; write YYYY-MM-DD", e);
+        throw new IllegalArgumentException("'" + text + "' is not a date; write YYYY-MM-DD", e);
       }
     }
   }
@@ -475,17 +474,14 @@ public record RulesConfig(
   }
 
   private static String explain(String source, IOException e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
     String where = source;
     if (e instanceof com.fasterxml.jackson.core.JsonProcessingException p && p.getLocation() != null
         && p.getLocation().getLineNr() > 0) {
       where += " line " + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr();
     }
-    if (root instanceof IllegalArgumentException) {
-      return "invalid " + where + ": " + firstLine(root.getMessage());
+    IllegalArgumentException refused = refusal(e);
+    if (refused != null) {
+      return "invalid " + where + ": " + refused(e, refused);
     }
     if (e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u) {
       return "invalid " + where + ": unknown field '" + path(u) + "'; known here: "
@@ -501,6 +497,32 @@ public record RulesConfig(
       return "invalid " + where + ": " + firstLine(p.getOriginalMessage());
     }
     return "invalid " + where + ": " + firstLine(e.getMessage());
+  }
+
+  /**
+   * The check of ours that refused a value, if one did: the outermost {@link
+   * IllegalArgumentException} under Jackson's exception (its own causes, such as a date's parse
+   * error, are details of it).
+   */
+  private static IllegalArgumentException refusal(Throwable e) {
+    for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+      if (t instanceof IllegalArgumentException refused) {
+        return refused;
+      }
+    }
+    return null;
+  }
+
+  /** A refusal in words, after where it was when its message does not say so already. */
+  private static String refused(IOException e, IllegalArgumentException refused) {
+    String message = firstLine(refused.getMessage());
+    if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
+      String path = path(m);
+      if (!message.startsWith(path)) {
+        return path + ": " + message;
+      }
+    }
+    return message;
   }
 
   private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
@@ -562,12 +584,9 @@ public record RulesConfig(
     try {
       return YAML.treeToValue(root, RulesConfig.class);
     } catch (IOException e) {
-      Throwable cause = e;
-      while (cause.getCause() != null && cause.getCause() != cause) {
-        cause = cause.getCause();
-      }
-      String detail = cause instanceof IllegalArgumentException ? cause.getMessage() : e.getMessage();
-      throw new IllegalArgumentException("invalid rules file: " + firstLine(detail), e);
+      IllegalArgumentException refused = refusal(e);
+      String detail = refused != null ? refused(e, refused) : firstLine(e.getMessage());
+      throw new IllegalArgumentException("invalid rules file: " + detail, e);
     }
   }
 

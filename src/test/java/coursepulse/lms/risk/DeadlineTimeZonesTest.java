@@ -40,6 +40,7 @@ class DeadlineTimeZonesTest {
         assertThat(a.openedAt()).isEqualTo(Instant.parse("2026-03-02T08:59:00Z")); // due + 1 h
         assertThat(a.evidence()).containsEntry("dueAt", "2026-03-02T07:59:00Z")
             .containsEntry("assignmentId", "a1");
+        assertThat(a.factors()).containsExactly("missed the last deadline");
       });
     }
   }

@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.distribution.CountAtBucket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -113,21 +112,17 @@ class RiskScoreAlertTest {
       assertThat(sent).isNotEmpty();
       assertThat(distribution.getId().getTags()).isEmpty();
       assertThat(distribution.count()).isEqualTo(sent.size());
-      // 05-Risk rounds each score to four decimals; the meter records it unrounded.
+      // In percent. 05-Risk rounds each score to four decimals; the meter records it unrounded.
       double sum = sent.stream().mapToDouble(Double::doubleValue).sum();
-      assertThat(distribution.totalAmount()).isCloseTo(sum, within(sent.size() * 5e-5));
+      assertThat(distribution.totalAmount() / 100).isCloseTo(sum, within(sent.size() * 5e-5));
     }
   }
 
   /**
-   * Fails today: Micrometer's fixed-boundary histogram records {@code (long) Math.ceil(amount)}
-   * (micrometer-core 1.17.2, {@code TimeWindowFixedBoundaryHistogram}), so every score in (0, 1]
-   * counts as 1, above the highest bound (0.9), and every bucket of {@code coursepulse.risk.score}
-   * stays at 0 (on the Prometheus registry too: every score lands in {@code le="+Inf"} only).
-   * Whole-number bounds (the score in percent: {@code scale(100)}, bounds 10..90) would count
-   * exactly.
+   * Each bucket counts the scores up to its bound. Micrometer's fixed-boundary histograms count a
+   * value at its ceiling ({@code TimeWindowFixedBoundaryHistogram}), so the scores are recorded in
+   * percent against whole-number bounds: in [0, 1] against 0.1..0.9, every bucket stayed at 0.
    */
-  @Disabled("product bug: coursepulse.risk.score buckets 0.1..0.9 never count a score")
   @Test
   void shouldCountEachScoreSentTo05RiskInItsBucketOfTheDistribution() {
     try (RiskFixture f = briefReturn()) {
@@ -138,7 +133,7 @@ class RiskScoreAlertTest {
       for (CountAtBucket bucket : distribution.takeSnapshot().histogramCounts()) {
         assertThat(bucket.count())
             .as("scores up to %s", bucket.bucket())
-            .isEqualTo(sent.stream().filter(s -> s <= bucket.bucket()).count());
+            .isEqualTo(sent.stream().filter(s -> s * 100 <= bucket.bucket()).count());
       }
     }
   }
