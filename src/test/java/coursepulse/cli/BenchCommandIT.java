@@ -68,6 +68,33 @@ class BenchCommandIT {
         .containsExactlyElementsOf(
             concat(expected, List.of("state-sweep-bytes-200", "state-sweep-events-200")));
     assertThat(doc.get("rows").get(3).get("baseline").asText()).isEqualTo("raw-consume");
+
+    // The honest baselines: each consume row with this JVM's CPU per event and the load, the
+    // processor's ratio to each of them computed from the rows' own rates.
+    JsonNode processor = row(doc, "processor");
+    for (String baseline : List.of("raw-consume", "raw-decode", "plain-java-rules")) {
+      JsonNode b = row(doc, baseline);
+      assertThat(b.get("cpuMicrosPerEvent").asDouble()).as(baseline).isPositive();
+      assertThat(b.get("loadAverage").isNumber()).as(baseline).isTrue();
+      assertThat(b.get("processorRatio").asDouble()).as(baseline)
+          .isCloseTo(processor.get("value").asDouble() / b.get("value").asDouble(),
+              org.assertj.core.data.Percentage.withPercentage(1e-6));
+    }
+    assertThat(processor.get("ratio").asDouble())
+        .isCloseTo(processor.get("value").asDouble() / row(doc, "raw-consume").get("value").asDouble(),
+            org.assertj.core.data.Percentage.withPercentage(1e-6));
+    assertThat(processor.get("cpuMicrosPerEvent").asDouble()).isPositive();
+    assertThat(row(doc, "latency-run-checkpoints").get("value").asDouble())
+        .as("the latency was measured across checkpoints").isGreaterThanOrEqualTo(1);
+  }
+
+  private static JsonNode row(JsonNode doc, String name) {
+    for (JsonNode row : doc.get("rows")) {
+      if (row.get("name").asText().equals(name)) {
+        return row;
+      }
+    }
+    throw new AssertionError("no row " + name + " in " + doc);
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

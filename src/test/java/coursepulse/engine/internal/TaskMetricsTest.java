@@ -54,6 +54,23 @@ class TaskMetricsTest {
   }
 
   @Test
+  void shouldObserveABatchOnceWithItsMeanTimePerRecordAndItsLastRecordsLag() {
+    metrics.batchProcessed(500, 5_000_000, 3_000, 40); // 500 records in 5 ms, the last 3 s late
+    metrics.batchProcessed(1, 20_000, 1_000, 10);
+    String scrape = registry.scrape();
+
+    // One observation per batch, not per record: the batch's mean, 10 µs a record.
+    assertThat(value(scrape, "coursepulse_engine_process_latency_seconds_count")).isEqualTo(2);
+    assertThat(value(scrape, "coursepulse_engine_process_latency_seconds_sum"))
+        .isEqualTo(10e-6 + 20e-6, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(value(scrape, "coursepulse_engine_process_latency_seconds_max")).isEqualTo(20e-6);
+    assertThat(value(scrape, "coursepulse_engine_record_event_lag_seconds_count")).isEqualTo(2);
+    assertThat(value(scrape, "coursepulse_engine_record_event_lag_seconds_sum")).isEqualTo(4.0);
+    assertThat(value(scrape, "coursepulse_engine_record_append_delay_seconds_sum"))
+        .isEqualTo(0.05, org.assertj.core.data.Offset.offset(1e-12));
+  }
+
+  @Test
   void shouldCountAnAppendTimeAheadOfTheClockAsNoDelay() {
     metrics.batchProcessed(1, 1_000, 0, -5_000); // the broker's clock 5 s ahead of ours
     String scrape = registry.scrape();
