@@ -5,6 +5,8 @@ import coursepulse.engine.log.LogReader;
 import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.StreamStats;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -39,10 +41,15 @@ final class TaskInputs {
    */
   private static final long MAX_IDLE_WINDOW_NANOS = 250_000_000L;
 
+  /** How long closing waits for the questions about gaps still being asked. */
+  private static final Duration GAP_CHECK_WAIT = Duration.ofSeconds(3);
+
   private final EngineSettings settings;
   private final TaskPlacement placement;
   private final String name;
   private final Logger log;
+  // Threads asking the log about a gap after a restart (warnIfRetentionGap); joined on close.
+  private final List<Thread> gapChecks = new ArrayList<>();
   private final boolean sharedThread;
   private final boolean coreToSpare;
   private final BooleanSupplier stopRequested;
@@ -235,6 +242,7 @@ final class TaskInputs {
             () -> logGap(stream, offset, expected), "coursepulse-retention-check-" + stream);
     check.setDaemon(true);
     check.start();
+    gapChecks.add(check);
   }
 
   private void logGap(String stream, long offset, long expected) {
@@ -447,6 +455,9 @@ final class TaskInputs {
    * so the readers are released without waiting for the log ({@link LogReader#abandon}).
    */
   void close(boolean abandon) {
+    if (!abandon) {
+      awaitGapChecks();
+    }
     for (LogReader r : readers) {
       if (r != null) {
         try {
@@ -461,5 +472,22 @@ final class TaskInputs {
       }
     }
     readers = new LogReader[0];
+  }
+
+  /**
+   * Gives the questions about gaps a moment to be answered, so that a run that stops soon after
+   * a restart still logs what it found; a log that takes longer is not waited for.
+   */
+  private void awaitGapChecks() {
+    long deadline = System.nanoTime() + GAP_CHECK_WAIT.toNanos();
+    for (Thread check : gapChecks) {
+      try {
+        check.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    gapChecks.clear();
   }
 }
