@@ -3,10 +3,7 @@ package coursepulse.engine.internal;
 import coursepulse.engine.log.LogMessage;
 import coursepulse.engine.log.LogReader;
 import coursepulse.engine.log.OffsetSpec;
-import coursepulse.engine.log.StreamStats;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -41,15 +38,11 @@ final class TaskInputs {
    */
   private static final long MAX_IDLE_WINDOW_NANOS = 250_000_000L;
 
-  /** How long closing waits for the questions about gaps still being asked. */
-  private static final Duration GAP_CHECK_WAIT = Duration.ofSeconds(3);
-
   private final EngineSettings settings;
   private final TaskPlacement placement;
   private final String name;
   private final Logger log;
-  // Threads asking the log about a gap after a restart (warnIfRetentionGap); joined on close.
-  private final List<Thread> gapChecks = new ArrayList<>();
+  private final ResumeGapCheck resumeGaps;
   private final boolean sharedThread;
   private final boolean coreToSpare;
   private final BooleanSupplier stopRequested;
@@ -99,6 +92,7 @@ final class TaskInputs {
     this.placement = placement;
     this.name = name;
     this.log = log;
+    this.resumeGaps = new ResumeGapCheck(settings.log(), name, log);
     this.sharedThread = sharedThread;
     this.coreToSpare = coreToSpare;
     this.stopRequested = stopRequested;
@@ -214,7 +208,8 @@ final class TaskInputs {
         task.addRecord(i, offset, m.timestamp(), m.body(), m.decoded());
         return true;
       }
-      warnIfRetentionGap(i, offset, last + 1);
+      // the stream this task reads: a partition of a partitioned source, whose offsets these are
+      resumeGaps.resumedBeyond(placement.streamOf(task.sourceStream(i)), offset, last + 1);
     }
     lastRead[i] = offset;
     readSinceSubscribe[i] = true;
@@ -224,44 +219,6 @@ final class TaskInputs {
       stopReached[i] = true;
     }
     return true;
-  }
-
-  /**
-   * The first message after subscribing may lie beyond the requested offset for two reasons:
-   * retention removed older data (those records are gone for every reader: warn), or the offsets
-   * in between are entries without messages, such as stored consumer offsets (normal after every
-   * restart: debug). Only the stream's first offset tells them apart, and asking the log for it
-   * can take a broker round trip (on RabbitMQ 3.10 a connection of its own): it is asked on a
-   * thread of its own, never the task's. The answer only chooses how loudly to log.
-   */
-  private void warnIfRetentionGap(int i, long offset, long expected) {
-    // the stream this task reads: a partition of a partitioned source, whose offsets these are
-    String stream = placement.streamOf(task.sourceStream(i));
-    Thread check =
-        new Thread(
-            () -> logGap(stream, offset, expected), "coursepulse-retention-check-" + stream);
-    check.setDaemon(true);
-    check.start();
-    gapChecks.add(check);
-  }
-
-  private void logGap(String stream, long offset, long expected) {
-    long first;
-    try {
-      first = settings.log().stats(stream).map(StreamStats::firstOffset).orElse(-1L);
-    } catch (RuntimeException e) {
-      first = -1;
-    }
-    if (first > expected) {
-      log.warn(
-          "engine {}: '{}' resumes at offset {} instead of {}: messages before offset {} were"
-              + " removed by retention and are not processed",
-          name, stream, offset, expected, first);
-    } else {
-      log.debug(
-          "engine {}: '{}' resumes at offset {} after {} (offsets without messages)",
-          name, stream, offset, expected - 1);
-    }
   }
 
   /**
@@ -456,7 +413,7 @@ final class TaskInputs {
    */
   void close(boolean abandon) {
     if (!abandon) {
-      awaitGapChecks();
+      resumeGaps.awaitAnswers();
     }
     for (LogReader r : readers) {
       if (r != null) {
@@ -472,22 +429,5 @@ final class TaskInputs {
       }
     }
     readers = new LogReader[0];
-  }
-
-  /**
-   * Gives the questions about gaps a moment to be answered, so that a run that stops soon after
-   * a restart still logs what it found; a log that takes longer is not waited for.
-   */
-  private void awaitGapChecks() {
-    long deadline = System.nanoTime() + GAP_CHECK_WAIT.toNanos();
-    for (Thread check : gapChecks) {
-      try {
-        check.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-    gapChecks.clear();
   }
 }
