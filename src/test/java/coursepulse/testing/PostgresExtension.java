@@ -95,9 +95,33 @@ public final class PostgresExtension implements BeforeAllCallback, ParameterReso
 
   private record Dropper(Server server, String name)
       implements ExtensionContext.Store.CloseableResource {
+    /**
+     * Drops the test's database, ending its sessions. A session that is not ours cannot be ended
+     * by the test role: an autovacuum worker that happens to visit the new database (it belongs
+     * to the bootstrap superuser) fails the drop with insufficient_privilege; such a worker is
+     * done within moments, so the drop is tried again for a while (seen once in CI, NotifierIT).
+     */
     @Override
     public void close() {
-      server.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+      while (true) {
+        try {
+          server.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+          return;
+        } catch (IllegalStateException e) {
+          boolean notOurs =
+              e.getCause() instanceof SQLException sql && "42501".equals(sql.getSQLState());
+          if (!notOurs || System.nanoTime() > deadline) {
+            throw e;
+          }
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while dropping " + name, e);
+        }
+      }
     }
   }
 
