@@ -1,11 +1,14 @@
 package coursepulse.engine;
 
 import coursepulse.engine.internal.HeapKeyValueStore;
+import coursepulse.engine.internal.HeapTimerQueue;
 import coursepulse.engine.internal.InMemoryKeyValueStore;
 import coursepulse.engine.internal.InMemoryWindowStore;
 import coursepulse.engine.internal.OrderedHeapKeyValueStore;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Objects;
+import java.util.function.ToLongFunction;
 
 /**
  * Factories for the engine's in-memory state stores. Their content is checkpointed with their
@@ -131,6 +134,35 @@ public final class Stores {
       @Override
       public WindowStore<K, V> build() {
         return new InMemoryWindowStore<>(name, retentionMs, sizeMs, keySerde, valueSerde);
+      }
+    };
+  }
+
+  /**
+   * A queue of stream-time timers held on the heap ({@link TimerQueue}): a binary heap by due time
+   * with a hash index for scheduling and cancelling, checkpointed incrementally (only the timers
+   * scheduled or cancelled since the previous checkpoint are written).
+   *
+   * @param serde serializes a timer, due time included, at checkpoints only
+   * @param dueTime the due time of a timer, in stream time (epoch milliseconds)
+   * @param order orders timers due at the same time; must be consistent with {@code equals} (zero
+   *     only for equal timers), so that the firing order never depends on when a timer was set
+   */
+  public static <T> StoreBuilder<TimerQueue<T>> timerQueueBuilder(
+      String name, Serde<T> serde, ToLongFunction<? super T> dueTime, Comparator<? super T> order) {
+    requireName(name);
+    Objects.requireNonNull(serde, "serde");
+    Objects.requireNonNull(dueTime, "dueTime");
+    Objects.requireNonNull(order, "order");
+    return new StoreBuilder<>() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public TimerQueue<T> build() {
+        return new HeapTimerQueue<>(name, serde, dueTime, order);
       }
     };
   }
