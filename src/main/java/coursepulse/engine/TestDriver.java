@@ -138,6 +138,20 @@ public final class TestDriver implements AutoCloseable {
   }
 
   /**
+   * The timer queue named {@code name}.
+   *
+   * @throws IllegalArgumentException when there is none of that name
+   */
+  @SuppressWarnings("unchecked")
+  public <T> TimerQueue<T> getTimerQueue(String name) {
+    StateStore s = getStateStore(name);
+    if (!(s instanceof TimerQueue)) {
+      throw new IllegalArgumentException("store '" + name + "' is not a timer queue");
+    }
+    return (TimerQueue<T>) s;
+  }
+
+  /**
    * A window store of the topology.
    *
    * @throws IllegalArgumentException when there is no such store or it is not a window store

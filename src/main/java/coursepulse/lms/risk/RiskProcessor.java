@@ -43,7 +43,10 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   /** Enrolments keyed course first ({@link Roster#key}); before, {@link FormerRosterLayout}. */
   static final String ENROLLMENTS = "risk-course-enrollments";
   static final String COURSES = "risk-courses";
-  static final String TIMERS = "risk-timers";
+  /** The timer queue ({@link Timers}). */
+  static final String TIMERS = "risk-timer-queue";
+  /** Timers as string keys, as checkpointed before the timer queue; moved into it on restore. */
+  static final String FORMER_TIMERS = "risk-timers";
   static final String META = "risk-meta";
   /** Recent event ids of courses, and of students as checkpointed before state format 3. */
   static final String EVENT_IDS = "risk-recent-event-ids";
@@ -127,7 +130,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
             context.getStateStore(FormerRosterLayout.MEMBERS),
             context.getStateStore(FormerRosterLayout.SIGNALS));
     this.courses = context.getStateStore(COURSES);
-    this.timers = new Timers(context.getStateStore(TIMERS));
+    this.timers = new Timers(context.getStateStore(TIMERS), context.getStateStore(FORMER_TIMERS));
     this.meta = context.getStateStore(META);
     this.eventIds = context.getStateStore(EVENT_IDS);
     this.studentIds = new StudentEventIds(students, eventIds);
@@ -153,11 +156,11 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
         punctuationInterval,
         PunctuationType.STREAM_TIME,
         now -> {
-          moveFormerRoster();
+          moveFormerLayouts();
           rosterTimers.fireDueTimers(now);
         });
     loadCounters();
-    moveFormerRoster();
+    moveFormerLayouts();
     int looked = TimedRules.startTurnedOn(rosterCtx, meta, students, context.currentStreamTimeMs());
     if (looked > 0) {
       LOG.info(
@@ -167,14 +170,18 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
   }
 
   /**
-   * Moves a roster restored in the former layout into the current one. Checked before every record
-   * and tick, not only here after a restore: it costs three size reads, and state put into the
-   * stores from outside between two records (a test's) moves as well.
+   * Moves a roster and timers restored in their former layouts into the current ones. Checked
+   * before every record and tick, not only here after a restore: it costs four size reads, and
+   * state put into the stores from outside between two records (a test's) moves as well.
    */
-  private void moveFormerRoster() {
+  private void moveFormerLayouts() {
     if (formerRoster.holdsState()) {
       int moved = formerRoster.moveInto(enrollments);
       LOG.info("moved {} enrolments stored in the former layout to {}", moved, ENROLLMENTS);
+    }
+    int movedTimers = timers.moveFormer();
+    if (movedTimers > 0) {
+      LOG.info("moved {} timers stored as keys in {} to {}", movedTimers, FORMER_TIMERS, TIMERS);
     }
   }
 
@@ -186,7 +193,7 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     if (event == null) {
       return;
     }
-    moveFormerRoster();
+    moveFormerLayouts();
     boolean byCourse = event instanceof AssignmentCreated;
     if (byCourse
         ? RecentEventIds.seenBefore(eventIds, event.key(), event.eventId())

@@ -40,13 +40,16 @@ public final class RiskTopology {
   /** The store with one entry per tracked student-course (its enrolment). */
   public static final String ENROLLMENTS_STORE = RiskProcessor.ENROLLMENTS;
 
-  /** The application's state stores, all checkpointed by the engine. */
+  /**
+   * The application's key-value stores, all checkpointed by the engine; its timers are in a timer
+   * queue besides ({@link RiskProcessor#TIMERS}).
+   */
   public static final java.util.List<String> STORES =
       java.util.List.of(
           RiskProcessor.STUDENTS,
           RiskProcessor.ENROLLMENTS,
           RiskProcessor.COURSES,
-          RiskProcessor.TIMERS,
+          RiskProcessor.FORMER_TIMERS,
           RiskProcessor.META,
           RiskProcessor.EVENT_IDS,
           FormerRosterLayout.ENROLLMENTS,
@@ -261,6 +264,10 @@ public final class RiskTopology {
     for (java.util.Map.Entry<String, Serde<?>> store : valueSerdes(options.rules()).entrySet()) {
       t.addStateStore(storeBuilder(store.getKey(), store.getValue(), options.heapStores()), "risk");
     }
+    t.addStateStore(
+        Stores.timerQueueBuilder(
+            RiskProcessor.TIMERS, TimerKeys.SERDE, TimerKeys.Timer::due, TimerKeys.ORDER),
+        "risk");
     return t;
   }
 
@@ -271,7 +278,7 @@ public final class RiskTopology {
     serdes.put(RiskProcessor.STUDENTS, StateSerdes.student(weeks));
     serdes.put(RiskProcessor.ENROLLMENTS, StateSerdes.enrollment(weeks));
     serdes.put(RiskProcessor.COURSES, StateSerdes.COURSE);
-    serdes.put(RiskProcessor.TIMERS, StateSerdes.BYTES);
+    serdes.put(RiskProcessor.FORMER_TIMERS, StateSerdes.BYTES);
     serdes.put(RiskProcessor.META, StateSerdes.LONG);
     serdes.put(RiskProcessor.EVENT_IDS, RecentEventIds.SERDE);
     serdes.put(FormerRosterLayout.ENROLLMENTS, StateSerdes.enrollment(weeks));

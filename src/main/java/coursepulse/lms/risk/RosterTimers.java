@@ -6,14 +6,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What happens when a timer of the due-time index ({@link TimerKeys}) comes due: a rule's pending
+ * What happens when a timer ({@link TimerKeys.Timer}) comes due: a rule's pending
  * check of a student or student-course, an assignment's deadline, the end of a course week or of
  * a student's login week, a course day (the signals and the cohort-aware rules), and the end of a
  * course, which closes its enrolments and removes their state. {@link RiskProcessor} handles the
  * events and calls {@link #fireDueTimers} on its stream-time punctuation.
  *
- * <p>Every iteration follows store key order and every decision event time, so the same input
- * fires the same timers in the same order.
+ * <p>Timers fire in due-time order (ties: {@link TimerKeys#ORDER}), every iteration follows store
+ * key order and every decision event time, so the same input fires the same timers in the same
+ * order.
  */
 final class RosterTimers {
 
@@ -60,13 +61,13 @@ final class RosterTimers {
     // Firing may schedule timers that are already due (a long jump in stream time): drain them
     // too, in rounds, so the outcome does not depend on how time advanced.
     for (int round = 0; round < 1_000; round++) {
-      List<String> due = timers.dueBy(now);
+      List<TimerKeys.Timer> due = timers.dueBy(now);
       if (due.isEmpty()) {
         return;
       }
-      for (String key : due) {
-        timers.delete(key);
-        fire(TimerKeys.parse(key), now);
+      for (TimerKeys.Timer timer : due) {
+        timers.cancel(timer);
+        fire(timer, now);
       }
     }
   }

@@ -1,9 +1,16 @@
 package coursepulse.lms.risk;
 
+import coursepulse.engine.Serde;
+import coursepulse.engine.Serdes;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+
 /**
- * Keys of the due-time index: {@code 13-digit zero-padded due time, kind, ids}, separated by
- * U+0001. Zero padding makes byte order equal time order, so {@code range(null, upTo(now))} yields
- * exactly the timers due by {@code now}, earliest first, without looking at anything else.
+ * The application's timers ({@link Timer}: due time, kind, ids) and the string form they are
+ * checkpointed in: {@code 13-digit zero-padded due time, kind, ids}, separated by U+0001, the keys
+ * of the key-value store that held timers before the engine had a timer queue. Timers due at the
+ * same time fire in that form's order ({@link #ORDER}: kind, then ids), as they did in that store.
+ * The separator also joins the two ids of enrolment and course-member keys ({@link #pair}).
  */
 final class TimerKeys {
   static final char SEP = '\u0001';
@@ -25,8 +32,28 @@ final class TimerKeys {
 
   private TimerKeys() {}
 
-  /** A parsed timer key. */
+  /**
+   * A timer: due at {@code due} (stream time), of a {@code kind}, about {@code a} (a student or a
+   * course) and {@code b} (a course, an assignment's index, or null).
+   */
   record Timer(long due, char kind, String a, String b) {}
+
+  /** Timers due at the same time: by kind, then by their ids, as their string forms sort. */
+  static final Comparator<Timer> ORDER =
+      Comparator.comparingInt(Timer::kind)
+          .thenComparing(Timer::a)
+          .thenComparing(Timer::b, Comparator.nullsFirst(Comparator.naturalOrder()));
+
+  /** A timer as its string form's UTF-8 bytes; checkpoints hold what the former store held. */
+  static final Serde<Timer> SERDE =
+      Serdes.from(
+          t -> key(t.due(), t.kind(), t.a(), t.b()).getBytes(StandardCharsets.UTF_8),
+          bytes -> parse(new String(bytes, StandardCharsets.UTF_8)));
+
+  /** A timer; a due time before the epoch is the epoch, as the string form can hold no other. */
+  static Timer timer(long due, char kind, String a, String b) {
+    return new Timer(Math.max(0, due), kind, a, b);
+  }
 
   static String key(long due, char kind, String a, String b) {
     StringBuilder s = new StringBuilder(48);
@@ -39,11 +66,6 @@ final class TimerKeys {
       s.append(SEP).append(b);
     }
     return s.toString();
-  }
-
-  /** The inclusive upper bound of keys due at or before {@code nowMs}. */
-  static String upTo(long nowMs) {
-    return key(nowMs, (char) (SEP + 1), "", null).substring(0, 13) + (char) (SEP + 1);
   }
 
   static Timer parse(String key) {

@@ -97,14 +97,18 @@ class RiskTopologyTest {
     }
   }
 
+  /** Every timer set, earliest first. */
+  private static List<TimerKeys.Timer> timers(RiskFixture f) {
+    return f.driver().<TimerKeys.Timer>getTimerQueue(RiskProcessor.TIMERS).dueBy(Long.MAX_VALUE);
+  }
+
   private static List<TimerKeys.Timer> loginChecks(RiskFixture f, String student) {
     List<TimerKeys.Timer> checks = new java.util.ArrayList<>();
-    f.driver().<String, byte[]>getKeyValueStore(RiskProcessor.TIMERS).all().forEachRemaining(kv -> {
-      TimerKeys.Timer t = TimerKeys.parse(kv.key());
+    for (TimerKeys.Timer t : timers(f)) {
       if (t.kind() == TimerKeys.LOGIN && t.a().equals(student)) {
         checks.add(t);
       }
-    });
+    }
     return checks;
   }
 
@@ -383,8 +387,7 @@ class RiskTopologyTest {
         f.login("s1", day(0)).submit("s1", COURSE, "a1", day(2));
         f.advanceTo(day(10));
         java.util.Map<Character, Long> kinds = new java.util.TreeMap<>();
-        f.driver().<String, byte[]>getKeyValueStore(RiskProcessor.TIMERS).all()
-            .forEachRemaining(kv -> kinds.merge(TimerKeys.parse(kv.key()).kind(), 1L, Long::sum));
+        timers(f).forEach(t -> kinds.merge(t.kind(), 1L, Long::sum));
         if (rules == RulesConfig.DEFAULTS) {
           assertThat(kinds).doesNotContainKeys(
               TimerKeys.LOGIN, TimerKeys.NO_SUBMISSIONS, TimerKeys.WEEK_LOGINS);
@@ -418,7 +421,7 @@ class RiskTopologyTest {
       f.advanceTo(RiskFixture.TERM_END.plus(Duration.ofDays(8)));
       assertThat(f.metrics.studentsTracked()).isZero();
       assertThat(f.driver().getKeyValueStore(RiskProcessor.ENROLLMENTS).approximateNumEntries()).isZero();
-      assertThat(f.driver().getKeyValueStore(RiskProcessor.TIMERS).approximateNumEntries()).isZero();
+      assertThat(timers(f)).isEmpty();
       // The students' state goes with them, the ids of their recent events included.
       assertThat(f.driver().getKeyValueStore(RiskProcessor.STUDENTS).approximateNumEntries()).isZero();
       assertThat(f.driver().getKeyValueStore(RiskProcessor.EVENT_IDS).approximateNumEntries()).isZero();

@@ -89,6 +89,15 @@ final class SimulatedSemester {
       total += bytes;
       s.append(String.format("  %-20s %8d entries %10d bytes%n", name, n, bytes));
     }
+    long timerBytes = 0;
+    java.util.List<TimerKeys.Timer> timers =
+        driver.<TimerKeys.Timer>getTimerQueue(RiskProcessor.TIMERS).dueBy(Long.MAX_VALUE);
+    for (TimerKeys.Timer t : timers) {
+      timerBytes += TimerKeys.SERDE.serialize(t).length;
+    }
+    total += timerBytes;
+    s.append(String.format(
+        "  %-20s %8d entries %10d bytes%n", RiskProcessor.TIMERS, timers.size(), timerBytes));
     s.append(String.format("  total %d bytes = %.0f bytes per enrolment (%d enrolments)%n",
         total, (double) total / pairs, pairs));
     return s.toString();

@@ -155,6 +155,7 @@ class StateFormatMigrationTest {
       boolean restored = false;
       int idsApart = 0;
       int enrolmentsMoved = 0;
+      List<TimerKeys.Timer> timersSet = List.of();
       for (SimEvent e = run.next(); e != null; e = run.next(), n++) {
         if (n == CUT && viaOldFormat) {
           idsApart = moveToFormerStore(driver, RiskProcessor.STUDENTS, RiskProcessor.EVENT_IDS,
@@ -163,6 +164,7 @@ class StateFormatMigrationTest {
           restoreViaOldFormat(driver, RiskProcessor.STUDENTS, StateFormatV1Writer::student,
               StateSerdes.student(weeks));
           enrolmentsMoved = storeRosterTheFormerWay(driver, weeks);
+          timersSet = storeTimersTheFormerWay(driver);
           restored = true;
         }
         if (n == CUT) {
@@ -173,6 +175,9 @@ class StateFormatMigrationTest {
               .satisfies(r -> assertThat(r).contains("\"reason\":\"duplicate_event\""));
           if (viaOldFormat) {
             assertRosterMoved(driver, enrolmentsMoved);
+            assertThat(driver.getKeyValueStore(RiskProcessor.FORMER_TIMERS).approximateNumEntries())
+                .isZero();
+            assertThat(timers(driver)).containsExactlyElementsOf(timersSet);
           }
         }
         previousStream = e.stream();
@@ -229,6 +234,28 @@ class StateFormatMigrationTest {
     assertThat(all).isNotEmpty();
     assertThat(signals.approximateNumEntries()).isPositive();
     return all.size();
+  }
+
+  /** Every timer set, earliest first. */
+  private static List<TimerKeys.Timer> timers(TestDriver driver) {
+    return driver.<TimerKeys.Timer>getTimerQueue(RiskProcessor.TIMERS).dueBy(Long.MAX_VALUE);
+  }
+
+  /**
+   * Stores the timers as the code before the engine's timer queue did: as keys ({@link
+   * TimerKeys#key}) of a key-value store, with empty values.
+   *
+   * @return the timers, earliest first
+   */
+  private static List<TimerKeys.Timer> storeTimersTheFormerWay(TestDriver driver) {
+    KeyValueStore<String, byte[]> former = driver.getKeyValueStore(RiskProcessor.FORMER_TIMERS);
+    List<TimerKeys.Timer> all = timers(driver);
+    for (TimerKeys.Timer t : all) {
+      former.put(TimerKeys.key(t.due(), t.kind(), t.a(), t.b()), new byte[0]);
+      driver.<TimerKeys.Timer>getTimerQueue(RiskProcessor.TIMERS).cancel(t);
+    }
+    assertThat(all).hasSizeGreaterThan(50);
+    return all;
   }
 
   /** Every enrolment is under its current key, with its signals, and the former stores are empty. */

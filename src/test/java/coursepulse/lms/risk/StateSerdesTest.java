@@ -281,14 +281,28 @@ class StateSerdesTest {
   }
 
   @Test
-  void shouldOrderTimerKeysByDueTime() {
-    String early = TimerKeys.key(999, TimerKeys.LOGIN, "zzz", null);
-    String late = TimerKeys.key(1000, TimerKeys.COURSE_END, "aaa", null);
-    assertThat(early).isLessThan(late);
-    assertThat(late.compareTo(TimerKeys.upTo(1000))).isNegative();
-    assertThat(TimerKeys.key(1001, TimerKeys.LOGIN, "a", null).compareTo(TimerKeys.upTo(1000)))
-        .isPositive();
+  void shouldFireTimersInTheOrderTheirFormerKeysSorted() {
+    // Timers restored from a checkpoint of the former key-value store fire in the same order.
+    java.util.Random random = new java.util.Random(3);
+    String[] ids = {"a", "ab", "b", "a b", "c1", "c10", "c2"};
+    java.util.List<TimerKeys.Timer> timers = new java.util.ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      char kind = "LNDWwEY".charAt(random.nextInt(7));
+      String b = random.nextBoolean() ? null : ids[random.nextInt(ids.length)];
+      timers.add(TimerKeys.timer(random.nextInt(3) * 1000L, kind, ids[random.nextInt(ids.length)], b));
+    }
+    java.util.List<TimerKeys.Timer> byKey = new java.util.ArrayList<>(timers);
+    byKey.sort(java.util.Comparator.comparing(t -> TimerKeys.key(t.due(), t.kind(), t.a(), t.b())));
+    java.util.List<TimerKeys.Timer> byOrder = new java.util.ArrayList<>(timers);
+    byOrder.sort(
+        java.util.Comparator.comparingLong(TimerKeys.Timer::due).thenComparing(TimerKeys.ORDER));
+    assertThat(byOrder).isEqualTo(byKey);
+
+    for (TimerKeys.Timer t : timers) {
+      assertThat(TimerKeys.SERDE.deserialize(TimerKeys.SERDE.serialize(t))).isEqualTo(t);
+    }
     assertThat(TimerKeys.parse(TimerKeys.key(42, TimerKeys.NO_SUBMISSIONS, "s1", "c1")))
         .isEqualTo(new TimerKeys.Timer(42, TimerKeys.NO_SUBMISSIONS, "s1", "c1"));
+    assertThat(TimerKeys.timer(-5, TimerKeys.LOGIN, "s1", null).due()).isZero();
   }
 }
