@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -112,10 +111,7 @@ class RetentionGapTest {
   }
 
   /** Hides offsets [gapFrom, gapTo) of "in"; its stats wait until the test lets them answer. */
-  private static final class SlowToAnswerLog extends ForwardingStreamLog {
-    final CountDownLatch answer = new CountDownLatch(1);
-    final CountDownLatch asked = new CountDownLatch(1);
-    volatile String askedOn;
+  private static final class SlowToAnswerLog extends HeldAnswerLog {
     private final long gapFrom;
     private final long gapTo;
 
@@ -160,14 +156,7 @@ class RetentionGapTest {
     }
 
     @Override
-    public Optional<StreamStats> stats(String stream) {
-      askedOn = Thread.currentThread().getName();
-      asked.countDown();
-      try {
-        answer.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    Optional<StreamStats> answered(String stream) {
       // What the log says once retention removed offsets up to gapTo.
       return delegate.stats(stream).map(st -> new StreamStats(gapTo, st.lastOffset()));
     }

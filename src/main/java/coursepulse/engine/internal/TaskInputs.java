@@ -415,6 +415,9 @@ final class TaskInputs {
     if (!abandon) {
       resumeGaps.awaitAnswers();
     }
+    if (ends != null) {
+      ends.close();
+    }
     for (LogReader r : readers) {
       if (r != null) {
         try {
