@@ -1,7 +1,6 @@
 package coursepulse.engine.internal;
 
 import coursepulse.engine.StateStore;
-import coursepulse.engine.StreamEngine.State;
 import coursepulse.engine.StreamEngine;
 import coursepulse.engine.log.LogException;
 import io.micrometer.core.instrument.Tags;
@@ -45,7 +44,7 @@ public final class EngineRuntime implements EngineLifecycle {
   private final String name;
   private final Object lock = new Object();
   private final TaskMetrics metrics;
-  private final EngineState state;
+  private final LifecycleState<TaskState> state;
   private volatile Throwable failure;
   private volatile boolean stopRequested;
   private volatile boolean fenced;
@@ -75,8 +74,15 @@ public final class EngineRuntime implements EngineLifecycle {
   private StateDirLock stateDirLock;
   private final TaskLease lease;
 
+  /**
+   * An engine that is this one task: it shows and tells the engine's states ({@link
+   * TaskState#engineState}).
+   */
   public EngineRuntime(EngineSettings settings, StreamEngine.StateListener listener) {
-    this(settings, TaskPlacement.whole(), null, Tags.empty(), listener, null, null);
+    this(
+        settings, TaskPlacement.whole(), null, Tags.empty(),
+        (next, old) -> listener.onChange(next.engineState(), old == null ? null : old.engineState()),
+        null, null, TaskState::engineState);
   }
 
   /**
@@ -93,9 +99,23 @@ public final class EngineRuntime implements EngineLifecycle {
       TaskPlacement placement,
       CheckpointStore checkpoints,
       Tags metricTags,
-      StreamEngine.StateListener listener,
+      TaskState.Listener listener,
       BooleanSupplier leaseIntact,
       TaskThreads taskThreads) {
+    this(
+        settings, placement, checkpoints, metricTags, listener, leaseIntact, taskThreads,
+        state -> state);
+  }
+
+  private EngineRuntime(
+      EngineSettings settings,
+      TaskPlacement placement,
+      CheckpointStore checkpoints,
+      Tags metricTags,
+      TaskState.Listener listener,
+      BooleanSupplier leaseIntact,
+      TaskThreads taskThreads,
+      java.util.function.Function<TaskState, ?> shownInLog) {
     this.settings = settings;
     this.taskThreads = taskThreads;
     // A plain engine (no lease) is never handed on either: it keeps the check-free path.
@@ -104,7 +124,10 @@ public final class EngineRuntime implements EngineLifecycle {
     this.lease = new TaskLease(intact);
     this.placement = placement;
     this.name = placement.describe(settings.applicationId());
-    this.state = new EngineState(lock, name, listener, LOG);
+    this.state =
+        new LifecycleState<>(
+            lock, name, TaskState.CREATED, TaskState.FAILED, TaskState::canTransitionTo,
+            listener::onChange, shownInLog, LOG);
     this.inputs =
         new TaskInputs(
             settings, placement, name, LOG, taskThreads != null,
@@ -141,7 +164,12 @@ public final class EngineRuntime implements EngineLifecycle {
   }
 
   @Override
-  public State state() {
+  public StreamEngine.State state() {
+    return state.get().engineState();
+  }
+
+  /** The task's own state. */
+  TaskState taskState() {
     return state.get();
   }
 
@@ -153,7 +181,7 @@ public final class EngineRuntime implements EngineLifecycle {
   @Override
   public void start() {
     synchronized (lock) {
-      if (state.get() != State.CREATED) {
+      if (state.get() != TaskState.CREATED) {
         throw new IllegalStateException("engine can start only once, from CREATED; it is " + state.get());
       }
       try {
@@ -162,7 +190,7 @@ public final class EngineRuntime implements EngineLifecycle {
         throw new java.io.UncheckedIOException(
             "cannot lock the state directory " + checkpointDir() + ": " + e.getMessage(), e);
       }
-      state.transition(State.RESTORING);
+      state.transition(TaskState.RESTORING);
       if (taskThreads != null) {
         taskThreads.run(this);
         return;
@@ -196,7 +224,7 @@ public final class EngineRuntime implements EngineLifecycle {
   boolean awaitIdle(long target, long deadline) throws InterruptedException {
     synchronized (lock) {
       while (idleEpoch < target) {
-        if (state.get() == State.ERROR || state.get() == State.STOPPED) {
+        if (state.get() == TaskState.FAILED || state.get() == TaskState.CLOSED) {
           return false;
         }
         long left = deadline - System.nanoTime();
@@ -213,13 +241,13 @@ public final class EngineRuntime implements EngineLifecycle {
   public boolean close(Duration timeout) {
     Thread t;
     synchronized (lock) {
-      if (state.get() == State.CREATED) {
-        state.transition(State.PENDING_SHUTDOWN);
-        state.transition(State.STOPPED);
+      if (state.get() == TaskState.CREATED) {
+        state.transition(TaskState.CLOSING);
+        state.transition(TaskState.CLOSED);
         return true;
       }
-      if (state.get() == State.RESTORING || state.get() == State.RUNNING) {
-        state.transition(State.PENDING_SHUTDOWN);
+      if (state.get() == TaskState.RESTORING || state.get() == TaskState.RUNNING) {
+        state.transition(TaskState.CLOSING);
       }
       stopRequested = true;
       lock.notifyAll();
@@ -294,7 +322,7 @@ public final class EngineRuntime implements EngineLifecycle {
         }
         synchronized (lock) {
           if (!stopRequested) {
-            state.transition(State.RUNNING);
+            state.transition(TaskState.RUNNING);
           }
         }
         return true;
@@ -308,7 +336,7 @@ public final class EngineRuntime implements EngineLifecycle {
         return true;
       }
       shutdown();
-      state.transition(State.STOPPED);
+      state.transition(TaskState.CLOSED);
       return false;
     } catch (TaskLease.LostException lost) {
       // Not a failure of this task: another instance may be running it now. Whatever this one
@@ -322,10 +350,10 @@ public final class EngineRuntime implements EngineLifecycle {
       this.fenced = true;
       discardTask();
       synchronized (lock) {
-        if (state.get() == State.RESTORING || state.get() == State.RUNNING) {
-          state.transition(State.PENDING_SHUTDOWN);
+        if (state.get() == TaskState.RESTORING || state.get() == TaskState.RUNNING) {
+          state.transition(TaskState.CLOSING);
         }
-        state.transition(State.STOPPED);
+        state.transition(TaskState.CLOSED);
       }
     } catch (Throwable t) {
       String node = task == null ? null : task.currentNode();
@@ -471,7 +499,7 @@ public final class EngineRuntime implements EngineLifecycle {
     LOG.warn(
         "engine {}: log failure, rebuilding the task from the last checkpoint: {}",
         name, cause.getMessage());
-    state.transition(State.RESTORING);
+    state.transition(TaskState.RESTORING);
     metrics.recoveryStarted();
     LogException last = cause;
     // A failure right after the last rebuild (a log that takes connections but refuses appends)
@@ -494,7 +522,7 @@ public final class EngineRuntime implements EngineLifecycle {
         recoveredAt = System.nanoTime();
         synchronized (lock) {
           if (!stopRequested) {
-            state.transition(State.RUNNING);
+            state.transition(TaskState.RUNNING);
           }
         }
         LOG.warn(

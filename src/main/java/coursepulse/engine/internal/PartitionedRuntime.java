@@ -77,7 +77,7 @@ public final class PartitionedRuntime implements EngineLifecycle {
   // assigned here again: its new task starts only after the old one has ended and released the
   // state directory they share (at once when it has). Guarded by lock.
   private final Map<Integer, EngineRuntime> handedOn = new TreeMap<>();
-  private final EngineState state;
+  private final LifecycleState<State> state;
   private volatile Throwable failure;
   private GroupMembership membership;
   // Which membership's listener calls count (guarded by lock): raised when the instance rejoins.
@@ -95,7 +95,10 @@ public final class PartitionedRuntime implements EngineLifecycle {
     this.instance = instance;
     this.taskThreads =
         threads > 0 ? new TaskThreads(threads, "coursepulse-engine-" + settings.applicationId() + "-thread") : null;
-    this.state = new EngineState(lock, settings.applicationId(), listener, LOG);
+    this.state =
+        new LifecycleState<>(
+            lock, settings.applicationId(), State.CREATED, State.ERROR, State::canTransitionTo,
+            listener::onChange, state -> state, LOG);
   }
 
   /**
@@ -411,15 +414,15 @@ public final class PartitionedRuntime implements EngineLifecycle {
     return new TaskPlacement(partition, partitionStreams.get(partition));
   }
 
-  private void onTaskState(int partition, State next) {
-    if (next != State.ERROR) {
+  private void onTaskState(int partition, TaskState next) {
+    if (next != TaskState.FAILED) {
       return;
     }
     EngineRuntime task;
     synchronized (lock) {
       task = tasks.get(partition);
     }
-    if (task == null || task.state() != State.ERROR) {
+    if (task == null || task.taskState() != TaskState.FAILED) {
       // A task being stopped (revoked, or left behind on a rejoin) that failed its final
       // checkpoint: typically the log lost the connection that also cost this instance the
       // partition (a cluster node killed). Not the instance's failure: the next holder restores
