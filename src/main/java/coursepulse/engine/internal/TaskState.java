@@ -22,20 +22,12 @@ enum TaskState {
   /** Failed; the task's {@code failure()} says why. Terminal. */
   FAILED;
 
-  /** Whether a task may move from this state to {@code next}. */
+  /**
+   * Whether a task may move from this state to {@code next}: as an engine may between the states
+   * it shows for them, so an engine that is one task never shows a move it does not allow.
+   */
   boolean canTransitionTo(TaskState next) {
-    switch (this) {
-      case CREATED:
-        return next == RESTORING || next == CLOSING || next == CLOSED;
-      case RESTORING:
-        return next == RUNNING || next == CLOSING || next == FAILED;
-      case RUNNING:
-        return next == RESTORING || next == CLOSING || next == FAILED;
-      case CLOSING:
-        return next == CLOSED || next == FAILED;
-      default:
-        return false;
-    }
+    return engineState().canTransitionTo(next.engineState());
   }
 
   /** What an engine that is this one task ({@code StreamEngine} over plain streams) shows. */

@@ -1,13 +1,16 @@
 package coursepulse.engine.internal;
 
+import static coursepulse.engine.internal.CheckpointBytes.payload;
+import static coursepulse.engine.internal.CheckpointBytes.restore;
+import static coursepulse.engine.internal.CheckpointBytes.whole;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import coursepulse.engine.Serde;
 import coursepulse.engine.Serdes;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -42,22 +45,9 @@ class HeapTimerQueueTest {
     return new HeapTimerQueue<>("timers", SERDE, Tm::due, Comparator.comparing(Tm::id));
   }
 
-  private static byte[] whole(CheckpointableStore s) throws IOException {
-    ByteArrayOutputStream bos = new ByteArrayOutputStream();
-    s.writeTo(new DataOutputStream(bos));
-    return bos.toByteArray();
-  }
-
-  private static byte[] payload(StoreChanges c) throws IOException {
-    ByteArrayOutputStream bos = new ByteArrayOutputStream();
-    c.writeTo(new DataOutputStream(bos));
-    return bos.toByteArray();
-  }
-
   private static HeapTimerQueue<Tm> restored(List<byte[]> chain) throws IOException {
     HeapTimerQueue<Tm> q = queue();
-    ChangeChain merged = new ChangeChain(chain);
-    q.restoreChanges(merged.header(), merged.entries());
+    restore(q, chain);
     return q;
   }
 

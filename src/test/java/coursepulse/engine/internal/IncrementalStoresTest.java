@@ -1,11 +1,14 @@
 package coursepulse.engine.internal;
 
+import static coursepulse.engine.internal.CheckpointBytes.payload;
+import static coursepulse.engine.internal.CheckpointBytes.restore;
+import static coursepulse.engine.internal.CheckpointBytes.whole;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import coursepulse.engine.Serde;
 import coursepulse.engine.Serdes;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
+
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -57,23 +60,6 @@ class IncrementalStoresTest {
 
   private static final Serde<Integer> INT =
       Serdes.from(i -> ByteBuffer.allocate(4).putInt(i).array(), b -> ByteBuffer.wrap(b).getInt());
-
-  private static byte[] whole(CheckpointableStore s) throws IOException {
-    ByteArrayOutputStream bos = new ByteArrayOutputStream();
-    s.writeTo(new DataOutputStream(bos));
-    return bos.toByteArray();
-  }
-
-  private static byte[] payload(StoreChanges c) throws IOException {
-    ByteArrayOutputStream bos = new ByteArrayOutputStream();
-    c.writeTo(new DataOutputStream(bos));
-    return bos.toByteArray();
-  }
-
-  private static void restore(CheckpointableStore into, List<byte[]> chain) throws IOException {
-    ChangeChain merged = new ChangeChain(chain);
-    into.restoreChanges(merged.header(), merged.entries());
-  }
 
   @Test
   void shouldRestoreTheSerializedStoreFromAChainOfChanges() throws IOException {
