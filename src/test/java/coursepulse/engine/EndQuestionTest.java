@@ -83,6 +83,17 @@ class EndQuestionTest {
     assertThat(engine.close(Duration.ofSeconds(10))).as("closed in time").isTrue();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     assertThat(TimestampedValues.read(log, "out")).as("nothing merged without the answer").isEmpty();
+    // The asking thread ends with the task, though the log never answered.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (asking(slow.askedOn) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(asking(slow.askedOn)).as("%s still alive", slow.askedOn).isFalse();
+  }
+
+  private static boolean asking(String threadName) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.isAlive() && t.getName().equals(threadName));
   }
 
   /**

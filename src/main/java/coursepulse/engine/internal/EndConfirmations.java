@@ -27,10 +27,11 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The log is never asked on the task thread: a question can be a broker round trip (on RabbitMQ
  * 3.10 a connection and two subscriptions, up to a second on an empty stream), and the task must go
- * on flushing, checkpointing and closing meanwhile. Questions go to a thread of their own, one at a
- * time per input; an answer counts only for the read position it was asked at, and until it comes
- * the input is not at its end (the merge waits for it, as it waited for the call before). A
- * question that failed fails the task when its answer is read, as the call on the task thread did.
+ * on flushing, checkpointing and closing meanwhile. Questions go to one thread of the task's own,
+ * one question at a time per input. An answer counts only for the read position it was asked at,
+ * and only if no message of that input arrived since; until it comes the input is not at its end
+ * (the merge waits for it, as it waited for the call before). A question that failed fails the
+ * task when its answer is read, as the call on the task thread did.
  *
  * <p>One per incarnation of a task, owned by its thread; {@link #close} ends its asking thread.
  */
@@ -84,6 +85,10 @@ final class EndConfirmations implements AutoCloseable {
   void messageArrived(int i) {
     endConfirmedAt[i] = NOT_AT_END;
     quietSince[i] = -1;
+    // An answer still to come was asked before this message: it must not confirm an end the
+    // message disproves (a record the stream-time guard holds leaves the read position where the
+    // question was asked).
+    asking[i] = null;
   }
 
   /**
@@ -168,6 +173,9 @@ final class EndConfirmations implements AutoCloseable {
     } catch (CompletionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
       }
       throw e;
     }

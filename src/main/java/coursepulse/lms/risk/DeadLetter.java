@@ -43,7 +43,10 @@ public record DeadLetter(
   /** A login of a student whose every enrolment was dropped. */
   public static final String NO_ACTIVE_ENROLLMENT = "no_active_enrollment";
 
-  /** An id with control characters, which the state keys reserve as separators. */
+  /**
+   * An id with control characters, which the state keys reserve as separators, or with an unpaired
+   * surrogate, which has no UTF-8 form.
+   */
   public static final String INVALID_ID = "invalid_id";
 
   /** An enrolment whose course ends before it starts. */

@@ -38,11 +38,15 @@ final class TimerKeys {
    */
   record Timer(long due, char kind, String a, String b) {}
 
-  /** Timers due at the same time: by kind, then by their ids, as their string forms sort. */
+  /**
+   * Timers due at the same time: by kind, then by their ids in code-point order, which is the
+   * order of their string forms' UTF-8 bytes (the former store's order; {@code String.compareTo}
+   * differs for ids that mix characters beyond U+FFFF with U+E000 to U+FFFF).
+   */
   static final Comparator<Timer> ORDER =
       Comparator.comparingInt(Timer::kind)
-          .thenComparing(Timer::a)
-          .thenComparing(Timer::b, Comparator.nullsFirst(Comparator.naturalOrder()));
+          .thenComparing(Timer::a, TimerKeys::compareCodePoints)
+          .thenComparing(Timer::b, Comparator.nullsFirst(TimerKeys::compareCodePoints));
 
   /** A timer as its string form's UTF-8 bytes; checkpoints hold what the former store held. */
   static final Serde<Timer> SERDE =
@@ -95,13 +99,39 @@ final class TimerKeys {
     return pairKey.substring(pairKey.indexOf(SEP) + 1);
   }
 
-  /** Ids must not contain the separators; all printable ids pass. */
+  /**
+   * Ids must not contain the separators (control characters) nor unpaired surrogates (UTF-8 has
+   * no form for them: two such ids would be one key once checkpointed); all printable ids pass.
+   */
   static boolean validId(String id) {
     for (int i = 0; i < id.length(); i++) {
-      if (id.charAt(i) < 0x20) {
+      char c = id.charAt(i);
+      if (c < 0x20 || Character.isLowSurrogate(c)) {
         return false;
+      }
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 == id.length() || !Character.isLowSurrogate(id.charAt(i + 1))) {
+          return false;
+        }
+        i++;
       }
     }
     return true;
+  }
+
+  /** {@code x} against {@code y} by code points: the order of their UTF-8 bytes. */
+  static int compareCodePoints(String x, String y) {
+    int i = 0;
+    int j = 0;
+    while (i < x.length() && j < y.length()) {
+      int a = x.codePointAt(i);
+      int b = y.codePointAt(j);
+      if (a != b) {
+        return Integer.compare(a, b);
+      }
+      i += Character.charCount(a);
+      j += Character.charCount(b);
+    }
+    return Integer.compare(x.length() - i, y.length() - j);
   }
 }

@@ -284,7 +284,9 @@ class StateSerdesTest {
   void shouldFireTimersInTheOrderTheirFormerKeysSorted() {
     // Timers restored from a checkpoint of the former key-value store fire in the same order.
     java.util.Random random = new java.util.Random(3);
-    String[] ids = {"a", "ab", "b", "a b", "c1", "c10", "c2"};
+    // ASCII ids that are prefixes of each other, and ids whose UTF-16 order is not their UTF-8
+    // order (U+FF21 sorts after U+1F600 in UTF-16 units, before it in code points)
+    String[] ids = {"a", "ab", "b", "a b", "c1", "c10", "c2", "\uff21", "\ud83d\ude00", "\uff21x"};
     java.util.List<TimerKeys.Timer> timers = new java.util.ArrayList<>();
     for (int i = 0; i < 500; i++) {
       char kind = "LNDWwEY".charAt(random.nextInt(7));
@@ -292,7 +294,10 @@ class StateSerdesTest {
       timers.add(TimerKeys.timer(random.nextInt(3) * 1000L, kind, ids[random.nextInt(ids.length)], b));
     }
     java.util.List<TimerKeys.Timer> byKey = new java.util.ArrayList<>(timers);
-    byKey.sort(java.util.Comparator.comparing(t -> TimerKeys.key(t.due(), t.kind(), t.a(), t.b())));
+    // The former store's order: its keys' UTF-8 bytes, unsigned.
+    byKey.sort((x, y) -> java.util.Arrays.compareUnsigned(
+        TimerKeys.key(x.due(), x.kind(), x.a(), x.b()).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        TimerKeys.key(y.due(), y.kind(), y.a(), y.b()).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     java.util.List<TimerKeys.Timer> byOrder = new java.util.ArrayList<>(timers);
     byOrder.sort(
         java.util.Comparator.comparingLong(TimerKeys.Timer::due).thenComparing(TimerKeys.ORDER));
@@ -304,5 +309,9 @@ class StateSerdesTest {
     assertThat(TimerKeys.parse(TimerKeys.key(42, TimerKeys.NO_SUBMISSIONS, "s1", "c1")))
         .isEqualTo(new TimerKeys.Timer(42, TimerKeys.NO_SUBMISSIONS, "s1", "c1"));
     assertThat(TimerKeys.timer(-5, TimerKeys.LOGIN, "s1", null).due()).isZero();
+    assertThat(TimerKeys.validId("s-\ud83d\ude00")).isTrue();
+    assertThat(TimerKeys.validId("s-\ud83d")).as("unpaired high surrogate").isFalse();
+    assertThat(TimerKeys.validId("\ude00-s")).as("unpaired low surrogate").isFalse();
+    assertThat(TimerKeys.validId("s\u0001c")).as("separator").isFalse();
   }
 }
