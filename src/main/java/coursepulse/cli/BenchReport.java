@@ -86,8 +86,8 @@ final class BenchReport {
     rows.add(
         new BenchRow(
             name, m.rate(), "events/s", baseline, base == null ? null : m.rate() / base.rate(),
-            processor == null ? null : processor.rate() / m.rate(), m.cpuMicrosPerEvent(),
-            m.loadAverage()));
+            processor == null ? null : processor.rate() / m.rate(),
+            Double.isNaN(m.cpuMicrosPerEvent()) ? null : m.cpuMicrosPerEvent(), m.loadAverage()));
   }
 
   /**

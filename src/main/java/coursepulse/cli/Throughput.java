@@ -34,7 +34,9 @@ final class Throughput {
     long nanos = phase.nanos();
     long cpu = processCpuNanos() - cpu0;
     double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-    Measured m = new Measured(rate(n, nanos), cpu < 0 ? Double.NaN : cpu / 1000.0 / n, load);
+    // The process CPU clock ticks in steps (10 ms on Linux): a phase shorter than one step can
+    // read 0, which would claim no CPU at all. Unknown instead (NaN; null in the report).
+    Measured m = new Measured(rate(n, nanos), cpu <= 0 ? Double.NaN : cpu / 1000.0 / n, load);
     report.progress("round %d %s %,.0f events/s, %.1f CPU µs/event, load average %.1f", round,
         name, m.rate(), m.cpuMicrosPerEvent(), load);
     return m;
