@@ -61,19 +61,7 @@ class EndConfirmationsTest {
         new Topology()
             .addSource("a", "A", Consumed.<String, String>with(Serdes.String()))
             .addSource("b", "B", Consumed.<String, String>with(Serdes.String()));
-    task =
-        new StreamTask(
-            TopologyAccess.graph(t), "ends", () -> 0L,
-            new RecordCollector() {
-              @Override
-              public void send(String stream, Object key, byte[] value, long timestamp) {}
-
-              @Override
-              public void sendDeadLetter(String s, long o, byte[] d, long ts) {}
-            },
-            DeserializationExceptionHandler.logAndContinue(),
-            new TaskMetrics(null, List.of("A", "B")));
-    task.init();
+    task = TestTasks.initialised(t);
     task.addRecord(1, 0, 0, "b-0".getBytes(StandardCharsets.UTF_8));
     assertThat(task.process()).isTrue();
     assertThat(task.nextOffset(1)).isEqualTo(1);

@@ -3,13 +3,11 @@ package coursepulse.engine.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import coursepulse.engine.Consumed;
-import coursepulse.engine.DeserializationExceptionHandler;
 import coursepulse.engine.Processor;
 import coursepulse.engine.ProcessorContext;
 import coursepulse.engine.Serdes;
 import coursepulse.engine.StreamRecord;
 import coursepulse.engine.Topology;
-import coursepulse.engine.TopologyAccess;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,22 +43,7 @@ class StreamTaskTest {
                     },
                 "a",
                 "b");
-    StreamTask task =
-        new StreamTask(
-            TopologyAccess.graph(t),
-            "app",
-            () -> 0L,
-            new RecordCollector() {
-              @Override
-              public void send(String stream, Object key, byte[] value, long timestamp) {}
-
-              @Override
-              public void sendDeadLetter(String s, long o, byte[] d, long ts) {}
-            },
-            DeserializationExceptionHandler.logAndContinue(),
-            new TaskMetrics(null, List.of("A", "B")));
-    task.init();
-    return task;
+    return TestTasks.initialised(t);
   }
 
   private static byte[] b(String s) {
