@@ -47,6 +47,9 @@ import picocli.CommandLine.Spec;
  *       its handling emitted being readable in {@code 04-Alerts} ({@link AlertLatency});
  *   <li>{@code latency-run-checkpoints}: checkpoints taken during that run (every quarter of it);
  *       the same five rows suffixed {@code -<rate>} for each of {@code --latency-rates};
+ *   <li>{@code state-bytes-plain-java-rules}: the same for {@link PlainJavaRules} holding that
+ *       semester (fed in event-time order, each event encoded and decoded), divided by the
+ *       student-courses it holds: the hand-written limit's heap, the next row's baseline;
  *   <li>{@code state-bytes-per-student-course}: heap used after full GCs with the application
  *       holding a mid-term semester of {@code --state-students} students, minus the same after
  *       the engine is closed, divided by the tracked student-courses (the enrolment store's size);
@@ -100,6 +103,7 @@ final class BenchCommand implements Callable<Integer> {
           "alert-latency-p50",
           "alert-latency-p99",
           "latency-run-checkpoints",
+          StateBench.PLAIN_ROW,
           "state-bytes-per-student-course",
           "recovery-seconds");
 

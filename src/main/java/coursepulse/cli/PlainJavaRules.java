@@ -78,6 +78,15 @@ final class PlainJavaRules {
     return alerts;
   }
 
+  /** The student-courses it holds: enrolments not yet removed at their course's end. */
+  long studentCourses() {
+    long n = 0;
+    for (Student st : students.values()) {
+      n += st.enrollments.size();
+    }
+    return n;
+  }
+
   /** Events dropped as re-sent copies. */
   long duplicates() {
     return duplicates;

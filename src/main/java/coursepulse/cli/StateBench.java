@@ -6,14 +6,18 @@ import coursepulse.io.embedded.EmbeddedStreamLog;
 import coursepulse.lms.publish.Pacer;
 import coursepulse.lms.publish.Progress;
 import coursepulse.lms.risk.RiskTopology;
+import coursepulse.lms.event.EventCodec;
+import coursepulse.lms.simulator.SimEvent;
 import coursepulse.lms.simulator.Simulation;
 import coursepulse.lms.simulator.SimulationConfig;
 import coursepulse.lms.simulator.SimulationPublisher;
+import coursepulse.lms.simulator.SimulationRun;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,6 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class StateBench {
 
   private static final String APPLICATION_ID = "bench-state";
+  /** The baseline row: the same term's state held by the hand-written rules. */
+  static final String PLAIN_ROW = "state-bytes-plain-java-rules";
 
   private final int students;
   private final int days;
@@ -43,19 +49,56 @@ final class StateBench {
   void run() throws IOException, InterruptedException {
     Path stateDir = Files.createTempDirectory("coursepulse-bench-state-");
     try (StreamLog memory = EmbeddedStreamLog.inMemory()) {
+      double plainBytes = plainBytesPerStudentCourse();
+      report.add(PLAIN_ROW, plainBytes, "bytes", null, 0);
       double bytesPerStudentCourse = bytesPerStudentCourse(memory, stateDir);
-      report.add("state-bytes-per-student-course", bytesPerStudentCourse, "bytes", null, 0);
+      report.add("state-bytes-per-student-course", bytesPerStudentCourse, "bytes", PLAIN_ROW,
+          plainBytes);
       report.add("recovery-seconds", recoverySeconds(memory, stateDir), "s", null, 0);
     } finally {
       BenchNamespace.deleteTree(stateDir);
     }
   }
 
+  /**
+   * Heap per student-course of {@link PlainJavaRules} holding the same term: the hand-written
+   * limit's state, with less to keep than the product's defaults (four rules on plain objects,
+   * no risk-score signals, no checkpoints). Each event is encoded and decoded as the log would
+   * hand it over, so that its ids are strings of their own, as the engine's are.
+   */
+  private double plainBytesPerStudentCourse() throws InterruptedException {
+    long without = usedHeapAfterGc();
+    PlainJavaRules plain = plainRulesOverTheTerm();
+    long with = usedHeapAfterGc();
+    long pairs = plain.studentCourses();
+    Reference.reachabilityFence(plain);
+    if (pairs == 0) {
+      throw new IllegalStateException("the hand-written rules track no student-course to measure");
+    }
+    double perPair = (with - without) / (double) pairs;
+    report.progress(
+        "state, hand-written rules: %,d student-courses, %.0f bytes each", pairs, perPair);
+    return perPair;
+  }
+
+  private PlainJavaRules plainRulesOverTheTerm() {
+    PlainJavaRules plain = new PlainJavaRules(PlainJavaRules.SAME_RULES);
+    SimulationRun run = new Simulation(config()).run();
+    for (SimEvent e = run.next(); e != null; e = run.next()) {
+      plain.accept(EventCodec.decode(e.toJson()));
+    }
+    return plain;
+  }
+
+  private SimulationConfig config() {
+    return SimulationConfig.defaults().withStudents(students).withDays(days);
+  }
+
   private double bytesPerStudentCourse(StreamLog memory, Path stateDir)
       throws InterruptedException {
-    SimulationConfig config = SimulationConfig.defaults().withStudents(students).withDays(days);
     Progress p =
-        new SimulationPublisher(Pacer.unlimited(), x -> {}).publish(new Simulation(config), memory);
+        new SimulationPublisher(Pacer.unlimited(), x -> {})
+            .publish(new Simulation(config()), memory);
     long n = p.total();
     report.progress("state: %,d students, %d term days, %,d events published", students, days, n);
     long[] loaded = runToEndAndMeasure(memory, stateDir, n);

@@ -84,6 +84,14 @@ class BenchCommandIT {
         .isCloseTo(processor.get("value").asDouble() / row(doc, "raw-consume").get("value").asDouble(),
             org.assertj.core.data.Percentage.withPercentage(1e-6));
     assertCpuPerEvent(processor, "processor");
+    // The application's heap is compared with the hand-written rules' heap for the same term.
+    JsonNode plainState = row(doc, "state-bytes-plain-java-rules");
+    JsonNode state = row(doc, "state-bytes-per-student-course");
+    assertThat(plainState.get("value").asDouble()).isPositive();
+    assertThat(state.get("baseline").asText()).isEqualTo("state-bytes-plain-java-rules");
+    assertThat(state.get("ratio").asDouble())
+        .isCloseTo(state.get("value").asDouble() / plainState.get("value").asDouble(),
+            org.assertj.core.data.Percentage.withPercentage(1e-6));
     assertThat(row(doc, "latency-run-checkpoints").get("value").asDouble())
         .as("the latency was measured across checkpoints").isGreaterThanOrEqualTo(1);
   }
