@@ -46,7 +46,9 @@ import picocli.CommandLine.Spec;
  *   <li>{@code alert-latency-p50}, {@code -p99}: the same run, from an event's append to an alert
  *       its handling emitted being readable in {@code 04-Alerts} ({@link AlertLatency});
  *   <li>{@code latency-run-checkpoints}: checkpoints taken during that run (every quarter of it);
- *       the same five rows suffixed {@code -<rate>} for each of {@code --latency-rates};
+ *   <li>{@code latency-run-alerts}: the alerts the alert-latency rows are over; with none (a run that
+ *       covers only a term's first days) they are unmeasured ({@code null}, not 0). The same six
+ *       rows suffixed {@code -<rate>} for each of {@code --latency-rates};
  *   <li>{@code state-bytes-plain-java-rules}: the same for {@link PlainJavaRules} holding that
  *       semester (fed in event-time order, each event encoded and decoded), divided by the
  *       student-courses it holds: the hand-written limit's heap, the next row's baseline;
@@ -103,6 +105,7 @@ final class BenchCommand implements Callable<Integer> {
           "alert-latency-p50",
           "alert-latency-p99",
           "latency-run-checkpoints",
+          "latency-run-alerts",
           StateBench.PLAIN_ROW,
           "state-bytes-per-student-course",
           "recovery-seconds");

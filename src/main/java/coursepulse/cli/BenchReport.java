@@ -26,7 +26,8 @@ final class BenchReport {
    * One measured value.
    *
    * @param name what was measured, e.g. {@code processor}
-   * @param value the measurement
+   * @param value the measurement, or {@code null} when the run had nothing to measure it on (a
+   *     latency to alerts in a run in which no alert was emitted): unknown, not zero
    * @param unit its unit, e.g. {@code events/s}
    * @param baseline name of the row it is compared with, or {@code null}
    * @param ratio {@code value / baseline value}, or {@code null}
@@ -39,7 +40,7 @@ final class BenchReport {
    */
   record BenchRow(
       String name,
-      double value,
+      Double value,
       String unit,
       String baseline,
       Double ratio,
@@ -72,6 +73,14 @@ final class BenchReport {
         new BenchRow(
             name, value, unit, baseline, baseline == null ? null : value / baseValue, null, null,
             null));
+  }
+
+  /**
+   * Adds a row the run could not measure: its value and ratio are {@code null} in the JSON and
+   * {@code -} in the table.
+   */
+  void addUnmeasured(String name, String unit) {
+    rows.add(new BenchRow(name, null, unit, null, null, null, null, null));
   }
 
   /**
@@ -112,14 +121,19 @@ final class BenchReport {
     out.printf(format, "name", "value", "unit", "baseline", "ratio", "processor/x", "cpu-us/ev",
         "load");
     for (BenchRow row : rows) {
-      out.printf(format, row.name(),
-          Math.abs(row.value()) >= 1000 ? String.format("%,.0f", row.value())
-              : String.format("%.2f", row.value()),
+      out.printf(format, row.name(), value(row.value()),
           row.unit(), row.baseline() == null ? "-" : row.baseline(), twoDigits(row.ratio()),
           twoDigits(row.processorRatio()),
           row.cpuMicrosPerEvent() == null ? "-" : String.format("%.1f", row.cpuMicrosPerEvent()),
           row.loadAverage() == null ? "-" : String.format("%.1f", row.loadAverage()));
     }
+  }
+
+  private static String value(Double v) {
+    if (v == null) {
+      return "-";
+    }
+    return Math.abs(v) >= 1000 ? String.format("%,.0f", v) : String.format("%.2f", v);
   }
 
   private static String twoDigits(Double d) {

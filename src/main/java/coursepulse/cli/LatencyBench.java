@@ -58,8 +58,8 @@ final class LatencyBench {
 
   /**
    * Measures in a namespace of its own and adds {@code e2e-latency-p50}, {@code -p99}, {@code
-   * alert-latency-p50}, {@code -p99} and {@code latency-run-checkpoints}, each name followed by
-   * {@code suffix}.
+   * alert-latency-p50}, {@code -p99} (unmeasured when no alert was emitted), {@code
+   * latency-run-checkpoints} and {@code latency-run-alerts}, each name followed by {@code suffix}.
    */
   void run(
       BenchNamespace.Opener namespaces, LogOptions.Broker broker, SimulationConfig config,
@@ -73,11 +73,23 @@ final class LatencyBench {
       report.add("e2e-latency-p" + p + suffix,
           latency.handled.getValueAtPercentile(p) / 1000.0, "ms", null, 0);
     }
+    long alerts = latency.alertRead.getTotalCount();
     for (int p : new int[] {50, 99}) {
-      report.add("alert-latency-p" + p + suffix,
-          latency.alertRead.getValueAtPercentile(p) / 1000.0, "ms", null, 0);
+      if (alerts > 0) {
+        report.add("alert-latency-p" + p + suffix,
+            latency.alertRead.getValueAtPercentile(p) / 1000.0, "ms", null, 0);
+      } else {
+        report.addUnmeasured("alert-latency-p" + p + suffix, "ms");
+      }
+    }
+    if (alerts == 0) {
+      report.progress(
+          "no alert was emitted during the latency run: its events were the first of a term, before"
+              + " the rules open alerts (the risk score from course day 14). For the alert-latency"
+              + " rows, run it longer (--latency-seconds) or over a smaller semester (--students)");
     }
     report.add("latency-run-checkpoints" + suffix, latency.checkpoints, "count", null, 0);
+    report.add("latency-run-alerts" + suffix, alerts, "count", null, 0);
   }
 
   /**
@@ -161,15 +173,21 @@ final class LatencyBench {
         Histogram alertRead = alerts.histogram();
         long checkpoints = registry.find("coursepulse.engine.checkpoint.pause").timers().stream()
             .mapToLong(io.micrometer.core.instrument.Timer::count).sum();
+        String toAlerts =
+            alertRead.getTotalCount() == 0
+                ? "no alert to read back from " + StreamNames.ALERTS
+                : String.format(
+                    "to the alert readable in %s (%,d alerts): p50 %.1f ms, p99 %.1f ms, max %.1f"
+                        + " ms",
+                    StreamNames.ALERTS, alertRead.getTotalCount(),
+                    alertRead.getValueAtPercentile(50) / 1000.0,
+                    alertRead.getValueAtPercentile(99) / 1000.0, alertRead.getMaxValue() / 1000.0);
         report.progress(
             "latency at %,.0f events/s (%,d events, first %,d not recorded): p50 %.1f ms,"
-                + " p99 %.1f ms, max %.1f ms; to the alert readable in %s (%,d alerts): p50 %.1f"
-                + " ms, p99 %.1f ms, max %.1f ms; %d checkpoints during the run",
+                + " p99 %.1f ms, max %.1f ms; %s; %d checkpoints during the run",
             achieved, sent, warmup, histogram.getValueAtPercentile(50) / 1000.0,
             histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0,
-            StreamNames.ALERTS, alertRead.getTotalCount(),
-            alertRead.getValueAtPercentile(50) / 1000.0, alertRead.getValueAtPercentile(99) / 1000.0,
-            alertRead.getMaxValue() / 1000.0, checkpoints);
+            toAlerts, checkpoints);
         return new Latencies(histogram, alertRead, checkpoints);
       } finally {
         for (LogWriter w : writers) {

@@ -32,7 +32,7 @@ class BenchCommandIT {
     List<String> args =
         new ArrayList<>(
             List.of(
-                "bench", "--uri", vhost.uri(), "--students", "30", "--events", "3000",
+                "bench", "--uri", vhost.uri(), "--students", "10", "--events", "3000",
                 "--rate", "500", "--latency-rates", "250", "--latency-seconds", "2",
                 "--state-students", "300",
                 "--state-days", "2", "--state-sweep", "200", "--json", json.toString()));
@@ -55,15 +55,18 @@ class BenchCommandIT {
     assertThat(doc.get("machine").get("cores").asInt()).isPositive();
     List<String> names = new ArrayList<>();
     for (JsonNode row : doc.get("rows")) {
-      names.add(row.get("name").asText());
-      assertThat(row.get("value").isNumber()).isTrue();
+      String name = row.get("name").asText();
+      names.add(name);
+      if (!name.startsWith("alert-latency-")) {
+        assertThat(row.get("value").isNumber()).as(name).isTrue();
+      }
     }
-    // The further rate's five latency rows follow the main latency run's.
+    // The further rate's six latency rows follow the main latency run's.
     List<String> expected = new ArrayList<>(BenchCommand.ROWS);
     expected.addAll(
-        expected.indexOf("latency-run-checkpoints") + 1,
+        expected.indexOf("latency-run-alerts") + 1,
         List.of("e2e-latency-p50-250", "e2e-latency-p99-250", "alert-latency-p50-250",
-            "alert-latency-p99-250", "latency-run-checkpoints-250"));
+            "alert-latency-p99-250", "latency-run-checkpoints-250", "latency-run-alerts-250"));
     assertThat(names)
         .containsExactlyElementsOf(
             concat(expected, List.of("state-sweep-bytes-200", "state-sweep-events-200")));
@@ -92,6 +95,19 @@ class BenchCommandIT {
     assertThat(state.get("ratio").asDouble())
         .isCloseTo(state.get("value").asDouble() / plainState.get("value").asDouble(),
             org.assertj.core.data.Percentage.withPercentage(1e-6));
+    // A latency to alerts is measured over the alerts of its run, and unknown without any. The
+    // main run's 1,000 events of a 10-student term reach the days when alerts open (it reads 5);
+    // the 250 events/s run's 500 stop before them.
+    assertThat(row(doc, "latency-run-alerts").get("value").asLong()).isPositive();
+    for (String suffix : List.of("", "-250")) {
+      boolean alerted = row(doc, "latency-run-alerts" + suffix).get("value").asLong() > 0;
+      for (String p : List.of("p50", "p99")) {
+        JsonNode latency = row(doc, "alert-latency-" + p + suffix).get("value");
+        assertThat(alerted ? latency.isNumber() && latency.asDouble() >= 0 : latency.isNull())
+            .as("alert-latency-%s%s with%s alerts: %s", p, suffix, alerted ? "" : " no", latency)
+            .isTrue();
+      }
+    }
     assertThat(row(doc, "latency-run-checkpoints").get("value").asDouble())
         .as("the latency was measured across checkpoints").isGreaterThanOrEqualTo(1);
   }
