@@ -84,9 +84,10 @@ final class LatencyBench {
     }
     if (alerts == 0) {
       report.progress(
-          "no alert was emitted during the latency run: its events were the first of a term, before"
-              + " the rules open alerts (the risk score from course day 14). For the alert-latency"
-              + " rows, run it longer (--latency-seconds) or over a smaller semester (--students)");
+          "no alert was emitted during the latency run, so the alert-latency rows are unmeasured:"
+              + " its events are the first days of a term, and the rules open alerts later (the"
+              + " risk score from course day 14). Run it longer (--latency-seconds) or over a"
+              + " smaller semester (--students)");
     }
     report.add("latency-run-checkpoints" + suffix, latency.checkpoints, "count", null, 0);
     report.add("latency-run-alerts" + suffix, alerts, "count", null, 0);
