@@ -46,15 +46,21 @@ import picocli.CommandLine.Spec;
  *   <li>{@code alert-latency-p50}, {@code -p99}: the same run, from an event's append to an alert
  *       its handling emitted being readable in {@code 04-Alerts} ({@link AlertLatency});
  *   <li>{@code latency-run-checkpoints}: checkpoints taken during that run (every quarter of it);
- *   <li>{@code latency-run-alerts}: the alerts the alert-latency rows are over; with none (a run that
- *       covers only a term's first days) they are unmeasured ({@code null}, not 0). The same six
- *       rows suffixed {@code -<rate>} for each of {@code --latency-rates};
- *   <li>{@code state-bytes-plain-java-rules}: the same for {@link PlainJavaRules} holding that
- *       semester (fed in event-time order, each event encoded and decoded), divided by the
- *       student-courses it holds: the hand-written limit's heap, the next row's baseline;
+ *   <li>{@code latency-run-alerts}: the alerts the alert-latency rows are measured over (after
+ *       the warm-up); with none (a run that covers only a term's first days) those rows are
+ *       unmeasured ({@code null}, not 0). The same six rows suffixed {@code -<rate>} for each
+ *       of {@code --latency-rates};
+ *   <li>{@code state-bytes-plain-java-rules}: heap used after full GCs with {@link
+ *       PlainJavaRules} holding a mid-term semester of {@code --state-students} students (fed in
+ *       event-time order, each event encoded and decoded), minus the same before, divided by the
+ *       student-courses it holds: the hand-written limit's heap, the baseline of the next two;
  *   <li>{@code state-bytes-per-student-course}: heap used after full GCs with the application
- *       holding a mid-term semester of {@code --state-students} students, minus the same after
- *       the engine is closed, divided by the tracked student-courses (the enrolment store's size);
+ *       holding the same semester, minus the same after the engine is closed, divided by the
+ *       tracked student-courses (the enrolment store's size);
+ *   <li>{@code state-bytes-same-rules}: the same with the application's rules reduced to the
+ *       four the hand-written rules implement ({@link PlainJavaRules#SAME_RULES}): the same work;
+ *       each of these three is unmeasured ({@code null}) when its difference is not positive, a
+ *       term too small for the heap's granularity;
  *   <li>{@code recovery-seconds}: a new engine over that checkpoint, from {@code start()} to
  *       {@code RUNNING};
  *   <li>{@code state-sweep-bytes-<N>} and {@code state-sweep-events-<N>} for each {@code
@@ -68,9 +74,10 @@ import picocli.CommandLine.Spec;
  * The four consume rows run {@code --rounds} times, interleaved (raw-consume, raw-decode,
  * plain-java-rules, processor, then again), each keeping its best round; each has this JVM's CPU
  * µs per event, the load average at its end and, for the baselines, the processor's ratio to it.
- * Rows 1–7 run against the configured broker, each phase in a fresh virtual host (RabbitMQ,
- * created and deleted through the management API) or a fresh directory (embedded); the last two run
- * on the in-memory embedded log, since they measure the engine's state, not I/O.
+ * The throughput and latency rows run against the configured broker, each phase in a fresh
+ * virtual host (RabbitMQ, created and deleted through the management API) or a fresh directory
+ * (embedded); the state and recovery rows run on the in-memory embedded log (the hand-written
+ * rules on none), since they measure the state, not I/O.
  */
 @Command(
     name = "bench",
@@ -106,8 +113,9 @@ final class BenchCommand implements Callable<Integer> {
           "alert-latency-p99",
           "latency-run-checkpoints",
           "latency-run-alerts",
-          StateBench.PLAIN_ROW,
+          StateBench.PLAIN_JAVA_RULES_ROW,
           "state-bytes-per-student-course",
+          "state-bytes-same-rules",
           "recovery-seconds");
 
   @Spec CommandSpec spec;

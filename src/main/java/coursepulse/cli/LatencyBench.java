@@ -58,7 +58,7 @@ final class LatencyBench {
 
   /**
    * Measures in a namespace of its own and adds {@code e2e-latency-p50}, {@code -p99}, {@code
-   * alert-latency-p50}, {@code -p99} (unmeasured when no alert was emitted), {@code
+   * alert-latency-p50}, {@code -p99} (unmeasured without an alert after the warm-up), {@code
    * latency-run-checkpoints} and {@code latency-run-alerts}, each name followed by {@code suffix}.
    */
   void run(
@@ -84,10 +84,10 @@ final class LatencyBench {
     }
     if (alerts == 0) {
       report.progress(
-          "no alert was emitted during the latency run, so the alert-latency rows are unmeasured:"
-              + " its events are the first days of a term, and the rules open alerts later (the"
-              + " risk score from course day 14). Run it longer (--latency-seconds) or over a"
-              + " smaller semester (--students)");
+          "no alert measured after the warm-up of the latency run, so the alert-latency rows are"
+              + " unmeasured: its events are the first days of a term, and the rules open alerts"
+              + " later (the risk score from course day 14). Run it longer (--latency-seconds) or"
+              + " over a smaller semester (--students)");
     }
     report.add("latency-run-checkpoints" + suffix, latency.checkpoints, "count", null, 0);
     report.add("latency-run-alerts" + suffix, alerts, "count", null, 0);
@@ -176,7 +176,7 @@ final class LatencyBench {
             .mapToLong(io.micrometer.core.instrument.Timer::count).sum();
         String toAlerts =
             alertRead.getTotalCount() == 0
-                ? "no alert to read back from " + StreamNames.ALERTS
+                ? "no alert measured in " + StreamNames.ALERTS
                 : String.format(
                     "to the alert readable in %s (%,d alerts): p50 %.1f ms, p99 %.1f ms, max %.1f"
                         + " ms",

@@ -57,7 +57,7 @@ class BenchCommandIT {
     for (JsonNode row : doc.get("rows")) {
       String name = row.get("name").asText();
       names.add(name);
-      if (!name.startsWith("alert-latency-")) {
+      if (!name.startsWith("alert-latency-") && !name.startsWith("state-bytes-")) {
         assertThat(row.get("value").isNumber()).as(name).isTrue();
       }
     }
@@ -87,18 +87,26 @@ class BenchCommandIT {
         .isCloseTo(processor.get("value").asDouble() / row(doc, "raw-consume").get("value").asDouble(),
             org.assertj.core.data.Percentage.withPercentage(1e-6));
     assertCpuPerEvent(processor, "processor");
-    // The application's heap is compared with the hand-written rules' heap for the same term.
-    JsonNode plainState = row(doc, "state-bytes-plain-java-rules");
-    JsonNode state = row(doc, "state-bytes-per-student-course");
-    assertThat(plainState.get("value").asDouble()).isPositive();
-    assertThat(state.get("baseline").asText()).isEqualTo("state-bytes-plain-java-rules");
-    assertThat(state.get("ratio").asDouble())
-        .isCloseTo(state.get("value").asDouble() / plainState.get("value").asDouble(),
-            org.assertj.core.data.Percentage.withPercentage(1e-6));
+    // The application's heap, with its defaults and with the four rules, is compared with the
+    // hand-written rules' heap for the same term; a term too small for the heap's granularity
+    // leaves a row unmeasured (null), never negative or zero.
+    JsonNode plainState = row(doc, "state-bytes-plain-java-rules").get("value");
+    for (String name : List.of("state-bytes-per-student-course", "state-bytes-same-rules")) {
+      JsonNode state = row(doc, name);
+      assertThat(state.get("value").isNull() || state.get("value").asDouble() > 0).as(name).isTrue();
+      if (state.get("value").isNumber() && plainState.isNumber()) {
+        assertThat(state.get("baseline").asText()).isEqualTo("state-bytes-plain-java-rules");
+        assertThat(state.get("ratio").asDouble())
+            .isCloseTo(state.get("value").asDouble() / plainState.asDouble(),
+                org.assertj.core.data.Percentage.withPercentage(1e-6));
+      }
+    }
+    assertThat(plainState.isNull() || plainState.asDouble() > 0).as(plainState.toString()).isTrue();
     // A latency to alerts is measured over the alerts of its run, and unknown without any. The
     // main run's 1,000 events of a 10-student term reach the days when alerts open (it reads 5);
     // the 250 events/s run's 500 stop before them.
     assertThat(row(doc, "latency-run-alerts").get("value").asLong()).isPositive();
+    assertThat(row(doc, "latency-run-alerts-250").get("value").asLong()).isZero();
     for (String suffix : List.of("", "-250")) {
       boolean alerted = row(doc, "latency-run-alerts" + suffix).get("value").asLong() > 0;
       for (String p : List.of("p50", "p99")) {
