@@ -58,7 +58,8 @@ import picocli.CommandLine.Spec;
  *       holding the same semester, minus the same after the engine is closed, divided by the
  *       tracked student-courses (the enrolment store's size);
  *   <li>{@code state-bytes-same-rules}: the same with the application's rules reduced to the
- *       four the hand-written rules implement ({@link PlainJavaRules#SAME_RULES}): the same work;
+ *       four the hand-written rules implement ({@link PlainJavaRules#SAME_RULES}): their work,
+ *       plus the risk score's signals, which the application keeps whichever rules are on;
  *       each of these three is unmeasured ({@code null}) when its difference is not positive, a
  *       term too small for the heap's granularity;
  *   <li>{@code recovery-seconds}: a new engine over that checkpoint, from {@code start()} to
