@@ -379,9 +379,11 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     enrollments.put(key, en);
     students.put(student, st);
     signals.worked(student, course, key, en, t, 1, index);
-    if (e.score() != null && index >= 0) {
+    boolean graded = e.score() != null && index >= 0;
+    if (graded) {
       signals.graded(student, course, key, en, e.assignmentId(), index, e.score(), t);
     }
+    signals.updateScore(student, course, key, en, t, graded);
   }
 
   private void onAsset(AssetAccessed e, long t) {
@@ -400,7 +402,9 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
       students.put(e.studentId(), st);
     }
     enrollments.put(key, en);
-    signals.worked(e.studentId(), e.courseId(), key, en, t, e.clickCount(), -1);
+    if (signals.worked(e.studentId(), e.courseId(), key, en, t, e.clickCount(), -1)) {
+      signals.updateScore(e.studentId(), e.courseId(), key, en, t, false);
+    }
   }
 
   /**

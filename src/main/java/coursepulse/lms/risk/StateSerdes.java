@@ -337,12 +337,17 @@ final class StateSerdes {
     return ringDay == StudentCourse.NO_DAY ? 0 : ringDay * Weeks.DAY_MS;
   }
 
+  /**
+   * A course's cohort. Format 2 adds the class at the end of the latest course day ({@link
+   * CohortDay}: its sorted figures as deltas, a few bytes per member), which format 1 did not
+   * keep: a cohort read in format 1 updates no score between course days until its next one.
+   */
   static final Serde<CourseCohort> COHORT =
       new Serde<>() {
         @Override
         public byte[] serialize(CourseCohort c) {
           Out o = new Out();
-          o.format(FORMAT_V1);
+          o.format(FORMAT_V2);
           o.varlong(c.courseStart);
           o.varlong(c.courseEnd - c.courseStart);
           o.varlong(c.ringDay);
@@ -350,12 +355,28 @@ final class StateSerdes {
           for (int a : c.active) {
             o.varlong(a);
           }
+          CohortDay d = c.endOfDay;
+          o.varlong(d == null ? 0 : 1);
+          if (d != null) {
+            o.varlong(d.at - c.courseStart);
+            o.varlong(d.lastDay);
+            o.varlong(d.courseDay);
+            o.varlong(d.size());
+            for (int[] sorted : new int[][] {d.active7, d.active28, d.daysSince, d.clicks14, d.submitted}) {
+              int previous = 0;
+              for (int v : sorted) {
+                o.varlong(v - previous);
+                previous = v;
+              }
+            }
+          }
           return o.bytes();
         }
 
         @Override
         public CourseCohort deserialize(byte[] bytes) {
-          In in = new In(bytes, FORMAT_V1);
+          byte format = format(bytes);
+          In in = new In(bytes, format == FORMAT_V1 ? FORMAT_V1 : FORMAT_V2);
           long start = in.varlong();
           long end = start + in.varlong();
           int ringDay = (int) in.varlong();
@@ -369,6 +390,23 @@ final class StateSerdes {
           }
           CourseCohort c = new CourseCohort(start, end, active);
           c.ringDay = ringDay;
+          if (format != FORMAT_V1 && in.varlong() == 1) {
+            long at = start + in.varlong();
+            int lastDay = (int) in.varlong();
+            int courseDay = (int) in.varlong();
+            int size = (int) in.varlong();
+            int[][] sorted = new int[5][size];
+            for (int[] values : sorted) {
+              int previous = 0;
+              for (int i = 0; i < size; i++) {
+                previous += (int) in.varlong();
+                values[i] = previous;
+              }
+            }
+            c.endOfDay =
+                new CohortDay(
+                    at, lastDay, courseDay, sorted[0], sorted[1], sorted[2], sorted[3], sorted[4]);
+          }
           return c;
         }
       };
