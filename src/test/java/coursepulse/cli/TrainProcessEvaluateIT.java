@@ -8,7 +8,10 @@ import coursepulse.io.rabbit.RabbitStreamLog;
 import coursepulse.lms.oulad.OuladPopulation;
 import coursepulse.lms.risk.Alert;
 import coursepulse.lms.risk.AlertCodec;
+import coursepulse.lms.risk.RiskScore;
+import coursepulse.lms.risk.RiskScoreCodec;
 import coursepulse.lms.risk.Rule;
+import coursepulse.lms.risk.model.RiskModel;
 import coursepulse.testing.RabbitMqExtension;
 import coursepulse.testing.RabbitVhost;
 import java.io.StringWriter;
@@ -89,9 +92,19 @@ class TrainProcessEvaluateIT {
     assertThat(r.at("/overall/alerted").asInt()).isPositive();
 
     List<Alert> alerts;
+    List<RiskScore> builtInScores;
+    List<RiskScore> trainedScores;
     try (RabbitStreamLog log = vhost.openLog()) {
       alerts = StreamDump.bodies(log, "trained-alerts").stream().map(AlertCodec::decode).toList();
+      builtInScores = StreamDump.bodies(log, "05-Risk").stream().map(RiskScoreCodec::decode).toList();
+      trainedScores =
+          StreamDump.bodies(log, "trained-risk").stream().map(RiskScoreCodec::decode).toList();
     }
+    // Each run scored with its own model: the file's version (name and content hash) in every record.
+    assertThat(builtInScores).isNotEmpty()
+        .allSatisfy(x -> assertThat(x.modelVersion()).isEqualTo(RiskModel.builtIn().version()));
+    assertThat(trainedScores).isNotEmpty()
+        .allSatisfy(x -> assertThat(x.modelVersion()).isEqualTo(RiskModel.load(m1).version()));
     assertThat(alerts).isNotEmpty().allSatisfy(a -> assertThat(a.applicationId()).isEqualTo("trained"));
     // a score is per student-course: student-level alerts (LOGIN_INACTIVE, courseId null, see
     // docs/events.md) have none; every course alert opening carries the student-course's score
@@ -100,8 +113,7 @@ class TrainProcessEvaluateIT {
         .filter(a -> a.courseId() != null && a.type() == Alert.Type.OPENED).toList();
     assertThat(courseAlerts).isNotEmpty().allSatisfy(
         a -> assertThat(a.score()).as(a.toString()).isNotNull().isBetween(0.0, 1.0));
-    // the model's own alerts name the factors behind the score (the older rules' alerts, e.g.
-    // NO_SUBMISSIONS, carry the last score but no factors yet: AlertBook keeps only the score)
+    // the model's own alerts name the factors behind the score
     List<Alert> riskOpenings = courseAlerts.stream()
         .filter(a -> a.rule() == Rule.RISK_SCORE).toList();
     assertThat(riskOpenings).isNotEmpty().allSatisfy(a -> assertThat(a.factors()).as(a.toString()).isNotEmpty());
