@@ -223,11 +223,21 @@ final class TaskInputs {
    * The first message after subscribing may lie beyond the requested offset for two reasons:
    * retention removed older data (those records are gone for every reader: warn), or the offsets
    * in between are entries without messages, such as stored consumer offsets (normal after every
-   * restart: debug). Only the stream's first offset tells them apart.
+   * restart: debug). Only the stream's first offset tells them apart, and asking the log for it
+   * can take a broker round trip (on RabbitMQ 3.10 a connection of its own): it is asked on a
+   * thread of its own, never the task's. The answer only chooses how loudly to log.
    */
   private void warnIfRetentionGap(int i, long offset, long expected) {
     // the stream this task reads: a partition of a partitioned source, whose offsets these are
     String stream = placement.streamOf(task.sourceStream(i));
+    Thread check =
+        new Thread(
+            () -> logGap(stream, offset, expected), "coursepulse-retention-check-" + stream);
+    check.setDaemon(true);
+    check.start();
+  }
+
+  private void logGap(String stream, long offset, long expected) {
     long first;
     try {
       first = settings.log().stats(stream).map(StreamStats::firstOffset).orElse(-1L);
