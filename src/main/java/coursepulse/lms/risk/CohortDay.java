@@ -27,6 +27,8 @@ final class CohortDay {
   final int[] clicks14;
   final int[] submitted;
 
+  private final Features.Cohort medians;
+
   CohortDay(
       long at, int lastDay, int courseDay, int[] active7, int[] active28, int[] daysSince,
       int[] clicks14, int[] submitted) {
@@ -38,6 +40,7 @@ final class CohortDay {
     this.daysSince = daysSince;
     this.clicks14 = clicks14;
     this.submitted = submitted;
+    this.medians = computeMedians();
   }
 
   /** The class of a course day from each member's figures (any order); sorts copies. */
@@ -70,6 +73,10 @@ final class CohortDay {
 
   /** The class's medians and the share of it active in the last 7 days. */
   Features.Cohort medians() {
+    return medians;
+  }
+
+  private Features.Cohort computeMedians() {
     int activeLastWeek = size() - upperBound(active7, 0);
     return new Features.Cohort(
         median(active28), median(daysSince), median(clicks14), median(submitted),

@@ -403,9 +403,13 @@ final class StateSerdes {
                 values[i] = previous;
               }
             }
+            // A class day always has members (none: no day is kept); read one without as none.
             c.endOfDay =
-                new CohortDay(
-                    at, lastDay, courseDay, sorted[0], sorted[1], sorted[2], sorted[3], sorted[4]);
+                size == 0
+                    ? null
+                    : new CohortDay(
+                        at, lastDay, courseDay, sorted[0], sorted[1], sorted[2], sorted[3],
+                        sorted[4]);
           }
           return c;
         }
