@@ -12,6 +12,9 @@ final class CourseCohort {
   int ringDay = StudentCourse.NO_DAY;
   final int[] active;
 
+  /** The class at the end of the latest course day; null before the first one. */
+  CohortDay endOfDay;
+
   CourseCohort(long courseStart, long courseEnd) {
     this(courseStart, courseEnd, new int[StudentCourse.DAYS]);
   }

@@ -3,6 +3,7 @@ package coursepulse.lms.risk;
 import coursepulse.lms.risk.model.RiskModel;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
 
 /**
  * One alerting rule over the per student-course signals. A rule says what it does on the moments
@@ -40,6 +41,12 @@ interface RiskRule {
 
   /** The course's daily tick: every active member with features, score and factors. */
   default void onCourseDay(RuleContext ctx, CourseDay day) {}
+
+  /**
+   * A member's score updated by a grade between course days (see {@code
+   * CourseSignals.gradedBetweenDays}).
+   */
+  default void onScoreUpdated(RuleContext ctx, ScoreUpdate update) {}
 
   // Moments of the roster rules, which keep their state in their slots of StudentState /
   // EnrollmentState (written back by the caller).
@@ -195,4 +202,14 @@ interface RiskRule {
    * active members scored, in student-id order.
    */
   record CourseDay(String course, long at, int courseDay, List<Scored> members) {}
+
+  /**
+   * A member's score at {@code at}, at a grade between course days: against the class of the last
+   * one, which ended at {@code courseDayEnd} ({@code courseDay}, {@code classSize} active members).
+   *
+   * @param openInCourse counts the course's members with an open alert of a rule, when asked
+   */
+  record ScoreUpdate(
+      Scored scored, long at, long courseDayEnd, int courseDay, int classSize,
+      IntSupplier openInCourse) {}
 }

@@ -36,6 +36,17 @@ final class StudentCourse extends Slotted {
   int lastScoreE4 = -1;
   int lastScoreDay = NO_DAY;
 
+  // The student's own figures as the class was ranked on them at the end of the course day whose
+  // last UTC day is rankedDay (NO_DAY: not ranked yet). A grade between course days is scored on
+  // these, against the class of the same day, so that neither side counts work of the day under
+  // way (CourseSignals.gradedBetweenDays).
+  int rankedDay = NO_DAY;
+  int rankedDaysSince;
+  int rankedClicks14;
+  byte rankedActive7;
+  byte rankedActive28;
+  byte rankedSubmitted;
+
   StudentCourse() {
     this.clicks = new short[DAYS];
   }
@@ -105,6 +116,28 @@ final class StudentCourse extends Slotted {
       grades = g;
     }
     grades[index] = (short) permille;
+  }
+
+  /** Keeps the figures the class was ranked on at a course day's end. */
+  void ranked(CohortDay.Activity a) {
+    rankedDay = a.end();
+    rankedActive7 = (byte) a.active7();
+    rankedActive28 = (byte) a.active28();
+    rankedDaysSince = a.daysSince();
+    rankedClicks14 = a.clicks14();
+    rankedSubmitted = (byte) a.submitted();
+  }
+
+  /**
+   * The figures the class was ranked on at the end of the course day whose last UTC day is {@code
+   * lastDay}, or null if the student was not ranked then.
+   */
+  CohortDay.Activity rankedOn(int lastDay) {
+    return rankedDay == lastDay && lastDay != NO_DAY
+        ? new CohortDay.Activity(
+            rankedDay, rankedActive7, rankedActive28, rankedDaysSince, rankedClicks14,
+            rankedSubmitted)
+        : null;
   }
 
   int due() {
