@@ -96,17 +96,20 @@ final class CourseSignals {
   }
 
   /**
-   * The member's score at a grade between course days: the class as it was ranked at the end of
-   * the course's last day ({@link CohortDay}), the member's own activity and submission counts as
-   * they were ranked then ({@link StudentCourse#rankedOn}), and the grades (the member's and the
-   * class medians) as they are now. Only what a grade tells moves the score: a student who hands
-   * in at noon does not rank above classmates whose work of the same day is not counted yet.
-   * The rules act on it ({@link RiskRule#onScoreUpdated}); nothing goes to 05-Risk, which stays
-   * one record per course day. A grade outside the course day after the last one, or of a member
-   * not ranked at its end, is left to the next ranking.
+   * With {@code riskScore.updateAtGrades}, the member's score at a grade between course days: the
+   * class as it was ranked at the end of the course's last day ({@link CohortDay}), the member's
+   * own activity and submission counts as they were ranked then ({@link StudentCourse#rankedOn}),
+   * and the grades (the member's and the class medians) as they are now. Only what a grade tells
+   * moves the score: a student who hands in at noon does not rank above classmates whose work of
+   * the same day is not counted yet. The rules act on it ({@link RiskRule#onScoreUpdated});
+   * nothing goes to 05-Risk, which stays one record per course day. A grade outside the course day
+   * after the last one, or of a member not ranked at its end, is left to the next ranking.
    */
   private void gradedBetweenDays(
       String student, String course, StudentCourse sc, EnrollmentState en, long t) {
+    if (!rules.riskScore().updateAtGrades()) {
+      return;
+    }
     CourseCohort cohort = cohorts.get(course);
     CohortDay day = cohort == null ? null : cohort.endOfDay;
     // Only within the course day after the last one: once that day is over, its own tick (fired

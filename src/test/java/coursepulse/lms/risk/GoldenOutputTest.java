@@ -48,16 +48,13 @@ import org.junit.jupiter.api.Test;
  * (no deadline for an exam OULAD records no submission of): the same 1092 alerts in count, their
  * scores moved (coefficients by at most 0.017), and 6357 risk records instead of 6372.
  *
- * <p>Updated when the risk score began to follow a student's grades between course days (session
- * 43, {@code CourseSignals.gradedBetweenDays}: the class and the student's own activity and
- * submissions as ranked at the last course day's end, the grades as they are): with those updates
- * switched off the new code gave both hashes unchanged; with them, 1096 alerts instead of 1092
- * (RISK_SCORE alerts opened and resolved at a grade during the day, not at its end), 05-Risk
- * byte-identical.
+ * <p>Unchanged by {@code riskScore.updateAtGrades} (session 43), off by default. Switched on, the
+ * same run gives 1096 alerts (RISK_SCORE alerts opened and resolved at a grade during the day)
+ * and the same 05-Risk bytes.
  */
 class GoldenOutputTest {
   static final String ALERTS_SHA256 =
-      "1096 alerts fb2796296cffc7435fbdde53b0a0aea997e1136176f9d3921043d339c0818df7";
+      "1092 alerts eb33285df7b78498e681d7e1c3d16d77d663d9a26d85d378a43f86b601a9a450";
   static final String RISK_SHA256 =
       "6357 risk 30988b2d8d449e16c23fc197420a5eef553421a4378a13a9e7322a395eff6681";
 

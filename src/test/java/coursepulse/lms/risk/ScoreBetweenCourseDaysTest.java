@@ -30,10 +30,18 @@ class ScoreBetweenCourseDaysTest {
             coefficient > 0 ? -5.0 : 0.0, null, null, null, null));
   }
 
-  /** RISK_SCORE alone, opening at 0.9 and closing below {@code close}, from course day 7. */
+  /**
+   * RISK_SCORE alone, opening at 0.9 and closing below {@code close}, from course day 7, updated at
+   * grades between course days.
+   */
   private static RulesConfig riskScore(double close, double budgetPercent) {
+    return riskScore(close, budgetPercent, true);
+  }
+
+  private static RulesConfig riskScore(
+      double close, double budgetPercent, Boolean updateAtGrades) {
     return RulesConfig.of(null, null, null, null, null, null, null, null, null,
-            RulesConfig.RiskScoreRule.of(true, 0.9, close, budgetPercent, 7), null)
+            RulesConfig.RiskScoreRule.of(true, 0.9, close, budgetPercent, 7, updateAtGrades), null)
         .withOnly(Rule.RISK_SCORE);
   }
 
@@ -159,6 +167,22 @@ class ScoreBetweenCourseDaysTest {
       assertThat(f.alerts(student(0)).get(0).factors()).isNotEmpty();
       // The budget is full: the second failing grade waits, on its day and the next.
       assertThat(lifecycle(f, student(1))).isEmpty();
+    }
+  }
+
+  @Test
+  void shouldWaitForTheCourseDaysRankingByDefault() {
+    try (RiskFixture f = new RiskFixture(riskScore(0.6, 100, null), modelOf("scoreVsClass", -1))) {
+      enrollClass(f);
+      f.assignment(A, "a1", day(1), day(12));
+      workDaily(f, 0, 10, Set.of());
+      for (int i = 1; i < CLASS; i++) {
+        f.submit(student(i), A, "a1", day(10.2 + i * 0.001), 9.0);
+      }
+      f.submit(student(0), A, "a1", day(10.5), 1.0);
+      f.advanceTo(day(11.5));
+
+      assertThat(lifecycle(f, student(0))).containsExactly("OPENED@" + day(11));
     }
   }
 
