@@ -112,7 +112,7 @@ class StateLogBindingTest {
       write(second, "x@1", "y@2", "z@3", "w@4");
       try (StreamEngine e = engine(second, state)) {
         assertThatThrownBy(e::start)
-            .isInstanceOf(IllegalStateException.class)
+            .isInstanceOf(StateOfAnotherLogException.class)
             .hasMessageContaining("checkpointed from another log")
             .hasMessageContaining(second.describe())
             .hasMessageContaining("state directory of its own");

@@ -2,6 +2,7 @@ package coursepulse.engine.internal;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import coursepulse.engine.StateOfAnotherLogException;
 import coursepulse.engine.log.StreamLog;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ public final class StateLogBinding {
   /**
    * Binds {@code dir} to {@code log} if it is bound to none yet.
    *
-   * @throws IllegalStateException when {@code dir} is bound to another log
+   * @throws StateOfAnotherLogException when {@code dir} is bound to another log
    */
   static void check(Path dir, StreamLog log) throws IOException {
     Optional<String> id = log.identity();
@@ -36,12 +37,13 @@ public final class StateLogBinding {
     if (Files.exists(file)) {
       String bound = Files.readString(file, UTF_8).strip();
       if (!bound.equals(id.get())) {
-        throw new IllegalStateException(
+        throw new StateOfAnotherLogException(
             "the state in " + dir + " was checkpointed from another log (id " + bound + "), not"
                 + " from " + log.describe() + " (id " + id.get() + "): resuming from it would"
                 + " read this log's streams at offsets that mean nothing in them. Give this log"
                 + " a state directory of its own, or delete the checkpoints in " + dir
-                + " to start over on this log.");
+                + " to start over on this log.",
+            dir);
       }
       return;
     }

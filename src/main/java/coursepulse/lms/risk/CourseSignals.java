@@ -16,6 +16,7 @@ import java.util.function.Consumer;
  * (the cut-offs training uses), otherwise when the score changed (at most once a day).
  */
 final class CourseSignals {
+  static final String EXP = System.getProperty("cp.exp", "");
   static final String COHORTS = "risk-cohorts";
   static final String GRADES = "risk-grades";
 
@@ -107,7 +108,7 @@ final class CourseSignals {
    */
   private void gradedBetweenDays(
       String student, String course, StudentCourse sc, EnrollmentState en, long t) {
-    if (!rules.riskScore().updateAtGrades()) {
+    if (!rules.riskScore().updateAtGrades() && EXP.isEmpty()) {
       return;
     }
     CourseCohort cohort = cohorts.get(course);
@@ -120,6 +121,10 @@ final class CourseSignals {
     CohortDay.Activity ranked = sc.rankedOn(day.lastDay);
     if (ranked == null) {
       return;
+    }
+    if (EXP.contains("V2")) {
+      CohortDay.Activity now = CohortDay.Activity.of(sc, en, Math.max(day.lastDay, sc.lastActiveDay));
+      ranked = new CohortDay.Activity(now.end(), now.active7(), now.active28(), now.daysSince(), now.clicks14(), ranked.submitted());
     }
     RiskRule.Scored scored =
         score(
