@@ -5,10 +5,10 @@ import java.util.Arrays;
 /**
  * The class as it stood at the end of a course day: every active member's activity figures,
  * sorted. A member's score is computed against these on the course day, and again when a grade of
- * the member arrives before the next one, with the member's own figures as they were ranked
- * ({@link StudentCourse#rankedOn}): the day under way is not over for anyone, so nobody's work of
- * it counts yet. Kept with the course's {@link CourseCohort} and checkpointed with it, so that an
- * update after a restore scores exactly as it would have without one. Immutable.
+ * the member arrives before the next one ({@code riskScore.updateAtGrades}): the classmates' day
+ * is not over until its end, so they are compared as of the last one. Kept with the course's
+ * {@link CourseCohort} and checkpointed with it, so that an update after a restore scores exactly
+ * as it would have without one. Immutable.
  */
 final class CohortDay {
   /** End of the course day (a day tick's due time). */
@@ -131,6 +131,11 @@ final class CohortDay {
 
     int lastActiveDay() {
       return end - daysSince;
+    }
+
+    /** The same figures with {@code submitted} assignments handed in. */
+    Activity withSubmitted(int submitted) {
+      return new Activity(end, active7, active28, daysSince, clicks14, submitted);
     }
   }
 

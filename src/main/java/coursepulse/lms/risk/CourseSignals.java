@@ -16,7 +16,6 @@ import java.util.function.Consumer;
  * (the cut-offs training uses), otherwise when the score changed (at most once a day).
  */
 final class CourseSignals {
-  static final String EXP = System.getProperty("cp.exp", "");
   static final String COHORTS = "risk-cohorts";
   static final String GRADES = "risk-grades";
 
@@ -97,18 +96,20 @@ final class CourseSignals {
   }
 
   /**
-   * With {@code riskScore.updateAtGrades}, the member's score at a grade between course days: the
-   * class as it was ranked at the end of the course's last day ({@link CohortDay}), the member's
-   * own activity and submission counts as they were ranked then ({@link StudentCourse#rankedOn}),
-   * and the grades (the member's and the class medians) as they are now. Only what a grade tells
-   * moves the score: a student who hands in at noon does not rank above classmates whose work of
-   * the same day is not counted yet. The rules act on it ({@link RiskRule#onScoreUpdated});
-   * nothing goes to 05-Risk, which stays one record per course day. A grade outside the course day
-   * after the last one, or of a member not ranked at its end, is left to the next ranking.
+   * With {@code riskScore.updateAtGrades}, the member's score at a grade between course days, as
+   * the day's end would give it as far as it is known: the member's own work so far (activity
+   * windows ending with the day of the latest work: everyone's windows move by a day at its end),
+   * the grades as they are, and the class as it was ranked at the end of the course's last day
+   * ({@link CohortDay}). Submissions count as they were ranked then ({@link
+   * StudentCourse#submittedAsRanked}): on a deadline day the whole class hands in, and a student
+   * who hands in at noon must not rank above classmates whose work of the day is not counted yet.
+   * The rules act on it ({@link RiskRule#onScoreUpdated}); nothing goes to 05-Risk, which stays
+   * one record per course day. A grade outside the course day after the last one, or of a member
+   * not ranked at its end, is left to the next ranking.
    */
   private void gradedBetweenDays(
       String student, String course, StudentCourse sc, EnrollmentState en, long t) {
-    if (!rules.riskScore().updateAtGrades() && EXP.isEmpty()) {
+    if (!rules.riskScore().updateAtGrades()) {
       return;
     }
     CourseCohort cohort = cohorts.get(course);
@@ -118,18 +119,17 @@ final class CourseSignals {
     if (day == null || t < day.at || t >= day.at + Weeks.DAY_MS || !en.activeAt(t)) {
       return;
     }
-    CohortDay.Activity ranked = sc.rankedOn(day.lastDay);
-    if (ranked == null) {
+    int submitted = sc.submittedAsRanked(day.lastDay);
+    if (submitted < 0) {
       return;
     }
-    if (EXP.contains("V2")) {
-      CohortDay.Activity now = CohortDay.Activity.of(sc, en, Math.max(day.lastDay, sc.lastActiveDay));
-      ranked = new CohortDay.Activity(now.end(), now.active7(), now.active28(), now.daysSince(), now.clicks14(), ranked.submitted());
-    }
+    CohortDay.Activity own =
+        CohortDay.Activity.of(sc, en, Math.max(day.lastDay, sc.lastActiveDay))
+            .withSubmitted(submitted);
     RiskRule.Scored scored =
         score(
             day, day.medians(), courseFigures(course, cohort, roster.assignments(course), day.at),
-            new RiskRule.Member(student, course, sc), en, ranked);
+            new RiskRule.Member(student, course, sc), en, own);
     RiskRule.ScoreUpdate update =
         new RiskRule.ScoreUpdate(
             scored, t, day.at, day.courseDay, day.size(),
@@ -284,7 +284,7 @@ final class CourseSignals {
     CohortDay.Activity[] activity = new CohortDay.Activity[n];
     for (int i = 0; i < n; i++) {
       activity[i] = CohortDay.Activity.of(members.get(i).state(), enrolments.get(i), lastDay);
-      members.get(i).state().ranked(activity[i]);
+      members.get(i).state().ranked(lastDay, activity[i].submitted());
     }
     CohortDay day = CohortDay.of(at, lastDay, cohort.courseDay(at), activity);
     cohort.endOfDay = day;

@@ -75,7 +75,7 @@ final class RiskScoreRule implements RiskRule {
       // An alert opened since the class was last ranked stays until the next ranking: two
       // events in a row (a failed and a passed submission of the same minute) must not open and
       // resolve it at once.
-      if (!CourseSignals.EXP.contains("OPENONLY") && s.score() < cfg.resolveBelow() && STATE.get(sc).openedAt < u.courseDayEnd()) {
+      if (s.score() < cfg.resolveBelow() && STATE.get(sc).openedAt < u.courseDayEnd()) {
         resolve(book, cfg, s, u.at());
       }
     } else if (s.score() >= cfg.threshold()

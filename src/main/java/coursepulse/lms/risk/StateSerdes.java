@@ -39,10 +39,10 @@ final class StateSerdes {
   static final byte FORMAT_V4 = 4;
 
   /**
-   * {@link EnrollmentState} in format 4 and, after its signals, the figures the class was ranked
-   * on at the latest course day's end ({@link StudentCourse#ranked}), on which a grade between
-   * course days is scored. An enrolment read in an earlier format has none until its next course
-   * day: a grade before then waits for that day's ranking, as it did before.
+   * {@link EnrollmentState} in format 4 and, after its signals, the count of assignments handed in
+   * as the class was ranked at the latest course day's end ({@link StudentCourse#ranked}), which a
+   * grade between course days is scored with. An enrolment read in an earlier format has none
+   * until its next course day: a grade before then waits for that day's ranking.
    */
   static final byte FORMAT_V5 = 5;
 
@@ -305,7 +305,7 @@ final class StateSerdes {
     o.slots(s);
   }
 
-  /** The ranked figures: their day relative to the enrolment's first day, 0 for none. */
+  /** The count ranked at the latest course day: its day relative to the enrolment's, 0 for none. */
   private static void writeRanked(Out o, StudentCourse s, int firstDay) {
     if (s.rankedDay == StudentCourse.NO_DAY) {
       o.varlong(0);
@@ -313,10 +313,6 @@ final class StateSerdes {
     }
     o.varlong(1);
     o.varlong(s.rankedDay - firstDay);
-    o.varlong(s.rankedActive7);
-    o.varlong(s.rankedActive28);
-    o.varlong(s.rankedDaysSince);
-    o.varlong(s.rankedClicks14);
     o.varlong(s.rankedSubmitted);
   }
 
@@ -325,12 +321,7 @@ final class StateSerdes {
       return;
     }
     int day = firstDay + (int) in.varlong();
-    int active7 = (int) in.varlong();
-    int active28 = (int) in.varlong();
-    int daysSince = (int) in.varlong();
-    int clicks14 = (int) in.varlong();
-    int submitted = (int) in.varlong();
-    s.ranked(new CohortDay.Activity(day, active7, active28, daysSince, clicks14, submitted));
+    s.ranked(day, (int) in.varlong());
   }
 
   private static StudentCourse readSignals(In in) {

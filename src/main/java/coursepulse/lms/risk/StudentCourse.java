@@ -36,15 +36,11 @@ final class StudentCourse extends Slotted {
   int lastScoreE4 = -1;
   int lastScoreDay = NO_DAY;
 
-  // The student's own figures as the class was ranked on them at the end of the course day whose
-  // last UTC day is rankedDay (NO_DAY: not ranked yet). A grade between course days is scored on
-  // these, against the class of the same day, so that neither side counts work of the day under
-  // way (CourseSignals.gradedBetweenDays).
+  // Assignments handed in when the class was last ranked, at the end of the course day whose last
+  // UTC day is rankedDay (NO_DAY: not ranked yet). A grade between course days counts these, not
+  // the day's own submissions, which the class's figures do not show yet: on a deadline day the
+  // whole class hands in (CourseSignals.gradedBetweenDays).
   int rankedDay = NO_DAY;
-  int rankedDaysSince;
-  int rankedClicks14;
-  byte rankedActive7;
-  byte rankedActive28;
   byte rankedSubmitted;
 
   StudentCourse() {
@@ -118,26 +114,18 @@ final class StudentCourse extends Slotted {
     grades[index] = (short) permille;
   }
 
-  /** Keeps the figures the class was ranked on at a course day's end. */
-  void ranked(CohortDay.Activity a) {
-    rankedDay = a.end();
-    rankedActive7 = (byte) a.active7();
-    rankedActive28 = (byte) a.active28();
-    rankedDaysSince = a.daysSince();
-    rankedClicks14 = a.clicks14();
-    rankedSubmitted = (byte) a.submitted();
+  /** Keeps the count of assignments handed in as the class is ranked at a course day's end. */
+  void ranked(int lastDay, int submitted) {
+    rankedDay = lastDay;
+    rankedSubmitted = (byte) submitted;
   }
 
   /**
-   * The figures the class was ranked on at the end of the course day whose last UTC day is {@code
-   * lastDay}, or null if the student was not ranked then.
+   * Assignments handed in as the class was ranked at the end of the course day whose last UTC day
+   * is {@code lastDay}, or -1 if the student was not ranked then.
    */
-  CohortDay.Activity rankedOn(int lastDay) {
-    return rankedDay == lastDay && lastDay != NO_DAY
-        ? new CohortDay.Activity(
-            rankedDay, rankedActive7, rankedActive28, rankedDaysSince, rankedClicks14,
-            rankedSubmitted)
-        : null;
+  int submittedAsRanked(int lastDay) {
+    return rankedDay == lastDay && lastDay != NO_DAY ? rankedSubmitted : -1;
   }
 
   int due() {

@@ -11,11 +11,12 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The risk score follows a student's grades between course days: an alert opens when a failing
- * grade arrives, not at the next day's end. Everything else a grade is scored with (the class,
- * and the student's own activity and submissions) is as it was ranked at the end of the last
- * course day, so work alone moves nothing until the next one. Hand-set models make the score a
- * known function of one or two features.
+ * With {@code riskScore.updateAtGrades}, the risk score follows a student's grades between course
+ * days: an alert opens when a failing grade arrives, not at the next day's end. A grade is scored
+ * with the student's own work so far, the class as it was ranked at the end of the last course
+ * day, and the student's submissions as they were ranked then; work without a grade moves
+ * nothing until the next course day. Hand-set models make the score a known function of one
+ * feature.
  */
 class ScoreBetweenCourseDaysTest {
   private static final String A = "c-A";
@@ -92,6 +93,24 @@ class ScoreBetweenCourseDaysTest {
           .containsExactly("OPENED@" + day(15), "RESOLVED@" + day(17));
       assertThat(f.alerts(student(0)).get(1).evidence())
           .containsEntry("reason", "score_below_threshold");
+    }
+  }
+
+  @Test
+  void shouldCountTheStudentsOwnWorkOfTheDayAtAGrade() {
+    try (RiskFixture f = new RiskFixture(riskScore(0.5, 100), modelOf("daysSinceActive", 1))) {
+      enrollClass(f);
+      f.assignment(A, "a1", day(1), day(20));
+      workDaily(f, 0, 7, Set.of());
+      workDaily(f, 7, 16, Set.of(student(0)));
+      f.advanceTo(day(16.1));
+      f.submit(student(0), A, "a1", day(16.4), 6.0);
+      f.advanceTo(day(16.9));
+
+      // Back with a graded submission: no day without work any more (score 0.007), resolved at
+      // the grade, not when day 16 is ranked.
+      assertThat(lifecycle(f, student(0)))
+          .containsExactly("OPENED@" + day(15), "RESOLVED@" + day(16.4));
     }
   }
 

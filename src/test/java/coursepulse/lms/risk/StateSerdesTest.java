@@ -28,18 +28,17 @@ class StateSerdesTest {
     e.signals.recordActivity(Weeks.dayIndex(T) + 4, 17);
     e.signals.missed = 1;
     InactiveRule.STATE.getOrCreate(e.signals).markOpened(T + 20 * Weeks.DAY_MS, Severity.LOW);
-    CohortDay.Activity ranked = new CohortDay.Activity(Weeks.dayIndex(T) + 9, 5, 12, 2, 340, 3);
-    e.signals.ranked(ranked);
+    e.signals.ranked(Weeks.dayIndex(T) + 9, 3);
 
     var serde = StateSerdes.enrollment(4);
     byte[] bytes = serde.serialize(e);
     EnrollmentState back = serde.deserialize(bytes);
 
-    // One record per student-course: the enrolment, then its signals and their ranked figures.
+    // One record per student-course: the enrolment, then its signals and their ranked count.
     assertThat(bytes[0]).isEqualTo(StateSerdes.FORMAT_V5);
     assertThat(serde.serialize(back)).isEqualTo(bytes);
-    assertThat(back.signals.rankedOn(Weeks.dayIndex(T) + 9)).isEqualTo(ranked);
-    assertThat(back.signals.rankedOn(Weeks.dayIndex(T) + 10)).isNull();
+    assertThat(back.signals.submittedAsRanked(Weeks.dayIndex(T) + 9)).isEqualTo(3);
+    assertThat(back.signals.submittedAsRanked(Weeks.dayIndex(T) + 10)).isEqualTo(-1);
     assertThat(back.signals.clicks(Weeks.dayIndex(T) + 4, 28)).isEqualTo(17);
     assertThat(back.signals.missed).isEqualTo(1);
     assertThat(InactiveRule.STATE.get(back.signals).openedAt).isEqualTo(T + 20 * Weeks.DAY_MS);
@@ -53,24 +52,24 @@ class StateSerdesTest {
     assertThat(ActivityDropRule.STATE.get(back).baselineX100).isEqualTo(1234);
     assertThat(back.activity.count(Weeks.weekIndex(T))).isEqualTo(7);
     assertThat(back.activity.count(Weeks.weekIndex(T) + 1)).isEqualTo(5);
-    // About 60 bytes of enrolment, 40 of signals (28 daily counts, mostly one byte each) and 8 of
-    // ranked figures.
-    assertThat(bytes.length).isLessThan(130);
+    // About 60 bytes of enrolment, 40 of signals (28 daily counts, mostly one byte each) and 3 of
+    // ranked count.
+    assertThat(bytes.length).isLessThan(125);
   }
 
   /**
-   * An enrolment of format 4 (the previous release's) has no ranked figures: it reads with none,
+   * An enrolment of format 4 (the previous release's) has no ranked count: it reads with none,
    * so a grade waits for the next course day's ranking, and is written back in format 5.
    */
   @Test
-  void shouldReadAnEnrolmentOfFormat4WithoutRankedFigures() {
+  void shouldReadAnEnrolmentOfFormat4WithoutARankedCount() {
     EnrollmentState e = new EnrollmentState(4);
     e.activeFrom = T;
     e.courseEnd = T + 105 * Weeks.DAY_MS;
     e.signals.recordActivity(Weeks.dayIndex(T) + 2, 5);
     var serde = StateSerdes.enrollment(4);
     byte[] v5 = serde.serialize(e);
-    // Format 4 is format 5 without the ranked figures: here their "none" byte at the end.
+    // Format 4 is format 5 without the ranked count: here its "none" byte at the end.
     byte[] v4 = java.util.Arrays.copyOf(v5, v5.length - 1);
     v4[0] = StateSerdes.FORMAT_V4;
 
@@ -136,7 +135,7 @@ class StateSerdesTest {
    * An enrolment of format 3, as the previous release wrote it (format 2's fields, a ring of
    * submissions per week among them, then its signals), reads without that ring and is written
    * back in the current format, shorter by it (and longer by format 5's byte for no ranked
-   * figures).
+   * count).
    */
   @Test
   void shouldReadAnEnrolmentOfFormat3AndWriteItWithoutItsSubmissionsPerWeek() {
@@ -201,7 +200,7 @@ class StateSerdesTest {
     var serde = StateSerdes.enrollment(4);
     byte[] bytes = serde.serialize(e);
     // The enrolment's slots end where its signals start (their record without its format byte),
-    // and those end with the byte for no ranked figures.
+    // and those end with the byte for no ranked count.
     int signals = StateSerdes.STUDENT_COURSE.serialize(e.signals).length - 1 + 1;
     // count 1, id 2, length 4 (opened, resolved, severity, streak): make it two slots, the first
     // with id 99 and a 3-byte payload no rule can read.
