@@ -130,25 +130,18 @@ final class CourseSignals {
         score(
             day, day.medians(), courseFigures(course, cohort, roster.assignments(course), day.at),
             new RiskRule.Member(student, course, sc), en, own);
+    boolean wasOpen = ctx.alerts().isOpen(Rule.RISK_SCORE, sc);
     RiskRule.ScoreUpdate update =
         new RiskRule.ScoreUpdate(
-            scored, t, day.at, day.courseDay, day.size(),
-            () -> openAlerts(course, Rule.RISK_SCORE));
+            scored, t, day.at, day.courseDay, day.size(), cohort.scoreAlertsOpen);
     for (RiskRule r : active) {
       r.onScoreUpdated(ctx, update);
     }
-  }
-
-  /** The course's members with an open alert of {@code rule}: one range of the roster. */
-  private int openAlerts(String course, Rule rule) {
-    int open = 0;
-    for (Roster.Member m : roster.members(course)) {
-      StudentCourse sc = m.enrollment().signals;
-      if (sc != null && ctx.alerts().isOpen(rule, sc)) {
-        open++;
-      }
+    boolean open = ctx.alerts().isOpen(Rule.RISK_SCORE, sc);
+    if (open != wasOpen) {
+      cohort.scoreAlertsOpen += open ? 1 : -1;
+      cohorts.put(course, cohort);
     }
-    return open;
   }
 
   /** A graded submission of assignment {@code index} of the course. Writes the enrolment back. */
@@ -246,9 +239,13 @@ final class CourseSignals {
         r.onCourseDay(ctx, day);
       }
       boolean weekBoundary = courseDay > 0 && courseDay % 7 == 0;
+      cohort.scoreAlertsOpen = 0;
       for (int i = 0; i < n; i++) {
         RiskRule.Scored s = scored.get(i);
         StudentCourse sc = s.member().state();
+        if (ctx.alerts().isOpen(Rule.RISK_SCORE, sc)) {
+          cohort.scoreAlertsOpen++;
+        }
         int e4 = (int) Math.round(s.score() * 10_000);
         // Between week boundaries only a change of at least 0.01 is worth a record.
         if (weekBoundary || sc.lastScoreE4 < 0 || Math.abs(e4 - sc.lastScoreE4) >= 100) {
@@ -266,6 +263,7 @@ final class CourseSignals {
       }
     } else {
       cohort.endOfDay = null;
+      cohort.scoreAlertsOpen = 0;
     }
     cohorts.put(course, cohort);
     long next = at + Weeks.DAY_MS;

@@ -3,7 +3,6 @@ package coursepulse.lms.risk;
 import coursepulse.lms.risk.model.RiskModel;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntSupplier;
 
 /**
  * One alerting rule over the per student-course signals. A rule says what it does on the moments
@@ -207,9 +206,9 @@ interface RiskRule {
    * A member's score at {@code at}, at a grade between course days: against the class of the last
    * one, which ended at {@code courseDayEnd} ({@code courseDay}, {@code classSize} active members).
    *
-   * @param openInCourse counts the course's members with an open alert of a rule, when asked
+   * @param scoreAlertsOpen the course's members with an open RISK_SCORE alert
    */
   record ScoreUpdate(
       Scored scored, long at, long courseDayEnd, int courseDay, int classSize,
-      IntSupplier openInCourse) {}
+      int scoreAlertsOpen) {}
 }

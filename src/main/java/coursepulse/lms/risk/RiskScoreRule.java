@@ -81,7 +81,7 @@ final class RiskScoreRule implements RiskRule {
     } else if (s.score() >= cfg.threshold()
         && u.courseDay() >= cfg.minCourseDay()
         && book.mayOpen(Rule.RISK_SCORE, sc, u.at())
-        && u.openInCourse().getAsInt() < budget(cfg, u.classSize())) {
+        && u.scoreAlertsOpen() < budget(cfg, u.classSize())) {
       open(book, cfg, s, u.at(), u.classSize());
     }
   }

@@ -165,10 +165,10 @@ public record RulesConfig(
    * highest scores first); resolves when the score falls below {@code closeThreshold} (default
    * 0.73). No alert before course day {@code minCourseDay} (default 14). Chosen on OULAD 2013B as
    * the most recall with, all default rules on, at most 15 % of passing students alerted and at
-   * most 20 % in each module (docs/rules.md). With {@code updateAtGrades} (default off) a grade
+   * most 20 % in each module (docs/rules.md). With {@code updateAtGrades} (default on) a grade
    * between course days scores the student again at once, and may open or resolve an alert then
-   * rather than at the day's end: off by default because on 2013B the alerts it added were mostly
-   * of students who passed (docs/rules.md, "When the score moves").
+   * rather than at the day's end: on 2013B it caught at-risk students weeks earlier at the same
+   * whole-term rates (docs/rules.md, "When the score moves").
    */
   public record RiskScoreRule(
       boolean enabled, double threshold, double resolveBelow, double budgetPercent, int minCourseDay,
@@ -195,7 +195,7 @@ public record RulesConfig(
       return new RiskScoreRule(
           enabled == null || enabled, t, r, b,
           minCourseDay == null ? 14 : (int) requireNonNegative("riskScore.minCourseDay", minCourseDay),
-          updateAtGrades != null && updateAtGrades);
+          updateAtGrades == null || updateAtGrades);
     }
   }
 

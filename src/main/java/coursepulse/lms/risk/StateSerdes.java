@@ -374,9 +374,10 @@ final class StateSerdes {
   }
 
   /**
-   * A course's cohort. Format 2 adds the class at the end of the latest course day ({@link
-   * CohortDay}: its sorted figures as deltas, a few bytes per member), which format 1 did not
-   * keep: a cohort read in format 1 updates no score between course days until its next one.
+   * A course's cohort. Format 2 adds the count of open RISK_SCORE alerts and the class at the end
+   * of the latest course day ({@link CohortDay}: its sorted figures as deltas, a few bytes per
+   * member), which format 1 did not keep: a cohort read in format 1 updates no score between
+   * course days until its next one.
    */
   static final Serde<CourseCohort> COHORT =
       new Serde<>() {
@@ -391,6 +392,7 @@ final class StateSerdes {
           for (int a : c.active) {
             o.varlong(a);
           }
+          o.varlong(c.scoreAlertsOpen);
           CohortDay d = c.endOfDay;
           o.varlong(d == null ? 0 : 1);
           if (d != null) {
@@ -426,6 +428,9 @@ final class StateSerdes {
           }
           CourseCohort c = new CourseCohort(start, end, active);
           c.ringDay = ringDay;
+          if (format != FORMAT_V1) {
+            c.scoreAlertsOpen = (int) in.varlong();
+          }
           if (format != FORMAT_V1 && in.varlong() == 1) {
             long at = start + in.varlong();
             int lastDay = (int) in.varlong();

@@ -11,8 +11,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * With {@code riskScore.updateAtGrades}, the risk score follows a student's grades between course
- * days: an alert opens when a failing grade arrives, not at the next day's end. A grade is scored
+ * With {@code riskScore.updateAtGrades} (the default), the risk score follows a student's grades
+ * between course days: an alert opens when a failing grade arrives, not at the next day's end. A grade is scored
  * with the student's own work so far, the class as it was ranked at the end of the last course
  * day, and the student's submissions as they were ranked then; work without a grade moves
  * nothing until the next course day. Hand-set models make the score a known function of one
@@ -33,10 +33,10 @@ class ScoreBetweenCourseDaysTest {
 
   /**
    * RISK_SCORE alone, opening at 0.9 and closing below {@code close}, from course day 7, updated at
-   * grades between course days.
+   * grades between course days (the default).
    */
   private static RulesConfig riskScore(double close, double budgetPercent) {
-    return riskScore(close, budgetPercent, true);
+    return riskScore(close, budgetPercent, null);
   }
 
   private static RulesConfig riskScore(
@@ -190,8 +190,8 @@ class ScoreBetweenCourseDaysTest {
   }
 
   @Test
-  void shouldWaitForTheCourseDaysRankingByDefault() {
-    try (RiskFixture f = new RiskFixture(riskScore(0.6, 100, null), modelOf("scoreVsClass", -1))) {
+  void shouldWaitForTheCourseDaysRankingWhenSwitchedOff() {
+    try (RiskFixture f = new RiskFixture(riskScore(0.6, 100, false), modelOf("scoreVsClass", -1))) {
       enrollClass(f);
       f.assignment(A, "a1", day(1), day(12));
       workDaily(f, 0, 10, Set.of());

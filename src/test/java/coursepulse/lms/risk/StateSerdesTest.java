@@ -289,6 +289,7 @@ class StateSerdesTest {
       new CohortDay.Activity(day, 3, 3, 1, 40, 1)
     };
     c.endOfDay = CohortDay.of(T + 10 * Weeks.DAY_MS, day, 10, members);
+    c.scoreAlertsOpen = 2;
 
     byte[] bytes = StateSerdes.COHORT.serialize(c);
     CourseCohort back = StateSerdes.COHORT.deserialize(bytes);
@@ -301,6 +302,7 @@ class StateSerdesTest {
     assertThat(d.daysSince).containsExactly(0, 1, 12);
     assertThat(d.clicks14).containsExactly(0, 40, 120);
     assertThat(d.medians()).isEqualTo(c.endOfDay.medians());
+    assertThat(back.scoreAlertsOpen).isEqualTo(2);
     assertThat(back.activeStudentDays(day, 7)).isEqualTo(2);
   }
 
