@@ -47,9 +47,10 @@ public record RulesConfig(
    * The {@code version} of the defaults. Bumped whenever a default threshold changes, so alerts
    * stay attributable: {@code default-1} was 7 / 14 / 2 / 0.4, {@code default-2} (calibrated,
    * {@code docs/rules.md}) is 7 / 28 / 3 / 0.25; {@code default-3} adds the cohort-aware rules and
-   * the risk score.
+   * the risk score; {@code default-5} is the retrained model with thresholds 0.88 / 0.73; {@code
+   * default-6} also scores at grades between course days ({@code riskScore.updateAtGrades}).
    */
-  public static final String DEFAULT_VERSION = "default-5";
+  public static final String DEFAULT_VERSION = "default-6";
 
   /** The configuration with every default. */
   public static final RulesConfig DEFAULTS = of(null, null, null, null, null, null);
