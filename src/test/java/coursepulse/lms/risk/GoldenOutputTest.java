@@ -51,11 +51,12 @@ import org.junit.jupiter.api.Test;
  * <p>Updated for {@code riskScore.updateAtGrades} (session 43, on by default): switched off, the
  * new code gives both hashes unchanged (1092 alerts, eb33285d…); on, 1101 alerts (RISK_SCORE
  * alerts opened and resolved at a grade during the day, some of which the day's ranking alone
- * would have opened later or not at all), 05-Risk byte-identical.
+ * would have opened later or not at all), 05-Risk byte-identical; then {@code rulesVersion}
+ * default-6 in every alert.
  */
 class GoldenOutputTest {
   static final String ALERTS_SHA256 =
-      "1101 alerts 2d24f6abde7dbeb0854ee0aff7b9acddcdb0e6e77d232fabe3932e96a55b56f2";
+      "1101 alerts ccc4379bedb02312b3a554aa20b684f28ee4028665d2d188abf2f48fe27a4a4a";
   static final String RISK_SHA256 =
       "6357 risk 30988b2d8d449e16c23fc197420a5eef553421a4378a13a9e7322a395eff6681";
 

@@ -68,6 +68,19 @@ class ScoreBetweenCourseDaysTest {
     }
   }
 
+  /**
+   * The class enrols and works daily for ten days; from student {@code first} on, each hands in
+   * a1 (due day 12) on day 10 with 9 of 10 points.
+   */
+  private static void classHandsInA1(RiskFixture f, int first) {
+    enrollClass(f);
+    f.assignment(A, "a1", day(1), day(12));
+    workDaily(f, 0, 10, Set.of());
+    for (int i = first; i < CLASS; i++) {
+      f.submit(student(i), A, "a1", day(10.2 + i * 0.001), 9.0);
+    }
+  }
+
   private static List<String> lifecycle(RiskFixture f, String student) {
     return f.alerts(student).stream()
         .filter(a -> a.rule() == Rule.RISK_SCORE)
@@ -172,12 +185,7 @@ class ScoreBetweenCourseDaysTest {
     // score = logistic(-scoreVsClass): 0.5 before any grade, 0.98 at 1 of 10 against a median 9.
     RiskModel byGrade = modelOf("scoreVsClass", -1);
     try (RiskFixture f = new RiskFixture(riskScore(0.6, 5), byGrade)) { // 5 % of 20: one alert
-      enrollClass(f);
-      f.assignment(A, "a1", day(1), day(12));
-      workDaily(f, 0, 10, Set.of());
-      for (int i = 2; i < CLASS; i++) {
-        f.submit(student(i), A, "a1", day(10.2 + i * 0.001), 9.0);
-      }
+      classHandsInA1(f, 2);
       f.submit(student(0), A, "a1", day(10.5), 1.0);
       f.submit(student(1), A, "a1", day(10.6), 1.0);
       f.advanceTo(day(12.5));
@@ -192,12 +200,7 @@ class ScoreBetweenCourseDaysTest {
   @Test
   void shouldWaitForTheCourseDaysRankingWhenSwitchedOff() {
     try (RiskFixture f = new RiskFixture(riskScore(0.6, 100, false), modelOf("scoreVsClass", -1))) {
-      enrollClass(f);
-      f.assignment(A, "a1", day(1), day(12));
-      workDaily(f, 0, 10, Set.of());
-      for (int i = 1; i < CLASS; i++) {
-        f.submit(student(i), A, "a1", day(10.2 + i * 0.001), 9.0);
-      }
+      classHandsInA1(f, 1);
       f.submit(student(0), A, "a1", day(10.5), 1.0);
       f.advanceTo(day(11.5));
 
