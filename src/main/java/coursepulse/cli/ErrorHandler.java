@@ -1,5 +1,6 @@
 package coursepulse.cli;
 
+import coursepulse.engine.StateOfAnotherLogException;
 import coursepulse.engine.log.LogException;
 import picocli.CommandLine;
 
@@ -17,6 +18,12 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
       Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
     boolean verbose = verbose(parseResult);
     String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+    if (ex instanceof StateOfAnotherLogException) {
+      message +=
+          " On the command line: --state-dir DIR gives this log a state directory of its own;"
+              + " 'coursepulse reset' with this log's options starts the application over on it"
+              + " (it deletes those checkpoints).";
+    }
     commandLine.getErr().println("coursepulse: " + Secrets.mask(message));
     if (verbose) {
       ex.printStackTrace(commandLine.getErr());

@@ -7,6 +7,7 @@ import coursepulse.engine.internal.EngineSettings;
 import coursepulse.engine.internal.InstancePresence;
 import coursepulse.engine.internal.PartitionedRuntime;
 import coursepulse.engine.internal.StateDirLock;
+import coursepulse.engine.internal.StateLogBinding;
 import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.StreamLog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -138,8 +139,8 @@ public final class StreamEngine implements AutoCloseable {
   /**
    * Deletes the local state of an application: every checkpoint in {@code
    * stateDir/<applicationId>}, so the next start begins from its {@code startFrom} positions with
-   * empty stores (like Kafka Streams' {@code cleanUp()}). Offsets stored on the log are left as
-   * they are.
+   * empty stores (like Kafka Streams' {@code cleanUp()}), on whichever log it is given. Offsets
+   * stored on the log are left as they are.
    *
    * @return how many checkpoints were deleted
    * @throws IllegalStateException when an engine of this application holds the state directory
@@ -148,7 +149,9 @@ public final class StreamEngine implements AutoCloseable {
   public static int cleanUp(Path stateDir, String applicationId) {
     Path dir = stateDir.resolve(applicationId);
     try (StateDirLock lock = StateDirLock.acquire(dir, applicationId)) {
-      return Checkpoint.deleteAll(dir);
+      int deleted = Checkpoint.deleteAll(dir);
+      StateLogBinding.forget(dir);
+      return deleted;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot clean up " + dir + ": " + e.getMessage(), e);
     }

@@ -72,6 +72,8 @@ public final class EngineRuntime implements EngineLifecycle {
   private long recoveredAt = System.nanoTime() - QUICK_FAILURE_NANOS;
   private long quickFailureBackoffMs;
   private StateDirLock stateDirLock;
+  // Checkpoints in the state directory (not on the log): bound to the log they come from.
+  private final boolean checkpointsInStateDir;
   private final TaskLease lease;
 
   /**
@@ -136,6 +138,7 @@ public final class EngineRuntime implements EngineLifecycle {
     this.outputs = new TaskOutputs(settings, placement, lease, LOG);
     this.metrics =
         new TaskMetrics(settings.meterRegistry(), settings.graph().sourceStreams(), metricTags);
+    this.checkpointsInStateDir = checkpoints == null;
     this.checkpointer =
         new Checkpointer(
             checkpoints != null
@@ -189,6 +192,9 @@ public final class EngineRuntime implements EngineLifecycle {
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(
             "cannot lock the state directory " + checkpointDir() + ": " + e.getMessage(), e);
+      }
+      if (checkpointsInStateDir) {
+        bindStateDirToLog();
       }
       state.transition(TaskState.RESTORING);
       if (taskThreads != null) {
@@ -378,6 +384,23 @@ public final class EngineRuntime implements EngineLifecycle {
       throw e;
     }
     recover(e);
+  }
+
+  /** Refuses a state directory whose checkpoints come from another log; releases its lock then. */
+  private void bindStateDirToLog() {
+    try {
+      StateLogBinding.check(checkpointDir(), settings.log());
+    } catch (IOException | RuntimeException e) {
+      stateDirLock.close();
+      stateDirLock = null;
+      if (e instanceof IOException io) {
+        throw new java.io.UncheckedIOException(
+            "cannot read or write " + checkpointDir().resolve(StateLogBinding.FILE_NAME) + ": "
+                + io.getMessage(),
+            io);
+      }
+      throw (RuntimeException) e;
+    }
   }
 
   private Path checkpointDir() {

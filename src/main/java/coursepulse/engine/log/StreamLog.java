@@ -117,6 +117,16 @@ public interface StreamLog extends AutoCloseable {
     throw new UnsupportedByLogException(describe() + " cannot spread partitions over a group");
   }
 
+  /**
+   * The id of this log's contents, where the log has one: the same for every reader and every copy
+   * of the log, different for any other. An application's checkpoints record it, and the engine
+   * refuses to resume on another log from them (its offsets would mean nothing there). Empty when
+   * the log cannot tell (then nothing is checked).
+   */
+  default Optional<String> identity() {
+    return Optional.empty();
+  }
+
   /** A short human description, for logs and {@code --help}: never contains credentials. */
   String describe();
 

@@ -370,6 +370,12 @@ public final class EmbeddedStreamLog implements StreamLog {
     }
   }
 
+  /** A file-backed log's id (see {@link LogDirectory#identity}); none for one in memory. */
+  @Override
+  public Optional<String> identity() {
+    return directory == null ? Optional.empty() : Optional.of(directory.identity());
+  }
+
   @Override
   public String describe() {
     return directory == null

@@ -36,17 +36,21 @@ import java.util.stream.Stream;
  * streams/.creating-*} and renamed into place; it is deleted by renaming it to {@code
  * streams/.deleting-*} before its files are removed. Left-overs of either are cleaned up on open.
  * An exclusive lock on {@code .lock} keeps a second process (or a second log in this one) out.
+ * {@code log-id} names the log ({@link #identity}): a random id written when the directory is
+ * first opened, which copies of the directory keep.
  */
 final class LogDirectory implements AutoCloseable {
 
   private static final String PROPERTIES = "stream.properties";
   private static final String SUPER_STREAMS = "super-streams.properties";
   private static final int FORMAT_VERSION = 1;
+  private static final String IDENTITY = "log-id";
 
   private final Path root;
   private final Path streams;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  private String identity;
 
   /** A stream found on disk. */
   record StoredStream(String name, Retention retention, Path directory) {}
@@ -74,11 +78,38 @@ final class LogDirectory implements AutoCloseable {
       throw new LogException(
           "embedded log directory " + root + " is in use by another coursepulse process");
     }
-    return new LogDirectory(root, channel, lock);
+    LogDirectory dir = new LogDirectory(root, channel, lock);
+    try {
+      dir.identity = readOrCreateIdentity(root.resolve(IDENTITY));
+    } catch (IOException | RuntimeException e) {
+      dir.close();
+      throw e;
+    }
+    return dir;
   }
 
   Path root() {
     return root;
+  }
+
+  /** The log's id: the same for the directory and its copies, different for any other log. */
+  String identity() {
+    return identity;
+  }
+
+  private static String readOrCreateIdentity(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      Path staging = file.resolveSibling(".creating-" + IDENTITY);
+      Files.writeString(staging, UUID.randomUUID() + "\n", UTF_8);
+      forceFile(staging);
+      Files.move(staging, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      forceDirectory(file.getParent());
+    }
+    String id = Files.readString(file, UTF_8).strip();
+    if (id.isEmpty()) {
+      throw new IOException(file + " is empty: delete it, and the log gets a new id");
+    }
+    return id;
   }
 
   /** The streams on disk, after removing half-created and half-deleted ones. */

@@ -4,7 +4,6 @@ import coursepulse.engine.KeyValueStore;
 import coursepulse.lms.risk.model.RiskModel;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -96,6 +95,55 @@ final class CourseSignals {
     roster.update(key, en);
   }
 
+  /**
+   * With {@code riskScore.updateAtGrades}, the member's score at a grade between course days, as
+   * the day's end would give it as far as it is known: the member's own work so far (activity
+   * windows ending with the day of the latest work: everyone's windows move by a day at its end),
+   * the grades as they are, and the class as it was ranked at the end of the course's last day
+   * ({@link CohortDay}). Submissions count as they were ranked then ({@link
+   * StudentCourse#submittedAsRanked}): on a deadline day the whole class hands in, and a student
+   * who hands in at noon must not rank above classmates whose work of the day is not counted yet.
+   * The rules act on it ({@link RiskRule#onScoreUpdated}); nothing goes to 05-Risk, which stays
+   * one record per course day. A grade outside the course day after the last one, or of a member
+   * not ranked at its end, is left to the next ranking.
+   */
+  private void gradedBetweenDays(
+      String student, String course, StudentCourse sc, EnrollmentState en, long t) {
+    if (!rules.riskScore().updateAtGrades()) {
+      return;
+    }
+    CourseCohort cohort = cohorts.get(course);
+    CohortDay day = cohort == null ? null : cohort.endOfDay;
+    // Only within the course day after the last one: once that day is over, its own tick (fired
+    // once stream time moves past it) ranks the class again, this grade included.
+    if (day == null || t < day.at || t >= day.at + Weeks.DAY_MS || !en.activeAt(t)) {
+      return;
+    }
+    int submitted = sc.submittedAsRanked(day.lastDay);
+    if (submitted < 0) {
+      return;
+    }
+    CohortDay.Activity own =
+        CohortDay.Activity.of(sc, en, Math.max(day.lastDay, sc.lastActiveDay))
+            .withSubmitted(submitted);
+    RiskRule.Scored scored =
+        score(
+            day, day.medians(), courseFigures(course, cohort, roster.assignments(course), day.at),
+            new RiskRule.Member(student, course, sc), en, own);
+    boolean wasOpen = ctx.alerts().isOpen(Rule.RISK_SCORE, sc);
+    RiskRule.ScoreUpdate update =
+        new RiskRule.ScoreUpdate(
+            scored, t, day.at, day.courseDay, day.size(), cohort.scoreAlertsOpen);
+    for (RiskRule r : active) {
+      r.onScoreUpdated(ctx, update);
+    }
+    boolean open = ctx.alerts().isOpen(Rule.RISK_SCORE, sc);
+    if (open != wasOpen) {
+      cohort.scoreAlertsOpen += open ? 1 : -1;
+      cohorts.put(course, cohort);
+    }
+  }
+
   /** A graded submission of assignment {@code index} of the course. Writes the enrolment back. */
   void graded(
       String student, String course, String key, EnrollmentState en, String assignmentId,
@@ -120,6 +168,7 @@ final class CourseSignals {
     for (RiskRule r : active) {
       r.onGrade(ctx, m, t, assignmentId, permille, ag.median());
     }
+    gradedBetweenDays(student, course, sc, en, t);
     roster.update(key, en);
   }
 
@@ -184,15 +233,19 @@ final class CourseSignals {
     }
     int n = members.size();
     if (n > 0) {
-      List<RiskRule.Scored> scored = score(course, at, courseDay, lastDay, cohort, ca, members, enrolments);
+      List<RiskRule.Scored> scored = score(course, at, lastDay, cohort, ca, members, enrolments);
       RiskRule.CourseDay day = new RiskRule.CourseDay(course, at, courseDay, scored);
       for (RiskRule r : active) {
         r.onCourseDay(ctx, day);
       }
       boolean weekBoundary = courseDay > 0 && courseDay % 7 == 0;
+      cohort.scoreAlertsOpen = 0;
       for (int i = 0; i < n; i++) {
         RiskRule.Scored s = scored.get(i);
         StudentCourse sc = s.member().state();
+        if (ctx.alerts().isOpen(Rule.RISK_SCORE, sc)) {
+          cohort.scoreAlertsOpen++;
+        }
         int e4 = (int) Math.round(s.score() * 10_000);
         // Between week boundaries only a change of at least 0.01 is worth a record.
         if (weekBoundary || sc.lastScoreE4 < 0 || Math.abs(e4 - sc.lastScoreE4) >= 100) {
@@ -208,6 +261,9 @@ final class CourseSignals {
         }
         roster.update(keys.get(i), enrolments.get(i));
       }
+    } else {
+      cohort.endOfDay = null;
+      cohort.scoreAlertsOpen = 0;
     }
     cohorts.put(course, cohort);
     long next = at + Weeks.DAY_MS;
@@ -217,39 +273,38 @@ final class CourseSignals {
   private List<RiskRule.Scored> score(
       String course,
       long at,
-      int courseDay,
       int lastDay,
       CourseCohort cohort,
       CourseAssignments ca,
       List<RiskRule.Member> members,
       List<EnrollmentState> enrolments) {
     int n = members.size();
-    int[] a7 = new int[n];
-    int[] a28 = new int[n];
-    int[] since = new int[n];
-    int[] clicks = new int[n];
-    int[] submitted = new int[n];
-    int[] lastActive = new int[n];
-    int active7 = 0;
+    CohortDay.Activity[] activity = new CohortDay.Activity[n];
     for (int i = 0; i < n; i++) {
-      StudentCourse sc = members.get(i).state();
-      a7[i] = sc.activeDays(lastDay, 7);
-      a28[i] = sc.activeDays(lastDay, 28);
-      since[i] = ActivitySignal.daysSince(sc, enrolments.get(i), lastDay);
-      clicks[i] = sc.clicks(lastDay, 14);
-      submitted[i] = Long.bitCount(sc.submittedBits);
-      lastActive[i] = lastDay - since[i];
-      active7 += a7[i] > 0 ? 1 : 0;
+      activity[i] = CohortDay.Activity.of(members.get(i).state(), enrolments.get(i), lastDay);
+      members.get(i).state().ranked(lastDay, activity[i].submitted());
     }
-    int[] s7 = sorted(a7);
-    int[] s28 = sorted(a28);
-    int[] sSince = sorted(since);
-    int[] sClicks = sorted(clicks);
-    int[] sSubmitted = sorted(submitted);
-    int[] sortedLast = sorted(lastActive);
-    Features.Cohort c =
-        new Features.Cohort(
-            median(s28), median(sSince), median(sClicks), median(sSubmitted), active7 / (double) n);
+    CohortDay day = CohortDay.of(at, lastDay, cohort.courseDay(at), activity);
+    cohort.endOfDay = day;
+    Features.Cohort medians = day.medians();
+    CourseFigures figures = courseFigures(course, cohort, ca, at);
+    List<RiskRule.Scored> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(score(day, medians, figures, members.get(i), enrolments.get(i), activity[i]));
+    }
+    return out;
+  }
+
+  /**
+   * What the features need of the course at {@code at}: its assignments, their class medians
+   * and weights, and how far the course is.
+   */
+  private record CourseFigures(
+      long at, double dayOfCourse, CourseAssignments assignments, int[] classMedians,
+      AssignmentWeights weights) {}
+
+  private CourseFigures courseFigures(
+      String course, CourseCohort cohort, CourseAssignments ca, long at) {
     AssignmentWeights courseWeights = weights.get(course);
     if (courseWeights == null) {
       courseWeights = AssignmentWeights.NONE;
@@ -259,56 +314,35 @@ final class CourseSignals {
       AssignmentGrades ag = grades.get(TimerKeys.pair(course, Integer.toString(i)));
       classMedians[i] = ag == null ? -1 : ag.median();
     }
+    double dayOfCourse = (at - cohort.courseStart) / (double) Weeks.DAY_MS;
+    return new CourseFigures(at, dayOfCourse, ca, classMedians, courseWeights);
+  }
+
+  /** One member's features and score against the class of {@code day}. */
+  private RiskRule.Scored score(
+      CohortDay day,
+      Features.Cohort medians,
+      CourseFigures course,
+      RiskRule.Member member,
+      EnrollmentState en,
+      CohortDay.Activity a) {
+    StudentCourse sc = member.state();
     double passMark = rules.lowGrades().passMark();
     long windowMs = RulesConfig.days(rules.missedWork().windowDays());
-    double dayOfCourse = (at - cohort.courseStart) / (double) Weeks.DAY_MS;
-    List<RiskRule.Scored> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      StudentCourse sc = members.get(i).state();
-      // Classmates whose last work is later than this student's: active while they were not.
-      int later = n - upperBound(sortedLast, lastActive[i]);
-      double classSince = n > 1 ? later / (double) (n - 1) : 0;
-      GradeSignal.Summary g = GradeSignal.summarize(sc, classMedians, passMark);
-      int[] recent = CadenceSignal.recent(enrolments.get(i), ca, rules.graceMs(), windowMs, at);
-      Features.Own own =
-          new Features.Own(
-              a7[i], a28[i], since[i], clicks[i], submitted[i], classSince, g.graded(), g.mean(),
-              g.classMedianMean(), recent[0], recent[1],
-              Features.pct(s7, a7[i]), Features.pct(s28, a28[i]), Features.pct(sSince, since[i]),
-              Features.pct(sClicks, clicks[i]), Features.pct(sSubmitted, submitted[i]));
-      WorkSignal.Summary work =
-          WorkSignal.summarize(
-              sc, enrolments.get(i), ca, courseWeights, passMark, rules.graceMs(), at);
-      Map<String, Double> f = Features.of(dayOfCourse, own, sc, c, work);
-      double score = model.score(f);
-      out.add(new RiskRule.Scored(members.get(i), f, score, model));
-    }
-    return out;
-  }
-
-  private static int[] sorted(int[] values) {
-    int[] s = values.clone();
-    Arrays.sort(s);
-    return s;
-  }
-
-  /** Index of the first element greater than {@code v} in a sorted array. */
-  private static int upperBound(int[] sorted, int v) {
-    int lo = 0;
-    int hi = sorted.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (sorted[mid] <= v) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-
-  private static double median(int[] s) {
-    int n = s.length;
-    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
+    GradeSignal.Summary g = GradeSignal.summarize(sc, course.classMedians(), passMark);
+    int[] recent =
+        CadenceSignal.recent(en, course.assignments(), rules.graceMs(), windowMs, course.at());
+    Features.Own own =
+        new Features.Own(
+            a.active7(), a.active28(), a.daysSince(), a.clicks14(), a.submitted(),
+            day.shareActiveSince(a.lastActiveDay()), g.graded(), g.mean(), g.classMedianMean(),
+            recent[0], recent[1], day.active7Pct(a.active7()), day.active28Pct(a.active28()),
+            day.daysSincePct(a.daysSince()), day.clicks14Pct(a.clicks14()),
+            day.submittedPct(a.submitted()));
+    WorkSignal.Summary work =
+        WorkSignal.summarize(
+            sc, en, course.assignments(), course.weights(), passMark, rules.graceMs(), course.at());
+    Map<String, Double> f = Features.of(course.dayOfCourse(), own, sc, medians, work);
+    return new RiskRule.Scored(member, f, model.score(f), model);
   }
 }

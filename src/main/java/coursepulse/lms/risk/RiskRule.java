@@ -41,6 +41,12 @@ interface RiskRule {
   /** The course's daily tick: every active member with features, score and factors. */
   default void onCourseDay(RuleContext ctx, CourseDay day) {}
 
+  /**
+   * A member's score updated by a grade between course days (see {@code
+   * CourseSignals.gradedBetweenDays}).
+   */
+  default void onScoreUpdated(RuleContext ctx, ScoreUpdate update) {}
+
   // Moments of the roster rules, which keep their state in their slots of StudentState /
   // EnrollmentState (written back by the caller).
 
@@ -195,4 +201,14 @@ interface RiskRule {
    * active members scored, in student-id order.
    */
   record CourseDay(String course, long at, int courseDay, List<Scored> members) {}
+
+  /**
+   * A member's score at {@code at}, at a grade between course days: against the class of the last
+   * one, which ended at {@code courseDayEnd} ({@code courseDay}, {@code classSize} active members).
+   *
+   * @param scoreAlertsOpen the course's members with an open RISK_SCORE alert
+   */
+  record ScoreUpdate(
+      Scored scored, long at, long courseDayEnd, int courseDay, int classSize,
+      int scoreAlertsOpen) {}
 }

@@ -11,6 +11,7 @@ import java.util.Map;
  * closeThreshold} (hysteresis), then opens the highest scores at or above {@code openThreshold} while
  * the course's open RISK_SCORE alerts stay within {@code budgetPercent} of its active students. The
  * budget is what an instructor can follow up; the effective threshold is whichever is higher.
+ * Between course days the score follows the student's grades ({@link #onScoreUpdated}).
  */
 final class RiskScoreRule implements RiskRule {
   static final StateSlot<AlertSlot> STATE = StateSlot.alertOnly(Rule.RISK_SCORE, 7);
@@ -32,14 +33,9 @@ final class RiskScoreRule implements RiskRule {
     int open = 0;
     List<Scored> candidates = new ArrayList<>();
     for (Scored s : day.members()) {
-      Member m = s.member();
-      if (book.isOpen(Rule.RISK_SCORE, m.state())) {
+      if (book.isOpen(Rule.RISK_SCORE, s.member().state())) {
         if (s.score() < cfg.resolveBelow()) {
-          Map<String, Object> ev = new LinkedHashMap<>();
-          ev.put("reason", "score_below_threshold");
-          ev.put("score", Alert.ratio(s.score()));
-          ev.put("closeThreshold", Alert.ratio(cfg.resolveBelow()));
-          book.resolve(Rule.RISK_SCORE, m.student(), m.course(), m.state(), day.at(), ev);
+          resolve(book, cfg, s, day.at());
         } else {
           open++;
         }
@@ -47,7 +43,7 @@ final class RiskScoreRule implements RiskRule {
         candidates.add(s);
       }
     }
-    int budget = (int) Math.floor(cfg.budgetPercent() / 100.0 * day.members().size());
+    int budget = budget(cfg, day.members().size());
     candidates.sort(
         Comparator.comparingDouble(Scored::score)
             .reversed()
@@ -56,17 +52,63 @@ final class RiskScoreRule implements RiskRule {
       if (open >= budget) {
         break;
       }
-      Member m = s.member();
-      if (!book.mayOpen(Rule.RISK_SCORE, m.state(), day.at())) {
-        continue;
+      if (book.mayOpen(Rule.RISK_SCORE, s.member().state(), day.at())) {
+        open(book, cfg, s, day.at(), day.members().size());
+        open++;
       }
-      Map<String, Object> ev = new LinkedHashMap<>();
-      ev.put("score", Alert.ratio(s.score()));
-      ev.put("openThreshold", Alert.ratio(cfg.threshold()));
-      ev.put("budgetPercent", Alert.ratio(cfg.budgetPercent()));
-      ev.put("activeStudents", (long) day.members().size());
-      book.open(Rule.RISK_SCORE, m.student(), m.course(), m.state(), day.at(), ev, s.score(), s.factors());
-      open++;
     }
+  }
+
+  /**
+   * At a grade between course days: a grade that takes the score to {@code openThreshold} opens
+   * an alert at once if the course's budget has room, without waiting for the course day's
+   * ranking; one that takes it below {@code closeThreshold} resolves an open alert, unless that
+   * opened since the last course day.
+   */
+  @Override
+  public void onScoreUpdated(RuleContext ctx, ScoreUpdate u) {
+    RulesConfig.RiskScoreRule cfg = ctx.rules().riskScore();
+    AlertBook book = ctx.alerts();
+    Scored s = u.scored();
+    StudentCourse sc = s.member().state();
+    if (book.isOpen(Rule.RISK_SCORE, sc)) {
+      // An alert opened since the class was last ranked stays until the next ranking: two
+      // events in a row (a failed and a passed submission of the same minute) must not open and
+      // resolve it at once.
+      if (s.score() < cfg.resolveBelow() && STATE.get(sc).openedAt < u.courseDayEnd()) {
+        resolve(book, cfg, s, u.at());
+      }
+    } else if (s.score() >= cfg.threshold()
+        && u.courseDay() >= cfg.minCourseDay()
+        && book.mayOpen(Rule.RISK_SCORE, sc, u.at())
+        && u.scoreAlertsOpen() < budget(cfg, u.classSize())) {
+      open(book, cfg, s, u.at(), u.classSize());
+    }
+  }
+
+  /** How many of a course's {@code activeStudents} may have an open RISK_SCORE alert at once. */
+  private static int budget(RulesConfig.RiskScoreRule cfg, int activeStudents) {
+    return (int) Math.floor(cfg.budgetPercent() / 100.0 * activeStudents);
+  }
+
+  private static void resolve(AlertBook book, RulesConfig.RiskScoreRule cfg, Scored s, long at) {
+    Member m = s.member();
+    Map<String, Object> ev = new LinkedHashMap<>();
+    ev.put("reason", "score_below_threshold");
+    ev.put("score", Alert.ratio(s.score()));
+    ev.put("closeThreshold", Alert.ratio(cfg.resolveBelow()));
+    book.resolve(Rule.RISK_SCORE, m.student(), m.course(), m.state(), at, ev);
+  }
+
+  private static void open(
+      AlertBook book, RulesConfig.RiskScoreRule cfg, Scored s, long at, int activeStudents) {
+    Member m = s.member();
+    Map<String, Object> ev = new LinkedHashMap<>();
+    ev.put("score", Alert.ratio(s.score()));
+    ev.put("openThreshold", Alert.ratio(cfg.threshold()));
+    ev.put("budgetPercent", Alert.ratio(cfg.budgetPercent()));
+    ev.put("activeStudents", (long) activeStudents);
+    book.open(
+        Rule.RISK_SCORE, m.student(), m.course(), m.state(), at, ev, s.score(), s.factors());
   }
 }

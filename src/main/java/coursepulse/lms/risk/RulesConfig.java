@@ -47,9 +47,10 @@ public record RulesConfig(
    * The {@code version} of the defaults. Bumped whenever a default threshold changes, so alerts
    * stay attributable: {@code default-1} was 7 / 14 / 2 / 0.4, {@code default-2} (calibrated,
    * {@code docs/rules.md}) is 7 / 28 / 3 / 0.25; {@code default-3} adds the cohort-aware rules and
-   * the risk score.
+   * the risk score; {@code default-5} is the retrained model with thresholds 0.88 / 0.73; {@code
+   * default-6} also scores at grades between course days ({@code riskScore.updateAtGrades}).
    */
-  public static final String DEFAULT_VERSION = "default-5";
+  public static final String DEFAULT_VERSION = "default-6";
 
   /** The configuration with every default. */
   public static final RulesConfig DEFAULTS = of(null, null, null, null, null, null);
@@ -94,7 +95,7 @@ public record RulesConfig(
         inactive == null ? Inactive.of(null, null, null) : inactive,
         missedWork == null ? MissedWork.of(null, null, null, null) : missedWork,
         lowGrades == null ? LowGrades.of(null, null) : lowGrades,
-        riskScore == null ? RiskScoreRule.of(null, null, null, null, null) : riskScore,
+        riskScore == null ? RiskScoreRule.of(null, null, null, null, null, null) : riskScore,
         courseCalendar == null ? java.util.Map.of() : new java.util.TreeMap<>(courseCalendar));
   }
 
@@ -165,10 +166,14 @@ public record RulesConfig(
    * highest scores first); resolves when the score falls below {@code closeThreshold} (default
    * 0.73). No alert before course day {@code minCourseDay} (default 14). Chosen on OULAD 2013B as
    * the most recall with, all default rules on, at most 15 % of passing students alerted and at
-   * most 20 % in each module (docs/rules.md).
+   * most 20 % in each module (docs/rules.md). With {@code updateAtGrades} (default on) a grade
+   * between course days scores the student again at once, and may open or resolve an alert then
+   * rather than at the day's end: on 2013B it caught at-risk students weeks earlier at the same
+   * whole-term rates (docs/rules.md, "When the score moves").
    */
   public record RiskScoreRule(
-      boolean enabled, double threshold, double resolveBelow, double budgetPercent, int minCourseDay) {
+      boolean enabled, double threshold, double resolveBelow, double budgetPercent, int minCourseDay,
+      boolean updateAtGrades) {
     /** Defaults for {@code null} arguments. */
     @JsonCreator
     public static RiskScoreRule of(
@@ -176,7 +181,8 @@ public record RulesConfig(
         @JsonProperty("openThreshold") Double threshold,
         @JsonProperty("closeThreshold") Double resolveBelow,
         @JsonProperty("budgetPercent") Double budgetPercent,
-        @JsonProperty("minCourseDay") Integer minCourseDay) {
+        @JsonProperty("minCourseDay") Integer minCourseDay,
+        @JsonProperty("updateAtGrades") Boolean updateAtGrades) {
       double t = threshold == null ? 0.88 : requireShare("riskScore.openThreshold", threshold);
       double r = resolveBelow == null ? Math.min(0.73, t) : requireShare("riskScore.closeThreshold", resolveBelow);
       if (r > t) {
@@ -189,7 +195,8 @@ public record RulesConfig(
       }
       return new RiskScoreRule(
           enabled == null || enabled, t, r, b,
-          minCourseDay == null ? 14 : (int) requireNonNegative("riskScore.minCourseDay", minCourseDay));
+          minCourseDay == null ? 14 : (int) requireNonNegative("riskScore.minCourseDay", minCourseDay),
+          updateAtGrades == null || updateAtGrades);
     }
   }
 
@@ -387,7 +394,10 @@ public record RulesConfig(
         lg = new LowGrades(on, lg.passMark());
         break;
       case RISK_SCORE:
-        rs = new RiskScoreRule(on, rs.threshold(), rs.resolveBelow(), rs.budgetPercent(), rs.minCourseDay());
+        rs =
+            new RiskScoreRule(
+                on, rs.threshold(), rs.resolveBelow(), rs.budgetPercent(), rs.minCourseDay(),
+                rs.updateAtGrades());
         break;
       default:
         throw new IllegalArgumentException(rule.name());

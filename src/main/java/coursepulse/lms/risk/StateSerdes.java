@@ -38,6 +38,14 @@ final class StateSerdes {
    */
   static final byte FORMAT_V4 = 4;
 
+  /**
+   * {@link EnrollmentState} in format 4 and, after its signals, the count of assignments handed in
+   * as the class was ranked at the latest course day's end ({@link StudentCourse#ranked}), which a
+   * grade between course days is scored with. An enrolment read in an earlier format has none
+   * until its next course day: a grade before then waits for that day's ranking.
+   */
+  static final byte FORMAT_V5 = 5;
+
   private StateSerdes() {}
 
   static final Serde<String> STRING =
@@ -157,7 +165,7 @@ final class StateSerdes {
         Out o = new Out();
         // Signals not taken over yet are still in the old store: the enrolment stays format 2.
         boolean former = e.signals == null;
-        o.format(former ? FORMAT_V2 : FORMAT_V4);
+        o.format(former ? FORMAT_V2 : FORMAT_V5);
         o.varlong(e.activeFrom);
         // Times relative to activeFrom: small numbers, short varints.
         o.base(e.activeFrom);
@@ -174,6 +182,7 @@ final class StateSerdes {
         o.slots(e);
         if (!former) {
           writeSignals(o, e.signals);
+          writeRanked(o, e.signals, Weeks.dayIndex(e.activeFrom));
         }
         return o.bytes();
       }
@@ -184,7 +193,12 @@ final class StateSerdes {
         if (format == FORMAT_V1) {
           return StateFormatV1.enrollment(bytes, weeksKept);
         }
-        In in = new In(bytes, format == FORMAT_V2 || format == FORMAT_V3 ? format : FORMAT_V4);
+        In in =
+            new In(
+                bytes,
+                format == FORMAT_V2 || format == FORMAT_V3 || format == FORMAT_V4
+                    ? format
+                    : FORMAT_V5);
         long from = in.varlong();
         in.base(from);
         long end = from + in.varlong();
@@ -194,7 +208,7 @@ final class StateSerdes {
         long byDue = in.varlong();
         long byGrace = in.varlong();
         WeeklyCounts activity = in.weekly(weeksKept);
-        if (format != FORMAT_V4) {
+        if (format == FORMAT_V2 || format == FORMAT_V3) {
           in.skipWeekly(); // submissions per week: no rule read them
         }
         EnrollmentState e = new EnrollmentState(activity);
@@ -208,6 +222,9 @@ final class StateSerdes {
         in.slots(e);
         if (format != FORMAT_V2) {
           e.signals = readSignals(in);
+        }
+        if (format == FORMAT_V5) {
+          readRanked(in, e.signals, Weeks.dayIndex(from));
         }
         return e;
       }
@@ -288,6 +305,25 @@ final class StateSerdes {
     o.slots(s);
   }
 
+  /** The count ranked at the latest course day: its day relative to the enrolment's, 0 for none. */
+  private static void writeRanked(Out o, StudentCourse s, int firstDay) {
+    if (s.rankedDay == StudentCourse.NO_DAY) {
+      o.varlong(0);
+      return;
+    }
+    o.varlong(1);
+    o.varlong(s.rankedDay - firstDay);
+    o.varlong(s.rankedSubmitted);
+  }
+
+  private static void readRanked(In in, StudentCourse s, int firstDay) {
+    if (in.varlong() == 0) {
+      return;
+    }
+    int day = firstDay + (int) in.varlong();
+    s.ranked(day, (int) in.varlong());
+  }
+
   private static StudentCourse readSignals(In in) {
     StudentCourse s = new StudentCourse();
     s.ringDay = (int) in.varlong();
@@ -337,12 +373,18 @@ final class StateSerdes {
     return ringDay == StudentCourse.NO_DAY ? 0 : ringDay * Weeks.DAY_MS;
   }
 
+  /**
+   * A course's cohort. Format 2 adds the count of open RISK_SCORE alerts and the class at the end
+   * of the latest course day ({@link CohortDay}: its sorted figures as deltas, a few bytes per
+   * member), which format 1 did not keep: a cohort read in format 1 updates no score between
+   * course days until its next one.
+   */
   static final Serde<CourseCohort> COHORT =
       new Serde<>() {
         @Override
         public byte[] serialize(CourseCohort c) {
           Out o = new Out();
-          o.format(FORMAT_V1);
+          o.format(FORMAT_V2);
           o.varlong(c.courseStart);
           o.varlong(c.courseEnd - c.courseStart);
           o.varlong(c.ringDay);
@@ -350,12 +392,29 @@ final class StateSerdes {
           for (int a : c.active) {
             o.varlong(a);
           }
+          o.varlong(c.scoreAlertsOpen);
+          CohortDay d = c.endOfDay;
+          o.varlong(d == null ? 0 : 1);
+          if (d != null) {
+            o.varlong(d.at - c.courseStart);
+            o.varlong(d.lastDay);
+            o.varlong(d.courseDay);
+            o.varlong(d.size());
+            for (int[] sorted : new int[][] {d.active7, d.active28, d.daysSince, d.clicks14, d.submitted}) {
+              int previous = 0;
+              for (int v : sorted) {
+                o.varlong(v - previous);
+                previous = v;
+              }
+            }
+          }
           return o.bytes();
         }
 
         @Override
         public CourseCohort deserialize(byte[] bytes) {
-          In in = new In(bytes, FORMAT_V1);
+          byte format = format(bytes);
+          In in = new In(bytes, format == FORMAT_V1 ? FORMAT_V1 : FORMAT_V2);
           long start = in.varlong();
           long end = start + in.varlong();
           int ringDay = (int) in.varlong();
@@ -369,6 +428,30 @@ final class StateSerdes {
           }
           CourseCohort c = new CourseCohort(start, end, active);
           c.ringDay = ringDay;
+          if (format != FORMAT_V1) {
+            c.scoreAlertsOpen = (int) in.varlong();
+          }
+          if (format != FORMAT_V1 && in.varlong() == 1) {
+            long at = start + in.varlong();
+            int lastDay = (int) in.varlong();
+            int courseDay = (int) in.varlong();
+            int size = (int) in.varlong();
+            int[][] sorted = new int[5][size];
+            for (int[] values : sorted) {
+              int previous = 0;
+              for (int i = 0; i < size; i++) {
+                previous += (int) in.varlong();
+                values[i] = previous;
+              }
+            }
+            // A class day always has members (none: no day is kept); read one without as none.
+            c.endOfDay =
+                size == 0
+                    ? null
+                    : new CohortDay(
+                        at, lastDay, courseDay, sorted[0], sorted[1], sorted[2], sorted[3],
+                        sorted[4]);
+          }
           return c;
         }
       };

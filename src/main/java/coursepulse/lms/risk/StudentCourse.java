@@ -36,6 +36,13 @@ final class StudentCourse extends Slotted {
   int lastScoreE4 = -1;
   int lastScoreDay = NO_DAY;
 
+  // Assignments handed in when the class was last ranked, at the end of the course day whose last
+  // UTC day is rankedDay (NO_DAY: not ranked yet). A grade between course days counts these, not
+  // the day's own submissions, which the class's figures do not show yet: on a deadline day the
+  // whole class hands in (CourseSignals.gradedBetweenDays).
+  int rankedDay = NO_DAY;
+  byte rankedSubmitted;
+
   StudentCourse() {
     this.clicks = new short[DAYS];
   }
@@ -105,6 +112,20 @@ final class StudentCourse extends Slotted {
       grades = g;
     }
     grades[index] = (short) permille;
+  }
+
+  /** Keeps the count of assignments handed in as the class is ranked at a course day's end. */
+  void ranked(int lastDay, int submitted) {
+    rankedDay = lastDay;
+    rankedSubmitted = (byte) submitted;
+  }
+
+  /**
+   * Assignments handed in as the class was ranked at the end of the course day whose last UTC day
+   * is {@code lastDay}, or -1 if the student was not ranked then.
+   */
+  int submittedAsRanked(int lastDay) {
+    return rankedDay == lastDay && lastDay != NO_DAY ? rankedSubmitted : -1;
   }
 
   int due() {

@@ -367,7 +367,7 @@ class CohortRulesTest {
   void shouldNeverFlagMoreThanTheBudgetOfACourseAtOnce() {
     RulesConfig rules =
         RulesConfig.of(null, null, null, null, null, null, null, null, null,
-                RulesConfig.RiskScoreRule.of(true, 0.05, 0.04, 10.0, 0), null)
+                RulesConfig.RiskScoreRule.of(true, 0.05, 0.04, 10.0, 0, null), null)
             .withOnly(Rule.RISK_SCORE);
     try (RiskFixture f = new RiskFixture(rules)) {
       enrollClass(f, A, 20);

@@ -63,6 +63,7 @@ final class RiskFixture implements AutoCloseable {
     this(rules, RiskModel.builtIn());
   }
 
+  /** With a model of the test's own, e.g. a hand-set one whose score a test can steer. */
   RiskFixture(RulesConfig rules, RiskModel model) {
     driver =
         new TestDriver(

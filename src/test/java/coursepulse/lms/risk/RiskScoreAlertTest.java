@@ -48,7 +48,7 @@ class RiskScoreAlertTest {
   private static final RulesConfig RISK_SCORE_ONLY =
       RulesConfig.of(
               null, null, null, null, null, null, null, null, null,
-              RulesConfig.RiskScoreRule.of(true, 0.85, 0.40, 100.0, 10), null)
+              RulesConfig.RiskScoreRule.of(true, 0.85, 0.40, 100.0, 10, null), null)
           .withOnly(Rule.RISK_SCORE);
 
   /** Days (from the term's start) on which the student works in the course: a brief return. */

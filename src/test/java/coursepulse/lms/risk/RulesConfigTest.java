@@ -20,7 +20,7 @@ class RulesConfigTest {
   @Test
   void shouldUseTheDocumentedDefaults() {
     RulesConfig c = RulesConfig.DEFAULTS;
-    assertThat(c.version()).isEqualTo("default-5");
+    assertThat(c.version()).isEqualTo("default-6");
     assertThat(c.cooldownDays()).isEqualTo(3);
     assertThat(c.loginInactive().days()).isEqualTo(7);
     assertThat(c.noSubmissions().days()).isEqualTo(28);

@@ -28,14 +28,17 @@ class StateSerdesTest {
     e.signals.recordActivity(Weeks.dayIndex(T) + 4, 17);
     e.signals.missed = 1;
     InactiveRule.STATE.getOrCreate(e.signals).markOpened(T + 20 * Weeks.DAY_MS, Severity.LOW);
+    e.signals.ranked(Weeks.dayIndex(T) + 9, 3);
 
     var serde = StateSerdes.enrollment(4);
     byte[] bytes = serde.serialize(e);
     EnrollmentState back = serde.deserialize(bytes);
 
-    // One record per student-course: the enrolment, then its signals.
-    assertThat(bytes[0]).isEqualTo(StateSerdes.FORMAT_V4);
+    // One record per student-course: the enrolment, then its signals and their ranked count.
+    assertThat(bytes[0]).isEqualTo(StateSerdes.FORMAT_V5);
     assertThat(serde.serialize(back)).isEqualTo(bytes);
+    assertThat(back.signals.submittedAsRanked(Weeks.dayIndex(T) + 9)).isEqualTo(3);
+    assertThat(back.signals.submittedAsRanked(Weeks.dayIndex(T) + 10)).isEqualTo(-1);
     assertThat(back.signals.clicks(Weeks.dayIndex(T) + 4, 28)).isEqualTo(17);
     assertThat(back.signals.missed).isEqualTo(1);
     assertThat(InactiveRule.STATE.get(back.signals).openedAt).isEqualTo(T + 20 * Weeks.DAY_MS);
@@ -49,8 +52,33 @@ class StateSerdesTest {
     assertThat(ActivityDropRule.STATE.get(back).baselineX100).isEqualTo(1234);
     assertThat(back.activity.count(Weeks.weekIndex(T))).isEqualTo(7);
     assertThat(back.activity.count(Weeks.weekIndex(T) + 1)).isEqualTo(5);
-    // About 60 bytes of enrolment and 40 of signals (28 daily counts, mostly one byte each).
-    assertThat(bytes.length).isLessThan(120);
+    // About 60 bytes of enrolment, 40 of signals (28 daily counts, mostly one byte each) and 3 of
+    // ranked count.
+    assertThat(bytes.length).isLessThan(125);
+  }
+
+  /**
+   * An enrolment of format 4 (the previous release's) has no ranked count: it reads with none,
+   * so a grade waits for the next course day's ranking, and is written back in format 5.
+   */
+  @Test
+  void shouldReadAnEnrolmentOfFormat4WithoutARankedCount() {
+    EnrollmentState e = new EnrollmentState(4);
+    e.activeFrom = T;
+    e.courseEnd = T + 105 * Weeks.DAY_MS;
+    e.signals.recordActivity(Weeks.dayIndex(T) + 2, 5);
+    var serde = StateSerdes.enrollment(4);
+    byte[] v5 = serde.serialize(e);
+    // Format 4 is format 5 without the ranked count: here its "none" byte at the end.
+    byte[] v4 = java.util.Arrays.copyOf(v5, v5.length - 1);
+    v4[0] = StateSerdes.FORMAT_V4;
+
+    EnrollmentState back = serde.deserialize(v4);
+
+    assertThat(v5[v5.length - 1]).isZero();
+    assertThat(back.signals.rankedDay).isEqualTo(StudentCourse.NO_DAY);
+    assertThat(back.signals.clicks(Weeks.dayIndex(T) + 2, 1)).isEqualTo(5);
+    assertThat(serde.serialize(back)).isEqualTo(v5);
   }
 
   /**
@@ -106,7 +134,8 @@ class StateSerdesTest {
   /**
    * An enrolment of format 3, as the previous release wrote it (format 2's fields, a ring of
    * submissions per week among them, then its signals), reads without that ring and is written
-   * back in format 4, shorter by it.
+   * back in the current format, shorter by it (and longer by format 5's byte for no ranked
+   * count).
    */
   @Test
   void shouldReadAnEnrolmentOfFormat3AndWriteItWithoutItsSubmissionsPerWeek() {
@@ -129,15 +158,16 @@ class StateSerdesTest {
     v3.write(signalsV2, 1, signalsV2.length - 1);
 
     EnrollmentState back = StateSerdes.enrollment(4).deserialize(v3.toByteArray());
-    byte[] v4 = StateSerdes.enrollment(4).serialize(back);
+    byte[] current = StateSerdes.enrollment(4).serialize(back);
 
     assertThat(v2[0]).isEqualTo(StateSerdes.FORMAT_V2);
     assertThat(back.activity.count(Weeks.weekIndex(T))).isEqualTo(2);
     assertThat(back.courseEnd).isEqualTo(T + 105 * Weeks.DAY_MS);
     assertThat(back.signals.clicks(Weeks.dayIndex(T), 28)).isEqualTo(3);
-    assertThat(v4[0]).isEqualTo(StateSerdes.FORMAT_V4);
-    assertThat(v4).hasSize(v3.size() - submissions.length);
-    assertThat(StateSerdes.enrollment(4).deserialize(v4).signals.clicks(Weeks.dayIndex(T), 28))
+    assertThat(current[0]).isEqualTo(StateSerdes.FORMAT_V5);
+    assertThat(current).hasSize(v3.size() - submissions.length + 1);
+    assertThat(
+            StateSerdes.enrollment(4).deserialize(current).signals.clicks(Weeks.dayIndex(T), 28))
         .isEqualTo(3);
   }
 
@@ -169,8 +199,9 @@ class StateSerdesTest {
     MissedDeadlinesRule.STATE.getOrCreate(e).streak = 3;
     var serde = StateSerdes.enrollment(4);
     byte[] bytes = serde.serialize(e);
-    // The enrolment's slots end where its signals start (their record without its format byte).
-    int signals = StateSerdes.STUDENT_COURSE.serialize(e.signals).length - 1;
+    // The enrolment's slots end where its signals start (their record without its format byte),
+    // and those end with the byte for no ranked count.
+    int signals = StateSerdes.STUDENT_COURSE.serialize(e.signals).length - 1 + 1;
     // count 1, id 2, length 4 (opened, resolved, severity, streak): make it two slots, the first
     // with id 99 and a 3-byte payload no rule can read.
     int at = bytes.length - signals - 7;
@@ -244,6 +275,56 @@ class StateSerdesTest {
     assertThat(RiskScoreRule.STATE.get(back)).isNull();
     assertThat(back.lastScoreDay).isEqualTo(day + 3);
     assertThat(bytes.length).isLessThan(90);
+  }
+
+  @Test
+  void shouldRoundTripACohortWithItsClassAtTheEndOfTheLastCourseDay() {
+    CourseCohort c = new CourseCohort(T, T + 105 * Weeks.DAY_MS);
+    int day = Weeks.dayIndex(T) + 9;
+    c.countActive(day);
+    c.countActive(day - 2);
+    CohortDay.Activity[] members = {
+      new CohortDay.Activity(day, 5, 9, 0, 120, 2),
+      new CohortDay.Activity(day, 0, 1, 12, 0, 0),
+      new CohortDay.Activity(day, 3, 3, 1, 40, 1)
+    };
+    c.endOfDay = CohortDay.of(T + 10 * Weeks.DAY_MS, day, 10, members);
+    c.scoreAlertsOpen = 2;
+
+    byte[] bytes = StateSerdes.COHORT.serialize(c);
+    CourseCohort back = StateSerdes.COHORT.deserialize(bytes);
+
+    assertThat(StateSerdes.COHORT.serialize(back)).isEqualTo(bytes);
+    CohortDay d = back.endOfDay;
+    assertThat(d.at).isEqualTo(T + 10 * Weeks.DAY_MS);
+    assertThat(d.lastDay).isEqualTo(day);
+    assertThat(d.courseDay).isEqualTo(10);
+    assertThat(d.daysSince).containsExactly(0, 1, 12);
+    assertThat(d.clicks14).containsExactly(0, 40, 120);
+    assertThat(d.medians()).isEqualTo(c.endOfDay.medians());
+    assertThat(back.scoreAlertsOpen).isEqualTo(2);
+    assertThat(back.activeStudentDays(day, 7)).isEqualTo(2);
+  }
+
+  @Test
+  void shouldReadACohortOfFormat1WithoutAClassDay() {
+    CourseCohort c = new CourseCohort(T, T + 105 * Weeks.DAY_MS);
+    c.countActive(Weeks.dayIndex(T) + 3);
+    StateSerdes.Out o = new StateSerdes.Out();
+    o.format(StateSerdes.FORMAT_V1);
+    o.varlong(c.courseStart);
+    o.varlong(c.courseEnd - c.courseStart);
+    o.varlong(c.ringDay);
+    o.varlong(c.active.length);
+    for (int a : c.active) {
+      o.varlong(a);
+    }
+
+    CourseCohort back = StateSerdes.COHORT.deserialize(o.bytes());
+
+    assertThat(back.endOfDay).isNull();
+    assertThat(back.activeStudentDays(Weeks.dayIndex(T) + 3, 1)).isEqualTo(1);
+    assertThat(StateSerdes.COHORT.serialize(back)[0]).isEqualTo(StateSerdes.FORMAT_V2);
   }
 
   @Test
