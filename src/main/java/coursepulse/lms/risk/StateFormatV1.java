@@ -11,7 +11,7 @@ final class StateFormatV1 {
   private StateFormatV1() {}
 
   static StudentState student(byte[] bytes, int weeksKept) {
-    StateSerdes.In in = new StateSerdes.In(bytes, StateSerdes.FORMAT_V1);
+    StateCodec.In in = new StateCodec.In(bytes, StateSerdes.FORMAT_V1);
     long lastLogin = in.varlong();
     int day = (int) in.varlong();
     int dayLogins = (int) in.varlong();
@@ -42,7 +42,7 @@ final class StateFormatV1 {
   }
 
   static EnrollmentState enrollment(byte[] bytes, int weeksKept) {
-    StateSerdes.In in = new StateSerdes.In(bytes, StateSerdes.FORMAT_V1);
+    StateCodec.In in = new StateCodec.In(bytes, StateSerdes.FORMAT_V1);
     long from = in.varlong();
     long end = from + in.varlong();
     long dropped = in.rel(from);
@@ -87,7 +87,7 @@ final class StateFormatV1 {
   };
 
   static StudentCourse studentCourse(byte[] bytes) {
-    StateSerdes.In in = new StateSerdes.In(bytes, StateSerdes.FORMAT_V1);
+    StateCodec.In in = new StateCodec.In(bytes, StateSerdes.FORMAT_V1);
     StudentCourse s = new StudentCourse();
     s.ringDay = (int) in.varlong();
     for (int i = 0; i < s.clicks.length; i++) {

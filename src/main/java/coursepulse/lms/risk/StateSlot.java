@@ -20,14 +20,14 @@ import java.util.function.IntFunction;
 final class StateSlot<S extends AlertSlot> {
   /** Writes the fields a state type adds to {@link AlertSlot}. */
   interface Writer<S> {
-    void write(S state, StateSerdes.Out out);
+    void write(S state, StateCodec.Out out);
   }
 
   private final Rule rule;
   private final int id;
   private final IntFunction<S> create;
   private final Writer<S> writer;
-  private final BiConsumer<S, StateSerdes.In> reader;
+  private final BiConsumer<S, StateCodec.In> reader;
 
   /**
    * @param create makes an empty state for slot id {@code id}
@@ -38,7 +38,7 @@ final class StateSlot<S extends AlertSlot> {
       int id,
       IntFunction<S> create,
       Writer<S> writer,
-      BiConsumer<S, StateSerdes.In> reader) {
+      BiConsumer<S, StateCodec.In> reader) {
     if (id < 0 || id > Byte.MAX_VALUE) {
       throw new IllegalArgumentException("slot id out of range: " + id);
     }
@@ -85,7 +85,7 @@ final class StateSlot<S extends AlertSlot> {
 
   /** Writes the state's alert lifecycle, then its own fields. */
   @SuppressWarnings("unchecked")
-  void write(AlertSlot state, StateSerdes.Out out) {
+  void write(AlertSlot state, StateCodec.Out out) {
     out.time(state.openedAt);
     out.time(state.resolvedAt);
     out.varlong(state.severity);
@@ -93,7 +93,7 @@ final class StateSlot<S extends AlertSlot> {
   }
 
   /** Reads what {@link #write} wrote into a new state. */
-  S read(StateSerdes.In in) {
+  S read(StateCodec.In in) {
     S s = create();
     s.openedAt = in.time();
     s.resolvedAt = in.time();

@@ -10,7 +10,7 @@ final class StateFormatV1Writer {
   private StateFormatV1Writer() {}
 
   static byte[] student(StudentState s) {
-    StateSerdes.Out o = new StateSerdes.Out();
+    StateCodec.Out o = new StateCodec.Out();
     o.format(StateSerdes.FORMAT_V1);
     o.varlong(s.lastLoginMs);
     o.varlong(s.loginDay);
@@ -39,7 +39,7 @@ final class StateFormatV1Writer {
     AlertSlot noSub = orEmpty(NoSubmissionsRule.STATE, e);
     MissedDeadlinesRule.State missed = orEmpty(MissedDeadlinesRule.STATE, e);
     ActivityDropRule.State drop = orEmpty(ActivityDropRule.STATE, e);
-    StateSerdes.Out o = new StateSerdes.Out();
+    StateCodec.Out o = new StateCodec.Out();
     o.format(StateSerdes.FORMAT_V1);
     o.varlong(e.activeFrom);
     o.varlong(e.courseEnd - e.activeFrom);
@@ -65,7 +65,7 @@ final class StateFormatV1Writer {
   }
 
   static byte[] studentCourse(StudentCourse s) {
-    StateSerdes.Out o = new StateSerdes.Out();
+    StateCodec.Out o = new StateCodec.Out();
     o.format(StateSerdes.FORMAT_V1);
     o.varlong(s.ringDay);
     for (short c : s.clicks) {

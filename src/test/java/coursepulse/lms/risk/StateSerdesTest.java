@@ -310,7 +310,7 @@ class StateSerdesTest {
   void shouldReadACohortOfFormat1WithoutAClassDay() {
     CourseCohort c = new CourseCohort(T, T + 105 * Weeks.DAY_MS);
     c.countActive(Weeks.dayIndex(T) + 3);
-    StateSerdes.Out o = new StateSerdes.Out();
+    StateCodec.Out o = new StateCodec.Out();
     o.format(StateSerdes.FORMAT_V1);
     o.varlong(c.courseStart);
     o.varlong(c.courseEnd - c.courseStart);

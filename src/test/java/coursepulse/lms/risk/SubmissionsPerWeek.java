@@ -12,21 +12,21 @@ final class SubmissionsPerWeek {
 
   /** An empty ring, as format 2 writes in its place since format 4. */
   static byte[] empty() {
-    StateSerdes.Out o = new StateSerdes.Out();
+    StateCodec.Out o = new StateCodec.Out();
     o.emptyWeekly();
     return o.bytes();
   }
 
   /** A ring with {@code counts} for the weeks up to {@code week}, newest first. */
   static byte[] of(int week, short... counts) {
-    StateSerdes.Out o = new StateSerdes.Out();
+    StateCodec.Out o = new StateCodec.Out();
     o.weekly(new WeeklyCounts(week, counts));
     return o.bytes();
   }
 
   /** The enrolment record of format 1, 2 or 3 with that ring replaced by {@code ring}. */
   static byte[] replaced(byte[] enrolment, byte[] ring) {
-    StateSerdes.In in = new StateSerdes.In(enrolment, enrolment[0]);
+    StateCodec.In in = new StateCodec.In(enrolment, enrolment[0]);
     // Start, length, dropped, last submission and activity, the two bits of submitted work; in
     // format 1 the missed streak too.
     int fields = enrolment[0] == StateSerdes.FORMAT_V1 ? 8 : 7;
