@@ -36,26 +36,12 @@ class StateLogBindingTest {
         Consumed.<String, String>with(Serdes.String())
             .withKeyExtractor(v -> v.substring(0, 1))
             .withTimestampExtractor((v, logTs) -> Long.parseLong(v.substring(v.indexOf('@') + 1)));
-    return new Topology()
-        .addSource("in", "in", consumed)
-        .addProcessor(
-            "upper",
-            () ->
-                new Processor<String, String, String, String>() {
-                  private ProcessorContext<String, String> ctx;
-
-                  @Override
-                  public void init(ProcessorContext<String, String> context) {
-                    ctx = context;
-                  }
-
-                  @Override
-                  public void process(StreamRecord<String, String> r) {
-                    ctx.forward(r.withValue(r.value().toUpperCase()));
-                  }
-                },
-            "in")
-        .addSink("out", "out", Produced.with(Serdes.String()), "upper");
+    StreamsBuilder builder = new StreamsBuilder();
+    builder
+        .stream("in", consumed)
+        .mapValues(v -> v.toUpperCase())
+        .to("out", Produced.with(Serdes.String()));
+    return builder.build();
   }
 
   private StreamEngine engine(StreamLog log, Path stateDir) {
