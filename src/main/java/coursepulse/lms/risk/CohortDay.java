@@ -6,9 +6,10 @@ import java.util.Arrays;
  * The class as it stood at the end of a course day: every active member's activity figures,
  * sorted. A member's score is computed against these on the course day, and again when a grade of
  * the member arrives before the next one ({@code riskScore.updateAtGrades}): the classmates' day
- * is not over until its end, so they are compared as of the last one. Kept with the course's
- * {@link CourseCohort} and checkpointed with it, so that an update after a restore scores exactly
- * as it would have without one. Immutable.
+ * is not over until its end, so they are compared as of the last one. Kept per course in its own
+ * store ({@link CourseSignals#CLASS_DAYS}), written once a day and when a grade opens or resolves
+ * an alert, and checkpointed, so that an update after a restore scores exactly as it would have
+ * without one. The figures are immutable; {@link #scoreAlertsOpen} follows the day's grades.
  */
 final class CohortDay {
   /** End of the course day (a day tick's due time). */
@@ -28,6 +29,14 @@ final class CohortDay {
   final int[] submitted;
 
   private final Features.Cohort medians;
+
+  /**
+   * The members with an open RISK_SCORE alert (the course's budget): counted at the ranking, then
+   * kept up to date by the alerts a grade opens or resolves before the next one. Alerts that an
+   * enrolment's end closes meanwhile stay counted until the next ranking: the budget errs on the
+   * side of fewer alerts.
+   */
+  int scoreAlertsOpen;
 
   CohortDay(
       long at, int lastDay, int courseDay, int[] active7, int[] active28, int[] daysSince,
@@ -64,6 +73,11 @@ final class CohortDay {
     Arrays.sort(clicks);
     Arrays.sort(submitted);
     return new CohortDay(at, lastDay, courseDay, a7, a28, since, clicks, submitted);
+  }
+
+  /** The sorted figures, in the order of the constructor's arrays (for the serde). */
+  int[][] sortedFigures() {
+    return new int[][] {active7, active28, daysSince, clicks14, submitted};
   }
 
   /** Active members that day. */

@@ -12,17 +12,6 @@ final class CourseCohort {
   int ringDay = StudentCourse.NO_DAY;
   final int[] active;
 
-  /** The class at the end of the latest course day; null before the first one. */
-  CohortDay endOfDay;
-
-  /**
-   * The members with an open RISK_SCORE alert: counted at the end of the latest course day, then
-   * kept up to date by the alerts a grade opens or resolves before the next one (the course's
-   * budget). Alerts that an enrolment's end closes meanwhile stay counted until the next count:
-   * the budget errs on the side of fewer alerts.
-   */
-  int scoreAlertsOpen;
-
   CourseCohort(long courseStart, long courseEnd) {
     this(courseStart, courseEnd, new int[StudentCourse.DAYS]);
   }

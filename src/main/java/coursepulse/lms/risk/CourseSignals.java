@@ -17,6 +17,8 @@ import java.util.function.Consumer;
  */
 final class CourseSignals {
   static final String COHORTS = "risk-cohorts";
+  /** Per course, the class as ranked at the end of its latest day ({@link CohortDay}). */
+  static final String CLASS_DAYS = "risk-class-days";
   static final String GRADES = "risk-grades";
 
   private final RulesConfig rules;
@@ -24,6 +26,7 @@ final class CourseSignals {
   private final RiskMetrics metrics;
   private final Roster roster;
   private final KeyValueStore<String, CourseCohort> cohorts;
+  private final KeyValueStore<String, CohortDay> classDays;
   private final KeyValueStore<String, AssignmentGrades> grades;
   private final KeyValueStore<String, AssignmentWeights> weights;
   private final RuleContext ctx;
@@ -37,6 +40,7 @@ final class CourseSignals {
       RiskMetrics metrics,
       Roster roster,
       KeyValueStore<String, CourseCohort> cohorts,
+      KeyValueStore<String, CohortDay> classDays,
       KeyValueStore<String, AssignmentGrades> grades,
       KeyValueStore<String, AssignmentWeights> weights,
       AlertBook book,
@@ -46,6 +50,7 @@ final class CourseSignals {
     this.metrics = metrics;
     this.roster = roster;
     this.cohorts = cohorts;
+    this.classDays = classDays;
     this.grades = grades;
     this.weights = weights;
     this.ctx = new RuleContext(rules, book);
@@ -112,11 +117,13 @@ final class CourseSignals {
     if (!rules.riskScore().updateAtGrades()) {
       return;
     }
+    CohortDay day = classDays.get(course);
     CourseCohort cohort = cohorts.get(course);
-    CohortDay day = cohort == null ? null : cohort.endOfDay;
-    // Only within the course day after the last one: once that day is over, its own tick (fired
-    // once stream time moves past it) ranks the class again, this grade included.
-    if (day == null || t < day.at || t >= day.at + Weeks.DAY_MS || !en.activeAt(t)) {
+    // Only within the course day after the last one (once that day is over, its own tick, fired
+    // once stream time moves past it, ranks the class again, this grade included), and only for
+    // a member of the class ranked then: not one enrolled, or enrolled again, since.
+    if (day == null || cohort == null || t < day.at || t >= day.at + Weeks.DAY_MS
+        || !en.activeAt(t) || en.activeFrom >= day.at) {
       return;
     }
     int submitted = sc.submittedAsRanked(day.lastDay);
@@ -133,14 +140,14 @@ final class CourseSignals {
     boolean wasOpen = ctx.alerts().isOpen(Rule.RISK_SCORE, sc);
     RiskRule.ScoreUpdate update =
         new RiskRule.ScoreUpdate(
-            scored, t, day.at, day.courseDay, day.size(), cohort.scoreAlertsOpen);
+            scored, t, day.at, day.courseDay, day.size(), day.scoreAlertsOpen);
     for (RiskRule r : active) {
       r.onScoreUpdated(ctx, update);
     }
     boolean open = ctx.alerts().isOpen(Rule.RISK_SCORE, sc);
     if (open != wasOpen) {
-      cohort.scoreAlertsOpen += open ? 1 : -1;
-      cohorts.put(course, cohort);
+      day.scoreAlertsOpen += open ? 1 : -1;
+      classDays.put(course, day);
     }
   }
 
@@ -194,6 +201,7 @@ final class CourseSignals {
   /** The course had no members left at its end. */
   void courseEnded(String course) {
     cohorts.delete(course);
+    classDays.delete(course);
     weights.delete(course);
     CourseAssignments ca = roster.assignments(course);
     for (int i = 0; i < Math.min(ca.size(), CadenceSignal.TRACKED); i++) {
@@ -239,12 +247,12 @@ final class CourseSignals {
         r.onCourseDay(ctx, day);
       }
       boolean weekBoundary = courseDay > 0 && courseDay % 7 == 0;
-      cohort.scoreAlertsOpen = 0;
+      CohortDay ranked = classDays.get(course);
       for (int i = 0; i < n; i++) {
         RiskRule.Scored s = scored.get(i);
         StudentCourse sc = s.member().state();
         if (ctx.alerts().isOpen(Rule.RISK_SCORE, sc)) {
-          cohort.scoreAlertsOpen++;
+          ranked.scoreAlertsOpen++;
         }
         int e4 = (int) Math.round(s.score() * 10_000);
         // Between week boundaries only a change of at least 0.01 is worth a record.
@@ -261,9 +269,9 @@ final class CourseSignals {
         }
         roster.update(keys.get(i), enrolments.get(i));
       }
+      classDays.put(course, ranked);
     } else {
-      cohort.endOfDay = null;
-      cohort.scoreAlertsOpen = 0;
+      classDays.delete(course);
     }
     cohorts.put(course, cohort);
     long next = at + Weeks.DAY_MS;
@@ -285,7 +293,7 @@ final class CourseSignals {
       members.get(i).state().ranked(lastDay, activity[i].submitted());
     }
     CohortDay day = CohortDay.of(at, lastDay, cohort.courseDay(at), activity);
-    cohort.endOfDay = day;
+    classDays.put(course, day);
     Features.Cohort medians = day.medians();
     CourseFigures figures = courseFigures(course, cohort, ca, at);
     List<RiskRule.Scored> out = new ArrayList<>(n);

@@ -141,7 +141,9 @@ final class RiskProcessor implements Processor<String, LmsEvent, String, RiskOut
     this.signals =
         new CourseSignals(
             rules, model, metrics, roster,
-            context.getStateStore(CourseSignals.COHORTS), context.getStateStore(CourseSignals.GRADES),
+            context.getStateStore(CourseSignals.COHORTS),
+            context.getStateStore(CourseSignals.CLASS_DAYS),
+            context.getStateStore(CourseSignals.GRADES),
             context.getStateStore(AssignmentWeights.STORE),
             book, scoresOut ? this::emitScore : null);
     this.rosterTimers =

@@ -57,7 +57,8 @@ public final class RiskTopology {
           FormerRosterLayout.SIGNALS,
           CourseSignals.COHORTS,
           CourseSignals.GRADES,
-          AssignmentWeights.STORE);
+          AssignmentWeights.STORE,
+          CourseSignals.CLASS_DAYS);
 
   /**
    * How to build the application. Immutable; the {@code with*} methods return copies.
@@ -287,6 +288,7 @@ public final class RiskTopology {
     serdes.put(CourseSignals.COHORTS, StateSerdes.COHORT);
     serdes.put(CourseSignals.GRADES, StateSerdes.GRADES);
     serdes.put(AssignmentWeights.STORE, AssignmentWeights.SERDE);
+    serdes.put(CourseSignals.CLASS_DAYS, StateSerdes.CLASS_DAY);
     return serdes;
   }
 

@@ -375,18 +375,12 @@ final class StateSerdes {
     return ringDay == StudentCourse.NO_DAY ? 0 : ringDay * Weeks.DAY_MS;
   }
 
-  /**
-   * A course's cohort. Format 2 adds the count of open RISK_SCORE alerts and the class at the end
-   * of the latest course day ({@link CohortDay}: its sorted figures as deltas, a few bytes per
-   * member), which format 1 did not keep: a cohort read in format 1 updates no score between
-   * course days until its next one.
-   */
   static final Serde<CourseCohort> COHORT =
       new Serde<>() {
         @Override
         public byte[] serialize(CourseCohort c) {
           Out o = new Out();
-          o.format(FORMAT_V2);
+          o.format(FORMAT_V1);
           o.varlong(c.courseStart);
           o.varlong(c.courseEnd - c.courseStart);
           o.varlong(c.ringDay);
@@ -394,29 +388,12 @@ final class StateSerdes {
           for (int a : c.active) {
             o.varlong(a);
           }
-          o.varlong(c.scoreAlertsOpen);
-          CohortDay d = c.endOfDay;
-          o.varlong(d == null ? 0 : 1);
-          if (d != null) {
-            o.varlong(d.at - c.courseStart);
-            o.varlong(d.lastDay);
-            o.varlong(d.courseDay);
-            o.varlong(d.size());
-            for (int[] sorted : new int[][] {d.active7, d.active28, d.daysSince, d.clicks14, d.submitted}) {
-              int previous = 0;
-              for (int v : sorted) {
-                o.varlong(v - previous);
-                previous = v;
-              }
-            }
-          }
           return o.bytes();
         }
 
         @Override
         public CourseCohort deserialize(byte[] bytes) {
-          byte format = StateCodec.format(bytes);
-          In in = new In(bytes, format == FORMAT_V1 ? FORMAT_V1 : FORMAT_V2);
+          In in = new In(bytes, FORMAT_V1);
           long start = in.varlong();
           long end = start + in.varlong();
           int ringDay = (int) in.varlong();
@@ -430,31 +407,58 @@ final class StateSerdes {
           }
           CourseCohort c = new CourseCohort(start, end, active);
           c.ringDay = ringDay;
-          if (format != FORMAT_V1) {
-            c.scoreAlertsOpen = (int) in.varlong();
-          }
-          if (format != FORMAT_V1 && in.varlong() == 1) {
-            long at = start + in.varlong();
-            int lastDay = (int) in.varlong();
-            int courseDay = (int) in.varlong();
-            int size = (int) in.varlong();
-            int[][] sorted = new int[5][size];
-            for (int[] values : sorted) {
-              int previous = 0;
-              for (int i = 0; i < size; i++) {
-                previous += (int) in.varlong();
-                values[i] = previous;
-              }
-            }
-            // A class day always has members (none: no day is kept); read one without as none.
-            c.endOfDay =
-                size == 0
-                    ? null
-                    : new CohortDay(
-                        at, lastDay, courseDay, sorted[0], sorted[1], sorted[2], sorted[3],
-                        sorted[4]);
-          }
           return c;
+        }
+      };
+
+  /**
+   * The class as ranked at the end of a course's latest day ({@link CohortDay}, store {@link
+   * CourseSignals#CLASS_DAYS}): its day, the count of its open RISK_SCORE alerts, and its sorted
+   * figures as deltas (a few bytes per member). A checkpoint from before the store existed has
+   * none: a grade waits for the course's next day.
+   */
+  static final Serde<CohortDay> CLASS_DAY =
+      new Serde<>() {
+        @Override
+        public byte[] serialize(CohortDay d) {
+          Out o = new Out();
+          o.format(FORMAT_V1);
+          o.varlong(d.at);
+          o.varlong(d.lastDay);
+          o.varlong(d.courseDay);
+          o.varlong(d.scoreAlertsOpen);
+          o.varlong(d.size());
+          for (int[] sorted : d.sortedFigures()) {
+            int previous = 0;
+            for (int v : sorted) {
+              o.varlong(v - previous);
+              previous = v;
+            }
+          }
+          return o.bytes();
+        }
+
+        @Override
+        public CohortDay deserialize(byte[] bytes) {
+          In in = new In(bytes, FORMAT_V1);
+          long at = in.varlong();
+          int lastDay = (int) in.varlong();
+          int courseDay = (int) in.varlong();
+          int open = (int) in.varlong();
+          int size = (int) in.varlong();
+          int[][] sorted = new int[5][size];
+          for (int[] values : sorted) {
+            int previous = 0;
+            for (int i = 0; i < size; i++) {
+              previous += (int) in.varlong();
+              values[i] = previous;
+            }
+          }
+          CohortDay d =
+              new CohortDay(
+                  at, lastDay, courseDay, sorted[0], sorted[1], sorted[2], sorted[3], sorted[4]);
+          d.scoreAlertsOpen = open;
+          return d;
         }
       };
 

@@ -24,19 +24,28 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * With {@code riskScore.updateAtGrades} (the default), a run stopped and restarted from its checkpoint in the
  * middle of a term gives the alerts of a run that went through: what a grade is scored with (the
- * class as last ranked, each student's submissions as ranked) is restored with the state.
+ * class as last ranked, each student's submissions as ranked) and the course's budget as the
+ * grades left it are restored with the state.
  */
 class ScoreUpdatesAcrossRestartTest {
-  private static final RulesConfig AT_GRADES = RulesConfig.DEFAULTS;
+  // A budget small enough to fill: what the grades open and resolve between two rankings counts.
+  private static final RulesConfig AT_GRADES = rules("{ budgetPercent: 5 }");
   private static final RulesConfig DAILY_ONLY =
-      RulesConfig.fromYaml(
-          new ByteArrayInputStream(
-              "riskScore:\n  updateAtGrades: false\n".getBytes(StandardCharsets.UTF_8)));
+      rules("{ budgetPercent: 5, updateAtGrades: false }");
+
+  private static RulesConfig rules(String riskScore) {
+    return RulesConfig.fromYaml(
+        new ByteArrayInputStream(
+            ("riskScore: " + riskScore + "\n").getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** The term in this many parts, the application restarted from its checkpoint after each. */
+  private static final int PARTS = 6;
 
   @TempDir Path dir;
 
   @Test
-  void shouldGiveTheSameAlertsWhenRestartedMidTerm() throws Exception {
+  void shouldGiveTheSameAlertsWhenRestartedDuringTheTerm() throws Exception {
     Simulation sim = new Simulation(SimulationConfig.defaults().withStudents(300).withDays(70));
     int events = 0;
     SimulationRun run = sim.run();
@@ -45,10 +54,12 @@ class ScoreUpdatesAcrossRestartTest {
     }
     try (StreamLog log = EmbeddedStreamLog.inMemory()) {
       SimulationPublisher publisher = new SimulationPublisher(Pacer.unlimited(), p -> {});
-      publisher.publish(sim, log, events / 2);
-      List<String> restarted = new ArrayList<>(run(log, "coursepulse", AT_GRADES));
-      publisher.publish(sim, log); // the rest: the writer's ids skip what is already stored
-      restarted.addAll(run(log, "coursepulse", AT_GRADES));
+      List<String> restarted = new ArrayList<>();
+      for (int part = 1; part <= PARTS; part++) {
+        // Each part after the first: the writer's ids skip what is already stored.
+        publisher.publish(sim, log, (int) ((long) events * part / PARTS));
+        restarted.addAll(run(log, "coursepulse", AT_GRADES));
+      }
 
       List<String> through = run(log, "through", AT_GRADES);
       List<String> daily = run(log, "daily", DAILY_ONLY);
