@@ -18,11 +18,11 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
       Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
     boolean verbose = verbose(parseResult);
     String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
-    if (ex instanceof StateOfAnotherLogException) {
+    if (ex instanceof StateOfAnotherLogException other) {
       message +=
-          " On the command line: --state-dir DIR gives this log a state directory of its own;"
-              + " 'coursepulse reset' with this log's options starts the application over on it"
-              + " (it deletes those checkpoints).";
+          " With coursepulse: 'process --state-dir DIR' gives this log a state directory of its"
+              + " own; 'coursepulse reset --application-id " + other.stateDir().getFileName()
+              + " --to first' with this log's options starts the application over on it.";
     }
     commandLine.getErr().println("coursepulse: " + Secrets.mask(message));
     if (verbose) {

@@ -120,6 +120,11 @@ final class FanOutLog implements StreamLog {
   }
 
   @Override
+  public Optional<String> identity() {
+    return delegate.identity();
+  }
+
+  @Override
   public String describe() {
     return delegate.describe() + " (one read shared by " + consumers + " readers)";
   }

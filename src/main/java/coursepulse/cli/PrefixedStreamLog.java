@@ -85,6 +85,12 @@ final class PrefixedStreamLog implements StreamLog {
     return log.queryOffset(consumerName, name(stream));
   }
 
+  /** Another set of streams than the log's own: its own identity. */
+  @Override
+  public Optional<String> identity() {
+    return log.identity().map(id -> id + " " + prefix + "*");
+  }
+
   @Override
   public String describe() {
     return log.describe() + " (streams named " + prefix + "*)";

@@ -46,9 +46,20 @@ class StateOfAnotherLogTest {
     assertThat(err.toString())
         .contains("checkpointed from another log")
         .contains("embedded log in " + dir.resolve("b").toAbsolutePath())
-        .contains("--state-dir DIR")
-        .contains("'coursepulse reset'");
+        .contains("'process --state-dir DIR'")
+        .contains("'coursepulse reset --application-id coursepulse --to first'");
     StringWriter own = new StringWriter();
     assertThat(process(own, "b", "state-b")).as(own.toString()).isZero();
+
+    // The hint's reset, with this log's options, lets the same directory start over on it.
+    StringWriter reset = new StringWriter();
+    int resetCode =
+        InProcess.run(
+            reset, "reset", "--broker", "embedded", "--embedded-dir", dir.resolve("b").toString(),
+            "--state-dir", dir.resolve("state").toString(), "--application-id", "coursepulse",
+            "--to", "first");
+    assertThat(resetCode).as(reset.toString()).isZero();
+    StringWriter again = new StringWriter();
+    assertThat(process(again, "b", "state")).as(again.toString()).isZero();
   }
 }

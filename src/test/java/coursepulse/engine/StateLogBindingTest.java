@@ -112,6 +112,52 @@ class StateLogBindingTest {
   }
 
   @Test
+  void shouldRefuseCheckpointsOfALogWithAnIdOnOneWithoutAndTheOtherWayRound() throws Exception {
+    Path fromFile = tmp.resolve("from-file");
+    try (EmbeddedStreamLog file = EmbeddedStreamLog.open(tmp.resolve("file"))) {
+      write(file, "a@1");
+      runOnce(file, fromFile);
+    }
+    Path fromMemory = tmp.resolve("from-memory");
+    try (EmbeddedStreamLog memory = EmbeddedStreamLog.inMemory()) {
+      write(memory, "b@1");
+      runOnce(memory, fromMemory);
+      try (StreamEngine e = engine(memory, fromFile)) {
+        assertThatThrownBy(e::start)
+            .isInstanceOf(StateOfAnotherLogException.class)
+            .hasMessageContaining("(a log that gives no id)");
+      }
+    }
+    try (EmbeddedStreamLog file = EmbeddedStreamLog.open(tmp.resolve("file"))) {
+      try (StreamEngine e = engine(file, fromMemory)) {
+        assertThatThrownBy(e::start)
+            .isInstanceOf(StateOfAnotherLogException.class)
+            .hasMessageContaining("from another log (a log that gives no id)");
+      }
+    }
+  }
+
+  /**
+   * A directory without checkpoints takes the log it is started with, whatever it was bound to:
+   * a first run that stopped before its first checkpoint, or a clean-up interrupted between
+   * deleting the checkpoints and the binding, does not lock it to a log it holds nothing of.
+   */
+  @Test
+  void shouldRebindADirectoryWithoutCheckpoints() throws Exception {
+    Path state = tmp.resolve("state");
+    Path appDir = state.resolve("app");
+    Files.createDirectories(appDir);
+    Files.writeString(appDir.resolve("log-id"), "some-other-log\n");
+    try (EmbeddedStreamLog log = EmbeddedStreamLog.open(tmp.resolve("log"))) {
+      write(log, "a@1");
+      runOnce(log, state);
+      assertThat(out(log)).containsExactly("A@1");
+      assertThat(Files.readString(appDir.resolve("log-id")).strip())
+          .isEqualTo(log.identity().orElseThrow());
+    }
+  }
+
+  @Test
   void shouldResumeOnACopyOfTheLog() throws Exception {
     Path state = tmp.resolve("state");
     Path original = tmp.resolve("original");

@@ -363,7 +363,7 @@ public record Checkpoint(
     return out;
   }
 
-  private static void fsyncDirectory(Path dir) {
+  static void fsyncDirectory(Path dir) {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException e) {

@@ -72,8 +72,6 @@ public final class EngineRuntime implements EngineLifecycle {
   private long recoveredAt = System.nanoTime() - QUICK_FAILURE_NANOS;
   private long quickFailureBackoffMs;
   private StateDirLock stateDirLock;
-  // Checkpoints in the state directory (not on the log): bound to the log they come from.
-  private final boolean checkpointsInStateDir;
   private final TaskLease lease;
 
   /**
@@ -138,7 +136,6 @@ public final class EngineRuntime implements EngineLifecycle {
     this.outputs = new TaskOutputs(settings, placement, lease, LOG);
     this.metrics =
         new TaskMetrics(settings.meterRegistry(), settings.graph().sourceStreams(), metricTags);
-    this.checkpointsInStateDir = checkpoints == null;
     this.checkpointer =
         new Checkpointer(
             checkpoints != null
@@ -193,9 +190,7 @@ public final class EngineRuntime implements EngineLifecycle {
         throw new java.io.UncheckedIOException(
             "cannot lock the state directory " + checkpointDir() + ": " + e.getMessage(), e);
       }
-      if (checkpointsInStateDir) {
-        bindStateDirToLog();
-      }
+      bindStateDirToLog();
       state.transition(TaskState.RESTORING);
       if (taskThreads != null) {
         taskThreads.run(this);
@@ -386,7 +381,10 @@ public final class EngineRuntime implements EngineLifecycle {
     recover(e);
   }
 
-  /** Refuses a state directory whose checkpoints come from another log; releases its lock then. */
+  /**
+   * Refuses a state directory whose checkpoints (or, for checkpoints kept on the log, whose local
+   * cache of them) come from another log; releases its lock then.
+   */
   private void bindStateDirToLog() {
     try {
       StateLogBinding.check(checkpointDir(), settings.log());
