@@ -139,8 +139,9 @@ public final class StreamEngine implements AutoCloseable {
   /**
    * Deletes the local state of an application: every checkpoint in {@code
    * stateDir/<applicationId>}, so the next start begins from its {@code startFrom} positions with
-   * empty stores (like Kafka Streams' {@code cleanUp()}), on whichever log it is given. Offsets
-   * stored on the log are left as they are.
+   * empty stores (like Kafka Streams' {@code cleanUp()}), and unbinds the directory from the log
+   * they came from, so that the next start may be on any log. Offsets stored on the log are left
+   * as they are.
    *
    * @return how many checkpoints were deleted
    * @throws IllegalStateException when an engine of this application holds the state directory

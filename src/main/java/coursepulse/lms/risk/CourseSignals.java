@@ -134,7 +134,7 @@ final class CourseSignals {
         CohortDay.Activity.of(sc, en, Math.max(day.lastDay, sc.lastActiveDay))
             .withSubmitted(submitted);
     RiskRule.Scored scored =
-        score(
+        scoreMember(
             day, day.medians(), courseFigures(course, cohort, roster.assignments(course), day.at),
             new RiskRule.Member(student, course, sc), en, own);
     boolean wasOpen = ctx.alerts().isOpen(Rule.RISK_SCORE, sc);
@@ -241,7 +241,8 @@ final class CourseSignals {
     }
     int n = members.size();
     if (n > 0) {
-      List<RiskRule.Scored> scored = score(course, at, lastDay, cohort, ca, members, enrolments);
+      List<RiskRule.Scored> scored =
+          rankClass(course, at, lastDay, cohort, ca, members, enrolments);
       RiskRule.CourseDay day = new RiskRule.CourseDay(course, at, courseDay, scored);
       for (RiskRule r : active) {
         r.onCourseDay(ctx, day);
@@ -278,7 +279,12 @@ final class CourseSignals {
     return next <= cohort.courseEnd ? next : -1;
   }
 
-  private List<RiskRule.Scored> score(
+  /**
+   * The class at the end of a course day: every member's figures over windows ending with {@code
+   * lastDay}, kept as the course's {@link CohortDay} (and each member's submissions as ranked),
+   * then every member's features and score against it.
+   */
+  private List<RiskRule.Scored> rankClass(
       String course,
       long at,
       int lastDay,
@@ -298,7 +304,7 @@ final class CourseSignals {
     CourseFigures figures = courseFigures(course, cohort, ca, at);
     List<RiskRule.Scored> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      out.add(score(day, medians, figures, members.get(i), enrolments.get(i), activity[i]));
+      out.add(scoreMember(day, medians, figures, members.get(i), enrolments.get(i), activity[i]));
     }
     return out;
   }
@@ -327,7 +333,7 @@ final class CourseSignals {
   }
 
   /** One member's features and score against the class of {@code day}. */
-  private RiskRule.Scored score(
+  private RiskRule.Scored scoreMember(
       CohortDay day,
       Features.Cohort medians,
       CourseFigures course,

@@ -168,11 +168,16 @@ public record RulesConfig(
    * the most recall with, all default rules on, at most 15 % of passing students alerted and at
    * most 20 % in each module (docs/rules.md). With {@code updateAtGrades} (default on) a grade
    * between course days scores the student again at once, and may open or resolve an alert then
-   * rather than at the day's end: on 2013B it caught at-risk students weeks earlier at the same
-   * whole-term rates (docs/rules.md, "When the score moves").
+   * rather than at the day's end: on 2013B, over the whole term, the same recall with 13.6 % of
+   * passers alerted instead of 13.3 %, and by week 4 a recall of 0.42 instead of 0.40
+   * (docs/rules.md, "When the score moves").
    */
   public record RiskScoreRule(
-      boolean enabled, double threshold, double resolveBelow, double budgetPercent, int minCourseDay,
+      boolean enabled,
+      double threshold,
+      double resolveBelow,
+      double budgetPercent,
+      int minCourseDay,
       boolean updateAtGrades) {
     /** Defaults for {@code null} arguments. */
     @JsonCreator

@@ -8,8 +8,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * Deterministic compact binary serdes for the risk stores, used by the engine's checkpoints: a
  * format byte, then zig-zag varints ({@link StateCodec}: times as deltas where they cluster), so
- * a typical enrolment checkpoints in about 40 bytes. Equal states give equal bytes. The records that hold rule state
- * end with the states in their {@link StateSlot}s (format 2); the readers also take format 1.
+ * a typical enrolment checkpoints in about 40 bytes. Equal states give equal bytes. The records
+ * that hold rule state end with the states in their {@link StateSlot}s (format 2); the readers
+ * also take format 1.
  */
 final class StateSerdes {
   /** Every store's first format; still the format of the stores without rule state. */

@@ -58,34 +58,32 @@ class StateSerdesTest {
   }
 
   /**
-   * An enrolment of format 4 (the previous release's) has no ranked count: it reads with none,
-   * so a grade waits for the next course day's ranking, and is written back in format 5.
+   * An enrolment of format 4, as the previous release (46049a1) wrote it: activeFrom T, a 105-day
+   * course, 5 clicks on T's day + 2. It reads with no ranked count, so a grade waits for the next
+   * course day's ranking, and is written back in format 5: the same bytes and the count's "none".
    */
   @Test
   void shouldReadAnEnrolmentOfFormat4WithoutARankedCount() {
-    EnrollmentState e = new EnrollmentState(4);
-    e.activeFrom = T;
-    e.courseEnd = T + 105 * Weeks.DAY_MS;
-    e.signals.recordActivity(Weeks.dayIndex(T) + 2, 5);
+    byte[] v4 =
+        java.util.HexFormat.of()
+            .parseHex(
+                "0480e0a0b7f16680f0ddcb430000000000ffffffff0f0a000000000000d8bf020a0000000000000000"
+                    + "0000000000000000000000000000000000000002000000000000010000");
     var serde = StateSerdes.enrollment(4);
-    byte[] v5 = serde.serialize(e);
-    // Format 4 is format 5 without the ranked count: here its "none" byte at the end.
-    byte[] v4 = java.util.Arrays.copyOf(v5, v5.length - 1);
-    v4[0] = StateSerdes.FORMAT_V4;
 
     EnrollmentState back = serde.deserialize(v4);
 
-    assertThat(v5[v5.length - 1]).isZero();
-    assertThat(back.signals.rankedDay).isEqualTo(StudentCourse.NO_DAY);
+    assertThat(back.activeFrom).isEqualTo(T);
+    assertThat(back.courseEnd).isEqualTo(T + 105 * Weeks.DAY_MS);
     assertThat(back.signals.clicks(Weeks.dayIndex(T) + 2, 1)).isEqualTo(5);
-    assertThat(serde.serialize(back)).isEqualTo(v5);
+    assertThat(back.signals.rankedDay).isEqualTo(StudentCourse.NO_DAY);
+    byte[] v5 = serde.serialize(back);
+    assertThat(v5[0]).isEqualTo(StateSerdes.FORMAT_V5);
+    assertThat(java.util.Arrays.copyOfRange(v5, 1, v5.length - 1))
+        .isEqualTo(java.util.Arrays.copyOfRange(v4, 1, v4.length));
+    assertThat(v5[v5.length - 1]).isZero();
   }
 
-  /**
-   * An enrolment read from state stored before its signals moved in has none until the roster
-   * takes them over from the old store; written meanwhile, it stays format 2, so those signals
-   * are still found there after a restore.
-   */
   @Test
   void shouldWriteAnEnrolmentWhoseSignalsAreStillStoredApartInTheFormerFormat() {
     EnrollmentState e = new EnrollmentState(4);
