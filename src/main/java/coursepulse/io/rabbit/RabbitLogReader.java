@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * broker delivered has been dispatched to it whole (the client's credit strategy is told of each
  * chunk's id and record count before its messages), everything dispatched has been taken, and
  * nothing arrived for {@link #LIVE_QUIET}; never within {@code disruptionSettle} of a connection
- * of the log being lost or regained (the member it reads from may be a replica catching up with a
- * new leader). The same rule on every RabbitMQ version: on 3.11 and
+ * of the log being lost or regained, nor after that until it received a chunk written since the
+ * loss, for {@code disruptionSettleMax} at most (the member it reads from may be a replica catching up with
+ * a new leader: {@link DisruptionSettle}). The same rule on every RabbitMQ version: on 3.11 and
  * newer the reader used to answer {@code UNKNOWN} and the engine asked the log, which on 4.0.5
  * (no {@code committed_offset}) meant a probe consumer per question and most of the live p99
  * (docs/performance.md). It answers {@code UNKNOWN} when the first question failed or the target
@@ -100,6 +101,9 @@ final class RabbitLogReader implements LogReader {
   private volatile boolean recovering;
   // Written by the client's dispatch thread.
   private volatile long lastArrivalNanos = System.nanoTime();
+  // Written by the client's dispatch thread: the timestamp of the newest chunk a message was
+  // dispatched from (the wall clock of the leader that wrote it); see DisruptionSettle.
+  private volatile long newestChunkMillis = Long.MIN_VALUE;
   // Written by the client's dispatch thread: the last offset of the newest chunk the broker
   // delivered (its id plus its record count, minus one), set before that chunk's messages are
   // dispatched; and the offset of the last message dispatched to this reader (handed over or
@@ -174,6 +178,9 @@ final class RabbitLogReader implements LogReader {
       return;
     }
     lastArrivalNanos = System.nanoTime();
+    if (context.timestamp() > newestChunkMillis) {
+      newestChunkMillis = context.timestamp();
+    }
     long offset = context.offset();
     if (offset < nextOffset) {
       // below the requested offset, or delivered again by a recovered subscription (the client
@@ -228,13 +235,13 @@ final class RabbitLogReader implements LogReader {
     Resource.State state = context.currentState();
     if (state == Resource.State.RECOVERING) {
       recovering = true;
-      log.disrupted();
+      log.lost();
       LOG.info("subscription to stream '{}' lost; the client is recovering it", stream);
     } else if (state == Resource.State.OPEN && recovering) {
       // Messages may have been appended while the subscription was down: the end is asked again
       // before the reader counts as subscribed, so it never reads as caught up on a stale end.
       knownEnd = askEnd();
-      log.disrupted(); // the member it now reads from may still be catching up: settle
+      log.regained(); // the member it now reads from may still be catching up: settle
       recovering = false;
       LOG.info(
           "subscription to stream '{}' recovered, reading on from offset {}", stream, nextOffset);
@@ -349,14 +356,15 @@ final class RabbitLogReader implements LogReader {
 
   @Override
   public Catchup catchup() {
-    if (buffered.get() > 0 || recovering || log.settling()) {
+    if (buffered.get() > 0 || recovering || log.settling(newestChunkMillis)) {
       // Recovering: quiet because the subscription is down, not because the log has nothing
       // more. Read as caught up, a broker restart that brought the other inputs back first let
       // them run ahead of this one, and the alerts of the rest of the run diverged. Settling:
-      // shortly after a connection of this log was lost, the member a subscription reads from
-      // may be a replica still catching up with a new leader, quiet while the log holds more,
-      // and the stream's statistics may come from such a member too (a cluster failover let the
-      // other inputs run ahead: 145 alerts diverged in ClusterFailoverIT).
+      // after a connection of this log was lost, the member a subscription reads from may be a
+      // replica still catching up with a new leader, quiet while the log holds more, and the
+      // stream's statistics may come from such a member too (a cluster failover let the other
+      // inputs run ahead: 145 alerts diverged in ClusterFailoverIT), until it delivers a chunk
+      // written since.
       return Catchup.BEHIND;
     }
     Long end = knownEnd.getNow(null);
@@ -392,6 +400,11 @@ final class RabbitLogReader implements LogReader {
   @Override
   public String stream() {
     return stream;
+  }
+
+  /** Whether the client is recovering the subscription. */
+  boolean recovering() {
+    return recovering;
   }
 
   /** Messages received from the broker and not yet taken by {@link #poll}. */

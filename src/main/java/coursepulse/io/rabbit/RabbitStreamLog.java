@@ -123,14 +123,14 @@ public final class RabbitStreamLog implements StreamLog {
   private final Set<RabbitLogReader> readers = ConcurrentHashMap.newKeySet();
   private final Set<RabbitGroupMembership> memberships = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
-  // When a subscription or producer of this log last lost or regained its connection
-  // (System.nanoTime()); see settling().
-  private volatile long lastDisruption;
-  private volatile boolean everDisrupted;
+  // When a subscription or producer of this log last lost or regained its connection.
+  private final DisruptionSettle disruptions;
 
   private RabbitStreamLog(RabbitSettings settings) {
     this.settings = settings;
     this.uri = settings.uri();
+    this.disruptions =
+        new DisruptionSettle(settings.disruptionSettle(), settings.disruptionSettleMax());
     this.environments = new RabbitEnvironments(settings);
     AtomicReference<String> version = new AtomicReference<>();
     try {
@@ -375,7 +375,7 @@ public final class RabbitStreamLog implements StreamLog {
     builder.listeners(
         context -> {
           if (context.currentState() == com.rabbitmq.stream.Resource.State.RECOVERING) {
-            disrupted();
+            lost();
           }
         });
     Producer producer;
@@ -461,20 +461,24 @@ public final class RabbitStreamLog implements StreamLog {
     return settings;
   }
 
-  /** A subscription or producer of this log lost its connection, or got it back. */
-  void disrupted() {
-    lastDisruption = System.nanoTime();
-    everDisrupted = true;
+  /** A subscription or producer of this log lost its connection. */
+  void lost() {
+    disruptions.lost();
+  }
+
+  /** A subscription of this log got its connection back. */
+  void regained() {
+    disruptions.regained();
   }
 
   /**
-   * Whether a connection of this log was lost or regained less than {@code disruptionSettle} ago:
-   * then readers do not count as caught up by what they received alone (see {@link
+   * Whether a reader that received a message of a chunk written at {@code newestChunkMillis} at
+   * the latest must read as behind whatever it received, a connection of this log having been
+   * lost or regained not long ago (see {@link DisruptionSettle} and {@link
    * RabbitSettings.Builder#disruptionSettle}).
    */
-  boolean settling() {
-    return everDisrupted
-        && System.nanoTime() - lastDisruption < settings.disruptionSettle().toNanos();
+  boolean settling(long newestChunkMillis) {
+    return disruptions.holdsBack(newestChunkMillis);
   }
 
   void forget(RabbitLogWriter writer) {

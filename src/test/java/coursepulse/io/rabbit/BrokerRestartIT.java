@@ -186,6 +186,68 @@ class BrokerRestartIT {
     }
   }
 
+  /**
+   * After the shortest settle, a recovered reader stays behind until it receives a chunk written
+   * since the recovery: the member it reads from may be a replica that has not caught up with a
+   * new leader yet, quiet while the log holds more. Read as caught up after a fixed settle alone,
+   * a cluster failover longer than it let the other inputs run weeks of simulated time ahead of
+   * this one (ClusterFailoverIT, CI run 71). On a single node the restarted member has everything,
+   * so nothing arrives until something new is written: until then the reader must read as behind.
+   */
+  @Test
+  void shouldReadAsBehindAfterTheSettleUntilAChunkWrittenSinceArrives() throws Exception {
+    String stream = "fresh-chunk-reader";
+    Duration settle = Duration.ofSeconds(1);
+    Duration settleMax = Duration.ofMinutes(2);
+    try (RabbitStreamLog log =
+        RabbitStreamLog.connect(
+            RabbitSettings.builder(node.streamUri())
+                .disruptionSettle(settle)
+                .disruptionSettleMax(settleMax)
+                .build())) {
+      log.createStream(stream, Retention.unlimited());
+      append(log, stream, 0, 10);
+      try (LogReader reader = log.reader(stream, OffsetSpec.first())) {
+        for (int i = 0; i < 10; i++) {
+          assertThat(reader.poll(Duration.ofSeconds(30))).as("message %d", i).isNotNull();
+        }
+        awaitCatchup(reader, LogReader.Catchup.CAUGHT_UP, DEADLINE);
+
+        node.stop();
+        awaitCatchup(reader, LogReader.Catchup.BEHIND, Duration.ofSeconds(30));
+        node.startAgain();
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (((RabbitLogReader) reader).recovering()) {
+          assertThat(deadline - System.nanoTime()).as("subscription recovered").isPositive();
+          TimeUnit.MILLISECONDS.sleep(20); // polling interval
+        }
+        long recoveredAt = System.nanoTime();
+        // past the shortest settle (and the 20 ms live quiet) with nothing new in the stream
+        TimeUnit.MILLISECONDS.sleep(settle.toMillis() + 500);
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() < until) {
+          assertThat(reader.catchup())
+              .as("recovered, settle over, nothing written since")
+              .isEqualTo(LogReader.Catchup.BEHIND);
+          TimeUnit.MILLISECONDS.sleep(20); // sampling interval
+        }
+        try (RabbitStreamLog writer = RabbitStreamLog.connect(node.streamUri())) {
+          appendOnceAvailable(writer, stream, 10, 11);
+        }
+        LogMessage m = reader.poll(DEADLINE);
+        assertThat(m).as("the message written after the recovery").isNotNull();
+        assertThat(new String(m.body(), StandardCharsets.UTF_8)).isEqualTo("m10");
+        awaitCatchup(reader, LogReader.Catchup.CAUGHT_UP, Duration.ofSeconds(10));
+        long caughtUp = System.nanoTime() - recoveredAt;
+        System.out.printf(
+            "fresh-chunk reader: caught up %d ms after its recovery (settle %d ms, at most %d ms)%n",
+            TimeUnit.NANOSECONDS.toMillis(caughtUp), settle.toMillis(), settleMax.toMillis());
+        assertThat(caughtUp).as("released by the fresh chunk, not by the maximum").isLessThan(
+            settleMax.toNanos());
+      }
+    }
+  }
+
   private static void append(RabbitStreamLog log, String stream, int from, int to) {
     try (LogWriter w = log.writer(stream, "recovering-reader-writer")) {
       for (int i = from; i < to; i++) {

@@ -1,0 +1,91 @@
+package coursepulse.io.rabbit;
+
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * When a reader of a {@link RabbitStreamLog} may count as caught up again after a connection of
+ * the log was lost or regained (a broker restart, a cluster node lost, a stream leader moved).
+ *
+ * <p>After such a disruption the member a subscription reads from may be a replica that is still
+ * catching up with a newly elected leader: quiet while the log holds more. Read as caught up on
+ * its quiet alone, the other inputs of a merge run ahead of it (docs/reliability.md). So for
+ * {@code minimum} after the last loss or recovery no reader counts as caught up by what it
+ * received, and after that only once it has received a message of a chunk written since the last
+ * loss (the chunk's timestamp, set by the leader that wrote it): the member it reads from then
+ * follows a leader that is writing again, and holds everything written before that chunk. A
+ * stream with nothing new to deliver would wait for ever, so the wait ends at {@code maximum}
+ * after the last loss or recovery in any case.
+ *
+ * <p>A fixed period alone was not enough: in a CI run a failover took 10 s where the others had
+ * taken 5, the replica serving {@code 02-Login} got the records written after it later than the
+ * other inputs' members got theirs, and {@code ClusterFailoverIT}'s processor ran two simulated
+ * weeks of activity ahead of the logins (94 alerts differed from the replay).
+ *
+ * <p>The chunk timestamps are the broker's wall clock and the disruption time is this process's:
+ * a broker clock behind this one delays the end of the wait by the difference (at most up to
+ * {@code maximum}); one ahead lets a chunk written that much before the disruption count as
+ * fresh, which the {@code minimum} covers.
+ */
+final class DisruptionSettle {
+
+  private final long minimumNanos;
+  private final long maximumNanos;
+  private final LongSupplier nanoClock;
+  private final LongSupplier wallClock;
+  // Written by the client's threads on a state change, read by the readers' callers: when a
+  // connection was last lost or regained (nano clock), and when one was last lost (wall clock).
+  private volatile long lastNanos;
+  private volatile long lastLossWallMillis = Long.MIN_VALUE;
+  private volatile boolean ever;
+
+  DisruptionSettle(Duration minimum, Duration maximum) {
+    this(minimum, maximum, System::nanoTime, System::currentTimeMillis);
+  }
+
+  DisruptionSettle(
+      Duration minimum, Duration maximum, LongSupplier nanoClock, LongSupplier wallClock) {
+    if (maximum.compareTo(minimum) < 0) {
+      throw new IllegalArgumentException(
+          "the longest settle (" + maximum + ") must not be shorter than the shortest (" + minimum
+              + ")");
+    }
+    this.minimumNanos = minimum.toNanos();
+    this.maximumNanos = maximum.toNanos();
+    this.nanoClock = nanoClock;
+    this.wallClock = wallClock;
+  }
+
+  /** A subscription or producer of the log lost its connection. */
+  void lost() {
+    // the wall time first: a reader that sees the new nano time must not compare with an old one
+    lastLossWallMillis = wallClock.getAsLong();
+    regained();
+  }
+
+  /**
+   * A subscription of the log got its connection back: the member it now reads from may still be
+   * catching up, so the wait starts again; a chunk written since the loss still ends it.
+   */
+  void regained() {
+    lastNanos = nanoClock.getAsLong();
+    ever = true;
+  }
+
+  /**
+   * Whether a reader must read as behind whatever it received.
+   *
+   * @param newestChunkMillis the timestamp of the newest chunk the reader received a message of,
+   *     {@link Long#MIN_VALUE} for none
+   */
+  boolean holdsBack(long newestChunkMillis) {
+    if (!ever) {
+      return false;
+    }
+    long since = nanoClock.getAsLong() - lastNanos;
+    if (since < minimumNanos) {
+      return true;
+    }
+    return since < maximumNanos && newestChunkMillis < lastLossWallMillis;
+  }
+}

@@ -1,0 +1,102 @@
+package coursepulse.io.rabbit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rule that holds a reader behind after a disruption of its log, on clocks the test moves: a
+ * fixed minimum, then until the reader has received a chunk written since, for a maximum.
+ */
+class DisruptionSettleTest {
+
+  private long nanos = TimeUnit.SECONDS.toNanos(1_000);
+  private long wallMillis = 1_700_000_000_000L;
+
+  private final DisruptionSettle settle =
+      new DisruptionSettle(
+          Duration.ofSeconds(5), Duration.ofSeconds(30), () -> nanos, () -> wallMillis);
+
+  private void advance(Duration d) {
+    nanos += d.toNanos();
+    wallMillis += d.toMillis();
+  }
+
+  @Test
+  void shouldHoldNothingBackBeforeAnyDisruption() {
+    assertThat(settle.holdsBack(Long.MIN_VALUE)).isFalse();
+    advance(Duration.ofHours(1));
+    assertThat(settle.holdsBack(Long.MIN_VALUE)).isFalse();
+  }
+
+  @Test
+  void shouldHoldEveryReaderBackForTheMinimumWhateverItReceived() {
+    settle.lost();
+    long disruptedAt = wallMillis;
+    advance(Duration.ofMillis(4_999));
+    assertThat(settle.holdsBack(disruptedAt + 1_000)).as("fresh chunk, within the minimum").isTrue();
+    advance(Duration.ofMillis(1));
+    assertThat(settle.holdsBack(disruptedAt + 1_000)).as("fresh chunk, minimum over").isFalse();
+  }
+
+  @Test
+  void shouldHoldAReaderWithoutAChunkWrittenSinceTheDisruptionBackUntilTheMaximum() {
+    long before = wallMillis - 1; // a chunk written just before the disruption
+    settle.lost();
+    advance(Duration.ofSeconds(10));
+    assertThat(settle.holdsBack(before)).as("a replica still serving old chunks").isTrue();
+    assertThat(settle.holdsBack(Long.MIN_VALUE)).as("nothing received yet").isTrue();
+    advance(Duration.ofMillis(19_999));
+    assertThat(settle.holdsBack(before)).isTrue();
+    advance(Duration.ofMillis(1));
+    assertThat(settle.holdsBack(before)).as("the maximum is over: a stream with nothing new").isFalse();
+  }
+
+  @Test
+  void shouldReleaseAReaderOnceItReceivedAChunkWrittenAtOrAfterTheDisruption() {
+    settle.lost();
+    long disruptedAt = wallMillis;
+    advance(Duration.ofSeconds(7));
+    assertThat(settle.holdsBack(disruptedAt - 1)).isTrue();
+    assertThat(settle.holdsBack(disruptedAt)).isFalse();
+    assertThat(settle.holdsBack(disruptedAt + 6_000)).isFalse();
+  }
+
+  @Test
+  void shouldRestartTheWaitAtARecoveryButJudgeFreshnessFromTheLoss() {
+    long beforeTheLoss = wallMillis - 1;
+    settle.lost();
+    advance(Duration.ofSeconds(8));
+    long betweenTheTwo = wallMillis; // written by a new leader after the loss
+    advance(Duration.ofSeconds(1));
+    settle.regained(); // the subscription is back: its member may still be catching up
+    advance(Duration.ofSeconds(4));
+    assertThat(settle.holdsBack(betweenTheTwo)).as("within the minimum after the recovery").isTrue();
+    advance(Duration.ofSeconds(1));
+    assertThat(settle.holdsBack(betweenTheTwo)).as("written since the loss").isFalse();
+    assertThat(settle.holdsBack(beforeTheLoss)).isTrue();
+    advance(Duration.ofSeconds(24));
+    assertThat(settle.holdsBack(beforeTheLoss)).as("29 s after the recovery").isTrue();
+    advance(Duration.ofSeconds(1));
+    assertThat(settle.holdsBack(beforeTheLoss)).as("30 s after the recovery").isFalse();
+  }
+
+  @Test
+  void shouldHoldBackOnlyForTheMinimumAfterARecoveryWithoutALoss() {
+    settle.regained();
+    advance(Duration.ofMillis(4_999));
+    assertThat(settle.holdsBack(Long.MIN_VALUE)).isTrue();
+    advance(Duration.ofMillis(1));
+    assertThat(settle.holdsBack(Long.MIN_VALUE)).isFalse();
+  }
+
+  @Test
+  void shouldRefuseAMaximumShorterThanTheMinimum() {
+    assertThatThrownBy(() -> new DisruptionSettle(Duration.ofSeconds(5), Duration.ofSeconds(4)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("must not be shorter");
+  }
+}
