@@ -241,14 +241,15 @@ final class CourseSignals {
     }
     int n = members.size();
     if (n > 0) {
+      CohortDay.Activity[] activity = activityOf(members, enrolments, lastDay);
+      CohortDay ranked = CohortDay.of(at, lastDay, cohort.courseDay(at), activity);
       List<RiskRule.Scored> scored =
-          rankClass(course, at, lastDay, cohort, ca, members, enrolments);
+          rankClass(course, ranked, activity, cohort, ca, members, enrolments);
       RiskRule.CourseDay day = new RiskRule.CourseDay(course, at, courseDay, scored);
       for (RiskRule r : active) {
         r.onCourseDay(ctx, day);
       }
       boolean weekBoundary = courseDay > 0 && courseDay % 7 == 0;
-      CohortDay ranked = classDays.get(course);
       for (int i = 0; i < n; i++) {
         RiskRule.Scored s = scored.get(i);
         StudentCourse sc = s.member().state();
@@ -280,30 +281,36 @@ final class CourseSignals {
   }
 
   /**
-   * The class at the end of a course day: every member's figures over windows ending with {@code
-   * lastDay}, kept as the course's {@link CohortDay} (and each member's submissions as ranked),
-   * then every member's features and score against it.
+   * Every member's figures over windows ending with {@code lastDay}; each member's submissions
+   * are kept as ranked.
+   */
+  private static CohortDay.Activity[] activityOf(
+      List<RiskRule.Member> members, List<EnrollmentState> enrolments, int lastDay) {
+    CohortDay.Activity[] activity = new CohortDay.Activity[members.size()];
+    for (int i = 0; i < activity.length; i++) {
+      activity[i] = CohortDay.Activity.of(members.get(i).state(), enrolments.get(i), lastDay);
+      members.get(i).state().ranked(lastDay, activity[i].submitted());
+    }
+    return activity;
+  }
+
+  /**
+   * The class at the end of a course day ({@code day}, which the caller stores once it has
+   * counted the open alerts; {@code activity} in the members' order): every member's features
+   * and score against it.
    */
   private List<RiskRule.Scored> rankClass(
       String course,
-      long at,
-      int lastDay,
+      CohortDay day,
+      CohortDay.Activity[] activity,
       CourseCohort cohort,
       CourseAssignments ca,
       List<RiskRule.Member> members,
       List<EnrollmentState> enrolments) {
-    int n = members.size();
-    CohortDay.Activity[] activity = new CohortDay.Activity[n];
-    for (int i = 0; i < n; i++) {
-      activity[i] = CohortDay.Activity.of(members.get(i).state(), enrolments.get(i), lastDay);
-      members.get(i).state().ranked(lastDay, activity[i].submitted());
-    }
-    CohortDay day = CohortDay.of(at, lastDay, cohort.courseDay(at), activity);
-    classDays.put(course, day);
     Features.Cohort medians = day.medians();
-    CourseFigures figures = courseFigures(course, cohort, ca, at);
-    List<RiskRule.Scored> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
+    CourseFigures figures = courseFigures(course, cohort, ca, day.at);
+    List<RiskRule.Scored> out = new ArrayList<>(members.size());
+    for (int i = 0; i < members.size(); i++) {
       out.add(scoreMember(day, medians, figures, members.get(i), enrolments.get(i), activity[i]));
     }
     return out;
