@@ -19,16 +19,30 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     boolean verbose = verbose(parseResult);
     String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
     if (ex instanceof StateOfAnotherLogException other) {
-      message +=
-          " With coursepulse: 'process --state-dir DIR' gives this log a state directory of its"
-              + " own; 'coursepulse reset --application-id " + other.stateDir().getFileName()
-              + " --to first' with this log's options starts the application over on it.";
+      message += " " + stateOfAnotherLogHint(other, commandLine);
     }
     commandLine.getErr().println("coursepulse: " + Secrets.mask(message));
     if (verbose) {
       ex.printStackTrace(commandLine.getErr());
     }
     return ex instanceof LogException ? EXIT_LOG_ERROR : EXIT_FAILURE;
+  }
+
+  /**
+   * What to do about a state directory bound to another log, in the words of the command that
+   * met it: a command with {@code --state-dir} can be given another one; the demo keeps its state
+   * in a fixed place.
+   */
+  private static String stateOfAnotherLogHint(
+      StateOfAnotherLogException ex, CommandLine commandLine) {
+    String command = commandLine.getCommandName();
+    if (commandLine.getCommandSpec().findOption("--state-dir") == null) {
+      return "With coursepulse " + command + ": delete " + ex.stateDir()
+          + " to start over on this log, or run it on the log that state belongs to.";
+    }
+    return "With coursepulse: '" + command + " --state-dir DIR' gives this log a state directory"
+        + " of its own; 'coursepulse reset --application-id " + ex.stateDir().getFileName()
+        + " --to first' with this log's options starts the application over on it.";
   }
 
   /** {@code --verbose} on the command or any subcommand ({@code import oulad --verbose}). */
