@@ -38,6 +38,18 @@ final class DisruptionSettle {
   private volatile long lastNanos;
   private volatile long lastLossWallMillis = Long.MIN_VALUE;
   private volatile boolean ever;
+  // Losses and recoveries so far: tells one wait from the next (for the readers' log lines).
+  private volatile long disruptions;
+
+  /** Why a reader is held behind, if it is. */
+  enum Hold {
+    /** Not held: its quiet counts. */
+    NONE,
+    /** Within the minimum after the last loss or recovery. */
+    SETTLING,
+    /** After the minimum, no chunk written since the last loss received yet. */
+    AWAITING_FRESH_CHUNK
+  }
 
   DisruptionSettle(Duration minimum, Duration maximum) {
     this(minimum, maximum, System::nanoTime, System::currentTimeMillis);
@@ -70,6 +82,17 @@ final class DisruptionSettle {
   void regained() {
     lastNanos = nanoClock.getAsLong();
     ever = true;
+    disruptions++; // written by one client thread at a time in practice; a lost count costs a log line
+  }
+
+  /** How many losses and recoveries there have been. */
+  long disruptions() {
+    return disruptions;
+  }
+
+  /** Whether a chunk written at {@code chunkMillis} was written since the last loss. */
+  boolean writtenSinceLoss(long chunkMillis) {
+    return chunkMillis >= lastLossWallMillis;
   }
 
   /**
@@ -79,13 +102,20 @@ final class DisruptionSettle {
    *     {@link Long#MIN_VALUE} for none
    */
   boolean holdsBack(long newestChunkMillis) {
+    return hold(newestChunkMillis) != Hold.NONE;
+  }
+
+  /** Whether and why a reader must read as behind whatever it received (see {@link #holdsBack}). */
+  Hold hold(long newestChunkMillis) {
     if (!ever) {
-      return false;
+      return Hold.NONE;
     }
     long since = nanoClock.getAsLong() - lastNanos;
     if (since < minimumNanos) {
-      return true;
+      return Hold.SETTLING;
     }
-    return since < maximumNanos && newestChunkMillis < lastLossWallMillis;
+    return since < maximumNanos && !writtenSinceLoss(newestChunkMillis)
+        ? Hold.AWAITING_FRESH_CHUNK
+        : Hold.NONE;
   }
 }

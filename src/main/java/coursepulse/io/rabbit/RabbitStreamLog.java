@@ -472,13 +472,18 @@ public final class RabbitStreamLog implements StreamLog {
   }
 
   /**
-   * Whether a reader that received a message of a chunk written at {@code newestChunkMillis} at
-   * the latest must read as behind whatever it received, a connection of this log having been
+   * Whether (and why) a reader that received a message of a chunk written at {@code
+   * newestChunkMillis} at the latest must read as behind whatever it received, a connection of this log having been
    * lost or regained not long ago (see {@link DisruptionSettle} and {@link
    * RabbitSettings.Builder#disruptionSettle}).
    */
-  boolean settling(long newestChunkMillis) {
-    return disruptions.holdsBack(newestChunkMillis);
+  DisruptionSettle.Hold settling(long newestChunkMillis) {
+    return disruptions.hold(newestChunkMillis);
+  }
+
+  /** The rule behind {@link #settling}: how many disruptions so far, and what a chunk proves. */
+  DisruptionSettle disruptions() {
+    return disruptions;
   }
 
   void forget(RabbitLogWriter writer) {

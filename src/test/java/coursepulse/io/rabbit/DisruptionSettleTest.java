@@ -94,6 +94,22 @@ class DisruptionSettleTest {
   }
 
   @Test
+  void shouldSayWhyAReaderIsHeldAndCountTheDisruptions() {
+    assertThat(settle.hold(Long.MIN_VALUE)).isEqualTo(DisruptionSettle.Hold.NONE);
+    assertThat(settle.disruptions()).isZero();
+    settle.lost();
+    long lostAt = wallMillis;
+    assertThat(settle.hold(lostAt)).isEqualTo(DisruptionSettle.Hold.SETTLING);
+    advance(Duration.ofSeconds(5));
+    assertThat(settle.hold(lostAt - 1)).isEqualTo(DisruptionSettle.Hold.AWAITING_FRESH_CHUNK);
+    assertThat(settle.hold(lostAt)).isEqualTo(DisruptionSettle.Hold.NONE);
+    assertThat(settle.writtenSinceLoss(lostAt)).isTrue();
+    assertThat(settle.writtenSinceLoss(lostAt - 1)).isFalse();
+    settle.regained();
+    assertThat(settle.disruptions()).isEqualTo(2);
+  }
+
+  @Test
   void shouldRefuseAMaximumShorterThanTheMinimum() {
     assertThatThrownBy(() -> new DisruptionSettle(Duration.ofSeconds(5), Duration.ofSeconds(4)))
         .isInstanceOf(IllegalArgumentException.class)
