@@ -22,10 +22,18 @@ import java.util.function.LongSupplier;
  * other inputs' members got theirs, and {@code ClusterFailoverIT}'s processor ran two simulated
  * weeks of activity ahead of the logins (94 alerts differed from the replay).
  *
- * <p>The chunk timestamps are the broker's wall clock and the disruption time is this process's:
- * a broker clock behind this one delays the end of the wait by the difference (at most up to
- * {@code maximum}); one ahead lets a chunk written that much before the disruption count as
- * fresh, which the {@code minimum} covers.
+ * <p>What a fresh chunk proves is that the member holds everything written up to it, not that it
+ * has reached the leader's current end: a member that falls behind again right after it is read
+ * as caught up on its quiet as before. And it rests on two clocks: chunk timestamps are the
+ * writing leader's wall clock ({@code erlang:system_time(millisecond)} when it wrote the chunk;
+ * replicas keep the header), the loss time is this process's. A broker clock behind this one
+ * delays the end of the wait by the difference (at most up to {@code maximum}); one ahead by more
+ * than the client takes to notice a loss lets the old leader's last chunks count as fresh. On one
+ * host, or hosts kept in step by NTP, neither matters.
+ *
+ * <p>Every loss and recovery of any connection of the log starts the wait again, for every
+ * reader. A connection that fails again and again within {@code maximum} therefore holds an input
+ * that receives nothing for as long as that goes on, as the fixed settle did below its 5 s.
  */
 final class DisruptionSettle {
 
