@@ -148,14 +148,7 @@ class BrokerRestartIT {
       log.createStream(stream, Retention.unlimited());
       append(log, stream, 0, 10);
       try (LogReader reader = log.reader(stream, OffsetSpec.first())) {
-        for (int i = 0; i < 10; i++) {
-          assertThat(reader.poll(Duration.ofSeconds(30))).as("message %d", i).isNotNull();
-        }
-        awaitCatchup(reader, LogReader.Catchup.CAUGHT_UP, DEADLINE);
-
-        node.stop();
-        // the client notices the closed connection at once and starts recovering
-        awaitCatchup(reader, LogReader.Catchup.BEHIND, Duration.ofSeconds(30));
+        readTenThenStopTheNode(reader);
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (System.nanoTime() < until) {
           assertThat(reader.catchup()).as("while the broker is down").isEqualTo(LogReader.Catchup.BEHIND);
@@ -208,13 +201,7 @@ class BrokerRestartIT {
       log.createStream(stream, Retention.unlimited());
       append(log, stream, 0, 10);
       try (LogReader reader = log.reader(stream, OffsetSpec.first())) {
-        for (int i = 0; i < 10; i++) {
-          assertThat(reader.poll(Duration.ofSeconds(30))).as("message %d", i).isNotNull();
-        }
-        awaitCatchup(reader, LogReader.Catchup.CAUGHT_UP, DEADLINE);
-
-        node.stop();
-        awaitCatchup(reader, LogReader.Catchup.BEHIND, Duration.ofSeconds(30));
+        readTenThenStopTheNode(reader);
         node.startAgain();
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (((RabbitLogReader) reader).recovering()) {
@@ -246,6 +233,19 @@ class BrokerRestartIT {
             settleMax.toNanos());
       }
     }
+  }
+
+  /**
+   * Reads the ten messages the test appended, caught up after them, then stops the node: the
+   * client notices the closed connection at once and starts recovering, so the reader is behind.
+   */
+  private static void readTenThenStopTheNode(LogReader reader) throws Exception {
+    for (int i = 0; i < 10; i++) {
+      assertThat(reader.poll(Duration.ofSeconds(30))).as("message %d", i).isNotNull();
+    }
+    awaitCatchup(reader, LogReader.Catchup.CAUGHT_UP, DEADLINE);
+    node.stop();
+    awaitCatchup(reader, LogReader.Catchup.BEHIND, Duration.ofSeconds(30));
   }
 
   private static void append(RabbitStreamLog log, String stream, int from, int to) {
