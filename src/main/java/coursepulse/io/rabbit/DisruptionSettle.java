@@ -2,6 +2,8 @@ package coursepulse.io.rabbit;
 
 import java.time.Duration;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * When a reader of a {@link RabbitStreamLog} may count as caught up again after a connection of
@@ -36,6 +38,9 @@ import java.util.function.LongSupplier;
  * that receives nothing for as long as that goes on, as the fixed settle did below its 5 s.
  */
 final class DisruptionSettle {
+
+  // The readers' lines, under the readers' name.
+  private static final Logger LOG = LoggerFactory.getLogger(RabbitLogReader.class);
 
   private final long minimumNanos;
   private final long maximumNanos;
@@ -125,5 +130,53 @@ final class DisruptionSettle {
     return since < maximumNanos && !writtenSinceLoss(newestChunkMillis)
         ? Hold.AWAITING_FRESH_CHUNK
         : Hold.NONE;
+  }
+
+  /** One reader's view of the rule, which says in the log when it waits for a fresh chunk. */
+  ReaderWait readerWait(String stream) {
+    return new ReaderWait(stream);
+  }
+
+  /**
+   * Whether the settle holds one reader behind. Says so once per disruption when it holds it past
+   * the minimum for want of a chunk written since the loss, and again when that ends, so that a
+   * pause of the whole merge after a failover can be told apart in the log from a stall. Used by
+   * the reader's caller thread only.
+   */
+  final class ReaderWait {
+    private final String stream;
+    // The disruption count when this reader was last found waiting for a fresh chunk; -1: not.
+    private long waitingSince = -1;
+
+    private ReaderWait(String stream) {
+      this.stream = stream;
+    }
+
+    /** @param newestChunkMillis as for {@link DisruptionSettle#hold} */
+    boolean holds(long newestChunkMillis) {
+      Hold hold = hold(newestChunkMillis);
+      if (hold == Hold.AWAITING_FRESH_CHUNK && waitingSince != disruptions) {
+        waitingSince = disruptions;
+        LOG.info(
+            "stream '{}': behind until it delivers a message written since the last lost"
+                + " connection of this log (its member may be a replica still catching up; at most"
+                + " {} s)",
+            stream, maximumNanos / 1_000_000_000L);
+      } else if (hold == Hold.NONE && waitingSince >= 0) {
+        waitingSince = -1;
+        if (writtenSinceLoss(newestChunkMillis)) {
+          LOG.info(
+              "stream '{}': delivered a message written since the lost connection; caught up on"
+                  + " its quiet again",
+              stream);
+        } else {
+          LOG.info(
+              "stream '{}': no message written since the lost connection arrived within {} s;"
+                  + " caught up on its quiet again",
+              stream, maximumNanos / 1_000_000_000L);
+        }
+      }
+      return hold != Hold.NONE;
+    }
   }
 }

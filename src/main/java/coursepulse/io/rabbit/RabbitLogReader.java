@@ -112,9 +112,8 @@ final class RabbitLogReader implements LogReader {
   private volatile long dispatchedThrough = -1;
   // Owned by the caller's thread: the offset of the last message poll returned.
   private long lastTaken = -1;
-  // Owned by the caller's thread: the disruption count of the log when this reader was last found
-  // waiting for a chunk written since a loss (-1: not waiting), for the log lines of settling().
-  private long awaitingFreshSince = -1;
+  // Owned by the caller's thread: whether the log's settle after a disruption holds this reader.
+  private final DisruptionSettle.ReaderWait settle;
 
   /** Live mode: how long nothing must arrive, after whole chunks, to count as caught up. */
   static final Duration LIVE_QUIET = Duration.ofMillis(20);
@@ -144,6 +143,7 @@ final class RabbitLogReader implements LogReader {
     } else {
       throw new IllegalArgumentException("unknown offset specification " + from);
     }
+    this.settle = log.disruptions().readerWait(stream);
     this.nextOffset = minOff;
     this.minTimestamp = minTs;
     this.filteringTimestamp = minTs != Long.MIN_VALUE;
@@ -359,7 +359,7 @@ final class RabbitLogReader implements LogReader {
 
   @Override
   public Catchup catchup() {
-    if (buffered.get() > 0 || recovering || settling()) {
+    if (buffered.get() > 0 || recovering || settle.holds(newestChunkMillis)) {
       // Recovering: quiet because the subscription is down, not because the log has nothing
       // more. Read as caught up, a broker restart that brought the other inputs back first let
       // them run ahead of this one, and the alerts of the rest of the run diverged. Settling:
@@ -398,40 +398,6 @@ final class RabbitLogReader implements LogReader {
       return Catchup.BEHIND;
     }
     return quiet >= LIVE_QUIET.toNanos() ? Catchup.CAUGHT_UP : Catchup.BEHIND;
-  }
-
-  /**
-   * Whether the log's settle after a disruption holds this reader behind; says so once per
-   * disruption when it holds it past the minimum for want of a chunk written since the loss, and
-   * again when that ends, so that a pause of the whole merge after a failover can be told apart
-   * in the log from a stall.
-   */
-  private boolean settling() {
-    DisruptionSettle.Hold hold = log.settling(newestChunkMillis);
-    DisruptionSettle rule = log.disruptions();
-    if (hold == DisruptionSettle.Hold.AWAITING_FRESH_CHUNK) {
-      long disruption = rule.disruptions();
-      if (awaitingFreshSince != disruption) {
-        awaitingFreshSince = disruption;
-        LOG.info(
-            "stream '{}': behind until it delivers a message written since the last lost"
-                + " connection of this log (its member may be a replica still catching up; at most"
-                + " {} s)",
-            stream, log.settings().disruptionSettleMax().toSeconds());
-      }
-      return true;
-    }
-    if (hold == DisruptionSettle.Hold.NONE && awaitingFreshSince >= 0) {
-      awaitingFreshSince = -1;
-      LOG.info(
-          rule.writtenSinceLoss(newestChunkMillis)
-              ? "stream '{}': delivered a message written since the lost connection; caught up"
-                  + " on its quiet again"
-              : "stream '{}': no message written since the lost connection arrived within {} s;"
-                  + " caught up on its quiet again",
-          stream, log.settings().disruptionSettleMax().toSeconds());
-    }
-    return hold != DisruptionSettle.Hold.NONE;
   }
 
   @Override

@@ -472,16 +472,9 @@ public final class RabbitStreamLog implements StreamLog {
   }
 
   /**
-   * Whether (and why) a reader that received a message of a chunk written at {@code
-   * newestChunkMillis} at the latest must read as behind whatever it received, a connection of this log having been
-   * lost or regained not long ago (see {@link DisruptionSettle} and {@link
-   * RabbitSettings.Builder#disruptionSettle}).
+   * When a reader may count as caught up again after a connection of this log was lost or
+   * regained ({@link DisruptionSettle}, {@link RabbitSettings.Builder#disruptionSettle}).
    */
-  DisruptionSettle.Hold settling(long newestChunkMillis) {
-    return disruptions.hold(newestChunkMillis);
-  }
-
-  /** The rule behind {@link #settling}: how many disruptions so far, and what a chunk proves. */
   DisruptionSettle disruptions() {
     return disruptions;
   }

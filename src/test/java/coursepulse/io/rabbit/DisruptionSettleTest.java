@@ -110,6 +110,21 @@ class DisruptionSettleTest {
   }
 
   @Test
+  void shouldHoldEachReaderByWhatItReceived() {
+    DisruptionSettle.ReaderWait fresh = settle.readerWait("02-Login");
+    DisruptionSettle.ReaderWait stale = settle.readerWait("01-Enrollment");
+    assertThat(fresh.holds(Long.MIN_VALUE)).isFalse();
+    settle.lost();
+    long lostAt = wallMillis;
+    advance(Duration.ofSeconds(6));
+    assertThat(fresh.holds(lostAt + 10)).isFalse();
+    assertThat(stale.holds(lostAt - 10)).isTrue();
+    assertThat(stale.holds(lostAt - 10)).as("asked again").isTrue();
+    advance(Duration.ofSeconds(24));
+    assertThat(stale.holds(lostAt - 10)).as("the maximum").isFalse();
+  }
+
+  @Test
   void shouldRefuseAMaximumShorterThanTheMinimum() {
     assertThatThrownBy(() -> new DisruptionSettle(Duration.ofSeconds(5), Duration.ofSeconds(4)))
         .isInstanceOf(IllegalArgumentException.class)
