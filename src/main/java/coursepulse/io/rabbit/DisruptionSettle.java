@@ -95,7 +95,8 @@ final class DisruptionSettle {
   void regained() {
     lastNanos = nanoClock.getAsLong();
     ever = true;
-    disruptions++; // written by one client thread at a time in practice; a lost count costs a log line
+    // written by one client thread at a time in practice; a lost count costs a log line
+    disruptions++;
   }
 
   /** How many losses and recoveries there have been. */
@@ -109,16 +110,11 @@ final class DisruptionSettle {
   }
 
   /**
-   * Whether a reader must read as behind whatever it received.
+   * Whether and why a reader must read as behind whatever it received.
    *
    * @param newestChunkMillis the timestamp of the newest chunk the reader received a message of,
    *     {@link Long#MIN_VALUE} for none
    */
-  boolean holdsBack(long newestChunkMillis) {
-    return hold(newestChunkMillis) != Hold.NONE;
-  }
-
-  /** Whether and why a reader must read as behind whatever it received (see {@link #holdsBack}). */
   Hold hold(long newestChunkMillis) {
     if (!ever) {
       return Hold.NONE;

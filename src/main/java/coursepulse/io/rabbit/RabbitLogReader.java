@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * chunk's id and record count before its messages), everything dispatched has been taken, and
  * nothing arrived for {@link #LIVE_QUIET}; never within {@code disruptionSettle} of a connection
  * of the log being lost or regained, nor after that until it received a chunk written since the
- * loss, for {@code disruptionSettleMax} at most (the member it reads from may be a replica catching up with
- * a new leader: {@link DisruptionSettle}). The same rule on every RabbitMQ version: on 3.11 and
+ * loss, for {@code disruptionSettleMax} at most (the member it reads from may be a replica
+ * catching up with a new leader: {@link DisruptionSettle}). The same rule on every RabbitMQ version: on 3.11 and
  * newer the reader used to answer {@code UNKNOWN} and the engine asked the log, which on 4.0.5
  * (no {@code committed_offset}) meant a probe consumer per question and most of the live p99
  * (docs/performance.md). It answers {@code UNKNOWN} when the first question failed or the target
@@ -143,7 +143,7 @@ final class RabbitLogReader implements LogReader {
     } else {
       throw new IllegalArgumentException("unknown offset specification " + from);
     }
-    this.settle = log.disruptions().readerWait(stream);
+    this.settle = log.settle().readerWait(stream);
     this.nextOffset = minOff;
     this.minTimestamp = minTs;
     this.filteringTimestamp = minTs != Long.MIN_VALUE;

@@ -475,7 +475,7 @@ public final class RabbitStreamLog implements StreamLog {
    * When a reader may count as caught up again after a connection of this log was lost or
    * regained ({@link DisruptionSettle}, {@link RabbitSettings.Builder#disruptionSettle}).
    */
-  DisruptionSettle disruptions() {
+  DisruptionSettle settle() {
     return disruptions;
   }
 
