@@ -4,13 +4,17 @@ import com.rabbitmq.stream.AuthenticationFailureException;
 import com.rabbitmq.stream.Constants;
 import com.rabbitmq.stream.StreamDoesNotExistException;
 import com.rabbitmq.stream.StreamException;
+import com.rabbitmq.stream.StreamNotAvailableException;
 import coursepulse.engine.log.LogException;
 import coursepulse.engine.log.LogUnavailableException;
 import coursepulse.engine.log.StreamNotFoundException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
+import java.util.List;
+import java.util.Set;
 import javax.net.ssl.SSLException;
 
 /**
@@ -20,7 +24,52 @@ import javax.net.ssl.SSLException;
  */
 final class RabbitErrors {
 
+  /**
+   * The stream client's exceptions for a connection that closed, timed out or has no locator yet.
+   * They are package-private in the client, whose coordinators retry on the same ones
+   * ({@code CoordinatorUtils.shouldRefreshCandidates}); {@code RabbitErrorsTest} checks that the
+   * client still has them.
+   */
+  static final Set<String> CLIENT_CONNECTION_FAILURES =
+      Set.of(
+          "com.rabbitmq.stream.impl.ConnectionStreamException",
+          "com.rabbitmq.stream.impl.TimeoutStreamException",
+          "com.rabbitmq.stream.impl.CoordinatorUtils$ClientClosedException",
+          "com.rabbitmq.stream.impl.StreamEnvironment$LocatorNotAvailableException");
+
+  /**
+   * What the client's consumer coordinator throws, as a bare {@link IllegalStateException}, when a
+   * stream has no leader or member to read from yet: seen in ClusterGroupJoinIT while the restarted
+   * node's streams were still electing ("Could not get stream metadata, response code: 6
+   * (STREAM_NOT_AVAILABLE)").
+   */
+  private static final List<String> CLIENT_NO_MEMBER_YET =
+      List.of("(STREAM_NOT_AVAILABLE)", "No node available to consume from stream");
+
   private RabbitErrors() {}
+
+  /**
+   * Whether {@code e} is a failure a broker gets over by itself within seconds: a connection that
+   * closed or timed out (a node that died or restarts), a port nobody listens on yet, a stream
+   * whose leader is being elected or that has no member to read from yet. Refused credentials, a missing stream or virtual host, a
+   * refused permission or a TLS mismatch are not: trying again changes nothing.
+   */
+  static boolean mayPass(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof StreamNotAvailableException
+          || t instanceof ClosedChannelException
+          || t instanceof ConnectException
+          || t instanceof NoRouteToHostException
+          || CLIENT_CONNECTION_FAILURES.contains(t.getClass().getName())
+          || t instanceof IllegalStateException
+              && CLIENT_NO_MEMBER_YET.stream().anyMatch(String.valueOf(t.getMessage())::contains)
+          || t instanceof StreamException se
+              && se.getCode() == Constants.RESPONSE_CODE_STREAM_NOT_AVAILABLE) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /** Translates a failure while opening a connection to the broker. */
   static LogException connecting(RuntimeException e, RabbitUri uri) {
@@ -85,10 +134,11 @@ final class RabbitErrors {
           "RabbitMQ refused to " + action + " stream '" + stream
               + "': the user lacks the permission (rabbitmqctl set_permissions)", e);
     }
-    if (hasCause(e, ConnectException.class)) {
+    if (mayPass(e)) {
       return new LogUnavailableException(
-          "lost the connection to RabbitMQ while trying to " + action + " stream '" + stream
-              + "': " + rootMessage(e), e);
+          "cannot " + action + " stream '" + stream + "' (" + rootMessage(e) + "): a RabbitMQ"
+              + " node is down or restarting, or the stream is electing a new leader; try again"
+              + " once every node is up ('rabbitmq-diagnostics cluster_status')", e);
     }
     return new LogException(
         "cannot " + action + " stream '" + stream + "': " + rootMessage(e), e);

@@ -66,6 +66,10 @@ import org.slf4j.LoggerFactory;
  * on a new environment, retrying until it succeeds or the membership is closed. Calls from the old
  * consumer are ignored from then on.
  *
+ * <p><b>Joining.</b> The first join tries again for {@link #FIRST_JOIN_RETRIES_FOR} when it
+ * fails in a way that passes by itself (a node dying or restarting under it); a re-join tries
+ * until it succeeds, since the instance runs already. Other failures end the first join at once.
+ *
  * <p>Listener calls are serialized per membership; a listener that throws is logged and the group
  * goes on (the client's thread must survive it).
  */
@@ -80,6 +84,15 @@ final class RabbitGroupMembership implements GroupMembership {
   static final Duration REJOIN_AT_MOST = Duration.ofSeconds(15);
 
   private static final Duration REJOIN_BACKOFF = Duration.ofSeconds(2);
+
+  /**
+   * How long the first join tries again after failures that pass by themselves ({@link
+   * RabbitErrors#mayPass}): a node that dies while an instance joins (CI run of stop 41: its
+   * subscription failed with "Connection is closed" and the instance exited) or restarts. A cluster
+   * elects new leaders within seconds (5 to 10 s measured in ClusterFailoverIT) and a node restarts
+   * within 20 s here; a broker down for longer is for the operator, told by the error.
+   */
+  static final Duration FIRST_JOIN_RETRIES_FOR = Duration.ofSeconds(60);
 
   private final RabbitStreamLog log;
   private final String group;
@@ -152,11 +165,40 @@ final class RabbitGroupMembership implements GroupMembership {
     RabbitGroupMembership membership =
         new RabbitGroupMembership(
             log, environments, group, stream, partitions, listener, heartbeat);
-    Lease lease = membership.subscribe(0);
+    Lease lease = membership.firstLease();
     synchronized (membership.lock) {
       membership.lease = lease;
     }
     return membership;
+  }
+
+  /**
+   * The first generation's lease, trying again for {@link #FIRST_JOIN_RETRIES_FOR} while the
+   * failure may pass; the last failure otherwise.
+   */
+  private Lease firstLease() {
+    long deadline = System.nanoTime() + FIRST_JOIN_RETRIES_FOR.toNanos();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return subscribe(0);
+      } catch (RuntimeException e) {
+        if (!RabbitErrors.mayPass(e)
+            || System.nanoTime() + REJOIN_BACKOFF.toNanos() - deadline > 0) {
+          throw e;
+        }
+        LOG.warn(
+            "Group '{}' on '{}': joining failed ({}, attempt {}); retrying in {} s, for at most {}"
+                + " s", group, stream, RabbitErrors.rootMessage(e), attempt,
+            REJOIN_BACKOFF.toSeconds(), FIRST_JOIN_RETRIES_FOR.toSeconds());
+        LOG.debug("Join failure", e);
+        try {
+          Thread.sleep(REJOIN_BACKOFF.toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   /** The super-stream consumer of generation {@code gen}: its calls count while that is current. */

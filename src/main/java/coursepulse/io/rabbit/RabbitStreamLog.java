@@ -313,6 +313,7 @@ public final class RabbitStreamLog implements StreamLog {
    * RabbitGroupMembership}), and only closing the connection that held it removes it.
    */
   private Environment groupEnvironment() {
+    checkOpen();
     try {
       return environments.build("coursepulse-group", new AtomicReference<>());
     } catch (RuntimeException e) {

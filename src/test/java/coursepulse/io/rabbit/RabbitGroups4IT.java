@@ -3,6 +3,7 @@ package coursepulse.io.rabbit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.rabbitmq.stream.Environment;
 import com.rabbitmq.stream.Producer;
 import coursepulse.engine.log.GroupMembership;
 import coursepulse.engine.log.LogMessage;
@@ -10,11 +11,13 @@ import coursepulse.engine.log.LogReader;
 import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamNotFoundException;
+import coursepulse.testing.CapturedLog;
 import coursepulse.testing.GroupEvents;
 import coursepulse.testing.RabbitMq4Extension;
 import coursepulse.testing.RabbitVhost;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -139,6 +145,95 @@ class RabbitGroups4IT {
       } finally {
         child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
+    }
+  }
+
+  /**
+   * CI's run of stop 41 lost an instance whose first join met a node dying ("Connection is
+   * closed"). Here the join's first two environments find nobody listening on their port (as while
+   * a node restarts), the third reaches the broker: the join must wait for it, say so at WARN, and
+   * hold every partition.
+   */
+  @Test
+  void shouldJoinAfterConnectionsThatFailedWhileTheBrokerWasAway(RabbitVhost vhost)
+      throws Exception {
+    String stream = RabbitVhost.uniqueStream("away");
+    GroupEvents events = new GroupEvents();
+    RabbitSettings away = RabbitSettings.of(withPort(vhost.uri(), closedPort()));
+    AtomicInteger attempts = new AtomicInteger();
+    try (RabbitStreamLog log = vhost.openLog();
+        RabbitEnvironments nobody = new RabbitEnvironments(away);
+        RabbitEnvironments broker = new RabbitEnvironments(RabbitSettings.of(vhost.uri()));
+        CapturedLog membershipLog = CapturedLog.of(RabbitGroupMembership.class)) {
+      log.createSuperStream(stream, 3, Retention.unlimited());
+      Supplier<Environment> environments =
+          () -> attempts.incrementAndGet() <= 2
+              ? environment(nobody, away)
+              : environment(broker, RabbitSettings.of(vhost.uri()));
+
+      GroupMembership membership =
+          RabbitGroupMembership.join(
+              log, environments, "app", stream, log.partitions(stream), events.listener("a"),
+              Duration.ofSeconds(60));
+      try {
+        events.awaitHolders(ALL_A, TIMEOUT);
+        assertThat(attempts).hasValue(3);
+        assertThat(membershipLog.messages())
+            .filteredOn(m -> m.contains("joining failed"))
+            .hasSize(2)
+            .allMatch(m -> m.startsWith("Group 'app' on '" + stream + "': joining failed ("))
+            .allMatch(m -> m.endsWith("); retrying in 2 s, for at most 60 s"));
+      } finally {
+        membership.close();
+      }
+    }
+  }
+
+  /** Refused credentials do not pass by themselves: the first join fails at once, untried again. */
+  @Test
+  void shouldFailTheJoinAtOnceWhenTheBrokerRefusesTheCredentials(RabbitVhost vhost)
+      throws Exception {
+    String stream = RabbitVhost.uniqueStream("refused");
+    RabbitSettings wrongPassword =
+        RabbitSettings.of(vhost.uri().replaceFirst("://([^:@/]+):[^@/]*@", "://$1:not-it@"));
+    AtomicInteger attempts = new AtomicInteger();
+    try (RabbitStreamLog log = vhost.openLog();
+        RabbitEnvironments refused = new RabbitEnvironments(wrongPassword);
+        CapturedLog membershipLog = CapturedLog.of(RabbitGroupMembership.class)) {
+      log.createSuperStream(stream, 2, Retention.unlimited());
+      Supplier<Environment> environments =
+          () -> {
+            attempts.incrementAndGet();
+            return environment(refused, wrongPassword);
+          };
+
+      assertThatThrownBy(
+              () -> RabbitGroupMembership.join(
+                  log, environments, "app", stream, log.partitions(stream),
+                  new GroupEvents().listener("a"), Duration.ofSeconds(60)))
+          .hasMessageContaining("refused the credentials");
+      assertThat(attempts).hasValue(1);
+      assertThat(membershipLog.messages()).noneMatch(m -> m.contains("joining failed"));
+    }
+  }
+
+  /** An environment as {@code RabbitStreamLog} builds one for a group: failures translated. */
+  private static Environment environment(RabbitEnvironments environments, RabbitSettings settings) {
+    try {
+      return environments.build("coursepulse-group", new AtomicReference<>());
+    } catch (RuntimeException e) {
+      throw RabbitErrors.connecting(e, settings.uri());
+    }
+  }
+
+  private static String withPort(String uri, int port) {
+    return uri.replaceFirst("@([^:/]+):\\d+/", "@$1:" + port + "/");
+  }
+
+  /** A local port nobody listens on (it was free a moment ago). */
+  private static int closedPort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
     }
   }
 
