@@ -51,8 +51,9 @@ final class RabbitErrors {
   /**
    * Whether {@code e} is a failure a broker gets over by itself within seconds: a connection that
    * closed or timed out (a node that died or restarts), a port nobody listens on yet, a stream
-   * whose leader is being elected or that has no member to read from yet. Refused credentials, a missing stream or virtual host, a
-   * refused permission or a TLS mismatch are not: trying again changes nothing.
+   * whose leader is being elected or that has no member to read from yet. Refused credentials, a
+   * missing stream or virtual host, a refused permission or a TLS mismatch are not: trying again
+   * changes nothing.
    */
   static boolean mayPass(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {

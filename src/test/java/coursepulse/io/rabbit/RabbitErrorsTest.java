@@ -72,7 +72,8 @@ class RabbitErrorsTest {
 
   @Test
   void shouldTellTheUserToWaitForTheNodesWhenAFailureMayPass() throws Exception {
-    LogException e = RabbitErrors.onStream(connectionClosed(), "01-Enrollment", "join group 'a' on");
+    LogException e =
+        RabbitErrors.onStream(connectionClosed(), "01-Enrollment", "join group 'a' on");
 
     assertThat(e)
         .isInstanceOf(LogUnavailableException.class)
