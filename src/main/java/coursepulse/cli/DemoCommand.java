@@ -93,8 +93,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--keep-data",
       description =
-          "Keep the embedded log and state in --embedded-dir and coursepulse-data/demo-state"
-              + " (default: in memory, gone at exit).")
+          "Keep the embedded log in --embedded-dir and the alerting's state beside it, in"
+              + " demo-state (default: in memory, gone at exit).")
   boolean keepData;
 
   @Option(names = "--quiet", description = "Do not print a line per alert.")
@@ -118,7 +118,8 @@ final class DemoCommand implements Callable<Integer> {
     try (BufferedWriter w = Files.newBufferedWriter(groundTruth, StandardCharsets.UTF_8)) {
       simulation.writeGroundTruth(w);
     }
-    Path stateDir = keepData ? Path.of("coursepulse-data", "demo-state") : work.resolve("state");
+    // Beside the log it belongs to: a state directory shared by two logs is refused on restore.
+    Path stateDir = keepData ? log.embeddedDir.resolveSibling("demo-state") : work.resolve("state");
     String applicationId = "coursepulse-demo";
     PrometheusMeterRegistry registry = MetricsServer.newRegistry(applicationId);
     try (StreamLog streams = openLog(err)) {
