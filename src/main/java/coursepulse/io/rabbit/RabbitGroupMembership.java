@@ -173,17 +173,24 @@ final class RabbitGroupMembership implements GroupMembership {
   }
 
   /**
-   * The first generation's lease, trying again for {@link #FIRST_JOIN_RETRIES_FOR} while the
-   * failure may pass; the last failure otherwise.
+   * The first lease, trying again for {@link #FIRST_JOIN_RETRIES_FOR} while the failure may pass;
+   * the last failure otherwise.
    */
   private Lease firstLease() {
     long deadline = System.nanoTime() + FIRST_JOIN_RETRIES_FOR.toNanos();
     for (int attempt = 1; ; attempt++) {
+      long gen;
+      synchronized (lock) {
+        gen = generation;
+      }
       try {
-        return subscribe(0);
+        return subscribe(gen);
       } catch (RuntimeException e) {
-        if (!RabbitErrors.mayPass(e)
-            || System.nanoTime() + REJOIN_BACKOFF.toNanos() - deadline > 0) {
+        boolean again =
+            RabbitErrors.mayPass(e)
+                && System.nanoTime() + REJOIN_BACKOFF.toNanos() - deadline <= 0;
+        dropFailedAttempt(again);
+        if (!again) {
           throw e;
         }
         LOG.warn(
@@ -194,10 +201,29 @@ final class RabbitGroupMembership implements GroupMembership {
         try {
           Thread.sleep(REJOIN_BACKOFF.toMillis());
         } catch (InterruptedException interrupted) {
+          dropFailedAttempt(false);
           Thread.currentThread().interrupt();
           throw e;
         }
       }
+    }
+  }
+
+  /**
+   * Forgets a failed first attempt: a consumer that failed part-way may have been given partitions
+   * and may still call back (a re-join planned on its lost connection among them). Its calls stop
+   * counting, its partitions are revoked, and a membership that gives up is closed, so that
+   * nothing of it joins later on its own.
+   */
+  private void dropFailedAttempt(boolean retrying) {
+    synchronized (lock) {
+      generation++;
+      activeSubscriptions.clear();
+      for (int p = held.nextSetBit(0); p >= 0; p = held.nextSetBit(p + 1)) {
+        call(false, p);
+      }
+      held.clear();
+      closed = !retrying;
     }
   }
 
