@@ -94,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
       names = "--keep-data",
       description =
           "Keep the embedded log in --embedded-dir and the alerting's state beside it, in"
-              + " demo-state (default: in memory, gone at exit).")
+              + " <that directory>-demo-state (default: in memory, gone at exit).")
   boolean keepData;
 
   @Option(names = "--quiet", description = "Do not print a line per alert.")
@@ -118,8 +118,7 @@ final class DemoCommand implements Callable<Integer> {
     try (BufferedWriter w = Files.newBufferedWriter(groundTruth, StandardCharsets.UTF_8)) {
       simulation.writeGroundTruth(w);
     }
-    // Beside the log it belongs to: a state directory shared by two logs is refused on restore.
-    Path stateDir = keepData ? log.embeddedDir.resolveSibling("demo-state") : work.resolve("state");
+    Path stateDir = keepData ? keptStateDir() : work.resolve("state");
     String applicationId = "coursepulse-demo";
     PrometheusMeterRegistry registry = MetricsServer.newRegistry(applicationId);
     try (StreamLog streams = openLog(err)) {
@@ -170,6 +169,22 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Where {@code --keep-data} keeps the alerting's state: beside the log it belongs to and named
+   * after it ({@code coursepulse-data/log-demo-state} for the default log), since a state
+   * directory met by a second log is refused on restore. On RabbitMQ: one for the broker's demo.
+   */
+  private Path keptStateDir() {
+    if (log.broker == LogOptions.Broker.RABBITMQ) {
+      return Path.of("coursepulse-data", "rabbitmq-demo-state");
+    }
+    Path dir = log.embeddedDir.toAbsolutePath().normalize();
+    Path name = dir.getFileName();
+    return name == null
+        ? dir.resolve("demo-state") // the file system's root: inside it
+        : dir.resolveSibling(name + "-demo-state");
   }
 
   /** The instructors' pages when a database is configured; else one line on how to get them. */

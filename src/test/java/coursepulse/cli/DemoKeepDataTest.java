@@ -14,33 +14,39 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code demo --keep-data} keeps the log where {@code --embedded-dir} says and the alerting's state
- * beside it: before, the state went to {@code coursepulse-data/demo-state} in the working
- * directory whatever the log's directory, so a second log met the first one's state.
+ * beside it, named after it: before, the state went to {@code coursepulse-data/demo-state} in the
+ * working directory whatever the log's directory, so a second log met the first one's state and
+ * the demo was refused.
  */
 class DemoKeepDataTest {
 
   @TempDir Path tmp;
 
   @Test
-  void shouldKeepTheStateBesideTheEmbeddedLog() throws Exception {
-    Path logDir = tmp.resolve("term").resolve("log");
-    StringWriter err = new StringWriter();
+  void shouldKeepEachLogsStateBesideIt() throws Exception {
+    Path first = tmp.resolve("term").resolve("a");
+    Path second = tmp.resolve("term").resolve("b");
 
-    int code =
-        InProcess.run(
-            err, "demo", "--students", "30", "--courses", "2", "--speed", "max", "--quiet",
-            "--jdbc-url=", "--metrics-port", "0", "--broker", "embedded", "--keep-data",
-            "--embedded-dir", logDir.toString());
-
-    assertThat(code).as(err.toString()).isZero();
-    Path stateDir = tmp.resolve("term").resolve("demo-state");
-    try (Stream<Path> files = Files.walk(stateDir)) {
-      assertThat(files.filter(Files::isRegularFile)).as("files in %s", stateDir).isNotEmpty();
+    for (Path logDir : new Path[] {first, second}) {
+      StringWriter err = new StringWriter();
+      int code =
+          InProcess.run(
+              err, "demo", "--students", "30", "--courses", "2", "--speed", "max", "--quiet",
+              "--jdbc-url=", "--metrics-port", "0", "--broker", "embedded", "--keep-data",
+              "--embedded-dir", logDir.toString());
+      assertThat(code).as("demo on %s: %s", logDir, err).isZero();
     }
-    try (StreamLog log = EmbeddedStreamLog.open(logDir)) {
-      assertThat(log.stats(StreamNames.ALERTS).orElseThrow().lastOffset())
-          .as("last offset of the kept 04-Alerts")
-          .isPositive();
+
+    for (Path logDir : new Path[] {first, second}) {
+      Path stateDir = logDir.resolveSibling(logDir.getFileName() + "-demo-state");
+      try (Stream<Path> files = Files.walk(stateDir)) {
+        assertThat(files.filter(Files::isRegularFile)).as("files in %s", stateDir).isNotEmpty();
+      }
+      try (StreamLog log = EmbeddedStreamLog.open(logDir)) {
+        assertThat(log.stats(StreamNames.ALERTS).orElseThrow().lastOffset())
+            .as("last offset of the kept 04-Alerts in %s", logDir)
+            .isPositive();
+      }
     }
   }
 }

@@ -215,16 +215,21 @@ public final class PartitionedRuntime implements EngineLifecycle {
         "engine {}: {} tasks over partitioned sources; instance {} joins the group on '{}'",
         applicationId(), taskCount(), instance, lead);
     GroupMembership m = log.joinGroup(applicationId(), lead, new Listener(0));
-    m.leaseTimeout()
-        .ifPresent(
-            timeout ->
-                pauses = new PauseDetector(timeout, applicationId(), gap -> rejoinAfterPause()));
     synchronized (lock) {
-      membership = m;
+      // Closed (or failed) while joining, which can take a minute on a broker in trouble: the
+      // close found no membership to leave, so leave this one now.
       if (state.get() == State.RESTORING) {
+        m.leaseTimeout()
+            .ifPresent(
+                timeout ->
+                    pauses =
+                        new PauseDetector(timeout, applicationId(), gap -> rejoinAfterPause()));
+        membership = m;
         state.transition(State.RUNNING);
+        return;
       }
     }
+    m.close();
   }
 
   /** The listener of one membership: its calls count only while it is the current one. */

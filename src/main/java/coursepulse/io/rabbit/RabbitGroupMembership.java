@@ -7,6 +7,7 @@ import com.rabbitmq.stream.Environment;
 import com.rabbitmq.stream.OffsetSpecification;
 import com.rabbitmq.stream.Resource;
 import coursepulse.engine.log.GroupMembership;
+import coursepulse.engine.log.LogUnavailableException;
 import coursepulse.engine.log.PartitionListener;
 import java.time.Duration;
 import java.util.BitSet;
@@ -67,8 +68,10 @@ import org.slf4j.LoggerFactory;
  * consumer are ignored from then on.
  *
  * <p><b>Joining.</b> The first join tries again for {@link #FIRST_JOIN_RETRIES_FOR} when it
- * fails in a way that passes by itself (a node dying or restarting under it); a re-join tries
- * until it succeeds, since the instance runs already. Other failures end the first join at once.
+ * fails in a way that passes by itself (a node dying or restarting under it), or when one of its
+ * subscriptions lost its connection while it was being built; a re-join tries until it succeeds,
+ * since the instance runs already. Other failures end the first join at once. No re-join runs
+ * before the first join has taken its lease.
  *
  * <p>Listener calls are serialized per membership; a listener that throws is logged and the group
  * goes on (the client's thread must survive it).
@@ -108,6 +111,8 @@ final class RabbitGroupMembership implements GroupMembership {
   // on, to revoke it when that subscription loses its connection.
   private final Map<Object, Integer> activeSubscriptions = new IdentityHashMap<>();
   private boolean closed;
+  // Whether the first join took its lease: no re-join runs before.
+  private boolean joined;
   private Lease lease;
   // Which consumer's calls count: raised when the member joins again.
   private long generation;
@@ -165,59 +170,84 @@ final class RabbitGroupMembership implements GroupMembership {
     RabbitGroupMembership membership =
         new RabbitGroupMembership(
             log, environments, group, stream, partitions, listener, heartbeat);
-    Lease lease = membership.firstLease();
-    synchronized (membership.lock) {
-      membership.lease = lease;
-    }
+    membership.joinFirst();
     return membership;
   }
 
   /**
-   * The first lease, trying again for {@link #FIRST_JOIN_RETRIES_FOR} while the failure may pass;
-   * the last failure otherwise.
+   * Takes the first lease, trying again for {@link #FIRST_JOIN_RETRIES_FOR} while the failure may
+   * pass; throws the last failure otherwise. An attempt whose subscriptions lost a connection while
+   * it was being built is not kept (its subscriptions may be the ghosts a re-join exists for), and
+   * no re-join runs before the first lease is taken: a re-join planned by an attempt would race
+   * with the next one.
    */
-  private Lease firstLease() {
+  private void joinFirst() {
     long deadline = System.nanoTime() + FIRST_JOIN_RETRIES_FOR.toNanos();
     for (int attempt = 1; ; attempt++) {
       long gen;
       synchronized (lock) {
         gen = generation;
       }
+      RuntimeException failure;
+      boolean passes;
       try {
-        return subscribe(gen);
+        Lease l = subscribe(gen);
+        if (adoptFirst(l, gen)) {
+          return;
+        }
+        l.close(group);
+        passes = true;
+        failure =
+            new LogUnavailableException(
+                "a subscription of group '" + group + "' on '" + stream + "' lost its connection"
+                    + " while the group was being joined: try again once every RabbitMQ node is"
+                    + " up ('rabbitmq-diagnostics cluster_status')", null);
       } catch (RuntimeException e) {
-        boolean again =
-            RabbitErrors.mayPass(e)
-                && System.nanoTime() + REJOIN_BACKOFF.toNanos() - deadline <= 0;
-        dropFailedAttempt(again);
-        if (!again) {
-          throw e;
-        }
-        LOG.warn(
-            "Group '{}' on '{}': joining failed ({}, attempt {}); retrying in {} s, for at most {}"
-                + " s", group, stream, RabbitErrors.rootMessage(e), attempt,
-            REJOIN_BACKOFF.toSeconds(), FIRST_JOIN_RETRIES_FOR.toSeconds());
-        LOG.debug("Join failure", e);
-        try {
-          Thread.sleep(REJOIN_BACKOFF.toMillis());
-        } catch (InterruptedException interrupted) {
-          dropFailedAttempt(false);
-          Thread.currentThread().interrupt();
-          throw e;
-        }
+        failure = e;
+        passes = RabbitErrors.mayPass(e);
       }
+      boolean again = passes && System.nanoTime() + REJOIN_BACKOFF.toNanos() - deadline <= 0;
+      dropFailedAttempt(again);
+      if (!again) {
+        throw failure;
+      }
+      LOG.warn(
+          "Group '{}' on '{}': joining failed ({}, attempt {}); retrying in {} s, for at most {}"
+              + " s", group, stream, RabbitErrors.rootMessage(failure), attempt,
+          REJOIN_BACKOFF.toSeconds(), FIRST_JOIN_RETRIES_FOR.toSeconds());
+      LOG.debug("Join failure", failure);
+      try {
+        Thread.sleep(REJOIN_BACKOFF.toMillis());
+      } catch (InterruptedException interrupted) {
+        dropFailedAttempt(false);
+        Thread.currentThread().interrupt();
+        throw failure;
+      }
+    }
+  }
+
+  /** Keeps {@code l} as the first lease unless trouble came while it was being built. */
+  private boolean adoptFirst(Lease l, long gen) {
+    synchronized (lock) {
+      if (closed || gen != generation || rejoinPlannedFor == gen) {
+        return false;
+      }
+      lease = l;
+      joined = true;
+      return true;
     }
   }
 
   /**
    * Forgets a failed first attempt: a consumer that failed part-way may have been given partitions
-   * and may still call back (a re-join planned on its lost connection among them). Its calls stop
-   * counting, its partitions are revoked, and a membership that gives up is closed, so that
-   * nothing of it joins later on its own.
+   * and may still call back. Its calls stop counting, its partitions are revoked, the re-join its
+   * trouble planned is dropped, and a membership that gives up is closed, so that nothing of it
+   * joins later on its own.
    */
   private void dropFailedAttempt(boolean retrying) {
     synchronized (lock) {
       generation++;
+      rejoinPlannedFor = -1;
       activeSubscriptions.clear();
       for (int p = held.nextSetBit(0); p >= 0; p = held.nextSetBit(p + 1)) {
         call(false, p);
@@ -380,7 +410,7 @@ final class RabbitGroupMembership implements GroupMembership {
    * its own (the client's threads call us). Called with the lock held.
    */
   private void startRejoin(long gen, String why) {
-    if (closed || gen != generation || rejoining) {
+    if (closed || !joined || gen != generation || rejoining) {
       return;
     }
     rejoining = true;
