@@ -15,6 +15,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLException;
 
 /**
@@ -56,20 +57,17 @@ final class RabbitErrors {
    * changes nothing.
    */
   static boolean mayPass(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof StreamNotAvailableException
-          || t instanceof ClosedChannelException
-          || t instanceof ConnectException
-          || t instanceof NoRouteToHostException
-          || CLIENT_CONNECTION_FAILURES.contains(t.getClass().getName())
-          || t instanceof IllegalStateException
-              && CLIENT_NO_MEMBER_YET.stream().anyMatch(String.valueOf(t.getMessage())::contains)
-          || t instanceof StreamException se
-              && se.getCode() == Constants.RESPONSE_CODE_STREAM_NOT_AVAILABLE) {
-        return true;
-      }
-    }
-    return false;
+    return anyCause(
+        e,
+        t -> t instanceof StreamNotAvailableException
+            || t instanceof ClosedChannelException
+            || t instanceof ConnectException
+            || t instanceof NoRouteToHostException
+            || CLIENT_CONNECTION_FAILURES.contains(t.getClass().getName())
+            || t instanceof IllegalStateException
+                && CLIENT_NO_MEMBER_YET.stream().anyMatch(String.valueOf(t.getMessage())::contains)
+            || t instanceof StreamException se
+                && se.getCode() == Constants.RESPONSE_CODE_STREAM_NOT_AVAILABLE);
   }
 
   /** Translates a failure while opening a connection to the broker. */
@@ -187,8 +185,13 @@ final class RabbitErrors {
   }
 
   static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
+    return anyCause(e, type::isInstance);
+  }
+
+  /** Whether {@code e} or one of its causes matches. */
+  private static boolean anyCause(Throwable e, Predicate<Throwable> matches) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (matches.test(t)) {
         return true;
       }
     }
