@@ -105,16 +105,55 @@ class PartitionedStreamEngineTest {
 
   @Test
   void shouldHandOnARevokedTaskThatCannotStopAndStartItsSuccessorAfterIt() throws Exception {
-    createStreams();
     List<String> all = records(0, 600);
-    write(all.subList(0, 200));
     StallingOutputsLog stalling = new StallingOutputsLog(partitioned);
+    Pair pair = handOnTaskOne(stalling, all);
+
+    // The second engine leaves while the first one's old task 1 still hangs: the first engine
+    // gets partition 1 again, and its new task waits for the old one to end.
+    pair.second().close();
+    stalling.release();
+    // Effectively once: the old task wrote nothing after it was handed on (not even a final
+    // checkpoint), and the outputs are the plain run's, each once.
+    finishOnTheFirstEngine(pair.first(), all);
+  }
+
+  @Test
+  void shouldStillWaitForAHandedOnTaskWhenTheSuccessorWaitingForItWasRevoked() throws Exception {
+    List<String> all = records(0, 600);
+    StallingOutputsLog stalling = new StallingOutputsLog(partitioned);
+    Pair pair = handOnTaskOne(stalling, all);
+
+    // Partition 1 comes back to the first engine while its old task still hangs, and goes again
+    // before the new task could start (a third engine joins), then comes back once more. The
+    // last task must wait for the old one too: started at once, it met the state directory the
+    // old one still locks, and the whole instance failed (CI run 80).
+    pair.second().close();
+    StreamEngine third = engine(partitioned, "third");
+    third.start();
+    awaitHolder(1, "third");
+    third.close();
+    stalling.release();
+    finishOnTheFirstEngine(pair.first(), all);
+    assertThat(pair.first().failure()).isEmpty();
+  }
+
+  private record Pair(StreamEngine first, StreamEngine second) {}
+
+  /**
+   * Runs the first engine (on {@code stalling}) over the first third of {@code all}, makes its
+   * tasks hang in their next flush of "out" while writing the second third, and has a second
+   * engine join: partition 1 is revoked from the first engine while its task cannot stop, and
+   * handed on.
+   */
+  private Pair handOnTaskOne(StallingOutputsLog stalling, List<String> all)
+      throws Exception {
+    createStreams();
+    write(all.subList(0, 200));
     StreamEngine first = engine(stalling, "first");
     first.start();
     assertThat(first.awaitIdle(WAIT)).isTrue();
 
-    // The first engine's tasks hang in their next flush of "out"; then the second engine joins
-    // and partition 1 is revoked from the first while its task cannot stop.
     stalling.stall();
     write(all.subList(200, 400));
     long deadline = System.nanoTime() + WAIT.toNanos();
@@ -127,14 +166,7 @@ class PartitionedStreamEngineTest {
     // Handed on after the revocation's short wait, not after the task's stop (which would take
     // as long as the stall, longer than WAIT): the second engine checkpoints task 1.
     awaitHolder(1, "second");
-
-    // The second engine leaves while the first one's old task 1 still hangs: the first engine
-    // gets partition 1 again, and its new task waits for the old one to end.
-    second.close();
-    stalling.release();
-    // Effectively once: the old task wrote nothing after it was handed on (not even a final
-    // checkpoint), and the outputs are the plain run's, each once.
-    finishOnTheFirstEngine(first, all);
+    return new Pair(first, second);
   }
 
   @Test

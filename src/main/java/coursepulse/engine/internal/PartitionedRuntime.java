@@ -73,10 +73,12 @@ public final class PartitionedRuntime implements EngineLifecycle {
   private final Object lock = new Object();
   // Tasks this instance holds, by partition; guarded by lock.
   private final Map<Integer, EngineRuntime> tasks = new TreeMap<>();
-  // Tasks handed on before they stopped (REVOCATION_WAIT), by partition, until the partition is
-  // assigned here again: its new task starts only after the old one has ended and released the
-  // state directory they share (at once when it has). Guarded by lock.
-  private final Map<Integer, EngineRuntime> handedOn = new TreeMap<>();
+  // Tasks this instance stopped that may still run, by partition: handed on before they stopped
+  // (REVOCATION_WAIT), or left running on a rejoin. A new task of the partition starts only after
+  // each of them has ended and released the state directory they share; a task leaves this list
+  // once a successor has seen it end, not when one is merely assigned, since that successor may
+  // be revoked again before it starts (CI run 80). Guarded by lock.
+  private final Map<Integer, List<EngineRuntime>> unended = new TreeMap<>();
   private final LifecycleState<State> state;
   private volatile Throwable failure;
   private GroupMembership membership;
@@ -253,7 +255,7 @@ public final class PartitionedRuntime implements EngineLifecycle {
 
   private void assigned(long from, int partition) {
     EngineRuntime task;
-    EngineRuntime predecessor;
+    List<EngineRuntime> predecessors;
     synchronized (lock) {
       if (state.get() != State.RESTORING && state.get() != State.RUNNING) {
         return; // stopping: the next holder will get it
@@ -281,34 +283,53 @@ public final class PartitionedRuntime implements EngineLifecycle {
               },
               taskThreads);
       tasks.put(partition, task);
-      predecessor = handedOn.remove(partition);
+      predecessors = List.copyOf(unended.getOrDefault(partition, List.of()));
       lock.notifyAll();
     }
     LOG.info("engine {}: task {} assigned to this instance", applicationId(), partition);
-    if (predecessor == null) {
+    if (predecessors.isEmpty()) {
       task.start();
       return;
     }
     // Not on the log's thread: the log answers the broker when this call returns.
     Thread starter =
         new Thread(
-            () -> startAfter(predecessor, partition, task),
+            () -> startAfter(predecessors, partition, task),
             "coursepulse-engine-" + applicationId() + "-task-" + partition + "-start");
     starter.setDaemon(true);
     starter.start();
   }
 
   /**
-   * Starts {@code task} once the task this instance handed on for the same partition has ended:
-   * both use the partition's state directory, which one task at a time may lock.
+   * Starts {@code task} once the tasks this instance stopped earlier for the same partition have
+   * ended: they all use the partition's state directory, which one task at a time may lock.
    */
-  private void startAfter(EngineRuntime predecessor, int partition, EngineRuntime task) {
+  private void startAfter(List<EngineRuntime> predecessors, int partition, EngineRuntime task) {
     long start = System.nanoTime();
-    boolean ended = predecessor.close(TASK_CLOSE_TIMEOUT);
+    int ended = 0;
+    for (EngineRuntime predecessor : predecessors) {
+      if (predecessor.close(TASK_CLOSE_TIMEOUT)) {
+        ended++;
+        synchronized (lock) {
+          List<EngineRuntime> left = unended.get(partition);
+          if (left != null && left.remove(predecessor) && left.isEmpty()) {
+            unended.remove(partition);
+          }
+        }
+      }
+    }
+    long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    synchronized (lock) {
+      if (tasks.get(partition) != task) {
+        LOG.info(
+            "engine {}: task {} was revoked while it waited {} ms for its stopped predecessor(s)",
+            applicationId(), partition, waited);
+        return;
+      }
+    }
     LOG.info(
-        "engine {}: task {} starts after its handed-on predecessor {} ({} ms)", applicationId(),
-        partition, ended ? "ended" : "did not end in time",
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        "engine {}: task {} starts after {} of its {} stopped predecessor(s) ended ({} ms)",
+        applicationId(), partition, ended, predecessors.size(), waited);
     try {
       task.start();
     } catch (RuntimeException e) {
@@ -344,13 +365,18 @@ public final class PartitionedRuntime implements EngineLifecycle {
     // more from here on, and its next holder resumes from its last checkpoint, deriving the same
     // outputs under the same publishing ids. It ends by itself once the log lets go of it.
     task.handOn();
-    synchronized (lock) {
-      handedOn.put(partition, task);
-    }
+    leftRunning(partition, task);
     LOG.warn(
         "engine {}: task {} revoked; still stopping after {} ms, handed on without a final"
             + " checkpoint (it writes nothing more; its next holder resumes from its last one)",
         applicationId(), partition, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+  }
+
+  /** Notes a stopped task that has not ended yet: the partition's next task waits for it. */
+  private void leftRunning(int partition, EngineRuntime task) {
+    synchronized (lock) {
+      unended.computeIfAbsent(partition, k -> new ArrayList<>()).add(task);
+    }
   }
 
   /**
@@ -366,7 +392,7 @@ public final class PartitionedRuntime implements EngineLifecycle {
 
   private void rejoin() {
     GroupMembership old;
-    List<EngineRuntime> held;
+    Map<Integer, EngineRuntime> held;
     long next;
     synchronized (lock) {
       if (state.get() != State.RUNNING) {
@@ -375,13 +401,16 @@ public final class PartitionedRuntime implements EngineLifecycle {
       old = membership;
       membership = null;
       next = ++generation;
-      held = List.copyOf(tasks.values());
+      held = new TreeMap<>(tasks);
       tasks.clear();
     }
     long start = System.nanoTime();
     int fenced = 0;
-    for (EngineRuntime task : held) {
-      task.close(TASK_CLOSE_TIMEOUT);
+    for (Map.Entry<Integer, EngineRuntime> e : held.entrySet()) {
+      EngineRuntime task = e.getValue();
+      if (!task.close(TASK_CLOSE_TIMEOUT)) {
+        leftRunning(e.getKey(), task);
+      }
       fenced += task.fenced() ? 1 : 0;
     }
     if (old != null) {
