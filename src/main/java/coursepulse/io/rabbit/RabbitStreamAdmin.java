@@ -38,7 +38,7 @@ final class RabbitStreamAdmin {
   void create(String stream, Retention retention) {
     StreamCreator creator = retained(environment.streamCreator().name(stream), retention);
     try {
-      creator.create();
+      PassingRetry.AT_START.run("Creating stream '" + stream + "'", creator::create);
     } catch (RuntimeException e) {
       if (RabbitErrors.code(e) == Constants.RESPONSE_CODE_PRECONDITION_FAILED) {
         // The stream exists with other arguments: keep it, as "create" is idempotent, but say so.
@@ -58,7 +58,7 @@ final class RabbitStreamAdmin {
             .partitions(partitions)
             .creator();
     try {
-      creator.create();
+      PassingRetry.AT_START.run("Creating super stream '" + superStream + "'", creator::create);
     } catch (RuntimeException e) {
       short code = RabbitErrors.code(e);
       if (code == Constants.RESPONSE_CODE_STREAM_ALREADY_EXISTS

@@ -9,12 +9,14 @@ import coursepulse.engine.log.LogReader;
 import coursepulse.engine.log.LogWriter;
 import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.Retention;
+import coursepulse.testing.CapturedLog;
 import coursepulse.testing.PrivateRabbitNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -232,6 +234,37 @@ class BrokerRestartIT {
         assertThat(caughtUp).as("released by the fresh chunk, not by the maximum").isLessThan(
             settleMax.toNanos());
       }
+    }
+  }
+
+  /**
+   * A stream declared while the broker is away is declared once it is back, with a WARN line per
+   * retry: `process` declares its streams at start-up, and a node restarting at that moment ended
+   * the run. Without the retry the declaration fails while the node is down, before it is started.
+   */
+  @Test
+  void shouldDeclareAStreamOnceTheBrokerIsBack() throws Exception {
+    String stream = "declared-while-away";
+    try (RabbitStreamLog log = RabbitStreamLog.connect(node.streamUri());
+        CapturedLog retries = CapturedLog.of(PassingRetry.class)) {
+      node.stop();
+      CompletableFuture<Void> declared =
+          CompletableFuture.runAsync(() -> log.createStream(stream, Retention.unlimited()));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (retries.messages().isEmpty() && !declared.isDone()) {
+        assertThat(deadline - System.nanoTime()).as("a retry while the node is down").isPositive();
+        TimeUnit.MILLISECONDS.sleep(20); // polling interval
+      }
+      assertThat(declared).as("declaration while the node is down").isNotDone();
+      Duration start = node.startAgain();
+      declared.get(2, TimeUnit.MINUTES);
+      assertThat(log.streamExists(stream)).isTrue();
+      assertThat(retries.messages())
+          .allMatch(m -> m.startsWith("Creating stream '" + stream + "' failed ("))
+          .allMatch(m -> m.endsWith("; retrying in 2 s, for at most 60 s"));
+      System.out.printf(
+          "declared while away: %d retries; node started in %d ms%n", retries.messages().size(),
+          start.toMillis());
     }
   }
 
