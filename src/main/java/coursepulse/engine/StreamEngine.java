@@ -1,6 +1,7 @@
 package coursepulse.engine;
 
 import coursepulse.engine.internal.Checkpoint;
+import coursepulse.engine.internal.DeadLetter;
 import coursepulse.engine.internal.EngineLifecycle;
 import coursepulse.engine.internal.EngineRuntime;
 import coursepulse.engine.internal.EngineSettings;
@@ -9,6 +10,7 @@ import coursepulse.engine.internal.PartitionedRuntime;
 import coursepulse.engine.internal.StateDirLock;
 import coursepulse.engine.internal.StateLogBinding;
 import coursepulse.engine.log.OffsetSpec;
+import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -107,13 +109,20 @@ public final class StreamEngine implements AutoCloseable {
   }
 
   private final EngineLifecycle runtime;
+  // Declares the dead-letter stream at start, on the caller's thread: a task that declared it
+  // with its first dead letter did so on its own thread, where the log's retries while a broker
+  // node restarts (up to a minute) held the task and every task sharing its thread.
+  private final Runnable declareDeadLetters;
   // Announces this instance on the log while it runs (null: not asked for).
   private final java.util.function.Supplier<InstancePresence> announcer;
   private InstancePresence presence;
 
   private StreamEngine(
-      EngineLifecycle runtime, java.util.function.Supplier<InstancePresence> announcer) {
+      EngineLifecycle runtime,
+      Runnable declareDeadLetters,
+      java.util.function.Supplier<InstancePresence> announcer) {
     this.runtime = runtime;
+    this.declareDeadLetters = declareDeadLetters;
     this.announcer = announcer;
   }
 
@@ -195,6 +204,7 @@ public final class StreamEngine implements AutoCloseable {
   }
 
   public void start() {
+    declareDeadLetters.run();
     runtime.start();
     if (announcer != null) {
       presence = announcer.get();
@@ -516,6 +526,7 @@ public final class StreamEngine implements AutoCloseable {
       String name = instanceName;
       return new StreamEngine(
           partitioned.<EngineLifecycle>map(p -> p).orElseGet(() -> new EngineRuntime(settings, stateListener)),
+          () -> theLog.createStream(DeadLetter.streamName(app), Retention.unlimited()),
           announcePresence ? () -> InstancePresence.announce(theLog, app, name) : null);
     }
 

@@ -286,6 +286,11 @@ public final class EngineRuntime implements EngineLifecycle {
     }
   }
 
+  /** Whether the task has ended and released its state directory ({@link #release}). */
+  boolean hasEnded() {
+    return ended.getCount() == 0;
+  }
+
   /** Releases the state directory, meters and checkpoint store once the task has ended. */
   void release() {
     try {

@@ -73,12 +73,8 @@ public final class PartitionedRuntime implements EngineLifecycle {
   private final Object lock = new Object();
   // Tasks this instance holds, by partition; guarded by lock.
   private final Map<Integer, EngineRuntime> tasks = new TreeMap<>();
-  // Tasks this instance stopped that may still run, by partition: handed on before they stopped
-  // (REVOCATION_WAIT), or left running on a rejoin. A new task of the partition starts only after
-  // each of them has ended and released the state directory they share; a task leaves this list
-  // once a successor has seen it end, not when one is merely assigned, since that successor may
-  // be revoked again before it starts (CI run 80). Guarded by lock.
-  private final Map<Integer, List<EngineRuntime>> unended = new TreeMap<>();
+  // Stopped tasks that may still hold their partition's state directory.
+  private final UnendedTasks unended = new UnendedTasks();
   private final LifecycleState<State> state;
   private volatile Throwable failure;
   private GroupMembership membership;
@@ -283,7 +279,7 @@ public final class PartitionedRuntime implements EngineLifecycle {
               },
               taskThreads);
       tasks.put(partition, task);
-      predecessors = List.copyOf(unended.getOrDefault(partition, List.of()));
+      predecessors = unended.of(partition);
       lock.notifyAll();
     }
     LOG.info("engine {}: task {} assigned to this instance", applicationId(), partition);
@@ -306,18 +302,7 @@ public final class PartitionedRuntime implements EngineLifecycle {
    */
   private void startAfter(List<EngineRuntime> predecessors, int partition, EngineRuntime task) {
     long start = System.nanoTime();
-    int ended = 0;
-    for (EngineRuntime predecessor : predecessors) {
-      if (predecessor.close(TASK_CLOSE_TIMEOUT)) {
-        ended++;
-        synchronized (lock) {
-          List<EngineRuntime> left = unended.get(partition);
-          if (left != null && left.remove(predecessor) && left.isEmpty()) {
-            unended.remove(partition);
-          }
-        }
-      }
-    }
+    int ended = unended.awaitEnd(partition, predecessors, TASK_CLOSE_TIMEOUT);
     long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     synchronized (lock) {
       if (tasks.get(partition) != task) {
@@ -327,9 +312,22 @@ public final class PartitionedRuntime implements EngineLifecycle {
         return;
       }
     }
+    if (ended < predecessors.size()) {
+      // Starting would only meet the state directory they still lock.
+      IllegalStateException stuck =
+          new IllegalStateException(
+              "task " + partition + " cannot start: " + (predecessors.size() - ended)
+                  + " stopped task(s) of its partition on this instance still run after "
+                  + TASK_CLOSE_TIMEOUT.toSeconds() + " s and hold its state directory (stuck in"
+                  + " the log); this instance stops so that its partitions move to the others."
+                  + " Restart it once the log is healthy.");
+      LOG.error("engine {}: {}", applicationId(), stuck.getMessage());
+      failInstance(stuck);
+      return;
+    }
     LOG.info(
-        "engine {}: task {} starts after {} of its {} stopped predecessor(s) ended ({} ms)",
-        applicationId(), partition, ended, predecessors.size(), waited);
+        "engine {}: task {} starts after its {} stopped predecessor(s) ended ({} ms)",
+        applicationId(), partition, predecessors.size(), waited);
     try {
       task.start();
     } catch (RuntimeException e) {
@@ -350,12 +348,15 @@ public final class PartitionedRuntime implements EngineLifecycle {
         return; // its tasks were stopped when the instance left that membership
       }
       task = tasks.remove(partition);
-    }
-    if (task == null) {
-      return;
+      if (task == null) {
+        return;
+      }
+      // In the same step as it leaves the held tasks: a successor assigned from here on waits.
+      unended.add(partition, task);
     }
     long start = System.nanoTime();
     if (task.close(REVOCATION_WAIT)) {
+      unended.forget(partition, task);
       LOG.info(
           "engine {}: task {} revoked; stopped with a final checkpoint in {} ms", applicationId(),
           partition, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
@@ -365,18 +366,10 @@ public final class PartitionedRuntime implements EngineLifecycle {
     // more from here on, and its next holder resumes from its last checkpoint, deriving the same
     // outputs under the same publishing ids. It ends by itself once the log lets go of it.
     task.handOn();
-    leftRunning(partition, task);
     LOG.warn(
         "engine {}: task {} revoked; still stopping after {} ms, handed on without a final"
             + " checkpoint (it writes nothing more; its next holder resumes from its last one)",
         applicationId(), partition, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-  }
-
-  /** Notes a stopped task that has not ended yet: the partition's next task waits for it. */
-  private void leftRunning(int partition, EngineRuntime task) {
-    synchronized (lock) {
-      unended.computeIfAbsent(partition, k -> new ArrayList<>()).add(task);
-    }
   }
 
   /**
@@ -403,13 +396,14 @@ public final class PartitionedRuntime implements EngineLifecycle {
       next = ++generation;
       held = new TreeMap<>(tasks);
       tasks.clear();
+      held.forEach(unended::add);
     }
     long start = System.nanoTime();
     int fenced = 0;
     for (Map.Entry<Integer, EngineRuntime> e : held.entrySet()) {
       EngineRuntime task = e.getValue();
-      if (!task.close(TASK_CLOSE_TIMEOUT)) {
-        leftRunning(e.getKey(), task);
+      if (task.close(TASK_CLOSE_TIMEOUT)) {
+        unended.forget(e.getKey(), task);
       }
       fenced += task.fenced() ? 1 : 0;
     }

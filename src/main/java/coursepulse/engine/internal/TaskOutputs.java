@@ -2,7 +2,6 @@ package coursepulse.engine.internal;
 
 import coursepulse.engine.log.LogWriter;
 import coursepulse.engine.log.OffsetSpec;
-import coursepulse.engine.log.Retention;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
@@ -92,16 +91,17 @@ final class TaskOutputs implements RecordCollector {
   @Override
   public void sendDeadLetter(String sourceStream, long offset, byte[] deadLetter, long ts) {
     lease.check();
-    LogWriter w =
-        deadLetterWriters.computeIfAbsent(
-            sourceStream,
-            s -> {
-              String dlq = DeadLetter.streamName(settings.applicationId());
-              settings.log().createStream(dlq, Retention.unlimited());
-              // per source partition: dead letters are numbered by source offset
-              return settings.log().writer(
-                  dlq, settings.applicationId() + "-dlq-" + placement.streamOf(s));
-            });
+    LogWriter w = deadLetterWriters.get(sourceStream);
+    if (w == null) {
+      // The engine declared the stream at its start (StreamEngine.start). Opening the writer
+      // asks the log, which may take a while: the lease is checked again before the append.
+      // Per source partition: dead letters are numbered by source offset.
+      w = settings.log().writer(
+          DeadLetter.streamName(settings.applicationId()),
+          settings.applicationId() + "-dlq-" + placement.streamOf(sourceStream));
+      deadLetterWriters.put(sourceStream, w);
+      lease.check();
+    }
     w.append(offset + 1, deadLetter);
   }
 
