@@ -9,6 +9,7 @@ import com.rabbitmq.stream.Resource;
 import coursepulse.engine.log.GroupMembership;
 import coursepulse.engine.log.LogUnavailableException;
 import coursepulse.engine.log.PartitionListener;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.BitSet;
 import java.util.IdentityHashMap;
@@ -97,6 +98,8 @@ final class RabbitGroupMembership implements GroupMembership {
    */
   static final Duration FIRST_JOIN_RETRIES_FOR = Duration.ofSeconds(60);
 
+  private static final PassingRetry FIRST_JOIN = new PassingRetry(FIRST_JOIN_RETRIES_FOR, REJOIN_BACKOFF);
+
   private final RabbitStreamLog log;
   private final String group;
   private final String stream;
@@ -182,47 +185,35 @@ final class RabbitGroupMembership implements GroupMembership {
    * with the next one.
    */
   private void joinFirst() {
-    long deadline = System.nanoTime() + FIRST_JOIN_RETRIES_FOR.toNanos();
-    for (int attempt = 1; ; attempt++) {
-      long gen;
-      synchronized (lock) {
-        gen = generation;
+    try {
+      FIRST_JOIN.run("Group '" + group + "' on '" + stream + "': joining", this::attemptFirst);
+    } catch (RuntimeException e) {
+      dropFailedAttempt(false);
+      throw e;
+    }
+  }
+
+  /** One attempt of the first join; a failed one is dropped before its failure is thrown. */
+  private void attemptFirst() {
+    long gen;
+    synchronized (lock) {
+      gen = generation;
+    }
+    try {
+      Lease l = subscribe(gen);
+      if (adoptFirst(l, gen)) {
+        return;
       }
-      RuntimeException failure;
-      boolean passes;
-      try {
-        Lease l = subscribe(gen);
-        if (adoptFirst(l, gen)) {
-          return;
-        }
-        l.close(group);
-        passes = true;
-        failure =
-            new LogUnavailableException(
-                "a subscription of group '" + group + "' on '" + stream + "' lost its connection"
-                    + " while the group was being joined: try again once every RabbitMQ node is"
-                    + " up ('rabbitmq-diagnostics cluster_status')", null);
-      } catch (RuntimeException e) {
-        failure = e;
-        passes = RabbitErrors.mayPass(e);
-      }
-      boolean again = passes && System.nanoTime() + REJOIN_BACKOFF.toNanos() - deadline <= 0;
-      dropFailedAttempt(again);
-      if (!again) {
-        throw failure;
-      }
-      LOG.warn(
-          "Group '{}' on '{}': joining failed ({}, attempt {}); retrying in {} s, for at most {}"
-              + " s", group, stream, RabbitErrors.rootMessage(failure), attempt,
-          REJOIN_BACKOFF.toSeconds(), FIRST_JOIN_RETRIES_FOR.toSeconds());
-      LOG.debug("Join failure", failure);
-      try {
-        Thread.sleep(REJOIN_BACKOFF.toMillis());
-      } catch (InterruptedException interrupted) {
-        dropFailedAttempt(false);
-        Thread.currentThread().interrupt();
-        throw failure;
-      }
+      l.close(group);
+      throw new LogUnavailableException(
+          "a subscription of group '" + group + "' on '" + stream + "' lost its connection while"
+              + " the group was being joined: try again once every RabbitMQ node is up"
+              + " ('rabbitmq-diagnostics cluster_status')",
+          // what the subscription met: a failure that passes, so the join tries again
+          new ClosedChannelException());
+    } catch (RuntimeException e) {
+      dropFailedAttempt(true);
+      throw e;
     }
   }
 

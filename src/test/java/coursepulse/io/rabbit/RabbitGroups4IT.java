@@ -164,7 +164,7 @@ class RabbitGroups4IT {
     try (RabbitStreamLog log = vhost.openLog();
         RabbitEnvironments nobody = new RabbitEnvironments(away);
         RabbitEnvironments broker = new RabbitEnvironments(RabbitSettings.of(vhost.uri()));
-        CapturedLog membershipLog = CapturedLog.of(RabbitGroupMembership.class)) {
+        CapturedLog retryLog = CapturedLog.of(PassingRetry.class)) {
       log.createSuperStream(stream, 3, Retention.unlimited());
       Supplier<Environment> environments =
           () -> attempts.incrementAndGet() <= 2
@@ -178,7 +178,7 @@ class RabbitGroups4IT {
       try {
         events.awaitHolders(ALL_A, TIMEOUT);
         assertThat(attempts).hasValue(3);
-        assertThat(membershipLog.messages())
+        assertThat(retryLog.messages())
             .filteredOn(m -> m.contains("joining failed"))
             .hasSize(2)
             .allMatch(m -> m.startsWith("Group 'app' on '" + stream + "': joining failed ("))
@@ -199,7 +199,7 @@ class RabbitGroups4IT {
     AtomicInteger attempts = new AtomicInteger();
     try (RabbitStreamLog log = vhost.openLog();
         RabbitEnvironments refused = new RabbitEnvironments(wrongPassword);
-        CapturedLog membershipLog = CapturedLog.of(RabbitGroupMembership.class)) {
+        CapturedLog retryLog = CapturedLog.of(PassingRetry.class)) {
       log.createSuperStream(stream, 2, Retention.unlimited());
       Supplier<Environment> environments =
           () -> {
@@ -213,7 +213,7 @@ class RabbitGroups4IT {
                   new GroupEvents().listener("a"), Duration.ofSeconds(60)))
           .hasMessageContaining("refused the credentials");
       assertThat(attempts).hasValue(1);
-      assertThat(membershipLog.messages()).noneMatch(m -> m.contains("joining failed"));
+      assertThat(retryLog.messages()).noneMatch(m -> m.contains("joining failed"));
     }
   }
 
