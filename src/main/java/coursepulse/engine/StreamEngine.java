@@ -249,7 +249,9 @@ public final class StreamEngine implements AutoCloseable {
   /**
    * Like {@link #close()} with a bounded wait.
    *
-   * @return true when the engine stopped in time
+   * @return true when the engine stopped in time; false when called on one of its own task
+   *     threads (from a processor or a state listener), since that task ends only after the call
+   *     returns
    */
   public boolean close(Duration timeout) {
     boolean clean = runtime.close(timeout);
@@ -283,6 +285,7 @@ public final class StreamEngine implements AutoCloseable {
     private String instanceName = PartitionedRuntime.defaultInstanceName();
     private boolean announcePresence;
     private int taskThreads;
+    private Duration taskStopTimeout = Duration.ofSeconds(60);
 
     private Builder() {}
 
@@ -462,6 +465,24 @@ public final class StreamEngine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Over partitioned sources: how long this instance waits for a task it stopped (a partition
+     * revoked, a rejoin after standing still, a shutdown after a failure) to end and release its
+     * state directory; default 60 s. A task normally stops in well under a second; one stuck in
+     * the log past this limit keeps its partition's state directory locked, so when the partition
+     * comes back its new task cannot start, and the instance fails with a message that says so
+     * (its partitions then move to the other instances) instead of waiting without end.
+     *
+     * @throws IllegalArgumentException when not positive
+     */
+    public Builder taskStopTimeout(Duration timeout) {
+      if (timeout.isZero() || timeout.isNegative()) {
+        throw new IllegalArgumentException("taskStopTimeout must be positive, was " + timeout);
+      }
+      this.taskStopTimeout = timeout;
+      return this;
+    }
+
     /** Listener for state changes; default none. */
     public Builder stateListener(StateListener listener) {
       this.stateListener = Objects.requireNonNull(listener, "listener");
@@ -505,7 +526,8 @@ public final class StreamEngine implements AutoCloseable {
               logRecoveryTimeout,
               maxEventTimeAhead,
               startFromByStream,
-              stopAt);
+              stopAt,
+              taskStopTimeout);
       Optional<PartitionedRuntime> partitioned =
           PartitionedRuntime.forPartitionedSources(
               settings, stateListener, instanceName, taskThreads);

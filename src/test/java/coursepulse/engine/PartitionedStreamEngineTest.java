@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,8 @@ class PartitionedStreamEngineTest {
   private final List<StreamEngine> engines = new ArrayList<>();
   // The engines' taskThreads (0: a thread per task).
   private int taskThreads;
+  // The first engine's taskStopTimeout in handOnTaskOne (the builder's default unless a test sets it).
+  private Duration firstEngineStopTimeout = Duration.ofSeconds(60);
 
   @AfterEach
   void close() {
@@ -138,6 +141,34 @@ class PartitionedStreamEngineTest {
     assertThat(pair.first().failure()).isEmpty();
   }
 
+  @Test
+  void shouldFailTheInstanceWithAClearMessageWhenAStoppedTaskOutlastsTheStopTimeout()
+      throws Exception {
+    List<String> all = records(0, 600);
+    StallingOutputsLog stalling = new StallingOutputsLog(partitioned);
+    firstEngineStopTimeout = Duration.ofSeconds(2);
+    Pair pair = handOnTaskOne(stalling, all);
+
+    // Partition 1 comes back while the old task still hangs, and keeps hanging past the stop
+    // timeout: the new task must not start on the directory the old one locks, and the instance
+    // must not wait without end either.
+    pair.second().close();
+    StreamEngine first = pair.first();
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (first.state() != StreamEngine.State.ERROR && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(first.state()).isEqualTo(StreamEngine.State.ERROR);
+    assertThat(first.failure())
+        .get()
+        .extracting(Throwable::getMessage)
+        .asString()
+        .contains("task 1 cannot start: 1 stopped task(s) of its partition on this instance")
+        .contains("still run after 2.0 s")
+        .doesNotContain("locked by another");
+    stalling.release();
+  }
+
   private record Pair(StreamEngine first, StreamEngine second) {}
 
   /**
@@ -150,7 +181,7 @@ class PartitionedStreamEngineTest {
       throws Exception {
     createStreams();
     write(all.subList(0, 200));
-    StreamEngine first = engine(stalling, "first");
+    StreamEngine first = engine(stalling, "first", b -> b.taskStopTimeout(firstEngineStopTimeout));
     first.start();
     assertThat(first.awaitIdle(WAIT)).isTrue();
 
@@ -445,7 +476,12 @@ class PartitionedStreamEngineTest {
   }
 
   private StreamEngine engine(StreamLog log, String instance) {
-    StreamEngine engine =
+    return engine(log, instance, b -> {});
+  }
+
+  private StreamEngine engine(
+      StreamLog log, String instance, Consumer<StreamEngine.Builder> settings) {
+    StreamEngine.Builder builder =
         StreamEngine.builder()
             .applicationId("app")
             .instanceName(instance)
@@ -453,8 +489,9 @@ class PartitionedStreamEngineTest {
             .log(log)
             .stateDir(tmp.resolve(instance + "-" + System.nanoTime()))
             .checkpointInterval(Duration.ofMillis(50))
-            .taskThreads(taskThreads)
-            .build();
+            .taskThreads(taskThreads);
+    settings.accept(builder);
+    StreamEngine engine = builder.build();
     engines.add(engine);
     return engine;
   }

@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -216,6 +218,51 @@ class StreamEngineTest {
         .startsWith(
             "{\"stream\":\"in-a\",\"offset\":1,\"reason\":\"unreadable\","
                 + "\"detail\":\"StringIndexOutOfBoundsException");
+  }
+
+  @Test
+  void shouldNotClaimToHaveStoppedWhenClosedFromItsOwnTaskThread() throws Exception {
+    // A processor (or a state listener) may close its own engine. The task ends only after that
+    // call returns, so the call must not report it stopped: a caller keeping track of stopped
+    // tasks would forget one that still locks its state directory.
+    createStreams();
+    put("in-a", "k@1");
+    put("in-a", "stop@2");
+    CompletableFuture<StreamEngine> self = new CompletableFuture<>();
+    CompletableFuture<Boolean> closedInTime = new CompletableFuture<>();
+    Topology closing =
+        new Topology()
+            .addSource("a", "in-a", keyedAt())
+            .addProcessor(
+                "close",
+                () ->
+                    new Processor<String, String, String, String>() {
+                      @Override
+                      public void process(StreamRecord<String, String> r) {
+                        if (r.key().equals("stop")) {
+                          closedInTime.complete(self.join().close(Duration.ofSeconds(5)));
+                        }
+                      }
+                    },
+                "a");
+    StreamEngine engine =
+        StreamEngine.builder()
+            .applicationId("app")
+            .topology(closing)
+            .log(log)
+            .stateDir(stateDir)
+            .build();
+    self.complete(engine);
+    engine.start();
+
+    assertThat(closedInTime.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isFalse();
+    assertThat(engine.close(WAIT)).as("stopped once its own close had returned").isTrue();
+    assertThat(engine.state()).isEqualTo(StreamEngine.State.STOPPED);
+    // Its state directory is free again: a new engine over it starts.
+    try (StreamEngine next = engine(stateDir)) {
+      next.start();
+      assertThat(next.awaitIdle(WAIT)).isTrue();
+    }
   }
 
   private static void copy(Path from, Path to) throws IOException {

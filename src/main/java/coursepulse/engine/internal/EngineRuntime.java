@@ -256,7 +256,9 @@ public final class EngineRuntime implements EngineLifecycle {
     }
     if (taskThreads != null) {
       if (taskThreads.isTaskThread()) {
-        return true; // it ends at this thread's next pass over it
+        // It ends at this thread's next pass over it, after this call returns: not ended yet, so
+        // a caller that tracks stopped tasks keeps it until it has released its state directory.
+        return hasEnded();
       }
       try {
         return ended.await(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
@@ -265,8 +267,11 @@ public final class EngineRuntime implements EngineLifecycle {
         return false;
       }
     }
-    if (t == null || t == Thread.currentThread()) {
+    if (t == null) {
       return true;
+    }
+    if (t == Thread.currentThread()) {
+      return hasEnded(); // as above: it ends once this pass returns
     }
     try {
       t.join(Math.max(1, timeout.toMillis()));

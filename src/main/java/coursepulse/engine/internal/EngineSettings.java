@@ -17,6 +17,8 @@ import java.util.Map;
  * @param stopAt per source stream, the offset before which reading stops (exclusive); streams not
  *     in it are read without end
  * @param maxEventTimeAhead the stream-time guard's limit (see {@link StreamTimeGuard}); zero: off
+ * @param taskStopTimeout how long a partitioned instance waits for a stopped task to end before
+ *     it gives up on it (see {@code StreamEngine.Builder#taskStopTimeout})
  */
 public record EngineSettings(
     String applicationId,
@@ -34,7 +36,8 @@ public record EngineSettings(
     Duration logRecoveryTimeout,
     Duration maxEventTimeAhead,
     Map<String, OffsetSpec> startFromByStream,
-    Map<String, Long> stopAt) {
+    Map<String, Long> stopAt,
+    Duration taskStopTimeout) {
 
   /** Where {@code stream} starts without a checkpoint. */
   public OffsetSpec startFrom(String stream) {

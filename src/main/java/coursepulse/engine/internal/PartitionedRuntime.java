@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -53,7 +54,6 @@ import org.slf4j.LoggerFactory;
 public final class PartitionedRuntime implements EngineLifecycle {
 
   private static final Logger LOG = LoggerFactory.getLogger(PartitionedRuntime.class);
-  private static final Duration TASK_CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
   /**
    * How long a revocation waits for its task to stop with a final checkpoint before it hands the
@@ -302,7 +302,7 @@ public final class PartitionedRuntime implements EngineLifecycle {
    */
   private void startAfter(List<EngineRuntime> predecessors, int partition, EngineRuntime task) {
     long start = System.nanoTime();
-    int ended = unended.awaitEnd(partition, predecessors, TASK_CLOSE_TIMEOUT);
+    int ended = unended.awaitEnd(partition, predecessors, settings.taskStopTimeout());
     long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     synchronized (lock) {
       if (tasks.get(partition) != task) {
@@ -318,7 +318,8 @@ public final class PartitionedRuntime implements EngineLifecycle {
           new IllegalStateException(
               "task " + partition + " cannot start: " + (predecessors.size() - ended)
                   + " stopped task(s) of its partition on this instance still run after "
-                  + TASK_CLOSE_TIMEOUT.toSeconds() + " s and hold its state directory (stuck in"
+                  + String.format(Locale.ROOT, "%.1f", settings.taskStopTimeout().toMillis() / 1000.0)
+                  + " s and hold its state directory (stuck in"
                   + " the log); this instance stops so that its partitions move to the others."
                   + " Restart it once the log is healthy.");
       LOG.error("engine {}: {}", applicationId(), stuck.getMessage());
@@ -402,7 +403,7 @@ public final class PartitionedRuntime implements EngineLifecycle {
     int fenced = 0;
     for (Map.Entry<Integer, EngineRuntime> e : held.entrySet()) {
       EngineRuntime task = e.getValue();
-      if (task.close(TASK_CLOSE_TIMEOUT)) {
+      if (task.close(settings.taskStopTimeout())) {
         unended.forget(e.getKey(), task);
       }
       fenced += task.fenced() ? 1 : 0;
@@ -473,7 +474,7 @@ public final class PartitionedRuntime implements EngineLifecycle {
         new Thread(
             () -> {
               failure = cause;
-              stopTasksAndLeave(TASK_CLOSE_TIMEOUT);
+              stopTasksAndLeave(settings.taskStopTimeout());
               state.fail();
             },
             "coursepulse-engine-" + applicationId() + "-failure");
