@@ -85,8 +85,8 @@ final class FactorPhrases {
             + " % of the assessment weight due so far"));
     p.put(Features.UNSUBMITTED_SHARE, new Phrase(
         f -> v(f, Features.UNSUBMITTED) > 0,
-        f -> "never handed in " + (int) v(f, Features.UNSUBMITTED) + " of " + (int) v(f, Features.DUE)
-            + " assessments due so far"));
+        f -> "never handed in " + (int) v(f, Features.UNSUBMITTED) + " of "
+            + assessments((int) v(f, Features.DUE)) + " due so far"));
     p.put(Features.ACTIVITY_TREND, new Phrase(
         f -> v(f, Features.ACTIVE_7) < weeklyBefore(f),
         f -> "active on " + (int) v(f, Features.ACTIVE_7) + " of the last 7 days against "
@@ -96,7 +96,7 @@ final class FactorPhrases {
 
   static List<String> of(List<Contribution> contributions, Map<String, Double> f) {
     Set<String> out = new LinkedHashSet<>();
-    // "missed 1 of 1 assessments so far" and "never handed in 1 of 1 assessments due so far" say
+    // "missed 1 of 2 assessments so far" and "never handed in 1 of 2 assessments due so far" say
     // one thing when no missed deadline was made good later: name it once.
     boolean sameWork = v(f, Features.MISSED) == v(f, Features.UNSUBMITTED);
     boolean workNamed = false;
@@ -172,7 +172,12 @@ final class FactorPhrases {
   }
 
   static String missed(int missed, int due) {
-    return "missed " + missed + " of " + due + " assessments so far";
+    return "missed " + missed + " of " + assessments(due) + " so far";
+  }
+
+  /** "1 assessment", "3 assessments": the count the phrase is "of". */
+  private static String assessments(int n) {
+    return n + (n == 1 ? " assessment" : " assessments");
   }
 
   /** One graded assessment against its class median (per mille; median -1 when unknown). */

@@ -89,7 +89,7 @@ class FactorPhrasesTest {
             Features.ACTIVE_28_PCT);
     assertThat(FactorPhrases.of(c, f))
         .containsExactly(
-            "never handed in 1 of 1 assessments due so far",
+            "never handed in 1 of 1 assessment due so far",
             "submitted 0 assignments so far (class median 1)",
             "active on 2 of the last 28 days (class median 10)");
     // two missed, one of them handed in late: two facts
@@ -100,6 +100,12 @@ class FactorPhrasesTest {
             "never handed in 1 of 2 assessments due so far",
             "submitted 0 assignments so far (class median 1)",
             "missed 2 of 2 assessments so far");
+  }
+
+  @Test
+  void shouldCountAssessmentsInWords() {
+    assertThat(FactorPhrases.missed(1, 1)).isEqualTo("missed 1 of 1 assessment so far");
+    assertThat(FactorPhrases.missed(1, 3)).isEqualTo("missed 1 of 3 assessments so far");
   }
 
   @Test
