@@ -20,8 +20,8 @@ import javax.sql.DataSource;
 /**
  * The queries behind the pages, each answered in one or two statements. "Now" is the latest event
  * time the sink applied ({@code sink_positions.max_event_time}), not the wall clock, so simulated
- * and replayed terms read right. Student-level alerts (no course) show in every course the student
- * is enrolled in.
+ * and replayed terms read right. Student-level alerts (no course) show in every course that enrols
+ * the student as a student while the alert was open ({@link #studentLevelAlertIn}).
  */
 public final class CoursePages {
 
@@ -47,10 +47,16 @@ public final class CoursePages {
   /** Rows per course page: a page stays small on a phone and fast with 20,000 alerts. */
   public static final int PAGE_SIZE = 100;
 
-  /** A course page's filter, order and page (from 0); nulls mean "any". */
+  /** The last page a filter may ask for: its first row's number still fits an {@code int}. */
+  static final int LAST_PAGE = Integer.MAX_VALUE / PAGE_SIZE - 1;
+
+  /**
+   * A course page's filter, order and page (from 0, at most {@link #LAST_PAGE}); nulls mean
+   * "any".
+   */
   public record Filter(String rule, String severity, String status, String sort, int page) {
     public Filter {
-      page = Math.max(0, page);
+      page = Math.min(Math.max(0, page), LAST_PAGE);
       status = status == null || !STATUSES.contains(status) ? "open" : status;
       sort = sort == null || !SORTS.contains(sort) ? "severity" : sort;
       rule = rule == null || rule.isBlank() ? null : rule;
@@ -82,10 +88,36 @@ public final class CoursePages {
           + " WHEN t.action = 'snooze' AND t.snooze_until > ? THEN 'snoozed'"
           + " WHEN t.action = 'acknowledge' THEN 'acknowledged' ELSE 'new' END";
 
+  /**
+   * Roster row {@code r} enrols a student: a role naming one, as the alerting tracks them
+   * ({@code RiskProcessor} ignores every other role). Teachers, teaching assistants and observers
+   * are on the roster too.
+   */
+  private static String isStudent(String r) {
+    return r + ".role ILIKE '%student%'";
+  }
+
+  /**
+   * Whether student-level alert {@code a} (no course) shows in the course of roster row {@code
+   * r}: the row enrols the alert's student as a student, and the alert was open during that
+   * enrolment (opened before the student dropped and before the course ended; not resolved before
+   * the enrolment). Elsewhere the person is a teaching assistant, an observer or gone, and that
+   * course's instructors have no business with the alert.
+   */
+  static String studentLevelAlertIn(String a, String r) {
+    return r + ".student_id = " + a + ".student_id AND " + isStudent(r)
+        + " AND (" + r + ".dropped_at IS NULL OR " + a + ".opened_at < " + r + ".dropped_at)"
+        + " AND (" + r + ".course_end IS NULL OR " + a + ".opened_at < " + r + ".course_end)"
+        + " AND (" + a + ".resolved_at IS NULL OR " + a + ".resolved_at > " + r + ".enrolled_at)";
+  }
+
   private static final String COURSE_ALERTS =
       "(SELECT * FROM alerts WHERE course_id = ? UNION ALL SELECT al.* FROM alerts al"
-          + " JOIN roster r ON r.course_id = ? AND r.student_id = al.student_id"
+          + " JOIN roster r ON r.course_id = ? AND " + studentLevelAlertIn("al", "r")
           + " WHERE al.course_id IS NULL)";
+
+  /** The statuses that count as open: {@code filter=open} on a course page, "My courses". */
+  private static final String OPEN_STATUSES = "('new', 'acknowledged')";
 
   /** The alert's current triage state in the course (kept from triage_log by a trigger). */
   private static final String LATEST_TRIAGE =
@@ -127,20 +159,24 @@ public final class CoursePages {
     List<CourseSummary> out = new ArrayList<>();
     try (Connection c = db.getConnection()) {
       Instant asOf = asOf(c);
+      // Open as on the course page: neither snoozed nor handled (contacted or dismissed).
       String sql =
-          "SELECT (SELECT count(*) FROM roster WHERE course_id = ? AND dropped_at IS NULL"
-              + " AND role NOT ILIKE '%teach%'),"
-              + " count(*) FILTER (WHERE a.resolved_at IS NULL AND a.severity = 'high'),"
-              + " count(*) FILTER (WHERE a.resolved_at IS NULL AND a.severity = 'medium'),"
-              + " count(*) FILTER (WHERE a.resolved_at IS NULL AND a.severity = 'low'),"
-              + " count(*) FILTER (WHERE a.opened_at > ?)"
-              + " FROM " + COURSE_ALERTS + " a";
+          "SELECT (SELECT count(*) FROM roster r WHERE r.course_id = ? AND r.dropped_at IS NULL"
+              + " AND " + isStudent("r") + "),"
+              + " count(*) FILTER (WHERE s.open AND s.severity = 'high'),"
+              + " count(*) FILTER (WHERE s.open AND s.severity = 'medium'),"
+              + " count(*) FILTER (WHERE s.open AND s.severity = 'low'),"
+              + " count(*) FILTER (WHERE s.opened_at > ?)"
+              + " FROM (SELECT a.severity, a.opened_at, " + STATUS + " IN " + OPEN_STATUSES
+              + " AS open FROM " + COURSE_ALERTS + " a" + LATEST_TRIAGE + ") s";
       try (PreparedStatement p = c.prepareStatement(sql)) {
         for (String course : courseIds) {
           p.setString(1, course);
           p.setTimestamp(2, Timestamp.from(asOf.minusSeconds(7 * 86400)));
-          p.setString(3, course);
+          p.setDate(3, Date.valueOf(day(asOf)));
           p.setString(4, course);
+          p.setString(5, course);
+          p.setString(6, course);
           try (ResultSet rs = p.executeQuery()) {
             rs.next();
             out.add(new CourseSummary(course, rs.getInt(1), rs.getInt(2), rs.getInt(3),
@@ -203,7 +239,7 @@ public final class CoursePages {
       default -> "s.rank DESC, s.score DESC NULLS LAST, s.opened_at, s.alert_id";
     };
     String statusFilter = switch (filter.status()) {
-      case "open" -> " AND s.status IN ('new', 'acknowledged')";
+      case "open" -> " AND s.status IN " + OPEN_STATUSES;
       case "all", "resolved" -> "";
       default -> " AND s.status = ?";
     };
@@ -275,12 +311,13 @@ public final class CoursePages {
           "SELECT a.alert_id, a.rule, a.severity, a.score, a.factors::text, a.evidence::text,"
               + " a.resolution::text, a.opened_at, a.resolved_at, " + STATUS + " FROM alerts a"
               + LATEST_TRIAGE + " WHERE a.student_id = ? AND (a.course_id = ? OR"
-              + " (a.course_id IS NULL AND ?)) ORDER BY a.opened_at DESC")) {
+              + " (a.course_id IS NULL AND EXISTS (SELECT 1 FROM roster r WHERE r.course_id = ?"
+              + " AND " + studentLevelAlertIn("a", "r") + "))) ORDER BY a.opened_at DESC")) {
         p.setDate(1, Date.valueOf(today));
         p.setString(2, courseId);
         p.setString(3, studentId);
         p.setString(4, courseId);
-        p.setBoolean(5, enrolled);
+        p.setString(5, courseId);
         try (ResultSet rs = p.executeQuery()) {
           while (rs.next()) {
             Timestamp resolved = rs.getTimestamp(9);

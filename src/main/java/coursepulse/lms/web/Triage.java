@@ -110,7 +110,7 @@ public final class Triage {
                 + " (SELECT max(max_event_time) FROM sink_positions), ?, ?, ?, ?, ?"
                 + " FROM alerts a WHERE a.alert_id = ? AND (a.course_id = ? OR"
                 + " (a.course_id IS NULL AND EXISTS (SELECT 1 FROM roster r WHERE"
-                + " r.course_id = ? AND r.student_id = a.student_id)))"
+                + " r.course_id = ? AND " + CoursePages.studentLevelAlertIn("a", "r") + ")))"
                 + " RETURNING rule")) {
       p.setString(1, courseId);
       p.setLong(2, user.userId());

@@ -243,6 +243,17 @@ class WebBrowserIT {
       driver.get(base + "/courses/" + C1 + "?status=snoozed");
       assertThat(row(driver, "a000000000000002").getText()).contains("snoozed until 2026-10-27");
 
+      // A page past the last one and a filter that matches nothing say so ("alerts 0–0" and,
+      // for a page number near the int limit, negative numbers before).
+      driver.get(base + "/courses/" + C1 + "?page=2147483647");
+      assertThat(driver.findElement(By.className("count")).getText())
+          .isEqualTo("No alerts on this page · first page");
+      driver.get(base + "/courses/" + C1 + "?status=resolved");
+      assertThat(driver.findElement(By.className("count")).getText())
+          .isEqualTo("No alerts match this filter.");
+      driver.get(base + "/courses/" + C1);
+      assertThat(driver.findElement(By.className("count")).getText()).isEqualTo("alerts 1–2");
+
       // Mark the medium alert of s4 contacted by phone.
       driver.get(base + "/courses/" + C1);
       WebElement contactRow = row(driver, "a000000000000003");
