@@ -51,9 +51,15 @@ final class LoginInactiveRule implements RiskRule {
       RosterContext ctx, String student, StudentState st, long t, long lastLoginBefore) {
     State s = STATE.get(st);
     if (s != null && s.isOpen()) {
+      long since = inactiveSince(ctx, lastLoginBefore, s.openedAt);
+      if (t <= since) {
+        // Dated before the silence the alert measured (a login delivered late, a backfill, a
+        // wrong clock): it does not show the student back, so it resolves nothing.
+        return;
+      }
       Map<String, Object> ev = new LinkedHashMap<>();
       ev.put("reason", "login");
-      ev.put("inactiveDays", Alert.days(t - inactiveSince(ctx, lastLoginBefore, s.openedAt)));
+      ev.put("inactiveDays", Alert.days(t - since));
       ctx.alerts().resolve(Rule.LOGIN_INACTIVE, student, null, st, null, t, ev);
     } else if (s != null && s.timerAt != State.NONE) {
       // A login only moves the silence's end later, so the pending check is early, never late:

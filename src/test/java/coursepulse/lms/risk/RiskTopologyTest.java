@@ -134,6 +134,24 @@ class RiskTopologyTest {
   }
 
   @Test
+  void shouldNotResolveLoginInactiveWithALoginDatedBeforeTheSilence() {
+    try (RiskFixture f = new RiskFixture(only(Rule.LOGIN_INACTIVE))) {
+      f.enroll("s1", day(-2)).login("s1", day(0));
+      f.advanceTo(day(8));
+      // Delivered late: logins from before the last one and from 1970 do not end the silence.
+      f.login("s1", day(-1)).login("s1", java.time.Instant.EPOCH);
+      assertThat(f.alerts("s1")).extracting(Alert::type).containsExactly(Alert.Type.OPENED);
+      assertThat(f.metrics.open(Rule.LOGIN_INACTIVE)).isEqualTo(1);
+      // One inside the silence does: the student was there after all.
+      f.login("s1", day(3));
+      List<Alert> alerts = f.alerts("s1");
+      assertThat(alerts).extracting(Alert::type)
+          .containsExactly(Alert.Type.OPENED, Alert.Type.RESOLVED);
+      assertThat(alerts.get(1).evidence()).containsEntry("inactiveDays", Alert.ratio(3));
+    }
+  }
+
+  @Test
   void shouldKeepOneOpenAlertPerStudentCourseAndRule() {
     try (RiskFixture f = new RiskFixture()) {
       f.enroll("s1", day(-2)).login("s1", day(0));
