@@ -191,6 +191,7 @@ public final class EventCodec {
       requireText("courseId", e.courseId());
       requireText("assignmentId", e.assignmentId());
       requireTime("dueAt", e.dueAt());
+      requireNonNegative("pointsPossible", e.pointsPossible());
       requireNonNegative("weight", e.weight());
     } else if (event instanceof SubmissionCreated e) {
       requireText("studentId", e.studentId());

@@ -227,8 +227,12 @@ final class CaliperMapper {
     boolean learner = false;
     if (roles != null && roles.isArray()) {
       for (JsonNode r : roles) {
-        // "Learner" or a sub-role such as "Learner#Member"; IRIs of 1.0 sensors end the same way.
+        // "Learner" or a sub-role such as "Learner#Member"; as an IRI of the LIS vocabulary,
+        // ".../membership#Learner" or, a sub-role, ".../membership/Learner#Member".
         String role = r.isTextual() ? r.asText().substring(r.asText().lastIndexOf('/') + 1) : "";
+        if (role.startsWith("membership#")) {
+          role = role.substring("membership#".length());
+        }
         if (role.startsWith("Learner")) {
           learner = true;
         }

@@ -16,9 +16,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -60,19 +62,30 @@ final class CanvasMapper {
         throw new EnvelopeException(
             "missing_field", "a Canvas live event has 'metadata' and 'body'");
       }
-      return List.of(mapOne(0, document));
+      return List.of(mapOne(0, document, Map.of()));
     }
     if (document.isEmpty()) {
       throw new EnvelopeException("empty", "the array holds no event");
     }
     List<MappedEvent> out = new ArrayList<>(document.size());
+    // Assignments created earlier in this request: the catalog learns them only once they are
+    // appended (IngestServer), but a submission later in the same batch may need their course.
+    Map<String, String> assignments = new HashMap<>();
     for (int i = 0; i < document.size(); i++) {
-      out.add(mapOne(i, document.get(i)));
+      MappedEvent m = mapOne(i, document.get(i), assignments);
+      if (m instanceof MappedEvent.Accepted a) {
+        for (LmsEvent e : a.events()) {
+          if (e instanceof AssignmentCreated created) {
+            assignments.put(created.assignmentId(), created.courseId());
+          }
+        }
+      }
+      out.add(m);
     }
     return out;
   }
 
-  private MappedEvent mapOne(int index, JsonNode event) {
+  private MappedEvent mapOne(int index, JsonNode event, Map<String, String> assignments) {
     if (!event.isObject()) {
       return new MappedEvent.Rejected(
           index, null, RejectReason.NOT_AN_OBJECT, "event " + index + " is not an object", event);
@@ -93,7 +106,7 @@ final class CanvasMapper {
       }
       String name = Fields.requireText(metadata, "event_name", "metadata.event_name");
       Instant time = Fields.requireInstant(metadata, "event_time", "metadata.event_time");
-      LmsEvent mapped = mapEvent(name, id, time, metadata, body);
+      LmsEvent mapped = mapEvent(name, id, time, metadata, body, assignments);
       if (mapped == null) {
         return new MappedEvent.Ignored(index, id, ignoredWhy(name, body));
       }
@@ -104,7 +117,8 @@ final class CanvasMapper {
   }
 
   private LmsEvent mapEvent(
-      String name, String id, Instant time, JsonNode metadata, JsonNode body) {
+      String name, String id, Instant time, JsonNode metadata, JsonNode body,
+      Map<String, String> assignments) {
     int v = LmsEvent.SCHEMA_VERSION;
     switch (name) {
       case "logged_in":
@@ -153,10 +167,11 @@ final class CanvasMapper {
           }
           Instant due = Fields.requireInstant(body, "due_at", "body.due_at");
           JsonNode points = body.get("points_possible");
-          if (points != null && !points.isNull() && !points.isNumber()) {
-            throw new Fields.Refused(RejectReason.WRONG_TYPE, "body.points_possible");
+          if (points != null && !points.isNull()
+              && !(points.isNumber() && Double.isFinite(points.asDouble()) && points.asDouble() >= 0)) {
+            throw new Fields.Refused(
+                RejectReason.WRONG_TYPE, "body.points_possible must be a number >= 0");
           }
-          catalog.assignmentIn(assignment, course);
           return new AssignmentCreated(
               id, v, time, course, assignment, due,
               points == null || points.isNull() ? 0.0 : points.asDouble());
@@ -165,6 +180,9 @@ final class CanvasMapper {
         {
           String assignment = Fields.requireText(body, "assignment_id", "body.assignment_id");
           String course = courseContext(metadata);
+          if (course == null) {
+            course = assignments.get(assignment);
+          }
           if (course == null) {
             course = catalog.courseOfAssignment(assignment);
           }
@@ -229,10 +247,17 @@ final class CanvasMapper {
     return Fields.text(node, "context_id");
   }
 
-  /** {@code StudentEnrollment} -> {@code student}, {@code TaEnrollment} -> {@code ta}, ... */
+  /**
+   * {@code StudentEnrollment} -> {@code student}, {@code TaEnrollment} -> {@code ta}, ...; the
+   * course's fake "Test Student" of Canvas's student view ({@code StudentViewEnrollment}) ->
+   * {@code test_user}, which no rule tracks and no page counts as a student.
+   */
   static String role(String enrollmentType) {
     if (enrollmentType == null) {
       return null;
+    }
+    if (enrollmentType.equals("StudentViewEnrollment")) {
+      return "test_user";
     }
     String s = enrollmentType.endsWith("Enrollment")
         ? enrollmentType.substring(0, enrollmentType.length() - "Enrollment".length())

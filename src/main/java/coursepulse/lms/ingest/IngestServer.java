@@ -1,8 +1,10 @@
 package coursepulse.lms.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -12,6 +14,7 @@ import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamNotFoundException;
 import coursepulse.engine.log.UnsupportedByLogException;
+import coursepulse.lms.event.AssignmentCreated;
 import coursepulse.lms.event.EventCodec;
 import coursepulse.lms.event.LmsEvent;
 import coursepulse.lms.event.StreamNames;
@@ -64,6 +67,8 @@ public final class IngestServer implements AutoCloseable {
     }
   }
   private static final ObjectMapper JSON = EventCodec.newMapper();
+  private static final ObjectReader BODY_READER =
+      JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final String JSON_TYPE = "application/json; charset=utf-8";
 
   /**
@@ -281,9 +286,11 @@ public final class IngestServer implements AutoCloseable {
   private int ingest(HttpExchange exchange, Source source, byte[] body) throws IOException {
     JsonNode document;
     try {
-      document = body.length == 0 ? null : JSON.readTree(body);
+      // One document per request: a second one after it would be acknowledged and never stored.
+      document = body.length == 0 ? null : BODY_READER.readTree(body);
     } catch (IOException e) {
-      return error(exchange, 400, "not_json", "the body is not JSON");
+      return error(exchange, 400, "not_json",
+          "the body is not one JSON document (send several events as one JSON array)");
     }
     if (document == null) {
       return error(exchange, 400, "empty", "the body is empty");
@@ -326,7 +333,25 @@ public final class IngestServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       return error(exchange, 503, "shutting_down", "retry");
     }
+    rememberAssignments(mapped);
     return respond(exchange, source, mapped, outcomes);
+  }
+
+  /**
+   * Teaches the catalog the course of each assignment this request created, now that they are in
+   * the stream: a submission without a course context finds it there. Only now: a refused request
+   * or a dead-lettered assignment must not change where later submissions go.
+   */
+  private void rememberAssignments(List<MappedEvent> mapped) {
+    for (MappedEvent m : mapped) {
+      if (m instanceof MappedEvent.Accepted a) {
+        for (LmsEvent e : a.events()) {
+          if (e instanceof AssignmentCreated created) {
+            options.catalog().assignmentIn(created.assignmentId(), created.courseId());
+          }
+        }
+      }
+    }
   }
 
   /**

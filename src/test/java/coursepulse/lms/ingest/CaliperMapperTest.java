@@ -159,6 +159,20 @@ class CaliperMapperTest {
                 Instant.parse("2026-09-14T11:20:00Z"), CALIPER_STUDENT, CALIPER_SECTION, "tool"));
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {
+      "Learner", "Learner#Member", "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner",
+      "http://purl.imsglobal.org/vocab/lis/v2/membership/Learner#Learner"})
+  void shouldImplyAnEnrolmentForALearnerRoleGivenAsTermOrIri(String role) {
+    com.fasterxml.jackson.databind.node.ObjectNode envelope =
+        (com.fasterxml.jackson.databind.node.ObjectNode) Fixtures.json("caliper/tool-use-used.json");
+    ((com.fasterxml.jackson.databind.node.ArrayNode) envelope.at("/data/0/membership/roles"))
+        .removeAll().add(role);
+    List<MappedEvent> mapped = mapper.map(envelope);
+    assertThat(((MappedEvent.Accepted) mapped.get(0)).events().get(0))
+        .isInstanceOf(EnrollmentCreated.class);
+  }
+
   @Test
   void shouldNeverCarryTheActorsNameIntoTheEnrolment() {
     EnrollmentCreated e = (EnrollmentCreated) accepted("assignable-submitted.json").get(0);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import coursepulse.lms.event.AssetAccessed;
 import coursepulse.lms.event.AssignmentCreated;
@@ -84,9 +85,15 @@ class CanvasMapperTest {
     });
   }
 
+  /** Maps assignment_created and teaches the catalog its course, as ingest does once appended. */
+  private void appendedAssignment() {
+    AssignmentCreated a = (AssignmentCreated) single("assignment_created.json");
+    catalog.assignmentIn(a.assignmentId(), a.courseId());
+  }
+
   @Test
   void shouldFindTheCourseOfASubmissionWithoutContextFromItsAssignment() {
-    single("assignment_created.json");
+    appendedAssignment();
     LmsEvent e = single("submission_created.json");
     assertThat(e)
         .isEqualTo(
@@ -97,8 +104,44 @@ class CanvasMapperTest {
   }
 
   @Test
-  void shouldReadTheGradeOfAGradedSubmissionAndRefuseAScoreThatIsNotANumber() {
+  void shouldFindTheCourseOfASubmissionFromAnAssignmentEarlierInTheSameBatchOnly() {
+    // Mapping alone teaches the catalog nothing: the request may still be refused.
     single("assignment_created.json");
+    assertThat(mapper.map(Fixtures.json("canvas/submission_created.json")).get(0))
+        .isInstanceOfSatisfying(
+            MappedEvent.Rejected.class,
+            r -> assertThat(r.reason()).isEqualTo(RejectReason.UNKNOWN_COURSE));
+    ArrayNode batch = new ObjectMapper().createArrayNode()
+        .add(Fixtures.json("canvas/assignment_created.json"))
+        .add(Fixtures.json("canvas/submission_created.json"));
+    assertThat(mapper.map(batch).get(1))
+        .isInstanceOfSatisfying(MappedEvent.Accepted.class, a -> assertThat(a.events().get(0))
+            .extracting(e -> ((SubmissionCreated) e).courseId()).isEqualTo(CANVAS_COURSE));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1e400", "-10", "\"25\""})
+  void shouldRefusePointsPossibleThatAreNotAFiniteNumberAtLeastZero(String points)
+      throws Exception {
+    ObjectNode created = (ObjectNode) Fixtures.json("canvas/assignment_created.json");
+    ((ObjectNode) created.get("body"))
+        .set("points_possible", new ObjectMapper().readTree(points));
+    assertThat(mapper.map(created).get(0))
+        .isInstanceOfSatisfying(MappedEvent.Rejected.class, r -> {
+          assertThat(r.reason()).isEqualTo(RejectReason.WRONG_TYPE);
+          assertThat(r.detail()).contains("body.points_possible");
+        });
+  }
+
+  @Test
+  void shouldGiveCanvasTestStudentsARoleNoRuleTracks() {
+    assertThat(CanvasMapper.role("StudentViewEnrollment")).isEqualTo("test_user");
+    assertThat(CanvasMapper.role("StudentEnrollment")).isEqualTo("student");
+  }
+
+  @Test
+  void shouldReadTheGradeOfAGradedSubmissionAndRefuseAScoreThatIsNotANumber() {
+    appendedAssignment();
     ObjectNode graded = (ObjectNode) Fixtures.json("canvas/submission_created.json");
     ((ObjectNode) graded.get("body")).put("score", 21.5);
     List<MappedEvent> mapped = mapper.map(graded);

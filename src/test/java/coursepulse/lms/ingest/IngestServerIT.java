@@ -10,6 +10,7 @@ import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.lms.event.LmsEvent;
 import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.event.SubmissionCreated;
 import coursepulse.testing.RabbitMqExtension;
 import coursepulse.testing.RabbitVhost;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -165,13 +166,57 @@ class IngestServerIT {
             "asset_accessed 2f1c7e4d-6a55-4b0e-9a51-0d9f8e7c6b05",
             "submission_created " + submissionId);
     CanvasMapper mapper = new CanvasMapper(Fixtures.catalog());
-    mapper.map(Fixtures.json("canvas/assignment_created.json"));
+    ArrayNode both = JSON.createArrayNode()
+        .add(Fixtures.json("canvas/assignment_created.json"))
+        .add(Fixtures.json("canvas/submission_created.json"));
     assertThat(landed(StreamNames.ACTIVITY).get(2))
-        .isEqualTo(
-            ((MappedEvent.Accepted)
-                    mapper.map(Fixtures.json("canvas/submission_created.json")).get(0))
-                .events()
-                .get(0));
+        .isEqualTo(((MappedEvent.Accepted) mapper.map(both).get(1)).events().get(0));
+  }
+
+  @Test
+  void shouldRefuseABodyOfTwoJsonDocumentsRatherThanStoreOnlyTheFirst() {
+    byte[] first = Fixtures.bytes("canvas/logged_in.json");
+    byte[] second = Fixtures.bytes("canvas/asset_accessed.json");
+    byte[] body = new byte[first.length + 1 + second.length];
+    System.arraycopy(first, 0, body, 0, first.length);
+    body[first.length] = '\n';
+    System.arraycopy(second, 0, body, first.length + 1, second.length);
+
+    IngestClient.Answer a = client.post("/v1/canvas", body);
+
+    assertThat(a.status() + " " + a.body().get("error").asText()).isEqualTo("400 not_json");
+    assertThat(a.body().get("detail").asText()).contains("one JSON array");
+    for (String s : STREAMS) {
+      assertThat(IngestClient.end(log, s)).as(s).isEqualTo(marks.get(s));
+    }
+  }
+
+  @Test
+  void shouldNotLearnTheCourseOfAnAssignmentFromARefusedRequest() {
+    String assignment = "a-" + UUID.randomUUID();
+    ObjectNode created = (ObjectNode) Fixtures.json("canvas/assignment_created.json");
+    ((ObjectNode) created.get("metadata")).put("event_id", UUID.randomUUID().toString());
+    ((ObjectNode) created.get("body")).put("assignment_id", assignment);
+    ((ObjectNode) created.get("metadata")).put("event_time", "2027-06-01T00:00:00Z");
+    ObjectNode submission = (ObjectNode) Fixtures.json("canvas/submission_created.json");
+    ((ObjectNode) submission.get("metadata")).put("event_id", UUID.randomUUID().toString());
+    ((ObjectNode) submission.get("body")).put("assignment_id", assignment);
+
+    // Refused whole (dated far ahead): the submission that follows has no known course.
+    assertThat(client.post("/v1/canvas", created.toString().getBytes()).status()).isEqualTo(400);
+    IngestClient.Answer orphan = client.post("/v1/canvas", submission.toString().getBytes());
+    assertThat(orphan.body().at("/results/0/reason").asText()).isEqualTo("unknown_course");
+
+    // Appended: now it has.
+    ((ObjectNode) created.get("metadata")).put("event_time", "2026-09-01T14:00:00Z");
+    assertThat(client.post("/v1/canvas", created.toString().getBytes()).status()).isEqualTo(200);
+    ((ObjectNode) submission.get("metadata")).put("event_id", UUID.randomUUID().toString());
+    IngestClient.Answer known = client.post("/v1/canvas", submission.toString().getBytes());
+    assertThat(known.status()).as(known.body().toString()).isEqualTo(200);
+    assertThat(landed(StreamNames.ACTIVITY))
+        .last()
+        .isInstanceOfSatisfying(SubmissionCreated.class,
+            e -> assertThat(e.courseId()).isEqualTo(Fixtures.CANVAS_COURSE));
   }
 
   @Test
