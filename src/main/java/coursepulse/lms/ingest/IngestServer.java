@@ -59,13 +59,25 @@ public final class IngestServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestServer.class);
 
+  /** The longest a request may take from its first byte to the answer's headers (JDK server). */
+  static final int MAX_REQUEST_SECONDS = 60;
+
   static {
     // The JDK server writes headers and body separately; with Nagle on, a keep-alive client's
     // delayed ACK adds ~40 ms to every answer. Read once, when the first server is created.
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
+    // The JDK server reads a request's headers and body on a request thread, before the token
+    // is checked: a client that sends them slowly, or never finishes, held a thread for as long
+    // as it liked, and as many such connections as threads stopped the endpoint. Bound a request
+    // from its first byte to the answer's headers, above the longest legitimate one (a 1 MiB
+    // body, then up to the commit timeout of 30 s and 5 s more for the broker).
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(MAX_REQUEST_SECONDS));
+    }
   }
+
   private static final ObjectMapper JSON = EventCodec.newMapper();
   private static final ObjectReader BODY_READER =
       JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
