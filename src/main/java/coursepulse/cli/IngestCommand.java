@@ -180,7 +180,17 @@ final class IngestCommand implements Callable<Integer> {
             "--token-file " + tokenFile + " is readable by others: run 'chmod 600 " + tokenFile
                 + "'");
       }
-      return Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+      if (!Files.isReadable(tokenFile)) {
+        throw new IllegalArgumentException(
+            "--token-file " + tokenFile + " cannot be read: give a file holding the token");
+      }
+      String token = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+      if (token.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--token-file " + tokenFile + " is empty: write the token into it, e.g. 'openssl rand"
+                + " -hex 32 > " + tokenFile + "'");
+      }
+      return token;
     }
     String env = System.getenv(TOKEN_ENV);
     if (env == null || env.isBlank()) {
@@ -191,6 +201,11 @@ final class IngestCommand implements Callable<Integer> {
   }
 
   private CourseCatalog catalog() throws IOException {
+    if (courseDates != null && !Files.isReadable(courseDates)) {
+      throw new IllegalArgumentException(
+          "--course-dates " + courseDates + " cannot be read: give a CSV file of lines"
+              + " 'courseId,start,end'");
+    }
     Map<String, CourseCatalog.CourseDates> dates =
         courseDates == null ? Map.of() : CourseCatalog.readDates(courseDates);
     return new CourseCatalog(

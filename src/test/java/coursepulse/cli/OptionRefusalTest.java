@@ -42,6 +42,31 @@ class OptionRefusalTest {
   }
 
   @Test
+  void shouldNameTheIngestOptionThatIsWrongAndWhatToDo(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path token = dir.resolve("token");
+    java.nio.file.Files.writeString(token, "\n");
+    java.nio.file.Files.setPosixFilePermissions(
+        token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    String closed = "rabbitmq-stream://guest:guest@127.0.0.1:1/%2f";
+    StringWriter empty = new StringWriter();
+    assertThat(run(new IngestCommand(), empty, "--token-file", token.toString(), "--uri", closed))
+        .isNotZero();
+    assertThat(empty.toString()).contains("--token-file " + token + " is empty");
+
+    java.nio.file.Files.writeString(token, "secret");
+    StringWriter threads = new StringWriter();
+    run(new IngestCommand(), threads, "--token-file", token.toString(), "--threads", "0",
+        "--uri", closed);
+    assertThat(threads.toString()).contains("(--threads) must be at least 1, was 0");
+    StringWriter dates = new StringWriter();
+    run(new IngestCommand(), dates, "--token-file", token.toString(), "--course-dates",
+        dir.resolve("missing.csv").toString(), "--uri", closed);
+    assertThat(dates.toString()).contains("--course-dates " + dir.resolve("missing.csv")
+        + " cannot be read");
+  }
+
+  @Test
   void shouldGiveIngestAndSinkDistinctMetricsPorts() {
     assertThat(IngestCommand.DEFAULT_METRICS_PORT)
         .isNotEqualTo(SinkCommand.DEFAULT_METRICS_PORT)

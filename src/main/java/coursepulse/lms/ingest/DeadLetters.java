@@ -12,7 +12,8 @@ import java.util.HexFormat;
 /**
  * Dead letters of refused source events, one JSON object per message of {@code ingest-dlq}:
  * {@code deadLetterId}, {@code source}, {@code reason}, {@code detail}, {@code sourceEventId},
- * {@code receivedAt} and the {@code raw} event as received. The raw event may hold personal data
+ * {@code receivedAt} and the {@code raw} event as received (as a JSON string when it nests too
+ * deeply to be embedded). The raw event may hold personal data
  * (names, logins): the stream needs the retention and access of the LMS data it comes from.
  */
 final class DeadLetters {
@@ -42,8 +43,15 @@ final class DeadLetters {
     node.set("raw", rejected.raw());
     try {
       return new Appender.Item(id, stream, JSON.writeValueAsBytes(node));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot encode a dead letter", e);
+    } catch (JsonProcessingException tooDeep) {
+      // Embedded one level down, an event nested up to the parser's limit passes the writer's
+      // (a 500, and a sender retrying without end): keep it as its text instead.
+      node.put("raw", raw);
+      try {
+        return new Appender.Item(id, stream, JSON.writeValueAsBytes(node));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot encode a dead letter", e);
+      }
     }
   }
 

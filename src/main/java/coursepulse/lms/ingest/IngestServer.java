@@ -127,9 +127,15 @@ public final class IngestServer implements AutoCloseable {
         throw new IllegalArgumentException(
             "no ingest token: give --token-file or set COURSEPULSE_INGEST_TOKEN");
       }
-      if (maxRequestBytes < 1024 || threads < 1 || dedupWindow < 1) {
+      if (maxRequestBytes < 1024) {
         throw new IllegalArgumentException(
-            "maxRequestBytes must be >= 1024, threads and dedupWindow >= 1");
+            "maxRequestBytes (--max-request-bytes) must be at least 1024, was " + maxRequestBytes);
+      }
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads (--threads) must be at least 1, was " + threads);
+      }
+      if (dedupWindow < 1) {
+        throw new IllegalArgumentException("dedupWindow (--dedup-window) must be at least 1, was " + dedupWindow);
       }
     }
 
