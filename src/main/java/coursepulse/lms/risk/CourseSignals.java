@@ -90,12 +90,17 @@ final class CourseSignals {
       sc.submittedBits |= 1L << assignmentIndex;
     }
     CourseCohort cohort = cohorts.get(course);
+    int lastActiveDay = sc.lastActiveDay;
     if (ActivitySignal.record(sc, cohort, t, clicks) && cohort != null) {
       cohorts.put(course, cohort);
     }
-    RiskRule.Member m = new RiskRule.Member(student, course, sc);
-    for (RiskRule r : active) {
-      r.onActivity(ctx, m, t);
+    // Work dated on or before the last day already known active (delivered late, backfilled)
+    // counts in the signals but tells the rules nothing new: it ends no silence.
+    if (Weeks.dayIndex(t) > lastActiveDay) {
+      RiskRule.Member m = new RiskRule.Member(student, course, sc);
+      for (RiskRule r : active) {
+        r.onActivity(ctx, m, t);
+      }
     }
     roster.update(key, en);
   }

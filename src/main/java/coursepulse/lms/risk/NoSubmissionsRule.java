@@ -57,7 +57,8 @@ final class NoSubmissionsRule implements RiskRule {
     long oldDue = silenceDue(ctx, en);
     en.lastSubmissionMs = Math.max(en.lastSubmissionMs, t);
     AlertSlot a = STATE.get(en);
-    if (a != null && a.isOpen()) {
+    // A submission dated before the silence began (delivered late, backfilled) ends nothing.
+    if (a != null && a.isOpen() && t > oldDue - ctx.rules().noSubmissionsMs()) {
       Map<String, Object> ev = new LinkedHashMap<>();
       ev.put("reason", "submission");
       ev.put("assignmentId", assignmentId);

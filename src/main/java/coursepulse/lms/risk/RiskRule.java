@@ -31,7 +31,11 @@ interface RiskRule {
   /** Where the rule keeps its state; slot ids are unique and never reused (see {@link StateSlot}). */
   StateSlot<?> state();
 
-  /** A student showed work in the course at {@code t} (page view or submission). */
+  /**
+   * A student showed work in the course at {@code t} (page view or submission), on a later day
+   * than any work known before: work dated earlier (delivered late, backfilled) counts in the
+   * signals only.
+   */
   default void onActivity(RuleContext ctx, Member m, long t) {}
 
   /** A submission was graded {@code permille} of the points possible; class median or -1. */

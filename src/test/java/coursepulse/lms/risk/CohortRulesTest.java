@@ -154,6 +154,24 @@ class CohortRulesTest {
   }
 
   @Test
+  void shouldNotResolveInactiveWithWorkDatedBeforeTheSilence() {
+    try (RiskFixture f = new RiskFixture(RulesConfig.DEFAULTS.withOnly(Rule.INACTIVE))) {
+      enrollClass(f, A, 10);
+      workDaily(f, A, 10, 0, 7, Set.of());
+      workDaily(f, A, 10, 7, 16, Set.of(student(0)));
+      // Delivered late: a page view from day 6.1, the student's last active day, and one from
+      // day 2, tell nothing new; one from day 16 (today) ends the silence.
+      f.access(student(0), A, day(6.1));
+      f.access(student(0), A, day(2));
+      assertThat(f.alerts(student(0))).extracting(a -> a.type().toString())
+          .containsExactly("OPENED");
+      f.access(student(0), A, day(16.2));
+      assertThat(f.alerts(student(0))).extracting(a -> a.type() + ":" + a.evidence().get("reason"))
+          .containsExactly("OPENED:null", "RESOLVED:activity");
+    }
+  }
+
+  @Test
   void shouldResolveInactiveOnTheNextWorkInTheCourse() {
     try (RiskFixture f = new RiskFixture(RulesConfig.DEFAULTS.withOnly(Rule.INACTIVE))) {
       enrollClass(f, A, 10);

@@ -251,6 +251,23 @@ class RiskTopologyTest {
   }
 
   @Test
+  void shouldNotResolveNoSubmissionsWithASubmissionDatedBeforeTheSilence() {
+    try (RiskFixture f = new RiskFixture(only(Rule.NO_SUBMISSIONS))) {
+      f.enroll("s1", day(-2));
+      f.assignment(COURSE, "a1", day(0), day(2)).assignment(COURSE, "a2", day(0), day(14));
+      f.submit("s1", COURSE, "a1", day(1));
+      f.advanceTo(day(16));
+      assertThat(f.alerts("s1")).extracting(Alert::type).containsExactly(Alert.Type.OPENED);
+      // Delivered late, dated at the last submission and before it: the silence goes on.
+      f.submit("s1", COURSE, "a1", day(1)).submit("s1", COURSE, "a0", day(0.5));
+      assertThat(f.alerts("s1")).extracting(Alert::type).containsExactly(Alert.Type.OPENED);
+      f.submit("s1", COURSE, "a2", day(16.5));
+      assertThat(f.alerts("s1")).extracting(Alert::type)
+          .containsExactly(Alert.Type.OPENED, Alert.Type.RESOLVED);
+    }
+  }
+
+  @Test
   void shouldNotRaiseNoSubmissionsWhenNothingWasDue() {
     try (RiskFixture f = new RiskFixture(only(Rule.NO_SUBMISSIONS))) {
       f.enroll("s1", day(-2));
