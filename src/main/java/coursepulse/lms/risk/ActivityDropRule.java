@@ -178,11 +178,19 @@ final class ActivityDropRule implements RiskRule {
     return true;
   }
 
-  /** Resolves an open alert once the running week is back above the ratio of its baseline. */
+  /**
+   * Resolves an open alert once the running week is back above the ratio of its baseline. An
+   * event dated in a week before the alert opened (delivered late, backfilled) is no recovery:
+   * that week's count may be a baseline week's.
+   */
   private static void maybeResolve(
       RosterContext ctx, String student, String course, StudentState st, EnrollmentState en,
       WeeklyCounts counts, long t) {
-    int baselineX100 = STATE.get(en != null ? en : st).baselineX100;
+    State s = STATE.get(en != null ? en : st);
+    if (Weeks.weekIndex(t) < Weeks.weekIndex(s.openedAt)) {
+      return;
+    }
+    int baselineX100 = s.baselineX100;
     int current = counts.count(Weeks.weekIndex(t));
     if (current * 100L >= ctx.rules().activityDrop().ratio() * baselineX100) {
       Map<String, Object> ev = new LinkedHashMap<>();

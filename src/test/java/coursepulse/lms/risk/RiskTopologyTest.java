@@ -328,6 +328,9 @@ class RiskTopologyTest {
         assertThat(a.factors()).containsExactly("1 login this week against 5.0 a week before");
       });
 
+      // Delivered late, from a baseline week: no recovery.
+      f.login("s1", day(8.2));
+      assertThat(f.alerts("s1")).extracting(Alert::type).containsExactly(Alert.Type.OPENED);
       f.login("s1", day(29)).login("s1", day(29.5)).login("s1", day(30));
       List<Alert> s1 = f.alerts("s1");
       assertThat(s1).extracting(Alert::type).containsExactly(Alert.Type.OPENED, Alert.Type.RESOLVED);
