@@ -159,6 +159,21 @@ final class FactorPhrases {
     return String.format(Locale.ROOT, "%.1f", v);
   }
 
+  /**
+   * {@code MISSED_WORK}'s factors: its reason ("missed 1 of 3 assessments so far"), then the
+   * model's without "never handed in" when that says the same (no missed deadline was made good
+   * later), as {@link #of} names it once among the model's own.
+   */
+  static List<String> missedWork(Map<String, Double> f, List<String> model) {
+    String reason = missed((int) v(f, Features.MISSED), (int) v(f, Features.DUE));
+    List<String> rest = model;
+    if (v(f, Features.MISSED) == v(f, Features.UNSUBMITTED)) {
+      String same = PHRASES.get(Features.UNSUBMITTED_SHARE).words().apply(f);
+      rest = model.stream().filter(p -> !p.equals(same)).toList();
+    }
+    return leading(reason, rest);
+  }
+
   /** The rule's own reason first, then the model's, without repeats, at most {@link #MAX}. */
   static List<String> leading(String reason, List<String> model) {
     Set<String> out = new LinkedHashSet<>();

@@ -41,12 +41,9 @@ final class MissedWorkRule implements RiskRule {
         ev.put("missedShare", Alert.ratio(share));
         ev.put("thresholdShare", Alert.ratio(cfg.share()));
         // The rule's own reason leads, over the whole term so far (what an instructor can check).
-        String reason =
-            FactorPhrases.missed(
-                s.features().get(Features.MISSED).intValue(), s.features().get(Features.DUE).intValue());
         ctx.alerts().open(
             Rule.MISSED_WORK, m.student(), m.course(), sc, day.at(), ev, s.score(),
-            FactorPhrases.leading(reason, s.factors()));
+            FactorPhrases.missedWork(s.features(), s.factors()));
       } else if (!hit && ctx.alerts().isOpen(Rule.MISSED_WORK, sc)) {
         Map<String, Object> ev = new LinkedHashMap<>();
         ev.put("reason", "share_below_threshold");

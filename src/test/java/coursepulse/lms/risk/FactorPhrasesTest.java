@@ -103,6 +103,24 @@ class FactorPhrasesTest {
   }
 
   @Test
+  void shouldNotRepeatMissedWorkAfterTheMissedWorkRulesOwnReason() {
+    Map<String, Double> f = day(2, 10, 9, 1, 0, 1);
+    f.put(Features.MISSED, 1.0);
+    f.put(Features.UNSUBMITTED, 1.0);
+    f.put(Features.DUE, 1.0);
+    List<String> model = List.of("never handed in 1 of 1 assessment due so far",
+        "submitted 0 assignments so far (class median 1)");
+    assertThat(FactorPhrases.missedWork(f, model)).containsExactly(
+        "missed 1 of 1 assessment so far", "submitted 0 assignments so far (class median 1)");
+    // one of two missed deadlines made good later: two facts
+    f.put(Features.MISSED, 2.0);
+    f.put(Features.DUE, 2.0);
+    assertThat(FactorPhrases.missedWork(f, List.of("never handed in 1 of 2 assessments due so far")))
+        .containsExactly("missed 2 of 2 assessments so far",
+            "never handed in 1 of 2 assessments due so far");
+  }
+
+  @Test
   void shouldCountAssessmentsInWords() {
     assertThat(FactorPhrases.missed(1, 1)).isEqualTo("missed 1 of 1 assessment so far");
     assertThat(FactorPhrases.missed(1, 3)).isEqualTo("missed 1 of 3 assessments so far");
