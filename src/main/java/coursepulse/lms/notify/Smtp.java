@@ -1,9 +1,11 @@
 package coursepulse.lms.notify;
 
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
+import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.util.Date;
@@ -99,11 +101,49 @@ public record Smtp(
         t.sendMessage(m, m.getAllRecipients());
       }
     } catch (MessagingException e) {
-      int code = replyCode(e);
-      // 4xx and no reply at all (connection refused, timeout) may pass; 5xx will not.
-      throw new SendFailure(
-          "SMTP " + (code > 0 ? "reply " + code : "error") + " from " + this, code < 500, e);
+      throw failure(e);
     }
+  }
+
+  /**
+   * What went wrong, in words that say what to fix, and whether trying later may help: a 4xx
+   * reply and no reply at all (connection refused, timeout) may pass; a 5xx reply, refused
+   * credentials, a missing STARTTLS and an address that is not one will not. The server's own
+   * text is quoted only where it cannot hold the recipient's address (a personal datum, kept out
+   * of logs).
+   */
+  SendFailure failure(MessagingException e) {
+    if (e instanceof AddressException) {
+      return new SendFailure("the recipient's address is not a valid email address: correct it"
+          + " with 'coursepulse users add --login ... --email ...'", false, e);
+    }
+    if (e instanceof AuthenticationFailedException) {
+      return new SendFailure(this + " refused the credentials (" + firstLine(e.getMessage())
+          + "): check --smtp-user and the password", false, e);
+    }
+    if (String.valueOf(e.getMessage()).contains("STARTTLS")) {
+      return new SendFailure(this + " does not offer STARTTLS: choose the --smtp-security it"
+          + " supports (TLS on port 465, or NONE on a trusted network)", false, e);
+    }
+    int code = replyCode(e);
+    if (code > 0) {
+      return new SendFailure("SMTP reply " + code + " from " + this, code < 500, e);
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return new SendFailure("no SMTP reply from " + this + " (" + root.getClass().getSimpleName()
+        + (root instanceof java.io.IOException && root.getMessage() != null
+            ? ": " + firstLine(root.getMessage()) : "") + ")", true, e);
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "no message";
+    }
+    int nl = s.indexOf('\n');
+    return (nl < 0 ? s : s.substring(0, nl)).strip();
   }
 
   private static int replyCode(MessagingException e) {

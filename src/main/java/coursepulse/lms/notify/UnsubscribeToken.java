@@ -17,7 +17,7 @@ final class UnsubscribeToken {
   UnsubscribeToken(String secret) {
     if (secret == null || secret.length() < 16) {
       throw new IllegalArgumentException(
-          "--unsubscribe-secret (or COURSEPULSE_UNSUBSCRIBE_SECRET) must be at least 16"
+          "--unsubscribe-secret-file (or COURSEPULSE_UNSUBSCRIBE_SECRET) must hold at least 16"
               + " characters: it signs the unsubscribe links (e.g. 'openssl rand -hex 32')");
     }
     this.secret = secret.getBytes(StandardCharsets.UTF_8);

@@ -16,6 +16,37 @@ class SmtpTest {
   }
 
   @Test
+  void shouldSayWhatToFixAndGiveUpOnFailuresThatWillNotPass() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort(); // free once closed: nothing answers there
+    }
+    Smtp smtp = new Smtp("127.0.0.1", closed, Smtp.Security.NONE, null, null, "cp@example.edu");
+    Smtp.Mail bad = new Smtp.Mail("frank at example", "s", "b", "<1@x>", "https://x/u");
+    assertThatThrownBy(() -> smtp.send(bad))
+        .isInstanceOfSatisfying(Smtp.SendFailure.class, f -> {
+          assertThat(f.transientFailure).isFalse();
+          assertThat(f.getMessage()).contains("not a valid email address", "users add")
+              .doesNotContain("frank");
+        });
+    Smtp.Mail good = new Smtp.Mail("ann@example.edu", "s", "b", "<2@x>", "https://x/u");
+    assertThatThrownBy(() -> smtp.send(good))
+        .isInstanceOfSatisfying(Smtp.SendFailure.class, f -> {
+          assertThat(f.transientFailure).isTrue();
+          assertThat(f.getMessage()).startsWith("no SMTP reply from smtp://127.0.0.1:" + closed)
+              .contains("ConnectException").doesNotContain("ann@");
+        });
+    Smtp.SendFailure auth =
+        smtp.failure(new jakarta.mail.AuthenticationFailedException("535 5.7.8 Bad credentials"));
+    assertThat(auth.transientFailure).isFalse();
+    assertThat(auth.getMessage()).contains("refused the credentials (535 5.7.8 Bad credentials)");
+    Smtp.SendFailure tls = smtp.failure(new jakarta.mail.MessagingException(
+        "STARTTLS is required but host does not support STARTTLS"));
+    assertThat(tls.transientFailure).isFalse();
+    assertThat(tls.getMessage()).contains("does not offer STARTTLS", "--smtp-security");
+  }
+
+  @Test
   void shouldAskForHostWhenMissing() {
     assertThatThrownBy(() -> new Smtp(" ", 25, Smtp.Security.NONE, null, null, "a@b"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--smtp-host");
