@@ -164,16 +164,23 @@ final class SinkCommand implements Callable<Integer> {
             "coursepulse-sink-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         sinks.forEach(AlertSink::start);
-        for (AlertSink sink : sinks) {
-          sink.awaitTermination();
-          if (sink.state() == AlertSink.State.FAILED) {
-            sinks.forEach(AlertSink::close);
-            Throwable cause = sink.failure().orElse(null);
-            throw new IllegalStateException(
-                "sink failed: " + (cause == null ? "unknown cause" : cause.getMessage()), cause);
+        // Any of them failing ends the command: the roster's sink too, not only the alerts'
+        // (which runs until stopped, so waiting for each in turn never looked at the others).
+        while (true) {
+          boolean allStopped = true;
+          for (AlertSink sink : sinks) {
+            if (sink.state() == AlertSink.State.FAILED) {
+              sinks.forEach(AlertSink::close);
+              Throwable cause = sink.failure().orElse(null);
+              throw new IllegalStateException("sink of " + sink.stream() + " failed: "
+                  + (cause == null ? "unknown cause" : AlertSink.describe(cause)), cause);
+            }
+            allStopped &= sink.awaitTermination(Duration.ofMillis(200 / sinks.size()));
+          }
+          if (allStopped) {
+            return 0;
           }
         }
-        return 0;
       } finally {
         sinks.forEach(AlertSink::close);
       }

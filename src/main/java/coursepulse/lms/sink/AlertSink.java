@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -162,6 +163,11 @@ public final class AlertSink implements AutoCloseable {
     }
     thread = new Thread(this::run, "coursepulse-alert-sink");
     thread.start();
+  }
+
+  /** The stream this sink reads. */
+  public String stream() {
+    return settings.stream;
   }
 
   /** The current state. */
@@ -322,8 +328,11 @@ public final class AlertSink implements AutoCloseable {
         } catch (IllegalArgumentException e) {
           // The position still moves past it: the record can never become readable.
           undecodableCounter.increment();
+          // The reason's code only: the decoder's detail may quote the record (a name).
+          String why = String.valueOf(e.getMessage());
           LOG.warn("skipping undecodable record at offset {} of {}: {}", m.offset(),
-              settings.stream, e.getMessage());
+              settings.stream, why.contains(":") ? why.substring(0, why.indexOf(':')) : why);
+          LOG.debug("undecodable record at offset {}: {}", m.offset(), why);
         }
       }
       boolean pending = last > position.get();
@@ -391,13 +400,28 @@ public final class AlertSink implements AutoCloseable {
         || sqlState.startsWith("28");
   }
 
-  private static String describe(Throwable e) {
+  /**
+   * A failure in words fit for a log line above DEBUG. A database error's first line and SQL
+   * state only: the driver's message of a failed batch quotes the statement with its bound
+   * values (names and emails of the roster), and the server's detail lines may quote a value.
+   * The whole message goes to DEBUG.
+   */
+  public static String describe(Throwable e) {
+    if (e instanceof SQLException s) {
+      // A batch's own message is the statement; the reason is the next exception's.
+      SQLException reason = s instanceof BatchUpdateException && s.getNextException() != null
+          ? s.getNextException() : s;
+      LOG.debug("database error in full", e);
+      String first = reason.getMessage() == null ? reason.getClass().getSimpleName()
+          : reason.getMessage().lines().findFirst().orElse("").strip();
+      if (s instanceof BatchUpdateException && reason == s) {
+        first = "a batch failed"; // no reason given apart from the statement itself
+      }
+      return first + (reason.getSQLState() == null ? "" : " [SQLState " + reason.getSQLState() + "]");
+    }
     String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     if (e instanceof StreamNotFoundException) {
       return "stream does not exist yet (" + message + ")";
-    }
-    if (e instanceof SQLException s && s.getSQLState() != null) {
-      return message + " [SQLState " + s.getSQLState() + "]";
     }
     return message;
   }

@@ -83,6 +83,9 @@ final class EventsTarget implements SinkTarget<LmsEvent> {
                 + " SELECT user_id, ? FROM users WHERE login = ? ON CONFLICT DO NOTHING");
         PreparedStatement dropped = c.prepareStatement(
             "UPDATE roster SET dropped_at = ? WHERE course_id = ? AND student_id = ?");
+        PreparedStatement stopsTeaching = c.prepareStatement(
+            "DELETE FROM course_instructors WHERE course_id = ?"
+                + " AND user_id IN (SELECT user_id FROM users WHERE login = ?)");
         PreparedStatement assignment = c.prepareStatement(
             "INSERT INTO assignments (course_id, assignment_id, due_at, kind) VALUES (?, ?, ?, ?)"
                 + " ON CONFLICT (course_id, assignment_id) DO UPDATE SET due_at = EXCLUDED.due_at,"
@@ -117,6 +120,11 @@ final class EventsTarget implements SinkTarget<LmsEvent> {
           dropped.setString(2, d.courseId());
           dropped.setString(3, d.studentId());
           dropped.addBatch();
+          // A teacher or TA dropped from the course is no longer one of its instructors: no more
+          // mail naming its students, no more access to its pages. In order, like the insert.
+          stopsTeaching.setString(1, d.courseId());
+          stopsTeaching.setString(2, d.studentId());
+          stopsTeaching.executeUpdate();
         } else if (event instanceof LoggedIn in) {
           logins.computeIfAbsent(day(in.studentId(), null, in.occurredAt()), k -> new int[1])[0]++;
         } else if (event instanceof AssetAccessed a) {
