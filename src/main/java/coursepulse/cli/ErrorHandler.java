@@ -17,7 +17,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   public int handleExecutionException(
       Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
     boolean verbose = verbose(parseResult);
-    String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+    String message = ex instanceof java.nio.file.FileSystemException file
+        ? fileProblem(file)
+        : ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
     if (ex instanceof StateOfAnotherLogException other) {
       message += " " + stateOfAnotherLogHint(other, commandLine);
     }
@@ -43,6 +45,22 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     return "With coursepulse: '" + command + " --state-dir DIR' gives this log a state directory"
         + " of its own; 'coursepulse reset --application-id " + ex.stateDir().getFileName()
         + " --to first' with this log's options starts the application over on it.";
+  }
+
+  /**
+   * A file problem in words: the JDK's message of a missing file is its path alone ("coursepulse:
+   * rules.yaml"), and of a directory where a file was wanted just "Is a directory".
+   */
+  static String fileProblem(java.nio.file.FileSystemException e) {
+    String path = e.getFile() == null ? "a file" : e.getFile();
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return path + ": no such file or directory; check the path";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return path + ": permission denied";
+    }
+    String reason = e.getReason() == null ? e.getClass().getSimpleName() : e.getReason();
+    return path + ": " + reason;
   }
 
   /** {@code --verbose} on the command or any subcommand ({@code import oulad --verbose}). */

@@ -153,7 +153,12 @@ final class ReplayCommand implements Callable<Integer> {
   static final class ProgressModeConverter implements picocli.CommandLine.ITypeConverter<ReplayProgress.Mode> {
     @Override
     public ReplayProgress.Mode convert(String value) {
-      return ReplayProgress.Mode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      try {
+        return ReplayProgress.Mode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(
+            "'" + value + "' is not a progress mode: give auto, bar, lines or none");
+      }
     }
   }
 
@@ -217,18 +222,25 @@ final class ReplayCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--output and --output-stream write one rule set's alerts: run a plain replay for that");
     }
-    if (outputStream != null
-        && (StreamNames.ALERTS.equals(outputStream) || StreamNames.INPUTS.contains(outputStream))) {
+    if (outputStream != null && !outputStreamOfItsOwn(outputStream)) {
       throw new IllegalArgumentException(
-          "--output-stream " + outputStream + " is a stream of the live application; choose another");
+          "--output-stream " + outputStream + " is a stream of the live application (its inputs,"
+              + " 04-Alerts, 05-Risk) or of an engine (dead letters, refusals, checkpoints,"
+              + " presence); choose a name of its own, e.g. replay-alerts");
     }
     String appId = applicationId != null ? applicationId : defaultApplicationId();
+    if (AlertingApp.DEFAULT_APPLICATION_ID.equals(appId)) {
+      throw new IllegalArgumentException(
+          "--application-id " + appId + " is the live application's: a replay under it would"
+              + " replace its checkpoints and stored offsets; leave the option out (replay-<time>)"
+              + " or choose another id");
+    }
     List<Variant> variants = new ArrayList<>();
-    RulesConfig rulesA = rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromYaml(rules);
+    RulesConfig rulesA = rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromFile(rules);
     variants.add(new Variant(label(rules == null ? "built-in defaults" : rules.toString(), rulesA), rulesA));
     if (backtest) {
       RulesConfig rulesB =
-          "defaults".equals(compareWith) ? RulesConfig.DEFAULTS : RulesConfig.fromYaml(Path.of(compareWith));
+          "defaults".equals(compareWith) ? RulesConfig.DEFAULTS : RulesConfig.fromFile(Path.of(compareWith));
       variants.add(new Variant(label(
           "defaults".equals(compareWith) ? "built-in defaults" : compareWith, rulesB), rulesB));
     }
@@ -242,6 +254,14 @@ final class ReplayCommand implements Callable<Integer> {
     try (StreamLog opened = given == null ? log.open(LogOptions.Broker.RABBITMQ) : null;
         OutputStream file = output == null ? null : new BufferedOutputStream(Files.newOutputStream(output))) {
       StreamLog streams = given == null ? opened : given;
+      for (String id : backtest ? List.of(appId + "-a", appId + "-b") : List.of(appId)) {
+        if (StreamEngine.hasAnnounced(streams, id)) {
+          throw new IllegalArgumentException(
+              "--application-id " + id + " is the id of an application that 'process' ran on "
+                  + streams.describe() + ": a replay under it would replace its checkpoints and"
+                  + " stored offsets; choose another id");
+        }
+      }
       for (String input : StreamNames.INPUTS) {
         if (!streams.partitions(input).isEmpty()) {
           // A replay is a bounded run: its ranges are offsets of one stream per input.
@@ -323,7 +343,9 @@ final class ReplayCommand implements Callable<Integer> {
                   .stopAt(ends)
                   // as 'process' runs, so a replay reproduces what it did with outliers
                   .maxEventTimeAhead(AlertingApp.DEFAULT_MAX_EVENT_TIME_AHEAD)
-                  .checkpointInterval(Duration.ZERO);
+                  .checkpointInterval(Duration.ZERO)
+                  // counted, not written: a replay leaves no stream of its own behind
+                  .writeDeadLetters(false);
           if (backtest) {
             builder.logRecoveryTimeout(Duration.ZERO); // a shared read cannot be re-positioned
           }
@@ -438,6 +460,18 @@ final class ReplayCommand implements Callable<Integer> {
 
   private static String label(String source, RulesConfig rules) {
     return source + " (version " + rules.version() + ")";
+  }
+
+  /**
+   * Whether a replay may write its alerts to {@code stream}: not a stream of the live
+   * application, nor one an engine keeps for itself (the suffixes of its dead letters, refusals,
+   * checkpoints and presence), where alert records would break their readers.
+   */
+  static boolean outputStreamOfItsOwn(String stream) {
+    return !StreamNames.ALERTS.equals(stream) && !StreamNames.RISK.equals(stream)
+        && !StreamNames.INPUTS.contains(stream)
+        && !List.of("-dlq", "-refused", "-checkpoints", "-instances").stream()
+            .anyMatch(stream::endsWith);
   }
 
   static String defaultApplicationId() {

@@ -140,6 +140,15 @@ public final class StreamEngine implements AutoCloseable {
     return InstancePresence.sightings(log, applicationId, timeout);
   }
 
+  /**
+   * Whether an engine of application {@code applicationId} built with {@link
+   * Builder#announcePresence} has ever run on {@code log} (its presence stream exists): for tools
+   * that must not take over a live application's id.
+   */
+  public static boolean hasAnnounced(StreamLog log, String applicationId) {
+    return log.streamExists(InstancePresence.streamName(applicationId));
+  }
+
   /** A builder; {@code applicationId}, {@code topology}, {@code log} and {@code stateDir} are required. */
   public static Builder builder() {
     return new Builder();
@@ -286,6 +295,7 @@ public final class StreamEngine implements AutoCloseable {
     private boolean announcePresence;
     private int taskThreads;
     private Duration taskStopTimeout = Duration.ofSeconds(60);
+    private boolean writeDeadLetters = true;
 
     private Builder() {}
 
@@ -483,6 +493,18 @@ public final class StreamEngine implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether unreadable records (and those the stream-time guard holds back as outliers) are
+     * copied to the dead-letter stream {@code <applicationId>-dlq}, declared at start; default
+     * true. False: they are only counted ({@code coursepulse.engine.records.dead.lettered}) and
+     * the stream is neither declared nor written: for runs that must leave nothing behind, such
+     * as a replay or backtest, which would otherwise copy raw input again under an id of its own.
+     */
+    public Builder writeDeadLetters(boolean write) {
+      this.writeDeadLetters = write;
+      return this;
+    }
+
     /** Listener for state changes; default none. */
     public Builder stateListener(StateListener listener) {
       this.stateListener = Objects.requireNonNull(listener, "listener");
@@ -527,7 +549,8 @@ public final class StreamEngine implements AutoCloseable {
               maxEventTimeAhead,
               startFromByStream,
               stopAt,
-              taskStopTimeout);
+              taskStopTimeout,
+              writeDeadLetters);
       Optional<PartitionedRuntime> partitioned =
           PartitionedRuntime.forPartitionedSources(
               settings, stateListener, instanceName, taskThreads);
@@ -548,7 +571,9 @@ public final class StreamEngine implements AutoCloseable {
       String name = instanceName;
       return new StreamEngine(
           partitioned.<EngineLifecycle>map(p -> p).orElseGet(() -> new EngineRuntime(settings, stateListener)),
-          () -> theLog.createStream(DeadLetter.streamName(app), Retention.unlimited()),
+          writeDeadLetters
+              ? () -> theLog.createStream(DeadLetter.streamName(app), Retention.unlimited())
+              : () -> {},
           announcePresence ? () -> InstancePresence.announce(theLog, app, name) : null);
     }
 

@@ -67,6 +67,38 @@ class OptionRefusalTest {
   }
 
   @Test
+  void shouldRefuseReplaysThatWouldTouchTheLiveApplicationOrNameNoFile(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    String closed = "rabbitmq-stream://guest:guest@127.0.0.1:1/%2f";
+    StringWriter live = new StringWriter();
+    assertThat(run(new ReplayCommand(), live, "-a", "coursepulse", "--uri", closed)).isNotZero();
+    assertThat(live.toString()).contains("--application-id coursepulse is the live application's");
+    StringWriter risk = new StringWriter();
+    assertThat(run(new ReplayCommand(), risk, "--output-stream", "05-Risk", "--uri", closed))
+        .isNotZero();
+    assertThat(risk.toString()).contains("choose a name of its own");
+    StringWriter missing = new StringWriter();
+    run(new ReplayCommand(), missing, "--rules", dir.resolve("nope.yaml").toString(),
+        "--uri", closed);
+    assertThat(missing.toString())
+        .contains(dir.resolve("nope.yaml") + ": no such file or directory");
+    StringWriter directory = new StringWriter();
+    run(new ReplayCommand(), directory, "--rules", dir.toString(), "--uri", closed);
+    assertThat(directory.toString()).contains(dir + ": is a directory; give a rules file");
+    StringWriter progress = new StringWriter();
+    assertThat(run(new ReplayCommand(), progress, "--progress", "foo", "--uri", closed))
+        .isEqualTo(2);
+    assertThat(progress.toString()).contains("'foo' is not a progress mode: give auto, bar,"
+        + " lines or none");
+    // a .properties rules file, as process takes it: past the rules, on to the (closed) broker
+    java.nio.file.Path props = dir.resolve("strict.properties");
+    java.nio.file.Files.writeString(props, "missedDeadlines.consecutive=2\n");
+    StringWriter properties = new StringWriter();
+    run(new ReplayCommand(), properties, "--rules", props.toString(), "--uri", closed);
+    assertThat(properties.toString()).doesNotContain("expected 'key: value'");
+  }
+
+  @Test
   void shouldGiveIngestAndSinkDistinctMetricsPorts() {
     assertThat(IngestCommand.DEFAULT_METRICS_PORT)
         .isNotEqualTo(SinkCommand.DEFAULT_METRICS_PORT)

@@ -163,6 +163,22 @@ class ReplayIT {
   }
 
   @Test
+  void shouldRefuseTheLiveApplicationsIdAndStreamsAndLeaveNoStreamBehind(RabbitStreamLog log) {
+    // Under the live id it replaced the live checkpoints and stored offsets (a helper's review).
+    Run live = cli(with("replay", "-a", "live", "--to", "offset:100", "--progress", "none"));
+    assertThat(live.exit()).isNotZero();
+    assertThat(live.err()).contains("--application-id live is the id of an application that"
+        + " 'process' ran");
+    Run risk = cli(with("replay", "--output-stream", "05-Risk", "--to", "offset:100"));
+    assertThat(risk.exit()).isNotZero();
+    assertThat(risk.err()).contains("choose a name of its own");
+    // Counted, not written: no '<id>-dlq' stream left behind by a replay.
+    Run own = cli(with("replay", "-a", "replay-clean", "--to", "offset:100", "--progress", "none"));
+    assertThat(own.exit()).as(own.err()).isZero();
+    assertThat(log.streamExists("replay-clean-dlq")).isFalse();
+  }
+
+  @Test
   void shouldResolveLogTimeAndEventTimeToTheFirstMessageAfterThem(RabbitStreamLog log)
       throws InterruptedException {
     ReplayRange range = new ReplayRange(log, ReplayCommand::eventTimeOf);

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param maxEventTimeAhead the stream-time guard's limit (see {@link StreamTimeGuard}); zero: off
  * @param taskStopTimeout how long a partitioned instance waits for a stopped task to end before
  *     it gives up on it (see {@code StreamEngine.Builder#taskStopTimeout})
+ * @param writeDeadLetters whether unreadable records are copied to the dead-letter stream (else
+ *     only counted; see {@code StreamEngine.Builder#writeDeadLetters})
  */
 public record EngineSettings(
     String applicationId,
@@ -37,7 +39,8 @@ public record EngineSettings(
     Duration maxEventTimeAhead,
     Map<String, OffsetSpec> startFromByStream,
     Map<String, Long> stopAt,
-    Duration taskStopTimeout) {
+    Duration taskStopTimeout,
+    boolean writeDeadLetters) {
 
   /** Where {@code stream} starts without a checkpoint. */
   public OffsetSpec startFrom(String stream) {

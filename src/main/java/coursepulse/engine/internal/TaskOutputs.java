@@ -90,6 +90,9 @@ final class TaskOutputs implements RecordCollector {
 
   @Override
   public void sendDeadLetter(String sourceStream, long offset, byte[] deadLetter, long ts) {
+    if (!settings.writeDeadLetters()) {
+      return; // counted by the task, not written
+    }
     lease.check();
     LogWriter w = deadLetterWriters.get(sourceStream);
     if (w == null) {

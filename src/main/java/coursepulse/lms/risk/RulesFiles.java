@@ -18,7 +18,9 @@ final class RulesFiles {
 
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          // 'consecutive: 2.5' ran as 2 without a word
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
   private RulesFiles() {}
 
@@ -33,7 +35,16 @@ final class RulesFiles {
 
   /** {@link RulesConfig#fromYaml(Path)}. */
   static RulesConfig fromYaml(Path file) throws IOException {
+    requireFile(file);
     return fromYaml(Files.readAllBytes(file), file.toString());
+  }
+
+  /** The JDK says only "Is a directory", without the path. */
+  private static void requireFile(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException(file + ": is a directory; give a rules file (YAML or"
+          + " .properties)");
+    }
   }
 
   /**
@@ -173,6 +184,7 @@ final class RulesFiles {
 
   /** {@link RulesConfig#fromFile}. */
   static RulesConfig fromFile(Path file) throws IOException {
+    requireFile(file);
     if (file.getFileName() != null && file.getFileName().toString().endsWith(".properties")) {
       try (java.io.Reader in = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
         return fromProperties(in);

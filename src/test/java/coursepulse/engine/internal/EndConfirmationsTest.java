@@ -89,7 +89,7 @@ class EndConfirmationsTest {
             "ends", TopologyAccess.graph(t), held, null, Clock.systemUTC(), null, Duration.ZERO,
             OffsetSpec.first(), Duration.ofSeconds(30), 1_000, Duration.ofMillis(100),
             DeserializationExceptionHandler.logAndContinue(), Duration.ofSeconds(30),
-            Duration.ZERO, Map.of(), Map.of(), Duration.ofSeconds(60));
+            Duration.ZERO, Map.of(), Map.of(), Duration.ofSeconds(60), true);
     ends = new EndConfirmations(settings, TaskPlacement.whole(), task);
   }
 

@@ -99,6 +99,10 @@ class RulesConfigTest {
     assertThatThrownBy(() -> yaml("inactive:\n  enabled: maybe\n"))
         .hasMessageContaining("inactive.enabled")
         .hasMessageContaining("true or false");
+    // was read as 2 without a word
+    assertThatThrownBy(() -> yaml("missedDeadlines:\n  consecutive: 2.5\n"))
+        .hasMessageContaining("missedDeadlines.consecutive")
+        .hasMessageContaining("must be a whole number");
   }
 
   @Test
