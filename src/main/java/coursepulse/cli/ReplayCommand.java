@@ -321,7 +321,9 @@ final class ReplayCommand implements Callable<Integer> {
             // A replay is fresh state by definition: a checkpoint would resume an earlier run.
             err.println("  deleted the checkpoints of an earlier '" + id + "' in " + dir);
           }
-          Consumer<Alert> sink = sink(v, backtest || truth != null, file, out);
+          // In a backtest both rule sets print: each line says whose it is.
+          String side = backtest ? (i == 0 ? "A " : "B ") : "";
+          Consumer<Alert> sink = sink(v, backtest || truth != null, file, out, side);
           RiskTopology.Options options =
               RiskTopology.Options.forApplication(id)
                   .withRules(v.rules)
@@ -416,7 +418,8 @@ final class ReplayCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Consumer<Alert> sink(Variant v, boolean keep, OutputStream file, PrintWriter out) {
+  private Consumer<Alert> sink(
+      Variant v, boolean keep, OutputStream file, PrintWriter out, String side) {
     return alert -> {
       v.counts.get(alert.rule())[alert.type() == Alert.Type.OPENED ? 0 : 1]++;
       if (keep) {
@@ -431,7 +434,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
       }
       if (print) {
-        out.println(AlertFormatter.line(alert));
+        out.println(side + AlertFormatter.line(alert));
       }
     };
   }
