@@ -299,6 +299,17 @@ final class ReplayCommand implements Callable<Integer> {
             Locale.ROOT, "  %-14s offsets %,d to %,d (%,d messages; stream holds %,d to %,d)",
             b.stream(), b.start(), b.end() - 1, b.size(), b.firstRetained(), b.logEnd() - 1));
       }
+      if (total == 0) {
+        err.println("coursepulse: nothing to replay: the range is empty in every input (--from"
+            + " lies at or after the end of each stream, or after --to); give an earlier --from");
+        return 0;
+      }
+      for (ReplayRange.Bounds b : bounds.values()) {
+        if (b.size() == 0 && b.logEnd() > b.firstRetained()) {
+          err.println("  note: " + b.stream() + "'s range is empty (its start lies at or after its"
+              + " end): none of its events are replayed");
+        }
+      }
       ReplayRange.Bounds roster = bounds.get(StreamNames.ENROLLMENT);
       if (roster.start() > roster.firstRetained()) {
         err.println(

@@ -176,6 +176,10 @@ class ReplayIT {
     Run own = cli(with("replay", "-a", "replay-clean", "--to", "offset:100", "--progress", "none"));
     assertThat(own.exit()).as(own.err()).isZero();
     assertThat(log.streamExists("replay-clean-dlq")).isFalse();
+    // An empty range says so (it printed "0 messages" per stream and "replayed 0 events").
+    Run empty = cli(with("replay", "--from", "offset:999999999", "--progress", "none"));
+    assertThat(empty.exit()).as(empty.err()).isZero();
+    assertThat(empty.err()).contains("nothing to replay: the range is empty in every input");
   }
 
   @Test
