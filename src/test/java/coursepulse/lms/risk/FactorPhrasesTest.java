@@ -78,12 +78,18 @@ class FactorPhrasesTest {
     assertThat(FactorPhrases.showsRisk(Features.EARNED_SHARE, f)).isFalse();
   }
 
-  @Test
-  void shouldNameMissedWorkOnceWhenNoMissedDeadlineWasMadeGoodLater() {
+  /** A day of a student who missed the one assessment due so far and never handed it in. */
+  private static Map<String, Double> missedTheOnlyAssessment() {
     Map<String, Double> f = day(2, 10, 9, 1, 0, 1);
     f.put(Features.MISSED, 1.0);
     f.put(Features.UNSUBMITTED, 1.0);
     f.put(Features.DUE, 1.0);
+    return f;
+  }
+
+  @Test
+  void shouldNameMissedWorkOnceWhenNoMissedDeadlineWasMadeGoodLater() {
+    Map<String, Double> f = missedTheOnlyAssessment();
     List<Contribution> c =
         raising(Features.UNSUBMITTED_SHARE, Features.SUBMITTED_PCT, Features.MISSED_SHARE,
             Features.ACTIVE_28_PCT);
@@ -104,10 +110,7 @@ class FactorPhrasesTest {
 
   @Test
   void shouldNotRepeatMissedWorkAfterTheMissedWorkRulesOwnReason() {
-    Map<String, Double> f = day(2, 10, 9, 1, 0, 1);
-    f.put(Features.MISSED, 1.0);
-    f.put(Features.UNSUBMITTED, 1.0);
-    f.put(Features.DUE, 1.0);
+    Map<String, Double> f = missedTheOnlyAssessment();
     List<String> model = List.of("never handed in 1 of 1 assessment due so far",
         "submitted 0 assignments so far (class median 1)");
     assertThat(FactorPhrases.missedWork(f, model)).containsExactly(
