@@ -82,6 +82,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "bench",
+    header = "Measures throughput, latency, memory and recovery against raw stream-client baselines.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

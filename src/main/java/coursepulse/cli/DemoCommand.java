@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "demo",
+    header = "Runs a simulated semester at an accelerated clock, alerting live, and scores it.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

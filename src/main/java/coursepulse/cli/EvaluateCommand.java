@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "evaluate",
+    header = "Scores the alerts against the simulator's ground truth or real outcomes.",
     mixinStandardHelpOptions = true,
     description = {
       "Reads 04-Alerts from the first offset and scores it per student-course pair, against either",

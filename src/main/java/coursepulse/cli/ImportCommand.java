@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
 /** {@code coursepulse import}: brings recorded LMS data onto the input streams. */
 @Command(
     name = "import",
+    header = "Imports recorded LMS data onto the input streams.",
     mixinStandardHelpOptions = true,
     description = "Imports recorded LMS data onto 01-Enrollment, 02-Login and 03-Activity.",
     subcommands = {ImportCommand.Oulad.class})
@@ -42,6 +43,7 @@ public final class ImportCommand implements Runnable {
   /** {@code coursepulse import oulad}: the Open University Learning Analytics Dataset. */
   @Command(
       name = "oulad",
+      header = "Imports the Open University Learning Analytics Dataset (OULAD) tables.",
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 /** {@code coursepulse ingest}: the HTTP endpoint for IMS Caliper and Canvas Live Events. */
 @Command(
     name = "ingest",
+    header = "Receives LMS events over HTTP (Caliper, Canvas Live Events) and appends them.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 /** {@code coursepulse notify}: instructors' email from the sink's database. */
 @Command(
     name = "notify",
+    header = "Emails instructors new high-severity alerts and a daily digest.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

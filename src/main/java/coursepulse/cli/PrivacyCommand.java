@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 /** {@code coursepulse privacy}: personal data requests. */
 @Command(
     name = "privacy",
+    header = "Answers personal data requests on the sink's database.",
     mixinStandardHelpOptions = true,
     description = "Personal data requests on the sink's database.",
     subcommands = {PrivacyCommand.Erase.class})
@@ -19,6 +20,7 @@ final class PrivacyCommand {
   /** {@code coursepulse privacy erase --student ID}. */
   @Command(
       name = "erase",
+      header = "Removes a student's name, email and notes about them.",
       mixinStandardHelpOptions = true,
       description = {
         "Removes a student's name and email from the roster and blanks the notes instructors"

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 /** {@code coursepulse process}: runs the alerting application until stopped. */
 @Command(
     name = "process",
+    header = "Runs the alerting application: LMS events in, alerts out to 04-Alerts.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

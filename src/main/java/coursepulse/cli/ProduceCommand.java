@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
 /** {@code coursepulse produce}: simulates a semester and publishes it, or writes it as NDJSON. */
 @Command(
     name = "produce",
+    header = "Simulates students (calibrated on OULAD) and publishes their events.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

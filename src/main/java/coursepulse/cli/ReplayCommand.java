@@ -54,6 +54,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "replay",
+    header = "Reruns the alerting over a range of the inputs, or backtests two rule sets.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "reset",
+    header = "Resets an alerting application to restart from a position with empty state.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

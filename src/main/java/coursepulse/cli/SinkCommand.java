@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 /** {@code coursepulse sink}: materializes 04-Alerts into PostgreSQL until stopped. */
 @Command(
     name = "sink",
+    header = "Keeps the PostgreSQL table 'alerts' in step with 04-Alerts.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
 /** Lists the product's streams with their offsets and consumers' positions; creates them. */
 @Command(
     name = "streams",
+    header = "Lists the streams coursepulse uses, their counts and each application's lag; creates them.",
     mixinStandardHelpOptions = true,
     description = {
       "Lists the streams coursepulse uses: first offset, offset of the newest message, message"

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
 /** {@code coursepulse train}: fits the risk model on 05-Risk features and real outcomes. */
 @Command(
     name = "train",
+    header = "Fits the risk model from 05-Risk and an outcomes file.",
     mixinStandardHelpOptions = true,
     description = {
       "Reads the risk records (features per student-course) from 05-Risk, keeps those at the end of"

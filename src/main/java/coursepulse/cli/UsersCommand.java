@@ -18,6 +18,7 @@ import picocli.CommandLine.TypeConversionException;
 /** {@code coursepulse users}: accounts of the instructors' pages. */
 @Command(
     name = "users",
+    header = "Manages the accounts of the instructors' pages.",
     mixinStandardHelpOptions = true,
     description = "Accounts of the instructors' pages ('coursepulse web').",
     subcommands = {UsersCommand.Add.class, UsersCommand.Email.class})
@@ -26,6 +27,7 @@ final class UsersCommand {
   /** {@code coursepulse users add}. */
   @Command(
       name = "add",
+      header = "Creates or updates an account of the instructors' pages.",
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {
@@ -102,6 +104,7 @@ final class UsersCommand {
   /** {@code coursepulse users email}. */
   @Command(
       name = "email",
+      header = "Turns an account's emails from 'coursepulse notify' on or off.",
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {

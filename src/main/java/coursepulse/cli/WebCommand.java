@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code coursepulse web}: the instructors' pages on the sink's database. */
 @Command(
     name = "web",
+    header = "Serves the instructors' pages: courses, students who need attention, triage.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

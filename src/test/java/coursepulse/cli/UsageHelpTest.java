@@ -41,6 +41,27 @@ class UsageHelpTest {
         .contains("80 % of the students");
   }
 
+  /**
+   * A command list (coursepulse --help, import --help ...) shows each command's first header line,
+   * else its first description line, which for long descriptions stopped mid-sentence ("scores it
+   * per student-course pair, against either").
+   */
+  @Test
+  void shouldSummariseEveryCommandInOneCompleteSentence() {
+    List<CommandLine> commands = new ArrayList<>();
+    collect(Main.commandLine(), commands);
+    for (CommandLine c : commands.subList(1, commands.size())) {
+      if (c.getCommandName().equals("help")) {
+        continue; // picocli's own
+      }
+      String[] header = c.getCommandSpec().usageMessage().header();
+      assertThat(header).as("header of %s", c.getCommandName()).hasSize(1);
+      assertThat(header[0]).as("header of %s", c.getCommandName()).endsWith(".").hasSizeLessThan(100);
+    }
+    String list = Main.commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF);
+    assertThat(list).contains("Scores the alerts against").doesNotContain("against either");
+  }
+
   private static void collect(CommandLine c, List<CommandLine> out) {
     out.add(c);
     c.getSubcommands().values().stream().distinct().forEach(sub -> collect(sub, out));
