@@ -83,9 +83,14 @@ class StreamTimeGuardTest {
   }
 
   private List<String> run(Topology topology) throws Exception {
+    return run(topology, true);
+  }
+
+  private List<String> run(Topology topology, boolean writeDeadLetters) throws Exception {
     log.createStream("out", Retention.unlimited());
     try (StreamEngine engine =
         StreamEngine.builder()
+            .writeDeadLetters(writeDeadLetters)
             .applicationId("guard")
             .topology(topology)
             .log(log)
@@ -129,6 +134,27 @@ class StreamTimeGuardTest {
     assertThat(dlq).hasSize(1);
     assertThat(dlq.get(0))
         .contains("\"stream\":\"a\"", "\"offset\":5", "\"reason\":\"event-time-ahead\"");
+    assertThat(aheadCount()).isEqualTo(1.0);
+  }
+
+  /** A replay counts dead letters without writing them: its WARN line must not claim otherwise. */
+  @Test
+  void shouldCountAnOutlierAndSayItWasNotWrittenWhenDeadLettersAreNotWritten() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      append("a", i == 4 ? "poison" : "a" + i, i == 4 ? 400 * DAY : i * HOUR);
+    }
+
+    CapturedLog logged = CapturedLog.of("coursepulse.engine.internal.StreamTask");
+    List<String> out;
+    try (logged) {
+      out = run(stamped("a"), false);
+    }
+
+    assertThat(logged.messages())
+        .singleElement()
+        .satisfies(m -> assertThat(m).contains("a@4", "no stream", "ahead").doesNotContain("guard-dlq"));
+    assertThat(out).hasSize(9).noneMatch(v -> v.startsWith("poison"));
+    assertThat(log.streamExists("guard-dlq")).as("dead-letter stream declared").isFalse();
     assertThat(aheadCount()).isEqualTo(1.0);
   }
 

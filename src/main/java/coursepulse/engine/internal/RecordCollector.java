@@ -22,4 +22,9 @@ public interface RecordCollector {
    * @param timestamp the log timestamp of the record
    */
   void sendDeadLetter(String sourceStream, long offset, byte[] deadLetter, long timestamp);
+
+  /** Where {@link #sendDeadLetter} puts dead letters, in the words a log line uses. */
+  default String deadLetterDestination(String applicationId) {
+    return DeadLetter.streamName(applicationId);
+  }
 }

@@ -558,7 +558,7 @@ public final class StreamTask {
       metrics.eventTimeAhead(source);
       LOG.warn(
           "record {}@{} dead-lettered to {}: {}", stream, a.record.offset,
-          DeadLetter.streamName(applicationId), detail);
+          collector.deadLetterDestination(applicationId), detail);
     }
   }
 

@@ -89,6 +89,13 @@ final class TaskOutputs implements RecordCollector {
   }
 
   @Override
+  public String deadLetterDestination(String applicationId) {
+    return settings.writeDeadLetters()
+        ? DeadLetter.streamName(applicationId)
+        : "no stream (this run counts dead letters without writing them)";
+  }
+
+  @Override
   public void sendDeadLetter(String sourceStream, long offset, byte[] deadLetter, long ts) {
     if (!settings.writeDeadLetters()) {
       return; // counted by the task, not written
