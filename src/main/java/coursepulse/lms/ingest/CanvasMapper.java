@@ -73,13 +73,7 @@ final class CanvasMapper {
     Map<String, String> assignments = new HashMap<>();
     for (int i = 0; i < document.size(); i++) {
       MappedEvent m = mapOne(i, document.get(i), assignments);
-      if (m instanceof MappedEvent.Accepted a) {
-        for (LmsEvent e : a.events()) {
-          if (e instanceof AssignmentCreated created) {
-            assignments.put(created.assignmentId(), created.courseId());
-          }
-        }
-      }
+      MappedEvent.eachAssignmentCreated(List.of(m), assignments::put);
       out.add(m);
     }
     return out;

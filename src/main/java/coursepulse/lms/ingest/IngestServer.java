@@ -14,7 +14,6 @@ import coursepulse.engine.log.Retention;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.engine.log.StreamNotFoundException;
 import coursepulse.engine.log.UnsupportedByLogException;
-import coursepulse.lms.event.AssignmentCreated;
 import coursepulse.lms.event.EventCodec;
 import coursepulse.lms.event.LmsEvent;
 import coursepulse.lms.event.StreamNames;
@@ -361,15 +360,7 @@ public final class IngestServer implements AutoCloseable {
    * or a dead-lettered assignment must not change where later submissions go.
    */
   private void rememberAssignments(List<MappedEvent> mapped) {
-    for (MappedEvent m : mapped) {
-      if (m instanceof MappedEvent.Accepted a) {
-        for (LmsEvent e : a.events()) {
-          if (e instanceof AssignmentCreated created) {
-            options.catalog().assignmentIn(created.assignmentId(), created.courseId());
-          }
-        }
-      }
-    }
+    MappedEvent.eachAssignmentCreated(mapped, options.catalog()::assignmentIn);
   }
 
   /**

@@ -1,8 +1,10 @@
 package coursepulse.lms.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import coursepulse.lms.event.AssignmentCreated;
 import coursepulse.lms.event.LmsEvent;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /** What one source event became: product events, nothing (out of scope), or a refusal. */
 sealed interface MappedEvent {
@@ -20,6 +22,23 @@ sealed interface MappedEvent {
   record Accepted(int index, String sourceId, List<LmsEvent> events) implements MappedEvent {
     public Accepted {
       events = List.copyOf(events);
+    }
+  }
+
+  /**
+   * Gives each assignment these events created with its course, as (assignment, course): a later
+   * submission that names no course finds it this way.
+   */
+  static void eachAssignmentCreated(
+      List<MappedEvent> mapped, BiConsumer<String, String> assignmentInCourse) {
+    for (MappedEvent m : mapped) {
+      if (m instanceof Accepted a) {
+        for (LmsEvent e : a.events()) {
+          if (e instanceof AssignmentCreated created) {
+            assignmentInCourse.accept(created.assignmentId(), created.courseId());
+          }
+        }
+      }
     }
   }
 
