@@ -58,7 +58,8 @@ record RabbitUri(
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(
           "cannot read RabbitMQ URI '" + mask(text) + "': expected " + SCHEME
-              + "://user:password@host:5552/vhost (vhost URL-encoded, %2f for /)");
+              + "://user:password@host:5552/vhost (vhost URL-encoded, %2f for /)"
+              + encodingHint(text));
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
     boolean tls;
@@ -72,7 +73,8 @@ record RabbitUri(
               + "://");
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw new IllegalArgumentException("RabbitMQ URI '" + mask(text) + "' has no host");
+      throw new IllegalArgumentException(
+          "RabbitMQ URI '" + mask(text) + "' has no host" + encodingHint(text));
     }
     String username = "guest";
     String password = "guest";
@@ -118,7 +120,30 @@ record RabbitUri(
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private static String mask(String text) {
-    return text == null ? null : text.replaceAll("(://[^:/@\\s]+):([^@/\\s]*)@", "$1:***@");
+  /**
+   * The text with whatever follows the user name up to the last {@code @} replaced by {@code ***}:
+   * a URI that cannot be read may hold a password with any character ({@code /}, {@code @}, a
+   * space), and no reading of it may be trusted to find where the password ends.
+   */
+  static String mask(String text) {
+    if (text == null) {
+      return null;
+    }
+    int slashes = text.indexOf("//");
+    int start = slashes < 0 ? 0 : slashes + 2;
+    int at = text.lastIndexOf('@');
+    if (at < start) {
+      return text;
+    }
+    int colon = text.indexOf(':', start);
+    return colon < 0 || colon > at ? text : text.substring(0, colon) + ":***" + text.substring(at);
+  }
+
+  /** What to add to an error about a URI that holds credentials the parser may have misread. */
+  private static String encodingHint(String text) {
+    return text.indexOf('@') < 0
+        ? ""
+        : "; percent-encode special characters in the user name and password (/ as %2F, @ as %40,"
+            + " # as %23, a space as %20)";
   }
 }

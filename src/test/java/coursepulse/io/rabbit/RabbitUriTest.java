@@ -3,6 +3,7 @@ package coursepulse.io.rabbit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RabbitUriTest {
@@ -45,6 +46,27 @@ class RabbitUriTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("rabbitmq-stream://")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("t0p-s3cret"));
+  }
+
+  /** The password of a URI that cannot be read may hold any character: none of it may show. */
+  @Test
+  void shouldNeverShowThePasswordOfAUriItCannotRead() {
+    for (String uri :
+        List.of(
+            "rabbitmq-stream//guest:Secr3tPW@localhost:5552/h6",
+            "rabbitmq-stream://guest:Secr3t PW@localhost:5552/h6",
+            "rabbitmq-stream://guest:Se/cr3tPW@localhost:5552/h6",
+            "rabbitmq-stream://guest:Se@cr3tPW@localhost:5552/h6",
+            "rabbitmq-stream://guest:Se#cr3tPW@localhost:5552/h6",
+            "amqp://guest:Secr3tPW@localhost:5552/h6")) {
+      assertThatThrownBy(() -> RabbitUri.parse(uri))
+          .as(uri)
+          .isInstanceOf(IllegalArgumentException.class)
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("cr3t", "PW").contains("guest:***@"));
+    }
+    assertThatThrownBy(() -> RabbitUri.parse("rabbitmq-stream://guest:Se/cr3t@localhost:5552/h6"))
+        .hasMessageContaining("percent-encode")
+        .hasMessageContaining("/ as %2F");
   }
 
   @Test
