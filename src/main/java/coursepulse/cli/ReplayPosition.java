@@ -130,7 +130,25 @@ sealed interface ReplayPosition {
     } catch (NumberFormatException | DateTimeParseException e) {
       // fall through to the message below
     }
+    if (isTime(s)) {
+      throw new IllegalArgumentException(
+          "position '" + text + "' is a time without its kind: write timestamp:" + s
+              + " for log time (when the broker stored the message) or event-time:" + s
+              + " for when the event happened");
+    }
     throw new IllegalArgumentException("cannot read position '" + text + "': use " + FORMS);
+  }
+
+  private static boolean isTime(String s) {
+    if (s.chars().allMatch(Character::isDigit)) {
+      return false; // an offset
+    }
+    try {
+      instant(s);
+      return true;
+    } catch (DateTimeParseException e) {
+      return false;
+    }
   }
 
   /**

@@ -61,4 +61,14 @@ class ReplayPositionTest {
         .isEqualTo("replay:  25.0% (250 of 1,000 events), 50 events/s, ETA 0:00:15");
     assertThat(ReplayProgress.line(0, 1000, 0)).endsWith("ETA ?");
   }
+
+  @Test
+  void shouldAskForTheKindOfABareTime() {
+    assertThatThrownBy(() -> ReplayPosition.parse("2026-10-01T00:00:00Z"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("timestamp:2026-10-01T00:00:00Z")
+        .hasMessageContaining("event-time:2026-10-01T00:00:00Z");
+    assertThatThrownBy(() -> ReplayPosition.parse("2026-10-01"))
+        .hasMessageContaining("event-time:2026-10-01 ");
+  }
 }
