@@ -15,6 +15,9 @@ final class Sizes {
 
   static Duration duration(String text) {
     String s = text.trim().toLowerCase(Locale.ROOT);
+    if (s.matches("0+")) {
+      return Duration.ZERO; // no unit needed for nothing ("--retry-for 0 fails at once")
+    }
     Matcher m = DURATION.matcher(s);
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
@@ -37,7 +40,7 @@ final class Sizes {
       return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
     } catch (RuntimeException e) {
       throw new CommandLine.TypeConversionException(
-          "'" + text + "' is not a duration: use e.g. 500ms, 30s, 5m, 12h, 7d, 2w or PT5M");
+          "'" + text + "' is not a duration: use e.g. 0, 500ms, 30s, 5m, 12h, 7d, 2w or PT5M");
     }
   }
 
