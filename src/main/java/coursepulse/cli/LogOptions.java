@@ -31,7 +31,8 @@ final class LogOptions {
       paramLabel = "KIND",
       description =
           "rabbitmq, embedded, or auto (RabbitMQ when --uri, --uri-file or " + URI_ENV
-              + " is set, else the embedded log). Default: rabbitmq; auto for demo.")
+              + " is set, else the embedded log). Default: rabbitmq. The demo runs on the"
+              + " embedded log unless given --broker rabbitmq, even when a URI is set.")
   Broker broker;
 
   @Option(
@@ -183,6 +184,9 @@ final class LogOptions {
         }
       }
       return Files.readString(file).trim();
+    } catch (java.nio.file.FileSystemException e) {
+      throw new IllegalArgumentException(
+          "cannot read --uri-file " + ErrorHandler.fileProblem(e), e);
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException("cannot read --uri-file " + file + ": " + e.getMessage(), e);
     }

@@ -32,6 +32,16 @@ class OptionRefusalTest {
   }
 
   @Test
+  void shouldSayAMissingUriFileIsMissing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    StringWriter err = new StringWriter();
+    String missing = dir.resolve("nonexist.txt").toString();
+    int code = run(new StreamsCommand(), err, "--uri-file", missing);
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("cannot read --uri-file " + missing + ": no such file or directory");
+  }
+
+  @Test
   void shouldRefuseAReplayThatEndsBeforeItStarts() {
     StringWriter err = new StringWriter();
     int code =
