@@ -41,9 +41,18 @@ public final class Main {
 
   /** The command line as {@link #run} parses it (case-insensitive values, our error handler). */
   static CommandLine commandLine() {
-    return new CommandLine(new Main())
-        .setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler(new ErrorHandler());
+    CommandLine cl =
+        new CommandLine(new Main())
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            .setExecutionExceptionHandler(new ErrorHandler());
+    giveVersion(cl);
+    return cl;
+  }
+
+  /** Every command's -V prints the version: picocli does not hand the provider to subcommands. */
+  private static void giveVersion(CommandLine cl) {
+    cl.getCommandSpec().versionProvider(new Version());
+    cl.getSubcommands().values().stream().distinct().forEach(Main::giveVersion);
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -62,6 +62,18 @@ class UsageHelpTest {
     assertThat(list).contains("Scores the alerts against").doesNotContain("against either");
   }
 
+  @Test
+  void shouldPrintTheVersionFromEveryCommand() {
+    List<CommandLine> commands = new ArrayList<>();
+    collect(Main.commandLine(), commands);
+    for (CommandLine c : commands) {
+      java.io.StringWriter out = new java.io.StringWriter();
+      c.setOut(new java.io.PrintWriter(out, true));
+      c.printVersionHelp(new java.io.PrintWriter(out, true));
+      assertThat(out.toString()).as("-V of %s", c.getCommandName()).startsWith("coursepulse ");
+    }
+  }
+
   private static void collect(CommandLine c, List<CommandLine> out) {
     out.add(c);
     c.getSubcommands().values().stream().distinct().forEach(sub -> collect(sub, out));
