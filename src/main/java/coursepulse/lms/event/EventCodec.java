@@ -57,6 +57,30 @@ public final class EventCodec {
           "courseStart", "courseEnd", "reason", "device", "userAgent", "assignmentId", "dueAt",
           "assetKind", "assetId", "kind");
 
+  /** Fields the schema types as whole numbers. */
+  private static final java.util.List<String> INTEGER_FIELDS = java.util.List.of("clicks");
+
+  /** Fields the schema types as numbers. */
+  private static final java.util.List<String> NUMBER_FIELDS =
+      java.util.List.of("pointsPossible", "weight", "score");
+
+  /** Fields the schema types as booleans. */
+  private static final java.util.List<String> BOOLEAN_FIELDS = java.util.List.of("late");
+
+  private static void requireType(
+      JsonNode tree,
+      java.util.List<String> fields,
+      java.util.function.Predicate<JsonNode> typed,
+      String what) {
+    for (String field : fields) {
+      JsonNode v = tree.get(field);
+      if (v != null && !v.isNull() && !typed.test(v)) {
+        throw new MalformedEventException(
+            MalformedEventException.Reason.WRONG_TYPE, field + " is not " + what);
+      }
+    }
+  }
+
   /**
    * Decodes and validates one event read from {@code stream}, refusing a valid event of a type that
    * stream does not carry (an {@code enrollment_created} in {@code 02-Login}).
@@ -137,15 +161,13 @@ public final class EventCodec {
     if (type == null || !type.isTextual()) {
       throw new MalformedEventException(MalformedEventException.Reason.MISSING_FIELD, "type");
     }
-    for (String field : TEXT_FIELDS) {
-      JsonNode v = tree.get(field);
-      if (v != null && !v.isNull() && !v.isTextual()) {
-        // Data binding would turn 42 into "42" and a number into an epoch instant: the schema
-        // says string, and the streaming path declines these, so both refuse alike.
-        throw new MalformedEventException(
-            MalformedEventException.Reason.WRONG_TYPE, field + " is not a string");
-      }
-    }
+    // Data binding would coerce what the schema types otherwise (42 into "42", a number into an
+    // epoch instant, "3" or 1.9 into 3 clicks, 1 into true): the streaming path declines these, so
+    // both refuse alike instead of storing a value the sender never sent.
+    requireType(tree, TEXT_FIELDS, JsonNode::isTextual, "a string");
+    requireType(tree, INTEGER_FIELDS, JsonNode::isIntegralNumber, "a whole number");
+    requireType(tree, NUMBER_FIELDS, JsonNode::isNumber, "a number");
+    requireType(tree, BOOLEAN_FIELDS, JsonNode::isBoolean, "true or false");
     LmsEvent event;
     try {
       event = MAPPER.treeToValue(tree, LmsEvent.class);

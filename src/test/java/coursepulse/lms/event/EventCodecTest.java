@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -185,6 +186,40 @@ class EventCodecTest {
         }
       }
     }
+  }
+
+  /** Neither path coerces: 1.9 clicks, "3" clicks, late 1 and a score "87.5" are refused. */
+  @Test
+  void shouldRefuseNumbersAndBooleansOfTheWrongType() throws Exception {
+    Map<String, List<com.fasterxml.jackson.databind.JsonNode>> wrong =
+        Map.of(
+            "clicks", List.of(NODES.numberNode(1.9), NODES.textNode("3"), NODES.numberNode(0.5)),
+            "score", List.of(NODES.textNode("87.5"), NODES.booleanNode(true)),
+            "pointsPossible", List.of(NODES.textNode("100")),
+            "weight", List.of(NODES.textNode("20")),
+            "late", List.of(NODES.numberNode(1), NODES.textNode("true")));
+    Map<String, String> kind =
+        Map.of("clicks", "a whole number", "score", "a number", "pointsPossible", "a number",
+            "weight", "a number", "late", "true or false");
+    int checked = 0;
+    for (LmsEvent event : samples()) {
+      ObjectNode base = (ObjectNode) MAPPER.readTree(EventCodec.encode(event));
+      for (var e : wrong.entrySet()) {
+        if (!base.has(e.getKey())) {
+          continue;
+        }
+        for (var value : e.getValue()) {
+          ObjectNode changed = base.deepCopy();
+          changed.set(e.getKey(), value);
+          byte[] json = MAPPER.writeValueAsBytes(changed);
+          String expected = "WRONG_TYPE wrong_type: " + e.getKey() + " is not " + kind.get(e.getKey());
+          assertThat(outcome(() -> EventCodec.decode(json))).as("%s", changed).isEqualTo(expected);
+          assertThat(outcome(() -> EventCodec.decodeWithTree(json))).as("%s", changed).isEqualTo(expected);
+          checked++;
+        }
+      }
+    }
+    assertThat(checked).as("fields present in the samples").isGreaterThanOrEqualTo(9);
   }
 
   @Test
