@@ -276,6 +276,29 @@ class StreamsBuilderTest {
     }
   }
 
+  /** Generated names read like Kafka's: one counter value each, the store named after its operator. */
+  @Test
+  void shouldNameGeneratedNodesAndStoresLikeKafka() {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.stream("in", KEYED)
+        .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
+        .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(2)))
+        .count()
+        .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
+        .toStream()
+        .map((w, n) -> KeyValue.pair(w.key(), w.key() + "=" + n))
+        .to("out", OUT);
+    TopologyDescription d = builder.build().describe();
+    List<String> names = d.processors().stream().map(TopologyDescription.ProcessorNode::name).toList();
+    List<String> stores =
+        d.processors().stream().flatMap(p -> p.stores().stream()).distinct().toList();
+    assertThat(names).allMatch(n -> n.matches("[A-Z-]+-\\d{10}"), "one counter value at the end");
+    assertThat(names).anyMatch(n -> n.startsWith("KTABLE-SUPPRESS-"));
+    assertThat(stores)
+        .anyMatch(n -> n.matches("KSTREAM-AGGREGATE-STATE-STORE-\\d{10}"))
+        .allMatch(n -> n.matches("[A-Z-]+-\\d{10}"), "one counter value at the end");
+  }
+
   @Test
   void shouldEmitOnlyFinalWindowResultsWhenSuppressed() {
     StreamsBuilder builder = new StreamsBuilder();

@@ -36,6 +36,11 @@ public final class InternalStreamsBuilder {
     return given != null ? given : newName(prefix);
   }
 
+  /** The given store name, else one like Kafka's: {@code KSTREAM-AGGREGATE-STATE-STORE-0000000003}. */
+  String storeNameOr(String given, String prefix) {
+    return nameOr(given, prefix + "STATE-STORE-");
+  }
+
   void checkNotBuilt() {
     if (built) {
       throw new IllegalStateException("the topology was already built; create a new StreamsBuilder");

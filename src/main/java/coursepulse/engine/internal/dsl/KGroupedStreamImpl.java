@@ -79,7 +79,7 @@ final class KGroupedStreamImpl<K, V> implements KGroupedStream<K, V> {
       Aggregator<? super K, ? super V, VA> aggregator,
       Materialized<K, VA> materialized) {
     String name = builder.newName("KSTREAM-AGGREGATE-");
-    String storeName = builder.nameOr(materialized.storeName(), name + "-STATE-STORE");
+    String storeName = builder.storeNameOr(materialized.storeName(), "KSTREAM-AGGREGATE-");
     Serde<K> ks = InternalStreamsBuilder.firstNonNull(materialized.keySerde(), keySerde);
     var store = builder.kvStore(storeName, ks, materialized.valueSerde());
     builder.addProcessor(

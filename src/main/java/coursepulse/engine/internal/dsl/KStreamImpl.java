@@ -189,7 +189,7 @@ final class KStreamImpl<K, V> implements KStream<K, V> {
   KTable<K, V> toTable(Materialized<K, V> materialized, String prefix) {
     Objects.requireNonNull(materialized, "materialized");
     String name = builder.newName(prefix);
-    String storeName = builder.nameOr(materialized.storeName(), name + "-STATE-STORE");
+    String storeName = builder.storeNameOr(materialized.storeName(), prefix);
     Serde<K> ks = InternalStreamsBuilder.firstNonNull(materialized.keySerde(), keySerde);
     Serde<V> vs = InternalStreamsBuilder.firstNonNull(materialized.valueSerde(), valueSerde);
     var store = builder.kvStore(storeName, ks, vs);

@@ -56,7 +56,7 @@ final class KTableImpl<K, V> implements KTable<K, V> {
       throw new IllegalStateException(
           "suppress(untilWindowCloses) needs a windowed table (the result of a windowed aggregation)");
     }
-    String name = builder.nameOr(suppressed.name(), builder.newName("KTABLE-SUPPRESS-"));
+    String name = builder.nameOr(suppressed.name(), "KTABLE-SUPPRESS-");
     long delay = closeDelayMs;
     Serde innerKeySerde = keySerde;
     builder.addProcessor(name, () -> new SuppressProcessor(delay, innerKeySerde), nodeName);

@@ -80,7 +80,7 @@ final class SessionWindowedKStreamImpl<K, V> implements SessionWindowedKStream<K
       Materialized<K, VA> materialized) {
     InternalStreamsBuilder builder = grouped.builder;
     String name = builder.newName("KSTREAM-AGGREGATE-");
-    String storeName = builder.nameOr(materialized.storeName(), name + "-STATE-STORE");
+    String storeName = builder.storeNameOr(materialized.storeName(), "KSTREAM-AGGREGATE-");
     Serde<K> ks = InternalStreamsBuilder.firstNonNull(materialized.keySerde(), grouped.keySerde);
     long minimum = windows.inactivityGapMs() + windows.gracePeriodMs();
     long retentionMs = materialized.retention() != null ? materialized.retention().toMillis() : minimum;

@@ -77,7 +77,7 @@ final class TimeWindowedKStreamImpl<K, V> implements TimeWindowedKStream<K, V> {
       Materialized<K, VA> materialized) {
     InternalStreamsBuilder builder = grouped.builder;
     String name = builder.newName("KSTREAM-AGGREGATE-");
-    String storeName = builder.nameOr(materialized.storeName(), name + "-STATE-STORE");
+    String storeName = builder.storeNameOr(materialized.storeName(), "KSTREAM-AGGREGATE-");
     Serde<K> ks = InternalStreamsBuilder.firstNonNull(materialized.keySerde(), grouped.keySerde);
     String hint = "give it with Grouped.with(...) or Materialized.with(...)";
     long retentionMs =
