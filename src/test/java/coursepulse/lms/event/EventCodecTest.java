@@ -261,4 +261,19 @@ class EventCodecTest {
       return e.reason() + " " + e.getMessage();
     }
   }
+
+  /** The event examples in docs/events.md are valid and written exactly as the codec writes them. */
+  @Test
+  void shouldReadAndWriteTheDocumentedExamplesByteForByte() throws Exception {
+    String doc = java.nio.file.Files.readString(java.nio.file.Path.of("docs/events.md"));
+    List<String> examples =
+        doc.lines()
+            .filter(l -> l.startsWith("{\"type\":\"") && !l.startsWith("{\"type\":\"alert_"))
+            .toList();
+    assertThat(examples).hasSizeGreaterThanOrEqualTo(7);
+    for (String line : examples) {
+      LmsEvent event = EventCodec.decode(line.getBytes(StandardCharsets.UTF_8));
+      assertThat(new String(EventCodec.encode(event), StandardCharsets.UTF_8)).isEqualTo(line);
+    }
+  }
 }

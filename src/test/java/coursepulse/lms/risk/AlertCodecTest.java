@@ -110,4 +110,20 @@ class AlertCodecTest {
         .contains("medium", "LOGIN_INACTIVE", "student=s1", "course=-", "inactiveDays=8.25",
             "[" + resolution().alertId() + "]");
   }
+
+  /** The alert examples in docs/events.md are real records: each reads and writes back as shown. */
+  @Test
+  void shouldReadAndWriteTheDocumentedExamplesByteForByte() throws Exception {
+    String doc = java.nio.file.Files.readString(java.nio.file.Path.of("docs/events.md"));
+    java.util.List<String> examples =
+        doc.lines().filter(l -> l.startsWith("{\"type\":\"alert_")).toList();
+    assertThat(examples).hasSizeGreaterThanOrEqualTo(3);
+    for (String line : examples) {
+      Alert alert = AlertCodec.decode(line.getBytes(StandardCharsets.UTF_8));
+      assertThat(new String(AlertCodec.encode(alert), StandardCharsets.UTF_8)).isEqualTo(line);
+      assertThat(alert.alertId())
+          .isEqualTo(Alert.idOf(alert.rule(), alert.studentId(), alert.courseId(),
+              alert.openedAt().toEpochMilli()));
+    }
+  }
 }
