@@ -99,7 +99,8 @@ final class ProcessCommand implements Callable<Integer> {
       description =
           "Where alerts go (default: 04-Alerts for the application id 'coursepulse',"
               + " <application-id>-alerts for any other, so a trial run cannot mix with real"
-              + " alerts). Every alert also carries applicationId and rulesHash.")
+              + " alerts). Every alert also carries applicationId and rulesHash. Inputs, risk"
+              + " streams and engine streams (-dlq, -refused, -checkpoints, -instances) are refused.")
   String outputStream;
 
   @Option(

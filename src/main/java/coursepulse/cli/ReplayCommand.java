@@ -483,10 +483,7 @@ final class ReplayCommand implements Callable<Integer> {
    * checkpoints and presence), where alert records would break their readers.
    */
   static boolean outputStreamOfItsOwn(String stream) {
-    return !StreamNames.ALERTS.equals(stream) && !StreamNames.RISK.equals(stream)
-        && !StreamNames.INPUTS.contains(stream)
-        && !List.of("-dlq", "-refused", "-checkpoints", "-instances").stream()
-            .anyMatch(stream::endsWith);
+    return !StreamNames.ALERTS.equals(stream) && !StreamNames.carriesNoAlerts(stream);
   }
 
   static String defaultApplicationId() {

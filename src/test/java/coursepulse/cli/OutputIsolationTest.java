@@ -62,4 +62,30 @@ class OutputIsolationTest {
           .isEmpty();
     }
   }
+
+  /** Alerts written into an input were read back as malformed events, and stayed there for good. */
+  @Test
+  void shouldRefuseToWriteAlertsIntoAnInputARiskStreamOrAnEnginesStream() throws Exception {
+    try (StreamLog log = EmbeddedStreamLog.inMemory()) {
+      new SimulationPublisher(Pacer.unlimited(), p -> {})
+          .publish(new Simulation(SimulationConfig.defaults().withStudents(5).withDays(7)), log);
+      long enrolments = StreamDump.bodies(log, StreamNames.ENROLLMENT).size();
+      for (String output :
+          List.of(StreamNames.ENROLLMENT, StreamNames.ACTIVITY, StreamNames.RISK, "coursepulse-dlq",
+              "coursepulse-refused", "trial-risk")) {
+        AlertingApp.Settings settings =
+            new AlertingApp.Settings(
+                "trial", dir, RulesConfig.DEFAULTS, OffsetSpec.first(), Duration.ofMinutes(5),
+                false, output);
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> AlertingApp.start(log, settings, new SimpleMeterRegistry(), a -> {}))
+            .as(output)
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("the alerts cannot go to " + output)
+            .hasMessageContaining("--output-stream");
+      }
+      assertThat(StreamDump.bodies(log, StreamNames.ENROLLMENT)).hasSize((int) enrolments);
+      assertThat(log.streamExists("trial-dlq")).as("nothing declared").isFalse();
+    }
+  }
 }

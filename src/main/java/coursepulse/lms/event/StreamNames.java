@@ -20,6 +20,18 @@ public final class StreamNames {
 
   private StreamNames() {}
 
+  /**
+   * Whether {@code stream} is one no application may write its alerts to: an input, a risk
+   * stream, or an engine's dead letters, refusals, checkpoints or presence. Alerts written there
+   * would be read back as malformed events or mistaken for the engine's own records.
+   */
+  public static boolean carriesNoAlerts(String stream) {
+    return INPUTS.contains(stream)
+        || RISK.equals(stream)
+        || List.of("-dlq", "-refused", "-checkpoints", "-instances", "-risk").stream()
+            .anyMatch(stream::endsWith);
+  }
+
   /** The dead-letter stream of an application. */
   public static String deadLetters(String applicationId) {
     return applicationId + "-dlq";

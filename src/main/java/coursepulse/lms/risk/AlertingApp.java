@@ -139,6 +139,12 @@ public final class AlertingApp implements AutoCloseable {
   public static AlertingApp start(
       StreamLog log, Settings settings, MeterRegistry registry, Consumer<Alert> alertSink,
       java.util.Map<String, OffsetSpec> startPositions) {
+    if (StreamNames.carriesNoAlerts(settings.alertsStream())) {
+      throw new IllegalArgumentException(
+          "the alerts cannot go to " + settings.alertsStream() + ": it is an input, a risk stream"
+              + " or an engine's stream; give --output-stream a name of its own (the default is "
+              + defaultAlertsStream(settings.applicationId()) + ")");
+    }
     for (String input : StreamNames.INPUTS) {
       if (!log.streamExists(input) && log.partitions(input).isEmpty()) {
         throw new StreamNotFoundException(input);
