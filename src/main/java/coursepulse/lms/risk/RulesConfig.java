@@ -77,6 +77,7 @@ public record RulesConfig(
       @JsonProperty("lowGrades") LowGrades lowGrades,
       @JsonProperty("riskScore") RiskScoreRule riskScore,
       @JsonProperty("courseCalendar") java.util.Map<String, java.util.List<Break>> courseCalendar) {
+    requireBreaks(courseCalendar);
     return new RulesConfig(
         version == null || version.isBlank() ? DEFAULT_VERSION : version,
         cooldownDays == null ? 3 : requireNonNegative("cooldownDays", cooldownDays),
@@ -222,17 +223,54 @@ public record RulesConfig(
     }
   }
 
-  /** Days of {@code course}'s declared breaks in the UTC days {@code [fromDay, toDay)}. */
+  /** An empty entry ("-" alone in YAML) reads as null and failed the engine mid-run. */
+  private static void requireBreaks(java.util.Map<String, java.util.List<Break>> calendar) {
+    if (calendar == null) {
+      return;
+    }
+    calendar.forEach(
+        (course, breaks) -> {
+          if (breaks == null) {
+            throw new IllegalArgumentException(
+                "courseCalendar." + course + " is empty: list its breaks, each with from and to");
+          }
+          for (int i = 0; i < breaks.size(); i++) {
+            if (breaks.get(i) == null) {
+              throw new IllegalArgumentException(
+                  "courseCalendar." + course + "[" + i + "] is empty: give it from and to dates"
+                      + " (YYYY-MM-DD)");
+            }
+          }
+        });
+  }
+
+  /**
+   * Days of {@code course}'s declared breaks in the UTC days {@code [fromDay, toDay)}, each day
+   * once however many declared breaks cover it (overlapping breaks counted twice before, and a
+   * silence then held more break days than days).
+   */
   int breakDays(String course, int fromDay, int toDay) {
     java.util.List<Break> breaks = courseCalendar.get(course);
     if (breaks == null) {
       return 0;
     }
-    int n = 0;
+    java.util.List<int[]> spans = new java.util.ArrayList<>(breaks.size());
     for (Break b : breaks) {
       int lo = Math.max(fromDay, (int) b.from().toEpochDay());
       int hi = Math.min(toDay, (int) b.to().toEpochDay() + 1);
-      n += Math.max(0, hi - lo);
+      if (lo < hi) {
+        spans.add(new int[] {lo, hi});
+      }
+    }
+    spans.sort(java.util.Comparator.comparingInt(span -> span[0]));
+    int n = 0;
+    int coveredTo = Integer.MIN_VALUE;
+    for (int[] span : spans) {
+      int lo = Math.max(span[0], coveredTo);
+      if (span[1] > lo) {
+        n += span[1] - lo;
+        coveredTo = span[1];
+      }
     }
     return n;
   }

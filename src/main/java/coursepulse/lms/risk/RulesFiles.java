@@ -18,6 +18,8 @@ final class RulesFiles {
 
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
+          // a second 'riskScore:' section silently replaced the first, thresholds and all
+          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           // 'consecutive: 2.5' ran as 2 without a word
           .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
@@ -90,6 +92,10 @@ final class RulesFiles {
           ? " (was '" + f.getValue() + "')" : "";
       return "invalid " + where + ": '" + path(m) + "' must be " + expected(m.getTargetType()) + value;
     }
+    if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
+      // e.g. a number out of range of its field: say which field
+      return "invalid " + where + ": '" + path(m) + "': " + firstLine(m.getOriginalMessage());
+    }
     if (e instanceof com.fasterxml.jackson.core.JsonProcessingException p) {
       return "invalid " + where + ": " + firstLine(p.getOriginalMessage());
     }
@@ -103,7 +109,8 @@ final class RulesFiles {
    */
   private static IllegalArgumentException refusal(Throwable e) {
     for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
-      if (t instanceof IllegalArgumentException refused) {
+      if (t instanceof IllegalArgumentException refused
+          && !(t instanceof NumberFormatException)) { // a wrong type, not our check
         return refused;
       }
     }
@@ -158,8 +165,17 @@ final class RulesFiles {
 
   /** {@link RulesConfig#fromProperties}. */
   static RulesConfig fromProperties(java.io.Reader in) throws IOException {
+    return fromProperties(in, "rules file");
+  }
+
+  private static RulesConfig fromProperties(java.io.Reader in, String source) throws IOException {
     java.util.Properties props = new java.util.Properties();
     props.load(in);
+    if (props.isEmpty()) {
+      throw new IllegalArgumentException(
+          source + " is empty: give at least one setting (e.g. 'version=my-rules-1'), or leave"
+              + " out --rules to use the built-in defaults");
+    }
     com.fasterxml.jackson.databind.node.ObjectNode root = YAML.createObjectNode();
     for (String key : new java.util.TreeSet<>(props.stringPropertyNames())) {
       com.fasterxml.jackson.databind.node.ObjectNode node = root;
@@ -176,9 +192,7 @@ final class RulesFiles {
     try {
       return YAML.treeToValue(root, RulesConfig.class);
     } catch (IOException e) {
-      IllegalArgumentException refused = refusal(e);
-      String detail = refused != null ? refused(e, refused) : firstLine(e.getMessage());
-      throw new IllegalArgumentException("invalid rules file: " + detail, e);
+      throw new IllegalArgumentException(explain(source, e), e);
     }
   }
 
@@ -187,7 +201,7 @@ final class RulesFiles {
     requireFile(file);
     if (file.getFileName() != null && file.getFileName().toString().endsWith(".properties")) {
       try (java.io.Reader in = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
-        return fromProperties(in);
+        return fromProperties(in, file.toString());
       }
     }
     return fromYaml(file);

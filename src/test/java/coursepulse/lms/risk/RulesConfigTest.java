@@ -193,4 +193,70 @@ class RulesConfigTest {
         .satisfies(e -> assertThat(e.getMessage())
             .doesNotContain("RulesConfig").doesNotContain("Cannot construct"));
   }
+
+  /** "-" alone in YAML is a null break; it was accepted and failed the engine mid-run. */
+  @Test
+  void shouldRefuseAnEmptyBreakEntryWhenReadingTheFile() {
+    assertThatThrownBy(() -> yaml("courseCalendar:\n  c-001:\n    -\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("courseCalendar.c-001[0] is empty");
+    assertThatThrownBy(() -> yaml("courseCalendar:\n  c-001:\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("courseCalendar.c-001 is empty");
+  }
+
+  /** Overlapping breaks count each day once: the same days declared twice change nothing. */
+  @Test
+  void shouldCountADayCoveredByTwoBreaksOnce() {
+    RulesConfig one = yaml("courseCalendar:\n  c:\n    - { from: 2026-10-20, to: 2026-11-02 }\n");
+    RulesConfig two =
+        yaml("courseCalendar:\n  c:\n    - { from: 2026-10-20, to: 2026-11-02 }\n"
+            + "    - { from: 2026-10-22, to: 2026-10-31 }\n    - { from: 2026-11-01, to: 2026-11-03 }\n");
+    int from = (int) java.time.LocalDate.parse("2026-10-15").toEpochDay();
+    int to = (int) java.time.LocalDate.parse("2026-11-01").toEpochDay();
+    assertThat(one.breakDays("c", from, to)).isEqualTo(12); // Oct 20 .. Oct 31
+    assertThat(two.breakDays("c", from, to)).isEqualTo(12);
+    assertThat(two.breakDays("c", from, to + 10)).isEqualTo(15); // .. Nov 3
+    assertThat(two.breakDays("other", from, to)).isZero();
+  }
+
+  /** A second section of the same name replaced the first without a word. */
+  @Test
+  void shouldRefuseAKeyGivenTwice() {
+    assertThatThrownBy(
+            () -> yaml("riskScore: {openThreshold: 0.5, closeThreshold: 0.4}\n"
+                + "version: x\nriskScore: {budgetPercent: 25}\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("line 3")
+        .hasMessageContaining("riskScore");
+  }
+
+  @Test
+  void shouldExplainPropertiesErrorsLikeYamlOnesAndRefuseAnEmptyFile(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path bad = dir.resolve("bad.properties");
+    java.nio.file.Files.writeString(bad, "loginInactive.days=abc\n");
+    assertThatThrownBy(() -> RulesConfig.fromFile(bad))
+        .hasMessageContaining(bad.toString())
+        .hasMessageContaining("'loginInactive.days' must be a number")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("java.lang"));
+    java.nio.file.Path unknown = dir.resolve("unknown.properties");
+    java.nio.file.Files.writeString(unknown, "loginInactive.dayz=7\n");
+    assertThatThrownBy(() -> RulesConfig.fromFile(unknown))
+        .hasMessageContaining(unknown.toString())
+        .hasMessageContaining("unknown field 'loginInactive.dayz'")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("RulesConfig$"));
+    java.nio.file.Path empty = dir.resolve("empty.properties");
+    java.nio.file.Files.writeString(empty, "# nothing\n");
+    assertThatThrownBy(() -> RulesConfig.fromFile(empty)).hasMessageContaining("is empty");
+  }
+
+  @Test
+  void shouldNameTheFieldOfANumberThatIsNotOne() {
+    assertThatThrownBy(() -> yaml("riskScore:\n  minCourseDay: 100000000000\n"))
+        .hasMessageContaining("minCourseDay");
+    assertThatThrownBy(() -> yaml("riskScore:\n  openThreshold: .nan\n"))
+        .hasMessageContaining("line 2")
+        .hasMessageContaining(".nan");
+  }
 }
