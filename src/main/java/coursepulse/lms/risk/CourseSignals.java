@@ -90,13 +90,15 @@ final class CourseSignals {
       sc.submittedBits |= 1L << assignmentIndex;
     }
     CourseCohort cohort = cohorts.get(course);
-    int lastActiveDay = sc.lastActiveDay;
+    // The silence the rules measure starts after the last active day or, for a student who never
+    // worked, on the enrolment's first day (ActivitySignal.daysSince).
+    int silenceFrom = Math.max(sc.lastActiveDay, Weeks.dayIndex(en.activeFrom) - 1);
     if (ActivitySignal.record(sc, cohort, t, clicks) && cohort != null) {
       cohorts.put(course, cohort);
     }
-    // Work dated on or before the last day already known active (delivered late, backfilled)
-    // counts in the signals but tells the rules nothing new: it ends no silence.
-    if (Weeks.dayIndex(t) > lastActiveDay) {
+    // Work dated before the silence (delivered late, backfilled, a wrong clock: 1970) counts in
+    // the signals but tells the rules nothing new: it ends no silence.
+    if (Weeks.dayIndex(t) > silenceFrom) {
       RiskRule.Member m = new RiskRule.Member(student, course, sc);
       for (RiskRule r : active) {
         r.onActivity(ctx, m, t);

@@ -171,6 +171,21 @@ class CohortRulesTest {
     }
   }
 
+  /** A student who never worked: the silence starts with the enrolment, so 1970 ends nothing. */
+  @Test
+  void shouldNotResolveInactiveOfAStudentWhoNeverWorkedWithWorkDatedBeforeTheEnrolment() {
+    try (RiskFixture f = new RiskFixture(RulesConfig.DEFAULTS.withOnly(Rule.INACTIVE))) {
+      enrollClass(f, A, 10);
+      workDaily(f, A, 10, 0, 16, Set.of(student(0)));
+      f.access(student(0), A, java.time.Instant.parse("1970-01-01T00:00:01Z"));
+      assertThat(f.alerts(student(0))).extracting(a -> a.type().toString())
+          .containsExactly("OPENED");
+      f.access(student(0), A, day(16.2));
+      assertThat(f.alerts(student(0))).extracting(a -> a.type() + ":" + a.evidence().get("reason"))
+          .containsExactly("OPENED:null", "RESOLVED:activity");
+    }
+  }
+
   @Test
   void shouldResolveInactiveOnTheNextWorkInTheCourse() {
     try (RiskFixture f = new RiskFixture(RulesConfig.DEFAULTS.withOnly(Rule.INACTIVE))) {
