@@ -141,6 +141,17 @@ final class ProcessCommand implements Callable<Integer> {
   String sinkJdbcUrl;
 
   @Option(
+      names = "--sink-wait",
+      defaultValue = "5m",
+      converter = Sizes.DurationConverter.class,
+      paramLabel = "DURATION",
+      description =
+          "With --sink-jdbc-url and --stop-when-idle: how long to wait for the sink to apply every"
+              + " alert before exiting; if it has not, the command fails (default:"
+              + " ${DEFAULT-VALUE}).")
+  Duration sinkWait;
+
+  @Option(
       names = "--threads",
       defaultValue = "0",
       paramLabel = "N",
@@ -157,12 +168,17 @@ final class ProcessCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
+  /** A year: beyond, the idle deadline overflowed ("long overflow"); leave the option out instead. */
+  private static final double MAX_STOP_WHEN_IDLE_SECONDS = 365 * 86_400.0;
+
   @Override
   public Integer call() throws Exception {
-    if (stopWhenIdleSeconds != null && !(stopWhenIdleSeconds >= 0)) {
+    if (stopWhenIdleSeconds != null
+        && !(stopWhenIdleSeconds >= 0 && stopWhenIdleSeconds <= MAX_STOP_WHEN_IDLE_SECONDS)) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(),
-          "--stop-when-idle must be 0 or more seconds, was " + stopWhenIdleSeconds
+          "--stop-when-idle must be 0 to " + (long) MAX_STOP_WHEN_IDLE_SECONDS
+              + " seconds (a year), was " + stopWhenIdleSeconds
               + " (leave it out to run until SIGTERM)");
     }
     if (threads < 0) {
@@ -221,7 +237,7 @@ final class ProcessCommand implements Callable<Integer> {
           app.close();
           if (sink != null) {
             // the sink catches up with what the application wrote before it stops
-            awaitSinkCaughtUp(sink, streams, settings.alertsStream(), Duration.ofMinutes(5));
+            awaitSinkCaughtUp(sink, streams, settings.alertsStream(), sinkWait);
           }
           closeSink(sink);
         } else {
@@ -269,6 +285,10 @@ final class ProcessCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Waits for the sink to apply every alert, and fails the command when it could not: exiting 0
+   * with the table behind (an unreachable database) read as success.
+   */
   private static void awaitSinkCaughtUp(
       coursepulse.lms.sink.AlertSink sink, StreamLog streams, String alertsStream,
       Duration timeout) throws InterruptedException {
@@ -279,6 +299,15 @@ final class ProcessCommand implements Callable<Integer> {
         && sink.state() != coursepulse.lms.sink.AlertSink.State.FAILED
         && System.nanoTime() < deadline) {
       Thread.sleep(100);
+    }
+    if (sink.position() < end) {
+      throw new IllegalStateException(
+          "the alerts are in " + alertsStream + ", but the sink applied them only up to offset "
+              + sink.position() + " of " + end + " ("
+              + (sink.state() == coursepulse.lms.sink.AlertSink.State.FAILED
+                  ? "it failed: see the log above"
+                  : "still behind after " + timeout.toSeconds() + " s: is the database reachable?")
+              + "); run 'coursepulse sink' to bring the table up to date");
     }
   }
 }

@@ -28,7 +28,12 @@ class OptionRefusalTest {
         run(new ProcessCommand(), err, "--stop-when-idle", "-1", "--retry-for", "0s",
             "--uri", "rabbitmq-stream://guest:guest@127.0.0.1:1/%2f", "--metrics-port", "0");
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("--stop-when-idle must be 0 or more seconds, was -1.0");
+    assertThat(err.toString()).contains("--stop-when-idle must be 0 to 31536000 seconds", "was -1.0");
+    StringWriter huge = new StringWriter();
+    assertThat(run(new ProcessCommand(), huge, "--stop-when-idle", "1e13", "--retry-for", "0s",
+            "--uri", "rabbitmq-stream://guest:guest@127.0.0.1:1/%2f", "--metrics-port", "0"))
+        .isEqualTo(2);
+    assertThat(huge.toString()).contains("--stop-when-idle must be 0 to 31536000 seconds");
   }
 
   @Test
