@@ -93,6 +93,21 @@ class StreamEngineTest {
     return values;
   }
 
+  /** The JDK's message was the bare path; a user needs the reason and what to do. */
+  @Test
+  void shouldSayWhyTheStateDirectoryCannotBeUsed() throws Exception {
+    createStreams();
+    Path file = stateDir.resolve("a-file");
+    java.nio.file.Files.writeString(file, "not a directory");
+    try (StreamEngine engine = engine(file)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(engine::start)
+          .isInstanceOf(java.io.UncheckedIOException.class)
+          .hasMessageContaining("cannot lock the state directory")
+          .hasMessageContaining(file.resolve("app") + ": Not a directory;")
+          .hasMessageContaining("give --state-dir a directory this user can write");
+    }
+  }
+
   @Test
   void shouldMergeInputsInTimestampOrderWriteOutputsAndStoreOffsetsOnClose() throws Exception {
     createStreams();

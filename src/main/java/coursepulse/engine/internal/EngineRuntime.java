@@ -178,6 +178,25 @@ public final class EngineRuntime implements EngineLifecycle {
     return Optional.ofNullable(failure);
   }
 
+  /**
+   * The JDK's file exceptions say only the path: "permission denied" is what a user can act on.
+   * The path is named when it is not {@code dir} itself.
+   */
+  private static String why(IOException e, Path dir) {
+    String file = e instanceof java.nio.file.FileSystemException f && f.getFile() != null
+        && !f.getFile().equals(dir.toString()) ? f.getFile() + ": " : "";
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return file + "permission denied";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return file + "no such file or directory";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return file + f.getReason();
+    }
+    return String.valueOf(e.getMessage());
+  }
+
   @Override
   public void start() {
     synchronized (lock) {
@@ -188,7 +207,8 @@ public final class EngineRuntime implements EngineLifecycle {
         stateDirLock = StateDirLock.acquire(checkpointDir(), settings.applicationId());
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(
-            "cannot lock the state directory " + checkpointDir() + ": " + e.getMessage(), e);
+            "cannot lock the state directory " + checkpointDir() + ": " + why(e, checkpointDir())
+                + "; give --state-dir a directory this user can write", e);
       }
       bindStateDirToLog();
       state.transition(TaskState.RESTORING);
