@@ -45,8 +45,10 @@ final class ProcessCommand implements Callable<Integer> {
       defaultValue = AlertingApp.DEFAULT_APPLICATION_ID,
       paramLabel = "ID",
       description =
-          "Names the consumer offsets, producer names, checkpoints and dead-letter stream"
-              + " (default: ${DEFAULT-VALUE}).")
+          "Names the consumer offsets, producer names, checkpoints (<state-dir>/ID) and the"
+              + " streams ID-dlq, ID-refused and ID-instances; any id but 'coursepulse' also writes"
+              + " ID-alerts and ID-risk instead of 04-Alerts and 05-Risk (default:"
+              + " ${DEFAULT-VALUE}).")
   String applicationId;
 
   @Option(
