@@ -288,6 +288,38 @@ public final class TrainingSet {
   }
 
   /**
+   * The rows within {@code window} (time and course globs, as {@link #fromScores} applies them to
+   * records), those left out counted as skipped: so {@code train --rows} honours {@code
+   * --from/--to/--courses} as the stream path does.
+   */
+  public TrainingSet within(Window window) {
+    Pattern courses = window.coursePattern();
+    List<Row> in = new ArrayList<>(rows.size());
+    long outside = 0;
+    long otherCourse = 0;
+    for (Row r : rows) {
+      if (!window.contains(r.at())) {
+        outside++;
+      } else if (!courses.matcher(r.courseId()).matches()) {
+        otherCourse++;
+      } else {
+        in.add(r);
+      }
+    }
+    Skipped s = skipped;
+    return new TrainingSet(
+        featureNames,
+        in,
+        new Skipped(
+            s.notCutOff(),
+            s.outsideWindow() + outside,
+            s.otherCourse() + otherCourse,
+            s.noOutcome(),
+            s.notEnrolled(),
+            s.duplicates()));
+  }
+
+  /**
    * Refuses a blank or repeated feature name: a model file names each feature once, so a model
    * fitted on such columns could not be loaded.
    */
