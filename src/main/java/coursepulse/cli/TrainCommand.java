@@ -3,6 +3,7 @@ package coursepulse.cli;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.lms.event.StreamNames;
 import coursepulse.lms.outcome.OutcomesFile;
+import coursepulse.lms.risk.ProcessorModel;
 import coursepulse.lms.risk.RiskScoreCodec;
 import coursepulse.lms.risk.model.FeatureCsv;
 import coursepulse.lms.risk.model.ModelFileCodec;
@@ -183,6 +184,8 @@ final class TrainCommand implements Callable<Integer> {
     Files.write(model, ModelFileCodec.write(fitted.file()));
     out.print(TrainingReport.format(fitted));
     out.println("wrote " + model);
+    out.flush();
+    ProcessorModel.warnBeforeUse(fitted, "model file " + model, spec.commandLine().getErr()::println);
     return 0;
   }
 

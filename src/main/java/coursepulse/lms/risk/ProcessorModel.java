@@ -32,10 +32,33 @@ public final class ProcessorModel {
     return model;
   }
 
+  /**
+   * What {@code train} tells before {@code process --model} would: features the processor does not
+   * compute (it would refuse the model), then those no phrase explains.
+   */
+  public static void warnBeforeUse(RiskModel model, String source, Consumer<String> warnings) {
+    List<String> unknown = notComputed(model);
+    if (!unknown.isEmpty()) {
+      warnings.accept(
+          "warning: 'process --model' will refuse "
+              + source
+              + ": the processor does not compute "
+              + String.join(", ", unknown)
+              + " (fine for scoring elsewhere; to alert with it, fit on the features of 05-Risk)");
+      return;
+    }
+    warnUnnamed(model, source, warnings);
+  }
+
+  private static List<String> notComputed(RiskModel model) {
+    List<String> known = Features.names();
+    return model.featureNames().stream().filter(f -> !known.contains(f)).toList();
+  }
+
   /** Refuses features the processor does not compute; warns of those no phrase explains. */
   static void check(RiskModel model, String source, Consumer<String> warnings) {
     List<String> known = Features.names();
-    List<String> unknown = model.featureNames().stream().filter(f -> !known.contains(f)).toList();
+    List<String> unknown = notComputed(model);
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(
           source
@@ -49,6 +72,10 @@ public final class ProcessorModel {
               + String.join(", ", known)
               + ". Names are case-sensitive: retrain with 'coursepulse train' or correct the file");
     }
+    warnUnnamed(model, source, warnings);
+  }
+
+  private static void warnUnnamed(RiskModel model, String source, Consumer<String> warnings) {
     List<String> unnamed =
         model.featureNames().stream()
             .filter(f -> !FactorPhrases.canName(f) && !f.equals(SAME_FOR_THE_CLASS))

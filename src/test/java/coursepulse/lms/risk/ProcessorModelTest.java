@@ -63,4 +63,21 @@ class ProcessorModelTest {
         .doesNotContain("logCourseWeek");
     assertThat(all.toLowerCase(Locale.ROOT)).contains("logcourseweek");
   }
+
+  @Test
+  void shouldTellTrainWhatProcessWillRefuseOrNeverExplain() throws Exception {
+    ProcessorModel.warnBeforeUse(RiskModel.builtIn(), "model file m.json", warnings::add);
+    assertThat(warnings).isEmpty();
+    RiskModel all = RiskModel.load(builtInAs("all.json",
+        builtInJson().replace("\"activeDays7Pct\"", "\"missed\"")));
+    ProcessorModel.warnBeforeUse(all, "model file all.json", warnings::add);
+    assertThat(warnings).singleElement().asString().contains("alerts never name missed");
+    warnings.clear();
+    RiskModel foreign = RiskModel.load(builtInAs("foreign.json",
+        builtInJson().replace("\"activeDays7Pct\"", "\"myFeature\"")));
+    ProcessorModel.warnBeforeUse(foreign, "model file foreign.json", warnings::add);
+    assertThat(warnings).singleElement().asString()
+        .startsWith("warning: 'process --model' will refuse model file foreign.json: the processor"
+            + " does not compute myFeature");
+  }
 }
