@@ -67,7 +67,7 @@ public final class ProcessorModel {
               + " the processor does not compute: "
               + String.join(", ", unknown)
               + " (every score would ignore "
-              + (unknown.size() == 1 ? "it" : "them")
+              + them(unknown)
               + "); it computes "
               + String.join(", ", known)
               + ". Names are case-sensitive: retrain with 'coursepulse train' or correct the file");
@@ -87,10 +87,14 @@ public final class ProcessorModel {
               + ": alerts never name "
               + String.join(", ", unnamed)
               + " as a reason (no plain-word phrase); an alert the score opens because of "
-              + (unnamed.size() == 1 ? "it" : "them")
+              + them(unnamed)
               + " alone lists no factors. Train without "
-              + (unnamed.size() == 1 ? "it" : "them")
+              + them(unnamed)
               + " (--features) for alerts that always say why");
     }
+  }
+
+  private static String them(List<String> features) {
+    return features.size() == 1 ? "it" : "them";
   }
 }
