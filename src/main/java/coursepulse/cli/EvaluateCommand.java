@@ -8,6 +8,7 @@ import coursepulse.lms.quality.CourseFilter;
 import coursepulse.lms.quality.OutcomeEvaluation;
 import coursepulse.lms.quality.QualityReport;
 import coursepulse.lms.risk.AlertCodec;
+import coursepulse.lms.risk.AlertingApp;
 import coursepulse.lms.risk.Evaluation;
 import coursepulse.lms.risk.GroundTruth;
 import java.nio.file.Files;
@@ -60,18 +61,21 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Option(
       names = "--alerts-stream",
-      defaultValue = StreamNames.ALERTS,
       paramLabel = "STREAM",
-      description = "Stream holding the alerts (default: ${DEFAULT-VALUE}).")
+      description =
+          "Stream holding the alerts (default: "
+              + StreamNames.ALERTS
+              + ", or <id>-alerts with --application-id <id>, where 'process -a <id>' writes).")
   String alertsStream;
 
   @Option(
       names = "--risk-stream",
-      defaultValue = StreamNames.RISK,
       paramLabel = "STREAM",
       description =
           "With --outcomes: risk-score side output, used when it exists and has records of the"
-              + " evaluated pairs (default: ${DEFAULT-VALUE}).")
+              + " evaluated pairs (default: "
+              + StreamNames.RISK
+              + ", or <id>-risk with --application-id <id>).")
   String riskStream;
 
   @Option(
@@ -120,14 +124,20 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--courses, --reference and --json go with --outcomes, not --ground-truth");
     }
+    // The streams 'process -a <id>' writes, unless named: the default ones hold another app's.
+    String app = applicationId != null ? applicationId : AlertingApp.DEFAULT_APPLICATION_ID;
+    alertsStream = alertsStream != null ? alertsStream : AlertingApp.defaultAlertsStream(app);
+    riskStream = riskStream != null ? riskStream : AlertingApp.defaultRiskStream(app);
     try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ)) {
       if (groundTruth != null) {
+        var truth = GroundTruth.read(groundTruth);
+        requireAlerts(streams);
         // Each record once: a reset and a re-run write the same deterministic records again.
-        Evaluation.Report report =
-            Evaluation.evaluate(
-                AlertCodec.decodeDistinct(
-                    StreamDump.bodies(streams, alertsStream), applicationId, rulesHash),
-                GroundTruth.read(groundTruth));
+        var alerts =
+            AlertCodec.decodeDistinct(
+                StreamDump.bodies(streams, alertsStream), applicationId, rulesHash);
+        warnIfNoneMatched(alerts.size());
+        Evaluation.Report report = Evaluation.evaluate(alerts, truth);
         spec.commandLine().getOut().println(report.format());
         return 0;
       }
@@ -144,12 +154,18 @@ final class EvaluateCommand implements Callable<Integer> {
   private QualityReport againstOutcomes(StreamLog streams) throws java.io.IOException {
     CourseFilter filter = CourseFilter.parse(courses);
     var outcomeList = OutcomesFile.read(outcomes);
-    require(streams, StreamNames.ENROLLMENT, "the enrolments give every course's dates");
-    require(streams, alertsStream, "it holds the alerts to score");
+    if (!streams.streamExists(StreamNames.ENROLLMENT)) {
+      throw new IllegalArgumentException("stream " + StreamNames.ENROLLMENT + " does not exist on "
+          + streams.describe() + " (the enrolments give every course's dates): import or produce"
+          + " the data first, or check --uri / --broker");
+    }
+    requireAlerts(streams);
     Cohort.Builder enrolments = Cohort.builder(filter);
     StreamDump.forEach(streams, StreamNames.ENROLLMENT, enrolments::enrollment);
-    OutcomeEvaluation evaluation = new OutcomeEvaluation(enrolments.build(outcomeList), reference);
+    OutcomeEvaluation evaluation =
+        new OutcomeEvaluation(enrolments.build(outcomeList), reference, applicationId, rulesHash);
     StreamDump.forEach(streams, alertsStream, evaluation::alert);
+    warnIfNoneMatched(evaluation.alertsMatched());
     if (streams.streamExists(riskStream)) {
       StreamDump.forEach(streams, riskStream, evaluation::risk);
     }
@@ -163,11 +179,25 @@ final class EvaluateCommand implements Callable<Integer> {
     return evaluation.report();
   }
 
-  private static void require(StreamLog streams, String stream, String why) {
-    if (!streams.streamExists(stream)) {
-      throw new IllegalArgumentException("stream " + stream + " does not exist on "
-          + streams.describe() + " (" + why + "): import or produce the data first, or check"
-          + " --uri / --broker");
+  /** The alerts stream exists: 'process' writes it, so that is what to run first. */
+  private void requireAlerts(StreamLog streams) {
+    if (!streams.streamExists(alertsStream)) {
+      throw new IllegalArgumentException("stream " + alertsStream + " does not exist on "
+          + streams.describe() + " (it holds the alerts to score): run 'process"
+          + (applicationId == null ? "" : " --application-id " + applicationId) + "' first, which"
+          + " writes it, or check --alerts-stream, --uri / --broker");
+    }
+  }
+
+  /** A filter that matched nothing gives a report of zeros: say so rather than let it pass. */
+  private void warnIfNoneMatched(long matched) {
+    if (matched == 0 && (applicationId != null || rulesHash != null)) {
+      spec.commandLine().getErr().println("warning: no alert in " + alertsStream
+          + " is stamped with" + (applicationId == null ? "" : " application id " + applicationId)
+          + (applicationId != null && rulesHash != null ? " and" : "")
+          + (rulesHash == null ? "" : " rules hash " + rulesHash)
+          + "; check --application-id / --rules-hash against the ids 'process' prints, or"
+          + " --alerts-stream");
     }
   }
 }

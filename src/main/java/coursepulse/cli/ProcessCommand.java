@@ -4,6 +4,7 @@ import coursepulse.engine.log.OffsetSpec;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.lms.event.StreamNames;
 import coursepulse.lms.risk.AlertingApp;
+import coursepulse.lms.risk.ProcessorModel;
 import coursepulse.lms.risk.RulesConfig;
 import coursepulse.lms.risk.model.RiskModel;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -199,7 +200,9 @@ final class ProcessCommand implements Callable<Integer> {
             checkpointInterval,
             courseLabel,
             outputStream != null ? outputStream : AlertingApp.defaultAlertsStream(applicationId),
-            model == null ? RiskModel.builtIn() : RiskModel.load(model),
+            model == null
+                ? RiskModel.builtIn()
+                : ProcessorModel.load(model, spec.commandLine().getErr()::println),
             AlertingApp.defaultRiskStream(applicationId),
             maxEventTimeAhead,
             threads);

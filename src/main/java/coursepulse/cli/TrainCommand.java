@@ -3,6 +3,7 @@ package coursepulse.cli;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.lms.event.StreamNames;
 import coursepulse.lms.outcome.OutcomesFile;
+import coursepulse.lms.risk.ProcessorModel;
 import coursepulse.lms.risk.RiskScoreCodec;
 import coursepulse.lms.risk.model.FeatureCsv;
 import coursepulse.lms.risk.model.ModelFileCodec;
@@ -80,7 +81,9 @@ final class TrainCommand implements Callable<Integer> {
       names = "--from",
       paramLabel = "TIME",
       converter = TimeConverter.class,
-      description = "Earliest event time to train on (ISO-8601 instant or date, inclusive).")
+      description =
+          "Earliest event time to train on (ISO-8601 instant or date, inclusive); with --rows,"
+              + " of the rows.")
   Instant from;
 
   @Option(
@@ -93,7 +96,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--courses",
       paramLabel = "GLOB",
-      description = "Courses to train on: comma-separated globs over course ids, e.g. '*-2013B'.")
+      description =
+          "Courses to train on: comma-separated globs over course ids, e.g. '*-2013B' (with"
+              + " --rows, of the rows).")
   String courses;
 
   @Option(
@@ -158,29 +163,44 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TrainingSet set = input.rows != null ? FeatureCsv.read(input.rows) : fromStream();
+    Map<String, Transform> transforms = new LinkedHashMap<>();
+    log1p.forEach(f -> transforms.put(f, Transform.LOG1P));
+    ModelTrainer.Options options = new ModelTrainer.Options(modelName(), c, transforms, heldOut);
+    TrainingSet.Window window = new TrainingSet.Window(from, to, courses);
+    TrainingSet set = input.rows != null ? fromRows(window) : fromStream(window);
     if (exportRows != null) {
       FeatureCsv.write(exportRows, set);
     }
     set = ModelTrainer.modelFeatures(set, features);
-    Map<String, Transform> transforms = new LinkedHashMap<>();
-    log1p.forEach(f -> transforms.put(f, Transform.LOG1P));
-    RiskModel fitted =
-        ModelTrainer.fit(set, new ModelTrainer.Options(modelName(), c, transforms, heldOut));
+    var out = spec.commandLine().getOut();
+    // Before the fit: when it is refused (no rows, one class) the counts say why.
+    out.print(TrainingReport.rows(set));
+    out.flush();
+    RiskModel fitted = ModelTrainer.fit(set, options);
     Path parent = model.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
     Files.write(model, ModelFileCodec.write(fitted.file()));
-    spec.commandLine().getOut().print(TrainingReport.format(set, fitted));
-    spec.commandLine().getOut().println("wrote " + model);
+    out.print(TrainingReport.format(fitted));
+    out.println("wrote " + model);
+    out.flush();
+    ProcessorModel.warnBeforeUse(fitted, "model file " + model, spec.commandLine().getErr()::println);
     return 0;
   }
 
-  private TrainingSet fromStream() throws Exception {
-    TrainingSet.Builder builder =
-        TrainingSet.builder(
-            OutcomesFile.read(input.outcomes), new TrainingSet.Window(from, to, courses));
+  /** The rows of the --rows file within --from/--to/--courses. */
+  private TrainingSet fromRows(TrainingSet.Window window) throws java.io.IOException {
+    if (spec.commandLine().getParseResult().hasMatchedOption("--risk-stream")) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--risk-stream goes with --outcomes (rows from the stream), not --rows (rows from a file)");
+    }
+    return FeatureCsv.read(input.rows).within(window);
+  }
+
+  private TrainingSet fromStream(TrainingSet.Window window) throws Exception {
+    TrainingSet.Builder builder = TrainingSet.builder(OutcomesFile.read(input.outcomes), window);
     try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ)) {
       if (!streams.streamExists(riskStream)) {
         throw new IllegalArgumentException(

@@ -212,6 +212,100 @@ class EvaluateOutcomesCommandTest {
         .contains("every course's dates");
   }
 
+  @Test
+  void shouldScoreOnlyTheAlertsOfTheAskedApplicationAndRules() throws Exception {
+    String[] streams = {"--alerts-stream", StreamNames.ALERTS, "--risk-stream", StreamNames.RISK};
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    List<String> args = new ArrayList<>(List.of("--outcomes", outcomes.toString(),
+        "--application-id", "risk"));
+    args.addAll(List.of(streams));
+    assertThat(run(out, err, args.toArray(String[]::new))).as(err.toString()).isZero();
+    // Only b's RISK_SCORE opening is stamped 'risk'; before, all three were mixed in.
+    assertThat(out.toString()).contains("Alerts: 1 openings read, 1 counted").contains("RISK_SCORE")
+        .doesNotContain("LOGIN_INACTIVE");
+    assertThat(err.toString()).doesNotContain("warning");
+
+    out = new StringWriter();
+    err = new StringWriter();
+    args = new ArrayList<>(List.of("--outcomes", outcomes.toString(), "--rules-hash", "abcd"));
+    args.addAll(List.of(streams));
+    assertThat(run(out, err, args.toArray(String[]::new))).isZero();
+    assertThat(out.toString()).contains("Alerts: 0 openings read");
+    assertThat(err.toString()).contains("warning: no alert in 04-Alerts is stamped with rules hash"
+        + " abcd");
+  }
+
+  @Test
+  void shouldReadTheStreamsProcessWritesForTheApplicationIdGiven() throws Exception {
+    StringWriter err = new StringWriter();
+    assertThat(run(new StringWriter(), err, "--outcomes", outcomes.toString(),
+        "--application-id", "risk")).isNotZero();
+    assertThat(err.toString()).contains("stream risk-alerts does not exist")
+        .contains("run 'process --application-id risk' first");
+    try (StreamLog streams = EmbeddedStreamLog.open(log)) {
+      streams.createStream("risk-alerts", Retention.unlimited());
+      append(streams, "risk-alerts", List.of(AlertCodec.encode(new Alert(Alert.Type.OPENED, "9",
+          Rule.NO_SUBMISSIONS, Severity.LOW, "c", "AAA-2013J", day(30), null, Map.of(),
+          "default-6", null, List.of(), "risk", "beef"))));
+    }
+    StringWriter out = new StringWriter();
+    assertThat(run(out, new StringWriter(), "--outcomes", outcomes.toString(),
+        "--application-id", "risk")).isZero();
+    assertThat(out.toString()).contains("Alerts: 1 openings read, 1 counted")
+        .contains("NO_SUBMISSIONS")
+        // risk-risk does not exist: the alerts' own scores, not 04-Alerts' neighbour 05-Risk
+        .doesNotContain("Risk score: 05-Risk");
+  }
+
+  @Test
+  void shouldCountRecordsAResetAndReRunWroteAgainOnce() throws Exception {
+    StringWriter once = new StringWriter();
+    assertThat(run(once, new StringWriter(), "--outcomes", outcomes.toString())).isZero();
+    try (StreamLog streams = EmbeddedStreamLog.open(log)) {
+      // The documented reset + re-run appends the same records (same alert ids, same scores).
+      for (String stream : List.of(StreamNames.ALERTS, StreamNames.RISK)) {
+        List<byte[]> again = new ArrayList<>();
+        StreamDump.forEach(streams, stream, again::add);
+        append(streams, stream, again, "re-run");
+        assertThat(StreamDump.forEach(streams, stream, b -> { })).isEqualTo(2L * again.size());
+      }
+    }
+    StringWriter twice = new StringWriter();
+    assertThat(run(twice, new StringWriter(), "--outcomes", outcomes.toString())).isZero();
+    assertThat(twice.toString()).isEqualTo(once.toString())
+        .contains("Alerts: 3 openings read")
+        .contains("Risk score: 05-Risk (4 records");
+  }
+
+  @Test
+  void shouldSayToRunProcessWhenThereAreNoAlertsYet() {
+    log = dir.resolve("before-process");
+    try (StreamLog streams = EmbeddedStreamLog.open(log)) {
+      streams.createStream(StreamNames.ENROLLMENT, Retention.unlimited());
+    }
+    StringWriter err = new StringWriter();
+    assertThat(run(new StringWriter(), err, "--outcomes", outcomes.toString())).isNotZero();
+    assertThat(err.toString()).contains("stream 04-Alerts does not exist")
+        .contains("run 'process' first").contains("--alerts-stream")
+        .doesNotContain("import or produce");
+  }
+
+  @Test
+  void shouldRefuseCoursesThatMatchNothingNamingTheCoursesThereAre() throws Exception {
+    StringWriter err = new StringWriter();
+    assertThat(run(new StringWriter(), err, "--outcomes", outcomes.toString(), "--courses",
+        "XYZ*")).isNotZero();
+    assertThat(err.toString()).contains("no student-course to evaluate (courses: XYZ*): the"
+        + " outcomes file has courses AAA-2013B, AAA-2013J, 01-Enrollment courses AAA-2013B,"
+        + " AAA-2013J");
+    Path headerOnly = dir.resolve("header.csv");
+    Files.writeString(headerOnly, OutcomesFile.HEADER + "\n");
+    err = new StringWriter();
+    assertThat(run(new StringWriter(), err, "--outcomes", headerOnly.toString())).isNotZero();
+    assertThat(err.toString()).contains("the outcomes file has no lines");
+  }
+
   private String id() {
     return "e" + ids++;
   }
@@ -225,7 +319,12 @@ class EvaluateOutcomesCommandTest {
   }
 
   private static void append(StreamLog streams, String stream, List<byte[]> bodies) {
-    try (LogWriter w = streams.writer(stream, "test")) {
+    append(streams, stream, bodies, "test");
+  }
+
+  private static void append(
+      StreamLog streams, String stream, List<byte[]> bodies, String producer) {
+    try (LogWriter w = streams.writer(stream, producer)) {
       for (int i = 0; i < bodies.size(); i++) {
         w.append(i, bodies.get(i));
       }

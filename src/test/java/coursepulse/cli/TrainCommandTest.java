@@ -142,8 +142,11 @@ class TrainCommandTest {
       "--features", "activeDays7Rel,daysSinceActive,courseDay", "--log1p", "daysSinceActive"
     };
     Result r = trainOnStream(model, options);
-    assertThat(r.err).isEmpty();
     assertThat(r.code).isZero();
+    // These test features are not the processor's: train says so before 'process' refuses it.
+    assertThat(r.err.strip()).isEqualTo("warning: 'process --model' will refuse model file " + model
+        + ": the processor does not compute activeDays7Rel (fine for scoring"
+        + " elsewhere; to alert with it, fit on the features of 05-Risk)");
     RiskModel loaded = RiskModel.load(model);
     assertThat(loaded.featureNames())
         .containsExactly("activeDays7Rel", "daysSinceActive", "courseDay");
@@ -183,7 +186,45 @@ class TrainCommandTest {
     assertThat(t.to()).isEqualTo(Instant.parse("2013-03-11T00:00:00Z"));
     Result none = trainOnStream(model, "--courses", "BBB-*", "--features", "all");
     assertThat(none.code).isNotZero();
-    assertThat(none.err).contains("0 training rows").contains("--courses");
+    // The skipped counts come before the refusal, which says there are no rows (not "the 0 rows
+    // are all not at risk").
+    assertThat(none.out)
+        .startsWith("rows: none at weekly cut-offs\n")
+        .containsPattern("skipped records: [0-9,]+ not at a cut-off, 0 outside --from/--to,"
+            + " [1-9][0-9,]* other courses");
+    assertThat(none.err).contains("no rows to fit on").contains("--courses")
+        .doesNotContain("0 training rows");
+  }
+
+  @Test
+  void shouldApplyTheWindowAndCoursesToRowsFromAFileAndRefuseARiskStream() throws Exception {
+    Path rows = dir.resolve("rows.csv");
+    assertThat(trainOnStream(dir.resolve("a.json"), "--export-rows", rows.toString()).code)
+        .isZero();
+    Path fromStream = dir.resolve("window-stream.json");
+    Path fromCsv = dir.resolve("window-csv.json");
+    String[] window = {
+      "--from", "2013-02-18", "--to", "2013-03-18", "--courses", "AAA-*", "--name", "w",
+      "--features", "daysSinceActive,activeDays7Rel"
+    };
+    assertThat(trainOnStream(fromStream, window).code).isZero();
+    List<String> csv =
+        new ArrayList<>(List.of("--rows", rows.toString(), "--model", fromCsv.toString()));
+    csv.addAll(List.of(window));
+    Result r = train(csv.toArray(String[]::new));
+    assertThat(r.code).as(r.err).isZero();
+    assertThat(Files.readAllBytes(fromCsv)).isEqualTo(Files.readAllBytes(fromStream));
+    assertThat(r.out).containsPattern("skipped records: 0 not at a cut-off, [1-9][0-9,]* outside");
+
+    Result other = train("--rows", rows.toString(), "--model", fromCsv.toString(), "--courses",
+        "BBB-*");
+    assertThat(other.code).isNotZero();
+    assertThat(other.out).contains(
+        String.format(Locale.ROOT, "%,d other courses", weeklyRecordsWhileEnrolled));
+    Result stream = train("--rows", rows.toString(), "--model", fromCsv.toString(),
+        "--risk-stream", "05-Risk");
+    assertThat(stream.code).isNotZero();
+    assertThat(stream.err).contains("--risk-stream goes with --outcomes");
   }
 
   @Test

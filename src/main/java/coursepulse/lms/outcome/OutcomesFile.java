@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads and writes outcomes as CSV: a header {@code studentId,courseId,finalResult,withdrawnAt},
@@ -51,11 +53,18 @@ public final class OutcomesFile {
   public static List<Outcome> read(Path file) throws IOException {
     List<Outcome> out = new ArrayList<>();
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String header = r.readLine();
-      if (header == null || !header.strip().equals(HEADER)) {
+      String header = Bom.strip(r.readLine());
+      if (header == null) {
+        throw new IllegalArgumentException(
+            file + " is empty: line 1 must be '" + HEADER + "' (write it with 'import oulad"
+                + " --outcomes')");
+      }
+      if (!header.strip().equals(HEADER)) {
         throw new IllegalArgumentException(
             file + ": line 1 must be '" + HEADER + "' (write it with 'import oulad --outcomes')");
       }
+      // Two lines for one pair would leave train (last wins) and evaluate to disagree.
+      Map<String, Integer> lineOfPair = new HashMap<>();
       String line;
       int n = 1;
       while ((line = r.readLine()) != null) {
@@ -70,7 +79,27 @@ public final class OutcomesFile {
         }
         try {
           Instant withdrawnAt = f[3].isBlank() ? null : Instant.parse(f[3].strip());
-          out.add(new Outcome(f[0].strip(), f[1].strip(), FinalResult.parse(f[2]), withdrawnAt));
+          Outcome o = new Outcome(f[0].strip(), f[1].strip(), FinalResult.parse(f[2]), withdrawnAt);
+          if (withdrawnAt != null && !o.finalResult().atRisk()) {
+            // OULAD has students who unregistered and failed (docs/oulad.md), none who passed.
+            throw new IllegalArgumentException(
+                o.finalResult().label()
+                    + " with withdrawnAt "
+                    + f[3].strip()
+                    + ": only a Withdrawn or Fail result has a withdrawal date; fix the result or"
+                    + " empty the date");
+          }
+          Integer first = lineOfPair.putIfAbsent(o.studentId() + '\u0000' + o.courseId(), n);
+          if (first != null) {
+            throw new IllegalArgumentException(
+                o.studentId()
+                    + " in "
+                    + o.courseId()
+                    + " is on line "
+                    + first
+                    + " already: keep one line per student and course");
+          }
+          out.add(o);
         } catch (DateTimeParseException e) {
           throw new IllegalArgumentException(
               file + ": line " + n + ": withdrawnAt '" + f[3] + "' is not an ISO-8601 instant");

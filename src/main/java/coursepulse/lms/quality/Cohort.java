@@ -162,6 +162,7 @@ public final class Cohort {
   public static final class Builder {
     private final CourseFilter filter;
     private final Map<String, Enrolment> enrolments = new HashMap<>();
+    private final Set<String> enrolmentCourses = new java.util.TreeSet<>();
     private long unreadable;
 
     private Builder(CourseFilter filter) {
@@ -185,6 +186,9 @@ public final class Cohort {
      * enrolment time and clears the drop.
      */
     public Builder enrollment(LmsEvent event) {
+      if (event instanceof EnrollmentCreated c) {
+        enrolmentCourses.add(c.courseId());
+      }
       if (event instanceof EnrollmentCreated c && filter.test(c.courseId())) {
         Enrolment e = enrolments.computeIfAbsent(key(c.studentId(), c.courseId()), k -> new Enrolment());
         if (e.enrolledAt == null || c.occurredAt().isBefore(e.enrolledAt)) {
@@ -200,7 +204,12 @@ public final class Cohort {
       return this;
     }
 
-    /** Joins the enrolments read so far with {@code outcomes} (of any course; filtered here). */
+    /**
+     * Joins the enrolments read so far with {@code outcomes} (of any course; filtered here).
+     *
+     * @throws IllegalArgumentException when no pair is left to evaluate, naming the courses of the
+     *     outcomes and of the enrolments (every figure would be n/a)
+     */
     public Cohort build(List<Outcome> outcomes) {
       List<StudentCourse> pairs = new ArrayList<>();
       int fine = 0;
@@ -251,11 +260,28 @@ public final class Cohort {
         pairs.add(new StudentCourse(o.studentId(), o.courseId(), e.enrolledAt, e.courseStart,
             e.courseEnd, o.finalResult(), leftAt));
       }
+      if (pairs.isEmpty() && beforeStart == 0) {
+        throw new IllegalArgumentException(nothingToEvaluate(outcomes));
+      }
       long enrolled = enrolments.values().stream().filter(e -> e.enrolledAt != null).count();
       pairs.sort(Comparator.comparing(StudentCourse::courseId).thenComparing(StudentCourse::studentId));
       Counts counts = new Counts(pairs.size(), fine, failed, withdrawn, undated, beforeStart,
           withoutEnrolment, (int) (enrolled - matched.size()), unreadable);
       return new Cohort(filter.description(), pairs, counts);
+    }
+
+    private String nothingToEvaluate(List<Outcome> outcomes) {
+      Set<String> outcomeCourses = new java.util.TreeSet<>();
+      outcomes.forEach(o -> outcomeCourses.add(o.courseId()));
+      return "no student-course to evaluate (courses: "
+          + filter.description()
+          + "): the outcomes file has "
+          + (outcomeCourses.isEmpty() ? "no lines" : "courses " + String.join(", ", outcomeCourses))
+          + ", 01-Enrollment "
+          + (enrolmentCourses.isEmpty()
+              ? "no enrolments"
+              : "courses " + String.join(", ", enrolmentCourses))
+          + "; choose --courses among the courses both have";
     }
   }
 

@@ -49,7 +49,15 @@ public final class OutcomeEvaluation {
 
   private final Cohort cohort;
   private final boolean reference;
+  private final String applicationId;
+  private final String rulesHash;
   private final int n;
+
+  // A reset and re-run append the same records again (deterministic ids): each counts once, as
+  // the ground-truth path's AlertCodec.decodeDistinct counts them.
+  private final java.util.Set<String> alertRecords = new java.util.HashSet<>();
+  private final RecordFingerprints riskRecordsSeen = new RecordFingerprints();
+  private long alertsMatched;
 
   private final Map<String, long[]> firstAlertByRule = new HashMap<>();
   private final Map<String, Long> openingsByRule = new HashMap<>();
@@ -80,8 +88,19 @@ public final class OutcomeEvaluation {
    *     {@link #activity} must be given {@code 02-Login} and {@code 03-Activity}
    */
   public OutcomeEvaluation(Cohort cohort, boolean reference) {
+    this(cohort, reference, null, null);
+  }
+
+  /**
+   * An evaluation of {@code cohort} that scores only the alerts stamped with {@code applicationId}
+   * and {@code rulesHash} ({@code null}: any), as {@code evaluate --ground-truth} selects them.
+   */
+  public OutcomeEvaluation(
+      Cohort cohort, boolean reference, String applicationId, String rulesHash) {
     this.cohort = cohort;
     this.reference = reference;
+    this.applicationId = applicationId;
+    this.rulesHash = rulesHash;
     this.n = cohort.size();
     alertScore = new double[WEEKS.size()][n];
     riskScore = new double[WEEKS.size()][n];
@@ -93,20 +112,40 @@ public final class OutcomeEvaluation {
     activeDays = reference ? new BitSet[n] : new BitSet[0];
   }
 
-  /** One record of {@code 04-Alerts}: openings count, resolutions and unreadable records do not. */
+  /**
+   * One record of {@code 04-Alerts}: openings count, resolutions and unreadable records do not;
+   * records of other applications or rules, and records read before (same alert id and type), are
+   * skipped.
+   */
   public void alert(byte[] body) {
-    AlertOpening a;
+    AlertRecord r;
     try {
-      a = AlertOpening.decode(body);
+      r = AlertRecord.decode(body);
     } catch (IllegalArgumentException e) {
       unreadableAlerts++;
       return;
     }
-    if (a == null) {
+    if (!r.matches(applicationId, rulesHash)) {
+      return;
+    }
+    String key = r.recordKey();
+    if (key != null && !alertRecords.add(key)) {
+      return;
+    }
+    alertsMatched++;
+    if (r.opening() == null) {
       resolutions++;
       return;
     }
-    alert(a);
+    alert(r.opening());
+  }
+
+  /**
+   * The alert records that matched the application id and rules hash, each once (so a user can be
+   * told when a filter matched nothing).
+   */
+  public long alertsMatched() {
+    return alertsMatched;
   }
 
   /**
@@ -177,8 +216,15 @@ public final class OutcomeEvaluation {
     risk(r);
   }
 
-  /** One risk score; a later record for the same time replaces an earlier one. */
+  /**
+   * One risk score; a later record for the same time replaces an earlier one. A record equal to
+   * one read before (student, course, time and score: a reset and re-run write the same records
+   * again) is not counted again; it could change no score.
+   */
   public void risk(RiskScore r) {
+    if (!riskRecordsSeen.add(r.studentId(), r.courseId(), r.at(), r.score())) {
+      return;
+    }
     riskRecords++;
     int i = cohort.indexOf(r.studentId(), r.courseId());
     if (i < 0) {

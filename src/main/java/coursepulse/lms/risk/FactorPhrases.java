@@ -118,6 +118,11 @@ final class FactorPhrases {
     return new ArrayList<>(out);
   }
 
+  /** Whether {@code feature} has a phrase, so that {@link #of} can name it as a reason. */
+  static boolean canName(String feature) {
+    return PHRASES.containsKey(feature);
+  }
+
   /** Whether the values the feature's phrase quotes put the student on the risky side. */
   static boolean showsRisk(String feature, Map<String, Double> f) {
     Phrase phrase = PHRASES.get(feature);

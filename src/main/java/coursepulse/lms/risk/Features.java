@@ -6,6 +6,7 @@ import java.util.AbstractSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -80,6 +81,11 @@ final class Features {
   };
 
   private static final Map<String, Integer> INDEX = new HashMap<>();
+
+  /** Every name {@link #of} may fill, in its order: the features a model can be given. */
+  static List<String> names() {
+    return List.of(NAMES);
+  }
 
   static {
     for (int i = 0; i < NAMES.length; i++) {

@@ -1,5 +1,6 @@
 package coursepulse.lms.risk;
 
+import coursepulse.lms.outcome.Bom;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -9,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -47,12 +50,20 @@ public record GroundTruth(String studentId, String courseId, String persona, Ins
    */
   public static List<GroundTruth> read(Reader reader) throws IOException {
     BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
-    String header = in.readLine();
-    if (header == null || !HEADER.equals(stripBom(header).trim())) {
+    String header = Bom.strip(in.readLine());
+    if (header == null) {
+      throw new IllegalArgumentException(
+          "ground truth is empty: it must start with the header '"
+              + HEADER
+              + "' (write it with 'produce --ground-truth')");
+    }
+    if (!HEADER.equals(header.trim())) {
       throw new IllegalArgumentException(
           "ground truth must start with the header '" + HEADER + "', found '" + header + "'");
     }
     List<GroundTruth> rows = new ArrayList<>();
+    // A pair twice would be scored twice: counted twice in recall and the engaged share.
+    Map<String, Integer> lineOfPair = new HashMap<>();
     int lineNo = 1;
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       lineNo++;
@@ -78,6 +89,19 @@ public record GroundTruth(String studentId, String courseId, String persona, Ins
         throw new IllegalArgumentException(
             "line " + lineNo + ": disengagedAt '" + when + "' is not an ISO-8601 instant", e);
       }
+      Integer first = lineOfPair.putIfAbsent(student + '\u0000' + course, lineNo);
+      if (first != null) {
+        throw new IllegalArgumentException(
+            "line "
+                + lineNo
+                + ": "
+                + student
+                + " in "
+                + course
+                + " is on line "
+                + first
+                + " already: keep one line per student and course");
+      }
       rows.add(new GroundTruth(student, course, persona, at));
     }
     return rows;
@@ -89,9 +113,5 @@ public record GroundTruth(String studentId, String courseId, String persona, Ins
       s = s.substring(1, s.length() - 1).replace("\"\"", "\"");
     }
     return s;
-  }
-
-  private static String stripBom(String s) {
-    return s.startsWith("\uFEFF") ? s.substring(1) : s;
   }
 }

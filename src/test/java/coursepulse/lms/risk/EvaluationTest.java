@@ -101,4 +101,22 @@ class EvaluationTest {
         GroundTruth.HEADER + "\ns1,c1,ghost,yesterday\n")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 2");
   }
+
+  @Test
+  void shouldRefuseAStudentAndCourseGivenTwiceInTheGroundTruth() {
+    // Counted twice before: a caught pair made two hits.
+    assertThatThrownBy(() -> GroundTruth.read(new StringReader(GroundTruth.HEADER
+        + "\ns1,c1,engaged,\ns2,c1,engaged,\ns1,c1,engaged,\n")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("line 4: s1 in c1 is on line 2 already: keep one line per student and course");
+  }
+
+  @Test
+  void shouldSayAnEmptyGroundTruthFileIsEmptyAndReadOneWithAByteOrderMark() throws Exception {
+    assertThatThrownBy(() -> GroundTruth.read(new StringReader("")))
+        .hasMessageStartingWith("ground truth is empty")
+        .hasMessageNotContaining("null");
+    assertThat(GroundTruth.read(new StringReader("\uFEFF" + GroundTruth.HEADER + "\ns1,c1,engaged,\n")))
+        .hasSize(1);
+  }
 }

@@ -7,10 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import coursepulse.lms.outcome.Bom;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Labelled feature rows as CSV, to fit on features computed elsewhere or to inspect the rows {@code
@@ -51,7 +54,7 @@ public final class FeatureCsv {
    */
   public static TrainingSet read(Path file) throws IOException {
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String headerLine = r.readLine();
+      String headerLine = Bom.strip(r.readLine());
       List<String> header =
           headerLine == null ? List.of() : Arrays.asList(headerLine.strip().split(",", -1));
       if (header.size() < KEYS.size() + 1 || !header.subList(0, KEYS.size()).equals(KEYS)) {
@@ -59,8 +62,15 @@ public final class FeatureCsv {
             file + ": line 1 must be 'studentId,courseId,at,label' followed by the feature names");
       }
       List<String> features = header.subList(KEYS.size(), header.size());
+      try {
+        TrainingSet.requireDistinctNames(features);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(file + ": line 1: " + e.getMessage());
+      }
       int courseDay = features.indexOf(TrainingSet.COURSE_DAY);
       List<TrainingSet.Row> rows = new ArrayList<>();
+      // A row given twice would weigh twice in the fit; the stream path keeps one per cut-off.
+      Map<String, Integer> lineOfCutOff = new HashMap<>();
       String line;
       int n = 1;
       while ((line = r.readLine()) != null) {
@@ -79,14 +89,36 @@ public final class FeatureCsv {
             String v = f[KEYS.size() + i].strip();
             values[i] = v.isEmpty() ? Double.NaN : Double.parseDouble(v);
           }
-          rows.add(
+          TrainingSet.Row row =
               new TrainingSet.Row(
                   f[0].strip(),
                   f[1].strip(),
                   Instant.parse(f[2].strip()),
                   courseDay < 0 || Double.isNaN(values[courseDay]) ? 0 : (int) values[courseDay],
                   label(f[3].strip()),
-                  values));
+                  values);
+          // Without a courseDay column the cut-off is told by its time.
+          String cutOff =
+              row.studentId()
+                  + '\u0000'
+                  + row.courseId()
+                  + '\u0000'
+                  + (courseDay < 0 ? row.at().toString() : Integer.toString(row.courseDay()));
+          Integer first = lineOfCutOff.putIfAbsent(cutOff, n);
+          if (first != null) {
+            throw new IllegalArgumentException(
+                "student "
+                    + row.studentId()
+                    + " in "
+                    + row.courseId()
+                    + " at "
+                    + (courseDay < 0 ? row.at() : "course day " + row.courseDay())
+                    + " has a row on line "
+                    + first
+                    + " already (it would count twice): keep one row per student, course and"
+                    + " cut-off");
+          }
+          rows.add(row);
         } catch (DateTimeParseException e) {
           throw new IllegalArgumentException(
               file + ": line " + n + ": at '" + f[2] + "' is not an ISO-8601 instant");

@@ -13,6 +13,22 @@ final class HeldOutSplit {
 
   private HeldOutSplit() {}
 
+  /**
+   * Refuses a share that rounds to every bucket (0.99995 and above): it would hold out every
+   * student, leaving nothing to fit on.
+   */
+  static void requireSomeTrained(double share) {
+    if (Math.round(share * BUCKETS) >= BUCKETS) {
+      throw new IllegalArgumentException(
+          "held-out share "
+              + share
+              + " rounds to 1 (shares go in steps of "
+              + 1.0 / BUCKETS
+              + "), which would hold out every student: use at most "
+              + (BUCKETS - 1) / (double) BUCKETS);
+    }
+  }
+
   /** Whether {@code studentId} is held out when {@code share} (0 to 1) of students are. */
   static boolean isHeldOut(String studentId, double share) {
     CRC32 crc = new CRC32();

@@ -33,9 +33,33 @@ public record ModelFile(
   /** The format version this build writes and reads. */
   public static final int FORMAT = 1;
 
+  /**
+   * The largest magnitude a fitted coefficient or intercept may have, in log-odds. A logit beyond
+   * about 37 already scores exactly 0 or 1 in double precision, so a coefficient of 100 per standard
+   * deviation turns a move of a third of a standard deviation into a certain outcome: no
+   * regularised fit on student data comes near it (the built-in model's largest is below 1.5), and
+   * a file that holds one was edited or came from a diverged fit, and would make every score 0 or 1.
+   */
+  public static final double MAX_WEIGHT = 100;
+
   public ModelFile {
     Objects.requireNonNull(name, "name");
     features = List.copyOf(features);
+    weight("intercept", intercept);
+  }
+
+  /** Refuses a weight that no fitted model has ({@link #MAX_WEIGHT}). */
+  private static void weight(String what, double value) {
+    if (!(Math.abs(value) <= MAX_WEIGHT)) {
+      throw new IllegalArgumentException(
+          what
+              + " is "
+              + value
+              + ", outside the ±"
+              + (int) MAX_WEIGHT
+              + " log-odds a fitted model stays within (every score would be 0 or 1); retrain"
+              + " with 'coursepulse train', with a smaller --c if the fit diverged");
+    }
   }
 
   /**
@@ -52,6 +76,14 @@ public record ModelFile(
     public Feature {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(transform, "transform");
+      if (!Double.isFinite(mean)) {
+        throw new IllegalArgumentException("feature '" + name + "': mean is " + mean);
+      }
+      if (!(std > 0 && Double.isFinite(std))) {
+        throw new IllegalArgumentException(
+            "feature '" + name + "': 'std' must be a finite number > 0, is " + std);
+      }
+      weight("feature '" + name + "': coefficient", coefficient);
     }
   }
 

@@ -3,6 +3,7 @@ package coursepulse.lms.risk.model;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -34,7 +35,9 @@ public final class ModelFileCodec {
 
   private static final JsonFactory FACTORY =
       JsonFactory.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  // A repeated key would otherwise silently keep its last value: a hand-edit gone wrong.
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final MathContext PARAMETER = new MathContext(8, RoundingMode.HALF_EVEN);
 
   private ModelFileCodec() {}
@@ -284,19 +287,20 @@ public final class ModelFileCodec {
     }
     TreeMap<Integer, Double> byWeek = new TreeMap<>();
     for (Map.Entry<String, JsonNode> e : weeks.properties()) {
+      int week;
       try {
-        byWeek.put(
-            Integer.parseInt(e.getKey()), e.getValue().isNull() ? null : e.getValue().asDouble());
+        week = Integer.parseInt(e.getKey());
       } catch (NumberFormatException ex) {
         throw new IllegalArgumentException(
             where + ".aucByWeek: '" + e.getKey() + "' is not a week");
       }
+      byWeek.put(week, e.getValue().isNull() ? null : auc(weeks, e.getKey(), where + ".aucByWeek"));
     }
     return new ModelFile.HeldOut(
         integer(h, "n", where),
         integer(h, "pairs", where),
         number(h, "positiveRate", where),
-        h.path("auc").isNull() ? null : number(h, "auc", where),
+        h.path("auc").isNull() ? null : auc(h, "auc", where),
         byWeek,
         number(h, "logLoss", where));
   }
@@ -315,6 +319,15 @@ public final class ModelFileCodec {
       throw new IllegalArgumentException(where + ": missing '" + field + "' (a number)");
     }
     return v.asDouble();
+  }
+
+  /** A ROC AUC: a number in [0, 1] (asDouble would read text such as "abc" as 0). */
+  private static double auc(JsonNode n, String field, String where) {
+    double v = number(n, field, where);
+    if (!(v >= 0 && v <= 1)) {
+      throw new IllegalArgumentException(where + ": '" + field + "' must be in [0, 1], is " + v);
+    }
+    return v;
   }
 
   private static long integer(JsonNode n, String field, String where) {

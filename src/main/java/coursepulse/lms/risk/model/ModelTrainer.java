@@ -52,6 +52,7 @@ public final class ModelTrainer {
       if (!(heldOutShare >= 0 && heldOutShare < 1)) {
         throw new IllegalArgumentException("held-out share must be in [0, 1), is " + heldOutShare);
       }
+      HeldOutSplit.requireSomeTrained(heldOutShare);
       transforms = Map.copyOf(transforms);
     }
 
@@ -98,8 +99,17 @@ public final class ModelTrainer {
     for (String f : options.transforms().keySet()) {
       if (!names.contains(f)) {
         throw new IllegalArgumentException(
-            "a transform names feature '" + f + "', which the data does not have; it has " + names);
+            "a transform (--log1p) names feature '"
+                + f
+                + "', which is not among the model's features "
+                + names
+                + ": add it to --features, or correct the name");
       }
+    }
+    if (set.rows().isEmpty()) {
+      throw new IllegalArgumentException(
+          "no rows to fit on: every record was skipped (the counts above say why); check"
+              + " --outcomes (ids as in the streams), --from/--to and --courses");
     }
     Transform[] transforms = new Transform[names.size()];
     for (int i = 0; i < transforms.length; i++) {
@@ -109,6 +119,14 @@ public final class ModelTrainer {
     List<TrainingSet.Row> heldOut = new ArrayList<>();
     for (TrainingSet.Row r : set.rows()) {
       (HeldOutSplit.isHeldOut(r.studentId(), options.heldOutShare()) ? heldOut : train).add(r);
+    }
+    if (train.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no training rows: the students of all "
+              + heldOut.size()
+              + " rows are held out (--held-out "
+              + options.heldOutShare()
+              + "); hold out a smaller share");
     }
     long positives = train.stream().filter(TrainingSet.Row::atRisk).count();
     if (positives == 0 || positives == train.size()) {
@@ -124,6 +142,7 @@ public final class ModelTrainer {
     double[] std = new double[names.size()];
     standardisation(train, transforms, mean, std);
     double[] weights = solve(train, transforms, mean, std, options.c());
+    requireFitted(weights, names, options.c());
 
     List<ModelFile.Feature> features = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
@@ -214,7 +233,39 @@ public final class ModelTrainer {
     return w;
   }
 
-  private static ModelFile.Training training(TrainingSet set, double heldOutShare) {
+  /**
+   * Refuses what the solver returns when it fails rather than fits: liblinear gives all zeros for
+   * a cost so large that its objective overflows ({@code --c 1e300}: every score 0.5, held-out AUC
+   * 0.5), and unbounded weights when the data separates the classes and nothing restrains them.
+   */
+  private static void requireFitted(double[] weights, List<String> names, double c) {
+    boolean allZero = true;
+    for (int i = 0; i < weights.length; i++) {
+      String what = i < names.size() ? "feature '" + names.get(i) + "'" : "the intercept";
+      if (!Double.isFinite(weights[i]) || Math.abs(weights[i]) > ModelFile.MAX_WEIGHT) {
+        throw new IllegalArgumentException(
+            "the fit diverged: "
+                + what
+                + " got weight "
+                + weights[i]
+                + " (a fitted model stays within ±"
+                + (int) ModelFile.MAX_WEIGHT
+                + " log-odds); use a smaller --c than "
+                + c
+                + ", or leave out a feature that separates the classes by itself");
+      }
+      allZero &= weights[i] == 0;
+    }
+    if (allZero) {
+      throw new IllegalArgumentException(
+          "the solver returned an all-zero model (every score 0.5), which happens when --c "
+              + c
+              + " is too large for it; use a smaller --c (the default is 1)");
+    }
+  }
+
+  /** The rows and their span, as the model file's {@code training} records them. */
+  static ModelFile.Training training(TrainingSet set, double heldOutShare) {
     Instant from = null;
     Instant to = null;
     Set<String> pairs = new HashSet<>();

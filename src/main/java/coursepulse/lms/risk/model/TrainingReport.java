@@ -3,26 +3,35 @@ package coursepulse.lms.risk.model;
 import java.util.Locale;
 import java.util.Map;
 
-/** What {@code train} prints: the rows used and skipped, the coefficients, held-out quality. */
+/**
+ * What {@code train} prints: the rows used and skipped ({@link #rows}, before the fit), then the
+ * coefficients and held-out quality ({@link #format}).
+ */
 public final class TrainingReport {
   private TrainingReport() {}
 
-  /** The report of {@code model}, fitted on {@code set}. */
-  public static String format(TrainingSet set, RiskModel model) {
+  /**
+   * The rows of {@code set} and the records left out, printed before the fit so that they show
+   * even when the fit is refused (no rows, one class).
+   */
+  public static String rows(TrainingSet set) {
     StringBuilder out = new StringBuilder();
-    ModelFile file = model.file();
-    ModelFile.Training t = file.training();
     TrainingSet.Skipped s = set.skipped();
-    out.append(
-        String.format(
-            Locale.ROOT,
-            "rows: %,d at weekly cut-offs, %,d student-courses in %s, %.1f %% at risk, %s to %s%n",
-            t.rows(),
-            t.pairs(),
-            String.join(" ", t.courses()),
-            100 * t.positiveRate(),
-            t.from(),
-            t.to()));
+    if (set.rows().isEmpty()) {
+      out.append("rows: none at weekly cut-offs\n");
+    } else {
+      ModelFile.Training t = ModelTrainer.training(set, 0);
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "rows: %,d at weekly cut-offs, %,d student-courses in %s, %.1f %% at risk, %s to %s%n",
+              t.rows(),
+              t.pairs(),
+              String.join(" ", t.courses()),
+              100 * t.positiveRate(),
+              t.from(),
+              t.to()));
+    }
     out.append(
         String.format(
             Locale.ROOT,
@@ -35,6 +44,14 @@ public final class TrainingReport {
             s.noOutcome(),
             s.notEnrolled(),
             s.duplicates()));
+    return out.toString();
+  }
+
+  /** The model fitted on the rows {@link #rows} described: coefficients, held-out quality. */
+  public static String format(RiskModel model) {
+    StringBuilder out = new StringBuilder();
+    ModelFile file = model.file();
+    ModelFile.Training t = file.training();
     out.append(
         String.format(
             Locale.ROOT,

@@ -6,10 +6,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -285,8 +287,60 @@ public final class TrainingSet {
     return skipped;
   }
 
+  /**
+   * The rows within {@code window} (time and course globs, as {@link #fromScores} applies them to
+   * records), those left out counted as skipped: so {@code train --rows} honours {@code
+   * --from/--to/--courses} as the stream path does.
+   */
+  public TrainingSet within(Window window) {
+    Pattern courses = window.coursePattern();
+    List<Row> in = new ArrayList<>(rows.size());
+    long outside = 0;
+    long otherCourse = 0;
+    for (Row r : rows) {
+      if (!window.contains(r.at())) {
+        outside++;
+      } else if (!courses.matcher(r.courseId()).matches()) {
+        otherCourse++;
+      } else {
+        in.add(r);
+      }
+    }
+    Skipped s = skipped;
+    return new TrainingSet(
+        featureNames,
+        in,
+        new Skipped(
+            s.notCutOff(),
+            s.outsideWindow() + outside,
+            s.otherCourse() + otherCourse,
+            s.noOutcome(),
+            s.notEnrolled(),
+            s.duplicates()));
+  }
+
+  /**
+   * Refuses a blank or repeated feature name: a model file names each feature once, so a model
+   * fitted on such columns could not be loaded.
+   */
+  static void requireDistinctNames(List<String> names) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      if (name.isBlank()) {
+        throw new IllegalArgumentException(
+            "feature " + (i + 1) + " has no name (a trailing or doubled comma?): name every feature");
+      }
+      if (!seen.add(name)) {
+        throw new IllegalArgumentException(
+            "feature '" + name + "' is named twice: name each feature once");
+      }
+    }
+  }
+
   /** This set restricted to {@code features} (in that order), for fitting on a subset. */
   public TrainingSet select(List<String> features) {
+    requireDistinctNames(features);
     int[] index = new int[features.size()];
     for (int i = 0; i < index.length; i++) {
       index[i] = featureNames.indexOf(features.get(i));

@@ -60,4 +60,43 @@ class FeatureCsvTest {
     assertThatThrownBy(() -> FeatureCsv.read(csv(header + "s,c,2013-02-11T00:00:00Z,1\n")))
         .hasMessageContaining("line 2 has 4 fields, the header 5");
   }
+
+  @Test
+  void shouldRefuseARepeatedOrBlankColumnThatWouldMakeAModelProcessRefuses() throws Exception {
+    assertThatThrownBy(() -> FeatureCsv.read(csv("studentId,courseId,at,label,x,y,x\n")))
+        .hasMessageEndingWith("line 1: feature 'x' is named twice: name each feature once");
+    assertThatThrownBy(() -> FeatureCsv.read(csv("studentId,courseId,at,label,x,\n")))
+        .hasMessageContaining("line 1: feature 2 has no name (a trailing or doubled comma?)");
+  }
+
+  @Test
+  void shouldRefuseASecondRowOfTheSameCutOffThatWouldWeighTwice() throws Exception {
+    String header = "studentId,courseId,at,label,x,courseDay\n";
+    assertThatThrownBy(
+            () ->
+                FeatureCsv.read(
+                    csv(
+                        header
+                            + "s1,AAA,2013-02-11T00:00:00Z,0,1,7\n"
+                            + "s1,AAA,2013-02-18T00:00:00Z,0,1,14\n"
+                            + "s1,AAA,2013-02-11T00:00:00Z,0,1,7\n")))
+        .hasMessageContaining(
+            "line 4: student s1 in AAA at course day 7 has a row on line 2 already");
+    assertThatThrownBy(
+            () ->
+                FeatureCsv.read(
+                    csv(
+                        "studentId,courseId,at,label,x\n"
+                            + "s1,AAA,2013-02-11T00:00:00Z,0,1\n"
+                            + "s1,AAA,2013-02-11T00:00:00Z,1,2\n")))
+        .hasMessageContaining("line 3: student s1 in AAA at 2013-02-11T00:00:00Z has a row on line 2");
+  }
+
+  @Test
+  void shouldReadAHeaderAfterAByteOrderMark() throws Exception {
+    assertThat(
+            FeatureCsv.read(csv("\uFEFFstudentId,courseId,at,label,x\ns,c,2013-02-11T00:00:00Z,1,1\n"))
+                .rows())
+        .hasSize(1);
+  }
 }

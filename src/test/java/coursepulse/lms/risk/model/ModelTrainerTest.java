@@ -112,6 +112,49 @@ class ModelTrainerTest {
   }
 
   @Test
+  void shouldSayATransformedFeatureIsNotAmongTheModelsFeaturesRatherThanNotInTheData() {
+    // 'train --rows rows.csv --log1p clicks14': the rows have clicks14, --features did not pick it.
+    TrainingSet selected = DATA.select(List.of(SyntheticRows.FEATURES.get(0)));
+    assertThatThrownBy(() -> ModelTrainer.fit(selected, OPTIONS))
+        .hasMessageContaining("names feature 'clicks', which is not among the model's features")
+        .hasMessageContaining("add it to --features")
+        .hasMessageNotContaining("does not have");
+  }
+
+  @Test
+  void shouldRefuseTheAllZeroModelAHugeCostMakesTheSolverReturn() {
+    // --c 1e300 on AAA-2013J (1e305 here): liblinear returns zeros (every score 0.5, AUC 0.5).
+    ModelTrainer.Options huge = new ModelTrainer.Options("x", 1e308, Map.of(), 0.2);
+    assertThatThrownBy(() -> ModelTrainer.fit(DATA, huge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("all-zero model")
+        .hasMessageContaining("smaller --c");
+    assertThat(ModelTrainer.fit(DATA, new ModelTrainer.Options("x", 1e6, Map.of(), 0.2))
+        .file().intercept()).isNotZero();
+  }
+
+  @Test
+  void shouldRefuseAHeldOutShareThatRoundsToEveryStudent() {
+    assertThatThrownBy(() -> new ModelTrainer.Options("x", 1, Map.of(), 0.99999))
+        .hasMessageContaining("held-out share 0.99999 rounds to 1")
+        .hasMessageContaining("use at most 0.9999");
+    new ModelTrainer.Options("x", 1, Map.of(), 0.9999);
+  }
+
+  @Test
+  void shouldSaySoWhenThereAreNoRowsOrNoTrainingRows() {
+    assertThatThrownBy(() -> ModelTrainer.fit(TrainingSet.of(SyntheticRows.FEATURES, List.of()),
+            OPTIONS))
+        .hasMessageStartingWith("no rows to fit on: every record was skipped")
+        .hasMessageNotContaining("are all not at risk");
+    TrainingSet one = TrainingSet.of(SyntheticRows.FEATURES, DATA.rows().subList(0, 12));
+    ModelTrainer.Options most = new ModelTrainer.Options("x", 1, Map.of(), 0.9999);
+    assertThat(HeldOutSplit.isHeldOut(one.rows().get(0).studentId(), 0.9999)).isTrue();
+    assertThatThrownBy(() -> ModelTrainer.fit(one, most))
+        .hasMessageStartingWith("no training rows: the students of all 12 rows are held out");
+  }
+
+  @Test
   void shouldScoreAMissingValueAsItsTrainingMean() {
     List<TrainingSet.Row> rows = new ArrayList<>();
     for (TrainingSet.Row r : DATA.rows()) {

@@ -152,4 +152,17 @@ class TrainingSetTest {
     assertThatThrownBy(() -> set.select(List.of("nope")))
         .hasMessageContaining("'nope' is not in the data");
   }
+
+  @Test
+  void shouldRefuseSelectingAFeatureTwiceOrABlankName() {
+    // 'train --features activeDays7Pct,activeDays7Pct' wrote a model 'process --model' refuses.
+    TrainingSet set =
+        TrainingSet.fromScores(
+            List.of(score("s1", "AAA-2013B", 7, 1)), OUTCOMES, TrainingSet.Window.ALL);
+    String name = set.featureNames().get(0);
+    assertThatThrownBy(() -> set.select(List.of(name, name)))
+        .hasMessage("feature '" + name + "' is named twice: name each feature once");
+    assertThatThrownBy(() -> set.select(List.of(name, " ")))
+        .hasMessageContaining("feature 2 has no name");
+  }
 }
