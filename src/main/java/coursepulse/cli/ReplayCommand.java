@@ -200,9 +200,13 @@ final class ReplayCommand implements Callable<Integer> {
    * then opened and closed here); {@code bench} passes the log its phases share.
    */
   Integer run(StreamLog given) throws Exception {
-    model = modelFile == null ? RiskModel.builtIn() : RiskModel.load(modelFile);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    // the checks process --model makes: features the processor computes, fitted weights
+    model =
+        modelFile == null
+            ? RiskModel.builtIn()
+            : coursepulse.lms.risk.ProcessorModel.load(modelFile, err::println);
     ReplayPosition fromPos = ReplayPosition.parse(from);
     ReplayPosition toPos = ReplayPosition.parse(to);
     if (ReplayPosition.endsBeforeStart(fromPos, toPos)) {

@@ -46,6 +46,24 @@ class OptionRefusalTest {
         .contains("cannot read --uri-file " + missing + ": no such file or directory");
   }
 
+  /** replay --model makes the checks process --model makes, before any broker is used. */
+  @Test
+  void shouldRefuseAReplayModelNamingFeaturesTheProcessorDoesNotCompute(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    String json =
+        new String(
+            coursepulse.lms.risk.model.ModelFileCodec.write(
+                coursepulse.lms.risk.model.RiskModel.builtIn().file()),
+            java.nio.charset.StandardCharsets.UTF_8);
+    java.nio.file.Path model = dir.resolve("lower.json");
+    java.nio.file.Files.writeString(model, json.replace("\"activeDays28Pct\"", "\"activedays28pct\""));
+    StringWriter err = new StringWriter();
+    assertThat(run(new ReplayCommand(), err, "--model", model.toString(),
+            "--uri", "rabbitmq-stream://guest:guest@127.0.0.1:1/%2f"))
+        .isNotZero();
+    assertThat(err.toString()).contains("names a feature the processor does not compute: activedays28pct");
+  }
+
   @Test
   void shouldRefuseAReplayThatEndsBeforeItStarts() {
     StringWriter err = new StringWriter();
