@@ -91,7 +91,8 @@ final class StreamsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ)) {
+    // Only --create may bring a log into being; a listing of a mistyped --embedded-dir is refused.
+    try (StreamLog streams = create ? log.open(LogOptions.Broker.RABBITMQ) : ExistingLog.open(log, "streams")) {
       if (create) {
         Retention retention =
             new Retention(maxAge, maxLengthBytes == null ? 0 : maxLengthBytes.longValue());
