@@ -11,6 +11,7 @@ import coursepulse.engine.log.StreamStats;
 import coursepulse.engine.log.UnsupportedByLogException;
 import coursepulse.io.rabbit.RabbitStreamLog;
 import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.risk.AlertingApp;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,6 +87,18 @@ final class StreamsCommand implements Callable<Integer> {
           "Applications whose stored offsets and lag to show (repeatable; default: ${DEFAULT-VALUE}).")
   List<String> applicationIds;
 
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "The applications' checkpoint directory (default: coursepulse-data/state, as for process):"
+              + " where 'reset' left a marker, the next run starts there, not after the stored"
+              + " offset, and the lag shown is from the marker.")
+  java.nio.file.Path stateDir;
+
+  /** Per application, the positions a 'reset' marker sets for its next run. */
+  private final Map<String, Map<String, OffsetSpec>> resetMarkers = new LinkedHashMap<>();
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -98,10 +111,8 @@ final class StreamsCommand implements Callable<Integer> {
             new Retention(maxAge, maxLengthBytes == null ? 0 : maxLengthBytes.longValue());
         declare(streams, retention, out);
       }
-      List<String> names = new ArrayList<>(StreamNames.ALL);
-      for (String app : applicationIds) {
-        names.add(StreamNames.deadLetters(app));
-      }
+      List<String> names = productStreams();
+      readResetMarkers();
       out.println(
           String.format(
               "%-22s %12s %12s %12s  %s", "STREAM", "FIRST", "LAST", "MESSAGES", "CONSUMERS"));
@@ -128,6 +139,37 @@ final class StreamsCommand implements Callable<Integer> {
       tasks(out, streams);
       return missing == 0 ? 0 : 3;
     }
+  }
+
+  /**
+   * The streams to list: the declared ones first (a missing one is reported), then, when they
+   * exist, the risk records, each application's own outputs, dead letters and refusals, and
+   * ingest's dead letters.
+   */
+  private void readResetMarkers() {
+    java.nio.file.Path dir = stateDir != null ? stateDir : java.nio.file.Path.of("coursepulse-data", "state");
+    for (String app : applicationIds) {
+      try {
+        resetMarkers.put(app, ResetMarker.read(dir, app));
+      } catch (java.io.IOException | RuntimeException e) {
+        // An id that names no directory, or an unreadable marker: the stored offsets still show.
+        spec.commandLine().getErr().println("coursepulse: note: cannot read the reset marker of '"
+            + app + "' in " + dir + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private List<String> productStreams() {
+    java.util.Set<String> names = new java.util.LinkedHashSet<>(StreamNames.ALL);
+    names.add(StreamNames.RISK);
+    for (String app : applicationIds) {
+      names.add(AlertingApp.defaultAlertsStream(app));
+      names.add(AlertingApp.defaultRiskStream(app));
+      names.add(StreamNames.deadLetters(app));
+      names.add(StreamNames.refused(app));
+    }
+    names.add(StreamNames.INGEST_DEAD_LETTERS);
+    return new ArrayList<>(names);
   }
 
   /**
@@ -305,9 +347,15 @@ final class StreamsCommand implements Callable<Integer> {
   private void row(PrintWriter out, StreamLog streams, String label, String stream) {
     Optional<StreamStats> stats = streams.stats(stream);
     Map<String, Long> next = new LinkedHashMap<>();
+    Map<String, Long> storedOffsets = new LinkedHashMap<>();
     for (String app : applicationIds) {
       OptionalLong stored = streams.queryOffset(app, stream);
-      if (stored.isPresent()) {
+      OffsetSpec reset = resetMarkers.getOrDefault(app, Map.of()).get(stream);
+      if (reset instanceof OffsetSpec.Absolute at) {
+        // 'process' starts at the marker, whatever the broker stored (which may say "nothing left")
+        next.put(app, at.offset());
+        storedOffsets.put(app, stored.isPresent() ? stored.getAsLong() : null);
+      } else if (stored.isPresent()) {
         next.put(app, stored.getAsLong() + 1); // where the app's next run resumes
       }
     }
@@ -324,7 +372,8 @@ final class StreamsCommand implements Callable<Integer> {
     out.println(
         String.format(
             "%-22s %12s %12s %12s  %s",
-            label, first, last, count, consumers(streams, stream, stats, scan, next)));
+            label, first, last, count,
+            consumers(streams, stream, stats, scan, next, storedOffsets)));
   }
 
   /**
@@ -334,7 +383,7 @@ final class StreamsCommand implements Callable<Integer> {
    */
   private static String consumers(
       StreamLog streams, String stream, Optional<StreamStats> stats, Optional<StreamScan> scan,
-      Map<String, Long> next) {
+      Map<String, Long> next, Map<String, Long> overriddenByReset) {
     List<String> parts = new ArrayList<>();
     for (Map.Entry<String, Long> e : next.entrySet()) {
       long from = e.getValue();
@@ -347,7 +396,14 @@ final class StreamsCommand implements Callable<Integer> {
         lag = lag(streams, stream, from, stats.map(s -> s.lastOffset() + 1).orElse(0L));
         behind = stats.map(s -> timeLag(streams, stream, from - 1, s)).orElse("0s");
       }
-      parts.add(e.getKey() + "@" + (from - 1) + " (lag " + lag + " msgs, " + behind + ")");
+      String where = e.getKey() + "@" + (from - 1);
+      if (overriddenByReset.containsKey(e.getKey())) {
+        Long stored = overriddenByReset.get(e.getKey());
+        where = e.getKey() + " reset to " + from + " (stored "
+            + (stored == null ? "none" : "@" + stored) + " is overridden by its "
+            + ResetMarker.FILE_NAME + ")";
+      }
+      parts.add(where + " (lag " + lag + " msgs, " + behind + ")");
     }
     return parts.isEmpty() ? "-" : String.join(", ", parts);
   }

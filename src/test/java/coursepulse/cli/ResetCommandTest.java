@@ -209,4 +209,28 @@ class ResetCommandTest {
     assertThat(streams.err()).contains("there is no embedded log in " + typo.toAbsolutePath());
     assertThat(typo).doesNotExist();
   }
+
+  /**
+   * After {@code reset --to first} the stored offsets still say "nothing left" (RabbitMQ cannot
+   * store "nothing processed"); {@code streams} shows where the next run really starts, and lists
+   * the streams refused events and risk records go to.
+   */
+  @Test
+  void shouldListWhereTheNextRunStartsAfterAResetAndEveryProductStream() throws Exception {
+    Path s = copyOfState("listing");
+    Run before = onLog("streams", "--state-dir", s.toString());
+    assertThat(before.exit()).as(before.err()).isZero();
+    assertThat(before.out())
+        .contains("05-Risk")
+        .contains("coursepulse-refused")
+        .doesNotContain("reset to");
+    long logins = messages(StreamNames.LOGIN);
+
+    assertThat(onLog("reset", "-a", "coursepulse", "--state-dir", s.toString(), "--to", "first").exit()).isZero();
+    Run after = onLog("streams", "--state-dir", s.toString());
+    String loginRow = after.out().lines().filter(l -> l.startsWith(StreamNames.LOGIN)).findFirst().orElseThrow();
+    assertThat(loginRow)
+        .contains("coursepulse reset to 0 (stored @" + (logins - 1) + " is overridden by its reset-offsets.properties)")
+        .contains("(lag " + logins + " msgs");
+  }
 }
