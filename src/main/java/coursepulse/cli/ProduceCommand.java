@@ -159,6 +159,20 @@ public final class ProduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    try {
+      return produce();
+    } catch (OutOfMemoryError e) {
+      // The cursors of every student are held at once (docs/simulator.md, "Scale"); once this
+      // frame is left they are garbage, so there is room to say so in one line.
+      throw new IllegalStateException(
+          String.format(java.util.Locale.ROOT,
+              "out of memory simulating %,d students with a maximum heap of %,d MB (a few hundred"
+                  + " bytes per student are held for the whole run): lower --students or give"
+                  + " java a larger -Xmx", students, Runtime.getRuntime().maxMemory() >> 20));
+    }
+  }
+
+  private Integer produce() throws IOException {
     if (!dryRun && spec.commandLine().getParseResult().hasMatchedOption("--output")) {
       // Without --dry-run the events go to the log: the file would silently stay unwritten.
       throw new picocli.CommandLine.ParameterException(

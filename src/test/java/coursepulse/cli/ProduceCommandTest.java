@@ -124,4 +124,26 @@ class ProduceCommandTest {
             + " --oulad-presentation")
         .doesNotContain("--oulad DIR");
   }
+
+  /** A heap too small for --students ends with one line saying what to do, not a stack trace. */
+  @Test
+  void shouldSayInOneLineWhenTheHeapIsTooSmallForTheStudents() throws Exception {
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "produce", "--dry-run", "--output", dir.resolve("big.ndjson").toString(),
+                "--students", "5000000", "--days", "1", "--term-weeks", "1", "--quiet")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("child.log").toFile())
+            .start();
+    assertThat(child.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    String log = Files.readString(dir.resolve("child.log"));
+    assertThat(child.exitValue()).as(log).isEqualTo(ErrorHandler.EXIT_FAILURE);
+    assertThat(log)
+        .contains("coursepulse: out of memory simulating 5,000,000 students with a maximum heap of")
+        .contains("lower --students or give java a larger -Xmx")
+        .doesNotContain("java.lang.OutOfMemoryError")
+        .doesNotContain("\tat ");
+  }
 }
