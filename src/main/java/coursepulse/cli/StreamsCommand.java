@@ -39,6 +39,10 @@ import picocli.CommandLine.Spec;
           + " that of the last processed one). Counts are of messages: RabbitMQ's offset-tracking"
           + " entries (one per stored offset) take offsets but are not counted. Streams spanning"
           + " more than a million offsets are not read: their figures are estimates (~).",
+      "Also lists, when they exist, 05-Risk, each application's <id>-alerts, <id>-risk, <id>-dlq"
+          + " and <id>-refused, and ingest-dlq. Where 'reset' left a marker in --state-dir, the"
+          + " consumer shows the marker's position (where its next run starts) instead of the"
+          + " stored offset it overrides.",
       "With --create, declares the input streams 01-Enrollment, 02-Login, 03-Activity and the"
           + " output stream 04-Alerts (existing streams are left as they are).",
       "With --create --partitions N (N > 1, RabbitMQ 3.11 or newer), the input streams are super"
