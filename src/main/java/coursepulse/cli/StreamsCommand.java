@@ -12,15 +12,19 @@ import coursepulse.engine.log.UnsupportedByLogException;
 import coursepulse.io.rabbit.RabbitStreamLog;
 import coursepulse.lms.event.StreamNames;
 import coursepulse.lms.risk.AlertingApp;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -98,7 +102,7 @@ final class StreamsCommand implements Callable<Integer> {
           "The applications' checkpoint directory (default: coursepulse-data/state, as for process):"
               + " where 'reset' left a marker, the next run starts there, not after the stored"
               + " offset, and the lag shown is from the marker.")
-  java.nio.file.Path stateDir;
+  Path stateDir;
 
   /** Per application, the positions a 'reset' marker sets for its next run. */
   private final Map<String, Map<String, OffsetSpec>> resetMarkers = new LinkedHashMap<>();
@@ -145,17 +149,13 @@ final class StreamsCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * The streams to list: the declared ones first (a missing one is reported), then, when they
-   * exist, the risk records, each application's own outputs, dead letters and refusals, and
-   * ingest's dead letters.
-   */
+  /** Reads each application's reset marker, if it has one, from the state directory. */
   private void readResetMarkers() {
-    java.nio.file.Path dir = stateDir != null ? stateDir : java.nio.file.Path.of("coursepulse-data", "state");
+    Path dir = stateDir != null ? stateDir : Path.of("coursepulse-data", "state");
     for (String app : applicationIds) {
       try {
         resetMarkers.put(app, ResetMarker.read(dir, app));
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         // An id that names no directory, or an unreadable marker: the stored offsets still show.
         spec.commandLine().getErr().println("coursepulse: note: cannot read the reset marker of '"
             + app + "' in " + dir + ": " + e.getMessage());
@@ -163,8 +163,13 @@ final class StreamsCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The streams to list: the declared ones first (a missing one is reported), then, when they
+   * exist, the risk records, each application's own outputs, dead letters and refusals, and
+   * ingest's dead letters.
+   */
   private List<String> productStreams() {
-    java.util.Set<String> names = new java.util.LinkedHashSet<>(StreamNames.ALL);
+    Set<String> names = new LinkedHashSet<>(StreamNames.ALL);
     names.add(StreamNames.RISK);
     for (String app : applicationIds) {
       names.add(AlertingApp.defaultAlertsStream(app));
