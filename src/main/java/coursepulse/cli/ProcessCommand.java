@@ -231,6 +231,8 @@ final class ProcessCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   app.close();
+                  // Here, not after the hook: the JVM halts as soon as the hook ends.
+                  forgetResetMarker(app, registry, dir, resetTo);
                   closeSink(sink);
                   stopped.countDown();
                 },
@@ -249,6 +251,7 @@ final class ProcessCommand implements Callable<Integer> {
           // Until SIGTERM, or until the engine fails for good: then the command exits non-zero,
           // so that a supervisor restarts the instance instead of it staying up holding nothing.
           while (!stopped.await(1, TimeUnit.SECONDS)) {
+            forgetResetMarker(app, registry, dir, resetTo);
             if (app.engine().state() == coursepulse.engine.StreamEngine.State.ERROR) {
               Runtime.getRuntime().removeShutdownHook(hook);
               app.close();
@@ -258,15 +261,45 @@ final class ProcessCommand implements Callable<Integer> {
           }
         }
         app.throwIfFailed();
-        if (!resetTo.isEmpty() && app.engine().state() == coursepulse.engine.StreamEngine.State.STOPPED) {
-          ResetMarker.delete(dir, applicationId); // the final checkpoint has taken over
-        }
+        forgetResetMarker(app, registry, dir, resetTo);
       }
     } catch (IOException e) {
       throw e;
     }
     return 0;
   }
+
+  /**
+   * Deletes the marker 'reset' left as soon as a checkpoint has taken over from it: the first one
+   * written, or the final one of a clean stop. Left behind (SIGTERM ends the JVM when the shutdown
+   * hook ends; kill -9 at any time), a later start whose checkpoints are unusable would begin at
+   * the stale reset position. Called every second and from the shutdown hook; acts once.
+   */
+  private void forgetResetMarker(
+      AlertingApp app, PrometheusMeterRegistry registry, Path dir,
+      java.util.Map<String, OffsetSpec> resetTo) {
+    if (resetTo.isEmpty() || resetMarkerForgotten) {
+      return;
+    }
+    boolean checkpointed =
+        app.engine().state() == coursepulse.engine.StreamEngine.State.STOPPED
+            || registry.find("coursepulse.engine.checkpoint.duration").timers().stream()
+                .anyMatch(t -> t.count() > 0);
+    if (!checkpointed) {
+      return;
+    }
+    try {
+      ResetMarker.delete(dir, applicationId);
+      resetMarkerForgotten = true;
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("coursepulse: cannot delete "
+          + ResetMarker.file(dir, applicationId) + " (" + e.getMessage() + "): delete it, or a"
+          + " start without a usable checkpoint begins at that reset position again");
+    }
+  }
+
+  /** Set once the reset marker is deleted; read by the shutdown hook's thread too. */
+  private volatile boolean resetMarkerForgotten;
 
   private coursepulse.lms.sink.AlertSink startSink(
       StreamLog streams, PrometheusMeterRegistry registry, String alertsStream) {

@@ -111,7 +111,7 @@ public final class ProduceCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Write NDJSON (one event per line, global event-time order) instead of publishing.")
   boolean dryRun;
 
-  @Option(names = "--output", defaultValue = "-", paramLabel = "FILE", description = "NDJSON destination with --dry-run; - is stdout (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--output", defaultValue = "-", paramLabel = "FILE", description = "NDJSON destination, only with --dry-run; - is stdout (default: ${DEFAULT-VALUE}).")
   String output;
 
   @Option(
@@ -159,6 +159,27 @@ public final class ProduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    try {
+      return produce();
+    } catch (OutOfMemoryError e) {
+      // The cursors of every student are held at once (docs/simulator.md, "Scale"); once this
+      // frame is left they are garbage, so there is room to say so in one line.
+      throw new IllegalStateException(
+          String.format(java.util.Locale.ROOT,
+              "out of memory simulating %,d students with a maximum heap of %,d MB (a few hundred"
+                  + " bytes per student are held for the whole run): lower --students or give"
+                  + " java a larger -Xmx", students, Runtime.getRuntime().maxMemory() >> 20));
+    }
+  }
+
+  private Integer produce() throws IOException {
+    if (!dryRun && spec.commandLine().getParseResult().hasMatchedOption("--output")) {
+      // Without --dry-run the events go to the log: the file would silently stay unwritten.
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--output writes NDJSON only with --dry-run: add --dry-run to write " + output
+              + " instead of publishing, or leave --output out to publish to the log");
+    }
     SimulationConfig config =
         new SimulationConfig(
             seed,
@@ -188,6 +209,9 @@ public final class ProduceCommand implements Callable<Integer> {
       ActivityProfile real;
       try {
         real = ActivityProfile.fromOulad(oulad, ouladPresentation);
+      } catch (ActivityProfile.NoSuchPresentationException e) {
+        err.println("produce: " + e.getMessage() + ": give one of those as --oulad-presentation");
+        return 2;
       } catch (IOException e) {
         err.println("produce: cannot read OULAD: " + e.getMessage() + " (use --oulad DIR)");
         return 2;

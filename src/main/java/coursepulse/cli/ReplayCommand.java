@@ -215,13 +215,7 @@ final class ReplayCommand implements Callable<Integer> {
           "--to " + toPos + " lies before --from " + fromPos + ": nothing to replay; give a --to"
               + " after --from");
     }
-    Map<String, ReplayPosition> perStream = ReplayPosition.parsePerStream(fromOffsets);
-    for (String s : perStream.keySet()) {
-      if (!StreamNames.INPUTS.contains(s)) {
-        throw new IllegalArgumentException(
-            "--from-offsets names '" + s + "'; the inputs are " + StreamNames.INPUTS);
-      }
-    }
+    Map<String, ReplayPosition> perStream = ReplayPosition.parsePerInput(fromOffsets, "--from-offsets");
     boolean backtest = compareWith != null;
     if (backtest && (outputStream != null || output != null)) {
       throw new IllegalArgumentException(
@@ -315,13 +309,11 @@ final class ReplayCommand implements Callable<Integer> {
               + " end): none of its events are replayed");
         }
       }
-      ReplayRange.Bounds roster = bounds.get(StreamNames.ENROLLMENT);
-      if (roster.start() > roster.firstRetained()) {
-        err.println(
-            "  note: 01-Enrollment (the roster) starts after its first offset: students enrolled"
-                + " before it are unknown to the replay and their events are refused. Add"
-                + " --from-offsets 01-Enrollment=first to start with the whole roster.");
-      }
+      RosterNote.of(
+              bounds.get(StreamNames.ENROLLMENT),
+              "the replay",
+              "Add --from-offsets 01-Enrollment=first")
+          .ifPresent(note -> err.println("  " + note));
 
       // 2. One engine per rule set; in a backtest both read one pass of the log.
       StreamLog source = backtest ? new FanOutLog(streams, variants.size(), ends) : streams;

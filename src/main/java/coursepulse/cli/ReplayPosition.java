@@ -1,5 +1,6 @@
 package coursepulse.cli;
 
+import coursepulse.lms.event.StreamNames;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -170,6 +171,30 @@ sealed interface ReplayPosition {
       String stream = part.substring(0, eq).trim();
       if (out.put(stream, parse(part.substring(eq + 1))) != null) {
         throw new IllegalArgumentException("stream '" + stream + "' is given twice");
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Parses {@code STREAM=POSITION,...} like {@link #parsePerStream} and refuses a stream that is
+   * not an input: a mistyped name would otherwise be ignored and its stream start at the common
+   * position.
+   *
+   * @param option the option the text came from, for the message ({@code --from-offsets})
+   * @throws IllegalArgumentException on a malformed entry, a stream named twice or one that is not
+   *     an input, naming the inputs
+   */
+  static Map<String, ReplayPosition> parsePerInput(String text, String option) {
+    Map<String, ReplayPosition> out = parsePerStream(text);
+    for (String stream : out.keySet()) {
+      if (!StreamNames.INPUTS.contains(stream)) {
+        String meant =
+            StreamNames.INPUTS.stream().filter(stream::equalsIgnoreCase).findFirst()
+                .map(s -> " (did you mean " + s + "? names are case-sensitive)").orElse("");
+        throw new IllegalArgumentException(
+            option + " names '" + stream + "', which is not an input stream" + meant
+                + ": give positions for " + String.join(", ", StreamNames.INPUTS) + " only");
       }
     }
     return out;

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -45,6 +47,8 @@ import picocli.CommandLine.Spec;
           + " stores each input's new position as the application's consumer offset and writes"
           + " <state-dir>/<application-id>/" + ResetMarker.FILE_NAME + ", which 'process' reads"
           + " while it has no checkpoint.",
+      "01-Enrollment (the roster) restarts at first unless --to-offsets names it: a run that"
+          + " reads enrolments from mid-term refuses every event of the students enrolled before.",
       "Alerts already in 04-Alerts stay; the next run appends the recomputed ones after them.",
       ""
     })
@@ -71,7 +75,9 @@ final class ResetCommand implements Callable<Integer> {
   String to;
 
   @Option(names = "--to-offsets", paramLabel = "STREAM=POSITION,...",
-      description = "Per-stream positions overriding --to.")
+      description = "Per-stream positions overriding --to; names other than the inputs are"
+          + " refused. 01-Enrollment (the roster) restarts at first unless named here: a roster"
+          + " read from mid-term refuses the events of everyone enrolled before.")
   String toOffsets;
 
   @Option(names = "--health-url", paramLabel = "URL",
@@ -86,9 +92,17 @@ final class ResetCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       description =
           "A running 'process' tells the broker every 2 s that it runs; one not heard from for"
-              + " this long (broker time) counts as gone: killed, host lost, or paused"
-              + " (default: ${DEFAULT-VALUE}).")
+              + " this long (broker time) counts as gone: killed, host lost, or paused; at least"
+              + " 6s, three heartbeats (default: ${DEFAULT-VALUE}).")
   Duration instanceTimeout;
+
+  @Option(
+      names = "--force",
+      description =
+          "Reset an id this log and --state-dir have never seen (no state directory, no stored"
+              + " consumer offset, no <id>-instances stream): without it such an id is taken for a"
+              + " typo and refused.")
+  boolean force;
 
   @Option(names = "--dry-run", description = "Print what would be done, change nothing.")
   boolean dryRun;
@@ -101,8 +115,22 @@ final class ResetCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path dir = stateDir != null ? stateDir : Path.of("coursepulse-data", "state");
+    try {
+      // Before any file is touched: '../victim' would put the lock and the marker outside --state-dir.
+      StreamEngine.requireValidApplicationId(applicationId);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--application-id: " + e.getMessage()
+          + "; 'process' refuses such ids too, so no application has it");
+    }
+    if (instanceTimeout.compareTo(StreamEngine.MIN_INSTANCE_TIMEOUT) < 0) {
+      throw new ParameterException(spec.commandLine(), "--instance-timeout must be at least "
+          + seconds(StreamEngine.MIN_INSTANCE_TIMEOUT) + " (three of the 2 s heartbeats), was "
+          + seconds(instanceTimeout) + ": a shorter one counts a running instance as gone and"
+          + " resets it under its feet");
+    }
     ReplayPosition position = ReplayPosition.parse(to);
-    Map<String, ReplayPosition> perStream = ReplayPosition.parsePerStream(toOffsets);
+    Map<String, ReplayPosition> perStream = ReplayPosition.parsePerInput(toOffsets, "--to-offsets");
+    boolean hasStateDir = Files.isDirectory(dir.resolve(applicationId));
     if (StreamEngine.isRunning(dir, applicationId)) {
       err.println("coursepulse: application '" + applicationId + "' is running (its state"
           + " directory " + dir.resolve(applicationId) + " is locked by a live process): stop it"
@@ -114,12 +142,7 @@ final class ResetCommand implements Callable<Integer> {
           + " answers): stop it first");
       return EXIT_RUNNING;
     }
-    try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ)) {
-      if (runsSomewhere(streams, err)) {
-        return EXIT_RUNNING;
-      }
-      ReplayRange resolver = new ReplayRange(streams, ReplayCommand::eventTimeOf);
-      Map<String, Long> next = new LinkedHashMap<>();
+    try (StreamLog streams = ExistingLog.open(log, "reset")) {
       for (String input : StreamNames.INPUTS) {
         if (!streams.partitions(input).isEmpty()) {
           // Positions are per partition there, and the state lives in <app>-checkpoints on the
@@ -133,10 +156,24 @@ final class ResetCommand implements Callable<Integer> {
         if (!streams.streamExists(input)) {
           throw new StreamNotFoundException(input);
         }
+      }
+      // Checked before the presence probe, which itself creates <id>-instances.
+      if (!force && !hasStateDir && !hasStoredOffset(streams) && !StreamEngine.hasAnnounced(streams, applicationId)) {
+        err.println("coursepulse: no application '" + applicationId + "' is known here: no state"
+            + " directory " + dir.resolve(applicationId) + ", no stored consumer offset on "
+            + String.join(", ", StreamNames.INPUTS) + " and no stream " + applicationId
+            + "-instances on " + streams.describe() + ". Check --application-id and --state-dir;"
+            + " add --force to prepare a new application's start anyway.");
+        return 2;
+      }
+      if (runsSomewhere(streams, err)) {
+        return EXIT_RUNNING;
+      }
+      ReplayRange resolver = new ReplayRange(streams, ReplayCommand::eventTimeOf);
+      Map<String, ReplayRange.Bounds> next = new LinkedHashMap<>();
+      for (String input : StreamNames.INPUTS) {
         try {
-          ReplayRange.Bounds b =
-              resolver.resolve(input, perStream.getOrDefault(input, position), new ReplayPosition.Last());
-          next.put(input, b.start());
+          next.put(input, resolver.resolve(input, startOf(input, position, perStream), new ReplayPosition.Last()));
         } catch (ReplayRange.RangeGoneException e) {
           err.println("coursepulse: " + e.getMessage());
           return ReplayCommand.EXIT_RANGE_GONE;
@@ -144,16 +181,25 @@ final class ResetCommand implements Callable<Integer> {
       }
       out.println((dryRun ? "would reset" : "resetting") + " '" + applicationId + "' (state in "
           + dir.resolve(applicationId) + ") on " + streams.describe());
-      for (Map.Entry<String, Long> e : next.entrySet()) {
-        out.println(String.format(Locale.ROOT, "  %-14s next offset %,d", e.getKey(), e.getValue()));
+      for (ReplayRange.Bounds b : next.values()) {
+        boolean rosterKept = b.stream().equals(StreamNames.ENROLLMENT) && !perStream.containsKey(b.stream());
+        out.println(String.format(Locale.ROOT, "  %-14s next offset %,d%s", b.stream(), b.start(),
+            rosterKept && !(position instanceof ReplayPosition.First)
+                ? " (the roster, read whole: --to-offsets " + b.stream() + "=POSITION moves it)"
+                : ""));
       }
+      RosterNote.of(next.get(StreamNames.ENROLLMENT), "the next 'process' run",
+              "Leave 01-Enrollment out of --to-offsets")
+          .ifPresent(note -> err.println("  " + note));
       if (dryRun) {
         return 0;
       }
       int deleted = StreamEngine.cleanUp(dir, applicationId); // takes the lock: refuses if started meanwhile
-      ResetMarker.write(dir, applicationId, next);
+      Map<String, Long> starts = new LinkedHashMap<>();
+      next.values().forEach(b -> starts.put(b.stream(), b.start()));
+      ResetMarker.write(dir, applicationId, starts);
       out.println("  deleted " + deleted + " checkpoint(s); wrote " + ResetMarker.file(dir, applicationId));
-      for (Map.Entry<String, Long> e : next.entrySet()) {
+      for (Map.Entry<String, Long> e : starts.entrySet()) {
         if (e.getValue() > 0) {
           streams.storeOffset(applicationId, e.getKey(), e.getValue() - 1);
           out.println("  stored consumer offset " + (e.getValue() - 1) + " on " + e.getKey());
@@ -165,6 +211,25 @@ final class ResetCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Where {@code input} restarts: as {@code --to-offsets} names it, else at {@code --to}, except
+   * the roster. Enrolments are a table, not a window: a run that reads them from mid-term knows no
+   * student enrolled before and refuses all their events, so 01-Enrollment stays at {@code first}
+   * unless named (as Kafka's reset tool leaves a table's changelog to be restored whole).
+   */
+  private static ReplayPosition startOf(
+      String input, ReplayPosition to, Map<String, ReplayPosition> perStream) {
+    if (perStream.containsKey(input)) {
+      return perStream.get(input);
+    }
+    return input.equals(StreamNames.ENROLLMENT) ? new ReplayPosition.First() : to;
+  }
+
+  private boolean hasStoredOffset(StreamLog streams) {
+    return StreamNames.INPUTS.stream()
+        .anyMatch(input -> streams.queryOffset(applicationId, input).isPresent());
   }
 
   /**

@@ -15,8 +15,8 @@ import java.util.TreeMap;
 /**
  * Where {@code reset} told an application to start: {@code reset-offsets.properties} in the
  * application's state directory, one {@code stream=nextOffset} line per input. {@code process}
- * uses it while there is no checkpoint (a checkpoint always wins) and deletes it after a clean
- * stop, when its own checkpoint has taken over.
+ * uses it while there is no checkpoint (a checkpoint always wins) and deletes it once its own
+ * first checkpoint has taken over, or at a clean stop.
  */
 final class ResetMarker {
   static final String FILE_NAME = "reset-offsets.properties";

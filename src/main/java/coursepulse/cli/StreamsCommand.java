@@ -11,15 +11,20 @@ import coursepulse.engine.log.StreamStats;
 import coursepulse.engine.log.UnsupportedByLogException;
 import coursepulse.io.rabbit.RabbitStreamLog;
 import coursepulse.lms.event.StreamNames;
+import coursepulse.lms.risk.AlertingApp;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +43,10 @@ import picocli.CommandLine.Spec;
           + " that of the last processed one). Counts are of messages: RabbitMQ's offset-tracking"
           + " entries (one per stored offset) take offsets but are not counted. Streams spanning"
           + " more than a million offsets are not read: their figures are estimates (~).",
+      "Also lists, when they exist, 05-Risk, each application's <id>-alerts, <id>-risk, <id>-dlq"
+          + " and <id>-refused, and ingest-dlq. Where 'reset' left a marker in --state-dir, the"
+          + " consumer shows the marker's position (where its next run starts) instead of the"
+          + " stored offset it overrides.",
       "With --create, declares the input streams 01-Enrollment, 02-Login, 03-Activity and the"
           + " output stream 04-Alerts (existing streams are left as they are).",
       "With --create --partitions N (N > 1, RabbitMQ 3.11 or newer), the input streams are super"
@@ -86,21 +95,32 @@ final class StreamsCommand implements Callable<Integer> {
           "Applications whose stored offsets and lag to show (repeatable; default: ${DEFAULT-VALUE}).")
   List<String> applicationIds;
 
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "The applications' checkpoint directory (default: coursepulse-data/state, as for process):"
+              + " where 'reset' left a marker, the next run starts there, not after the stored"
+              + " offset, and the lag shown is from the marker.")
+  Path stateDir;
+
+  /** Per application, the positions a 'reset' marker sets for its next run. */
+  private final Map<String, Map<String, OffsetSpec>> resetMarkers = new LinkedHashMap<>();
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ)) {
+    // Only --create may bring a log into being; a listing of a mistyped --embedded-dir is refused.
+    try (StreamLog streams = create ? log.open(LogOptions.Broker.RABBITMQ) : ExistingLog.open(log, "streams")) {
       if (create) {
         Retention retention =
             new Retention(maxAge, maxLengthBytes == null ? 0 : maxLengthBytes.longValue());
         declare(streams, retention, out);
       }
-      List<String> names = new ArrayList<>(StreamNames.ALL);
-      for (String app : applicationIds) {
-        names.add(StreamNames.deadLetters(app));
-      }
+      List<String> names = productStreams();
+      readResetMarkers();
       out.println(
           String.format(
               "%-22s %12s %12s %12s  %s", "STREAM", "FIRST", "LAST", "MESSAGES", "CONSUMERS"));
@@ -127,6 +147,38 @@ final class StreamsCommand implements Callable<Integer> {
       tasks(out, streams);
       return missing == 0 ? 0 : 3;
     }
+  }
+
+  /** Reads each application's reset marker, if it has one, from the state directory. */
+  private void readResetMarkers() {
+    Path dir = stateDir != null ? stateDir : Path.of("coursepulse-data", "state");
+    for (String app : applicationIds) {
+      try {
+        resetMarkers.put(app, ResetMarker.read(dir, app));
+      } catch (IOException | RuntimeException e) {
+        // An id that names no directory, or an unreadable marker: the stored offsets still show.
+        spec.commandLine().getErr().println("coursepulse: note: cannot read the reset marker of '"
+            + app + "' in " + dir + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * The streams to list: the declared ones first (a missing one is reported), then, when they
+   * exist, the risk records, each application's own outputs, dead letters and refusals, and
+   * ingest's dead letters.
+   */
+  private List<String> productStreams() {
+    Set<String> names = new LinkedHashSet<>(StreamNames.ALL);
+    names.add(StreamNames.RISK);
+    for (String app : applicationIds) {
+      names.add(AlertingApp.defaultAlertsStream(app));
+      names.add(AlertingApp.defaultRiskStream(app));
+      names.add(StreamNames.deadLetters(app));
+      names.add(StreamNames.refused(app));
+    }
+    names.add(StreamNames.INGEST_DEAD_LETTERS);
+    return new ArrayList<>(names);
   }
 
   /**
@@ -304,9 +356,15 @@ final class StreamsCommand implements Callable<Integer> {
   private void row(PrintWriter out, StreamLog streams, String label, String stream) {
     Optional<StreamStats> stats = streams.stats(stream);
     Map<String, Long> next = new LinkedHashMap<>();
+    Map<String, Long> storedOffsets = new LinkedHashMap<>();
     for (String app : applicationIds) {
       OptionalLong stored = streams.queryOffset(app, stream);
-      if (stored.isPresent()) {
+      OffsetSpec reset = resetMarkers.getOrDefault(app, Map.of()).get(stream);
+      if (reset instanceof OffsetSpec.Absolute at) {
+        // 'process' starts at the marker, whatever the broker stored (which may say "nothing left")
+        next.put(app, at.offset());
+        storedOffsets.put(app, stored.isPresent() ? stored.getAsLong() : null);
+      } else if (stored.isPresent()) {
         next.put(app, stored.getAsLong() + 1); // where the app's next run resumes
       }
     }
@@ -323,7 +381,8 @@ final class StreamsCommand implements Callable<Integer> {
     out.println(
         String.format(
             "%-22s %12s %12s %12s  %s",
-            label, first, last, count, consumers(streams, stream, stats, scan, next)));
+            label, first, last, count,
+            consumers(streams, stream, stats, scan, next, storedOffsets)));
   }
 
   /**
@@ -333,7 +392,7 @@ final class StreamsCommand implements Callable<Integer> {
    */
   private static String consumers(
       StreamLog streams, String stream, Optional<StreamStats> stats, Optional<StreamScan> scan,
-      Map<String, Long> next) {
+      Map<String, Long> next, Map<String, Long> overriddenByReset) {
     List<String> parts = new ArrayList<>();
     for (Map.Entry<String, Long> e : next.entrySet()) {
       long from = e.getValue();
@@ -346,7 +405,14 @@ final class StreamsCommand implements Callable<Integer> {
         lag = lag(streams, stream, from, stats.map(s -> s.lastOffset() + 1).orElse(0L));
         behind = stats.map(s -> timeLag(streams, stream, from - 1, s)).orElse("0s");
       }
-      parts.add(e.getKey() + "@" + (from - 1) + " (lag " + lag + " msgs, " + behind + ")");
+      String where = e.getKey() + "@" + (from - 1);
+      if (overriddenByReset.containsKey(e.getKey())) {
+        Long stored = overriddenByReset.get(e.getKey());
+        where = e.getKey() + " reset to " + from + " (stored "
+            + (stored == null ? "none" : "@" + stored) + " is overridden by its "
+            + ResetMarker.FILE_NAME + ")";
+      }
+      parts.add(where + " (lag " + lag + " msgs, " + behind + ")");
     }
     return parts.isEmpty() ? "-" : String.join(", ", parts);
   }

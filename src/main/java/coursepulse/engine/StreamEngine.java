@@ -133,11 +133,41 @@ public final class StreamEngine implements AutoCloseable {
    * between machines does not matter; an instance not heard from for {@code timeout} is {@link
    * InstanceSighting.Status#SILENT}, not running.
    *
+   * @throws IllegalArgumentException when {@code timeout} is below {@link #MIN_INSTANCE_TIMEOUT}
    * @throws coursepulse.engine.log.LogException when the log cannot be read or written
    */
   public static List<InstanceSighting> instances(
       StreamLog log, String applicationId, Duration timeout) {
+    if (timeout.compareTo(MIN_INSTANCE_TIMEOUT) < 0) {
+      throw new IllegalArgumentException(
+          "an instance timeout of " + timeout + " is shorter than three heartbeats ("
+              + MIN_INSTANCE_TIMEOUT + "): running instances would count as gone");
+    }
     return InstancePresence.sightings(log, applicationId, timeout);
+  }
+
+  /**
+   * The shortest {@code timeout} {@link #instances} accepts: three heartbeats. A running instance
+   * is heard from every 2 s; a shorter timeout would count it as gone between two heartbeats.
+   */
+  public static final Duration MIN_INSTANCE_TIMEOUT = InstancePresence.INTERVAL.multipliedBy(3);
+
+  /**
+   * Checks an application id as {@link Builder#build} does: letters, digits, '.', '_' and '-'
+   * only, so that it names one directory under the state directory and nothing outside it (no
+   * {@code ..}, no separator). For tools that act on an application's state without building an
+   * engine.
+   *
+   * @throws IllegalArgumentException naming the id and what it may contain
+   */
+  public static void requireValidApplicationId(String applicationId) {
+    if (applicationId == null
+        || !applicationId.matches("[A-Za-z0-9._-]+")
+        || applicationId.matches("\\.+")) {
+      throw new IllegalArgumentException(
+          "applicationId is required and may contain only letters, digits, '.', '_' and '-'"
+              + " (and not only dots), was '" + applicationId + "'");
+    }
   }
 
   /**
@@ -517,11 +547,7 @@ public final class StreamEngine implements AutoCloseable {
      * @throws IllegalArgumentException when a required setting is missing or invalid
      */
     public StreamEngine build() {
-      if (applicationId == null || !applicationId.matches("[A-Za-z0-9._-]+")) {
-        throw new IllegalArgumentException(
-            "applicationId is required and may contain only letters, digits, '.', '_' and '-',"
-                + " was '" + applicationId + "'");
-      }
+      requireValidApplicationId(applicationId);
       Objects.requireNonNull(topology, "topology is required");
       Objects.requireNonNull(log, "log is required");
       Objects.requireNonNull(stateDir, "stateDir is required");

@@ -95,4 +95,55 @@ class ProduceCommandTest {
   void shouldBeRegisteredInMainWithHelp() {
     assertThat(Main.run("produce", "--help")).isZero();
   }
+
+  @Test
+  void shouldRefuseAnOutputFileWithoutDryRunInsteadOfPublishing() {
+    Path out = dir.resolve("never.ndjson");
+    Path log = dir.resolve("log");
+    StringWriter err = new StringWriter();
+    int code = InProcess.run(err, "produce", "--broker", "embedded", "--embedded-dir", log.toString(),
+        "--students", "5", "--days", "3", "--output", out.toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--output writes NDJSON only with --dry-run: add --dry-run");
+    assertThat(out).doesNotExist();
+    assertThat(log).doesNotExist(); // nothing was published either
+  }
+
+  @Test
+  void shouldNameThePresentationOptionAndThePresentationsFound() throws Exception {
+    Path oulad = dir.resolve("oulad");
+    Files.createDirectories(oulad);
+    Files.writeString(oulad.resolve("courses.csv"),
+        "code_module,code_presentation,module_presentation_length\nAAA,2013J,268\nBBB,2013B,240\n");
+    StringWriter err = new StringWriter();
+    int code = run(err, "--calibration-report", "--oulad", oulad.toString(),
+        "--oulad-presentation", "2099X", "--students", "5", "--days", "3");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("has no presentation 2099X (it has 2013B, 2013J): give one of those as"
+            + " --oulad-presentation")
+        .doesNotContain("--oulad DIR");
+  }
+
+  /** A heap too small for --students ends with one line saying what to do, not a stack trace. */
+  @Test
+  void shouldSayInOneLineWhenTheHeapIsTooSmallForTheStudents() throws Exception {
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx48m",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "produce", "--dry-run", "--output", dir.resolve("big.ndjson").toString(),
+                "--students", "5000000", "--days", "1", "--term-weeks", "1", "--quiet")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("child.log").toFile())
+            .start();
+    assertThat(child.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    String log = Files.readString(dir.resolve("child.log"));
+    assertThat(child.exitValue()).as(log).isEqualTo(ErrorHandler.EXIT_FAILURE);
+    assertThat(log)
+        .contains("coursepulse: out of memory simulating 5,000,000 students with a maximum heap of")
+        .contains("lower --students or give java a larger -Xmx")
+        .doesNotContain("java.lang.OutOfMemoryError")
+        .doesNotContain("\tat ");
+  }
 }

@@ -32,8 +32,19 @@ public final class StreamNames {
             .anyMatch(stream::endsWith);
   }
 
+  /** Where {@code ingest} dead-letters the HTTP events it refuses. */
+  public static final String INGEST_DEAD_LETTERS = "ingest-dlq";
+
   /** The dead-letter stream of an application. */
   public static String deadLetters(String applicationId) {
     return applicationId + "-dlq";
+  }
+
+  /**
+   * Where an application's rules send the events they refuse (not enrolled, wrong stream), apart
+   * from the engine's {@link #deadLetters} of unreadable bytes.
+   */
+  public static String refused(String applicationId) {
+    return applicationId + "-refused";
   }
 }

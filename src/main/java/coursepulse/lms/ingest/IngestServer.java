@@ -141,7 +141,7 @@ public final class IngestServer implements AutoCloseable {
     /** Defaults for an address and token; no course dates. */
     public static Options defaults(InetSocketAddress listen, String token) {
       return new Options(listen, token, CourseCatalog.empty(), 1 << 20, 16, 100_000,
-          "coursepulse-ingest", Duration.ofSeconds(30), "ingest-dlq",
+          "coursepulse-ingest", Duration.ofSeconds(30), StreamNames.INGEST_DEAD_LETTERS,
           new Retention(Duration.ofDays(30), 0), Duration.ofDays(1));
     }
 

@@ -102,7 +102,7 @@ public final class RiskTopology {
      */
     public static Options forApplication(String applicationId) {
       return new Options(
-          RulesConfig.DEFAULTS, RiskMetrics.none(), a -> {}, applicationId + "-refused",
+          RulesConfig.DEFAULTS, RiskMetrics.none(), a -> {}, StreamNames.refused(applicationId),
           Duration.ofHours(1), RiskModel.builtIn(), null, true);
     }
 

@@ -180,23 +180,35 @@ public final class ActivityProfile {
     return beforeDropPairs == 0 ? 0 : beforeDrop[k] / beforeDropPairs;
   }
 
+  /** The OULAD tables were read, but none of their courses ran in the presentation asked for. */
+  public static final class NoSuchPresentationException extends IOException {
+    NoSuchPresentationException(String message) {
+      super(message);
+    }
+  }
+
   /**
    * Reads OULAD's {@code courses}, {@code studentInfo}, {@code studentRegistration} and daily clicks
    * of the presentations whose code ends in {@code presentation} (e.g. {@code 2013B}). Clicks come
    * from {@code studentVle/<module>-<presentation>.csv.gz} or, as OULAD distributes them, one
    * {@code studentVle.csv}; {@code ?} and empty both mean missing.
    *
+   * @throws NoSuchPresentationException when no course ran in {@code presentation}
    * @throws IOException when a table is missing or unreadable
    */
   public static ActivityProfile fromOulad(Path dir, String presentation) throws IOException {
     Map<String, Integer> length = new HashMap<>();
+    java.util.SortedSet<String> found = new java.util.TreeSet<>();
     for (String[] f : csv(dir.resolve("courses.csv"))) {
+      found.add(f[1]);
       if (f[1].equals(presentation)) {
         length.put(f[0], Integer.parseInt(f[2]));
       }
     }
     if (length.isEmpty()) {
-      throw new IOException(dir.resolve("courses.csv") + " has no presentation " + presentation);
+      throw new NoSuchPresentationException(
+          dir.resolve("courses.csv") + " has no presentation " + presentation
+              + (found.isEmpty() ? "" : " (it has " + String.join(", ", found) + ")"));
     }
     Map<String, Integer> group = new HashMap<>();
     for (String[] f : csv(dir.resolve("studentInfo.csv"))) {

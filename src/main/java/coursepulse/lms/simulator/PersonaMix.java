@@ -22,14 +22,21 @@ public record PersonaMix(Map<Persona, Double> shares) {
     double total = 0;
     for (Persona p : Persona.values()) {
       double v = shares.getOrDefault(p, 0.0);
-      if (v < 0 || Double.isNaN(v)) {
-        throw new IllegalArgumentException("share of " + p.code() + " must be >= 0, was " + v);
+      if (!(v >= 0) || Double.isInfinite(v)) {
+        throw new IllegalArgumentException(
+            "share of " + p.code() + " must be a finite number >= 0, was " + v);
       }
       copy.put(p, v);
       total += v;
     }
     if (total <= 0) {
       throw new IllegalArgumentException("persona shares must not all be zero");
+    }
+    if (Double.isInfinite(total)) {
+      // Every share would normalise to 0 or NaN: not the mix that was asked for.
+      throw new IllegalArgumentException(
+          "persona shares add up to more than a double holds: give proportions such as"
+              + " engaged=0.3,ghost=0.1");
     }
     for (Persona p : Persona.values()) {
       copy.put(p, copy.get(p) / total);

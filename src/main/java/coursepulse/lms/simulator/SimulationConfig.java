@@ -41,9 +41,26 @@ public record SimulationConfig(
   /** The largest number of students: student and course ordinals share 26 bits of a merge key. */
   public static final int MAX_STUDENTS = 50_000_000;
 
+  /**
+   * The range of term starts: events reach up to a year either side of the start (enrolments up to
+   * about 270 days before it, a 52-week term after it), and readers refuse event times outside
+   * 1970 to 2200 (docs/events.md), so a start outside this range would publish events that every
+   * {@code process} dead-letters.
+   */
+  public static final LocalDate EARLIEST_START = LocalDate.of(1971, 1, 1);
+
+  /** The latest term start; see {@link #EARLIEST_START}. */
+  public static final LocalDate LATEST_START = LocalDate.of(2198, 12, 31);
+
   public SimulationConfig {
     if (start == null) {
       throw new IllegalArgumentException("start date is required");
+    }
+    if (start.isBefore(EARLIEST_START) || start.isAfter(LATEST_START)) {
+      throw new IllegalArgumentException(
+          "start must be " + EARLIEST_START + ".." + LATEST_START + ", was " + start
+              + ": events reach up to a year either side of it and readers accept event times"
+              + " between 1970 and 2200 only");
     }
     if (termWeeks < 1 || termWeeks > 52) {
       throw new IllegalArgumentException("term weeks must be 1..52, was " + termWeeks);
