@@ -88,4 +88,25 @@ class OutputIsolationTest {
       assertThat(log.streamExists("trial-dlq")).as("nothing declared").isFalse();
     }
   }
+
+  @Test
+  void shouldRefuseAnInvalidApplicationIdBeforeDeclaringAnyStream() throws Exception {
+    try (StreamLog log = EmbeddedStreamLog.inMemory()) {
+      new SimulationPublisher(Pacer.unlimited(), p -> {})
+          .publish(new Simulation(SimulationConfig.defaults().withStudents(5).withDays(7)), log);
+      for (String id : List.of("bad id!", "..", "")) {
+        AlertingApp.Settings settings =
+            new AlertingApp.Settings(
+                id, dir, RulesConfig.DEFAULTS, OffsetSpec.first(), Duration.ofMinutes(5), false,
+                "x-alerts");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> AlertingApp.start(log, settings, new SimpleMeterRegistry(), a -> {}))
+            .as(id)
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("applicationId");
+        assertThat(log.streamExists("x-alerts")).isFalse();
+        assertThat(log.streamExists(id + "-dlq")).isFalse();
+      }
+    }
+  }
 }

@@ -18,6 +18,9 @@ public final class StreamNames {
   /** Every stream {@code coursepulse streams --create} declares. */
   public static final List<String> ALL = List.of(ENROLLMENT, LOGIN, ACTIVITY, ALERTS);
 
+  /** Where {@code ingest} dead-letters the HTTP events it refuses. */
+  public static final String INGEST_DEAD_LETTERS = "ingest-dlq";
+
   private StreamNames() {}
 
   /**
@@ -31,9 +34,6 @@ public final class StreamNames {
         || List.of("-dlq", "-refused", "-checkpoints", "-instances", "-risk").stream()
             .anyMatch(stream::endsWith);
   }
-
-  /** Where {@code ingest} dead-letters the HTTP events it refuses. */
-  public static final String INGEST_DEAD_LETTERS = "ingest-dlq";
 
   /** The dead-letter stream of an application. */
   public static String deadLetters(String applicationId) {

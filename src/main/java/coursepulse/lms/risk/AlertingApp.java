@@ -139,6 +139,8 @@ public final class AlertingApp implements AutoCloseable {
   public static AlertingApp start(
       StreamLog log, Settings settings, MeterRegistry registry, Consumer<Alert> alertSink,
       java.util.Map<String, OffsetSpec> startPositions) {
+    // before any stream is declared: a refused id left 'bad id!-dlq' and the like behind
+    StreamEngine.requireValidApplicationId(settings.applicationId());
     if (StreamNames.carriesNoAlerts(settings.alertsStream())) {
       throw new IllegalArgumentException(
           "the alerts cannot go to " + settings.alertsStream() + ": it is an input, a risk stream"
