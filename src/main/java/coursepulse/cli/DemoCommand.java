@@ -51,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin LogOptions log;
 
-  @Mixin MetricsOptions metrics;
+  @Mixin MetricsOptions metrics = MetricsOptions.defaultPort(9464);
 
   @Mixin DatabaseOptions db;
 

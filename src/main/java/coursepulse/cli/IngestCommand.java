@@ -46,7 +46,7 @@ final class IngestCommand implements Callable<Integer> {
 
   @Mixin LogOptions log;
 
-  @Mixin MetricsOptions metricsOptions;
+  @Mixin MetricsOptions metricsOptions = MetricsOptions.defaultPort(DEFAULT_METRICS_PORT);
 
   @Spec CommandSpec spec;
 

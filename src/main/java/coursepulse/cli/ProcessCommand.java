@@ -38,7 +38,7 @@ final class ProcessCommand implements Callable<Integer> {
 
   @Mixin LogOptions log;
 
-  @Mixin MetricsOptions metrics;
+  @Mixin MetricsOptions metrics = MetricsOptions.defaultPort(9464);
 
   @Option(
       names = {"--application-id", "-a"},
