@@ -268,7 +268,7 @@ final class ProcessCommand implements Callable<Integer> {
     }
   }
 
-  private static void awaitSinkCaughtUp(
+  static void awaitSinkCaughtUp(
       coursepulse.lms.sink.AlertSink sink, StreamLog streams, String alertsStream,
       Duration timeout) throws InterruptedException {
     long end =
