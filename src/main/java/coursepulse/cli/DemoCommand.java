@@ -182,6 +182,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     Path stateDir = keepData ? keptStateDir() : work.resolve("state");
     String applicationId = "coursepulse-demo";
+    RulesConfig rulesConfig = rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromFile(rules);
     PrometheusMeterRegistry registry = MetricsServer.newRegistry(applicationId);
     try (StreamLog streams = openLog(err)) {
       for (String stream : StreamNames.INPUTS) {
@@ -200,7 +201,7 @@ final class DemoCommand implements Callable<Integer> {
           new AlertingApp.Settings(
               applicationId,
               stateDir,
-              rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromFile(rules),
+              rulesConfig,
               OffsetSpec.first(),
               Duration.ofSeconds(10),
               false,
@@ -242,7 +243,7 @@ final class DemoCommand implements Callable<Integer> {
         Evaluation.Report report =
             Evaluation.evaluate(StreamDump.bodies(streams, StreamNames.ALERTS), groundTruth);
         out.println();
-        out.println(report.format());
+        out.println(report.format(rulesConfig));
         out.flush();
         done = true;
         if (linger && stopRequested.getCount() > 0) {
