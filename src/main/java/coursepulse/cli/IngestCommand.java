@@ -147,7 +147,7 @@ final class IngestCommand implements Callable<Integer> {
             .withProducerName(producerName)
             .withCommitTimeout(commitTimeout)
             .withMaxEventTimeAhead(maxEventTimeAhead);
-    PrometheusMeterRegistry registry = MetricsServer.newRegistry("ingest");
+    PrometheusMeterRegistry registry = MetricsServer.newRegistry("coursepulse-ingest");
     CountDownLatch stop = new CountDownLatch(1);
     try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ);
         IngestServer server = IngestServer.start(streams, options, registry, Clock.systemUTC())) {
