@@ -2,11 +2,6 @@ package coursepulse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import coursepulse.engine.log.StreamLog;
-import coursepulse.io.embedded.EmbeddedStreamLog;
-import coursepulse.lms.event.StreamNames;
 import coursepulse.testing.PostgresDatabase;
 import coursepulse.testing.PostgresExtension;
 import java.io.StringWriter;
@@ -86,14 +81,10 @@ class DemoDatabaseIT {
   }
 
   private static TreeSet<String> openedAlerts(Path logDir) throws Exception {
-    ObjectMapper json = new ObjectMapper();
     TreeSet<String> out = new TreeSet<>();
-    try (StreamLog log = EmbeddedStreamLog.open(logDir)) {
-      for (byte[] body : StreamDump.bodies(log, StreamNames.ALERTS)) {
-        JsonNode alert = json.readTree(body);
-        if (alert.get("type").asText().equals("alert_opened")) {
-          out.add(alert.get("alertId").asText());
-        }
+    for (String alert : DemoInterruptTest.alerts(logDir)) {
+      if (alert.startsWith("alert_opened ")) {
+        out.add(alert.substring("alert_opened ".length()));
       }
     }
     return out;

@@ -78,21 +78,10 @@ class DemoInterruptTest {
         }, log, Files.createDirectories(tmp.resolve("linger-tmp")));
     try {
       awaitLine(child, log, "demo: done; /metrics stay up until Ctrl-C");
-      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-      java.net.http.HttpResponse<String> health =
-          http.send(
-              java.net.http.HttpRequest.newBuilder(
-                      java.net.URI.create("http://127.0.0.1:" + port + "/health"))
-                  .build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString());
+      java.net.http.HttpResponse<String> health = get(port, "/health");
       assertThat(health.statusCode()).isEqualTo(200);
       assertThat(health.body()).isEqualTo("DONE\n");
-      java.net.http.HttpResponse<String> metrics =
-          http.send(
-              java.net.http.HttpRequest.newBuilder(
-                      java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
-                  .build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString());
+      java.net.http.HttpResponse<String> metrics = get(port, "/metrics");
       assertThat(metrics.body()).contains("coursepulse_producer_events_published_total");
       new ProcessBuilder("kill", "-" + signal(), Long.toString(child.pid())).start().waitFor();
       assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("stopped: %s", tail(log)).isTrue();
@@ -131,8 +120,17 @@ class DemoInterruptTest {
     };
   }
 
-  /** Opened and resolved alert ids in the kept 04-Alerts, sorted. */
-  private static TreeSet<String> alerts(Path logDir) throws IOException {
+  private static java.net.http.HttpResponse<String> get(int port, String path) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + path))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** "type alertId" of every record in the kept 04-Alerts of {@code logDir}, sorted. */
+  static TreeSet<String> alerts(Path logDir) throws IOException {
     ObjectMapper json = new ObjectMapper();
     TreeSet<String> out = new TreeSet<>();
     try (StreamLog log = EmbeddedStreamLog.open(logDir)) {

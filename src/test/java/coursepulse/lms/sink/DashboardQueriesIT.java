@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import coursepulse.engine.log.StreamLog;
 import coursepulse.io.rabbit.RabbitStreamLog;
 import coursepulse.testing.PostgresDatabase;
 import coursepulse.testing.PostgresExtension;
@@ -42,15 +43,7 @@ class DashboardQueriesIT {
   @Test
   void shouldReturnRowsForEveryPostgresQueryOfTheDashboard(
       RabbitStreamLog log, PostgresDatabase db) throws Exception {
-    String stream = RabbitVhost.uniqueStream("alerts");
-    List<byte[]> records = SinkFixtures.semester();
-    SinkFixtures.publish(log, stream, records);
-    try (AlertSink sink =
-        AlertSink.builder(log, db.jdbcUrl()).credentials(db.user(), db.password()).stream(stream)
-            .maxBatchDelay(Duration.ofMillis(50)).build()) {
-      sink.start();
-      awaitUntil(() -> sink.position() == records.size() - 1, "sink reaches the end");
-    }
+    sinkSemester(log, RabbitVhost.uniqueStream("alerts"), db);
 
     List<String[]> panels = panelQueries();
     Map<String, String> variableQueries = variableQueries();
@@ -72,6 +65,18 @@ class DashboardQueriesIT {
         }
       }
       assertThat(queries).isEqualTo(2);
+    }
+  }
+
+  /** Publishes the fixtures' semester of alerts to {@code stream} and sinks it into {@code db}. */
+  static void sinkSemester(StreamLog log, String stream, PostgresDatabase db) throws Exception {
+    List<byte[]> records = SinkFixtures.semester();
+    SinkFixtures.publish(log, stream, records);
+    try (AlertSink sink =
+        AlertSink.builder(log, db.jdbcUrl()).credentials(db.user(), db.password()).stream(stream)
+            .maxBatchDelay(Duration.ofMillis(50)).build()) {
+      sink.start();
+      awaitUntil(() -> sink.position() == records.size() - 1, "sink reaches the end");
     }
   }
 

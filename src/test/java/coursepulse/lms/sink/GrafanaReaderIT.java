@@ -1,6 +1,5 @@
 package coursepulse.lms.sink;
 
-import static coursepulse.lms.sink.AlertSinkIT.awaitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,16 +41,8 @@ class GrafanaReaderIT {
         + " IN SCHEMA public GRANT SELECT ON TABLES TO grafana_reader;\n");
     asSuperuser(db, old);
 
-    String stream = "04-Alerts";
-    List<byte[]> records = SinkFixtures.semester();
     try (StreamLog log = EmbeddedStreamLog.inMemory()) {
-      SinkFixtures.publish(log, stream, records);
-      try (AlertSink sink =
-          AlertSink.builder(log, db.jdbcUrl()).credentials(db.user(), db.password()).stream(stream)
-              .maxBatchDelay(Duration.ofMillis(50)).build()) {
-        sink.start();
-        awaitUntil(() -> sink.position() == records.size() - 1, "sink reaches the end");
-      }
+      DashboardQueriesIT.sinkSemester(log, "04-Alerts", db);
     }
 
     try (Connection grafana =
