@@ -228,8 +228,10 @@ final class DemoCommand implements Callable<Integer> {
         } catch (Pacer.Stopped stopped) {
           // closing the resources above stops the engine with a final checkpoint
           err.println(
-              "demo: stopped; final checkpoint in " + stateDir
-                  + (keepData ? " (run it again with the same options to resume)" : ""));
+              keepData
+                  ? "demo: stopped; final checkpoint in " + stateDir
+                      + " (run it again with the same options to resume)"
+                  : "demo: stopped; nothing kept (with --keep-data a run can be resumed)");
           err.flush();
           return EXIT_STOPPED;
         }
