@@ -21,7 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin LogOptions log;
 
-  @Mixin MetricsOptions metrics;
+  @Mixin MetricsOptions metrics = MetricsOptions.defaultPort(9464);
 
   @Mixin DatabaseOptions db;
 
@@ -60,14 +63,15 @@ final class DemoCommand implements Callable<Integer> {
       paramLabel = "PORT",
       defaultValue = "8080",
       description =
-          "Port of the instructors' pages, served when a PostgreSQL database is configured"
-              + " (--jdbc-url or COURSEPULSE_JDBC_URL); default ${DEFAULT-VALUE}.")
+          "Port of the instructors' pages, served when --jdbc-url is given (not merely"
+              + " COURSEPULSE_JDBC_URL: that database is for real work); the demo's tables go to"
+              + " schema coursepulse_demo, emptied at every start; default ${DEFAULT-VALUE}.")
   int webPort;
 
   @Option(
       names = "--linger",
-      description = "Keep running after the report (the instructors' pages stay up) until"
-          + " Ctrl-C.")
+      description = "Keep running after the report (the instructors' pages and /metrics stay up,"
+          + " /health says DONE) until Ctrl-C.")
   boolean linger;
 
   @Option(names = "--students", defaultValue = "400", paramLabel = "N", description = "Simulated students (default: ${DEFAULT-VALUE}).")
@@ -95,7 +99,9 @@ final class DemoCommand implements Callable<Integer> {
       names = "--keep-data",
       description =
           "Keep the embedded log in --embedded-dir and the alerting's state beside it, in"
-              + " <that directory>-demo-state (default: in memory, gone at exit).")
+              + " <that directory>-demo-state (default: in memory, gone at exit). A second run"
+              + " resumes it; a log of another simulation (other --seed, --students or"
+              + " --courses) is refused.")
   boolean keepData;
 
   @Option(names = "--quiet", description = "Do not print a line per alert.")
@@ -104,27 +110,89 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Print stack traces of errors.")
   boolean verbose;
 
+  /** Healthy states of {@code /health}: the engine running, or the demo done and lingering. */
+  static final Set<String> HEALTHY = Set.of("RUNNING", "DONE");
+
+  /** Exit code after Ctrl-C or SIGTERM, as a shell reports a process ended by SIGINT. */
+  static final int EXIT_STOPPED = 130;
+
+  /** Counted down by the shutdown hook (Ctrl-C, SIGTERM). */
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+
+  /** Counted down when everything is closed: the hook waits for it before the JVM halts. */
+  private final CountDownLatch closed = new CountDownLatch(1);
+
+  private volatile boolean done;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    // What a user may have mistyped is refused before anything starts: before, --speed abc failed
+    // after the engine had started and --web-port -1 was printed as http://127.0.0.1:-1/.
+    Pacer pacer = Pacer.parse(speed);
+    if (webPort < 0 || webPort > 65535) {
+      throw new IllegalArgumentException(
+          "--web-port " + webPort + " is not a port: give one from 1 to 65535 (0: any free one)");
+    }
+    metrics.check();
+    boolean withWeb = databaseChosen(err);
+    // The work directory holds the ground truth and (without --keep-data) the state: the help
+    // promises "gone at exit".
+    Path work = Files.createTempDirectory("coursepulse-demo");
+    Thread hook =
+        new Thread(
+            () -> {
+              stopRequested.countDown();
+              pacer.stop();
+              try {
+                // the demo closes in order (final checkpoint) on its own thread; the JVM halts
+                // when this hook returns
+                closed.await(60, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "coursepulse-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return run(out, err, pacer, withWeb, work);
+    } finally {
+      BenchNamespace.deleteTree(work);
+      closed.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it returns now that everything is closed
+      }
+    }
+  }
+
+  private int run(PrintWriter out, PrintWriter err, Pacer pacer, boolean withWeb, Path work)
+      throws Exception {
     SimulationConfig config =
         SimulationConfig.defaults()
             .withSeed(seed)
             .withStudents(students)
             .withCourses(courses);
     Simulation simulation = new Simulation(config);
-    Path work = Files.createTempDirectory("coursepulse-demo");
     Path groundTruth = work.resolve("ground-truth.csv");
     try (BufferedWriter w = Files.newBufferedWriter(groundTruth, StandardCharsets.UTF_8)) {
       simulation.writeGroundTruth(w);
     }
     Path stateDir = keepData ? keptStateDir() : work.resolve("state");
     String applicationId = "coursepulse-demo";
+    RulesConfig rulesConfig = rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromFile(rules);
     PrometheusMeterRegistry registry = MetricsServer.newRegistry(applicationId);
     try (StreamLog streams = openLog(err)) {
       for (String stream : StreamNames.INPUTS) {
         streams.createStream(stream, Retention.unlimited());
+      }
+      if (SimulationPublisher.holdsAnotherSimulation(simulation, streams)) {
+        throw new IllegalStateException(
+            "the demo's log (" + streams.describe() + ") holds another simulation (other --seed,"
+                + " --students or --courses): its events and alerts would be scored against this"
+                + " one's ground truth. Start over: " + startOver());
       }
       err.println(
           "demo: " + students + " students in " + courses + " courses, term of "
@@ -133,7 +201,7 @@ final class DemoCommand implements Callable<Integer> {
           new AlertingApp.Settings(
               applicationId,
               stateDir,
-              rules == null ? RulesConfig.DEFAULTS : RulesConfig.fromFile(rules),
+              rulesConfig,
               OffsetSpec.first(),
               Duration.ofSeconds(10),
               false,
@@ -142,34 +210,91 @@ final class DemoCommand implements Callable<Integer> {
               AlertingApp.start(streams, settings, registry, quiet ? a -> {} : AlertingApp.printer(out));
           MetricsServer server =
               MetricsServer.startIfEnabled(
-                  metrics, 9464, registry, () -> app.engine().state().name(), err, "demo");
-          DemoWeb web = startWeb(streams, groundTruth, registry, err)) {
+                  metrics, 9464, registry,
+                  () -> done ? "DONE" : app.engine().state().name(), HEALTHY, err, "demo");
+          DemoWeb web =
+              withWeb ? DemoWeb.start(streams, db, webPort, groundTruth, registry, err) : null) {
         // the demo is producer and processor in one: one registry shows the whole dashboard
         ProducerMeters producerMeters = new ProducerMeters(registry);
         SimulationPublisher publisher =
             new SimulationPublisher(
-                Pacer.parse(speed),
+                pacer,
                 p -> {
                   producerMeters.update(p);
                   progress(err, p);
                 });
-        publisher.publish(simulation, streams);
+        try {
+          publisher.publish(simulation, streams);
+        } catch (Pacer.Stopped stopped) {
+          // closing the resources above stops the engine with a final checkpoint
+          err.println(
+              keepData
+                  ? "demo: stopped; final checkpoint in " + stateDir
+                      + " (run it again with the same options to resume)"
+                  : "demo: stopped; nothing kept (with --keep-data a run can be resumed)");
+          err.flush();
+          return EXIT_STOPPED;
+        }
         app.awaitQuiet(Duration.ofSeconds(2));
         app.close();
         app.throwIfFailed();
+        if (web != null) {
+          // the pages show the whole term when the report is printed
+          web.awaitCaughtUp(streams, Duration.ofMinutes(2), err);
+        }
         Evaluation.Report report =
             Evaluation.evaluate(StreamDump.bodies(streams, StreamNames.ALERTS), groundTruth);
         out.println();
-        out.println(report.format());
+        out.println(report.format(rulesConfig));
         out.flush();
-        if (linger && web != null) {
-          err.println("demo: done; the instructors' pages stay up until Ctrl-C");
+        done = true;
+        if (linger && stopRequested.getCount() > 0) {
+          err.println(
+              "demo: done; " + (web != null ? "the instructors' pages and " : "")
+                  + (server != null ? "/metrics " : "") + "stay up until Ctrl-C");
           err.flush();
-          new java.util.concurrent.CountDownLatch(1).await();
+          stopRequested.await();
+          err.println("demo: stopped");
+          err.flush();
         }
       }
     }
     return 0;
+  }
+
+  /**
+   * Whether the instructors' pages run, on a database given explicitly with {@code --jdbc-url}:
+   * COURSEPULSE_JDBC_URL in the shell means a database for real work, and the demo must not
+   * write a simulated term and a demo account into it (as with a configured RabbitMQ URI).
+   */
+  private boolean databaseChosen(PrintWriter err) {
+    boolean given = db.jdbcUrl != null && !db.jdbcUrl.isBlank();
+    boolean explicit = spec.commandLine().getParseResult().hasMatchedOption("--jdbc-url");
+    if (given && explicit) {
+      return true;
+    }
+    if (given) {
+      err.println(
+          "demo: COURSEPULSE_JDBC_URL is set, but the demo never writes into a database configured"
+              + " for real work; give --jdbc-url explicitly to serve the instructors' pages (the"
+              + " demo's tables go to schema " + DemoWeb.SCHEMA + ", emptied at every start)");
+    } else {
+      err.println("demo: instructors' pages are off: give --jdbc-url jdbc:postgresql://HOST:PORT/DB"
+          + " (with PGUSER/PGPASSWORD) to serve them on http://127.0.0.1:" + webPort
+          + "/ with a demo account");
+    }
+    err.flush();
+    return false;
+  }
+
+  /** How to give the demo an empty log. */
+  private String startOver() {
+    if (log.broker == LogOptions.Broker.RABBITMQ) {
+      return "delete the streams " + RABBITMQ_PREFIX + "01-Enrollment, -02-Login, -03-Activity and"
+          + " -04-Alerts (rabbitmqctl delete_queue NAME -p VHOST) and " + keptStateDir()
+          + " if present";
+    }
+    return "give another --embedded-dir, or delete " + log.embeddedDir + " and " + keptStateDir();
   }
 
   /**
@@ -186,19 +311,6 @@ final class DemoCommand implements Callable<Integer> {
     return name == null
         ? dir.resolve("demo-state") // the file system's root: inside it
         : dir.resolveSibling(name + "-demo-state");
-  }
-
-  /** The instructors' pages when a database is configured; else one line on how to get them. */
-  private DemoWeb startWeb(StreamLog streams, Path groundTruth, PrometheusMeterRegistry registry,
-      PrintWriter err) throws Exception {
-    if (db.jdbcUrl == null || db.jdbcUrl.isBlank()) {
-      err.println("demo: instructors' pages are off: give --jdbc-url jdbc:postgresql://HOST:PORT/DB"
-          + " (or COURSEPULSE_JDBC_URL, with PGUSER/PGPASSWORD) to serve them on"
-          + " http://127.0.0.1:" + webPort + "/ with a demo account");
-      err.flush();
-      return null;
-    }
-    return DemoWeb.start(streams, db, webPort, groundTruth, registry, err);
   }
 
   /** Prefix of the demo's streams on RabbitMQ: never the streams of real work. */

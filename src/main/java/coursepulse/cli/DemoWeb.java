@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import coursepulse.engine.log.StreamLog;
 import coursepulse.lms.event.StreamNames;
 import coursepulse.lms.sink.AlertSink;
+import coursepulse.lms.sink.OwnSchema;
 import coursepulse.lms.web.Accounts;
 import coursepulse.lms.web.WebDatabase;
 import coursepulse.lms.web.WebServer;
@@ -21,11 +22,17 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * The demo's instructors' pages: the sinks (alerts and the three input streams) into the given
- * PostgreSQL, the web server, and a demo instructor of every simulated course with a fresh
- * password, printed once.
+ * The demo's instructors' pages: the sinks (alerts and the three input streams) into the demo's
+ * own schema of the given PostgreSQL, emptied at start, the web server, and a demo instructor of
+ * every simulated course with a fresh password, printed once.
  */
 final class DemoWeb implements AutoCloseable {
+  /**
+   * Where the demo's tables live: never the tables of real work in the same database, and emptied
+   * at every start, so each run shows its own semester (docs/web.md).
+   */
+  static final String SCHEMA = "coursepulse_demo";
+
   private final List<AlertSink> sinks = new ArrayList<>();
   private HikariDataSource ds;
   private WebServer web;
@@ -35,10 +42,11 @@ final class DemoWeb implements AutoCloseable {
     DemoWeb d = new DemoWeb();
     try {
       String password = db.password();
-      d.ds = WebDatabase.open(db.url(), db.user, password);
+      String url = OwnSchema.reset(db.url(), db.user, password, SCHEMA);
+      d.ds = WebDatabase.open(url, db.user, password);
       for (String stream : List.of(StreamNames.ALERTS, StreamNames.ENROLLMENT,
           StreamNames.LOGIN, StreamNames.ACTIVITY)) {
-        AlertSink.Builder b = AlertSink.builder(streams, db.url())
+        AlertSink.Builder b = AlertSink.builder(streams, url)
             .credentials(db.user, password)
             .sinkName("coursepulse-demo")
             .stream(stream)
@@ -54,12 +62,28 @@ final class DemoWeb implements AutoCloseable {
       d.web = WebServer.start(d.ds, new WebServer.Options("127.0.0.1", port, false,
           Duration.ofHours(8)), registry);
       err.println("demo: instructors' pages on http://127.0.0.1:" + d.web.port()
-          + "/ — sign in as 'demo' with password " + secret);
+          + "/ — sign in as 'demo' with password " + secret + " (tables in schema " + SCHEMA
+          + ", emptied at every start)");
       err.flush();
       return d;
     } catch (SQLException | IOException | RuntimeException e) {
       d.close();
       throw e;
+    }
+  }
+
+  /**
+   * Waits (up to {@code timeout}) until every sink has stored what its stream holds now; a sink
+   * still behind then is said on {@code err}, and the demo goes on to its report.
+   */
+  void awaitCaughtUp(StreamLog streams, Duration timeout, PrintWriter err)
+      throws InterruptedException {
+    for (AlertSink sink : sinks) {
+      try {
+        ProcessCommand.awaitSinkCaughtUp(sink, streams, sink.stream(), timeout);
+      } catch (IllegalStateException behind) {
+        err.println("demo: the pages may miss alerts: " + behind.getMessage());
+      }
     }
   }
 

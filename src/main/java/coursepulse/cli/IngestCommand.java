@@ -46,7 +46,7 @@ final class IngestCommand implements Callable<Integer> {
 
   @Mixin LogOptions log;
 
-  @Mixin MetricsOptions metricsOptions;
+  @Mixin MetricsOptions metricsOptions = MetricsOptions.defaultPort(DEFAULT_METRICS_PORT);
 
   @Spec CommandSpec spec;
 
@@ -147,7 +147,7 @@ final class IngestCommand implements Callable<Integer> {
             .withProducerName(producerName)
             .withCommitTimeout(commitTimeout)
             .withMaxEventTimeAhead(maxEventTimeAhead);
-    PrometheusMeterRegistry registry = MetricsServer.newRegistry("ingest");
+    PrometheusMeterRegistry registry = MetricsServer.newRegistry("coursepulse-ingest");
     CountDownLatch stop = new CountDownLatch(1);
     try (StreamLog streams = log.open(LogOptions.Broker.RABBITMQ);
         IngestServer server = IngestServer.start(streams, options, registry, Clock.systemUTC())) {

@@ -40,6 +40,8 @@ final class MetricsServer implements AutoCloseable {
 
   static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
+  private static final String TEXT = "text/plain; charset=utf-8";
+
   /** The healthy states of an engine-backed command. */
   static final Set<String> HEALTHY_RUNNING = Set.of("RUNNING");
 
@@ -79,6 +81,7 @@ final class MetricsServer implements AutoCloseable {
    * @param state the current state name, e.g. an engine's state; RUNNING means healthy
    * @param who prefix of the printed line, e.g. the command name
    * @throws IOException when the port cannot be bound (the message says what to do)
+   * @throws IllegalArgumentException when the port or address is no such thing (names the option)
    */
   static MetricsServer startIfEnabled(
       MetricsOptions options,
@@ -133,8 +136,10 @@ final class MetricsServer implements AutoCloseable {
       Supplier<String> health,
       Set<String> healthyStates)
       throws IOException {
-    JvmGcMetrics gc = new JvmGcMetrics();
-    gc.bindTo(registry);
+    // Checked before anything binds: the JDK's own words ("port out of range:-1") name no option,
+    // and an unknown address surfaced as a failure of the port.
+    MetricsOptions.checkPort(port, "--metrics-port");
+    MetricsOptions.checkBind(bind);
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(bind, port), 16);
@@ -149,15 +154,31 @@ final class MetricsServer implements AutoCloseable {
               + "): choose another --metrics-port, or 0 to disable",
           e);
     }
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    // One context for every path: the JDK matches contexts by prefix, so "/metrics" alone would
+    // also answer /metricsXYZ and /metrics/anything, whatever the method.
     server.createContext(
-        "/metrics",
-        exchange -> respond(exchange, 200, PROMETHEUS_CONTENT_TYPE, registry.scrape()));
-    server.createContext(
-        "/health",
+        "/",
         exchange -> {
-          String state = health.get();
-          int code = healthyStates.contains(state) ? 200 : 503;
-          respond(exchange, code, "text/plain; charset=utf-8", state + "\n");
+          String path = exchange.getRequestURI().getPath();
+          if (!path.equals("/metrics") && !path.equals("/health")) {
+            respond(exchange, 404, TEXT, "not found: this endpoint serves /metrics and /health\n");
+            return;
+          }
+          String method = exchange.getRequestMethod();
+          if (!method.equals("GET") && !method.equals("HEAD")) {
+            exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+            respond(exchange, 405, TEXT, "method not allowed: use GET or HEAD\n");
+            return;
+          }
+          if (path.equals("/metrics")) {
+            respond(exchange, 200, PROMETHEUS_CONTENT_TYPE, registry.scrape());
+          } else {
+            String state = health.get();
+            int code = healthyStates.contains(state) ? 200 : 503;
+            respond(exchange, code, TEXT, state + "\n");
+          }
         });
     server.setExecutor(
         Executors.newSingleThreadExecutor(
@@ -183,6 +204,12 @@ final class MetricsServer implements AutoCloseable {
       throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", type);
+    if (exchange.getRequestMethod().equals("HEAD")) {
+      // -1: no body follows (the JDK refuses a body on HEAD)
+      exchange.sendResponseHeaders(code, -1);
+      exchange.close();
+      return;
+    }
     exchange.sendResponseHeaders(code, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);

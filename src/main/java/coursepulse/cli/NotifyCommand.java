@@ -42,7 +42,7 @@ final class NotifyCommand implements Callable<Integer> {
 
   @Mixin DatabaseOptions db;
 
-  @Mixin MetricsOptions metrics;
+  @Mixin MetricsOptions metrics = MetricsOptions.defaultPort(DEFAULT_METRICS_PORT);
 
   @Option(names = "--smtp-host", paramLabel = "HOST",
       defaultValue = "${env:COURSEPULSE_SMTP_HOST}",

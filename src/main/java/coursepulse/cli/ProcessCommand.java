@@ -39,7 +39,7 @@ final class ProcessCommand implements Callable<Integer> {
 
   @Mixin LogOptions log;
 
-  @Mixin MetricsOptions metrics;
+  @Mixin MetricsOptions metrics = MetricsOptions.defaultPort(9464);
 
   @Option(
       names = {"--application-id", "-a"},
@@ -327,7 +327,7 @@ final class ProcessCommand implements Callable<Integer> {
    * Waits for the sink to apply every alert, and fails the command when it could not: exiting 0
    * with the table behind (an unreachable database) read as success.
    */
-  private static void awaitSinkCaughtUp(
+  static void awaitSinkCaughtUp(
       coursepulse.lms.sink.AlertSink sink, StreamLog streams, String alertsStream,
       Duration timeout) throws InterruptedException {
     long end =

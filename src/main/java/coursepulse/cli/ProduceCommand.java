@@ -138,7 +138,7 @@ public final class ProduceCommand implements Callable<Integer> {
               + " final counts stay scrapeable; for containers.")
   boolean linger;
 
-  @picocli.CommandLine.Mixin MetricsOptions metrics;
+  @picocli.CommandLine.Mixin MetricsOptions metrics = MetricsOptions.defaultPort(9465);
 
   /** Producer states reported by /health: STARTING, RUNNING, DONE (healthy), FAILED. */
   static final java.util.Set<String> HEALTHY = java.util.Set.of("RUNNING", "DONE");

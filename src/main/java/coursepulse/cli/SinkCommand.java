@@ -39,7 +39,7 @@ final class SinkCommand implements Callable<Integer> {
 
   @Mixin LogOptions log;
 
-  @Mixin MetricsOptions metrics;
+  @Mixin MetricsOptions metrics = MetricsOptions.defaultPort(DEFAULT_METRICS_PORT);
 
   @Option(
       names = "--to",

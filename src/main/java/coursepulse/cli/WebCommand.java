@@ -34,7 +34,7 @@ final class WebCommand implements Callable<Integer> {
 
   @Mixin DatabaseOptions db;
 
-  @Mixin MetricsOptions metrics;
+  @Mixin MetricsOptions metrics = MetricsOptions.defaultPort(DEFAULT_METRICS_PORT);
 
   @Option(
       names = "--bind",

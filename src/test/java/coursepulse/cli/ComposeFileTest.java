@@ -111,10 +111,10 @@ class ComposeFileTest {
     }
     assertThat(jobs)
         .containsExactlyInAnyOrder(
-            "coursepulse-processor", "coursepulse-producer", "coursepulse-sink");
+            "coursepulse-processor", "coursepulse-producer", "coursepulse-sink", "coursepulse-web");
     assertThat(services.path("processor").path("command").get(0).asText()).isEqualTo("process");
     assertThat(services.path("producer").path("command").get(0).asText()).isEqualTo("produce");
-    for (String app : List.of("processor", "producer")) {
+    for (String app : List.of("processor", "producer", "sink", "web")) {
       assertThat(services.path(app).path("environment").path("COURSEPULSE_METRICS_BIND").asText())
           .as(app + " must listen beyond loopback for Prometheus to reach it")
           .isEqualTo("0.0.0.0");

@@ -58,6 +58,35 @@ class DemoBrokerIsolationIT {
     }
   }
 
+  /**
+   * The coursepulse-demo-* streams holding another simulation are refused with how to start
+   * over: before, a run with another --seed added its events to the first run's and scored both
+   * runs' alerts against its own ground truth (precision 0.45 instead of 0.73, without a word).
+   */
+  @Test
+  void shouldRefuseDemoStreamsOfAnotherSimulation(RabbitVhost vhost) {
+    StringWriter first = new StringWriter();
+    assertThat(InProcess.run(first, demo("--broker", "rabbitmq", "--uri", vhost.uri())))
+        .as(first.toString()).isZero();
+    String enrolment = DemoCommand.RABBITMQ_PREFIX + StreamNames.ENROLLMENT;
+    long last;
+    try (RabbitStreamLog log = vhost.openLog()) {
+      last = log.stats(enrolment).orElseThrow().lastOffset();
+    }
+
+    StringWriter other = new StringWriter();
+    int code =
+        InProcess.run(other, demo("--broker", "rabbitmq", "--uri", vhost.uri(), "--seed", "7"));
+
+    assertThat(code).as(other.toString()).isNotZero();
+    assertThat(other.toString())
+        .contains("holds another simulation (other --seed, --students or --courses)")
+        .contains("delete the streams " + DemoCommand.RABBITMQ_PREFIX + "01-Enrollment");
+    try (RabbitStreamLog log = vhost.openLog()) {
+      assertThat(log.stats(enrolment).orElseThrow().lastOffset()).isEqualTo(last);
+    }
+  }
+
   /** A small, fast term; no web pages (no database) and no metrics port to collide on. */
   private static String[] demo(String... broker) {
     String[] fixed = {

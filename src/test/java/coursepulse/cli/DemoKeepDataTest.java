@@ -22,6 +22,41 @@ class DemoKeepDataTest {
 
   @TempDir Path tmp;
 
+  /**
+   * A kept log of another simulation is refused, with how to start over: before, a second run with
+   * another --seed mixed both runs' events and alerts and reported a wrong precision and recall
+   * ("422 alerts opened, 411 unmatched") without a warning.
+   */
+  @Test
+  void shouldRefuseAKeptLogOfAnotherSimulation() throws Exception {
+    Path logDir = tmp.resolve("kept");
+    StringWriter first = new StringWriter();
+    assertThat(InProcess.run(first, demo(logDir, "42"))).as("first run: %s", first).isZero();
+    long enrolments;
+    try (StreamLog log = EmbeddedStreamLog.open(logDir)) {
+      enrolments = log.stats(StreamNames.ENROLLMENT).orElseThrow().count();
+    }
+
+    StringWriter again = new StringWriter();
+    assertThat(InProcess.run(again, demo(logDir, "42"))).as("same options: %s", again).isZero();
+    StringWriter other = new StringWriter();
+    assertThat(InProcess.run(other, demo(logDir, "7"))).isNotZero();
+    assertThat(other.toString())
+        .contains("holds another simulation (other --seed, --students or --courses)")
+        .contains("give another --embedded-dir, or delete " + logDir);
+    try (StreamLog log = EmbeddedStreamLog.open(logDir)) {
+      assertThat(log.stats(StreamNames.ENROLLMENT).orElseThrow().count()).isEqualTo(enrolments);
+    }
+  }
+
+  private static String[] demo(Path logDir, String seed) {
+    return new String[] {
+      "demo", "--students", "30", "--courses", "2", "--speed", "max", "--quiet", "--seed", seed,
+      "--jdbc-url=", "--metrics-port", "0", "--broker", "embedded", "--keep-data",
+      "--embedded-dir", logDir.toString()
+    };
+  }
+
   @Test
   void shouldKeepEachLogsStateBesideIt() throws Exception {
     Path first = tmp.resolve("term").resolve("a");

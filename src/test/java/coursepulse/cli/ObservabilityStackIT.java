@@ -63,6 +63,7 @@ class ObservabilityStackIT {
   private static int producerPort;
   private static int processorPort;
   private static int sinkPort;
+  private static int webMetricsPort;
   private static int prometheusPort;
 
   @BeforeAll
@@ -73,6 +74,7 @@ class ObservabilityStackIT {
     producerPort = freePort();
     processorPort = freePort();
     sinkPort = freePort();
+    webMetricsPort = freePort();
     prometheusPort = freePort();
 
     // max speed and a small school: the term is published in seconds and --linger keeps the
@@ -96,6 +98,13 @@ class ObservabilityStackIT {
             "--db-user", database.user(), "--db-password-file", password.toString(),
             "--metrics-port", String.valueOf(sinkPort)));
     awaitHealthy(sinkPort);
+    // the instructors' pages on the sink's database (migrated by the sink above)
+    children.add(
+        java(jar, vhost, "web",
+            "web", "--port", String.valueOf(freePort()), "--jdbc-url", database.jdbcUrl(),
+            "--db-user", database.user(), "--db-password-file", password.toString(),
+            "--metrics-port", String.valueOf(webMetricsPort)));
+    awaitHealthy(webMetricsPort);
 
     Path config = work.resolve("prometheus.yml");
     Files.writeString(config, derivedConfig());
@@ -127,7 +136,8 @@ class ObservabilityStackIT {
   @Test
   void shouldReturnSeriesForEveryQueryOfTheDashboard() throws Exception {
     long t0 = System.nanoTime();
-    for (String job : List.of("coursepulse-processor", "coursepulse-producer", "coursepulse-sink")) {
+    for (String job : List.of("coursepulse-processor", "coursepulse-producer", "coursepulse-sink",
+        "coursepulse-web")) {
       awaitUntil("two successful scrapes of " + job,
           () -> firstValue(query("sum_over_time(up{job=\"" + job + "\"}[5m])")) >= 2);
     }
@@ -188,7 +198,8 @@ class ObservabilityStackIT {
   void shouldExposeMetricsThatPromtoolAccepts() throws Exception {
     Path promtool = Path.of(findPrometheus()).resolveSibling("promtool");
     assertThat(promtool).as("promtool beside prometheus (same Debian package)").isExecutable();
-    Map<String, Integer> jobs = Map.of("producer", producerPort, "processor", processorPort, "sink", sinkPort);
+    Map<String, Integer> jobs = Map.of("producer", producerPort, "processor", processorPort, "sink", sinkPort,
+        "web", webMetricsPort);
     for (Map.Entry<String, Integer> job : jobs.entrySet()) {
       HttpResponse<String> metrics = send("http://127.0.0.1:" + job.getValue() + "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
@@ -224,7 +235,8 @@ class ObservabilityStackIT {
         .put("scrape_interval", "2s")
         .put("scrape_timeout", "2s")
         .put("evaluation_interval", "2s");
-    Map<String, Integer> ports = Map.of("processor", processorPort, "producer", producerPort, "sink", sinkPort);
+    Map<String, Integer> ports = Map.of("processor", processorPort, "producer", producerPort, "sink", sinkPort,
+        "web", webMetricsPort);
     for (JsonNode job : config.path("scrape_configs")) {
       for (JsonNode sc : job.path("static_configs")) {
         ArrayNode targets = (ArrayNode) sc.path("targets");

@@ -211,11 +211,17 @@ public final class TaskMetrics {
    * Registers the gauge of the task's stream time behind the engine clock, in seconds: where the
    * task is in event time, meaningful in a backfill too (falling while it catches up).
    *
+   * <p>Never negative: stream time ahead of the clock (a simulated term in the future) shows as
+   * 0, "not behind", as a consumer lag does; a negative value (-1108903 in a demo) also fell out of
+   * the dashboard's log-scale lag panel. Records ahead of the clock are counted by {@code
+   * record.event.lag.skipped{reason=ahead_of_clock}}.
+   *
    * @param lagMs engine clock minus stream time in ms, or {@code NaN} before the first record
    */
   public void registerStreamTimeLag(Supplier<Double> lagMs) {
     if (registry != null) {
-      Gauge.builder(PREFIX + "stream.time.lag", lagMs, l -> l.get() / 1_000.0)
+      // Math.max keeps NaN (no record yet) as NaN
+      Gauge.builder(PREFIX + "stream.time.lag", lagMs, l -> Math.max(0.0, l.get() / 1_000.0))
           .description("Engine clock minus the task's stream time (newest event time processed)")
           .baseUnit("seconds")
           .strongReference(true)

@@ -4,12 +4,24 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Holds events back so that simulated time advances {@code speed} seconds per wall-clock second,
- * measured from the first event it paces. {@link #unlimited()} never waits. Not thread-safe.
+ * measured from the first event it paces. {@link #unlimited()} never waits. Not thread-safe,
+ * except {@link #stop()}.
  */
 public final class Pacer {
   private final double speed;
   private long anchorSim = Long.MIN_VALUE;
   private long anchorNanos;
+  private volatile boolean stopped;
+  private volatile Thread waiter;
+
+  /** Thrown by {@link #await} once {@link #stop()} was called: the feed ends there. */
+  public static final class Stopped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stopped() {
+      super("publishing stopped");
+    }
+  }
 
   private Pacer(double speed) {
     this.speed = speed;
@@ -49,8 +61,28 @@ public final class Pacer {
     return Double.isInfinite(speed);
   }
 
-  /** Waits until the wall clock has caught up with {@code epochSecond}. */
+  /**
+   * Ends the feed that this pacer paces: the waiting or next {@link #await} throws {@link
+   * Stopped}, at any speed. Any thread may call it, e.g. a shutdown hook: unlike an interrupt,
+   * it cannot land in the log's file I/O (an interrupted FileChannel closes itself).
+   */
+  public void stop() {
+    stopped = true;
+    Thread w = waiter;
+    if (w != null) {
+      LockSupport.unpark(w);
+    }
+  }
+
+  /**
+   * Waits until the wall clock has caught up with {@code epochSecond}.
+   *
+   * @throws Stopped once {@link #stop()} was called
+   */
   public void await(long epochSecond) {
+    if (stopped) {
+      throw new Stopped();
+    }
     if (isUnlimited()) {
       return;
     }
@@ -61,11 +93,19 @@ public final class Pacer {
     }
     long due = anchorNanos + (long) ((epochSecond - anchorSim) * 1e9 / speed);
     long wait;
-    while ((wait = due - System.nanoTime()) > 0) {
-      LockSupport.parkNanos(wait);
-      if (Thread.currentThread().isInterrupted()) {
-        throw new IllegalStateException("interrupted while pacing");
+    waiter = Thread.currentThread();
+    try {
+      while ((wait = due - System.nanoTime()) > 0) {
+        if (stopped) {
+          throw new Stopped();
+        }
+        LockSupport.parkNanos(wait);
+        if (Thread.currentThread().isInterrupted()) {
+          throw new IllegalStateException("interrupted while pacing");
+        }
       }
+    } finally {
+      waiter = null;
     }
   }
 }

@@ -82,8 +82,24 @@ public final class Evaluation {
       return engagedStudents == 0 ? Double.NaN : (double) engagedStudentsAlerted / engagedStudents;
     }
 
-    /** A printable report: one table per rule, one per persona. */
+    /**
+     * A printable report: one table per rule, one per persona. Every rule gets scores: the alerts
+     * read may come from any configuration ({@code evaluate} reads 04-Alerts as it is).
+     */
     public String format() {
+      return format(rule -> false);
+    }
+
+    /**
+     * As {@link #format()}, but the rules {@code rules} turns off print as "off": their zero
+     * scores ("n/a 0.00 0 320 0") read as if the rule had run and caught nobody. For a caller that
+     * knows the configuration the alerts came from, such as {@code demo}.
+     */
+    public String format(RulesConfig rules) {
+      return format(rule -> !rule.equals(overall.rule()) && !rules.enabled(Rule.valueOf(rule)));
+    }
+
+    private String format(java.util.function.Predicate<String> off) {
       StringBuilder s = new StringBuilder();
       s.append(String.format(Locale.ROOT,
           "Alert quality: %d alerts opened, %d unmatched (not in ground truth)%n%n",
@@ -92,7 +108,12 @@ public final class Evaluation {
           "rule", "precision", "recall", "caught", "disengag.", "alerted", "lead p50 d",
           "lead p90", "false-alarm"));
       for (RuleScore r : perRule) {
-        row(s, r);
+        if (off.test(r.rule())) {
+          s.append(String.format(Locale.ROOT, "%-17s %9s   (turned off in the rules)%n",
+              r.rule(), "off"));
+        } else {
+          row(s, r);
+        }
       }
       row(s, overall);
       s.append(String.format(Locale.ROOT,

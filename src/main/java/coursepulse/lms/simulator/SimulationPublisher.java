@@ -1,10 +1,13 @@
 package coursepulse.lms.simulator;
 
+import coursepulse.engine.log.LogWriter;
 import coursepulse.engine.log.StreamLog;
+import coursepulse.lms.event.StreamNames;
 import coursepulse.lms.publish.EventPublisher;
 import coursepulse.lms.publish.Pacer;
 import coursepulse.lms.publish.Progress;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +46,35 @@ public final class SimulationPublisher {
   public Progress publish(Simulation simulation, StreamLog log, long maxEvents) {
     return publisher.publish(
         simulation.run(), simulation.config().producerName(), log, maxEvents);
+  }
+
+  /**
+   * Whether {@code log} holds enrolments that this simulation did not write: another simulation's
+   * (another seed, size or term, so another producer name). A demo that went on would add this
+   * simulation's events to that one's and score both runs' alerts against this one's ground truth.
+   */
+  public static boolean holdsAnotherSimulation(Simulation simulation, StreamLog log) {
+    String producer = simulation.config().producerName();
+    List<String> partitions = log.partitions(StreamNames.ENROLLMENT);
+    if (partitions.isEmpty()) {
+      return holdsOthers(log, StreamNames.ENROLLMENT, producer);
+    }
+    for (int k = 0; k < partitions.size(); k++) {
+      // a partition's producer name, as EventPublisher names it
+      if (holdsOthers(log, partitions.get(k), producer + "-" + k)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean holdsOthers(StreamLog log, String stream, String producer) {
+    if (!log.streamExists(stream) || log.stats(stream).isEmpty()) {
+      return false;
+    }
+    try (LogWriter writer = log.writer(stream, producer)) {
+      return writer.lastPublishingId() < 0;
+    }
   }
 
   /** Writes every event as one JSON line, in the run's global order. */

@@ -40,7 +40,8 @@ final class Migrations {
           new Script(1, "alerts"),
           new Script(2, "instructors"),
           new Script(3, "triage_status"),
-          new Script(4, "email"));
+          new Script(4, "email"),
+          new Script(5, "grafana_reader"));
 
   /** Arbitrary but fixed: the key of the advisory lock that serializes migrations. */
   private static final long LOCK_KEY = 0x636f757273657075L; // "coursepu"

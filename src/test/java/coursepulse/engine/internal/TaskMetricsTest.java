@@ -86,6 +86,19 @@ class TaskMetricsTest {
         .isEqualTo(13.0 * YEAR_MS / 1_000);
   }
 
+  @Test
+  void shouldShowStreamTimeAheadOfTheClockAsNoLag() {
+    // a simulated term in the future: stream time 1,108,903 s ahead of the engine clock
+    metrics.registerStreamTimeLag(() -> -1_108_903_000.0);
+    assertThat(value(registry.scrape(), "coursepulse_engine_stream_time_lag_seconds")).isZero();
+  }
+
+  @Test
+  void shouldLeaveStreamTimeLagUnknownBeforeTheFirstRecord() {
+    metrics.registerStreamTimeLag(() -> Double.NaN);
+    assertThat(value(registry.scrape(), "coursepulse_engine_stream_time_lag_seconds")).isNaN();
+  }
+
   /** The value of the first sample whose name (and labels) start with {@code prefix}. */
   private static double value(String scrape, String prefix) {
     Matcher m =

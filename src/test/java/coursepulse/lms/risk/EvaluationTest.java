@@ -80,6 +80,32 @@ class EvaluationTest {
     assertThat(r.format()).contains("LOGIN_INACTIVE", "ALL", "ghost", "0.75", "50.0%");
   }
 
+  /**
+   * The demo's report says which rules its configuration turns off: before, LOGIN_INACTIVE and
+   * the other rules off by default printed "n/a 0.00 0 320 0", as if they had caught nobody.
+   * {@code evaluate} does not know the configuration of the alerts it reads: it scores every rule.
+   */
+  @Test
+  void shouldPrintTheRulesTheConfigurationTurnsOffAsOff() throws Exception {
+    Evaluation.Report r =
+        Evaluation.evaluate(
+            List.of(opened(Rule.MISSED_DEADLINES, "s2", "c1", day(12))),
+            GroundTruth.read(new StringReader(CSV)));
+
+    String demo = r.format(RulesConfig.DEFAULTS);
+    for (Rule rule : Rule.values()) {
+      String line = demo.lines().filter(l -> l.startsWith(rule.name() + " ")).findFirst().orElseThrow();
+      if (RulesConfig.DEFAULTS.enabled(rule)) {
+        assertThat(line).as("%s, on by default", rule).doesNotContain("off");
+      } else {
+        assertThat(line).as("%s, off by default", rule)
+            .matches(rule.name() + " +off   \\(turned off in the rules\\)");
+      }
+    }
+    assertThat(demo).containsPattern("(?m)^LOGIN_INACTIVE +off ").containsPattern("(?m)^ALL +");
+    assertThat(r.format()).containsPattern("(?m)^LOGIN_INACTIVE +n/a +0.00").doesNotContain("off");
+  }
+
   @Test
   void shouldUseNearestRankPercentiles() {
     List<Long> ms = List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L).stream()

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import coursepulse.engine.log.StreamLog;
 import coursepulse.io.rabbit.RabbitStreamLog;
 import coursepulse.testing.PostgresDatabase;
 import coursepulse.testing.PostgresExtension;
@@ -42,7 +43,33 @@ class DashboardQueriesIT {
   @Test
   void shouldReturnRowsForEveryPostgresQueryOfTheDashboard(
       RabbitStreamLog log, PostgresDatabase db) throws Exception {
-    String stream = RabbitVhost.uniqueStream("alerts");
+    sinkSemester(log, RabbitVhost.uniqueStream("alerts"), db);
+
+    List<String[]> panels = panelQueries();
+    Map<String, String> variableQueries = variableQueries();
+    assertThat(variableQueries).as("PostgreSQL variables of the dashboard").isNotEmpty();
+    try (Connection c = db.connect()) {
+      Map<String, String> variables = variables(c, variableQueries);
+      int queries = 0;
+      for (String[] panel : panels) {
+        String title = panel[0];
+        List<List<String>> rows = run(c, panel[1], variables);
+        assertThat(rows).as("rows of panel '%s'", title).isNotEmpty();
+        queries++;
+        if (title.equals("open alerts")) {
+          assertThat(rows.get(0)).hasSize(7);
+        }
+        if (title.startsWith("alerts opened and resolved")) {
+          assertThat(rows).anyMatch(r -> !r.get(1).equals("0"))
+              .anyMatch(r -> !r.get(2).equals("0"));
+        }
+      }
+      assertThat(queries).isEqualTo(2);
+    }
+  }
+
+  /** Publishes the fixtures' semester of alerts to {@code stream} and sinks it into {@code db}. */
+  static void sinkSemester(StreamLog log, String stream, PostgresDatabase db) throws Exception {
     List<byte[]> records = SinkFixtures.semester();
     SinkFixtures.publish(log, stream, records);
     try (AlertSink sink =
@@ -51,55 +78,53 @@ class DashboardQueriesIT {
       sink.start();
       awaitUntil(() -> sink.position() == records.size() - 1, "sink reaches the end");
     }
+  }
 
-    ObjectMapper json = new ObjectMapper();
-    JsonNode dashboard = json.readTree(DASHBOARD.toFile());
-    List<JsonNode> sqlVariables = new java.util.ArrayList<>();
+  /** The dashboard's PostgreSQL variables: name to query, in order. */
+  static Map<String, String> variableQueries() throws IOException {
+    JsonNode dashboard = new ObjectMapper().readTree(DASHBOARD.toFile());
+    Map<String, String> out = new LinkedHashMap<>();
     for (JsonNode v : dashboard.at("/templating/list")) {
       if (DATASOURCE_UID.equals(v.at("/datasource/uid").asText())) {
-        sqlVariables.add(v);
+        String query = v.get("query").isTextual() ? v.get("query").asText()
+            : v.at("/query/rawSql").asText(v.at("/definition").asText());
+        out.put(v.get("name").asText(), query);
       }
     }
-    List<JsonNode> sqlPanels = new java.util.ArrayList<>();
+    return out;
+  }
+
+  /** The SQL of every target of the dashboard's PostgreSQL panels: {title, SQL}. */
+  static List<String[]> panelQueries() throws IOException {
+    JsonNode dashboard = new ObjectMapper().readTree(DASHBOARD.toFile());
+    List<String[]> out = new ArrayList<>();
     for (JsonNode panel : dashboard.get("panels")) {
       if (DATASOURCE_UID.equals(panel.at("/datasource/uid").asText())) {
-        sqlPanels.add(panel);
-      }
-    }
-    assertThat(sqlVariables).as("PostgreSQL variables of the dashboard").isNotEmpty();
-    Map<String, String> variables = new LinkedHashMap<>();
-    try (Connection c = db.connect()) {
-      // Variables first: their values replace $name in the panels, as with "All" selected.
-      for (JsonNode v : sqlVariables) {
-        assertThat(v.at("/datasource/uid").asText()).isEqualTo(DATASOURCE_UID);
-        String query = v.get("query").isTextual() ? v.get("query").asText() : v.at("/query/rawSql").asText(v.at("/definition").asText());
-        List<List<String>> rows = run(c, query, Map.of());
-        assertThat(rows).as("values of variable $%s", v.get("name").asText()).isNotEmpty();
-        variables.put(v.get("name").asText(),
-            rows.stream().map(r -> "'" + r.get(0).replace("'", "''") + "'")
-                .collect(Collectors.joining(",")));
-      }
-
-      int queries = 0;
-      for (JsonNode panel : sqlPanels) {
-        assertThat(panel.at("/datasource/uid").asText()).isEqualTo(DATASOURCE_UID);
         for (JsonNode target : panel.get("targets")) {
           assertThat(target.at("/datasource/uid").asText())
               .as("datasource of %s", panel.get("title").asText()).isEqualTo(DATASOURCE_UID);
-          List<List<String>> rows = run(c, target.get("rawSql").asText(), variables);
-          assertThat(rows).as("rows of panel '%s'", panel.get("title").asText()).isNotEmpty();
-          queries++;
-          if (panel.get("title").asText().equals("open alerts")) {
-            assertThat(rows.get(0)).hasSize(7);
-          }
-          if (panel.get("title").asText().startsWith("alerts opened and resolved")) {
-            assertThat(rows).anyMatch(r -> !r.get(1).equals("0"))
-                .anyMatch(r -> !r.get(2).equals("0"));
-          }
+          out.add(new String[] {panel.get("title").asText(), target.get("rawSql").asText()});
         }
       }
-      assertThat(queries).isEqualTo(2);
     }
+    return out;
+  }
+
+  /**
+   * Runs the variables' queries and returns their values as Grafana substitutes them with "All"
+   * selected: {@code 'a','b'}.
+   */
+  static Map<String, String> variables(Connection c, Map<String, String> queries)
+      throws SQLException, IOException {
+    Map<String, String> variables = new LinkedHashMap<>();
+    for (Map.Entry<String, String> v : queries.entrySet()) {
+      List<List<String>> rows = run(c, v.getValue(), Map.of());
+      assertThat(rows).as("values of variable $%s", v.getKey()).isNotEmpty();
+      variables.put(v.getKey(),
+          rows.stream().map(r -> "'" + r.get(0).replace("'", "''") + "'")
+              .collect(Collectors.joining(",")));
+    }
+    return variables;
   }
 
   /** Replaces Grafana variables and macros, runs the query, returns its rows as text. */
