@@ -212,9 +212,12 @@ class StreamTimeGuardTest {
   @Test
   void shouldDeadLetterARecordAheadOfItsOwnInputEvenWhenASparseInputSpansPastIt() throws Exception {
     List<String[]> appends = new ArrayList<>();
-    // sparse: quiet spells of days (each held until the next record shows time moved on)
-    for (long d : new long[] {0, 3, 9, 13}) {
-      appends.add(new String[] {"sparse", "e" + d, Long.toString(d * DAY)});
+    // sparse: a record every 20 h to day 12.5, with one quiet spell of 40 h (held until the next
+    // record shows that time moved on); read whole at start
+    for (long h = 0; h <= 300; h += 20) {
+      if (h != 120) {
+        appends.add(new String[] {"sparse", "e" + h, Long.toString(h * HOUR)});
+      }
     }
     for (int h = 0; h < 14 * 24; h += 5) {
       appends.add(new String[] {"busy", "b" + h, Long.toString(h * HOUR)});
