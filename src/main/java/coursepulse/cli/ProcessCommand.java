@@ -112,8 +112,8 @@ final class ProcessCommand implements Callable<Integer> {
       converter = Sizes.DurationConverter.class,
       paramLabel = "DURATION",
       description =
-          "Records dated further than this ahead of the latest event time seen on the inputs are"
-              + " held back and, when the next record of their stream is not, dead-lettered"
+          "Records dated further than this ahead of the latest event time before them on their own"
+              + " input are held back and, when the next record of their stream is not, dead-lettered"
               + " (reason event-time-ahead): a wrong clock cannot end the term. 0s turns the guard"
               + " off (default: ${DEFAULT-VALUE}).")
   Duration maxEventTimeAhead;

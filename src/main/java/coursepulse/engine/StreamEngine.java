@@ -492,13 +492,17 @@ public final class StreamEngine implements AutoCloseable {
 
     /**
      * Guards stream time against records dated far in the future: a record whose event time is
-     * more than {@code maxAhead} ahead of the largest event time seen on the inputs is held back;
-     * if the next record of its stream is within the limit, the held one was an outlier and goes
-     * to the dead-letter stream (reason {@code event-time-ahead}, meter {@code
-     * coursepulse.engine.records.event.time.ahead}, one WARN line) without ever advancing stream
-     * time; if the next record is beyond the limit too, or the other inputs catch up with it, time
-     * really moved on and it is processed. Choose a limit longer than the longest quiet spell of
-     * the inputs. Default {@link Duration#ZERO}: off.
+     * more than {@code maxAhead} ahead of the largest event time admitted from its own stream (or
+     * of the restored stream time) is held back; if the next record of its stream is within the
+     * limit, the held one was an outlier and goes to the dead-letter stream (reason {@code
+     * event-time-ahead}, meter {@code coursepulse.engine.records.event.time.ahead}, one WARN line)
+     * without ever advancing stream time; if the next record is beyond the limit too, time really
+     * moved on and it is processed. A stream's last record (its reader at the end of the log) is
+     * also processed once the other inputs catch up to within the limit of it; otherwise it stays
+     * held until what follows it is seen. The decision depends only on each stream's own
+     * sequence, not on how far the readers have read ahead. A quiet spell longer than the limit
+     * within one stream only delays its next record until the one after it is read. Default
+     * {@link Duration#ZERO}: off.
      */
     public Builder maxEventTimeAhead(Duration maxAhead) {
       this.maxEventTimeAhead = requireNotNegative(maxAhead, "maxEventTimeAhead");

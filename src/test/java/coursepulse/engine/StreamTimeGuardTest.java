@@ -70,6 +70,14 @@ class StreamTimeGuardTest {
   }
 
   private List<String> read(String stream) {
+    return read(log, stream);
+  }
+
+  private static long time(String stamped) {
+    return Long.parseLong(stamped.substring(stamped.indexOf('@') + 1, stamped.indexOf(' ')));
+  }
+
+  private static List<String> read(InMemoryStreamLog log, String stream) {
     List<String> out = new ArrayList<>();
     if (!log.streamExists(stream)) {
       return out;
@@ -188,7 +196,80 @@ class StreamTimeGuardTest {
     List<String> out = run(stamped("sparse", "busy"));
 
     assertThat(out).hasSize(9).anyMatch(v -> v.startsWith("late@"));
+    // released before anything at or above its time was processed: nothing came late
+    assertThat(out).allSatisfy(v -> assertThat(v).endsWith(" st=" + time(v)));
     assertThat(read("guard-dlq")).isEmpty();
+  }
+
+  /**
+   * Reviewer's defect (issue f5): the reference was the largest event time admitted from any
+   * input, and admission happens at read-ahead. A sparse input read whole at start (enrollments
+   * spanning the term) pushed it past a record seven days ahead of its own input's neighbours,
+   * which was then processed, jumped stream time and made the following records late, or not,
+   * depending on how far each reader had read. Judged against its own input's sequence it is an
+   * outlier whatever the readers did: every run, with any read-ahead, gives the same outputs.
+   */
+  @Test
+  void shouldDeadLetterARecordAheadOfItsOwnInputEvenWhenASparseInputSpansPastIt() throws Exception {
+    List<String[]> appends = new ArrayList<>();
+    // sparse: a record every 20 h to day 12.5, with one quiet spell of 40 h (held until the next
+    // record shows that time moved on); read whole at start
+    for (long h = 0; h <= 300; h += 20) {
+      if (h != 120) {
+        appends.add(new String[] {"sparse", "e" + h, Long.toString(h * HOUR)});
+      }
+    }
+    for (int h = 0; h < 14 * 24; h += 5) {
+      appends.add(new String[] {"busy", "b" + h, Long.toString(h * HOUR)});
+      if (h == 5 * 24) {
+        appends.add(new String[] {"busy", "wrong", Long.toString(12 * DAY)});
+      }
+    }
+    List<String> expected = new ArrayList<>();
+    appends.stream()
+        .filter(a -> !a[1].equals("wrong"))
+        .sorted(
+            java.util.Comparator.<String[]>comparingLong(a -> Long.parseLong(a[2]))
+                .thenComparing(a -> a[0].equals("sparse") ? 0 : 1))
+        .forEach(a -> expected.add(a[1] + "@" + a[2]));
+
+    int[] buffers = {1, 2, 3, 7, 1000};
+    for (int run = 0; run < 20; run++) {
+      InMemoryStreamLog fresh = new InMemoryStreamLog(Clock.systemUTC());
+      for (String[] a : appends) {
+        if (!fresh.streamExists(a[0])) {
+          fresh.createStream(a[0], Retention.unlimited());
+        }
+        fresh.append(a[0], 0L, (a[1] + "@" + a[2]).getBytes(StandardCharsets.UTF_8));
+      }
+      fresh.createStream("out", Retention.unlimited());
+      int buffer = buffers[run % buffers.length];
+      try (StreamEngine engine =
+          StreamEngine.builder()
+              .applicationId("guard")
+              .topology(stamped("sparse", "busy"))
+              .log(fresh)
+              .stateDir(stateDir.resolve("run" + run))
+              .maxBufferedRecordsPerSource(buffer)
+              .maxEventTimeAhead(Duration.ofDays(1))
+              .build()) {
+        engine.start();
+        assertThat(engine.awaitIdle(WAIT)).isTrue();
+      }
+      List<String> out = read(fresh, "out");
+      assertThat(out)
+          .as("run %d, %d records buffered per input", run, buffer)
+          .extracting(v -> v.substring(0, v.indexOf(' ')))
+          .containsExactlyElementsOf(expected);
+      assertThat(out)
+          .as("run %d: stream time never jumped, nothing came late", run)
+          .allSatisfy(v -> assertThat(v).endsWith(" st=" + time(v)));
+      assertThat(read(fresh, "guard-dlq"))
+          .as("run %d", run)
+          .singleElement()
+          .asString()
+          .contains("\"stream\":\"busy\"", "\"reason\":\"event-time-ahead\"");
+    }
   }
 
   /**

@@ -131,14 +131,14 @@ public final class StreamTask {
 
   /**
    * Holds back records whose event time is more than {@code maxAhead} ahead of the largest event
-   * time seen on the inputs, and dead-letters them when the source's next record shows they were
-   * outliers (see {@link StreamTimeGuard}); before the first record. Without it every readable
-   * record is queued.
+   * time admitted from their own source (or of the restored stream time), and dead-letters them
+   * when the source's next record shows they were outliers (see {@link StreamTimeGuard}); before
+   * the first record. Without it every readable record is queued.
    */
   public void guardStreamTime(Duration maxAhead) {
     timeGuard = new StreamTimeGuard<>(maxAhead.toMillis(), sources.length, new GuardOutcome());
     if (streamTime >= 0) {
-      timeGuard.observe(streamTime);
+      timeGuard.floor(streamTime);
     }
   }
 
@@ -189,12 +189,29 @@ public final class StreamTask {
 
   /**
    * Whether source {@code i} has a record to take next, queued or held back by the stream-time
-   * guard. A held record is later than everything queued (it is more than the guard's limit ahead
-   * of every record admitted), so the smallest next record is the same whether it is held or not:
-   * for {@link ProcessingOrder}, the task took "the smallest of every source's next record".
+   * guard. A held record is never the one the merge needs while it is held: it follows its
+   * source's queued records; once they are taken, the merge waits ({@link TaskInputs#mayProcess})
+   * until the source's next record decides it or the source is at its end, and at the end it is
+   * released ({@link #sourceAtEnd}) as soon as it is within the guard's limit of a record admitted
+   * from any source. So whenever a record is processed while a source's queue is empty and it
+   * holds one, the held record is more than the limit ahead of everything queued, and the
+   * smallest next record is the same whether it is held or not: for {@link ProcessingOrder}, the
+   * task took "the smallest of every source's next record".
    */
   boolean hasNext(int i) {
     return !sources[i].queue.isEmpty() || (timeGuard != null && timeGuard.held(i) != null);
+  }
+
+  /**
+   * Source {@code i}'s reader is known to be at the end of its log (its queue is empty): a record
+   * the stream-time guard holds for it may now be released once the other sources have caught up
+   * with it, instead of waiting for a next record that may never come (see {@link
+   * StreamTimeGuard#atEnd}).
+   */
+  void sourceAtEnd(int i) {
+    if (timeGuard != null && timeGuard.held(i) != null) {
+      timeGuard.atEnd(i);
+    }
   }
 
   /** Calls every processor's {@code init}, parents first. */
@@ -355,6 +372,7 @@ public final class StreamTask {
     for (int i = 0; i < sources.length; i++) {
       Queued head = sources[i].queue.peek();
       if (head == null) {
+        // A held record counts as present: here it is later than everything queued (see hasNext).
         all &= timeGuard != null && timeGuard.held(i) != null;
       } else if (next < 0 || head.timestamp < best) {
         next = i;
@@ -456,7 +474,7 @@ public final class StreamTask {
   public void restoreStreamTime(long t) {
     streamTime = t;
     if (timeGuard != null) {
-      timeGuard.observe(t);
+      timeGuard.floor(t);
     }
   }
 
@@ -543,13 +561,14 @@ public final class StreamTask {
     }
 
     @Override
-    public void reject(int source, Arrival a, long eventTime, long observedTime, long limitMs) {
+    public void reject(int source, Arrival a, long eventTime, long referenceTime, long limitMs) {
       String stream = sources[source].def.stream();
       String detail =
           "event time " + java.time.Instant.ofEpochMilli(eventTime) + " is "
-              + hours(eventTime - observedTime) + " ahead of the inputs' observed time "
-              + java.time.Instant.ofEpochMilli(observedTime) + " (limit " + hours(limitMs)
-              + ") and the next record of the stream is not";
+              + hours(eventTime - referenceTime) + " ahead of "
+              + java.time.Instant.ofEpochMilli(referenceTime)
+              + ", the latest event time admitted from the stream or restored (limit "
+              + hours(limitMs) + "), and the next record of the stream is not";
       collector.sendDeadLetter(
           stream, a.record.offset,
           DeadLetter.encode(stream, a.record.offset, EVENT_TIME_AHEAD, detail, a.body),

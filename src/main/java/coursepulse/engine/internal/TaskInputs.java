@@ -174,7 +174,9 @@ final class TaskInputs {
    *     at its end: the task is idle
    */
   boolean idleAfterWait() {
-    return !waitForInput() && !waitYielded && !task.anyBuffered() && allAtEnd();
+    // (asked again after allAtEnd, which may release a record the stream-time guard held)
+    return !waitForInput() && !waitYielded && !task.anyBuffered() && allAtEnd()
+        && !task.anyBuffered();
   }
 
   /**
@@ -228,18 +230,20 @@ final class TaskInputs {
   boolean mayProcess() {
     int ordered = task.orderedSource();
     if (ordered >= 0) {
-      int missing =
-          ordered == ProcessingOrder.MERGED
-              ? firstWithoutNext()
-              : task.buffered(ordered) > 0 ? -1 : ordered;
+      int missing = missingForOrder(ordered);
       if (missing < 0) {
         return true;
       }
       if (!atEnd(missing)) {
         return false; // it was read before, so the log has it
       }
+      // (at its end, the stream-time guard may have released the record it held: look again)
+      missing = missingForOrder(ordered);
+      if (missing < 0) {
+        return true;
+      }
       // Read to its end and still not here: held back or dead-lettered by the stream-time guard,
-      // whose decisions depend on what had arrived from the other inputs.
+      // whose decisions from a restored stream time can differ from the run that took the order.
       log.warn(
           "engine {}: cannot follow the order of the records taken before the log failure ('{}'"
               + " has no record where {} more were to come); merging by timestamp from here on",
@@ -271,19 +275,39 @@ final class TaskInputs {
   }
 
   /**
+   * The source whose record the order needs next and which has none (queued or held by the
+   * stream-time guard), or -1.
+   */
+  private int missingForOrder(int ordered) {
+    if (ordered == ProcessingOrder.MERGED) {
+      return firstWithoutNext();
+    }
+    return task.buffered(ordered) > 0 ? -1 : ordered;
+  }
+
+  /**
    * Whether source {@code i} (with an empty queue) is known to have nothing more in the log: from
    * what its reader already knows ({@link LogReader#catchup}), or, for a reader that cannot tell,
-   * from the last {@link #waitForInput} that asked the log.
+   * from the last {@link #waitForInput} that asked the log. When it is, the task hears of it
+   * ({@link StreamTask#sourceAtEnd}): a record the stream-time guard holds for the source may be
+   * released by the other inputs catching up with it, and must be before the merge goes on past
+   * its time.
    */
   private boolean atEnd(int i) {
+    boolean end;
     if (stopReached[i]) {
-      return true;
+      end = true;
+    } else {
+      LogReader.Catchup known = readers[i].catchup();
+      end =
+          known != LogReader.Catchup.UNKNOWN
+              ? known == LogReader.Catchup.CAUGHT_UP
+              : ends.confirmed(i);
     }
-    LogReader.Catchup known = readers[i].catchup();
-    if (known != LogReader.Catchup.UNKNOWN) {
-      return known == LogReader.Catchup.CAUGHT_UP;
+    if (end) {
+      task.sourceAtEnd(i);
     }
-    return ends.confirmed(i);
+    return end;
   }
 
   /**

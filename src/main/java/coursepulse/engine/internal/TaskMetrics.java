@@ -95,7 +95,7 @@ public final class TaskMetrics {
       FunctionCounter.builder(PREFIX + "records.event.time.ahead", eventTimeAhead, a -> a[idx])
           .description(
               "Source records dead-lettered because their event time was too far ahead of the"
-                  + " inputs' observed time (they never advance stream time)")
+                  + " latest event time of their input (they never advance stream time)")
           .tag("source", sources.get(i))
           .tags(common).register(registry);
     }

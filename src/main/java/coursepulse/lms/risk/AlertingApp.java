@@ -33,10 +33,11 @@ public final class AlertingApp implements AutoCloseable {
   }
 
   /**
-   * How far ahead of the inputs' observed event time a record may be before the engine holds it
-   * back as a probable wrong clock (see {@code StreamEngine.Builder#maxEventTimeAhead}). A day is
-   * longer than any quiet spell of a busy term and far shorter than the damage a year-ahead
-   * record does (every timer of the term fires at once).
+   * How far ahead of the latest event time of its own input a record may be before the engine
+   * holds it back as a probable wrong clock (see {@code StreamEngine.Builder#maxEventTimeAhead}).
+   * A day is far shorter than the damage a year-ahead record does (every timer of the term fires
+   * at once); a longer quiet spell of one input (enrollments) is only held until the input's next
+   * record shows that time really moved on.
    */
   public static final Duration DEFAULT_MAX_EVENT_TIME_AHEAD = Duration.ofDays(1);
 
