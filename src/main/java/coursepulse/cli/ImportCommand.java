@@ -136,7 +136,9 @@ public final class ImportCommand implements Runnable {
                     err.println("importing " + source.courseIds() + " to " + log.describe() + " as " + source.producerName());
                   }
                   done[0] = source;
-                  publisher.publish(source, source.producerName(), log);
+                  publisher
+                      .refusingEarlierFeeds(OuladImport.EARLIER_FEED_ADVICE)
+                      .publish(source, source.producerName(), log);
                 }
               },
               retryFor,

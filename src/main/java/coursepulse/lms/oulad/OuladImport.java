@@ -19,13 +19,13 @@ import coursepulse.lms.publish.PublishableEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,6 +52,13 @@ public final class OuladImport implements EventSource, AutoCloseable {
 
   /** Changes with any change of the mapping, so output of an older mapping never shares a producer name. */
   static final int MAPPING_VERSION = 2; // 2: no deadline for an assessment nobody handed in
+
+  /** What to do when the log holds another import whose events are newer than this one's. */
+  public static final String EARLIER_FEED_ADVICE =
+      "Import every presentation you want in one run, into an empty log (a new vhost, or a new"
+          + " --embedded-dir). The same presentations are another import too when their tables"
+          + " have changed since, or their --start dates, or the coursepulse version that"
+          + " imported them.";
 
   /** The role every OULAD enrolment gets. */
   static final String ROLE = "student";
@@ -86,17 +93,14 @@ public final class OuladImport implements EventSource, AutoCloseable {
   private final MessageDigest md5;
 
   private OuladImport(OuladDirectory dir, Collection<String> chosen, OuladCalendar calendar) {
-    try {
-      md5 = MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has MD5", e);
-    }
+    md5 = Digests.md5();
     for (String type :
         List.of(EnrollmentCreated.TYPE, EnrollmentDropped.TYPE, LoggedIn.TYPE, AssignmentCreated.TYPE,
             SubmissionCreated.TYPE, AssetAccessed.TYPE)) {
       counts.put(type, 0L);
     }
     OuladTables tables = OuladTables.load(dir, chosen);
+    calendar.requireImported(tables.courses.values());
     StringBuilder fingerprint = new StringBuilder("oulad-v" + MAPPING_VERSION);
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
@@ -112,7 +116,15 @@ public final class OuladImport implements EventSource, AutoCloseable {
       close();
       throw e;
     }
-    fingerprint.append('|').append(calendar.fingerprint());
+    // The start days above are all the calendar decides. The content digest makes tables changed
+    // since an import another feed, instead of one the publisher would resume at a position that
+    // now holds other events.
+    MessageDigest content = Digests.sha256();
+    content.update(tables.contentDigest());
+    for (Presentation p : presentations) {
+      p.clicks.digestInto(content);
+    }
+    fingerprint.append("|content=").append(HexFormat.of().formatHex(content.digest()));
     this.producerName =
         "coursepulse-oulad-"
             + UUID.nameUUIDFromBytes(fingerprint.toString().getBytes(StandardCharsets.UTF_8))

@@ -1,6 +1,8 @@
 package coursepulse.lms.oulad;
 
 import coursepulse.lms.outcome.FinalResult;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -41,7 +43,24 @@ final class OuladTables {
   final Map<String, Map<Integer, FinalResult>> results = new HashMap<>();
   final Map<String, List<Submission>> submissions = new HashMap<>();
 
+  /**
+   * A digest of every row kept, as read (parsed values, in file order), so that tables changed
+   * in any value the import uses give another producer name; the layout (quotes, CRLF, gzip) does
+   * not change it.
+   */
+  private final MessageDigest content = Digests.sha256();
+
   private OuladTables() {}
+
+  /** Adds a kept row to {@link #content}. */
+  private void keep(String table, String course, Object row) {
+    content.update((table + '|' + course + '|' + row + '\n').getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The digest of the rows kept; call once, after {@link #load}. */
+  byte[] contentDigest() {
+    return content.digest();
+  }
 
   /**
    * Reads every presentation's small tables, keeping the rows of {@code chosen} (all when empty).
@@ -62,6 +81,7 @@ final class OuladTables {
           throw c.error("module_presentation_length " + course.length() + " is not positive");
         }
         all.put(course.id(), course);
+        t.keep("courses", course.id(), course);
       }
     }
     if (chosen.isEmpty()) {
@@ -92,6 +112,7 @@ final class OuladTables {
         byId.put(x.id(), x);
         if (keep.contains(course)) {
           t.assessments.computeIfAbsent(course, k -> new ArrayList<>()).add(x);
+          t.keep("assessments", course, x);
         }
       }
     }
@@ -104,6 +125,7 @@ final class OuladTables {
         String course = v.text(m).strip() + "-" + v.text(p).strip();
         if (keep.contains(course)) {
           t.siteKinds.computeIfAbsent(course, k -> new HashMap<>()).put(v.integer(site), v.optText(type));
+          t.keep("vle", course, v.integer(site) + "|" + v.optText(type));
         }
       }
     }
@@ -116,9 +138,9 @@ final class OuladTables {
       while (r.next()) {
         String course = r.text(m).strip() + "-" + r.text(p).strip();
         if (keep.contains(course)) {
-          t.registrations
-              .computeIfAbsent(course, k -> new ArrayList<>())
-              .add(new Registration(r.integer(student), r.optInteger(reg), r.optInteger(unreg)));
+          Registration row = new Registration(r.integer(student), r.optInteger(reg), r.optInteger(unreg));
+          t.registrations.computeIfAbsent(course, k -> new ArrayList<>()).add(row);
+          t.keep("studentRegistration", course, row);
         }
       }
     }
@@ -137,6 +159,7 @@ final class OuladTables {
             throw s.error(e.getMessage());
           }
           t.results.computeIfAbsent(course, k -> new HashMap<>()).put(s.integer(student), fr);
+          t.keep("studentInfo", course, s.integer(student) + "|" + fr);
         }
       }
     }
@@ -157,10 +180,10 @@ final class OuladTables {
             throw s.error("score " + points + " is negative");
           }
           Integer isBanked = s.optInteger(banked);
-          t.submissions
-              .computeIfAbsent(x.courseId(), k -> new ArrayList<>())
-              .add(new Submission(x.id(), s.integer(student), s.integer(date),
-                  isBanked != null && isBanked != 0, points));
+          Submission row = new Submission(x.id(), s.integer(student), s.integer(date),
+              isBanked != null && isBanked != 0, points);
+          t.submissions.computeIfAbsent(x.courseId(), k -> new ArrayList<>()).add(row);
+          t.keep("studentAssessment", x.courseId(), row);
         }
       }
     }

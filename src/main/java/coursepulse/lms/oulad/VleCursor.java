@@ -1,7 +1,9 @@
 package coursepulse.lms.oulad;
 
 import java.io.Closeable;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
@@ -108,6 +110,22 @@ final class VleCursor implements Closeable {
     students = permute(students, order);
     sites = permute(sites, order);
     clickCounts = permute(clickCounts, order);
+  }
+
+  /**
+   * Adds the rows, in the order the cursor gives them, to {@code digest}: the same rows in the same
+   * order of days give the same digest, whatever the file's layout.
+   */
+  void digestInto(MessageDigest digest) {
+    ByteBuffer block = ByteBuffer.allocate(16 * 4096);
+    for (int i = 0; i < size; i++) {
+      if (!block.hasRemaining()) {
+        digest.update(block.flip());
+        block.clear();
+      }
+      block.putInt(days[i]).putInt(students[i]).putInt(sites[i]).putInt(clickCounts[i]);
+    }
+    digest.update(block.flip());
   }
 
   private int[] permute(int[] values, int[] order) {
