@@ -108,6 +108,9 @@ public final class ImportCommand implements Runnable {
         throw new IllegalArgumentException("--output needs --dry-run: without it the events are published");
       }
       OuladCalendar calendar = OuladCalendar.withStarts(starts);
+      if (outcomes != null) {
+        OutcomesFile.requireWritable(outcomes); // before publishing, not after a whole import
+      }
       PrintWriter err = spec.commandLine().getErr();
       EventPublisher publisher =
           new EventPublisher(
@@ -146,12 +149,10 @@ public final class ImportCommand implements Runnable {
           last = done[0];
         }
       }
-      err.println("events " + last.counts() + (last.skipped().isEmpty() ? "" : ", rows left out " + last.skipped()));
+      // the progress line above says what was appended now; this one is the whole feed
+      err.println((dryRun ? "events " : "events of the import (appended now or before) ") + last.counts()
+          + (last.skipped().isEmpty() ? "" : ", rows left out " + last.skipped()));
       if (outcomes != null) {
-        Path parent = outcomes.toAbsolutePath().getParent();
-        if (parent != null) {
-          Files.createDirectories(parent);
-        }
         OutcomesFile.write(outcomes, last.outcomes());
       }
       err.flush();

@@ -43,13 +43,15 @@ final class CsvTable implements Closeable {
     if (!readLine()) {
       throw new OuladFormatException(name + ": the file is empty; expected a header line");
     }
+    // a UTF-8 byte order mark goes before splitting, or a quoted first name would not be quoted
+    if (lineLength >= 3 && line[0] == (byte) 0xEF && line[1] == (byte) 0xBB && line[2] == (byte) 0xBF) {
+      lineLength -= 3;
+      System.arraycopy(line, 3, line, 0, lineLength);
+    }
     split();
     List<String> h = new ArrayList<>();
     for (int i = 0; i < fieldCount; i++) {
       String column = text(i).strip().toLowerCase(Locale.ROOT);
-      if (i == 0 && column.startsWith("\uFEFF")) {
-        column = column.substring(1);
-      }
       h.add(column);
       columns.putIfAbsent(column, i);
     }

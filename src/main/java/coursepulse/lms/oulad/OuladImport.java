@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -158,12 +159,12 @@ public final class OuladImport implements EventSource, AutoCloseable {
 
   /** Events emitted so far per type, in schema order. */
   public Map<String, Long> counts() {
-    return Map.copyOf(counts);
+    return Collections.unmodifiableMap(new LinkedHashMap<>(counts));
   }
 
-  /** Rows deliberately left out so far, by reason ({@code banked_submission}, ...). */
+  /** Rows deliberately left out so far, by reason ({@code banked_submission}, ...), in name order. */
   public Map<String, Long> skipped() {
-    return Map.copyOf(skipped);
+    return Collections.unmodifiableMap(new TreeMap<>(skipped));
   }
 
   /**

@@ -87,7 +87,8 @@ final class OuladTables {
     if (chosen.isEmpty()) {
       t.courses.putAll(all);
     } else {
-      for (String id : chosen) {
+      for (String given : chosen) {
+        String id = given.strip(); // "AAA-2013J, GGG-2013J" as typed
         Course course = all.get(id);
         if (course == null) {
           throw new OuladFormatException(

@@ -284,4 +284,32 @@ class OuladImportTest {
     assertThatThrownBy(() -> OuladImport.open(tmp.resolve("nope"), List.of(), OuladCalendar.standard()))
         .hasMessageContaining("is not a directory");
   }
+
+  @Test
+  void shouldNameTheMissingClickFileOfAPresentation() throws Exception {
+    Path dir = OuladFixture.write(tmp, Layout.PER_PRESENTATION);
+    Files.delete(dir.resolve("studentVle/BBB-2013J.csv.gz"));
+    assertThatThrownBy(() -> OuladImport.open(dir, List.of(), OuladCalendar.standard()))
+        .isInstanceOf(OuladFormatException.class)
+        .hasMessageContaining(dir.resolve("studentVle") + ": no BBB-2013J.csv (or BBB-2013J.csv.gz)")
+        .hasMessageContaining("leave BBB-2013J out of --presentations");
+  }
+
+  @Test
+  void shouldReadAQuotedHeaderAfterAByteOrderMark() throws Exception {
+    byte[] plain = dryRun(OuladFixture.write(tmp.resolve("plain"), Layout.ORIGINAL), List.of(), OuladCalendar.standard());
+    Path dir = OuladFixture.write(tmp.resolve("bom"), Layout.ORIGINAL);
+    for (String table : new String[] {"courses", "studentVle"}) {
+      Path file = dir.resolve(table + ".csv");
+      byte[] body = Files.readAllBytes(file);
+      assertThat(body[0]).isEqualTo((byte) '"');
+      byte[] withBom = new byte[body.length + 3];
+      withBom[0] = (byte) 0xEF;
+      withBom[1] = (byte) 0xBB;
+      withBom[2] = (byte) 0xBF;
+      System.arraycopy(body, 0, withBom, 3, body.length);
+      Files.write(file, withBom);
+    }
+    assertThat(dryRun(dir, List.of(), OuladCalendar.standard())).isEqualTo(plain);
+  }
 }
