@@ -59,7 +59,9 @@ public final class OuladDirectory {
               + " has no studentVle.csv for every presentation: the clicks of " + course
               + " are missing. Add the file, or leave " + course + " out of --presentations.");
     }
-    return VleCursor.open(own != null ? own : table("studentVle"), module, presentation);
+    return own != null
+        ? VleCursor.open(own, module, presentation, true)
+        : VleCursor.open(table("studentVle"), module, presentation, false);
   }
 
   private static Path find(Path dir, String name) {

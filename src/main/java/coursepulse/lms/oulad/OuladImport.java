@@ -425,6 +425,7 @@ public final class OuladImport implements EventSource, AutoCloseable {
         }
         reg.computeIfAbsent(day, k -> new ArrayList<>()).add(r.student());
         first = Math.min(first, day);
+        last = Math.max(last, day); // a registration after everything else still is an event
       }
       registered = toArrays(reg);
       unregistered = toArrays(unreg);

@@ -77,8 +77,9 @@ final class OuladTables {
       int len = c.column("module_presentation_length");
       while (c.next()) {
         Course course = new Course(c.text(m).strip(), c.text(p).strip(), c.integer(len));
-        if (course.length() < 1) {
-          throw c.error("module_presentation_length " + course.length() + " is not positive");
+        if (course.length() < 1 || course.length() > CsvTable.MAX_DAY) {
+          throw c.error("module_presentation_length " + course.length() + " is not between 1 and "
+              + CsvTable.MAX_DAY + " days");
         }
         all.put(course.id(), course);
         t.keep("courses", course.id(), course);
@@ -109,7 +110,7 @@ final class OuladTables {
       while (a.next()) {
         String course = a.text(m).strip() + "-" + a.text(p).strip();
         Assessment x =
-            new Assessment(a.integer(id), course, a.optText(type), a.optInteger(date), a.optDecimal(weight));
+            new Assessment(a.integer(id), course, a.optText(type), a.optDay(date), a.optDecimal(weight));
         byId.put(x.id(), x);
         if (keep.contains(course)) {
           t.assessments.computeIfAbsent(course, k -> new ArrayList<>()).add(x);
@@ -139,7 +140,7 @@ final class OuladTables {
       while (r.next()) {
         String course = r.text(m).strip() + "-" + r.text(p).strip();
         if (keep.contains(course)) {
-          Registration row = new Registration(r.integer(student), r.optInteger(reg), r.optInteger(unreg));
+          Registration row = new Registration(r.integer(student), r.optDay(reg), r.optDay(unreg));
           t.registrations.computeIfAbsent(course, k -> new ArrayList<>()).add(row);
           t.keep("studentRegistration", course, row);
         }
@@ -177,11 +178,11 @@ final class OuladTables {
         }
         if (keep.contains(x.courseId())) {
           Double points = s.optDecimal(score);
-          if (points != null && points < 0) {
-            throw s.error("score " + points + " is negative");
+          if (points != null && (points < 0 || points > OuladImport.POINTS_POSSIBLE)) {
+            throw s.error("score " + points + " is not a percentage (0 to 100)");
           }
           Integer isBanked = s.optInteger(banked);
-          Submission row = new Submission(x.id(), s.integer(student), s.integer(date),
+          Submission row = new Submission(x.id(), s.integer(student), s.day(date),
               isBanked != null && isBanked != 0, points);
           t.submissions.computeIfAbsent(x.courseId(), k -> new ArrayList<>()).add(row);
           t.keep("studentAssessment", x.courseId(), row);

@@ -312,4 +312,72 @@ class OuladImportTest {
     }
     assertThat(dryRun(dir, List.of(), OuladCalendar.standard())).isEqualTo(plain);
   }
+
+  private static final String CLICKS_HEADER = "code_module,code_presentation,id_student,id_site,date,sum_click";
+  private static final String SUBMISSIONS_HEADER = "id_assessment,id_student,date_submitted,is_banked,score";
+
+  @Test
+  void shouldRefuseADayFarOutsideThePresentationNamingFileAndLine() throws Exception {
+    Path dir = OuladFixture.write(tmp, Layout.PER_PRESENTATION);
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "studentAssessment", SUBMISSIONS_HEADER,
+        new String[] {"1,11,10,0,80.0", "2,11,123456789,0,50.0"});
+    assertThatThrownBy(() -> OuladImport.open(dir, List.of(), OuladCalendar.standard()))
+        .isInstanceOf(OuladFormatException.class)
+        .hasMessageContaining("studentAssessment.csv: line 3: column 'date_submitted' is 123456789")
+        .hasMessageContaining("within 3650 days of its start");
+    // out of date order, such a day once sized the click sort's array by it (OutOfMemoryError)
+    Path original = OuladFixture.write(tmp.resolve("original"), Layout.ORIGINAL);
+    OuladFixture.table(original, Layout.ORIGINAL, "studentVle", CLICKS_HEADER,
+        new String[] {"AAA,2013J,11,100,3,1", "AAA,2013J,11,100,-999999999,2"});
+    assertThatThrownBy(() -> OuladImport.open(original, List.of("AAA-2013J"), OuladCalendar.standard()))
+        .isInstanceOf(OuladFormatException.class)
+        .hasMessageContaining("studentVle.csv: line 3: column 'date' is -999999999");
+    OuladFixture.table(original, Layout.ORIGINAL, "studentRegistration",
+        "code_module,code_presentation,id_student,date_registration,date_unregistration",
+        new String[] {"AAA,2013J,11,-5,99999"});
+    assertThatThrownBy(() -> OuladImport.open(original, List.of("AAA-2013J"), OuladCalendar.standard()))
+        .hasMessageContaining("studentRegistration.csv: line 2: column 'date_unregistration' is 99999");
+  }
+
+  @Test
+  void shouldRefuseAScoreAboveOneHundred() throws Exception {
+    Path dir = OuladFixture.write(tmp, Layout.PER_PRESENTATION);
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "studentAssessment", SUBMISSIONS_HEADER,
+        new String[] {"1,11,10,0,250.0"});
+    assertThatThrownBy(() -> OuladImport.open(dir, List.of(), OuladCalendar.standard()))
+        .hasMessageContaining("studentAssessment.csv: line 2: score 250.0 is not a percentage (0 to 100)");
+  }
+
+  @Test
+  void shouldReadPaddedPresentationCodesOfClickRowsAsTheOtherTablesDo() throws Exception {
+    byte[] plain = dryRun(OuladFixture.write(tmp.resolve("plain"), Layout.ORIGINAL), List.of(), OuladCalendar.standard());
+    Path dir = OuladFixture.write(tmp.resolve("padded"), Layout.ORIGINAL);
+    String[] padded = OuladFixture.CLICKS.clone();
+    padded[1] = padded[1].replace("AAA,2013J,", "AAA ,2013J ,");
+    OuladFixture.table(dir, Layout.ORIGINAL, "studentVle", CLICKS_HEADER, padded);
+    assertThat(dryRun(dir, List.of(), OuladCalendar.standard())).isEqualTo(plain);
+  }
+
+  @Test
+  void shouldRefuseAClickRowOfAnotherPresentationInAPresentationsOwnFile() throws Exception {
+    Path dir = OuladFixture.write(tmp, Layout.PER_PRESENTATION);
+    Files.delete(dir.resolve("studentVle/AAA-2013J.csv.gz"));
+    Files.writeString(dir.resolve("studentVle/AAA-2013J.csv"),
+        CLICKS_HEADER + "\nAAA,2013J,11,100,-2,3\nBBB,2013J,11,200,0,5\n");
+    assertThatThrownBy(() -> OuladImport.open(dir, List.of("AAA-2013J"), OuladCalendar.standard()))
+        .isInstanceOf(OuladFormatException.class)
+        .hasMessageContaining("AAA-2013J.csv: line 3: a click row of BBB-2013J in the file of AAA-2013J");
+  }
+
+  @Test
+  void shouldEnrolAStudentWhoRegistersAfterEverythingElse() throws Exception {
+    Path dir = OuladFixture.write(tmp, Layout.PER_PRESENTATION);
+    String[] rows = java.util.Arrays.copyOf(OuladFixture.REGISTRATIONS, OuladFixture.REGISTRATIONS.length + 1);
+    rows[rows.length - 1] = "AAA,2013J,15,40,";
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "studentRegistration",
+        "code_module,code_presentation,id_student,date_registration,date_unregistration", rows);
+    List<JsonNode> events = events(dryRun(dir, List.of(), OuladCalendar.standard()));
+    assertThat(only(events, "enrollment_created", "oulad-15", null, null).get("occurredAt").asText())
+        .isEqualTo("2013-11-16T00:00:00Z");
+  }
 }
