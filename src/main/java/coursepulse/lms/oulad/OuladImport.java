@@ -102,6 +102,7 @@ public final class OuladImport implements EventSource, AutoCloseable {
     }
     OuladTables tables = OuladTables.load(dir, chosen);
     calendar.requireImported(tables.courses.values());
+    skipped.putAll(tables.repeated);
     StringBuilder fingerprint = new StringBuilder("oulad-v" + MAPPING_VERSION);
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;

@@ -57,6 +57,18 @@ final class OuladTables {
     content.update((table + '|' + course + '|' + row + '\n').getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Rows of the chosen presentations that repeat an earlier row exactly, left out, by table
+   * ({@code repeated_submission}, ...); a repeat with other values is refused instead.
+   */
+  final Map<String, Long> repeated = new TreeMap<>();
+
+  private void repeated(String reason, long rows) {
+    if (rows > 0) {
+      repeated.merge(reason, rows, Long::sum);
+    }
+  }
+
   /** The digest of the rows kept; call once, after {@link #load}. */
   byte[] contentDigest() {
     return content.digest();
@@ -71,6 +83,7 @@ final class OuladTables {
   static OuladTables load(OuladDirectory dir, Collection<String> chosen) {
     OuladTables t = new OuladTables();
     Map<String, Course> all = new TreeMap<>();
+    Map<String, Long> repeatedCourses = new HashMap<>();
     try (CsvTable c = CsvTable.open(dir.table("courses"))) {
       int m = c.column("code_module");
       int p = c.column("code_presentation");
@@ -81,8 +94,14 @@ final class OuladTables {
           throw c.error("module_presentation_length " + course.length() + " is not between 1 and "
               + CsvTable.MAX_DAY + " days");
         }
-        all.put(course.id(), course);
-        t.keep("courses", course.id(), course);
+        Course before = all.put(course.id(), course);
+        if (before != null && !before.equals(course)) {
+          throw c.error(course.id() + " again, " + course.length() + " days long after "
+              + before.length() + ": keep the right row");
+        }
+        if (before != null) {
+          repeatedCourses.merge(course.id(), 1L, Long::sum);
+        }
       }
     }
     if (chosen.isEmpty()) {
@@ -98,6 +117,10 @@ final class OuladTables {
         t.courses.put(id, course);
       }
     }
+    for (Course course : t.courses.values()) {
+      t.keep("courses", course.id(), course);
+      t.repeated("repeated_course", repeatedCourses.getOrDefault(course.id(), 0L));
+    }
     Set<String> keep = t.courses.keySet();
     Map<Integer, Assessment> byId = new HashMap<>();
     try (CsvTable a = CsvTable.open(dir.table("assessments"))) {
@@ -111,7 +134,17 @@ final class OuladTables {
         String course = a.text(m).strip() + "-" + a.text(p).strip();
         Assessment x =
             new Assessment(a.integer(id), course, a.optText(type), a.optDay(date), a.optDecimal(weight));
-        byId.put(x.id(), x);
+        Assessment before = byId.put(x.id(), x);
+        if (before != null) {
+          if (!before.equals(x)) {
+            throw a.error("id_assessment " + x.id() + " again, with other values (" + before + " before,"
+                + " " + x + " here): keep the right row");
+          }
+          if (keep.contains(course)) {
+            t.repeated("repeated_assessment", 1);
+          }
+          continue;
+        }
         if (keep.contains(course)) {
           t.assessments.computeIfAbsent(course, k -> new ArrayList<>()).add(x);
           t.keep("assessments", course, x);
@@ -160,11 +193,20 @@ final class OuladTables {
           } catch (IllegalArgumentException e) {
             throw s.error(e.getMessage());
           }
-          t.results.computeIfAbsent(course, k -> new HashMap<>()).put(s.integer(student), fr);
+          FinalResult before = t.results.computeIfAbsent(course, k -> new HashMap<>()).put(s.integer(student), fr);
+          if (before != null) {
+            if (before != fr) {
+              throw s.error("student " + s.integer(student) + " of " + course + " again, with final_result "
+                  + fr.label() + " after " + before.label() + ": keep the right row");
+            }
+            t.repeated("repeated_result", 1);
+            continue;
+          }
           t.keep("studentInfo", course, s.integer(student) + "|" + fr);
         }
       }
     }
+    Map<Long, Submission> handedIn = new HashMap<>();
     try (CsvTable s = CsvTable.open(dir.table("studentAssessment"))) {
       int id = s.column("id_assessment");
       int student = s.column("id_student");
@@ -184,6 +226,15 @@ final class OuladTables {
           Integer isBanked = s.optInteger(banked);
           Submission row = new Submission(x.id(), s.integer(student), s.day(date),
               isBanked != null && isBanked != 0, points);
+          Submission before = handedIn.put(((long) row.assessment() << 32) | (row.student() & 0xFFFF_FFFFL), row);
+          if (before != null) {
+            if (!before.equals(row)) {
+              throw s.error("student " + row.student() + "'s submission to assessment " + row.assessment()
+                  + " again, with other values (" + before + " before, " + row + " here): keep the right row");
+            }
+            t.repeated("repeated_submission", 1);
+            continue;
+          }
           t.submissions.computeIfAbsent(x.courseId(), k -> new ArrayList<>()).add(row);
           t.keep("studentAssessment", x.courseId(), row);
         }

@@ -380,4 +380,45 @@ class OuladImportTest {
     assertThat(only(events, "enrollment_created", "oulad-15", null, null).get("occurredAt").asText())
         .isEqualTo("2013-11-16T00:00:00Z");
   }
+
+  @Test
+  void shouldLeaveOutAnExactlyRepeatedRowAndRefuseOneWithOtherValues() throws Exception {
+    byte[] plain = dryRun(OuladFixture.write(tmp.resolve("plain"), Layout.PER_PRESENTATION), List.of(), OuladCalendar.standard());
+    Path dir = OuladFixture.write(tmp.resolve("repeated"), Layout.PER_PRESENTATION);
+    String[] submissions = java.util.Arrays.copyOf(OuladFixture.SUBMISSIONS, OuladFixture.SUBMISSIONS.length + 1);
+    submissions[submissions.length - 1] = OuladFixture.SUBMISSIONS[0];
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "studentAssessment", SUBMISSIONS_HEADER, submissions);
+    String[] assessments = java.util.Arrays.copyOf(OuladFixture.ASSESSMENTS, OuladFixture.ASSESSMENTS.length + 1);
+    assessments[assessments.length - 1] = OuladFixture.ASSESSMENTS[0];
+    String assessmentsHeader = "code_module,code_presentation,id_assessment,assessment_type,date,weight";
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "assessments", assessmentsHeader, assessments);
+    assertThat(dryRun(dir, List.of(), OuladCalendar.standard())).isEqualTo(plain);
+    try (OuladImport feed = OuladImport.open(dir, List.of(), OuladCalendar.standard())) {
+      assertThat(feed.skipped()).containsEntry("repeated_submission", 1L).containsEntry("repeated_assessment", 1L);
+    }
+
+    submissions[submissions.length - 1] = "1,11,12,0,80.0"; // the same submission, another day
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "studentAssessment", SUBMISSIONS_HEADER, submissions);
+    assertThatThrownBy(() -> OuladImport.open(dir, List.of(), OuladCalendar.standard()))
+        .hasMessageContaining("studentAssessment.csv: line 6: student 11's submission to assessment 1 again, with other values");
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "studentAssessment", SUBMISSIONS_HEADER, OuladFixture.SUBMISSIONS);
+    assessments[assessments.length - 1] = "AAA,2013J,1,TMA,12,50.0";
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "assessments", assessmentsHeader, assessments);
+    assertThatThrownBy(() -> OuladImport.open(dir, List.of(), OuladCalendar.standard()))
+        .hasMessageContaining("assessments.csv: line 6: id_assessment 1 again, with other values");
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "assessments", assessmentsHeader, OuladFixture.ASSESSMENTS);
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "courses", "code_module,code_presentation,module_presentation_length",
+        new String[] {"AAA,2013J,30", "BBB,2013J,20", "AAA,2013J,31"});
+    assertThatThrownBy(() -> OuladImport.open(dir, List.of(), OuladCalendar.standard()))
+        .hasMessageContaining("courses.csv: line 4: AAA-2013J again, 31 days long after 30");
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "courses", "code_module,code_presentation,module_presentation_length",
+        OuladFixture.COURSES);
+    String[] info = java.util.Arrays.copyOf(OuladFixture.INFO, OuladFixture.INFO.length + 1);
+    info[info.length - 1] = OuladFixture.INFO[0].replace(",Pass", ",Fail");
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "studentInfo",
+        "code_module,code_presentation,id_student,gender,region,highest_education,imd_band,age_band,"
+            + "num_of_prev_attempts,studied_credits,disability,final_result", info);
+    assertThatThrownBy(() -> OuladImport.open(dir, List.of(), OuladCalendar.standard()))
+        .hasMessageContaining("studentInfo.csv: line 8: student 11 of AAA-2013J again, with final_result Fail after Pass");
+  }
 }
