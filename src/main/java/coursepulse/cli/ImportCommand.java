@@ -151,7 +151,8 @@ public final class ImportCommand implements Runnable {
       }
       // the progress line above says what was appended now; this one is the whole feed
       err.println((dryRun ? "events " : "events of the import (appended now or before) ") + last.counts()
-          + (last.skipped().isEmpty() ? "" : ", rows left out " + last.skipped()));
+          + (last.skipped().isEmpty() ? "" : ", rows left out " + last.skipped())
+          + (last.unmatched().isEmpty() ? "" : ", rows referring to what the other tables lack " + last.unmatched()));
       if (outcomes != null) {
         OutcomesFile.write(outcomes, last.outcomes());
       }

@@ -86,6 +86,7 @@ public final class OuladImport implements EventSource, AutoCloseable {
   private final long[] sequences = new long[3];
   private final Map<String, Long> counts = new LinkedHashMap<>();
   private final Map<String, Long> skipped = new TreeMap<>();
+  private final Map<String, Long> unmatched = new TreeMap<>();
   private final List<OuladEvent> today = new ArrayList<>();
   private int todayIndex;
   private long day;
@@ -102,7 +103,7 @@ public final class OuladImport implements EventSource, AutoCloseable {
     }
     OuladTables tables = OuladTables.load(dir, chosen);
     calendar.requireImported(tables.courses.values());
-    skipped.putAll(tables.repeated);
+    skipped.putAll(tables.leftOut);
     StringBuilder fingerprint = new StringBuilder("oulad-v" + MAPPING_VERSION);
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
@@ -166,6 +167,16 @@ public final class OuladImport implements EventSource, AutoCloseable {
   /** Rows deliberately left out so far, by reason ({@code banked_submission}, ...), in name order. */
   public Map<String, Long> skipped() {
     return Collections.unmodifiableMap(new TreeMap<>(skipped));
+  }
+
+  /**
+   * Rows imported so far although another table lacks what they refer to, by kind: clicks and
+   * submissions of students without a {@code studentRegistration} row (the alerting application
+   * refuses them as {@code not_enrolled}), clicks on sites {@code vle.csv} does not list
+   * ({@code assetKind} null). In name order.
+   */
+  public Map<String, Long> unmatched() {
+    return Collections.unmodifiableMap(new TreeMap<>(unmatched));
   }
 
   /**
@@ -257,6 +268,12 @@ public final class OuladImport implements EventSource, AutoCloseable {
         int site = rows[r + 1];
         // OULAD repeats some (student, page, day) rows: the occurrence number keeps ids unique
         int occurrence = seen.merge(((long) student << 32) | (site & 0xFFFF_FFFFL), 1, Integer::sum) - 1;
+        if (!p.registrationOf.containsKey(student)) {
+          unmatched.merge("click_of_unregistered_student", 1L, Long::sum);
+        }
+        if (!p.siteKinds.containsKey(site)) {
+          unmatched.merge("click_on_site_not_in_vle", 1L, Long::sum);
+        }
         add(ACTIVITY,
             new AssetAccessed(id("clicks|" + p.courseId + "|" + student + "|" + site + "|" + d + "|" + occurrence),
                 V, at, studentId(student), p.courseId, p.siteKinds.get(site), Integer.toString(site),
@@ -268,6 +285,9 @@ public final class OuladImport implements EventSource, AutoCloseable {
       for (Submission s : p.submitted.getOrDefault(d, List.of())) {
         Assessment a = p.assessment.get(s.assessment());
         String assignmentId = p.assignmentId(a.id());
+        if (!p.registrationOf.containsKey(s.student())) {
+          unmatched.merge("submission_of_unregistered_student", 1L, Long::sum);
+        }
         add(ACTIVITY,
             new SubmissionCreated(id("submitted|" + assignmentId + "|" + s.student()), V, p.at(d, SUBMITTED_AT),
                 studentId(s.student()), p.courseId, assignmentId, d > a.day(), s.score()));

@@ -58,15 +58,27 @@ final class OuladTables {
   }
 
   /**
-   * Rows of the chosen presentations that repeat an earlier row exactly, left out, by table
-   * ({@code repeated_submission}, ...); a repeat with other values is refused instead.
+   * Rows left out, by reason: rows of the chosen presentations that repeat an earlier row exactly
+   * ({@code repeated_submission}, ...; a repeat with other values is refused instead), and rows
+   * of presentations that {@code courses.csv} does not have ({@code row_of_unknown_presentation}).
    */
-  final Map<String, Long> repeated = new TreeMap<>();
+  final Map<String, Long> leftOut = new TreeMap<>();
 
-  private void repeated(String reason, long rows) {
+  private void leftOut(String reason, long rows) {
     if (rows > 0) {
-      repeated.merge(reason, rows, Long::sum);
+      leftOut.merge(reason, rows, Long::sum);
     }
+  }
+
+  private Set<String> known = Set.of();
+
+  /** Whether a row of {@code course} is kept; counts it when courses.csv does not have it. */
+  private boolean keeps(String course) {
+    if (!known.contains(course)) {
+      leftOut("row_of_unknown_presentation", 1);
+      return false;
+    }
+    return courses.containsKey(course);
   }
 
   /** The digest of the rows kept; call once, after {@link #load}. */
@@ -119,8 +131,9 @@ final class OuladTables {
     }
     for (Course course : t.courses.values()) {
       t.keep("courses", course.id(), course);
-      t.repeated("repeated_course", repeatedCourses.getOrDefault(course.id(), 0L));
+      t.leftOut("repeated_course", repeatedCourses.getOrDefault(course.id(), 0L));
     }
+    t.known = all.keySet();
     Set<String> keep = t.courses.keySet();
     Map<Integer, Assessment> byId = new HashMap<>();
     try (CsvTable a = CsvTable.open(dir.table("assessments"))) {
@@ -141,11 +154,11 @@ final class OuladTables {
                 + " " + x + " here): keep the right row");
           }
           if (keep.contains(course)) {
-            t.repeated("repeated_assessment", 1);
+            t.leftOut("repeated_assessment", 1);
           }
           continue;
         }
-        if (keep.contains(course)) {
+        if (t.keeps(course)) {
           t.assessments.computeIfAbsent(course, k -> new ArrayList<>()).add(x);
           t.keep("assessments", course, x);
         }
@@ -158,7 +171,7 @@ final class OuladTables {
       int type = v.column("activity_type");
       while (v.next()) {
         String course = v.text(m).strip() + "-" + v.text(p).strip();
-        if (keep.contains(course)) {
+        if (t.keeps(course)) {
           t.siteKinds.computeIfAbsent(course, k -> new HashMap<>()).put(v.integer(site), v.optText(type));
           t.keep("vle", course, v.integer(site) + "|" + v.optText(type));
         }
@@ -172,7 +185,7 @@ final class OuladTables {
       int unreg = r.column("date_unregistration");
       while (r.next()) {
         String course = r.text(m).strip() + "-" + r.text(p).strip();
-        if (keep.contains(course)) {
+        if (t.keeps(course)) {
           Registration row = new Registration(r.integer(student), r.optDay(reg), r.optDay(unreg));
           t.registrations.computeIfAbsent(course, k -> new ArrayList<>()).add(row);
           t.keep("studentRegistration", course, row);
@@ -186,7 +199,7 @@ final class OuladTables {
       int result = s.column("final_result");
       while (s.next()) {
         String course = s.text(m).strip() + "-" + s.text(p).strip();
-        if (keep.contains(course)) {
+        if (t.keeps(course)) {
           FinalResult fr;
           try {
             fr = FinalResult.parse(s.text(result));
@@ -199,7 +212,7 @@ final class OuladTables {
               throw s.error("student " + s.integer(student) + " of " + course + " again, with final_result "
                   + fr.label() + " after " + before.label() + ": keep the right row");
             }
-            t.repeated("repeated_result", 1);
+            t.leftOut("repeated_result", 1);
             continue;
           }
           t.keep("studentInfo", course, s.integer(student) + "|" + fr);
@@ -218,7 +231,7 @@ final class OuladTables {
         if (x == null) {
           throw s.error("id_assessment " + s.text(id) + " is not in assessments.csv");
         }
-        if (keep.contains(x.courseId())) {
+        if (t.keeps(x.courseId())) {
           Double points = s.optDecimal(score);
           if (points != null && (points < 0 || points > OuladImport.POINTS_POSSIBLE)) {
             throw s.error("score " + points + " is not a percentage (0 to 100)");
@@ -232,7 +245,7 @@ final class OuladTables {
               throw s.error("student " + row.student() + "'s submission to assessment " + row.assessment()
                   + " again, with other values (" + before + " before, " + row + " here): keep the right row");
             }
-            t.repeated("repeated_submission", 1);
+            t.leftOut("repeated_submission", 1);
             continue;
           }
           t.submissions.computeIfAbsent(x.courseId(), k -> new ArrayList<>()).add(row);

@@ -421,4 +421,28 @@ class OuladImportTest {
     assertThatThrownBy(() -> OuladImport.open(dir, List.of(), OuladCalendar.standard()))
         .hasMessageContaining("studentInfo.csv: line 8: student 11 of AAA-2013J again, with final_result Fail after Pass");
   }
+
+  @Test
+  void shouldCountRowsReferringToWhatTheOtherTablesLack() throws Exception {
+    Path dir = OuladFixture.write(tmp, Layout.ORIGINAL);
+    String[] clicks = java.util.Arrays.copyOf(OuladFixture.CLICKS, OuladFixture.CLICKS.length + 2);
+    clicks[clicks.length - 2] = "AAA,2013J,99,100,6,1"; // nobody registered student 99
+    clicks[clicks.length - 1] = "AAA,2013J,11,999,6,1"; // vle.csv has no site 999
+    OuladFixture.table(dir, Layout.ORIGINAL, "studentVle", CLICKS_HEADER, clicks);
+    String[] submissions = java.util.Arrays.copyOf(OuladFixture.SUBMISSIONS, OuladFixture.SUBMISSIONS.length + 1);
+    submissions[submissions.length - 1] = "1,99,9,0,40.0";
+    OuladFixture.table(dir, Layout.ORIGINAL, "studentAssessment", SUBMISSIONS_HEADER, submissions);
+    String[] registrations = java.util.Arrays.copyOf(OuladFixture.REGISTRATIONS, OuladFixture.REGISTRATIONS.length + 1);
+    registrations[registrations.length - 1] = "CCC,2013J,31,-2,"; // courses.csv has no CCC
+    OuladFixture.table(dir, Layout.ORIGINAL, "studentRegistration",
+        "code_module,code_presentation,id_student,date_registration,date_unregistration", registrations);
+    try (OuladImport feed = OuladImport.open(dir, List.of(), OuladCalendar.standard())) {
+      new EventPublisher(Pacer.unlimited(), p -> {}).writeNdjson(feed, new ByteArrayOutputStream());
+      assertThat(feed.unmatched())
+          .containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(
+              "click_of_unregistered_student", 1L, "click_on_site_not_in_vle", 1L,
+              "submission_of_unregistered_student", 1L)));
+      assertThat(feed.skipped()).containsEntry("row_of_unknown_presentation", 1L);
+    }
+  }
 }
