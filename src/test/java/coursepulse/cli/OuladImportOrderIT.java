@@ -22,17 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(RabbitMqExtension.class)
 class OuladImportOrderIT {
 
-  private static int run(StringWriter err, String... args) {
-    return InProcess.run(err, args);
-  }
-
   /** The reviewer's AAA-then-GGG repro, on RabbitMQ: the second selection is refused whole. */
   @Test
   void shouldRefuseALaterSelectionThatStartsBeforeTheNewestEventOfTheStreams(RabbitVhost vhost, @TempDir Path dir)
       throws Exception {
     Path oulad = OuladFixture.write(dir.resolve("oulad"), OuladFixture.Layout.PER_PRESENTATION);
     StringWriter first = new StringWriter();
-    assertThat(run(first, "import", "oulad", "--dir", oulad.toString(), "--uri", vhost.uri(), "--presentations", "AAA-2013J"))
+    assertThat(InProcess.run(first, "import", "oulad", "--dir", oulad.toString(), "--uri", vhost.uri(), "--presentations", "AAA-2013J"))
         .as(first.toString()).isZero();
     Map<String, Integer> before = new java.util.HashMap<>();
     try (RabbitStreamLog log = vhost.openLog()) {
@@ -42,7 +38,7 @@ class OuladImportOrderIT {
     }
     assertThat(before.values()).allMatch(n -> n > 0);
     StringWriter second = new StringWriter();
-    assertThat(run(second, "import", "oulad", "--dir", oulad.toString(), "--uri", vhost.uri(), "--presentations", "BBB-2013J"))
+    assertThat(InProcess.run(second, "import", "oulad", "--dir", oulad.toString(), "--uri", vhost.uri(), "--presentations", "BBB-2013J"))
         .isNotZero();
     assertThat(second.toString())
         .contains("03-Activity already holds events up to 2013-10-29T12:00:00Z from another feed")
