@@ -51,7 +51,10 @@ public final class ImportCommand implements Runnable {
             + " withdrawals, one session per active day, assessments, graded submissions and page"
             + " clicks (docs/oulad.md).",
         "The same tables and options give the same events byte for byte; an import restarted"
-            + " with the same options resumes where the log stopped, without duplicates.",
+            + " with the same options resumes where the log stopped, without duplicates. An import"
+            + " whose events start before the newest event of the input streams (another"
+            + " selection, changed tables) is refused: import everything in one run into an"
+            + " empty log.",
         ""
       })
   public static final class Oulad implements Callable<Integer> {

@@ -46,7 +46,8 @@ import java.util.UUID;
  * tables and the click rows (16 bytes each, {@link VleCursor}) are held. Event ids are
  * name-based UUIDs of the row an event comes from, so they do not depend on which presentations
  * are imported together; {@link PublishableEvent#sequence()} is the event's position in its stream
- * and {@link #producerName()} names the selection, for the publisher's resumption. Not
+ * and {@link #producerName()} names the feed (selection, start days, mapping and the rows' digest),
+ * for the publisher's resumption. Not
  * thread-safe; close it to release the click files.
  */
 public final class OuladImport implements EventSource, AutoCloseable {
@@ -149,7 +150,10 @@ public final class OuladImport implements EventSource, AutoCloseable {
     return new OuladImport(OuladDirectory.of(dir), presentations, calendar);
   }
 
-  /** The producer name for publishing: the same for the same presentations, calendar and mapping. */
+  /**
+   * The producer name for publishing: the same for the same presentations, start days, mapping
+   * and table rows (whatever their layout); another for any change of them.
+   */
   public String producerName() {
     return producerName;
   }
