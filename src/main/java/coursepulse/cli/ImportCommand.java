@@ -51,7 +51,10 @@ public final class ImportCommand implements Runnable {
             + " withdrawals, one session per active day, assessments, graded submissions and page"
             + " clicks (docs/oulad.md).",
         "The same tables and options give the same events byte for byte; an import restarted"
-            + " with the same options resumes where the log stopped, without duplicates.",
+            + " with the same options resumes where the log stopped, without duplicates. An import"
+            + " whose events start before the newest event of the input streams (another"
+            + " selection, changed tables) is refused: import everything in one run into an"
+            + " empty log.",
         ""
       })
   public static final class Oulad implements Callable<Integer> {
@@ -108,6 +111,9 @@ public final class ImportCommand implements Runnable {
         throw new IllegalArgumentException("--output needs --dry-run: without it the events are published");
       }
       OuladCalendar calendar = OuladCalendar.withStarts(starts);
+      if (outcomes != null) {
+        OutcomesFile.requireWritable(outcomes); // before publishing, not after a whole import
+      }
       PrintWriter err = spec.commandLine().getErr();
       EventPublisher publisher =
           new EventPublisher(
@@ -136,7 +142,9 @@ public final class ImportCommand implements Runnable {
                     err.println("importing " + source.courseIds() + " to " + log.describe() + " as " + source.producerName());
                   }
                   done[0] = source;
-                  publisher.publish(source, source.producerName(), log);
+                  publisher
+                      .refusingEarlierFeeds(OuladImport.EARLIER_FEED_ADVICE)
+                      .publish(source, source.producerName(), log);
                 }
               },
               retryFor,
@@ -144,12 +152,11 @@ public final class ImportCommand implements Runnable {
           last = done[0];
         }
       }
-      err.println("events " + last.counts() + (last.skipped().isEmpty() ? "" : ", rows left out " + last.skipped()));
+      // the progress line above says what was appended now; this one is the whole feed
+      err.println((dryRun ? "events " : "events of the import (appended now or before) ") + last.counts()
+          + (last.skipped().isEmpty() ? "" : ", rows left out " + last.skipped())
+          + (last.unmatched().isEmpty() ? "" : ", rows referring to what the other tables lack " + last.unmatched()));
       if (outcomes != null) {
-        Path parent = outcomes.toAbsolutePath().getParent();
-        if (parent != null) {
-          Files.createDirectories(parent);
-        }
         OutcomesFile.write(outcomes, last.outcomes());
       }
       err.flush();

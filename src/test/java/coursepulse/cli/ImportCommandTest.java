@@ -42,7 +42,32 @@ class ImportCommandTest {
     assertThat(first.toString()).contains("01-Enrollment=8 02-Login=8 03-Activity=14 skipped=0");
     StringWriter second = new StringWriter();
     assertThat(run(second, args)).as(second.toString()).isZero();
-    assertThat(second.toString()).contains("01-Enrollment=0 02-Login=0 03-Activity=0 skipped=30");
+    assertThat(second.toString()).contains("01-Enrollment=0 02-Login=0 03-Activity=0 skipped=30")
+        .contains("events of the import (appended now or before) {enrollment_created=6,");
+  }
+
+  @Test
+  void shouldListTheCountsInSchemaOrderAndTrimThePresentations() throws Exception {
+    Path oulad = OuladFixture.write(tmp.resolve("oulad"), OuladFixture.Layout.ORIGINAL);
+    StringWriter err = new StringWriter();
+    int code = run(err, "import", "oulad", "--dir", oulad.toString(), "--presentations", "AAA-2013J, BBB-2013J",
+        "--dry-run", "--output", tmp.resolve("e.ndjson").toString());
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(err.toString())
+        .contains("events {enrollment_created=6, enrollment_dropped=2, logged_in=8, assignment_created=3,"
+            + " submission_created=3, asset_accessed=8}, rows left out {banked_submission=1}");
+  }
+
+  @Test
+  void shouldRefuseAnOutcomesFileItCannotWriteBeforeImporting() throws Exception {
+    Path oulad = OuladFixture.write(tmp.resolve("oulad"), OuladFixture.Layout.ORIGINAL);
+    Path events = tmp.resolve("events.ndjson");
+    StringWriter err = new StringWriter();
+    int code = run(err, "import", "oulad", "--dir", oulad.toString(), "--dry-run", "--output", events.toString(),
+        "--outcomes", tmp.toString());
+    assertThat(code).isNotZero();
+    assertThat(err.toString()).contains(tmp + " is a directory: give the outcomes a file name");
+    assertThat(events).doesNotExist();
   }
 
   @Test

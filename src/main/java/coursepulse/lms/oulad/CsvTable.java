@@ -43,13 +43,15 @@ final class CsvTable implements Closeable {
     if (!readLine()) {
       throw new OuladFormatException(name + ": the file is empty; expected a header line");
     }
+    // a UTF-8 byte order mark goes before splitting, or a quoted first name would not be quoted
+    if (lineLength >= 3 && line[0] == (byte) 0xEF && line[1] == (byte) 0xBB && line[2] == (byte) 0xBF) {
+      lineLength -= 3;
+      System.arraycopy(line, 3, line, 0, lineLength);
+    }
     split();
     List<String> h = new ArrayList<>();
     for (int i = 0; i < fieldCount; i++) {
       String column = text(i).strip().toLowerCase(Locale.ROOT);
-      if (i == 0 && column.startsWith("\uFEFF")) {
-        column = column.substring(1);
-      }
       h.add(column);
       columns.putIfAbsent(column, i);
     }
@@ -152,11 +154,20 @@ final class CsvTable implements Closeable {
     return missing(i) ? null : text(i);
   }
 
-  /** Whether field {@code i} is exactly {@code ascii}. */
+  /**
+   * Whether field {@code i} is {@code ascii}, ignoring spaces and tabs around it (as the small
+   * tables' {@code strip()} does, so that both read a padded field alike).
+   */
   boolean is(int i, byte[] ascii) {
     int s = starts[i];
-    return ends[i] - s == ascii.length
-        && Arrays.equals(line, s, ends[i], ascii, 0, ascii.length);
+    int e = ends[i];
+    while (s < e && (line[s] == ' ' || line[s] == '\t')) {
+      s++;
+    }
+    while (e > s && (line[e - 1] == ' ' || line[e - 1] == '\t')) {
+      e--;
+    }
+    return e - s == ascii.length && Arrays.equals(line, s, e, ascii, 0, ascii.length);
   }
 
   /** A required whole number (leading sign allowed). */
@@ -166,6 +177,31 @@ final class CsvTable implements Closeable {
       throw error("column '" + header.get(i) + "' is missing");
     }
     return (int) v;
+  }
+
+  /**
+   * OULAD's days run from −310 to 853 of a presentation's start; ten years either way is far
+   * beyond any real table, and keeps the importer's day-by-day walk and its per-day arrays small.
+   */
+  static final int MAX_DAY = 3650;
+
+  /** A required day relative to a presentation's start, within {@link #MAX_DAY} of it. */
+  int day(int i) {
+    return checkDay(i, integer(i));
+  }
+
+  /** A day relative to a presentation's start, or null when missing. */
+  Integer optDay(int i) {
+    Integer v = optInteger(i);
+    return v == null ? null : checkDay(i, v);
+  }
+
+  private int checkDay(int i, int day) {
+    if (Math.abs(day) > MAX_DAY) {
+      throw error("column '" + header.get(i) + "' is " + day + ": a day of the presentation must be"
+          + " within " + MAX_DAY + " days of its start (OULAD's run from -310 to 853); correct the row");
+    }
+    return day;
   }
 
   /** A whole number, or null when missing. */

@@ -4,8 +4,11 @@ import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAdjusters;
+import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Puts OULAD's relative days on real dates. OULAD only says that {@code B} presentations start in
@@ -30,7 +33,7 @@ public final class OuladCalendar {
   /**
    * A calendar with overrides {@code PRESENTATION=DATE}, as {@code --start} takes them.
    *
-   * @throws IllegalArgumentException for a malformed override, saying what is expected
+   * @throws IllegalArgumentException for a malformed or repeated override, saying what is expected
    */
   public static OuladCalendar withStarts(Iterable<String> specs) {
     Map<String, LocalDate> map = new TreeMap<>();
@@ -41,11 +44,19 @@ public final class OuladCalendar {
             "--start '" + spec + "': expected PRESENTATION=DATE, e.g. AAA-2013J=2013-10-07 or"
                 + " 2013J=2013-10-07");
       }
+      String key = spec.substring(0, eq).strip();
+      LocalDate date;
       try {
-        map.put(spec.substring(0, eq).strip(), LocalDate.parse(spec.substring(eq + 1).strip()));
+        date = LocalDate.parse(spec.substring(eq + 1).strip());
       } catch (DateTimeParseException e) {
         throw new IllegalArgumentException(
             "--start '" + spec + "': the date must be YYYY-MM-DD, e.g. AAA-2013J=2013-10-07");
+      }
+      LocalDate before = map.put(key, date);
+      if (before != null) {
+        throw new IllegalArgumentException(
+            "--start gives " + key + " twice (" + before + " and " + date + "): give each"
+                + " presentation one start");
       }
     }
     return new OuladCalendar(map);
@@ -79,8 +90,23 @@ public final class OuladCalendar {
             + " unknown: give it with --start " + module + "-" + presentation + "=YYYY-MM-DD");
   }
 
-  /** The overrides, for the producer name: a different calendar is a different feed. */
-  String fingerprint() {
-    return overrides.toString();
+  /**
+   * Checks that every override names an imported presentation ({@code AAA-2013J}) or the code of
+   * one ({@code 2013J}), so that a misspelt one is not silently without effect.
+   *
+   * @throws IllegalArgumentException naming the override and what was imported
+   */
+  void requireImported(Collection<OuladTables.Course> courses) {
+    Set<String> names = new TreeSet<>();
+    for (OuladTables.Course c : courses) {
+      names.add(c.id());
+      names.add(c.presentation());
+    }
+    for (String key : new TreeSet<>(overrides.keySet())) {
+      if (!names.contains(key)) {
+        throw new IllegalArgumentException(
+            "--start " + key + " names no imported presentation: give one of " + names);
+      }
+    }
   }
 }

@@ -50,8 +50,18 @@ public final class OuladDirectory {
 
   /** The click rows of one presentation, in the file's order. */
   VleCursor clicks(String module, String presentation) {
-    Path own = find(dir.resolve("studentVle"), module + "-" + presentation);
-    return VleCursor.open(own != null ? own : table("studentVle"), module, presentation);
+    Path perPresentation = dir.resolve("studentVle");
+    String course = module + "-" + presentation;
+    Path own = find(perPresentation, course);
+    if (own == null && find(dir, "studentVle") == null && Files.isDirectory(perPresentation)) {
+      throw new OuladFormatException(
+          perPresentation + ": no " + course + ".csv (or " + course + ".csv.gz), and " + dir
+              + " has no studentVle.csv for every presentation: the clicks of " + course
+              + " are missing. Add the file, or leave " + course + " out of --presentations.");
+    }
+    return own != null
+        ? VleCursor.open(own, module, presentation, true)
+        : VleCursor.open(table("studentVle"), module, presentation, false);
   }
 
   private static Path find(Path dir, String name) {

@@ -19,13 +19,14 @@ import coursepulse.lms.publish.PublishableEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,13 +46,21 @@ import java.util.UUID;
  * tables and the click rows (16 bytes each, {@link VleCursor}) are held. Event ids are
  * name-based UUIDs of the row an event comes from, so they do not depend on which presentations
  * are imported together; {@link PublishableEvent#sequence()} is the event's position in its stream
- * and {@link #producerName()} names the selection, for the publisher's resumption. Not
+ * and {@link #producerName()} names the feed (selection, start days, mapping and the rows' digest),
+ * for the publisher's resumption. Not
  * thread-safe; close it to release the click files.
  */
 public final class OuladImport implements EventSource, AutoCloseable {
 
   /** Changes with any change of the mapping, so output of an older mapping never shares a producer name. */
   static final int MAPPING_VERSION = 2; // 2: no deadline for an assessment nobody handed in
+
+  /** What to do when the log holds another import whose events are newer than this one's. */
+  public static final String EARLIER_FEED_ADVICE =
+      "Import every presentation you want in one run, into an empty log (a new vhost, or a new"
+          + " --embedded-dir). The same presentations are another import too when their tables"
+          + " have changed since, or their --start dates, or the coursepulse version that"
+          + " imported them.";
 
   /** The role every OULAD enrolment gets. */
   static final String ROLE = "student";
@@ -78,6 +87,7 @@ public final class OuladImport implements EventSource, AutoCloseable {
   private final long[] sequences = new long[3];
   private final Map<String, Long> counts = new LinkedHashMap<>();
   private final Map<String, Long> skipped = new TreeMap<>();
+  private final Map<String, Long> unmatched = new TreeMap<>();
   private final List<OuladEvent> today = new ArrayList<>();
   private int todayIndex;
   private long day;
@@ -86,17 +96,15 @@ public final class OuladImport implements EventSource, AutoCloseable {
   private final MessageDigest md5;
 
   private OuladImport(OuladDirectory dir, Collection<String> chosen, OuladCalendar calendar) {
-    try {
-      md5 = MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has MD5", e);
-    }
+    md5 = Digests.md5();
     for (String type :
         List.of(EnrollmentCreated.TYPE, EnrollmentDropped.TYPE, LoggedIn.TYPE, AssignmentCreated.TYPE,
             SubmissionCreated.TYPE, AssetAccessed.TYPE)) {
       counts.put(type, 0L);
     }
     OuladTables tables = OuladTables.load(dir, chosen);
+    calendar.requireImported(tables.courses.values());
+    skipped.putAll(tables.leftOut);
     StringBuilder fingerprint = new StringBuilder("oulad-v" + MAPPING_VERSION);
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
@@ -112,7 +120,15 @@ public final class OuladImport implements EventSource, AutoCloseable {
       close();
       throw e;
     }
-    fingerprint.append('|').append(calendar.fingerprint());
+    // The start days above are all the calendar decides. The content digest makes tables changed
+    // since an import another feed, instead of one the publisher would resume at a position that
+    // now holds other events.
+    MessageDigest content = Digests.sha256();
+    content.update(tables.contentDigest());
+    for (Presentation p : presentations) {
+      p.clicks.digestInto(content);
+    }
+    fingerprint.append("|content=").append(HexFormat.of().formatHex(content.digest()));
     this.producerName =
         "coursepulse-oulad-"
             + UUID.nameUUIDFromBytes(fingerprint.toString().getBytes(StandardCharsets.UTF_8))
@@ -134,7 +150,10 @@ public final class OuladImport implements EventSource, AutoCloseable {
     return new OuladImport(OuladDirectory.of(dir), presentations, calendar);
   }
 
-  /** The producer name for publishing: the same for the same presentations, calendar and mapping. */
+  /**
+   * The producer name for publishing: the same for the same presentations, start days, mapping
+   * and table rows (whatever their layout); another for any change of them.
+   */
   public String producerName() {
     return producerName;
   }
@@ -146,12 +165,22 @@ public final class OuladImport implements EventSource, AutoCloseable {
 
   /** Events emitted so far per type, in schema order. */
   public Map<String, Long> counts() {
-    return Map.copyOf(counts);
+    return Collections.unmodifiableMap(new LinkedHashMap<>(counts));
   }
 
-  /** Rows deliberately left out so far, by reason ({@code banked_submission}, ...). */
+  /** Rows deliberately left out so far, by reason ({@code banked_submission}, ...), in name order. */
   public Map<String, Long> skipped() {
-    return Map.copyOf(skipped);
+    return Collections.unmodifiableMap(new TreeMap<>(skipped));
+  }
+
+  /**
+   * Rows imported so far although another table lacks what they refer to, by kind: clicks and
+   * submissions of students without a {@code studentRegistration} row (the alerting application
+   * refuses them as {@code not_enrolled}), clicks on sites {@code vle.csv} does not list
+   * ({@code assetKind} null). In name order.
+   */
+  public Map<String, Long> unmatched() {
+    return Collections.unmodifiableMap(new TreeMap<>(unmatched));
   }
 
   /**
@@ -243,6 +272,12 @@ public final class OuladImport implements EventSource, AutoCloseable {
         int site = rows[r + 1];
         // OULAD repeats some (student, page, day) rows: the occurrence number keeps ids unique
         int occurrence = seen.merge(((long) student << 32) | (site & 0xFFFF_FFFFL), 1, Integer::sum) - 1;
+        if (!p.registrationOf.containsKey(student)) {
+          unmatched.merge("click_of_unregistered_student", 1L, Long::sum);
+        }
+        if (!p.siteKinds.containsKey(site)) {
+          unmatched.merge("click_on_site_not_in_vle", 1L, Long::sum);
+        }
         add(ACTIVITY,
             new AssetAccessed(id("clicks|" + p.courseId + "|" + student + "|" + site + "|" + d + "|" + occurrence),
                 V, at, studentId(student), p.courseId, p.siteKinds.get(site), Integer.toString(site),
@@ -254,6 +289,9 @@ public final class OuladImport implements EventSource, AutoCloseable {
       for (Submission s : p.submitted.getOrDefault(d, List.of())) {
         Assessment a = p.assessment.get(s.assessment());
         String assignmentId = p.assignmentId(a.id());
+        if (!p.registrationOf.containsKey(s.student())) {
+          unmatched.merge("submission_of_unregistered_student", 1L, Long::sum);
+        }
         add(ACTIVITY,
             new SubmissionCreated(id("submitted|" + assignmentId + "|" + s.student()), V, p.at(d, SUBMITTED_AT),
                 studentId(s.student()), p.courseId, assignmentId, d > a.day(), s.score()));
@@ -412,6 +450,7 @@ public final class OuladImport implements EventSource, AutoCloseable {
         }
         reg.computeIfAbsent(day, k -> new ArrayList<>()).add(r.student());
         first = Math.min(first, day);
+        last = Math.max(last, day); // a registration after everything else still is an event
       }
       registered = toArrays(reg);
       unregistered = toArrays(unreg);

@@ -1,7 +1,9 @@
 package coursepulse.lms.oulad;
 
 import java.io.Closeable;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
@@ -28,11 +30,16 @@ final class VleCursor implements Closeable {
 
   private VleCursor() {}
 
-  /** Reads the presentation's rows and opens the cursor on the first. */
-  static VleCursor open(Path file, String module, String presentation) {
+  /**
+   * Reads the presentation's rows and opens the cursor on the first.
+   *
+   * @param own whether {@code file} is the presentation's own ({@code studentVle/<course>.csv}),
+   *     where a row of another presentation is an error rather than a row to skip
+   */
+  static VleCursor open(Path file, String module, String presentation, boolean own) {
     VleCursor c = new VleCursor();
     try (CsvTable table = CsvTable.open(file)) {
-      c.read(table, module, presentation);
+      c.read(table, module, presentation, own);
     }
     c.trim();
     c.sortByDay();
@@ -40,7 +47,7 @@ final class VleCursor implements Closeable {
     return c;
   }
 
-  private void read(CsvTable table, String module, String presentation) {
+  private void read(CsvTable table, String module, String presentation, boolean own) {
     byte[] moduleBytes = OuladDirectory.ascii(module);
     byte[] presentationBytes = OuladDirectory.ascii(presentation);
     int moduleCol = table.column("code_module");
@@ -51,6 +58,11 @@ final class VleCursor implements Closeable {
     int clicksCol = table.column("sum_click");
     while (table.next()) {
       if (!table.is(moduleCol, moduleBytes) || !table.is(presentationCol, presentationBytes)) {
+        if (own) {
+          throw table.error("a click row of " + table.text(moduleCol).strip() + "-"
+              + table.text(presentationCol).strip() + " in the file of " + module + "-" + presentation
+              + "; move it to its own presentation's file");
+        }
         continue;
       }
       int clicks = table.integer(clicksCol);
@@ -64,7 +76,7 @@ final class VleCursor implements Closeable {
         sites = Arrays.copyOf(sites, capacity);
         clickCounts = Arrays.copyOf(clickCounts, capacity);
       }
-      days[size] = table.integer(dateCol);
+      days[size] = table.day(dateCol);
       students[size] = table.integer(studentCol);
       sites[size] = table.integer(siteCol);
       clickCounts[size] = clicks;
@@ -108,6 +120,22 @@ final class VleCursor implements Closeable {
     students = permute(students, order);
     sites = permute(sites, order);
     clickCounts = permute(clickCounts, order);
+  }
+
+  /**
+   * Adds the rows, in the order the cursor gives them, to {@code digest}: the same rows in the same
+   * order of days give the same digest, whatever the file's layout.
+   */
+  void digestInto(MessageDigest digest) {
+    ByteBuffer block = ByteBuffer.allocate(16 * 4096);
+    for (int i = 0; i < size; i++) {
+      if (!block.hasRemaining()) {
+        digest.update(block.flip());
+        block.clear();
+      }
+      block.putInt(days[i]).putInt(students[i]).putInt(sites[i]).putInt(clickCounts[i]);
+    }
+    digest.update(block.flip());
   }
 
   private int[] permute(int[] values, int[] order) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -24,6 +25,35 @@ public final class OutcomesFile {
   public static final String HEADER = "studentId,courseId,finalResult,withdrawnAt";
 
   private OutcomesFile() {}
+
+  /**
+   * Checks, before a long run that ends by writing {@code file}, that it can be written: creates
+   * its missing parent directories and opens it for writing without changing it (a file it
+   * creates is removed again).
+   *
+   * @throws IllegalArgumentException when {@code file} is a directory or cannot be written, saying
+   *     which
+   */
+  public static void requireWritable(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException(
+          file + " is a directory: give the outcomes a file name, e.g. " + file.resolve("outcomes.csv"));
+    }
+    boolean existed = Files.exists(file);
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+      if (!existed) {
+        Files.delete(file);
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot write " + file + " (" + e + "): give a file in a directory you can write to", e);
+    }
+  }
 
   /** Writes {@code outcomes} in the given order (callers sort for reproducible files). */
   public static void write(Path file, List<Outcome> outcomes) throws IOException {

@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -32,6 +33,13 @@ import java.util.function.Consumer;
  * ahead of another, and a stream that has failed stops the whole feed at once instead of after its
  * next append.
  *
+ * <p>Order across feeds ({@link #refusingEarlierFeeds}): a feed appended to streams that already
+ * hold another feed's events must not start before the newest of them. A consumer that has read
+ * the log up to its end has moved its stream time there, and refuses older events as late; a
+ * consumer that reads both feeds later sees the second one's enrolments after the first one's
+ * activity. A resumed feed (its producer name has stored events) is held to the same rule stream
+ * by stream: its next event must not be older than the last one of that stream.
+ *
  * <p>Progress goes to the listener at most once a second, and once at the end.
  */
 public final class EventPublisher {
@@ -46,14 +54,32 @@ public final class EventPublisher {
 
   private final Pacer pacer;
   private final Consumer<Progress> progress;
+  private final String earlierFeedAdvice;
 
   /**
+   * A publisher that appends a feed whatever the streams hold already.
+   *
    * @param pacer holds events back to the simulated speed
    * @param progress receives a snapshot at most once a second and a final one
    */
   public EventPublisher(Pacer pacer, Consumer<Progress> progress) {
+    this(pacer, progress, null);
+  }
+
+  private EventPublisher(Pacer pacer, Consumer<Progress> progress, String earlierFeedAdvice) {
     this.pacer = pacer;
     this.progress = progress;
+    this.earlierFeedAdvice = earlierFeedAdvice;
+  }
+
+  /**
+   * This publisher, refusing a feed that would append events older than the newest event an input
+   * stream holds (the order across feeds, above).
+   *
+   * @param advice the last sentence of the refusal: what the user should do instead
+   */
+  public EventPublisher refusingEarlierFeeds(String advice) {
+    return new EventPublisher(pacer, progress, advice);
   }
 
   /**
@@ -65,6 +91,7 @@ public final class EventPublisher {
    *     and different feeds different names
    * @return the final progress snapshot
    * @throws coursepulse.engine.log.LogException when the log refuses or cannot be reached
+   * @throws EarlierFeedException when refusing earlier feeds and the feed goes back in time
    */
   public Progress publish(EventSource source, String producer, StreamLog log) {
     return publish(source, producer, log, Long.MAX_VALUE);
@@ -91,11 +118,34 @@ public final class EventPublisher {
         }
         partitionCount = n;
       }
+      boolean guarded = earlierFeedAdvice != null;
+      boolean resuming = false;
+      int newest = -1;
+      if (guarded) {
+        for (int s = 0; s < routes.length; s++) {
+          routes[s].readNewest(log, producer, earlierFeedAdvice);
+          resuming |= routes[s].hasStored();
+          if (newest < 0 || routes[s].newest() > routes[newest].newest()) {
+            newest = s;
+          }
+        }
+      }
       Meter meter = new Meter();
       long seen = 0;
       long synced = System.nanoTime();
       for (PublishableEvent e = source.next(); e != null && seen++ < maxEvents; e = source.next()) {
         int s = e.streamIndex();
+        // A new feed is held to the newest event of all inputs, so that it is refused before it
+        // appends anything; a resumed one stream by stream, since its streams stopped apart.
+        if (guarded && seen == 1 && !resuming && e.epochSecond() < routes[newest].newest()) {
+          throw new EarlierFeedException(
+              routes[newest].stream + " already holds events up to "
+                  + Instant.ofEpochSecond(routes[newest].newest()) + " from another feed, and this one ("
+                  + producer + ") starts at " + Instant.ofEpochSecond(e.epochSecond())
+                  + ": appended after them, its events would come after their time had passed, and"
+                  + " the alerting application would refuse them as late. Nothing was appended. "
+                  + earlierFeedAdvice);
+        }
         if (routes[s].send(e, pacer, log)) {
           meter.sent[s]++;
         } else {
@@ -135,29 +185,56 @@ public final class EventPublisher {
    * stored event.
    */
   private static final class Route {
+    final String stream;
+    final List<String> names;
     final LogWriter[] writers;
     final long[] last;
+    // with refusingEarlierFeeds: the newest event time of each writer's stream, until its first send
+    long[] newest;
+    String advice;
+    String producer;
 
-    private Route(int n) {
-      writers = new LogWriter[n];
-      last = new long[n];
+    private Route(String stream, List<String> names) {
+      this.stream = stream;
+      this.names = names;
+      writers = new LogWriter[names.size()];
+      last = new long[names.size()];
     }
 
     static Route open(StreamLog log, String stream, String producer) {
       List<String> partitions = log.partitions(stream);
       if (partitions.isEmpty()) {
         log.createStream(stream, Retention.unlimited());
-        Route r = new Route(1);
+        Route r = new Route(stream, List.of(stream));
         r.writers[0] = log.writer(stream, producer);
         r.last[0] = r.writers[0].lastPublishingId();
         return r;
       }
-      Route r = new Route(partitions.size());
+      Route r = new Route(stream, partitions);
       for (int k = 0; k < partitions.size(); k++) {
         r.writers[k] = log.writer(partitions.get(k), producer + "-" + k);
         r.last[k] = r.writers[k].lastPublishingId();
       }
       return r;
+    }
+
+    void readNewest(StreamLog log, String producer, String advice) {
+      this.producer = producer;
+      this.advice = advice;
+      newest = new long[names.size()];
+      for (int k = 0; k < newest.length; k++) {
+        newest[k] = NewestEvent.of(log, names.get(k));
+      }
+    }
+
+    /** The newest event time of this input's streams, {@link NewestEvent#NONE} when none. */
+    long newest() {
+      return Arrays.stream(newest).max().orElse(NewestEvent.NONE);
+    }
+
+    /** Whether the log has stored events of this producer on this input. */
+    boolean hasStored() {
+      return Arrays.stream(last).anyMatch(id -> id >= 0);
     }
 
     /**
@@ -181,6 +258,17 @@ public final class EventPublisher {
     private boolean send(int k, PublishableEvent e, Pacer pacer) {
       if (e.sequence() <= last[k]) {
         return false;
+      }
+      if (newest != null && newest[k] != NewestEvent.NONE) {
+        if (e.epochSecond() < newest[k]) {
+          throw new EarlierFeedException(
+              names.get(k) + " holds events up to " + Instant.ofEpochSecond(newest[k])
+                  + " appended after the last one of this feed (" + producer + "), whose next is"
+                  + " at " + Instant.ofEpochSecond(e.epochSecond()) + ": another feed wrote to it"
+                  + " in between, and the rest of this one would come after its time had passed. "
+                  + advice);
+        }
+        newest[k] = NewestEvent.NONE; // checked once: the feed itself is in time order
       }
       pacer.await(e.epochSecond());
       writers[k].append(e.sequence(), e.toJson());

@@ -284,4 +284,165 @@ class OuladImportTest {
     assertThatThrownBy(() -> OuladImport.open(tmp.resolve("nope"), List.of(), OuladCalendar.standard()))
         .hasMessageContaining("is not a directory");
   }
+
+  @Test
+  void shouldNameTheMissingClickFileOfAPresentation() throws Exception {
+    Path dir = OuladFixture.write(tmp, Layout.PER_PRESENTATION);
+    Files.delete(dir.resolve("studentVle/BBB-2013J.csv.gz"));
+    assertThatThrownBy(() -> OuladImport.open(dir, List.of(), OuladCalendar.standard()))
+        .isInstanceOf(OuladFormatException.class)
+        .hasMessageContaining(dir.resolve("studentVle") + ": no BBB-2013J.csv (or BBB-2013J.csv.gz)")
+        .hasMessageContaining("leave BBB-2013J out of --presentations");
+  }
+
+  @Test
+  void shouldReadAQuotedHeaderAfterAByteOrderMark() throws Exception {
+    byte[] plain = dryRun(OuladFixture.write(tmp.resolve("plain"), Layout.ORIGINAL), List.of(), OuladCalendar.standard());
+    Path dir = OuladFixture.write(tmp.resolve("bom"), Layout.ORIGINAL);
+    for (String table : new String[] {"courses", "studentVle"}) {
+      Path file = dir.resolve(table + ".csv");
+      byte[] body = Files.readAllBytes(file);
+      assertThat(body[0]).isEqualTo((byte) '"');
+      byte[] withBom = new byte[body.length + 3];
+      withBom[0] = (byte) 0xEF;
+      withBom[1] = (byte) 0xBB;
+      withBom[2] = (byte) 0xBF;
+      System.arraycopy(body, 0, withBom, 3, body.length);
+      Files.write(file, withBom);
+    }
+    assertThat(dryRun(dir, List.of(), OuladCalendar.standard())).isEqualTo(plain);
+  }
+
+  private static final String CLICKS_HEADER = "code_module,code_presentation,id_student,id_site,date,sum_click";
+  private static final String SUBMISSIONS_HEADER = "id_assessment,id_student,date_submitted,is_banked,score";
+
+  @Test
+  void shouldRefuseADayFarOutsideThePresentationNamingFileAndLine() throws Exception {
+    Path dir = OuladFixture.write(tmp, Layout.PER_PRESENTATION);
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "studentAssessment", SUBMISSIONS_HEADER,
+        new String[] {"1,11,10,0,80.0", "2,11,123456789,0,50.0"});
+    assertThatThrownBy(() -> OuladImport.open(dir, List.of(), OuladCalendar.standard()))
+        .isInstanceOf(OuladFormatException.class)
+        .hasMessageContaining("studentAssessment.csv: line 3: column 'date_submitted' is 123456789")
+        .hasMessageContaining("within 3650 days of its start");
+    // out of date order, such a day once sized the click sort's array by it (OutOfMemoryError)
+    Path original = OuladFixture.write(tmp.resolve("original"), Layout.ORIGINAL);
+    OuladFixture.table(original, Layout.ORIGINAL, "studentVle", CLICKS_HEADER,
+        new String[] {"AAA,2013J,11,100,3,1", "AAA,2013J,11,100,-999999999,2"});
+    assertThatThrownBy(() -> OuladImport.open(original, List.of("AAA-2013J"), OuladCalendar.standard()))
+        .isInstanceOf(OuladFormatException.class)
+        .hasMessageContaining("studentVle.csv: line 3: column 'date' is -999999999");
+    OuladFixture.table(original, Layout.ORIGINAL, "studentRegistration",
+        "code_module,code_presentation,id_student,date_registration,date_unregistration",
+        new String[] {"AAA,2013J,11,-5,99999"});
+    assertThatThrownBy(() -> OuladImport.open(original, List.of("AAA-2013J"), OuladCalendar.standard()))
+        .hasMessageContaining("studentRegistration.csv: line 2: column 'date_unregistration' is 99999");
+  }
+
+  @Test
+  void shouldRefuseAScoreAboveOneHundred() throws Exception {
+    Path dir = OuladFixture.write(tmp, Layout.PER_PRESENTATION);
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "studentAssessment", SUBMISSIONS_HEADER,
+        new String[] {"1,11,10,0,250.0"});
+    assertThatThrownBy(() -> OuladImport.open(dir, List.of(), OuladCalendar.standard()))
+        .hasMessageContaining("studentAssessment.csv: line 2: score 250.0 is not a percentage (0 to 100)");
+  }
+
+  @Test
+  void shouldReadPaddedPresentationCodesOfClickRowsAsTheOtherTablesDo() throws Exception {
+    byte[] plain = dryRun(OuladFixture.write(tmp.resolve("plain"), Layout.ORIGINAL), List.of(), OuladCalendar.standard());
+    Path dir = OuladFixture.write(tmp.resolve("padded"), Layout.ORIGINAL);
+    String[] padded = OuladFixture.CLICKS.clone();
+    padded[1] = padded[1].replace("AAA,2013J,", "AAA ,2013J ,");
+    OuladFixture.table(dir, Layout.ORIGINAL, "studentVle", CLICKS_HEADER, padded);
+    assertThat(dryRun(dir, List.of(), OuladCalendar.standard())).isEqualTo(plain);
+  }
+
+  @Test
+  void shouldRefuseAClickRowOfAnotherPresentationInAPresentationsOwnFile() throws Exception {
+    Path dir = OuladFixture.write(tmp, Layout.PER_PRESENTATION);
+    Files.delete(dir.resolve("studentVle/AAA-2013J.csv.gz"));
+    Files.writeString(dir.resolve("studentVle/AAA-2013J.csv"),
+        CLICKS_HEADER + "\nAAA,2013J,11,100,-2,3\nBBB,2013J,11,200,0,5\n");
+    assertThatThrownBy(() -> OuladImport.open(dir, List.of("AAA-2013J"), OuladCalendar.standard()))
+        .isInstanceOf(OuladFormatException.class)
+        .hasMessageContaining("AAA-2013J.csv: line 3: a click row of BBB-2013J in the file of AAA-2013J");
+  }
+
+  @Test
+  void shouldEnrolAStudentWhoRegistersAfterEverythingElse() throws Exception {
+    Path dir = OuladFixture.write(tmp, Layout.PER_PRESENTATION);
+    String[] rows = java.util.Arrays.copyOf(OuladFixture.REGISTRATIONS, OuladFixture.REGISTRATIONS.length + 1);
+    rows[rows.length - 1] = "AAA,2013J,15,40,";
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "studentRegistration",
+        "code_module,code_presentation,id_student,date_registration,date_unregistration", rows);
+    List<JsonNode> events = events(dryRun(dir, List.of(), OuladCalendar.standard()));
+    assertThat(only(events, "enrollment_created", "oulad-15", null, null).get("occurredAt").asText())
+        .isEqualTo("2013-11-16T00:00:00Z");
+  }
+
+  @Test
+  void shouldLeaveOutAnExactlyRepeatedRowAndRefuseOneWithOtherValues() throws Exception {
+    byte[] plain = dryRun(OuladFixture.write(tmp.resolve("plain"), Layout.PER_PRESENTATION), List.of(), OuladCalendar.standard());
+    Path dir = OuladFixture.write(tmp.resolve("repeated"), Layout.PER_PRESENTATION);
+    String[] submissions = java.util.Arrays.copyOf(OuladFixture.SUBMISSIONS, OuladFixture.SUBMISSIONS.length + 1);
+    submissions[submissions.length - 1] = OuladFixture.SUBMISSIONS[0];
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "studentAssessment", SUBMISSIONS_HEADER, submissions);
+    String[] assessments = java.util.Arrays.copyOf(OuladFixture.ASSESSMENTS, OuladFixture.ASSESSMENTS.length + 1);
+    assessments[assessments.length - 1] = OuladFixture.ASSESSMENTS[0];
+    String assessmentsHeader = "code_module,code_presentation,id_assessment,assessment_type,date,weight";
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "assessments", assessmentsHeader, assessments);
+    assertThat(dryRun(dir, List.of(), OuladCalendar.standard())).isEqualTo(plain);
+    try (OuladImport feed = OuladImport.open(dir, List.of(), OuladCalendar.standard())) {
+      assertThat(feed.skipped()).containsEntry("repeated_submission", 1L).containsEntry("repeated_assessment", 1L);
+    }
+
+    submissions[submissions.length - 1] = "1,11,12,0,80.0"; // the same submission, another day
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "studentAssessment", SUBMISSIONS_HEADER, submissions);
+    assertThatThrownBy(() -> OuladImport.open(dir, List.of(), OuladCalendar.standard()))
+        .hasMessageContaining("studentAssessment.csv: line 6: student 11's submission to assessment 1 again, with other values");
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "studentAssessment", SUBMISSIONS_HEADER, OuladFixture.SUBMISSIONS);
+    assessments[assessments.length - 1] = "AAA,2013J,1,TMA,12,50.0";
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "assessments", assessmentsHeader, assessments);
+    assertThatThrownBy(() -> OuladImport.open(dir, List.of(), OuladCalendar.standard()))
+        .hasMessageContaining("assessments.csv: line 6: id_assessment 1 again, with other values");
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "assessments", assessmentsHeader, OuladFixture.ASSESSMENTS);
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "courses", "code_module,code_presentation,module_presentation_length",
+        new String[] {"AAA,2013J,30", "BBB,2013J,20", "AAA,2013J,31"});
+    assertThatThrownBy(() -> OuladImport.open(dir, List.of(), OuladCalendar.standard()))
+        .hasMessageContaining("courses.csv: line 4: AAA-2013J again, 31 days long after 30");
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "courses", "code_module,code_presentation,module_presentation_length",
+        OuladFixture.COURSES);
+    String[] info = java.util.Arrays.copyOf(OuladFixture.INFO, OuladFixture.INFO.length + 1);
+    info[info.length - 1] = OuladFixture.INFO[0].replace(",Pass", ",Fail");
+    OuladFixture.table(dir, Layout.PER_PRESENTATION, "studentInfo",
+        "code_module,code_presentation,id_student,gender,region,highest_education,imd_band,age_band,"
+            + "num_of_prev_attempts,studied_credits,disability,final_result", info);
+    assertThatThrownBy(() -> OuladImport.open(dir, List.of(), OuladCalendar.standard()))
+        .hasMessageContaining("studentInfo.csv: line 8: student 11 of AAA-2013J again, with final_result Fail after Pass");
+  }
+
+  @Test
+  void shouldCountRowsReferringToWhatTheOtherTablesLack() throws Exception {
+    Path dir = OuladFixture.write(tmp, Layout.ORIGINAL);
+    String[] clicks = java.util.Arrays.copyOf(OuladFixture.CLICKS, OuladFixture.CLICKS.length + 2);
+    clicks[clicks.length - 2] = "AAA,2013J,99,100,6,1"; // nobody registered student 99
+    clicks[clicks.length - 1] = "AAA,2013J,11,999,6,1"; // vle.csv has no site 999
+    OuladFixture.table(dir, Layout.ORIGINAL, "studentVle", CLICKS_HEADER, clicks);
+    String[] submissions = java.util.Arrays.copyOf(OuladFixture.SUBMISSIONS, OuladFixture.SUBMISSIONS.length + 1);
+    submissions[submissions.length - 1] = "1,99,9,0,40.0";
+    OuladFixture.table(dir, Layout.ORIGINAL, "studentAssessment", SUBMISSIONS_HEADER, submissions);
+    String[] registrations = java.util.Arrays.copyOf(OuladFixture.REGISTRATIONS, OuladFixture.REGISTRATIONS.length + 1);
+    registrations[registrations.length - 1] = "CCC,2013J,31,-2,"; // courses.csv has no CCC
+    OuladFixture.table(dir, Layout.ORIGINAL, "studentRegistration",
+        "code_module,code_presentation,id_student,date_registration,date_unregistration", registrations);
+    try (OuladImport feed = OuladImport.open(dir, List.of(), OuladCalendar.standard())) {
+      new EventPublisher(Pacer.unlimited(), p -> {}).writeNdjson(feed, new ByteArrayOutputStream());
+      assertThat(feed.unmatched())
+          .containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(
+              "click_of_unregistered_student", 1L, "click_on_site_not_in_vle", 1L,
+              "submission_of_unregistered_student", 1L)));
+      assertThat(feed.skipped()).containsEntry("row_of_unknown_presentation", 1L);
+    }
+  }
 }
