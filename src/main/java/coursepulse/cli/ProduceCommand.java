@@ -203,7 +203,9 @@ public final class ProduceCommand implements Callable<Integer> {
                 err.println(p.line());
                 err.flush();
               }
-            });
+            })
+            // a second simulation appended to the first's streams doubled the term (review)
+            .refusingEarlierFeeds();
     if (calibrationReport) {
       PrintWriter out = spec.commandLine().getOut();
       ActivityProfile real;

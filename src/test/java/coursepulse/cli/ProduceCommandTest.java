@@ -91,6 +91,28 @@ class ProduceCommandTest {
     assertThat(second.toString()).contains("01-Enrollment=0 02-Login=0 03-Activity=0");
   }
 
+  /** A longer term with the same seed was appended as a second copy of the first 30 days. */
+  @Test
+  void shouldRefuseAnotherSimulationOntoTheStreamsOfTheFirst() {
+    String log = dir.resolve("log2").toString();
+    StringWriter first = new StringWriter();
+    assertThat(run(first, "--students", "20", "--days", "7", "--broker", "embedded",
+            "--embedded-dir", log, "--metrics-port", "0"))
+        .as(first.toString())
+        .isZero();
+    StringWriter second = new StringWriter();
+    assertThat(run(second, "--students", "20", "--days", "14", "--broker", "embedded",
+            "--embedded-dir", log, "--metrics-port", "0"))
+        .isNotZero();
+    assertThat(second.toString()).contains("Publish one simulation per log");
+    StringWriter again = new StringWriter();
+    assertThat(run(again, "--students", "20", "--days", "7", "--broker", "embedded",
+            "--embedded-dir", log, "--metrics-port", "0"))
+        .as("the first simulation resumes: " + again)
+        .isZero();
+    assertThat(again.toString()).contains("01-Enrollment=0 02-Login=0 03-Activity=0");
+  }
+
   @Test
   void shouldBeRegisteredInMainWithHelp() {
     assertThat(Main.run("produce", "--help")).isZero();

@@ -25,7 +25,28 @@ public final class SimulationPublisher {
    * @param progress receives a snapshot at most once a second and a final one
    */
   public SimulationPublisher(Pacer pacer, Consumer<Progress> progress) {
-    this.publisher = new EventPublisher(pacer, progress);
+    this(new EventPublisher(pacer, progress));
+  }
+
+  private SimulationPublisher(EventPublisher publisher) {
+    this.publisher = publisher;
+  }
+
+  /**
+   * What {@code produce} needs people to do when the log holds another simulation whose events
+   * are newer than this one's first: a second term appended before them would be read as late.
+   */
+  public static final String EARLIER_FEED_ADVICE =
+      "Publish one simulation per log: other --seed, --students, --courses, --days, --start or"
+          + " --persona-mix values make another simulation. Use an empty log (a new vhost, or a"
+          + " new --embedded-dir), or give the options that made this one to resume it.";
+
+  /**
+   * This publisher, refusing a simulation that would go back before the newest event of the
+   * streams ({@link EventPublisher#refusingEarlierFeeds}).
+   */
+  public SimulationPublisher refusingEarlierFeeds() {
+    return new SimulationPublisher(publisher.refusingEarlierFeeds(EARLIER_FEED_ADVICE));
   }
 
   /**
