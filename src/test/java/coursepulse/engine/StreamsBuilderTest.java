@@ -276,9 +276,8 @@ class StreamsBuilderTest {
     }
   }
 
-  /** Generated names read like Kafka's: one counter value each, the store named after its operator. */
-  @Test
-  void shouldNameGeneratedNodesAndStoresLikeKafka() {
+  /** Final counts of 10 ms windows with 2 ms grace, as "key@windowStart=count" to "out". */
+  private static StreamsBuilder suppressedWindowCounts() {
     StreamsBuilder builder = new StreamsBuilder();
     builder.stream("in", KEYED)
         .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
@@ -286,8 +285,15 @@ class StreamsBuilderTest {
         .count()
         .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
         .toStream()
-        .map((w, n) -> KeyValue.pair(w.key(), w.key() + "=" + n))
+        .map((w, n) -> KeyValue.pair(w.key(), w.key() + "@" + w.window().startMs() + "=" + n))
         .to("out", OUT);
+    return builder;
+  }
+
+  /** Generated names read like Kafka's: one counter value each, the store named after its operator. */
+  @Test
+  void shouldNameGeneratedNodesAndStoresLikeKafka() {
+    StreamsBuilder builder = suppressedWindowCounts();
     TopologyDescription d = builder.build().describe();
     List<String> names = d.processors().stream().map(TopologyDescription.ProcessorNode::name).toList();
     List<String> stores =
@@ -301,15 +307,7 @@ class StreamsBuilderTest {
 
   @Test
   void shouldEmitOnlyFinalWindowResultsWhenSuppressed() {
-    StreamsBuilder builder = new StreamsBuilder();
-    builder.stream("in", KEYED)
-        .groupByKey(Grouped.with(Serdes.String(), Serdes.String()))
-        .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofMillis(10), Duration.ofMillis(2)))
-        .count()
-        .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
-        .toStream()
-        .map((w, n) -> KeyValue.pair(w.key(), w.key() + "@" + w.window().startMs() + "=" + n))
-        .to("out", OUT);
+    StreamsBuilder builder = suppressedWindowCounts();
     try (TestDriver driver = new TestDriver(builder.build())) {
       TestInputStream<String> in = driver.createInputStream("in", Serdes.String());
       TestOutputStream<String, String> out = driver.createOutputStream("out", Serdes.String());
