@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Makes a private PostgreSQL cluster answer on 127.0.0.1:55432 for the tests. Idempotent.
+# Makes a private PostgreSQL cluster answer on 127.0.0.1:25432 for the tests. Idempotent.
 #
 #   eval "$(bash .ci/postgres.sh)"   # install if absent, start if not running, create role and db
 #
 # - Installs Debian's postgresql package when no server binaries exist (needs root or sudo); the
 #   package's own cluster (port 5432) is never started or touched.
 # - Uses a private cluster in $COURSEPULSE_PGDATA (default /var/lib/postgresql/coursepulse-ci as
-#   root, ~/.cache/coursepulse-pg otherwise) on $COURSEPULSE_PG_PORT (default 55432), so it never
+#   root, ~/.cache/coursepulse-pg otherwise) on $COURSEPULSE_PG_PORT (default 25432), so it never
 #   clashes with a system cluster. Local (socket) connections are trusted, the socket lives inside
 #   the data directory (mode 0700); TCP connections need a password (scram-sha-256).
 # - Starts it only when nothing answers on the port, and then writes the postmaster's pid to
@@ -23,7 +23,10 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 pidfile="${COURSEPULSE_PG_PIDFILE:-$here/postgres.pid}"
-port="${COURSEPULSE_PG_PORT:-55432}"
+# Below Linux's ephemeral range (32768-60999): 55432 lay inside it, and a long-lived connection
+# (the RabbitMQ cluster's Erlang distribution, started just before) held it as its local port for
+# longer than the retries below waited (CI, session 48).
+port="${COURSEPULSE_PG_PORT:-25432}"
 role="${COURSEPULSE_PG_USER:-coursepulse}"
 password="${COURSEPULSE_PG_PASSWORD:-coursepulse}"
 database="${COURSEPULSE_PG_DATABASE:-coursepulse}"
@@ -94,10 +97,10 @@ else
     echo "include_if_exists = 'coursepulse.conf'" | run tee -a "$data/postgresql.conf" >/dev/null
   fi
   log "starting the private cluster on 127.0.0.1:$port"
-  # The port lies in Linux's ephemeral range (32768-60999): a client connection elsewhere on the
-  # machine can hold it as its local port for a moment, and the bind fails ("Address already in
-  # use" with nothing listening; seen once as the RabbitMQ cluster started). Such a start is
-  # retried; any other failure is not.
+  # A port given in COURSEPULSE_PG_PORT may lie in Linux's ephemeral range (32768-60999): a client
+  # connection elsewhere on the machine can hold it as its local port for a moment, and the bind
+  # fails ("Address already in use" with nothing listening). Such a start is retried; any other
+  # failure is not.
   for attempt in 1 2 3 4 5; do
     logged=$(run cat "$data/server.log" 2>/dev/null | wc -l || echo 0)
     if run "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t "$wait_seconds" start >&2; then
