@@ -83,11 +83,6 @@ final class StreamTimeGuard<T> {
     observe(time);
   }
 
-  /** The largest event time admitted so far from any source (or the floor), -1 before any. */
-  long observedTime() {
-    return observed;
-  }
-
   /** What records of {@code source} are judged against, -1 before any. */
   long referenceTime(int source) {
     return reference[source];
